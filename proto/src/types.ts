@@ -1,0 +1,272 @@
+/**
+ * TypeScript shapes of the ken.v1 messages, as protobufjs decodes them (camelCase fields, enums as
+ * numbers, uint64 as number). `tests/unit/proto/types.test.ts` keeps these in step with the `.proto` files.
+ */
+
+/** ken.v1.Stream */
+export const Stream = { UNSPECIFIED: 0, NORMAL: 1, ABNORMAL: 2 } as const
+export type Stream = typeof Stream[keyof typeof Stream]
+
+/** ken.v1.Sex */
+export const Sex = { UNSPECIFIED: 0, MALE: 1, FEMALE: 2 } as const
+export type Sex = typeof Sex[keyof typeof Sex]
+
+/** ken.v1.ChangeReason — 異動事由 */
+export const ChangeReason = {
+  UNSPECIFIED: 0,
+  TENNYU: 1,
+  TOKUREI_TENNYU: 2,
+  TENSHUTSU: 3,
+  TOKUREI_TENSHUTSU: 4,
+  TENKYO: 5,
+  SHUSSEI: 6,
+  SHIBOU: 7,
+  SHOKKEN_KISAI: 8,
+  SHOKKEN_SHOJO: 9,
+  SHOKKEN_SHUSEI: 10,
+  KOKUGAI_TENSHUTSU: 11,
+  KOKUGAI_TENNYU: 12,
+  JUMINHYO_CODE_HENKO: 13,
+  KOJIN_BANGO_HENKO: 14,
+  SHIMEI_TO_HENKO: 15,
+  SHOJO_KAIFUKU: 16
+} as const
+export type ChangeReason = typeof ChangeReason[keyof typeof ChangeReason]
+
+/** ken.v1.ResultStatus */
+export const ResultStatus = { UNSPECIFIED: 0, ACCEPTED: 1, DUPLICATE: 2, REJECTED: 3 } as const
+export type ResultStatus = typeof ResultStatus[keyof typeof ResultStatus]
+
+/** ken.v1.FuhyoState — 附票本人確認情報状態区分 */
+export const FuhyoState = { UNSPECIFIED: 0, CURRENT: 1, REMOVED: 2 } as const
+export type FuhyoState = typeof FuhyoState[keyof typeof FuhyoState]
+
+/** ken.v1.FuhyoNotice — 通知区分 */
+export const FuhyoNotice = { UNSPECIFIED: 0, NEW: 1, CHANGE: 2, REMOVE: 3 } as const
+export type FuhyoNotice = typeof FuhyoNotice[keyof typeof FuhyoNotice]
+
+/** ken.v1.DifferenceKind */
+export const DifferenceKind = { UNSPECIFIED: 0, MISSING_HERE: 1, MISSING_AT_CS: 2, DIFFERS: 3 } as const
+export type DifferenceKind = typeof DifferenceKind[keyof typeof DifferenceKind]
+
+/** ken.v1.IdentityUpdate — 本人確認情報 (SPEC §2.1) */
+export interface IdentityUpdate {
+  juminhyoCode: string
+  changeReason: ChangeReason
+  changeDate: string
+  nameKanji: string
+  nameGaijiCount: number
+  nameKana: string
+  birthDate: string
+  sex: Sex
+  address: string
+  addressGaijiCount: number
+  kojinBango: string
+  oazaCode: string
+  gaijiFlag: boolean
+  nameGaijiSerial: number
+  addressGaijiSerial: number
+  kyuujiKanji: string
+  kyuujiGaijiCount: number
+  kyuujiKana: string
+  kyuujiGaijiSerial: number
+  previousJuminhyoCode: string
+}
+
+/** ken.v1.FuhyoUpdate — 附票本人確認情報 (SPEC §2.2), never 個人番号 */
+export interface FuhyoUpdate {
+  juminhyoCode: string
+  nameKanji: string
+  nameGaijiCount: number
+  nameKana: string
+  birthDate: string
+  sex: Sex
+  addressMunicipalityCode: string
+  address: string
+  addressGaijiCount: number
+  lastAddress: string
+  lastAddressGaijiCount: number
+  changeDate: string
+  previousJuminhyoCode: string
+  fuhyoMunicipalityCode: string
+  state: FuhyoState
+  gaijiFlag: boolean
+  gaijiPattern: string
+  notice: FuhyoNotice
+}
+
+/** ken.v1.Update — what a CS publishes on ken/v1/cs/{lgCode}/update */
+export interface Update {
+  municipalityCode: string
+  stream: Stream
+  sequence: number
+  requestId: string
+  operatorId: string
+  terminalId: string
+  timestamp: string
+  identity?: IdentityUpdate | null
+  fuhyo?: FuhyoUpdate | null
+}
+
+/** ken.v1.UpdateResult */
+export interface UpdateResult {
+  municipalityCode: string
+  stream: Stream
+  sequence: number
+  requestId: string
+  status: ResultStatus
+  reasonCode: string
+  field: string
+  logPosition: number
+  entryHash: Uint8Array
+  expectedSequence: number
+  payloadSha256: Uint8Array
+}
+
+/** ken.v1.PreRejection */
+export interface PreRejection {
+  reasonCode: string
+  field: string
+  stream: Stream
+  sequence: number
+  requestId: string
+  payloadLength: number
+}
+
+/** ken.v1.AppendItem */
+export interface AppendItem {
+  municipalityCode: string
+  update?: Update | null
+  rejection?: PreRejection | null
+  payloadSha256: Uint8Array
+}
+
+/** ken.v1.AppendRequest */
+export interface AppendRequest {
+  batchId: number
+  items: AppendItem[]
+}
+
+/** ken.v1.AppendResponse */
+export interface AppendResponse {
+  batchId: number
+  results: UpdateResult[]
+  errorCode: string
+}
+
+/** ken.v1.ReconcileRecord */
+export interface ReconcileRecord {
+  juminhyoCode: string
+  contentDigest: Uint8Array
+}
+
+/** ken.v1.ReconcileChunk */
+export interface ReconcileChunk {
+  municipalityCode: string
+  sessionId: string
+  chunkIndex: number
+  chunkCount: number
+  snapshotDate: string
+  records: ReconcileRecord[]
+}
+
+/** ken.v1.ReconcileDifference */
+export interface ReconcileDifference {
+  juminhyoCode: string
+  kind: DifferenceKind
+  fields: string[]
+}
+
+/** ken.v1.ReconcileSummary */
+export interface ReconcileSummary {
+  recordsAtCs: number
+  recordsHere: number
+  matching: number
+  missingHere: number
+  missingAtCs: number
+  differing: number
+}
+
+/** ken.v1.ReconcileResult */
+export interface ReconcileResult {
+  municipalityCode: string
+  sessionId: string
+  chunkIndex: number
+  complete: boolean
+  differences: ReconcileDifference[]
+  summary?: ReconcileSummary | null
+  reasonCode: string
+}
+
+/** ken.v1.NationalForward — one accepted change for the national server (SPEC §5.1) */
+export interface NationalForward {
+  logPosition: number
+  entryHash: Uint8Array
+  prefectureCode: string
+  municipalityCode: string
+  juminhyoCode: string
+  nameKanji: string
+  nameKana: string
+  birthDate: string
+  sex: Sex
+  address: string
+  kojinBango: string
+  changeReason: ChangeReason
+  changeDate: string
+  kyuujiKanji: string
+  kyuujiKana: string
+  previousJuminhyoCode: string
+}
+
+/** ken.v1.NationalAck */
+export interface NationalAck {
+  logPosition: number
+}
+
+/** ken.v1.FourItems */
+export interface FourItems {
+  nameKana: string
+  nameKanji: string
+  address: string
+  birthDate: string
+  sex: Sex
+}
+
+/** ken.v1.NationalSearchRequest */
+export interface NationalSearchRequest {
+  queryId: string
+  purposeCode: string
+  juminhyoCode?: string
+  kojinBango?: string
+  fourItems?: FourItems | null
+}
+
+/** ken.v1.NationalSearchResponse */
+export interface NationalSearchResponse {
+  queryId: string
+  records: NationalForward[]
+  reasonCode: string
+}
+
+/** Message name → TS shape, for the typed codec. */
+export interface MessageMap {
+  Update: Update
+  IdentityUpdate: IdentityUpdate
+  FuhyoUpdate: FuhyoUpdate
+  UpdateResult: UpdateResult
+  AppendItem: AppendItem
+  PreRejection: PreRejection
+  AppendRequest: AppendRequest
+  AppendResponse: AppendResponse
+  ReconcileChunk: ReconcileChunk
+  ReconcileRecord: ReconcileRecord
+  ReconcileResult: ReconcileResult
+  ReconcileDifference: ReconcileDifference
+  ReconcileSummary: ReconcileSummary
+  NationalForward: NationalForward
+  NationalAck: NationalAck
+  NationalSearchRequest: NationalSearchRequest
+  FourItems: FourItems
+  NationalSearchResponse: NationalSearchResponse
+}
+export type MessageName = keyof MessageMap
