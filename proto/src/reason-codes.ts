@@ -28,6 +28,7 @@ export const REASONS = {
   KEN_REJECT_WRONG_MESSAGE_TYPE: { stage: 'decode', message: 'the topic does not accept this message', ja: 'トピックと電文種別の不一致', source: 'SPEC §3 topics v1' },
   // -- field: checks of one update on its own (SPEC §2.3, 別添2)
   KEN_REJECT_MISSING_FIELD: { stage: 'field', message: 'a required item is missing', ja: '必須項目の欠落', source: 'SPEC §2.1' },
+  KEN_REJECT_UNEXPECTED_FIELD: { stage: 'field', message: 'an item is set that this 異動事由 or body does not allow', ja: '設定不可の項目の設定', source: 'SPEC §2.4 (e.g. 変更前住民票コード only with 住民票コード変更)' },
   KEN_REJECT_MUNICIPALITY_MISMATCH: { stage: 'field', message: 'municipality code differs from the CS certificate', ja: '市町村コードが証明書と不一致', source: 'SPEC §3' },
   KEN_REJECT_BAD_MUNICIPALITY_CODE: { stage: 'field', message: 'municipality code is not 6 digits with a valid check digit', ja: '市町村コードの形式・検査数字誤り', source: 'SPEC §2.3 (総務省 地方公共団体コード)' },
   KEN_REJECT_BAD_KOJIN_BANGO: { stage: 'field', message: '個人番号 is not 12 digits with a valid check digit', ja: '個人番号の形式・検査用数字誤り', source: 'SPEC §2.3 (番号法施行令8条)' },
@@ -52,6 +53,7 @@ export const REASONS = {
   KEN_REJECT_NOT_REMOVED: { stage: 'logic', message: 'an event for removed persons on a current resident (e.g. 消除の回復)', ja: '消除されていない者の消除の回復', source: 'SPEC §2.4' },
   KEN_REJECT_REMOVED_RESIDENT: { stage: 'logic', message: 'a change to a removed person other than 消除の回復', ja: '消除済みの者の更新', source: 'SPEC §2.4' },
   KEN_REJECT_KOJIN_BANGO_IN_USE: { stage: 'logic', message: '個人番号 already belongs to another resident', ja: '個人番号の重複', source: '番号法7条 (一人一番号)' },
+  KEN_REJECT_KOJIN_BANGO_MISMATCH: { stage: 'logic', message: '個人番号 differs from the file and the event is not 個人番号変更', ja: '個人番号変更以外での個人番号の相違', source: '番号法7条2項 (変更は個人番号変更のみ)' },
   KEN_REJECT_JUMINHYO_CODE_IN_USE: { stage: 'logic', message: 'the new 住民票コード already belongs to another record', ja: '住民票コードの重複', source: '住基法30条の3' },
   KEN_REJECT_NO_CHANGE: { stage: 'logic', message: 'the event changes nothing it is meant to change', ja: '変更内容なし', source: 'SPEC §2.4' },
   KEN_REJECT_FUHYO_STATE: { stage: 'logic', message: '附票 notice does not fit the 附票 file (new for existing, change/remove for missing)', ja: '附票ファイルとの不整合', source: 'SPEC §2.2' }

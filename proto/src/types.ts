@@ -248,6 +248,127 @@ export interface NationalSearchResponse {
   reasonCode: string
 }
 
+/** ken.v1.LogUpdateKind — what a log entry's received item was (log.proto) */
+export const LogUpdateKind = { UNSPECIFIED: 0, IDENTITY: 1, FUHYO: 2, PRE_REJECTED: 3 } as const
+export type LogUpdateKind = typeof LogUpdateKind[keyof typeof LogUpdateKind]
+
+/** ken.v1.LogAdminKind */
+export const LogAdminKind = { UNSPECIFIED: 0, KEY_ERASURE: 1, REBUILD: 2 } as const
+export type LogAdminKind = typeof LogAdminKind[keyof typeof LogAdminKind]
+
+/** ken.v1.LogEffect — what an accepted update did to the file, replayable without decrypting */
+export interface LogEffect {
+  subject: Uint8Array
+  retiredSubject: Uint8Array
+  kojinToken: Uint8Array
+  recordMunicipalityCode: string
+  removed: boolean
+  sealedRecord: Uint8Array
+}
+
+/** ken.v1.LogUpdate — a received update and its outcome */
+export interface LogUpdate {
+  municipalityCode: string
+  stream: Stream
+  sequence: number
+  requestId: string
+  payloadSha256: Uint8Array
+  payloadLength: number
+  kind: LogUpdateKind
+  changeReason: ChangeReason
+  status: ResultStatus
+  reasonCode: string
+  field: string
+  expectedSequence: number
+  keyId: Uint8Array
+  sealedUpdate: Uint8Array
+  effect?: LogEffect | null
+}
+
+/** ken.v1.LogAdminAct — an administrative act */
+export interface LogAdminAct {
+  kind: LogAdminKind
+  actor: string
+  approver: string
+  note: string
+  keyId: Uint8Array
+  replayed: number
+}
+
+/** ken.v1.LogEntry — one entry of the store's hash-chained log */
+export interface LogEntry {
+  position: number
+  recordedAt: string
+  update?: LogUpdate | null
+  admin?: LogAdminAct | null
+}
+
+/** ken.v1.ResidentView — current/<subject> */
+export interface ResidentView {
+  keyId: Uint8Array
+  position: number
+  municipalityCode: string
+  removed: boolean
+  kojinToken: Uint8Array
+  sealedRecord: Uint8Array
+}
+
+/** ken.v1.HistoryView — history/<subject><position> */
+export interface HistoryView {
+  keyId: Uint8Array
+  position: number
+  supersededAt: number
+  sealedRecord: Uint8Array
+}
+
+/** ken.v1.FuhyoView — fuhyo/<subject> */
+export interface FuhyoView {
+  keyId: Uint8Array
+  position: number
+  sealedRecord: Uint8Array
+}
+
+/** ken.v1.DedupView — dedup/<municipality><stream><sequence> */
+export interface DedupView {
+  position: number
+  entryHash: Uint8Array
+  status: ResultStatus
+  reasonCode: string
+  field: string
+}
+
+/** ken.v1.CountsView — counts/<municipality> */
+export interface CountsView {
+  current: number
+  accepted: number
+  rejected: number
+}
+
+/** ken.v1.StoredResident — plaintext of a sealed 本人確認情報 record */
+export interface StoredResident {
+  identity?: IdentityUpdate | null
+  municipalityCode: string
+  removed: boolean
+  seionKana: string
+  notifiedDate: string
+  deleted: boolean
+  retentionOnly: boolean
+  sequence: number
+  stream: Stream
+  operatorId: string
+  terminalId: string
+  timestamp: string
+}
+
+/** ken.v1.StoredFuhyo — plaintext of a sealed 附票本人確認情報 record */
+export interface StoredFuhyo {
+  fuhyo?: FuhyoUpdate | null
+  municipalityCode: string
+  notifiedDate: string
+  sequence: number
+  stream: Stream
+}
+
 /** Message name → TS shape, for the typed codec. */
 export interface MessageMap {
   Update: Update
@@ -268,5 +389,16 @@ export interface MessageMap {
   NationalSearchRequest: NationalSearchRequest
   FourItems: FourItems
   NationalSearchResponse: NationalSearchResponse
+  LogEntry: LogEntry
+  LogUpdate: LogUpdate
+  LogEffect: LogEffect
+  LogAdminAct: LogAdminAct
+  ResidentView: ResidentView
+  HistoryView: HistoryView
+  FuhyoView: FuhyoView
+  DedupView: DedupView
+  CountsView: CountsView
+  StoredResident: StoredResident
+  StoredFuhyo: StoredFuhyo
 }
 export type MessageName = keyof MessageMap

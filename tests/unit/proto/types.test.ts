@@ -1,0 +1,93 @@
+/**
+ * Keeps proto/src/types.ts in step with the `.proto` files. Each key list below is an object literal
+ * that `satisfies Record<keyof Interface, true>`: a field added to or removed from an interface is a
+ * type error here, and a field added to or removed from a `.proto` message fails the comparison.
+ */
+import t from 'tap'
+import protobuf from 'protobufjs'
+import { enumType, messageType, root } from '../../../proto/src/schema.ts'
+import {
+  ChangeReason, DifferenceKind, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, ResultStatus, Sex, Stream, type MessageMap, type MessageName
+} from '../../../proto/src/types.ts'
+
+const FIELDS = {
+  Update: { municipalityCode: true, stream: true, sequence: true, requestId: true, operatorId: true, terminalId: true, timestamp: true, identity: true, fuhyo: true },
+  IdentityUpdate: {
+    juminhyoCode: true, changeReason: true, changeDate: true, nameKanji: true, nameGaijiCount: true, nameKana: true, birthDate: true, sex: true,
+    address: true, addressGaijiCount: true, kojinBango: true, oazaCode: true, gaijiFlag: true, nameGaijiSerial: true, addressGaijiSerial: true,
+    kyuujiKanji: true, kyuujiGaijiCount: true, kyuujiKana: true, kyuujiGaijiSerial: true, previousJuminhyoCode: true
+  },
+  FuhyoUpdate: {
+    juminhyoCode: true, nameKanji: true, nameGaijiCount: true, nameKana: true, birthDate: true, sex: true, addressMunicipalityCode: true, address: true,
+    addressGaijiCount: true, lastAddress: true, lastAddressGaijiCount: true, changeDate: true, previousJuminhyoCode: true, fuhyoMunicipalityCode: true,
+    state: true, gaijiFlag: true, gaijiPattern: true, notice: true
+  },
+  UpdateResult: {
+    municipalityCode: true, stream: true, sequence: true, requestId: true, status: true, reasonCode: true, field: true, logPosition: true, entryHash: true,
+    expectedSequence: true, payloadSha256: true
+  },
+  AppendItem: { municipalityCode: true, update: true, rejection: true, payloadSha256: true },
+  PreRejection: { reasonCode: true, field: true, stream: true, sequence: true, requestId: true, payloadLength: true },
+  AppendRequest: { batchId: true, items: true },
+  AppendResponse: { batchId: true, results: true, errorCode: true },
+  ReconcileChunk: { municipalityCode: true, sessionId: true, chunkIndex: true, chunkCount: true, snapshotDate: true, records: true },
+  ReconcileRecord: { juminhyoCode: true, contentDigest: true },
+  ReconcileResult: { municipalityCode: true, sessionId: true, chunkIndex: true, complete: true, differences: true, summary: true, reasonCode: true },
+  ReconcileDifference: { juminhyoCode: true, kind: true, fields: true },
+  ReconcileSummary: { recordsAtCs: true, recordsHere: true, matching: true, missingHere: true, missingAtCs: true, differing: true },
+  NationalForward: {
+    logPosition: true, entryHash: true, prefectureCode: true, municipalityCode: true, juminhyoCode: true, nameKanji: true, nameKana: true, birthDate: true,
+    sex: true, address: true, kojinBango: true, changeReason: true, changeDate: true, kyuujiKanji: true, kyuujiKana: true, previousJuminhyoCode: true
+  },
+  NationalAck: { logPosition: true },
+  NationalSearchRequest: { queryId: true, purposeCode: true, juminhyoCode: true, kojinBango: true, fourItems: true },
+  FourItems: { nameKana: true, nameKanji: true, address: true, birthDate: true, sex: true },
+  NationalSearchResponse: { queryId: true, records: true, reasonCode: true },
+  LogEntry: { position: true, recordedAt: true, update: true, admin: true },
+  LogUpdate: {
+    municipalityCode: true, stream: true, sequence: true, requestId: true, payloadSha256: true, payloadLength: true, kind: true, changeReason: true,
+    status: true, reasonCode: true, field: true, expectedSequence: true, keyId: true, sealedUpdate: true, effect: true
+  },
+  LogEffect: { subject: true, retiredSubject: true, kojinToken: true, recordMunicipalityCode: true, removed: true, sealedRecord: true },
+  LogAdminAct: { kind: true, actor: true, approver: true, note: true, keyId: true, replayed: true },
+  ResidentView: { keyId: true, position: true, municipalityCode: true, removed: true, kojinToken: true, sealedRecord: true },
+  HistoryView: { keyId: true, position: true, supersededAt: true, sealedRecord: true },
+  FuhyoView: { keyId: true, position: true, sealedRecord: true },
+  DedupView: { position: true, entryHash: true, status: true, reasonCode: true, field: true },
+  CountsView: { current: true, accepted: true, rejected: true },
+  StoredResident: {
+    identity: true, municipalityCode: true, removed: true, seionKana: true, notifiedDate: true, deleted: true, retentionOnly: true, sequence: true,
+    stream: true, operatorId: true, terminalId: true, timestamp: true
+  },
+  StoredFuhyo: { fuhyo: true, municipalityCode: true, notifiedDate: true, sequence: true, stream: true }
+} satisfies { [N in MessageName]: Record<keyof MessageMap[N], true> }
+
+t.test('each interface lists exactly the fields of its .proto message', async (t) => {
+  for (const [name, keys] of Object.entries(FIELDS)) {
+    const proto = messageType(name).fieldsArray.map((f) => f.name).sort()
+    t.same(Object.keys(keys).sort(), proto, name)
+  }
+})
+
+t.test('MessageMap names every message of ken.v1', async (t) => {
+  const ns = root.lookup('ken.v1')
+  if (!(ns instanceof protobuf.Namespace)) return t.fail('ken.v1 is not a namespace')
+  const messages = ns.nestedArray.filter((n) => n instanceof protobuf.Type).map((n) => n.name).sort()
+  t.same(Object.keys(FIELDS).sort(), messages)
+})
+
+t.test('each TS enum has exactly the values of its .proto enum', async (t) => {
+  const enums: Array<[string, string, Record<string, number>]> = [
+    ['Stream', 'STREAM_', Stream], ['Sex', 'SEX_', Sex], ['ChangeReason', 'CHANGE_REASON_', ChangeReason],
+    ['ResultStatus', 'RESULT_STATUS_', ResultStatus], ['FuhyoState', 'FUHYO_STATE_', FuhyoState],
+    ['FuhyoNotice', 'FUHYO_NOTICE_', FuhyoNotice], ['DifferenceKind', 'DIFFERENCE_KIND_', DifferenceKind],
+    ['LogUpdateKind', 'LOG_UPDATE_KIND_', LogUpdateKind], ['LogAdminKind', 'LOG_ADMIN_KIND_', LogAdminKind]
+  ]
+  for (const [name, prefix, ts] of enums) {
+    const expected = Object.fromEntries(Object.entries(ts).map(([k, v]) => [prefix + k, v]))
+    t.same(enumType(name).values, expected, name)
+  }
+  const ns = root.lookup('ken.v1')
+  if (!(ns instanceof protobuf.Namespace)) return t.fail('ken.v1 is not a namespace')
+  t.same(ns.nestedArray.filter((n) => n instanceof protobuf.Enum).map((n) => n.name).sort(), enums.map(([n]) => n).sort(), 'every .proto enum has a TS twin')
+})
