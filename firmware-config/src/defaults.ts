@@ -1,0 +1,55 @@
+/**
+ * The hardened defaults, in one object (STYLE.md). Every listener is loopback-only, TLS 1.3 only,
+ * a stale CRL refuses links, limits are on. A configuration file only names what differs.
+ * docs/configuration.md gives each key with its default and meaning.
+ */
+import { fileURLToPath } from 'node:url'
+import type { ParsedConfig } from './schema.ts'
+import { deepFreeze } from './deep.ts'
+
+/** The shipped list of 福岡県's 60 municipalities. */
+export const FUKUOKA_MUNICIPALITIES_FILE = fileURLToPath(new URL('../municipalities/fukuoka.json', import.meta.url))
+
+export const DEFAULTS = deepFreeze({
+  prefecture: {
+    code: '40',
+    name: '福岡県',
+    municipalities: FUKUOKA_MUNICIPALITIES_FILE
+  },
+  paths: {
+    stateDir: 'var/',
+    pkiDir: 'pki',
+    dbDir: 'db',
+    applianceKeyFile: 'keys/appliance.key',
+    storeSocket: 'run/store.sock'
+  },
+  gateway: {
+    host: '127.0.0.1',
+    port: 8883,
+    tlsMinVersion: 'TLSv1.3',
+    maxPacketBytes: 65536,
+    // An update is a few hundred bytes; anything near this is garbage (committed as KEN_REJECT_OVERSIZED).
+    maxUpdateBytes: 16384,
+    maxConnections: 128,
+    maxInflightPerCs: 64,
+    // 福岡市 (≈1.6 M residents) must finish the initial load in under 5 minutes (SPEC §8).
+    maxMessagesPerSecondPerCs: 10000,
+    // Per source address: each CS has its own, and reconnects once after a restart (SPEC §8: < 5 s).
+    maxConnectionsPerSecond: 10,
+    handshakeTimeoutMs: 5000,
+    connectTimeoutMs: 5000,
+    keepalive: { minSeconds: 5, maxSeconds: 300 },
+    crlStale: 'fail'
+  },
+  store: {
+    groupCommitMaxDelayMs: 2,
+    groupCommitMaxEntries: 512,
+    socketMode: 0o660,
+    juminhyoCheckDigit: false,
+    retentionYears: 150
+  },
+  logging: { level: 'info' },
+  terminal: { host: '127.0.0.1', port: 8443, allowNonLoopback: false },
+  management: { host: '127.0.0.1', port: 9464, allowNonLoopback: false },
+  retention: { provisionRecordYears: 7, operationLogYears: 7 }
+} satisfies ParsedConfig)

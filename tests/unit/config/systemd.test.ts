@@ -1,0 +1,53 @@
+import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { loadConfig } from '../../../firmware-config/src/index.ts'
+
+/** `Key=value` lines of a unit file (comments dropped), key → every value. */
+function directives (file: string): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  for (const raw of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([A-Za-z]+)=(.*)$/.exec(raw.trim())
+    if (m === null) continue
+    out.set(m[1] ?? '', [...(out.get(m[1] ?? '') ?? []), m[2] ?? ''])
+  }
+  return out
+}
+
+const appliance = loadConfig('firmware-config/ken.appliance.json', { env: {} })
+const stateDir = appliance.paths.stateDir.replace(/\/$/, '')
+const units = {
+  store: { file: 'firmware-config/systemd/ken-store.service', user: 'ken-store' },
+  gateway: { file: 'firmware-config/systemd/ken-gateway.service', user: 'ken-gw' }
+}
+
+for (const [name, unit] of Object.entries(units)) {
+  t.test(`${name} unit is sandboxed`, async (t) => {
+    const d = directives(unit.file)
+    const one = (k: string): string | undefined => d.get(k)?.[0]
+    t.equal(one('User'), unit.user)
+    for (const [k, v] of Object.entries({ NoNewPrivileges: 'yes', ProtectSystem: 'strict', ProtectHome: 'yes', PrivateTmp: 'yes', PrivateDevices: 'yes', SystemCallFilter: '@system-service', RestrictNamespaces: 'yes' })) {
+      t.equal(one(k), v, `${k}=${v}`)
+    }
+    t.same(d.get('CapabilityBoundingSet'), [''], 'no capabilities at all')
+    t.equal(one('RestrictAddressFamilies'), 'AF_UNIX AF_INET AF_INET6')
+    t.notOk(d.has('MemoryDenyWriteExecute'), 'MemoryDenyWriteExecute is off (V8 JIT)')
+    t.match(readFileSync(unit.file, 'utf8'), /# MemoryDenyWriteExecute=yes is deliberately absent: V8/, 'and the unit says why')
+  })
+}
+
+t.test('only the store writes, and only the state directory', async (t) => {
+  t.same(directives(units.store.file).get('ReadWritePaths'), [stateDir])
+  t.notOk(directives(units.gateway.file).has('ReadWritePaths'), 'the gateway writes nothing')
+  t.same(directives(units.gateway.file).get('InaccessiblePaths'), [`${stateDir}/db ${stateDir}/keys`], 'the gateway cannot see the database or keys')
+})
+
+t.test('the users exist and the gateway reaches the socket through its group', async (t) => {
+  const sysusers = readFileSync('firmware-config/systemd/ken.sysusers.conf', 'utf8')
+  t.match(sysusers, /^u\s+ken-store\s/m)
+  t.match(sysusers, /^u\s+ken-gw\s/m)
+  t.match(sysusers, /^m\s+ken-gw\s+ken-append$/m)
+  t.same(directives(units.gateway.file).get('SupplementaryGroups'), ['ken-append'])
+  t.equal(appliance.store.socketMode & 0o007, 0, 'the socket is closed to others')
+  const tmpfiles = readFileSync('firmware-config/systemd/ken.tmpfiles.conf', 'utf8')
+  t.match(tmpfiles, new RegExp(`^d\\s+${stateDir}/db\\s+0700 ken-store ken-store`, 'm'))
+})
