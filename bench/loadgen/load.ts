@@ -1,0 +1,59 @@
+/**
+ * Runs the load generator: forks `workers` processes (so the generator is not the bottleneck), splits
+ * the identities among them, starts them together, and merges their counts and histograms.
+ */
+import { fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { Histogram } from './histogram.ts'
+import type { BenchIdentity, WorkerJob, WorkerReport } from './protocol.ts'
+
+export interface LoadResult {
+  ratePerSec: number
+  acked: number
+  sent: number
+  errors: number
+  received: number
+  p50Ms: number
+  p99Ms: number
+}
+
+export interface LoadOptions extends Omit<WorkerJob, 'identities'> {
+  identities: BenchIdentity[]
+  workers: number
+}
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url))
+
+export async function runLoad (opts: LoadOptions): Promise<LoadResult> {
+  const groups: BenchIdentity[][] = Array.from({ length: opts.workers }, () => [])
+  opts.identities.forEach((id, i) => groups[i % opts.workers]?.push(id))
+  const children = groups.filter((g) => g.length > 0).map((identities) => {
+    const job: WorkerJob = { ...opts, identities }
+    return fork(WORKER, [], { execArgv: ['--import', 'tsx'], env: { ...process.env, KEN_BENCH_JOB: JSON.stringify(job) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  })
+  const reports = children.map((child) => new Promise<WorkerReport & { type: 'done' }>((resolve, reject) => {
+    child.on('message', (msg: WorkerReport) => {
+      if (msg.type === 'done') resolve(msg)
+      if (msg.type === 'failed') reject(new Error(`load worker failed: ${msg.message}`))
+    })
+    child.on('exit', (code) => { if (code !== 0) reject(new Error(`load worker exited ${String(code)}`)) })
+  }))
+  await Promise.all(children.map((child) => new Promise<void>((resolve, reject) => {
+    child.on('message', (msg: WorkerReport) => { if (msg.type === 'ready') resolve() })
+    child.on('exit', () => reject(new Error('load worker exited before it was ready')))
+  })))
+  for (const child of children) child.send({ type: 'go' })
+  const done = await Promise.all(reports)
+  const hist = new Histogram()
+  let acked = 0; let sent = 0; let errors = 0; let received = 0
+  for (const r of done) {
+    hist.merge(new Histogram(r.histogram))
+    acked += r.acked; sent += r.sent; errors += r.errors; received += r.received
+  }
+  const seconds = opts.durationMs / 1000
+  return { ratePerSec: Math.round(acked / seconds), acked, sent, errors, received, p50Ms: round3(hist.quantile(0.5)), p99Ms: round3(hist.quantile(0.99)) }
+}
+
+function round3 (n: number): number {
+  return Math.round(n * 1000) / 1000
+}
