@@ -1,0 +1,54 @@
+/**
+ * How identities are written into certificates, shared by the issuing side and the verifier.
+ * A CS carries its municipality code (SPEC §2.3) in the subject (CN=CS-<code> and the X.520
+ * serialNumber attribute) and in a SAN URI `urn:ken:cs:<code>:<serialhex>`; an operator or
+ * technician carries `urn:ken:operator:<id>:<role>` (SPEC §6) and CN=<id>.
+ */
+import { isValidMunicipalityCode } from '../../server/src/domain/identifiers.ts'
+
+export { isValidMunicipalityCode }
+
+/** The roles of SPEC §6: operator, system administrator, security officer, technician. */
+export const OPERATOR_ROLES = ['operator', 'admin', 'security', 'technician'] as const
+
+/** One of {@link OPERATOR_ROLES}. */
+export type OperatorRole = typeof OPERATOR_ROLES[number]
+
+/** True when `s` is one of {@link OPERATOR_ROLES}. */
+export function isOperatorRole (s: string): s is OperatorRole {
+  return (OPERATOR_ROLES as readonly string[]).includes(s)
+}
+
+const OPERATOR_ID = /^[A-Z][A-Z0-9]{1,15}$/
+
+/** Operator ids: an upper-case letter, then 1–15 upper-case letters or digits (OP001, TE001). */
+export function isOperatorId (s: string): boolean {
+  return OPERATOR_ID.test(s)
+}
+
+/** The CN of a CS certificate. */
+export function csCommonName (code: string): string {
+  return `CS-${code}`
+}
+
+/** The SAN URI of a CS certificate. */
+export function csUrn (code: string, serialHex: string): string {
+  return `urn:ken:cs:${code}:${serialHex}`
+}
+
+/** The SAN URI of an operator or technician certificate. */
+export function operatorUrn (id: string, role: OperatorRole): string {
+  return `urn:ken:operator:${id}:${role}`
+}
+
+/** The parts of a `urn:ken:cs:` URI, or undefined when `uri` is not one. */
+export function parseCsUrn (uri: string): { readonly code: string, readonly serialHex: string } | undefined {
+  const m = /^urn:ken:cs:([0-9]{6}):([0-9a-f]+)$/.exec(uri)
+  return m === null ? undefined : { code: m[1] ?? '', serialHex: m[2] ?? '' }
+}
+
+/** The parts of a `urn:ken:operator:` URI, or undefined when `uri` is not one. */
+export function parseOperatorUrn (uri: string): { readonly id: string, readonly role: string } | undefined {
+  const m = /^urn:ken:operator:([^:]+):([^:]+)$/.exec(uri)
+  return m === null ? undefined : { id: m[1] ?? '', role: m[2] ?? '' }
+}
