@@ -1,0 +1,114 @@
+/**
+ * The hash-chain check behind `ken-store verify` (SPEC §4: tampering with the files is detected).
+ * Fed the log's blocks in key order, it recomputes every entry hash and checks that
+ * - each block's key is the position of its first entry, and positions run 1, 2, 3, … with no gap;
+ * - each entry's prev_hash is the hash of the entry before it.
+ * A changed entry breaks the link to the next one; a removed entry leaves a gap; reordered entries
+ * carry positions out of order. The first bad position is reported and the walk stops.
+ * One verifier may cover a slice of the log (worker threads); the slices are stitched by verify.ts.
+ */
+import { entryPosition, frameHash, nextFrame } from './log-block.ts'
+import { HASH_BYTES, readPosition } from './layout.ts'
+
+/** What is wrong at the first bad position. */
+export type ChainIssueKind = 'changed' | 'missing' | 'reordered' | 'malformed' | 'truncated'
+
+export interface ChainIssue {
+  readonly position: number
+  readonly kind: ChainIssueKind
+  readonly detail: string
+}
+
+/** Where a verified slice starts and ends, for stitching slices together. */
+export interface ChainSlice {
+  readonly entries: number
+  readonly firstPosition: number
+  readonly firstPrev: Buffer | undefined
+  readonly lastPosition: number
+  readonly lastHash: Buffer | undefined
+  readonly issue: ChainIssue | undefined
+}
+
+export class ChainVerifier {
+  #expected: number
+  #hash: Buffer | undefined
+  #entries = 0
+  #firstPosition = 0
+  #firstPrev: Buffer | undefined
+  #issue: ChainIssue | undefined
+
+  /**
+   * @param startPosition the position the first entry must carry, or 0 to accept the first block's
+   * @param startHash the hash the first entry must chain to, or undefined to accept (and report) it
+   */
+  constructor (startPosition: number, startHash: Buffer | undefined) {
+    this.#expected = startPosition
+    this.#hash = startHash
+  }
+
+  /** Check one block; false once an issue was found (stop feeding). */
+  block (key: Buffer, block: Buffer): boolean {
+    if (this.#issue !== undefined) return false
+    const keyPosition = key.length === 8 ? readPosition(key) : -1
+    if (this.#expected === 0) this.#expected = keyPosition
+    if (keyPosition !== this.#expected) {
+      return this.#fail(Math.min(this.#expected, keyPosition < 1 ? this.#expected : keyPosition), keyPosition > this.#expected ? 'missing' : 'reordered', `block key ${keyPosition}, expected ${this.#expected}`)
+    }
+    let offset = 0
+    while (offset < block.length) {
+      const ref = nextFrame(block, offset)
+      if (ref === undefined) return this.#fail(this.#expected, 'malformed', 'frame runs past the end of its block')
+      const position = entryPosition(block, ref.start + HASH_BYTES, ref.end)
+      if (position !== this.#expected) {
+        // An entry under another block's key was moved there; an entry beyond the expected one means
+        // the expected one is not here; an earlier one again means entries were put out of order.
+        const moved = offset === 0 && position !== keyPosition
+        const kind = position < 0 ? 'malformed' : moved || position < this.#expected ? 'reordered' : 'missing'
+        return this.#fail(this.#expected, kind, `entry carries position ${position}`)
+      }
+      if (this.#hash === undefined) {
+        this.#firstPrev = Buffer.from(block.subarray(ref.start, ref.start + HASH_BYTES))
+      } else if (block.compare(this.#hash, 0, HASH_BYTES, ref.start, ref.start + HASH_BYTES) !== 0) {
+        // The previous entry's bytes (or this entry's link) changed: the chain holds up to position - 2.
+        return this.#fail(position - 1, 'changed', `entry ${position} does not chain to entry ${position - 1}`)
+      }
+      if (this.#firstPosition === 0) this.#firstPosition = position
+      this.#hash = frameHash(block, ref)
+      this.#entries++
+      this.#expected++
+      offset = ref.end
+    }
+    if (offset === 0) return this.#fail(this.#expected, 'malformed', 'empty block')
+    return true
+  }
+
+  /** The expected head, checked after the last block (the views' recorded head, when there is one). */
+  end (head: { position: number, hash: Buffer } | undefined): void {
+    if (this.#issue !== undefined) return
+    this.#issue = endIssue(this.#expected - 1, this.#hash, head)
+  }
+
+  get issue (): ChainIssue | undefined {
+    return this.#issue
+  }
+
+  slice (): ChainSlice {
+    return { entries: this.#entries, firstPosition: this.#firstPosition, firstPrev: this.#firstPrev, lastPosition: this.#expected - 1, lastHash: this.#hash, issue: this.#issue }
+  }
+
+  #fail (position: number, kind: ChainIssueKind, detail: string): false {
+    this.#issue = { position: Math.max(position, 1), kind, detail }
+    return false
+  }
+}
+
+/**
+ * The log must reach the head the views recorded (written in the same batch as each group), and end
+ * in the same hash: otherwise entries were cut off the end, or the last one changed.
+ */
+export function endIssue (lastPosition: number, lastHash: Buffer | undefined, head: { position: number, hash: Buffer } | undefined): ChainIssue | undefined {
+  if (head === undefined) return undefined
+  if (lastPosition < head.position) return { position: lastPosition + 1, kind: 'truncated', detail: `log ends at ${lastPosition}, head is ${head.position}` }
+  if (lastPosition === head.position && lastHash !== undefined && !lastHash.equals(head.hash)) return { position: lastPosition, kind: 'changed', detail: 'last entry does not match the recorded head' }
+  return undefined
+}

@@ -1,0 +1,163 @@
+/**
+ * Encoding of log entries, view values and sealed records with the ken.v1 schema (log.proto), and
+ * the mapping between the domain's records (server/src/domain/records.ts) and their stored form.
+ * Anything read back that does not decode is KEN_ERR_STORE_CORRUPT: the store only reads what it wrote.
+ */
+import type protobuf from 'protobufjs'
+import { messageType } from '../../../proto/src/schema.ts'
+import type { FuhyoUpdate, MessageMap, StoredFuhyo, StoredResident } from '../../../proto/src/types.ts'
+import type { FuhyoRecord, ResidentRecord } from '../domain/records.ts'
+import { errors } from './errors.ts'
+
+/** The at-rest messages of log.proto. */
+export type StoredMessage = 'LogEntry' | 'ResidentView' | 'HistoryView' | 'FuhyoView' | 'DedupView' | 'CountsView' | 'StoredResident' | 'StoredFuhyo' | 'Update'
+
+const types = new Map<string, protobuf.Type>()
+
+function typeOf (name: StoredMessage): protobuf.Type {
+  let type = types.get(name)
+  if (type === undefined) {
+    type = messageType(name)
+    types.set(name, type)
+  }
+  return type
+}
+
+/** As proto/src/codec.ts decodes: every field present, enums and 64-bit integers as numbers. */
+const TO_OBJECT: protobuf.IConversionOptions = { defaults: true, arrays: true, longs: Number, enums: Number, oneofs: false }
+
+/**
+ * Encode a value the store made. Unlike the wire codec this skips protobufjs's verify/fromObject
+ * pass: the values are built by this package with the right types, and this is the hot path.
+ */
+export function encodeStored<N extends StoredMessage> (name: N, value: Partial<MessageMap[N]>): Buffer {
+  const bytes = typeOf(name).encode(value).finish()
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+/**
+ * Decode a value the store wrote. Its integrity is the chain's and the seal's business (verify,
+ * AES-GCM), so the wire codec's fail-closed walk for untrusted input is not repeated here.
+ * @throws KEN_ERR_STORE_CORRUPT
+ */
+export function decodeStored<N extends StoredMessage> (name: N, bytes: Uint8Array): MessageMap[N] {
+  const type = typeOf(name)
+  try {
+    return type.toObject(type.decode(bytes), TO_OBJECT) as MessageMap[N]
+  } catch (err) {
+    throw errors.KEN_ERR_STORE_CORRUPT(`${name} does not decode`, { cause: err })
+  }
+}
+
+/** ResidentRecord → the plaintext that is sealed (every item of 別添2 plus status). */
+export function storedResident (r: ResidentRecord): StoredResident {
+  return {
+    identity: {
+      juminhyoCode: r.juminhyoCode,
+      changeReason: r.changeReason,
+      changeDate: r.changeDate,
+      nameKanji: r.nameKanji,
+      nameGaijiCount: r.nameGaijiCount,
+      nameKana: r.nameKana,
+      birthDate: r.birthDate,
+      sex: r.sex,
+      address: r.address,
+      addressGaijiCount: r.addressGaijiCount,
+      kojinBango: r.kojinBango,
+      oazaCode: r.oazaCode,
+      gaijiFlag: r.gaijiFlag,
+      nameGaijiSerial: r.nameGaijiSerial,
+      addressGaijiSerial: r.addressGaijiSerial,
+      kyuujiKanji: r.kyuujiKanji,
+      kyuujiGaijiCount: r.kyuujiGaijiCount,
+      kyuujiKana: r.kyuujiKana,
+      kyuujiGaijiSerial: r.kyuujiGaijiSerial,
+      previousJuminhyoCode: ''
+    },
+    municipalityCode: r.municipalityCode,
+    removed: r.status === 'removed',
+    seionKana: r.seionKana,
+    notifiedDate: r.notifiedDate,
+    deleted: r.deleted,
+    retentionOnly: r.retentionOnly,
+    sequence: r.sequence,
+    stream: r.stream,
+    operatorId: r.operatorId,
+    terminalId: r.terminalId,
+    timestamp: r.timestamp
+  }
+}
+
+/** The stored plaintext → ResidentRecord. @throws KEN_ERR_STORE_CORRUPT without the identity items */
+export function residentRecord (s: StoredResident): ResidentRecord {
+  const i = s.identity
+  if (i === undefined || i === null) throw errors.KEN_ERR_STORE_CORRUPT('StoredResident without identity')
+  // Field by field: a rest-spread of a decoded message costs more than the whole decode.
+  return {
+    juminhyoCode: i.juminhyoCode,
+    changeReason: i.changeReason,
+    changeDate: i.changeDate,
+    nameKanji: i.nameKanji,
+    nameGaijiCount: i.nameGaijiCount,
+    nameKana: i.nameKana,
+    birthDate: i.birthDate,
+    sex: i.sex,
+    address: i.address,
+    addressGaijiCount: i.addressGaijiCount,
+    kojinBango: i.kojinBango,
+    oazaCode: i.oazaCode,
+    gaijiFlag: i.gaijiFlag,
+    nameGaijiSerial: i.nameGaijiSerial,
+    addressGaijiSerial: i.addressGaijiSerial,
+    kyuujiKanji: i.kyuujiKanji,
+    kyuujiGaijiCount: i.kyuujiGaijiCount,
+    kyuujiKana: i.kyuujiKana,
+    kyuujiGaijiSerial: i.kyuujiGaijiSerial,
+    municipalityCode: s.municipalityCode,
+    status: s.removed ? 'removed' : 'current',
+    seionKana: s.seionKana,
+    notifiedDate: s.notifiedDate,
+    deleted: s.deleted,
+    retentionOnly: s.retentionOnly,
+    sequence: s.sequence,
+    stream: s.stream,
+    operatorId: s.operatorId,
+    terminalId: s.terminalId,
+    timestamp: s.timestamp
+  }
+}
+
+/** FuhyoRecord → the plaintext that is sealed (18 items, never 個人番号: FuhyoUpdate has no such field). */
+export function storedFuhyo (r: FuhyoRecord): StoredFuhyo {
+  return { fuhyo: fuhyoItems(r), municipalityCode: r.municipalityCode, notifiedDate: r.notifiedDate, sequence: r.sequence, stream: r.stream }
+}
+
+/** The stored plaintext → FuhyoRecord. @throws KEN_ERR_STORE_CORRUPT without the 附票 items */
+export function fuhyoRecord (s: StoredFuhyo): FuhyoRecord {
+  if (s.fuhyo === undefined || s.fuhyo === null) throw errors.KEN_ERR_STORE_CORRUPT('StoredFuhyo without items')
+  return { ...fuhyoItems(s.fuhyo), municipalityCode: s.municipalityCode, notifiedDate: s.notifiedDate, sequence: s.sequence, stream: s.stream }
+}
+
+/** The 18 items of SPEC §2.2, named one by one so that nothing else is ever copied in. */
+function fuhyoItems (f: FuhyoUpdate): FuhyoUpdate {
+  return {
+    juminhyoCode: f.juminhyoCode,
+    nameKanji: f.nameKanji,
+    nameGaijiCount: f.nameGaijiCount,
+    nameKana: f.nameKana,
+    birthDate: f.birthDate,
+    sex: f.sex,
+    addressMunicipalityCode: f.addressMunicipalityCode,
+    address: f.address,
+    addressGaijiCount: f.addressGaijiCount,
+    lastAddress: f.lastAddress,
+    lastAddressGaijiCount: f.lastAddressGaijiCount,
+    changeDate: f.changeDate,
+    previousJuminhyoCode: f.previousJuminhyoCode,
+    fuhyoMunicipalityCode: f.fuhyoMunicipalityCode,
+    state: f.state,
+    gaijiFlag: f.gaijiFlag,
+    gaijiPattern: f.gaijiPattern,
+    notice: f.notice
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Error catalogue of the store daemon (STYLE.md: one coded catalogue per package; the export name is
+ * the code). docs/store-contract.md carries the same table and a test keeps the two in step.
+ * Details appended to a message MUST NOT carry personal data (SPEC §7).
+ */
+import { defineErrors } from '../../../proto/src/ken-error.ts'
+
+export const errors = defineErrors({
+  KEN_ERR_STORE_INVALID_OPTIONS: { message: 'the store options are invalid' },
+  KEN_ERR_STORE_INVALID_ITEM: { message: 'an append item is malformed; nothing of its request was committed' },
+  KEN_ERR_STORE_INVALID_ARGUMENT: { message: 'an argument of a store call is malformed' },
+  KEN_ERR_STORE_NOT_OPEN: { message: 'the store is not open (or is closing)' },
+  KEN_ERR_STORE_READ_ONLY: { message: 'the store was opened read-only (verify); it takes no writes' },
+  KEN_ERR_STORE_FAILED: { message: 'a commit failed earlier; the store refuses writes until it is restarted' },
+  KEN_ERR_STORE_WRITE_FAILED: { message: 'the atomic batch of a commit group could not be written durably' },
+  KEN_ERR_STORE_APPEND_FAILED: { message: 'the request could not be planned; nothing of it was committed' },
+  KEN_ERR_STORE_NO_APPLIANCE_KEY: { message: 'this operation needs the appliance key, and the store was opened without it' },
+  KEN_ERR_STORE_APPLIANCE_KEY: { message: 'the appliance key file is unusable (size, permissions or I/O)' },
+  KEN_ERR_STORE_KEY_ERASED: { message: 'the resident data key was erased (crypto-shredded); the data cannot be read' },
+  KEN_ERR_STORE_KEY_UNKNOWN: { message: 'no resident data key has this key id' },
+  KEN_ERR_STORE_DECRYPT: { message: 'a sealed value failed authentication (tampered, or a different appliance key)' },
+  KEN_ERR_STORE_CORRUPT: { message: 'stored data is not in the format the store writes' },
+  KEN_ERR_STORE_VIEWS_AHEAD: { message: 'the views record a head beyond the end of the log (the log was truncated)' },
+  KEN_ERR_STORE_CHAIN_BROKEN: { message: 'the hash chain of the log does not verify' },
+  KEN_ERR_STORE_SOCKET_IN_USE: { message: 'another process is listening on the append socket path' },
+  KEN_ERR_STORE_SOCKET_PATH: { message: 'the append socket path exists and is not a socket' },
+  KEN_ERR_STORE_BAD_FRAME: { message: 'an append frame is oversized or not an AppendRequest; the connection is closed' },
+  KEN_ERR_STORE_CONNECTION_CLOSED: { message: 'the append connection closed before the response arrived' },
+  KEN_ERR_STORE_PROTOCOL: { message: 'the append peer broke the protocol (unexpected or undecodable response)' }
+})
+
+export type StoreErrorCode = keyof typeof errors

@@ -1,0 +1,130 @@
+/**
+ * Per-resident data keys and blind indexes (SPEC §2.5 crypto-shredding, §4 encryption at rest).
+ * - Each resident has a data key (256 random bits) under a key id (128 random bits) that stays with
+ *   the person for life, across 住民票コード変更. Data keys are stored only wrapped (AES-256-GCM under
+ *   a key derived from the appliance key) in the `keys` space; erasing the wrapped key shreds every
+ *   ciphertext made with it, while the log's hash chain (over ciphertext) still verifies.
+ * - A 住民票コード or 個人番号 used as a key is replaced by its blind index: HMAC-SHA-256 under a second
+ *   derived key, truncated to 128 bits. Equal inputs meet; the files hold no identifier in clear.
+ */
+import { hash, hkdfSync } from 'node:crypto'
+import { randomBytesFromPool } from './random-pool.ts'
+import { KEY_ID_BYTES, TOKEN_BYTES } from './layout.ts'
+import { open, seal, sealAad, SealPurpose } from './sealing.ts'
+import { APPLIANCE_KEY_BYTES } from './appliance-key.ts'
+import { errors } from './errors.ts'
+
+const DATA_KEY_BYTES = 32
+const DOMAIN_JUMINHYO = 'J'
+const DOMAIN_KOJIN = 'K'
+const SHA256_BLOCK = 64
+/** Blind indexes computed recently, so one group computes each once (bounded; memory only). */
+const TOKEN_MEMO = 8192
+
+/** A freshly made data key, with what goes into the `keys` space. */
+export interface NewDataKey {
+  readonly keyId: Buffer
+  readonly dataKey: Buffer
+  readonly wrapped: Buffer
+}
+
+export class Keyring {
+  readonly #wrapKey: Buffer
+  /** HMAC key ⊕ ipad and ⊕ opad (RFC 2104), so a blind index is two SHA-256 calls. */
+  readonly #innerPad: Buffer
+  readonly #outerPad: Buffer
+  readonly #tokens = new Map<string, Buffer>()
+  /** Unwrapped data keys by key id (hex), least recently used first. */
+  readonly #cache = new Map<string, Buffer>()
+  /** Key ids erased since start: a read that raced the erasure must not bring the key back. */
+  readonly #erased = new Set<string>()
+  readonly #capacity: number
+
+  constructor (applianceKey: Uint8Array, options: { cacheSize?: number } = {}) {
+    if (applianceKey.length !== APPLIANCE_KEY_BYTES) throw errors.KEN_ERR_STORE_APPLIANCE_KEY('appliance key must be 32 bytes')
+    // RFC 5869: one secret, independent keys per use.
+    this.#wrapKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 key-wrap', 32))
+    const indexKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 blind-index', 32))
+    this.#innerPad = Buffer.alloc(SHA256_BLOCK, 0x36)
+    this.#outerPad = Buffer.alloc(SHA256_BLOCK, 0x5c)
+    for (let i = 0; i < indexKey.length; i++) {
+      this.#innerPad[i] = (indexKey[i] ?? 0) ^ 0x36
+      this.#outerPad[i] = (indexKey[i] ?? 0) ^ 0x5c
+    }
+    indexKey.fill(0)
+    this.#capacity = options.cacheSize ?? 65536
+  }
+
+  /** Blind index of a 住民票コード: the `subject` of views and effects. */
+  subjectToken (juminhyoCode: string): Buffer {
+    return this.#token(DOMAIN_JUMINHYO, juminhyoCode)
+  }
+
+  /** Blind index of a 個人番号. */
+  kojinToken (kojinBango: string): Buffer {
+    return this.#token(DOMAIN_KOJIN, kojinBango)
+  }
+
+  /** Make a data key for a person the store has not seen; the caller stores `wrapped` under `keyId`. */
+  createDataKey (): NewDataKey {
+    const keyId = randomBytesFromPool(KEY_ID_BYTES)
+    const dataKey = randomBytesFromPool(DATA_KEY_BYTES)
+    const wrapped = seal(this.#wrapKey, sealAad(SealPurpose.DATA_KEY, keyId, 0), dataKey)
+    this.#remember(keyId, dataKey)
+    return { keyId, dataKey, wrapped }
+  }
+
+  /** The data key of `keyId`, from the cache or by unwrapping `wrapped` (undefined: erased). */
+  dataKey (keyId: Uint8Array, wrapped: Uint8Array | undefined): Buffer {
+    const hex = Buffer.from(keyId).toString('hex')
+    if (this.#erased.has(hex)) throw errors.KEN_ERR_STORE_KEY_ERASED()
+    const hit = this.#cache.get(hex)
+    if (hit !== undefined) {
+      this.#cache.delete(hex)
+      this.#cache.set(hex, hit)
+      return hit
+    }
+    if (wrapped === undefined) throw errors.KEN_ERR_STORE_KEY_ERASED()
+    const dataKey = open(this.#wrapKey, sealAad(SealPurpose.DATA_KEY, keyId, 0), wrapped)
+    this.#remember(keyId, dataKey)
+    return dataKey
+  }
+
+  /** True when the data key of `keyId` is in memory (no read of the `keys` space needed). */
+  has (keyId: Uint8Array): boolean {
+    return this.#cache.has(Buffer.from(keyId).toString('hex'))
+  }
+
+  /**
+   * Crypto-shredding: drop a data key from memory for good. No copy stays in the cache, and the
+   * key id is refused from now on, even if a read that started before the erasure still holds the
+   * wrapped key.
+   */
+  forget (keyId: Uint8Array): void {
+    const hex = Buffer.from(keyId).toString('hex')
+    this.#erased.add(hex)
+    this.#cache.get(hex)?.fill(0)
+    this.#cache.delete(hex)
+  }
+
+  #remember (keyId: Uint8Array, dataKey: Buffer): void {
+    this.#cache.set(Buffer.from(keyId).toString('hex'), dataKey)
+    if (this.#cache.size > this.#capacity) {
+      const oldest = this.#cache.keys().next().value
+      if (oldest !== undefined) this.#cache.delete(oldest)
+    }
+  }
+
+  /** HMAC-SHA-256(index key, domain ‖ value), truncated (RFC 2104 §5). */
+  #token (domain: string, value: string): Buffer {
+    const memoKey = domain + value
+    const memo = this.#tokens.get(memoKey)
+    if (memo !== undefined) return memo
+    const message = Buffer.from(memoKey, 'utf8')
+    const inner = hash('sha256', Buffer.concat([this.#innerPad, message]), 'buffer')
+    const token = hash('sha256', Buffer.concat([this.#outerPad, inner]), 'buffer').subarray(0, TOKEN_BYTES)
+    if (this.#tokens.size >= TOKEN_MEMO) this.#tokens.clear()
+    this.#tokens.set(memoKey, token)
+    return token
+  }
+}

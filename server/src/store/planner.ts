@@ -1,0 +1,271 @@
+/**
+ * Turns what arrives at the store into log entries, one after the other, inside a commit group
+ * (SPEC §3, §4): redeliveries are answered from the dedup view and make no entry; every other item
+ * becomes exactly one entry — accepted, or a rejection record — and its effect goes into the group's
+ * overlay at once, so the next item of the group decides against it. Nothing here does I/O but
+ * reads through the overlay; the committer writes the group as one atomic, fsynced batch.
+ */
+import { ChangeReason, LogAdminKind, LogUpdateKind, ResultStatus, type AppendItem, type IdentityUpdate, type LogAdminAct, type LogEffect, type LogEntry, type LogUpdate, type StoredResident, type Update, type UpdateResult } from '../../../proto/src/types.ts'
+import { decideIdentityUpdate } from '../domain/transition.ts'
+import { decideFuhyoUpdate } from '../domain/fuhyo-transition.ts'
+import type { Decision, FuhyoRecord, ResidentRecord } from '../domain/records.ts'
+import { dedupKey, decodeU64, streamKey } from './layout.ts'
+import { decodeStored, encodeStored, fuhyoRecord, residentRecord, storedFuhyo, storedResident } from './codec.ts'
+import { frameEntry } from './log-block.ts'
+import { applyEntry } from './apply-entry.ts'
+import { open, seal, sealAad, SealPurpose } from './sealing.ts'
+import type { Keyring } from './keyring.ts'
+import type { ViewTx } from './view-tx.ts'
+import { errors } from './errors.ts'
+
+/** The running state of one commit group. */
+export interface GroupState {
+  readonly tx: ViewTx
+  readonly keyring: Keyring | undefined
+  /** The last entry made (committed, or planned earlier in this group). */
+  head: { position: number, hash: Buffer }
+  /** Frames of the entries planned so far, in order: the group's log block. */
+  readonly frames: Buffer[]
+  readonly recordedAt: string
+  /** 通知を受けた年月日 (YYYY-MM-DD, the store's clock in JST). */
+  readonly today: string
+}
+
+const EMPTY = new Uint8Array(0)
+
+/** Plan one AppendItem; returns its result (DUPLICATE makes no entry). */
+export async function planItem (g: GroupState, item: AppendItem): Promise<UpdateResult> {
+  const update = item.update ?? undefined
+  const rejection = item.rejection ?? undefined
+  const stream = update?.stream ?? rejection?.stream ?? 0
+  const sequence = update?.sequence ?? rejection?.sequence ?? 0
+  const base = { municipalityCode: item.municipalityCode, stream, sequence, requestId: update?.requestId ?? rejection?.requestId ?? '', payloadSha256: item.payloadSha256 }
+  const tracked = stream !== 0 && sequence > 0
+  if (tracked) {
+    const first = await g.tx.get('dedup', dedupKey(item.municipalityCode, stream, sequence))
+    if (first !== undefined) {
+      const d = decodeStored('DedupView', first)
+      return { ...base, status: ResultStatus.DUPLICATE, reasonCode: d.reasonCode, field: d.field, logPosition: d.position, entryHash: d.entryHash, expectedSequence: 0 }
+    }
+  }
+  let expectedSequence = 0
+  if (tracked) {
+    const last = await g.tx.get('lastseq', streamKey(item.municipalityCode, stream))
+    const next = (last === undefined ? 0 : decodeU64(last)) + 1
+    if (sequence !== next) expectedSequence = next // SPEC §3: gaps are reported
+  }
+  const record: LogUpdate = {
+    municipalityCode: item.municipalityCode,
+    stream,
+    sequence,
+    requestId: base.requestId,
+    payloadSha256: item.payloadSha256,
+    payloadLength: rejection?.payloadLength ?? 0,
+    kind: LogUpdateKind.PRE_REJECTED,
+    changeReason: update?.identity?.changeReason ?? ChangeReason.UNSPECIFIED,
+    status: ResultStatus.REJECTED,
+    reasonCode: rejection?.reasonCode ?? '',
+    field: rejection?.field ?? '',
+    expectedSequence,
+    keyId: EMPTY,
+    sealedUpdate: EMPTY,
+    effect: null
+  }
+  const position = g.head.position + 1
+  if (update !== undefined) {
+    const identity = update.identity ?? undefined
+    if (identity !== undefined) await planIdentity(g, item, update, identity, position, record)
+    else await planFuhyo(g, item, update, position, record)
+  }
+  const { hash } = await frameAndApply(g, { position, recordedAt: g.recordedAt, update: record, admin: null })
+  return { ...base, status: record.status, reasonCode: record.reasonCode, field: record.field, logPosition: position, entryHash: hash, expectedSequence }
+}
+
+/** Plan an administrative act; returns its position and hash. */
+export async function planAdmin (g: GroupState, act: LogAdminAct): Promise<{ position: number, hash: Buffer }> {
+  if (act.kind === LogAdminKind.KEY_ERASURE) {
+    const keyId = Buffer.from(act.keyId)
+    if ((await g.tx.get('keys', keyId)) === undefined) throw errors.KEN_ERR_STORE_KEY_UNKNOWN()
+    // SPEC §2.5 crypto-shredding: the wrapped key goes in the same batch as the act that records it,
+    // and no copy stays in memory. The ciphertext it sealed stays in the chain, unreadable.
+    g.tx.del('keys', keyId)
+    g.keyring?.forget(keyId)
+  }
+  return await frameAndApply(g, { position: g.head.position + 1, recordedAt: g.recordedAt, update: null, admin: act })
+}
+
+/** Frame the entry after the head, then apply it to the overlay. */
+async function frameAndApply (g: GroupState, entry: LogEntry): Promise<{ position: number, hash: Buffer }> {
+  const { frame, hash } = frameEntry(g.head.hash, encodeStored('LogEntry', entry))
+  g.frames.push(frame)
+  g.head = { position: entry.position, hash }
+  await applyEntry(g.tx, entry, hash)
+  return g.head
+}
+
+async function planIdentity (g: GroupState, item: AppendItem, update: Update, u: IdentityUpdate, position: number, record: LogUpdate): Promise<void> {
+  const keyring = requireKeyring(g)
+  const subject = keyring.subjectToken(u.juminhyoCode)
+  const codeChange = u.changeReason === ChangeReason.JUMINHYO_CODE_HENKO
+  // For 住民票コード変更 the record lives under the code being replaced (IdentityContext.current).
+  const lookup = codeChange ? keyring.subjectToken(u.previousJuminhyoCode) : subject
+  const found = await readResident(g, lookup)
+  const targetCodeTaken = codeChange && (await g.tx.get('current', subject)) !== undefined
+  const kojinBangoHolder = await kojinHolder(g, u, subject, lookup)
+  const decision: Decision<ResidentRecord> = decideIdentityUpdate(update, {
+    current: found?.record,
+    targetCodeTaken,
+    kojinBangoHolder,
+    municipalityCode: item.municipalityCode,
+    today: g.today
+  })
+  const fuhyoKey = await viewKeyId(g, 'fuhyo', subject)
+  const key = await residentKey(g, [found?.keyId, fuhyoKey])
+  record.kind = LogUpdateKind.IDENTITY
+  record.keyId = key.keyId
+  if (!decision.ok) {
+    sealUpdate(record, key, position, update)
+    return reject(record, decision)
+  }
+  const next = decision.next
+  const stored = storedResident(next)
+  if (carriesUpdate(stored, update)) {
+    // The record is the update plus what the server derives: sealing the update again would only
+    // double the entry. openUpdate rebuilds the update from the record (docs/store-contract.md).
+    if (stored.identity !== null && stored.identity !== undefined) stored.identity.previousJuminhyoCode = u.previousJuminhyoCode
+  } else {
+    sealUpdate(record, key, position, update)
+  }
+  record.status = ResultStatus.ACCEPTED
+  record.effect = {
+    subject,
+    retiredSubject: decision.retiredCode === undefined ? EMPTY : keyring.subjectToken(decision.retiredCode),
+    kojinToken: keyring.kojinToken(next.kojinBango),
+    recordMunicipalityCode: next.municipalityCode,
+    removed: next.status === 'removed',
+    sealedRecord: seal(key.dataKey, sealAad(SealPurpose.RESIDENT, key.keyId, position), encodeStored('StoredResident', stored))
+  } satisfies LogEffect
+}
+
+async function planFuhyo (g: GroupState, item: AppendItem, update: Update, position: number, record: LogUpdate): Promise<void> {
+  const keyring = requireKeyring(g)
+  const u = update.fuhyo
+  if (u === undefined || u === null) throw errors.KEN_ERR_STORE_INVALID_ITEM('update without body', { field: 'body' })
+  const subject = keyring.subjectToken(u.juminhyoCode)
+  const found = await readFuhyo(g, subject)
+  const decision: Decision<FuhyoRecord> = decideFuhyoUpdate(update, found?.record, { municipalityCode: item.municipalityCode, today: g.today })
+  const residentKeyId = await viewKeyId(g, 'current', subject)
+  const key = await residentKey(g, [found?.keyId, residentKeyId])
+  record.kind = LogUpdateKind.FUHYO
+  sealUpdate(record, key, position, update)
+  if (!decision.ok) return reject(record, decision)
+  record.status = ResultStatus.ACCEPTED
+  record.effect = {
+    subject,
+    retiredSubject: decision.retiredCode === undefined ? EMPTY : keyring.subjectToken(decision.retiredCode),
+    kojinToken: EMPTY, // SPEC §2.2: the 附票 file never keeps 個人番号, not even as an index
+    recordMunicipalityCode: '',
+    removed: false,
+    sealedRecord: seal(key.dataKey, sealAad(SealPurpose.FUHYO, key.keyId, position), encodeStored('StoredFuhyo', storedFuhyo(decision.next)))
+  } satisfies LogEffect
+}
+
+function reject (record: LogUpdate, decision: { readonly code: string, readonly field?: string }): void {
+  record.status = ResultStatus.REJECTED
+  record.reasonCode = decision.code
+  record.field = decision.field ?? ''
+}
+
+/**
+ * True when the update can be rebuilt exactly from the stored record and the entry: every item of
+ * the identity body and of the envelope that is not in the entry in clear. The domain builds the
+ * record item by item from the update; this checks it rather than trusting it.
+ */
+function carriesUpdate (stored: StoredResident, update: Update): boolean {
+  const a = stored.identity
+  const b = update.identity
+  if (a === undefined || a === null || b === undefined || b === null) return false
+  for (const k of IDENTITY_ITEMS) if (a[k] !== b[k]) return false
+  return stored.operatorId === update.operatorId && stored.terminalId === update.terminalId && stored.timestamp === update.timestamp &&
+    stored.sequence === update.sequence && stored.stream === update.stream
+}
+
+const IDENTITY_ITEMS = ['juminhyoCode', 'changeReason', 'changeDate', 'nameKanji', 'nameGaijiCount', 'nameKana', 'birthDate', 'sex', 'address', 'addressGaijiCount',
+  'kojinBango', 'oazaCode', 'gaijiFlag', 'nameGaijiSerial', 'addressGaijiSerial', 'kyuujiKanji', 'kyuujiGaijiCount', 'kyuujiKana', 'kyuujiGaijiSerial'] as const satisfies ReadonlyArray<keyof IdentityUpdate>
+
+function sealUpdate (record: LogUpdate, key: ResidentKey, position: number, update: Update): void {
+  record.keyId = key.keyId
+  record.sealedUpdate = seal(key.dataKey, sealAad(SealPurpose.UPDATE, key.keyId, position), encodeStored('Update', update))
+}
+
+interface ResidentKey {
+  readonly keyId: Uint8Array
+  readonly dataKey: Buffer
+}
+
+/**
+ * The person's data key: the first candidate key id that is not erased, else a new key (stored
+ * wrapped in this same batch). A person keeps one key id for life (SPEC §2.5).
+ */
+async function residentKey (g: GroupState, candidates: Array<Uint8Array | undefined>): Promise<ResidentKey> {
+  const keyring = requireKeyring(g)
+  for (const keyId of candidates) {
+    if (keyId === undefined || keyId.length === 0) continue
+    const dataKey = await usableKey(g, keyId)
+    if (dataKey !== undefined) return { keyId, dataKey }
+  }
+  const fresh = keyring.createDataKey()
+  g.tx.put('keys', fresh.keyId, fresh.wrapped)
+  return { keyId: fresh.keyId, dataKey: fresh.dataKey }
+}
+
+async function usableKey (g: GroupState, keyId: Uint8Array): Promise<Buffer | undefined> {
+  const keyring = requireKeyring(g)
+  if (keyring.has(keyId)) return keyring.dataKey(keyId, undefined)
+  const wrapped = await g.tx.get('keys', Buffer.from(keyId))
+  return wrapped === undefined ? undefined : keyring.dataKey(keyId, wrapped)
+}
+
+async function viewKeyId (g: GroupState, space: 'current' | 'fuhyo', subject: Buffer): Promise<Uint8Array | undefined> {
+  const bytes = await g.tx.get(space, subject)
+  if (bytes === undefined) return undefined
+  return space === 'current' ? decodeStored('ResidentView', bytes).keyId : decodeStored('FuhyoView', bytes).keyId
+}
+
+/** A current-view record, decrypted; a record whose key was erased counts as absent (shredded). */
+async function readResident (g: GroupState, subject: Buffer): Promise<{ record: ResidentRecord, keyId: Uint8Array } | undefined> {
+  const bytes = await g.tx.get('current', subject)
+  if (bytes === undefined) return undefined
+  const view = decodeStored('ResidentView', bytes)
+  const dataKey = await usableKey(g, view.keyId)
+  if (dataKey === undefined) return undefined
+  const plain = open(dataKey, sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
+  return { record: residentRecord(decodeStored('StoredResident', plain)), keyId: view.keyId }
+}
+
+async function readFuhyo (g: GroupState, subject: Buffer): Promise<{ record: FuhyoRecord, keyId: Uint8Array } | undefined> {
+  const bytes = await g.tx.get('fuhyo', subject)
+  if (bytes === undefined) return undefined
+  const view = decodeStored('FuhyoView', bytes)
+  const dataKey = await usableKey(g, view.keyId)
+  if (dataKey === undefined) return undefined
+  const plain = open(dataKey, sealAad(SealPurpose.FUHYO, view.keyId, view.position), view.sealedRecord)
+  return { record: fuhyoRecord(decodeStored('StoredFuhyo', plain)), keyId: view.keyId }
+}
+
+/** IdentityContext.kojinBangoHolder: the 住民票コード holding the update's 個人番号, if any. */
+async function kojinHolder (g: GroupState, u: IdentityUpdate, subject: Buffer, lookup: Buffer): Promise<string | undefined> {
+  if (u.kojinBango === '') return undefined
+  const holder = await g.tx.get('kojin', requireKeyring(g).kojinToken(u.kojinBango))
+  if (holder === undefined) return undefined
+  // The common case (the person's own number) needs no decryption: the index holds blind indexes.
+  if (holder.equals(subject)) return u.juminhyoCode
+  if (holder.equals(lookup)) return u.previousJuminhyoCode
+  // A holder whose key was erased is shredded: as if the number were free.
+  return (await readResident(g, holder))?.record.juminhyoCode
+}
+
+function requireKeyring (g: GroupState): Keyring {
+  if (g.keyring === undefined) throw errors.KEN_ERR_STORE_NO_APPLIANCE_KEY()
+  return g.keyring
+}

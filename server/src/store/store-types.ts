@@ -1,0 +1,94 @@
+/**
+ * The shapes the store's API speaks in (store.ts), and the I/O interface its implementations give
+ * the shared logic (recovery.ts, commit-group.ts).
+ */
+import type { LogEntry } from '../../../proto/src/types.ts'
+import type { KenError } from '../../../proto/src/ken-error.ts'
+import type { ResidentRecord } from '../domain/records.ts'
+import type { ChainIssue } from './chain-verifier.ts'
+import type { Space, WriteOp } from './layout.ts'
+
+/** A key range over one space (byte order). */
+export interface Range {
+  readonly gte?: Buffer
+  readonly lt?: Buffer
+  readonly lte?: Buffer
+  readonly reverse?: boolean
+  readonly limit?: number
+}
+
+/** The I/O of an implementation: what Store's protected `_` methods provide. */
+export interface LogIo {
+  readonly getMany: (space: Space, keys: readonly Buffer[]) => Promise<Array<Buffer | undefined>>
+  /** One atomic batch, durable before it resolves. */
+  readonly write: (ops: readonly WriteOp[]) => Promise<void>
+  readonly iterate: (space: Space, range: Range) => AsyncIterable<ReadonlyArray<readonly [Buffer, Buffer]>>
+  readonly clear: (space: Space) => Promise<void>
+}
+
+/** Where the store reports what it does (pino-compatible; no personal data is ever passed). */
+export interface StoreLogger {
+  info: (fields: Record<string, unknown>, msg: string) => void
+  warn: (fields: Record<string, unknown>, msg: string) => void
+  error: (fields: Record<string, unknown>, msg: string) => void
+}
+
+export const SILENT_LOGGER: StoreLogger = { info: () => undefined, warn: () => undefined, error: () => undefined }
+
+export interface StoreOptions {
+  /** The appliance key (32 bytes). Without it the store can verify and rebuild, not append or read records. */
+  readonly applianceKey?: Uint8Array
+  /** Group commit: longest wait of a queued append, ms (default 2). */
+  readonly maxDelayMs?: number
+  /** Group commit: most items per group (default 512). */
+  readonly maxEntries?: number
+  readonly clock?: () => Date
+  readonly logger?: StoreLogger
+  /** Called once when a commit fails and the store stops taking writes (the daemon exits). */
+  readonly onFatal?: (err: KenError) => void
+  /** Open without recovery and refuse every write: what `verify` needs to look at a damaged log as it is. */
+  readonly readOnly?: boolean
+}
+
+/** The last entry of the log (or the genesis: position 0). */
+export interface Head {
+  readonly position: number
+  readonly hash: Buffer
+}
+
+/** Per-municipality counts (SPEC §6 statistics). */
+export interface Counts {
+  readonly current: number
+  readonly accepted: number
+  readonly rejected: number
+}
+
+/** A pre-change record: the state produced at `position`, replaced at `supersededAt`. */
+export interface HistoryItem {
+  readonly position: number
+  readonly supersededAt: number
+  readonly record: ResidentRecord
+}
+
+/** A log entry as `entries()` yields it. */
+export interface LogRecord {
+  readonly position: number
+  readonly hash: Buffer
+  readonly prevHash: Buffer
+  readonly entry: LogEntry
+}
+
+/** Who performs an administrative act (SPEC §2.5: physical deletion needs a second approver). */
+export interface AdminActor {
+  readonly actor: string
+  readonly approver: string
+  readonly note?: string
+}
+
+export interface VerifyResult {
+  readonly ok: boolean
+  readonly entries: number
+  readonly head: { readonly position: number, readonly hash: string }
+  readonly issue: ChainIssue | undefined
+  readonly elapsedMs: number
+}

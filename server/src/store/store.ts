@@ -1,0 +1,384 @@
+/**
+ * The store (SPEC §4): one append-only, hash-chained log and the views derived from it, behind an
+ * abstract class in the manner of abstract-level — the public methods validate, encode and keep the
+ * state; the protected `_` methods only do I/O. LevelStore and MemoryStore implement the I/O, and one
+ * conformance suite (tests/unit/store/conformance.ts) holds both to docs/store-contract.md.
+ */
+import { LogAdminKind, LogUpdateKind, type AppendItem, type LogAdminAct, type Update, type UpdateResult } from '../../../proto/src/types.ts'
+import type { KenError } from '../../../proto/src/ken-error.ts'
+import type { FuhyoRecord, ResidentRecord } from '../domain/records.ts'
+import { GroupCommitter } from './group-commit.ts'
+import { runGroup, type GroupEnv, type Job } from './commit-group.ts'
+import { blockKeyAtOrBefore, readAppliedHead, readLogHead, rebuildViews, recoverViews } from './recovery.ts'
+import { validateItems } from './validate-items.ts'
+import { Keyring } from './keyring.ts'
+import { open as openSeal, sealAad, SealPurpose } from './sealing.ts'
+import { decodeStored, fuhyoRecord, residentRecord } from './codec.ts'
+import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
+import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame } from './log-block.ts'
+import { countsKey, HASH_BYTES, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
+import { SILENT_LOGGER, type AdminActor, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
+import { errors } from './errors.ts'
+
+export type { AdminActor, Counts, Head, HistoryItem, LogRecord, Range, StoreLogger, StoreOptions, VerifyResult } from './store-types.ts'
+
+const JUMINHYO = /^[0-9]{11}$/
+const KOJIN = /^[0-9]{12}$/
+const MUNICIPALITY = /^[0-9]{6}$/
+const KEY_ID = /^[0-9a-f]{32}$/
+
+export abstract class Store {
+  readonly #keyring: Keyring | undefined
+  readonly #committer: GroupCommitter<Job>
+  readonly #readOnly: boolean
+  readonly #io: LogIo
+  readonly #env: GroupEnv
+  protected readonly logger: StoreLogger
+  #state: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new'
+
+  constructor (options: StoreOptions = {}) {
+    const maxDelayMs = options.maxDelayMs ?? 2
+    const maxEntries = options.maxEntries ?? 512
+    if (!(maxDelayMs >= 0 && maxDelayMs <= 1000)) throw errors.KEN_ERR_STORE_INVALID_OPTIONS('maxDelayMs must be 0…1000', { field: 'maxDelayMs' })
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1 || maxEntries > 65536) throw errors.KEN_ERR_STORE_INVALID_OPTIONS('maxEntries must be 1…65536', { field: 'maxEntries' })
+    this.#keyring = options.applianceKey === undefined ? undefined : new Keyring(options.applianceKey)
+    this.logger = options.logger ?? SILENT_LOGGER
+    this.#readOnly = options.readOnly ?? false
+    this.#io = {
+      getMany: async (space, keys) => await this._getMany(space, keys),
+      write: async (ops) => await this._write(ops),
+      iterate: (space, range) => this._iterate(space, range),
+      clear: async (space) => await this._clear(space)
+    }
+    const logger = this.logger
+    const env: GroupEnv = {
+      io: this.#io,
+      keyring: this.#keyring,
+      clock: options.clock ?? (() => new Date()),
+      logger,
+      head: { position: 0, hash: GENESIS_HASH },
+      failed: undefined,
+      // A failed durable write leaves the files in an unknown state (it may or may not have reached
+      // the disk): stop writing, as databases do after a failed fsync; restart and recovery resolve it.
+      onFailure: (err: KenError) => {
+        if (env.failed !== undefined) return
+        env.failed = err
+        logger.error({ event: 'store.commit.failed', code: err.code }, 'commit failed; refusing writes until restart')
+        options.onFatal?.(err)
+      }
+    }
+    this.#env = env
+    this.#committer = new GroupCommitter<Job>({ maxDelayMs, maxEntries }, async (jobs) => await runGroup(jobs, env))
+  }
+
+  // ---- lifecycle ----
+
+  /** Open the files and bring the views to the log's head (SPEC §8: never a full replay when consistent). */
+  async open (): Promise<void> {
+    if (this.#state !== 'new') throw errors.KEN_ERR_STORE_NOT_OPEN(`cannot open in state ${this.#state}`)
+    this.#state = 'opening'
+    try {
+      await this._open()
+      // Read-only (verify): look at the log as it is, even when its last block is damaged.
+      this.#env.head = this.#readOnly ? await readLogHead(this.#io).catch(() => this.#env.head) : await recoverViews(this.#io, this.logger)
+      this.#state = 'open'
+    } catch (err) {
+      this.#state = 'closed'
+      await this._close().catch(() => undefined)
+      throw err
+    }
+  }
+
+  /** Finish every queued and in-flight group, then close. Appends after this are refused. */
+  async close (): Promise<void> {
+    if (this.#state === 'closed' || this.#state === 'closing') return
+    this.#state = 'closing'
+    await this.#committer.drain()
+    this.#state = 'closed'
+    await this._close()
+  }
+
+  get isOpen (): boolean {
+    return this.#state === 'open'
+  }
+
+  // ---- writes ----
+
+  /**
+   * Append updates and gateway refusals (store.proto AppendItem). Each item makes one log entry
+   * (accepted, or a rejection record) — except a redelivery of a known (municipality, stream,
+   * 更新順番号), which makes none and repeats the first result (DUPLICATE). Items are applied in
+   * order, after every earlier append. MUST NOT resolve before the entries are durable (fsync).
+   * @throws KEN_ERR_STORE_INVALID_ITEM (nothing of the request is committed)
+   */
+  async append (items: readonly AppendItem[]): Promise<UpdateResult[]> {
+    validateItems(items)
+    this.#checkWritable()
+    if (items.length === 0) return []
+    return await new Promise<UpdateResult[]>((resolve, reject) => {
+      this.#committer.push({ kind: 'append', weight: items.length, exclusive: false, items, resolve, reject })
+    })
+  }
+
+  /**
+   * Crypto-shredding (SPEC §2.5): destroy one resident's data key. Recorded as an administrative act
+   * in the same batch that deletes the wrapped key. The log still verifies; the data is unreadable.
+   * @param keyId the resident key id (hex, from {@link keyIdOf})
+   * @throws KEN_ERR_STORE_KEY_UNKNOWN when no such key exists (or it was erased already)
+   */
+  async eraseResidentKey (keyId: string, by: AdminActor): Promise<Head> {
+    if (typeof keyId !== 'string' || !KEY_ID.test(keyId)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('keyId must be 32 hex digits', { field: 'keyId' })
+    checkActor(by, true)
+    this.#checkWritable()
+    const act: LogAdminAct = { kind: LogAdminKind.KEY_ERASURE, actor: by.actor, approver: by.approver, note: by.note ?? '', keyId: Buffer.from(keyId, 'hex'), replayed: 0 }
+    return await new Promise<Head>((resolve, reject) => {
+      this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject })
+    })
+  }
+
+  /**
+   * Drop every view and replay the whole log into them (SPEC §4), then record the act. Runs alone:
+   * appends queued after it wait. The views come out byte-identical to what appending made.
+   */
+  async rebuild (by: AdminActor): Promise<{ replayed: number, head: Head }> {
+    checkActor(by, false)
+    this.#checkWritable()
+    let replayed = 0
+    await new Promise<void>((resolve, reject) => {
+      this.#committer.push({ kind: 'task', weight: 1, exclusive: true, resolve, reject, fn: async () => { ({ replayed, head: this.#env.head } = await rebuildViews(this.#io, this.logger)) } })
+    })
+    const act: LogAdminAct = { kind: LogAdminKind.REBUILD, actor: by.actor, approver: by.approver, note: by.note ?? '', keyId: new Uint8Array(0), replayed }
+    const head = await new Promise<Head>((resolve, reject) => {
+      this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject })
+    })
+    return { replayed, head }
+  }
+
+  // ---- reads (committed state) ----
+
+  /** The last committed entry. */
+  head (): Head {
+    return this.#env.head
+  }
+
+  /** The current 本人確認情報 under a 住民票コード (removed persons included), or undefined. */
+  async getCurrent (juminhyoCode: string): Promise<ResidentRecord | undefined> {
+    const keyring = this.#requireKeyring()
+    const bytes = await this.#get('current', keyring.subjectToken(checkCode(juminhyoCode)))
+    if (bytes === undefined) return undefined
+    const view = decodeStored('ResidentView', bytes)
+    const plain = openSeal(await this.#dataKey(view.keyId), sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
+    return residentRecord(decodeStored('StoredResident', plain))
+  }
+
+  /** The pre-change records filed under a 住民票コード, oldest first. */
+  async getHistory (juminhyoCode: string): Promise<HistoryItem[]> {
+    this.#requireOpen()
+    const subject = this.#requireKeyring().subjectToken(checkCode(juminhyoCode))
+    const out: HistoryItem[] = []
+    for await (const chunk of this._iterate('history', { gte: subject, lt: prefixEnd(subject) })) {
+      for (const [, bytes] of chunk) {
+        const view = decodeStored('HistoryView', bytes)
+        const plain = openSeal(await this.#dataKey(view.keyId), sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
+        out.push({ position: view.position, supersededAt: view.supersededAt, record: residentRecord(decodeStored('StoredResident', plain)) })
+      }
+    }
+    return out
+  }
+
+  /** The 住民票コード that holds a 個人番号, or undefined. */
+  async findByKojinBango (kojinBango: string): Promise<string | undefined> {
+    if (typeof kojinBango !== 'string' || !KOJIN.test(kojinBango)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('個人番号 must be 12 digits', { field: 'kojinBango' })
+    const subject = await this.#get('kojin', this.#requireKeyring().kojinToken(kojinBango))
+    if (subject === undefined) return undefined
+    const bytes = await this.#get('current', subject)
+    if (bytes === undefined) return undefined
+    const view = decodeStored('ResidentView', bytes)
+    const plain = openSeal(await this.#dataKey(view.keyId), sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
+    return residentRecord(decodeStored('StoredResident', plain)).juminhyoCode
+  }
+
+  /** The 附票本人確認情報 under a 住民票コード, or undefined. */
+  async getFuhyo (juminhyoCode: string): Promise<FuhyoRecord | undefined> {
+    const bytes = await this.#get('fuhyo', this.#requireKeyring().subjectToken(checkCode(juminhyoCode)))
+    if (bytes === undefined) return undefined
+    const view = decodeStored('FuhyoView', bytes)
+    const plain = openSeal(await this.#dataKey(view.keyId), sealAad(SealPurpose.FUHYO, view.keyId, view.position), view.sealedRecord)
+    return fuhyoRecord(decodeStored('StoredFuhyo', plain))
+  }
+
+  /** The resident key id (hex) of the person under a 住民票コード — what {@link eraseResidentKey} takes. */
+  async keyIdOf (juminhyoCode: string): Promise<string | undefined> {
+    const subject = this.#requireKeyring().subjectToken(checkCode(juminhyoCode))
+    const current = await this.#get('current', subject)
+    if (current !== undefined) return Buffer.from(decodeStored('ResidentView', current).keyId).toString('hex')
+    const fuhyo = await this.#get('fuhyo', subject)
+    return fuhyo === undefined ? undefined : Buffer.from(decodeStored('FuhyoView', fuhyo).keyId).toString('hex')
+  }
+
+  /** Counts of one municipality (zeros when it never sent anything). */
+  counts (municipalityCode: string): Promise<Counts>
+  /** Counts of every municipality that sent something, by 市町村コード. */
+  counts (): Promise<Map<string, Counts>>
+  async counts (municipalityCode?: string): Promise<Counts | Map<string, Counts>> {
+    const toCounts = (bytes: Buffer): Counts => {
+      const c = decodeStored('CountsView', bytes)
+      return { current: c.current, accepted: c.accepted, rejected: c.rejected }
+    }
+    if (municipalityCode !== undefined) {
+      if (typeof municipalityCode !== 'string' || !MUNICIPALITY.test(municipalityCode)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('市町村コード must be 6 digits', { field: 'municipalityCode' })
+      const bytes = await this.#get('counts', countsKey(municipalityCode))
+      return bytes === undefined ? { current: 0, accepted: 0, rejected: 0 } : toCounts(bytes)
+    }
+    this.#requireOpen()
+    const all = new Map<string, Counts>()
+    for await (const chunk of this._iterate('counts', {})) {
+      for (const [key, bytes] of chunk) all.set(key.toString('latin1'), toCounts(bytes))
+    }
+    return all
+  }
+
+  /** Log entries with `from ≤ position ≤ to`, in order, with their chain hashes. */
+  async * entries (from = 1, to = Number.MAX_SAFE_INTEGER): AsyncGenerator<LogRecord> {
+    if (!Number.isSafeInteger(from) || from < 1 || !Number.isSafeInteger(to) || to < from) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('need 1 ≤ from ≤ to', { field: 'from' })
+    this.#requireOpen()
+    const startKey = await blockKeyAtOrBefore(this.#io, from)
+    if (startKey === undefined) return
+    for await (const chunk of this._iterate('log', { gte: startKey, lte: positionKey(to) })) {
+      for (const [, block] of chunk) {
+        let offset = 0
+        while (offset < block.length) {
+          const ref = nextFrame(block, offset)
+          if (ref === undefined) throw errors.KEN_ERR_STORE_CORRUPT('malformed log block')
+          offset = ref.end
+          const position = entryPosition(block, ref.start + HASH_BYTES, ref.end)
+          if (position < from) continue
+          if (position > to) return
+          const prevHash = Buffer.from(block.subarray(ref.start, ref.start + HASH_BYTES))
+          yield { position, hash: frameHash(block, ref), prevHash, entry: decodeStored('LogEntry', frameEntryBytes(block, ref)) }
+        }
+      }
+    }
+  }
+
+  /**
+   * The update an entry recorded, decrypted (undefined for a gateway refusal, which keeps no payload).
+   * @throws KEN_ERR_STORE_KEY_ERASED after crypto-shredding
+   */
+  async openUpdate (record: LogRecord): Promise<Update | undefined> {
+    const u = record.entry.update
+    if (u === undefined || u === null) return undefined
+    this.#requireKeyring()
+    if (u.sealedUpdate.length > 0) {
+      const update = decodeStored('Update', openSeal(await this.#dataKey(u.keyId), sealAad(SealPurpose.UPDATE, u.keyId, record.position), u.sealedUpdate))
+      return { ...update, identity: update.identity ?? null, fuhyo: update.fuhyo ?? null }
+    }
+    const sealedRecord = u.effect?.sealedRecord
+    if (u.kind !== LogUpdateKind.IDENTITY || sealedRecord === undefined) return undefined
+    // An accepted 本人確認情報 update is kept once, inside its record (planner.ts carriesUpdate).
+    const stored = decodeStored('StoredResident', openSeal(await this.#dataKey(u.keyId), sealAad(SealPurpose.RESIDENT, u.keyId, record.position), sealedRecord))
+    return {
+      municipalityCode: u.municipalityCode,
+      stream: u.stream,
+      sequence: u.sequence,
+      requestId: u.requestId,
+      operatorId: stored.operatorId,
+      terminalId: stored.terminalId,
+      timestamp: stored.timestamp,
+      identity: stored.identity ?? null,
+      fuhyo: null
+    }
+  }
+
+  /** Every key and value of a view, in key order: ciphertext and blind indexes only (rebuild checks, backups). */
+  async * scanView (space: ViewSpace): AsyncGenerator<readonly [Buffer, Buffer]> {
+    if (!(VIEW_SPACES as readonly string[]).includes(space)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('not a view', { field: 'space' })
+    this.#requireOpen()
+    for await (const chunk of this._iterate(space, {})) yield * chunk
+  }
+
+  /**
+   * Walk the whole chain (SPEC §4 verify): recompute every hash, and report the first position where
+   * an entry was changed, removed or reordered, or where the log ends before the recorded head.
+   */
+  async verify (options: { threads?: number } = {}): Promise<VerifyResult> {
+    const threads = options.threads ?? 1
+    if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('threads must be 1…64', { field: 'threads' })
+    this.#requireOpen()
+    const started = performance.now()
+    const recorded = await readAppliedHead(this.#io)
+    const slice = await this._verifyLog(threads, recorded)
+    return {
+      ok: slice.issue === undefined,
+      entries: slice.entries,
+      head: { position: slice.lastPosition, hash: (slice.lastHash ?? GENESIS_HASH).toString('hex') },
+      issue: slice.issue,
+      elapsedMs: performance.now() - started
+    }
+  }
+
+  // ---- protected I/O (implementations) ----
+
+  protected abstract _open (): Promise<void>
+  protected abstract _close (): Promise<void>
+  /** Read many keys of one space; undefined where absent. */
+  protected abstract _getMany (space: Space, keys: readonly Buffer[]): Promise<Array<Buffer | undefined>>
+  /** Write all ops as one atomic batch, durable (fsync) before resolving. */
+  protected abstract _write (ops: readonly WriteOp[]): Promise<void>
+  /** Iterate a space in key order, in chunks. */
+  protected abstract _iterate (space: Space, range: Range): AsyncIterable<ReadonlyArray<readonly [Buffer, Buffer]>>
+  /** Delete every key of a space. */
+  protected abstract _clear (space: Space): Promise<void>
+
+  /** Verify the chain; the default walks it in this thread. LevelStore overrides with worker threads. */
+  protected async _verifyLog (_threads: number, recorded: Head | undefined): Promise<ChainSlice> {
+    const verifier = new ChainVerifier(1, GENESIS_HASH)
+    outer: for await (const chunk of this._iterate('log', {})) {
+      for (const [key, block] of chunk) if (!verifier.block(key, block)) break outer
+    }
+    verifier.end(recorded)
+    return verifier.slice()
+  }
+
+  // ---- internals ----
+
+  async #get (space: Space, key: Buffer): Promise<Buffer | undefined> {
+    this.#requireOpen()
+    const [value] = await this._getMany(space, [key])
+    return value
+  }
+
+  #requireOpen (): void {
+    if (this.#state !== 'open') throw errors.KEN_ERR_STORE_NOT_OPEN()
+  }
+
+  async #dataKey (keyId: Uint8Array): Promise<Buffer> {
+    const keyring = this.#requireKeyring()
+    if (keyring.has(keyId)) return keyring.dataKey(keyId, undefined)
+    return keyring.dataKey(keyId, await this.#get('keys', Buffer.from(keyId)))
+  }
+
+  #requireKeyring (): Keyring {
+    if (this.#keyring === undefined) throw errors.KEN_ERR_STORE_NO_APPLIANCE_KEY()
+    return this.#keyring
+  }
+
+  #checkWritable (): void {
+    if (this.#state !== 'open') throw errors.KEN_ERR_STORE_NOT_OPEN()
+    if (this.#readOnly) throw errors.KEN_ERR_STORE_READ_ONLY()
+    if (this.#env.failed !== undefined) throw errors.KEN_ERR_STORE_FAILED(undefined, { cause: this.#env.failed })
+  }
+}
+
+function checkCode (juminhyoCode: string): string {
+  if (typeof juminhyoCode !== 'string' || !JUMINHYO.test(juminhyoCode)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('住民票コード must be 11 digits', { field: 'juminhyoCode' })
+  return juminhyoCode
+}
+
+function checkActor (by: AdminActor, needsApprover: boolean): void {
+  const ok = (s: unknown): boolean => typeof s === 'string' && s.length > 0 && s.length <= 64
+  if (typeof by !== 'object' || by === null || !ok(by.actor)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('actor is required', { field: 'actor' })
+  // SPEC §2.5: physical deletion by an administrator with a second approver, who is someone else.
+  if (needsApprover && (!ok(by.approver) || by.approver === by.actor)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('a second approver other than the actor is required', { field: 'approver' })
+  if (by.note !== undefined && (typeof by.note !== 'string' || by.note.length > 256)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('note must be at most 256 characters', { field: 'note' })
+}

@@ -1,0 +1,66 @@
+// The appliance key file, the keyring (data keys, blind indexes) and the seals (SPEC §2.5, §4).
+import t from 'tap'
+import path from 'node:path'
+import { chmodSync, statSync, writeFileSync } from 'node:fs'
+import { loadApplianceKey } from '../../../server/src/store/appliance-key.ts'
+import { Keyring } from '../../../server/src/store/keyring.ts'
+import { open, seal, sealAad, SealPurpose } from '../../../server/src/store/sealing.ts'
+import { tempDir } from './helpers.ts'
+
+t.test('the key file is created with mode 0600, then read back', async (t) => {
+  const file = path.join(tempDir(t), 'keys', 'appliance.key')
+  const key = await loadApplianceKey(file)
+  t.equal(key.length, 32)
+  t.equal(statSync(file).mode & 0o777, 0o600)
+  t.same(await loadApplianceKey(file), key)
+})
+
+t.test('a key file others can read, or of the wrong size, is refused', async (t) => {
+  const dir = tempDir(t)
+  const open = path.join(dir, 'open.key')
+  writeFileSync(open, Buffer.alloc(32, 1))
+  chmodSync(open, 0o644)
+  await t.rejects(loadApplianceKey(open), { code: 'KEN_ERR_STORE_APPLIANCE_KEY', field: 'keyFile' })
+  const short = path.join(dir, 'short.key')
+  writeFileSync(short, Buffer.alloc(16, 1), { mode: 0o600 })
+  await t.rejects(loadApplianceKey(short), { code: 'KEN_ERR_STORE_APPLIANCE_KEY' })
+  await t.rejects(loadApplianceKey(path.join(dir, 'missing.key'), { create: false }), { code: 'KEN_ERR_STORE_APPLIANCE_KEY' })
+})
+
+t.test('blind indexes are deterministic per appliance key and domain-separated', async (t) => {
+  const a = new Keyring(Buffer.alloc(32, 1))
+  const b = new Keyring(Buffer.alloc(32, 2))
+  t.same(a.subjectToken('12345678901'), new Keyring(Buffer.alloc(32, 1)).subjectToken('12345678901'))
+  t.notSame(a.subjectToken('12345678901'), b.subjectToken('12345678901'))
+  t.notSame(a.subjectToken('123456789012'), a.kojinToken('123456789012'))
+  t.equal(a.kojinToken('123456789012').length, 16)
+})
+
+t.test('data keys unwrap only under the same appliance key and key id', async (t) => {
+  const ring = new Keyring(Buffer.alloc(32, 1))
+  const fresh = ring.createDataKey()
+  t.equal(fresh.keyId.length, 16)
+  t.equal(fresh.wrapped.length, 60)
+  const other = new Keyring(Buffer.alloc(32, 1))
+  t.same(other.dataKey(fresh.keyId, fresh.wrapped), fresh.dataKey)
+  t.throws(() => new Keyring(Buffer.alloc(32, 9)).dataKey(fresh.keyId, fresh.wrapped), { code: 'KEN_ERR_STORE_DECRYPT' })
+  t.throws(() => new Keyring(Buffer.alloc(32, 1)).dataKey(Buffer.alloc(16), fresh.wrapped), { code: 'KEN_ERR_STORE_DECRYPT' })
+  ring.forget(fresh.keyId)
+  t.notOk(ring.has(fresh.keyId))
+  t.throws(() => ring.dataKey(fresh.keyId, undefined), { code: 'KEN_ERR_STORE_KEY_ERASED' })
+  t.throws(() => ring.dataKey(fresh.keyId, fresh.wrapped), { code: 'KEN_ERR_STORE_KEY_ERASED' }, 'a read racing the erasure cannot bring it back')
+})
+
+t.test('a seal is bound to its purpose, key id and position', async (t) => {
+  const key = Buffer.alloc(32, 3)
+  const id = Buffer.alloc(16, 4)
+  const sealed = seal(key, sealAad(SealPurpose.RESIDENT, id, 7), Buffer.from('山田太郎'))
+  t.equal(open(key, sealAad(SealPurpose.RESIDENT, id, 7), sealed).toString(), '山田太郎')
+  t.throws(() => open(key, sealAad(SealPurpose.RESIDENT, id, 8), sealed), { code: 'KEN_ERR_STORE_DECRYPT' })
+  t.throws(() => open(key, sealAad(SealPurpose.UPDATE, id, 7), sealed), { code: 'KEN_ERR_STORE_DECRYPT' })
+  t.throws(() => open(key, sealAad(SealPurpose.RESIDENT, Buffer.alloc(16, 5), 7), sealed), { code: 'KEN_ERR_STORE_DECRYPT' })
+  const flipped = Buffer.from(sealed)
+  flipped[20] = (flipped[20] ?? 0) ^ 1
+  t.throws(() => open(key, sealAad(SealPurpose.RESIDENT, id, 7), flipped), { code: 'KEN_ERR_STORE_DECRYPT' })
+  t.notSame(seal(key, sealAad(SealPurpose.RESIDENT, id, 7), Buffer.from('x')).subarray(0, 12), seal(key, sealAad(SealPurpose.RESIDENT, id, 7), Buffer.from('x')).subarray(0, 12), 'fresh nonce each time')
+})

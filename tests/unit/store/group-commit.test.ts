@@ -1,0 +1,120 @@
+// Group commit (SPEC §4): many appends per fsync, results only after the batch, order kept, and a
+// failed batch stops the store (docs/store-contract.md "Durability and order").
+import t from 'tap'
+import { GroupCommitter } from '../../../server/src/store/group-commit.ts'
+import { MemoryStore } from '../../../server/src/store/memory-store.ts'
+import type { WriteOp } from '../../../server/src/store/layout.ts'
+import { ResultStatus } from '../../../proto/src/types.ts'
+import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY } from './helpers.ts'
+
+interface J { weight: number, exclusive: boolean, id: number }
+
+function deferred (): { promise: Promise<void>, resolve: () => void } {
+  let resolve = (): void => undefined
+  const promise = new Promise<void>((r) => { resolve = r })
+  return { promise, resolve }
+}
+
+t.test('groups are bounded by maxEntries and keep arrival order', async (t) => {
+  const groups: number[][] = []
+  const committer = new GroupCommitter<J>({ maxDelayMs: 5, maxEntries: 250 }, async (jobs) => { groups.push(jobs.map((j) => j.id)) })
+  for (let id = 0; id < 10; id++) committer.push({ weight: 100, exclusive: false, id })
+  await committer.drain()
+  t.same(groups.flat(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+  t.ok(groups.every((g) => g.length <= 2), 'no group above 250 items')
+})
+
+t.test('a lone job waits for maxDelayMs, a full group does not', async (t) => {
+  const ran: number[] = []
+  const committer = new GroupCommitter<J>({ maxDelayMs: 30, maxEntries: 10 }, async (jobs) => { ran.push(...jobs.map((j) => j.id)) })
+  const started = performance.now()
+  committer.push({ weight: 1, exclusive: false, id: 1 })
+  await new Promise((resolve) => setTimeout(resolve, 5))
+  t.same(ran, [], 'still waiting for company')
+  await committer.drain()
+  t.ok(performance.now() - started >= 29, 'released after the delay')
+  committer.push({ weight: 10, exclusive: false, id: 2 })
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(ran, [1, 2], 'a full group goes at once')
+})
+
+t.test('while a group is in flight the next accumulates, and runs after it', async (t) => {
+  const groups: number[][] = []
+  const gate = deferred()
+  let first = true
+  const committer = new GroupCommitter<J>({ maxDelayMs: 0, maxEntries: 512 }, async (jobs) => {
+    groups.push(jobs.map((j) => j.id))
+    if (first) { first = false; await gate.promise }
+  })
+  committer.push({ weight: 1, exclusive: false, id: 0 })
+  await new Promise((resolve) => setImmediate(resolve))
+  for (let id = 1; id <= 5; id++) committer.push({ weight: 1, exclusive: false, id })
+  await new Promise((resolve) => setTimeout(resolve, 10))
+  t.same(groups, [[0]], 'nothing overtakes the group in flight')
+  gate.resolve()
+  await committer.drain()
+  t.same(groups, [[0], [1, 2, 3, 4, 5]])
+})
+
+t.test('an exclusive job runs alone', async (t) => {
+  const groups: number[][] = []
+  const committer = new GroupCommitter<J>({ maxDelayMs: 1, maxEntries: 512 }, async (jobs) => { groups.push(jobs.map((j) => j.id)) })
+  committer.push({ weight: 1, exclusive: false, id: 1 })
+  committer.push({ weight: 1, exclusive: false, id: 2 })
+  committer.push({ weight: 1, exclusive: true, id: 3 })
+  committer.push({ weight: 1, exclusive: false, id: 4 })
+  await committer.drain()
+  t.same(groups, [[1, 2], [3], [4]])
+})
+
+/** A MemoryStore whose batches can be held back and counted. */
+class GatedStore extends MemoryStore {
+  writes = 0
+  gate: Promise<void> = Promise.resolve()
+  fail = false
+
+  protected override async _write (ops: readonly WriteOp[]): Promise<void> {
+    this.writes++
+    await this.gate
+    if (this.fail) throw new Error('disk on fire')
+    await super._write(ops)
+  }
+}
+
+t.test('many concurrent appends share few durable writes; results wait for the write', async (t) => {
+  const store = new GatedStore({ applianceKey: TEST_APPLIANCE_KEY, maxDelayMs: 2, maxEntries: 64 })
+  await store.open()
+  t.teardown(async () => await store.close())
+  const gate = deferred()
+  store.gate = gate.promise
+  const cs = new Cs(FUKUOKA)
+  let answered = 0
+  const appends = Array.from({ length: 200 }, async (_, i) => {
+    const r = await store.append([item(cs.identity(person(i)))])
+    answered++
+    return r
+  })
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  t.equal(answered, 0, 'no result before the batch is durable')
+  t.equal(store.writes, 1, 'one batch in flight; the rest accumulate')
+  gate.resolve()
+  const results = (await Promise.all(appends)).flat()
+  t.equal(results.filter((r) => r.status === ResultStatus.ACCEPTED).length, 200)
+  t.same(results.map((r) => r.logPosition), results.map((_, i) => i + 1), 'order of calls = order of the log')
+  t.ok(store.writes <= 5, `200 appends in ${store.writes} writes`)
+})
+
+t.test('a failed write rejects its group and stops the store', async (t) => {
+  let fatal: string | undefined
+  const store = new GatedStore({ applianceKey: TEST_APPLIANCE_KEY, onFatal: (err) => { fatal = err.code } })
+  await store.open()
+  t.teardown(async () => await store.close())
+  const cs = new Cs(FUKUOKA)
+  await store.append([item(cs.identity(person(1)))])
+  store.fail = true
+  await t.rejects(store.append([item(cs.identity(person(2)))]), { code: 'KEN_ERR_STORE_WRITE_FAILED' })
+  t.equal(fatal, 'KEN_ERR_STORE_WRITE_FAILED')
+  store.fail = false
+  await t.rejects(store.append([item(cs.identity(person(3)))]), { code: 'KEN_ERR_STORE_FAILED' })
+  t.equal(store.head().position, 1, 'the head did not move')
+})
