@@ -24,14 +24,14 @@ export function benchPopulation (seed: number, count = BENCH_POPULATION): Popula
   return population
 }
 
-/** A source of payloads for one CS: the next resident of its municipality, as an encoded Update. */
-export function createPayloadSource (kind: PayloadKind, municipalityCode: string, seed: number): () => Uint8Array {
+/**
+ * A source of payloads for one CS: the next resident of its municipality, as an encoded Update;
+ * undefined once the municipality's block of the population is sent.
+ */
+export function createPayloadSource (kind: PayloadKind, municipalityCode: string, seed: number, populationCount = BENCH_POPULATION): () => Uint8Array | undefined {
   if (kind !== 'initial-load') throw new Error(`unknown payload kind ${String(kind)}`)
-  const population = benchPopulation(seed)
+  const population = benchPopulation(seed, populationCount)
   const block = population.block(municipalityCode)
   let next = block.start
-  return () => {
-    if (next >= block.end) throw new Error(`benchmark population exhausted for ${municipalityCode}`)
-    return encode('Update', initialLoadUpdate(population, next++))
-  }
+  return () => (next < block.end ? encode('Update', initialLoadUpdate(population, next++)) : undefined)
 }

@@ -15,6 +15,10 @@ export interface LoadResult {
   received: number
   p50Ms: number
   p99Ms: number
+  /** Wall time of the run: the measuring window, or until the last worker finished ('exhaust'). */
+  seconds: number
+  /** 'exhaust' mode: every payload was sent and acknowledged. */
+  exhausted: boolean
 }
 
 export interface LoadOptions extends Omit<WorkerJob, 'identities'> {
@@ -50,8 +54,8 @@ export async function runLoad (opts: LoadOptions): Promise<LoadResult> {
     hist.merge(new Histogram(r.histogram))
     acked += r.acked; sent += r.sent; errors += r.errors; received += r.received
   }
-  const seconds = opts.durationMs / 1000
-  return { ratePerSec: Math.round(acked / seconds), acked, sent, errors, received, p50Ms: round3(hist.quantile(0.5)), p99Ms: round3(hist.quantile(0.99)) }
+  const seconds = Math.max(...done.map((r) => r.seconds))
+  return { ratePerSec: Math.round(acked / seconds), acked, sent, errors, received, p50Ms: round3(hist.quantile(0.5)), p99Ms: round3(hist.quantile(0.99)), seconds, exhausted: done.every((r) => r.exhausted) }
 }
 
 function round3 (n: number): number {

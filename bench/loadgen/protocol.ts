@@ -1,11 +1,12 @@
 /** Messages between the load generator's parent (load.ts) and its worker processes (worker.ts). */
-import type { PayloadKind } from '../payloads.ts'
 
 export interface BenchIdentity {
   code: string
   clientId: string
   certPath: string
   keyPath: string
+  /** Pre-generated payloads of this CS (payload-cache.ts). */
+  payloadFile: string
 }
 
 export interface WorkerJob {
@@ -14,14 +15,17 @@ export interface WorkerJob {
   identities: BenchIdentity[]
   publishTopic: string
   subscribeTopic: string
-  payloadKind: PayloadKind
-  seed: number
   window: number
+  /**
+   * 'duration': publish for warmupMs + durationMs, count PUBACKs after the warm-up;
+   * 'exhaust': publish every payload once, as fast as the window allows, and time it (durationMs caps it).
+   */
+  mode: 'duration' | 'exhaust'
   warmupMs: number
   durationMs: number
 }
 
 export type WorkerReport =
   | { type: 'ready' }
-  | { type: 'done', acked: number, sent: number, errors: number, received: number, histogram: number[], seconds: number }
+  | { type: 'done', acked: number, sent: number, errors: number, received: number, histogram: number[], seconds: number, exhausted: boolean }
   | { type: 'failed', message: string }

@@ -1,13 +1,14 @@
 /**
  * One load-generator process (forked by load.ts): a subset of the CS identities, each an mqtt.js
- * client over mutual TLS 1.3 keeping `window` QoS 1 publishes in flight. PUBACK latency goes into a
- * histogram; only PUBACKs inside the measuring window count. Reports to the parent over IPC.
+ * client over mutual TLS 1.3 keeping `window` QoS 1 publishes in flight, sending its pre-generated
+ * payloads in order. PUBACK latency goes into a histogram; in 'duration' mode only PUBACKs inside the
+ * measuring window count. Reports to the parent over IPC.
  */
 import mqtt from 'mqtt'
 import { readFileSync } from 'node:fs'
 import { Histogram } from './histogram.ts'
-import { createPayloadSource } from '../payloads.ts'
-import type { WorkerJob, WorkerReport } from './protocol.ts'
+import { readPayloadFile } from '../payload-cache.ts'
+import type { BenchIdentity, WorkerJob, WorkerReport } from './protocol.ts'
 
 const job = JSON.parse(process.env.KEN_BENCH_JOB ?? '{}') as WorkerJob
 const ca = readFileSync(job.caPath)
@@ -16,15 +17,15 @@ let acked = 0
 let sent = 0
 let errors = 0
 let received = 0
-let measuring = false
+let measuring = job.mode === 'exhaust'
 let running = true
-const clients: mqtt.MqttClient[] = []
+let started = 0
 
 function send (msg: WorkerReport): void {
   process.send?.(msg)
 }
 
-async function connect (identity: WorkerJob['identities'][number]): Promise<mqtt.MqttClient> {
+async function connect (identity: BenchIdentity): Promise<mqtt.MqttClient> {
   const client = mqtt.connect(job.brokerUrl, {
     clientId: identity.clientId,
     key: readFileSync(identity.keyPath),
@@ -33,7 +34,7 @@ async function connect (identity: WorkerJob['identities'][number]): Promise<mqtt
     protocolVersion: 4,
     clean: true,
     reconnectPeriod: 0,
-    connectTimeout: 20_000,
+    connectTimeout: 30_000,
     rejectUnauthorized: true,
     minVersion: 'TLSv1.3'
   } as mqtt.IClientOptions)
@@ -47,49 +48,62 @@ async function connect (identity: WorkerJob['identities'][number]): Promise<mqtt
   return client
 }
 
-function pump (client: mqtt.MqttClient, identity: WorkerJob['identities'][number], next: () => Uint8Array): void {
-  let inflight = 0
+/** Publish `payloads` with at most `window` in flight; resolves when all are acknowledged or stopped. */
+async function pump (client: mqtt.MqttClient, identity: BenchIdentity, payloads: Buffer[]): Promise<boolean> {
   const topic = job.publishTopic.replace('{code}', identity.code)
-  const fill = (): void => {
-    while (running && inflight < job.window) {
-      inflight++
-      sent++
-      const t0 = performance.now()
-      client.publish(topic, Buffer.from(next()), { qos: 1 }, (err) => {
-        inflight--
-        if (err !== undefined && err !== null) errors++
-        else if (measuring) {
-          acked++
-          hist.record(performance.now() - t0)
-        }
-        fill()
-      })
+  let next = 0
+  let inflight = 0
+  return await new Promise<boolean>((resolve) => {
+    const fill = (): void => {
+      while (running && inflight < job.window && next < payloads.length) {
+        const payload = payloads[next++] as Buffer
+        inflight++
+        sent++
+        const t0 = performance.now()
+        client.publish(topic, payload, { qos: 1 }, (err) => {
+          inflight--
+          if (err !== undefined && err !== null) errors++
+          else if (measuring) {
+            acked++
+            hist.record(performance.now() - t0)
+          }
+          fill()
+        })
+      }
+      if (inflight === 0 && (!running || next >= payloads.length)) resolve(next >= payloads.length)
     }
-  }
-  fill()
+    fill()
+  })
+}
+
+function finish (exhausted: boolean): void {
+  const seconds = job.mode === 'exhaust' ? (performance.now() - started) / 1000 : job.durationMs / 1000
+  send({ type: 'done', acked, sent, errors, received, histogram: hist.counts, seconds, exhausted })
+  setTimeout(() => process.exit(0), 200)
 }
 
 async function main (): Promise<void> {
-  const sources = job.identities.map((id) => createPayloadSource(job.payloadKind, id.code, job.seed))
+  const payloads = job.identities.map((id) => readPayloadFile(id.payloadFile))
+  const clients: mqtt.MqttClient[] = []
   for (const id of job.identities) clients.push(await connect(id))
   send({ type: 'ready' })
   process.on('message', (msg: { type: string }) => {
-    if (msg.type === 'go') {
-      job.identities.forEach((id, i) => {
-        const src = sources[i]
-        const client = clients[i]
-        if (src !== undefined && client !== undefined) pump(client, id, src)
-      })
+    if (msg.type !== 'go') return
+    started = performance.now()
+    const all = Promise.all(job.identities.map(async (id, i) => await pump(clients[i] as mqtt.MqttClient, id, payloads[i] ?? [])))
+    if (job.mode === 'duration') {
       setTimeout(() => { measuring = true }, job.warmupMs)
       setTimeout(() => {
         measuring = false
         running = false
-        send({ type: 'done', acked, sent, errors, received, histogram: hist.counts, seconds: job.durationMs / 1000 })
-        setTimeout(() => {
-          for (const c of clients) c.end(true)
-          process.exit(0)
-        }, 200)
+        finish(false)
       }, job.warmupMs + job.durationMs)
+    } else {
+      const cap = setTimeout(() => { running = false }, job.durationMs)
+      void all.then((done) => {
+        clearTimeout(cap)
+        finish(done.every(Boolean))
+      })
     }
   })
 }

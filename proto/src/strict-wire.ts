@@ -34,9 +34,9 @@ export function checkWire (type: protobuf.Type, bytes: Uint8Array, path = '', de
       const wire = tag & 7
       const field = type.fieldsById[id]
       if (field === undefined) throw reject.KEN_REJECT_UNKNOWN_FIELD(`field number ${id} of ${type.name}`, { field: joinPath(path, `#${id}`) })
-      const name = joinPath(path, field.name)
+      // Field paths are built only for an error or a nested message: valid payloads are the hot path.
       if (!field.repeated) {
-        if (seen.has(id)) throw reject.KEN_REJECT_DUPLICATE_FIELD(undefined, { field: name })
+        if (seen.has(id)) throw reject.KEN_REJECT_DUPLICATE_FIELD(undefined, { field: joinPath(path, field.name) })
         seen.add(id)
         const oneof = field.partOf
         if (oneof !== null) {
@@ -44,7 +44,7 @@ export function checkWire (type: protobuf.Type, bytes: Uint8Array, path = '', de
           oneofSeen.add(oneof.name)
         }
       }
-      checkValue(field, wire, reader, name, depth)
+      checkValue(field, wire, reader, path, depth)
     }
   } catch (err) {
     if (err instanceof RangeError || (err instanceof Error && !('code' in err))) {
@@ -54,23 +54,24 @@ export function checkWire (type: protobuf.Type, bytes: Uint8Array, path = '', de
   }
 }
 
-function checkValue (field: protobuf.Field, wire: number, reader: protobuf.Reader, name: string, depth: number): void {
+function checkValue (field: protobuf.Field, wire: number, reader: protobuf.Reader, path: string, depth: number): void {
+  const name = (): string => joinPath(path, field.name)
   const resolved = field.resolvedType
   if (resolved instanceof protobuf.Type) {
-    if (wire !== LENGTH_DELIMITED) throw reject.KEN_REJECT_MALFORMED('wrong wire type', { field: name })
-    checkWire(resolved, reader.bytes(), name, depth + 1)
+    if (wire !== LENGTH_DELIMITED) throw reject.KEN_REJECT_MALFORMED('wrong wire type', { field: name() })
+    checkWire(resolved, reader.bytes(), name(), depth + 1)
     return
   }
   if (resolved instanceof protobuf.Enum) {
     const values = wire === LENGTH_DELIMITED && field.repeated ? packedVarints(reader) : wire === VARINT ? [reader.int32()] : null
-    if (values === null) throw reject.KEN_REJECT_MALFORMED('wrong wire type', { field: name })
+    if (values === null) throw reject.KEN_REJECT_MALFORMED('wrong wire type', { field: name() })
     for (const v of values) {
-      if (resolved.valuesById[v] === undefined) throw reject.KEN_REJECT_UNKNOWN_ENUM(`${resolved.name}=${v}`, { field: name })
+      if (resolved.valuesById[v] === undefined) throw reject.KEN_REJECT_UNKNOWN_ENUM(`${resolved.name}=${v}`, { field: name() })
     }
     return
   }
   const expected = WIRE_OF_SCALAR[field.type]
-  if (expected === undefined) throw reject.KEN_REJECT_MALFORMED(`unsupported type ${field.type}`, { field: name })
+  if (expected === undefined) throw reject.KEN_REJECT_MALFORMED(`unsupported type ${field.type}`, { field: name() })
   if (wire === expected) {
     reader.skipType(wire)
     return
@@ -79,7 +80,7 @@ function checkValue (field: protobuf.Field, wire: number, reader: protobuf.Reade
     reader.skipType(wire) // packed repeated scalars
     return
   }
-  throw reject.KEN_REJECT_MALFORMED('wrong wire type', { field: name })
+  throw reject.KEN_REJECT_MALFORMED('wrong wire type', { field: name() })
 }
 
 function packedVarints (reader: protobuf.Reader): number[] {
