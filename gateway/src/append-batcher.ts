@@ -1,0 +1,107 @@
+/**
+ * Micro-batching of appends: the updates of all CS that arrive within one turn of the event loop go
+ * to the store as one AppendRequest, so one group commit (one fsync) serves many links (SPEC §4, §8).
+ *
+ * Order (SPEC §3: "no asynchronous step in the gateway or store may reorder them"): items leave in
+ * arrival order, and a CS has at most one AppendRequest in flight — its next items wait for the
+ * answer. So if the store fails a request, nothing later of that CS has been sent; those items are
+ * failed too (no PUBACK, the CS redelivers from the first unacknowledged one), and no update of a CS
+ * can ever be committed after a later one of the same CS.
+ */
+import type { AppendItem, UpdateResult } from '../../proto/src/types.ts'
+
+export interface AppendSink {
+  append: (items: AppendItem[]) => Promise<UpdateResult[]>
+}
+
+export interface BatcherOptions {
+  readonly maxBatchItems: number
+  readonly maxAppendsInFlight: number
+  /** Told about every AppendRequest: its size and whether the store committed it. */
+  readonly onBatch?: (items: number, ok: boolean, err?: unknown) => void
+}
+
+interface Pending {
+  readonly item: AppendItem
+  readonly resolve: (r: UpdateResult) => void
+  readonly reject: (err: unknown) => void
+}
+
+export class AppendBatcher {
+  readonly #sink: AppendSink
+  readonly #max: number
+  readonly #maxInFlight: number
+  readonly #onBatch: NonNullable<BatcherOptions['onBatch']>
+  #queue: Pending[] = []
+  /** Municipalities with an AppendRequest in flight. */
+  readonly #busy = new Set<string>()
+  #inFlight = 0
+  #scheduled = false
+
+  constructor (sink: AppendSink, opts: BatcherOptions) {
+    this.#sink = sink
+    this.#max = opts.maxBatchItems
+    this.#maxInFlight = opts.maxAppendsInFlight
+    this.#onBatch = opts.onBatch ?? (() => {})
+  }
+
+  /** Items waiting for their turn (not yet sent to the store). */
+  get queued (): number {
+    return this.#queue.length
+  }
+
+  /** Queue `item`; resolves with its result once the store has committed it. */
+  append (item: AppendItem): Promise<UpdateResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ item, resolve, reject })
+      this.#schedule()
+    })
+  }
+
+  #schedule (): void {
+    if (this.#scheduled) return
+    this.#scheduled = true
+    setImmediate(() => {
+      this.#scheduled = false
+      this.#flush()
+    })
+  }
+
+  #flush (): void {
+    while (this.#inFlight < this.#maxInFlight && this.#queue.length > 0) {
+      const batch: Pending[] = []
+      const rest: Pending[] = []
+      for (const p of this.#queue) {
+        if (batch.length < this.#max && !this.#busy.has(p.item.municipalityCode)) batch.push(p)
+        else rest.push(p)
+      }
+      if (batch.length === 0) return
+      this.#queue = rest
+      this.#send(batch)
+    }
+  }
+
+  #send (batch: Pending[]): void {
+    const keys = new Set(batch.map((p) => p.item.municipalityCode))
+    for (const k of keys) this.#busy.add(k)
+    this.#inFlight++
+    this.#sink.append(batch.map((p) => p.item)).then((results) => {
+      this.#onBatch(batch.length, true)
+      batch.forEach((p, i) => { p.resolve(results[i] as UpdateResult) })
+    }, (err: unknown) => {
+      this.#onBatch(batch.length, false, err)
+      for (const p of batch) p.reject(err)
+      // What a failed CS queued after the failed request must not overtake it.
+      const rest: Pending[] = []
+      for (const p of this.#queue) {
+        if (keys.has(p.item.municipalityCode)) p.reject(err)
+        else rest.push(p)
+      }
+      this.#queue = rest
+    }).finally(() => {
+      this.#inFlight--
+      for (const k of keys) this.#busy.delete(k)
+      this.#schedule()
+    })
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The aedes broker with the gateway's hooks. How the PUBACK waits for the store (SPEC §3) in
+ * aedes 1.2 (node_modules/aedes/lib/handlers/publish.js):
+ *
+ *   publishActions = [authorizePublish, enqueuePublish]                       (lines 18-21)
+ *   enqueuePublish, QoS 1: write(client, new PubAck(packet), …)               (lines 92-96)
+ *                          then client.broker.publish(packet, client, done)
+ *
+ * so the PUBACK goes out as soon as authorizePublish calls back. The hook therefore runs the whole
+ * ingest — decode, validate, append to the store socket — and calls back only with the committed
+ * result; if the store did not commit, it calls back with an error and aedes closes the link
+ * without a PUBACK (lib/client.js nextBatch → _onError). broker.publish then runs
+ * [storeRetained, enqueueOffline, emitPacket, callPublished] (aedes.js lines 384-389): nobody can
+ * subscribe to an update topic (checkSubscribe) and authorizeForward refuses it anyway, so the
+ * update reaches no one; callPublished hands us the same packet object (aedes.js line 375), and
+ * that is where the result is published — after the PUBACK was written.
+ */
+import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes'
+import type { UpdateResult } from '../../proto/src/types.ts'
+import { isKenError, type KenError } from '../../proto/src/ken-error.ts'
+import { errors } from './errors.ts'
+import { checkConnect, checkPublish, checkSubscribe, connectionOf, identityOfClient, mayForward, type KeepaliveBounds } from './authorize.ts'
+import type { CsIdentity } from './identity.ts'
+import type { GatewayLogger } from './logger.ts'
+import type { GatewayMetrics } from './metrics.ts'
+import { publishResult } from './ingest.ts'
+
+export interface BrokerDeps {
+  /** The pre-PUBACK steps for an authorised PUBLISH; resolves once the store committed. */
+  readonly ingest: (identity: CsIdentity, topic: string, payload: Buffer) => Promise<UpdateResult>
+  readonly connectTimeoutMs: number
+  /** The packet guard admits at most this many PUBLISH packets per link. */
+  readonly maxInflightPerCs: number
+  readonly keepalive: KeepaliveBounds
+  readonly log: GatewayLogger
+  readonly metrics: GatewayMetrics
+}
+
+/** An update whose PUBACK aedes is about to write, and the result that answers it. */
+interface Answered {
+  readonly identity: CsIdentity
+  readonly result: UpdateResult
+}
+
+export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
+  const { log, metrics } = deps
+  const answered = new WeakMap<PublishPacket, Answered>()
+
+  const refuse = (event: 'gateway.publish.denied' | 'gateway.subscribe.denied' | 'gateway.mqtt.connect_refused', identity: CsIdentity | undefined, err: KenError): void => {
+    metrics.refused(err.code)
+    log.warn(event, { municipality: identity?.municipalityCode, code: err.code })
+  }
+
+  /** Nothing was committed: aedes closes the link without a PUBACK and the CS redelivers. */
+  const notCommitted = (identity: CsIdentity, err: unknown): void => {
+    const municipality = identity.municipalityCode
+    if (!isKenError(err)) {
+      log.error('gateway.update.unexpected_error', { municipality, code: 'uncoded' })
+    } else if (err.code.startsWith('KEN_ERR_GW_STORE')) {
+      metrics.refused(err.code)
+      log.error('gateway.store.batch_failed', { municipality, code: err.code })
+    } else {
+      refuse('gateway.publish.denied', identity, err)
+    }
+  }
+
+  const broker: Aedes = await Aedes.createBroker({
+    connectTimeout: deps.connectTimeoutMs,
+    // Packets that arrive before CONNACK wait in aedes' queue; a client may send them right after
+    // CONNECT (MQTT 3.1.1 §3.1.4), and the guard lets through at most the in-flight cap of PUBLISH.
+    queueLimit: deps.maxInflightPerCs + 16,
+    // MQTT 3.1.1 allows 23 bytes only as a minimum [MQTT-3.1.3-5]; ours are `cs-` + 6 digits.
+    maxClientsIdLength: 23,
+    preConnect (client, packet, done) {
+      const conn = connectionOf(client)
+      if (conn === undefined) return done(null, false)
+      conn.connectFacts = { protocolVersion: packet.protocolVersion ?? 0, will: packet.will !== undefined && packet.will !== null, keepalive: packet.keepalive ?? 0 }
+      done(null, true)
+    },
+    authenticate (client, _username, _password, done) {
+      // The certificate is the credential (SPEC §3); user name and password carry nothing.
+      const identity = identityOfClient(client)
+      const refusal = checkConnect(identity, connectionOf(client)?.connectFacts, client.id, deps.keepalive)
+      if (refusal === undefined) return done(null, true)
+      refuse('gateway.mqtt.connect_refused', identity, refusal.error)
+      done(Object.assign(refusal.error, { returnCode: refusal.returnCode }) as KenError & AuthenticateError, false)
+    },
+    authorizePublish (client, packet, done) {
+      const conn = connectionOf(client)
+      let identity: CsIdentity
+      try {
+        identity = checkPublish(conn?.identity, packet)
+      } catch (err) {
+        conn?.permits.release()
+        refuse('gateway.publish.denied', conn?.identity, err as KenError)
+        return done(err as Error)
+      }
+      // Parsed before its link closed (e.g. because an earlier update of it failed to commit):
+      // committing it would put it after a failed predecessor (SPEC §3 order), and no PUBACK can go.
+      if (client === null || client.closed) {
+        conn?.permits.release()
+        return done(errors.KEN_ERR_GW_CONNECTION_CLOSED())
+      }
+      deps.ingest(identity, packet.topic, packet.payload as Buffer).then((result) => {
+        answered.set(packet, { identity, result })
+        conn?.permits.release()
+        done(null)
+      }, (err: unknown) => {
+        conn?.permits.release()
+        notCommitted(identity, err)
+        done(err instanceof Error ? err : new Error(String(err)))
+      })
+    },
+    authorizeSubscribe (client, sub, done) {
+      const identity = identityOfClient(client)
+      const granted = checkSubscribe(identity, sub)
+      if (!isKenError(granted)) return done(null, granted)
+      refuse('gateway.subscribe.denied', identity, granted)
+      done(null, null) // SUBACK 0x80 for this filter [MQTT-3.9.3]; the link stays up
+    },
+    authorizeForward (client, packet) {
+      return mayForward(identityOfClient(client), packet.topic) ? packet : null
+    },
+    published (packet, _client, done) {
+      const a = answered.get(packet)
+      if (a === undefined) return done(null)
+      answered.delete(packet)
+      publishResult(broker, a.identity, a.result, done)
+    }
+  })
+
+  broker.on('clientReady', (client: Client) => {
+    log.info('gateway.mqtt.connected', { municipality: identityOfClient(client)?.municipalityCode, clientId: client.id })
+  })
+  broker.on('clientDisconnect', (client: Client) => {
+    log.info('gateway.mqtt.disconnected', { municipality: identityOfClient(client)?.municipalityCode })
+  })
+  broker.on('clientError', (client: Client, err: Error) => {
+    log.debug('gateway.connection.error', { municipality: identityOfClient(client)?.municipalityCode, code: isKenError(err) ? err.code : undefined })
+  })
+  return broker
+}

@@ -1,0 +1,161 @@
+/**
+ * `startGateway`: the hardened MQTT/TLS daemon of the CS line (SPEC §3). It wires the TLS listener,
+ * the packet guard and limits, the default-deny broker, and the ingest to the store's append socket
+ * — its only way to the store (it never opens the database). Options are validated once, here.
+ */
+import { readFile } from 'node:fs/promises'
+import { CrlStore } from '../../certs/src/crl-store.ts'
+import { createVerifier } from '../../certs/src/verifier.ts'
+import { validateUpdate } from '../../server/src/domain/validate-update.ts'
+import { AppendClient } from '../../server/src/store/append-client.ts'
+import { AppendBatcher } from './append-batcher.ts'
+import { createBroker } from './broker.ts'
+import type { PeerVerifier } from './identity.ts'
+import { ingest, type IngestDeps } from './ingest.ts'
+import { CsRateBuckets, PublishPermits } from './limits.ts'
+import { createLogger, type GatewayLogger } from './logger.ts'
+import { GatewayMetrics, type MetricsSnapshot } from './metrics.ts'
+import { resolveOptions, type GatewayOptionsInput } from './options.ts'
+import { GuardedConnection } from './packet-guard.ts'
+import { StoreLink, type AppendConnector } from './store-link.ts'
+import { TlsListener } from './tls-listener.ts'
+
+/** What the daemon is given rather than builds (tests inject doubles; the CLI the defaults). */
+export interface GatewayDeps {
+  /** Opens the store's append socket; default: AppendClient.connect(storeSocket). */
+  readonly connectStore?: AppendConnector
+  /** Default: certs/'s verifier for CS certificates over `tls.caFile` and the CRL store. */
+  readonly verifier?: PeerVerifier
+  /** Default: a CrlStore over `tls.crlFile`, watching it. */
+  readonly crl?: CrlStore
+  readonly validate?: IngestDeps['validate']
+  readonly logger?: GatewayLogger
+  /** Milliseconds since the epoch (the date checked against 生年月日 and 異動年月日). */
+  readonly now?: () => number
+}
+
+/** A running gateway. */
+export interface Gateway {
+  readonly port: number
+  /** Stop accepting, close every link, the broker and the store socket. */
+  close: () => Promise<void>
+  /** Reload the CRL (SIGHUP); throws the coded error when the new CRL is refused (the old stays). */
+  reloadCrl: () => Promise<void>
+  metrics: () => MetricsSnapshot
+}
+
+export async function startGateway (input: GatewayOptionsInput, deps: GatewayDeps = {}): Promise<Gateway> {
+  const opts = resolveOptions(input)
+  const log = deps.logger ?? createLogger()
+  const now = deps.now ?? Date.now
+  const metrics = new GatewayMetrics()
+
+  const caPem = await readFile(opts.tls.caFile, 'utf8')
+  const crl = deps.crl ?? await CrlStore.open({ path: opts.tls.crlFile, issuers: caPem })
+  const verifier = deps.verifier ?? createVerifier({
+    trustAnchors: caPem,
+    crl,
+    expect: 'cs',
+    staleCrl: opts.crlStale,
+    clock: () => new Date(now()),
+    ...(opts.municipalities === undefined ? {} : { allowedMunicipalities: new Set(opts.municipalities) }),
+    onWarning: (w) => { log.warn('gateway.crl.warning', { code: w.code }) }
+  })
+
+  const connectStore = deps.connectStore ?? (async () => await AppendClient.connect(opts.storeSocket))
+  const store = new StoreLink(connectStore, { retryMs: opts.storeRetryMs, log, now })
+  const batcher = new AppendBatcher(store, {
+    maxBatchItems: opts.maxBatchItems,
+    maxAppendsInFlight: opts.maxAppendsInFlight,
+    onBatch: (items, ok) => { metrics.batch(items, ok) }
+  })
+  const ingestDeps: IngestDeps = {
+    append: async (item) => await batcher.append(item),
+    validate: deps.validate ?? validateUpdate,
+    maxUpdateBytes: opts.maxUpdateBytes,
+    juminhyoCheckDigit: opts.juminhyoCheckDigit,
+    today: japanToday(now),
+    log,
+    metrics
+  }
+  const broker = await createBroker({
+    ingest: async (identity, topic, payload) => await ingest(identity, topic, payload, ingestDeps),
+    connectTimeoutMs: opts.connectTimeoutMs,
+    maxInflightPerCs: opts.maxInflightPerCs,
+    keepalive: opts.keepalive,
+    log,
+    metrics
+  })
+
+  const stopBehindListener = async (): Promise<void> => {
+    await new Promise<void>((resolve) => { broker.close(() => { resolve() }) })
+    await store.close()
+    if (deps.crl === undefined) crl.close()
+  }
+
+  const buckets = new CsRateBuckets(opts.maxMessagesPerSecondPerCs, now)
+  const listener = await TlsListener.listen({
+    host: opts.host,
+    port: opts.port,
+    files: opts.tls,
+    handshakeTimeoutMs: opts.handshakeTimeoutMs,
+    maxConnections: opts.maxConnections,
+    maxConnectionsPerSecond: opts.maxConnectionsPerSecond,
+    verifier,
+    crl,
+    crlInTls: opts.crlStale === 'fail',
+    log,
+    metrics,
+    onConnection (socket, identity) {
+      const code = identity.municipalityCode
+      const permits = new PublishPermits(opts.maxInflightPerCs, buckets.of(code), (delta) => { metrics.inflight(code, delta) })
+      const conn = new GuardedConnection(socket, {
+        identity,
+        permits,
+        maxPacketBytes: opts.maxPacketBytes,
+        connectTimeoutMs: opts.connectTimeoutMs,
+        onViolation (err) {
+          metrics.refused(err.code)
+          log.warn('gateway.connection.guard_closed', { municipality: code, code: err.code })
+        }
+      })
+      metrics.connectionOpened(code)
+      conn.once('close', () => { metrics.connectionClosed(code) })
+      broker.handle(conn)
+    }
+  }).catch(async (err: unknown) => {
+    await stopBehindListener()
+    throw err
+  })
+  log.info('gateway.started', { host: opts.host, port: listener.port })
+
+  let closing: Promise<void> | undefined
+  return {
+    port: listener.port,
+    async close () {
+      closing ??= (async () => {
+        await listener.close()
+        await stopBehindListener()
+        log.info('gateway.stopped')
+      })()
+      await closing
+    },
+    reloadCrl: async () => { await listener.reloadCrl() },
+    metrics: () => metrics.snapshot()
+  }
+}
+
+/** Today in Japan (UTC+9, no daylight saving), recomputed at most once a second. */
+function japanToday (now: () => number): () => string {
+  let second = -1
+  let today = ''
+  return () => {
+    const t = now()
+    const s = Math.floor(t / 1000)
+    if (s !== second) {
+      second = s
+      today = new Date(t + 9 * 3_600_000).toISOString().slice(0, 10)
+    }
+    return today
+  }
+}

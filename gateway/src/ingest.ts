@@ -1,0 +1,143 @@
+/**
+ * The ingest of one update, as a named list of steps run in series (STYLE.md, aedes' handlers):
+ *
+ *   [checkTopic, checkSize, decode, validate, append]   — before the PUBACK (inside authorizePublish)
+ *   [publishResult]                                      — after aedes wrote the PUBACK
+ *
+ * A step that finds the payload wanting throws a KEN_REJECT_* error: the update becomes a
+ * PreRejection that is still appended — committed as a rejection record, acknowledged, answered
+ * REJECTED (SPEC §3: "none crashes or blocks the link"). Only `append` failing (the store did not
+ * commit) withholds the PUBACK.
+ */
+import { createHash } from 'node:crypto'
+import type { Aedes } from 'aedes'
+import { decode as decodeMessage, encode } from '../../proto/src/codec.ts'
+import { isKenError, type KenError } from '../../proto/src/ken-error.ts'
+import { isReasonCode, reject } from '../../proto/src/reason-codes.ts'
+import { parseTopic, topicFor } from '../../proto/src/topics.ts'
+import { Stream, type AppendItem, type PreRejection, type Update, type UpdateResult } from '../../proto/src/types.ts'
+import type { ValidateUpdateOptions } from '../../server/src/domain/validate-update.ts'
+import { errors } from './errors.ts'
+import type { CsIdentity } from './identity.ts'
+import type { GatewayLogger } from './logger.ts'
+import type { GatewayMetrics } from './metrics.ts'
+
+export interface IngestDeps {
+  readonly append: (item: AppendItem) => Promise<UpdateResult>
+  readonly validate: (update: Update, opts: ValidateUpdateOptions) => void
+  readonly maxUpdateBytes: number
+  readonly juminhyoCheckDigit: boolean
+  /** The server's date, YYYY-MM-DD (Japan time). */
+  readonly today: () => string
+  readonly log: GatewayLogger
+  readonly metrics: GatewayMetrics
+}
+
+/** One update on its way through the steps. */
+export class Ingestion {
+  readonly identity: CsIdentity
+  readonly topic: string
+  readonly payload: Buffer
+  update: Update | undefined
+  rejection: KenError | undefined
+
+  constructor (identity: CsIdentity, topic: string, payload: Buffer) {
+    this.identity = identity
+    this.topic = topic
+    this.payload = payload
+  }
+}
+
+type Step = (ing: Ingestion, deps: IngestDeps) => void
+
+/** Only updates have a capability on the store socket (store.proto); reconcile chunks do not yet. */
+function checkTopic (ing: Ingestion): void {
+  const parsed = parseTopic(ing.topic)
+  if (parsed === undefined || parsed.municipalityCode !== ing.identity.municipalityCode) throw errors.KEN_ERR_GW_PUBLISH_DENIED()
+  if (parsed.kind !== 'update') throw errors.KEN_ERR_GW_TOPIC_NOT_SERVED(parsed.kind)
+}
+
+function checkSize (ing: Ingestion, deps: IngestDeps): void {
+  if (ing.payload.length > deps.maxUpdateBytes) throw reject.KEN_REJECT_OVERSIZED(`${ing.payload.length} > ${deps.maxUpdateBytes} bytes`)
+}
+
+function decode (ing: Ingestion): void {
+  ing.update = decodeMessage('Update', ing.payload)
+}
+
+function validate (ing: Ingestion, deps: IngestDeps): void {
+  deps.validate(ing.update as Update, {
+    certMunicipality: ing.identity.municipalityCode,
+    juminhyoCheckDigit: deps.juminhyoCheckDigit,
+    today: deps.today()
+  })
+}
+
+/** The steps before the PUBACK that decide between an update and a rejection record. */
+export const CHECK_STEPS: readonly Step[] = [checkTopic, checkSize, decode, validate]
+
+/**
+ * Run the steps for one PUBLISH and return the store's result once it is committed.
+ * @throws a KEN_ERR_GW_* error when nothing was committed (then no PUBACK may be sent)
+ */
+export async function ingest (identity: CsIdentity, topic: string, payload: Buffer, deps: IngestDeps): Promise<UpdateResult> {
+  const ing = new Ingestion(identity, topic, payload)
+  for (const step of CHECK_STEPS) {
+    try {
+      step(ing, deps)
+    } catch (err) {
+      ing.rejection = asRejection(err, deps.log, identity)
+      break
+    }
+  }
+  return await append(ing, deps)
+}
+
+async function append (ing: Ingestion, deps: IngestDeps): Promise<UpdateResult> {
+  const code = ing.identity.municipalityCode
+  const item: AppendItem = { municipalityCode: code, payloadSha256: createHash('sha256').update(ing.payload).digest() }
+  if (ing.rejection === undefined) item.update = ing.update as Update
+  else item.rejection = preRejection(ing.rejection, ing)
+  const result = await deps.append(item)
+  if (result.municipalityCode !== code) throw errors.KEN_ERR_GW_STORE_PROTOCOL('result for another municipality')
+  deps.metrics.result(code, result)
+  if (deps.log.enabled('debug')) {
+    deps.log.debug('gateway.update.result', { municipality: code, stream: result.stream, sequence: result.sequence, status: String(result.status), reason: result.reasonCode })
+  }
+  return result
+}
+
+/**
+ * After the PUBACK: the result to the owning CS only, QoS 1, never retained (SPEC §3). The broker
+ * delivers it to the subscribers of the CS's own result topic, which only that CS may subscribe to.
+ */
+export function publishResult (broker: Aedes, identity: CsIdentity, result: UpdateResult, done: (err?: Error | null) => void): void {
+  broker.publish({
+    cmd: 'publish',
+    topic: topicFor('result', identity.municipalityCode),
+    payload: Buffer.from(encode('UpdateResult', result)),
+    qos: 1,
+    retain: false,
+    dup: false
+  }, (err) => { done(err ?? null) })
+}
+
+/** A coded rejection passes through; a gateway refusal propagates; anything else fails closed. */
+function asRejection (err: unknown, log: GatewayLogger, identity: CsIdentity): KenError {
+  if (isKenError(err) && isReasonCode(err.code)) return err
+  if (isKenError(err) && err.code.startsWith('KEN_ERR_GW_')) throw err
+  log.error('gateway.update.unexpected_error', { municipality: identity.municipalityCode, code: isKenError(err) ? err.code : 'uncoded' })
+  return reject.KEN_REJECT_MALFORMED('unexpected error while checking the payload', { cause: err })
+}
+
+function preRejection (err: KenError, ing: Ingestion): PreRejection {
+  const u = ing.update
+  return {
+    reasonCode: err.code,
+    field: err.field ?? '',
+    stream: u?.stream ?? Stream.UNSPECIFIED,
+    sequence: u?.sequence ?? 0,
+    requestId: u?.requestId ?? '',
+    payloadLength: ing.payload.length
+  }
+}

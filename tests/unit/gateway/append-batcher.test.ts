@@ -1,0 +1,79 @@
+// Micro-batching: updates of many CS in one AppendRequest per tick; a CS never has two requests in
+// flight; a failed request fails what its CS queued after it, and nothing of the other CS.
+import t from 'tap'
+import { AppendBatcher } from '../../../gateway/src/append-batcher.ts'
+import { ResultStatus, type AppendItem, type UpdateResult } from '../../../proto/src/types.ts'
+
+interface Call { items: AppendItem[], resolve: (r: UpdateResult[]) => void, reject: (e: Error) => void }
+
+function sink (): { calls: Call[], append: (items: AppendItem[]) => Promise<UpdateResult[]> } {
+  const calls: Call[] = []
+  return {
+    calls,
+    append: async (items) => await new Promise((resolve, reject) => { calls.push({ items, resolve, reject }) })
+  }
+}
+const item = (code: string, sequence: number): AppendItem => ({ municipalityCode: code, payloadSha256: new Uint8Array(32), update: { sequence } as AppendItem['update'] })
+const resultOf = (i: AppendItem): UpdateResult => ({ municipalityCode: i.municipalityCode, stream: 1, sequence: i.update?.sequence ?? 0, requestId: '', status: ResultStatus.ACCEPTED, reasonCode: '', field: '', logPosition: 1, entryHash: new Uint8Array(32), expectedSequence: 0, payloadSha256: i.payloadSha256 })
+const answer = (c: Call | undefined): void => { c?.resolve(c.items.map(resultOf)) }
+const tick = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
+const seqs = (c: Call | undefined): Array<string> => (c?.items ?? []).map((i) => `${i.municipalityCode}:${i.update?.sequence ?? 0}`)
+
+t.test('one tick, many CS, one AppendRequest; results go back to their callers', async (t) => {
+  const s = sink()
+  const b = new AppendBatcher(s, { maxBatchItems: 100, maxAppendsInFlight: 4 })
+  const results = [b.append(item('A', 1)), b.append(item('B', 1)), b.append(item('A', 2))]
+  await tick()
+  t.equal(s.calls.length, 1)
+  t.same(seqs(s.calls[0]), ['A:1', 'B:1', 'A:2'])
+  answer(s.calls[0])
+  t.same((await Promise.all(results)).map((r) => `${r.municipalityCode}:${r.sequence}`), ['A:1', 'B:1', 'A:2'])
+})
+
+t.test('a CS with a request in flight waits; other CS go ahead in a second request', async (t) => {
+  const s = sink()
+  const b = new AppendBatcher(s, { maxBatchItems: 100, maxAppendsInFlight: 4 })
+  void b.append(item('A', 1))
+  await tick()
+  void b.append(item('A', 2))
+  void b.append(item('B', 1))
+  void b.append(item('A', 3))
+  await tick()
+  t.equal(s.calls.length, 2)
+  t.same(seqs(s.calls[1]), ['B:1'], 'B goes, A waits for its first answer')
+  t.equal(b.queued, 2)
+  answer(s.calls[0])
+  await tick()
+  await tick()
+  t.same(seqs(s.calls[2]), ['A:2', 'A:3'], 'then A, in order')
+})
+
+t.test('maxBatchItems and maxAppendsInFlight bound the requests', async (t) => {
+  const s = sink()
+  const b = new AppendBatcher(s, { maxBatchItems: 2, maxAppendsInFlight: 2 })
+  for (const code of ['A', 'B', 'C', 'D', 'E', 'F']) void b.append(item(code, 1))
+  await tick()
+  t.same(s.calls.map(seqs), [['A:1', 'B:1'], ['C:1', 'D:1']], 'two requests of two')
+  answer(s.calls[0])
+  await tick()
+  await tick()
+  t.same(seqs(s.calls[2]), ['E:1', 'F:1'])
+})
+
+t.test('a failed request fails its items and what the same CS queued after, nothing else', async (t) => {
+  const s = sink()
+  const b = new AppendBatcher(s, { maxBatchItems: 100, maxAppendsInFlight: 4 })
+  const a1 = b.append(item('A', 1))
+  await tick()
+  const a2 = b.append(item('A', 2))
+  const b1 = b.append(item('B', 1))
+  await tick()
+  const outcome = Promise.allSettled([a1, a2])
+  s.calls[0]?.reject(new Error('store down'))
+  const [r1, r2] = await outcome
+  t.equal(r1?.status, 'rejected')
+  t.equal(r2?.status, 'rejected', 'A:2 must not overtake the failed A:1')
+  answer(s.calls[1])
+  t.equal((await b1).sequence, 1, 'B unaffected')
+  t.equal(b.queued, 0)
+})
