@@ -1,0 +1,135 @@
+/**
+ * Issue 6 §2–§4 on one fresh ken-server: the initial load of a whole prefecture through the gateway,
+ * lookups by 住民票コード and 個人番号 on the loaded file, `ken-store verify` over the whole log, and
+ * the time from SIGKILL of the store daemon to the gateway accepting again.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import mqtt from 'mqtt'
+import { readFileSync } from 'node:fs'
+import { LevelStore } from '../server/src/store/level-store.ts'
+import { loadApplianceKey } from '../server/src/store/appliance-key.ts'
+import { waitUntilReachable } from '../server/src/appliance/daemon-process.ts'
+import { Histogram } from './loadgen/histogram.ts'
+import { runLoad, type LoadResult } from './loadgen/load.ts'
+import type { BenchIdentity } from './loadgen/protocol.ts'
+import { benchPopulation } from './payloads.ts'
+import { startKenTarget, type BenchPki } from './targets.ts'
+import { readPayloadFile } from './payload-cache.ts'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+export interface PrefectureFigures {
+  readonly residents: number
+  readonly load: LoadResult & { wallSeconds: number, storeBytesOnDisk: number, peakRssMb: Record<string, number> }
+  readonly queries: { keys: number, byJuminhyoCode: { p50Ms: number, p99Ms: number }, byKojinBango: { p50Ms: number, p99Ms: number }, found: number }
+  readonly verify: { seconds: number, entries: number, ok: boolean }
+  readonly recovery: { secondsToAccepting: number }
+}
+
+function du (dir: string): number {
+  let total = 0
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name)
+    total += e.isDirectory() ? du(p) : statSync(p).size
+  }
+  return total
+}
+
+export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdentity[], residents: number, seed: number, workDir: string, port: number, window: number, workers: number, queryKeys: number, log: (l: string) => void }): Promise<PrefectureFigures> {
+  const ken = await startKenTarget(o.pki, o.workDir, o.port)
+  let load: PrefectureFigures['load']
+  try {
+    const t0 = performance.now()
+    const r = await runLoad({ brokerUrl: `mqtts://127.0.0.1:${o.port}`, caPath: o.pki.caPath, identities: o.identities, publishTopic: 'ken/v1/cs/{code}/update', subscribeTopic: 'ken/v1/cs/{code}/result', window: o.window, mode: 'exhaust', warmupMs: 0, durationMs: 3_600_000, workers: o.workers })
+    const wallSeconds = (performance.now() - t0) / 1000
+    load = { ...r, wallSeconds: Math.round(wallSeconds * 10) / 10, storeBytesOnDisk: du(ken.dbDir), peakRssMb: ken.peakRssMb() }
+    o.log(`  initial load: ${r.acked} updates in ${load.wallSeconds} s (${r.ratePerSec}/s), all sent: ${r.exhausted}`)
+    o.log('  recovery: SIGKILL of the store daemon under a publishing CS')
+  } catch (err) {
+    await ken.stop()
+    throw err
+  }
+  const recovery = await measureRecovery(ken, o)
+  await ken.stop()
+  load = { ...load, storeBytesOnDisk: du(ken.dbDir) }
+
+  o.log(`  verify over the whole log`)
+  const v0 = performance.now()
+  const verifyRun = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/src/cli/ken-store.ts'), 'verify', '--db', ken.dbDir], { encoding: 'utf8' })
+  const verifySeconds = (performance.now() - v0) / 1000
+  const entries = Number(/(\d+) entries/.exec(verifyRun.stdout + verifyRun.stderr)?.[1] ?? 0)
+
+  o.log(`  ${o.queryKeys} random lookups by 住民票コード and by 個人番号`)
+  const queries = await measureQueries(ken.dbDir, ken.keyFile, o.seed, o.residents, o.queryKeys)
+  return { residents: o.residents, load, queries, verify: { seconds: Math.round(verifySeconds * 100) / 100, entries, ok: verifyRun.status === 0 }, recovery }
+}
+
+async function measureQueries (dbDir: string, keyFile: string, seed: number, residents: number, keys: number): Promise<PrefectureFigures['queries']> {
+  const store = new LevelStore({ location: dbDir, applianceKey: await loadApplianceKey(keyFile), createIfMissing: false })
+  await store.open()
+  const population = benchPopulation(seed, residents)
+  const byCode = new Histogram()
+  const byNumber = new Histogram()
+  let found = 0
+  let x = seed >>> 0
+  try {
+    for (let i = 0; i < keys; i++) {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0
+      const r = population.at(x % residents)
+      let t = performance.now()
+      const rec = await store.getCurrent(r.juminhyoCode)
+      byCode.record(performance.now() - t)
+      t = performance.now()
+      const code = await store.findByKojinBango(r.kojinBango)
+      byNumber.record(performance.now() - t)
+      if (rec !== undefined && code === r.juminhyoCode) found++
+    }
+  } finally {
+    await store.close()
+  }
+  const q = (h: Histogram): { p50Ms: number, p99Ms: number } => ({ p50Ms: Math.round(h.quantile(0.5) * 1000) / 1000, p99Ms: Math.round(h.quantile(0.99) * 1000) / 1000 })
+  return { keys, byJuminhyoCode: q(byCode), byKojinBango: q(byNumber), found }
+}
+
+/**
+ * Kill -9 the store daemon while one CS keeps publishing, restart it at once (systemd Restart=),
+ * and time until the gateway acknowledges an update again. The updates are redeliveries of loaded
+ * residents, so the store answers DUPLICATE — which it can only do once it is back.
+ */
+async function measureRecovery (ken: Awaited<ReturnType<typeof startKenTarget>>, o: { pki: BenchPki, identities: BenchIdentity[], port: number }): Promise<{ secondsToAccepting: number }> {
+  const id = o.identities[0] as BenchIdentity
+  const payloads = readPayloadFile(id.payloadFile)
+  const client = await mqtt.connectAsync(`mqtts://127.0.0.1:${o.port}`, { clientId: id.clientId, key: readFileSync(id.keyPath), cert: readFileSync(id.certPath), ca: readFileSync(o.pki.caPath), protocolVersion: 4, clean: true, reconnectPeriod: 200, rejectUnauthorized: true } as mqtt.IClientOptions)
+  try {
+    await client.publishAsync(`ken/v1/cs/${id.code}/update`, payloads[0] as Buffer, { qos: 1 })
+    const store = ken.processes.store
+    if (store === undefined) throw new Error('no store process')
+    const killedAt = performance.now()
+    store.child.kill('SIGKILL')
+    await store.exited
+    const restarted = ken.restartStore()
+    const acked = (async () => {
+      for (let i = 0; ; i++) {
+        await client.publishAsync(`ken/v1/cs/${id.code}/update`, payloads[i % payloads.length] as Buffer, { qos: 1 })
+        return performance.now()
+      }
+    })()
+    await waitUntilReachable(restarted, { path: ken.socket }, 120_000)
+    const at = await acked
+    return { secondsToAccepting: Math.round(((at - killedAt) / 1000) * 1000) / 1000 }
+  } finally {
+    await client.endAsync(true)
+  }
+}
+
+/** For the report: the kernel's idea of the CPU. */
+export function cpuModel (): string {
+  try {
+    return execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).trim()
+  } catch {
+    return 'unknown'
+  }
+}

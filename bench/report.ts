@@ -1,0 +1,50 @@
+/** The human-readable table of a bench run, each figure beside its SPEC §8 target. */
+import type { IngestSummary } from './ingest.ts'
+import type { PhysicalLimits } from './physical.ts'
+import type { PrefectureFigures } from './prefecture.ts'
+
+export interface BenchResult {
+  command: string
+  machine: { cores: number, cpu: string, node: string, mosquitto: string }
+  physical: PhysicalLimits
+  ingest: IngestSummary
+  prefecture: PrefectureFigures
+}
+
+const n = (x: number): string => x.toLocaleString('en-US')
+const ok = (pass: boolean): string => (pass ? 'met' : 'NOT met')
+
+export function renderTable (r: BenchResult): string {
+  const m = r.ingest.median
+  const mos = m.mosquitto
+  const ken = m['ken-server']
+  const bare = m['bare aedes']
+  const p = r.prefecture
+  const gwRss = Math.max(ken?.peakRssMb.gateway ?? 0, p.load.peakRssMb.gateway ?? 0)
+  const loadTarget = (p.load.acked / Math.max(1, p.load.ratePerSec)) * (5_100_000 / Math.max(1, p.residents)) < 300
+  const rows: string[][] = [
+    ['figure', 'measured', 'SPEC §8 target', ''],
+    ['ingest, Mosquitto (median)', `${n(mos?.ratePerSec ?? 0)}/s  p50 ${mos?.p50Ms} ms  p99 ${mos?.p99Ms} ms`, 'baseline', ''],
+    ['ingest, ken-server (median)', `${n(ken?.ratePerSec ?? 0)}/s  p50 ${ken?.p50Ms} ms  p99 ${ken?.p99Ms} ms`, '≥ Mosquitto', ok(r.ingest.ratioKenToMosquitto >= 1)],
+    ['ratio ken / Mosquitto', String(r.ingest.ratioKenToMosquitto), '≥ 1', ''],
+    ['ingest, bare aedes over TLS', `${n(bare?.ratePerSec ?? 0)}/s  p50 ${bare?.p50Ms} ms  p99 ${bare?.p99Ms} ms`, '(hardware reference)', ''],
+    [`initial load, ${n(p.residents)} residents`, `${p.load.wallSeconds} s, ${n(p.load.ratePerSec)}/s, all sent ${p.load.exhausted}`, '5.1 M < 300 s', ok(loadTarget)],
+    ['  projected to 5.1 M', `${Math.round(5_100_000 / Math.max(1, p.load.ratePerSec))} s`, '< 300 s', ''],
+    ['  store on disk', `${n(Math.round(p.load.storeBytesOnDisk / 2 ** 20))} MiB`, '', ''],
+    ['  peak RSS', Object.entries(p.load.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', '), 'gateway < 200 MB, server < 1 GB', ok(gwRss < 200 && (p.load.peakRssMb.store ?? 0) < 1024)],
+    ['lookup by 住民票コード', `p50 ${p.queries.byJuminhyoCode.p50Ms} ms  p99 ${p.queries.byJuminhyoCode.p99Ms} ms (${n(p.queries.keys)} keys, ${n(p.queries.found)} found)`, 'p99 < 1 ms', ok(p.queries.byJuminhyoCode.p99Ms < 1)],
+    ['lookup by 個人番号', `p50 ${p.queries.byKojinBango.p50Ms} ms  p99 ${p.queries.byKojinBango.p99Ms} ms`, '', ''],
+    ['ken-store verify', `${p.verify.seconds} s for ${n(p.verify.entries)} entries (ok ${p.verify.ok})`, '5 M < 10 s', ok(p.verify.ok && p.verify.seconds * (5_000_000 / Math.max(1, p.verify.entries)) < 10)],
+    ['recovery after kill -9', `${p.recovery.secondsToAccepting} s to accepting`, '< 5 s', ok(p.recovery.secondsToAccepting < 5)],
+    ['LevelDB fsync batches', `${n(r.physical.leveldbSyncBatchesPerSec)}/s single, ${n(r.physical.leveldbSyncEntriesPerSecGrouped)} entries/s in groups of ${r.physical.groupSize}`, '(hardware)', ''],
+    ['SHA-256 / AES-256-GCM', `${n(r.physical.sha256PerSec)}/s / ${n(r.physical.aesGcmPerSec)}/s (${r.physical.entryBytes} B)`, '(hardware)', '']
+  ]
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => (row[i] ?? '').length)))
+  const line = (row: string[]): string => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()
+  return [
+    `${r.command} — ${r.machine.cores} cores, ${r.machine.cpu}, node ${r.machine.node}, ${r.machine.mosquitto}`,
+    line(rows[0] ?? []),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line)
+  ].join('\n')
+}

@@ -1,0 +1,59 @@
+/**
+ * Starting and stopping the appliance's daemons as child processes, the way systemd would: each its
+ * own process, logs (JSON lines on stderr) to a file, stopped with SIGTERM and waited for.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { openSync, closeSync, existsSync } from 'node:fs'
+import net from 'node:net'
+
+export interface DaemonProcess {
+  readonly name: string
+  readonly child: ChildProcess
+  /** Resolves with the exit code once the process has ended. */
+  readonly exited: Promise<number | null>
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
+  stop: (graceMs?: number) => Promise<number | null>
+}
+
+/** Spawn `node --import tsx <script> ...args`, stderr and stdout appended to `logFile`. */
+export function spawnDaemon (name: string, script: string, args: readonly string[], logFile: string): DaemonProcess {
+  const fd = openSync(logFile, 'a', 0o640)
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', fd, fd] })
+  closeSync(fd)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return {
+    name,
+    child,
+    exited,
+    stop: async (graceMs = 10_000) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+        const code = await exited
+        clearTimeout(timer)
+        return code
+      }
+      return await exited
+    }
+  }
+}
+
+/** Resolve once `connect()` succeeds, polling every 50 ms; reject after `timeoutMs` or if `proc` exits. */
+export async function waitUntilReachable (proc: DaemonProcess, target: { path: string } | { port: number, host: string }, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let exited = false
+  void proc.exited.then(() => { exited = true })
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${proc.name} exited during start-up (see its log)`)
+    if (!('path' in target) || existsSync(target.path)) {
+      const ok = await new Promise<boolean>((resolve) => {
+        const s = 'path' in target ? net.connect(target.path) : net.connect(target.port, target.host)
+        s.once('connect', () => { s.destroy(); resolve(true) })
+        s.once('error', () => resolve(false))
+      })
+      if (ok) return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`${proc.name} did not become reachable within ${timeoutMs} ms (see its log)`)
+}

@@ -1,0 +1,40 @@
+/**
+ * First-run set-up of the demo appliance (`npm start`): a configuration file under the state
+ * directory (hardened defaults; only the state directory and the port are written down), the
+ * development PKI for every configured municipality, and the directories the daemons need.
+ * Idempotent: a second start reuses what is there.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { loadConfig, resolvePaths, type Config, type ResolvedPaths } from '../../../firmware-config/src/index.ts'
+import { devPki } from '../../../certs/src/index.ts'
+
+export interface DemoSetup {
+  readonly configFile: string
+  readonly config: Config
+  readonly paths: ResolvedPaths
+  readonly logDir: string
+  /** What was created on this start (PKI files), empty when everything was there. */
+  readonly created: readonly string[]
+}
+
+/** Prepare `stateDir` (absolute or relative to the working directory). */
+export async function prepareDemo (stateDir: string, opts: { port?: number } = {}): Promise<DemoSetup> {
+  const state = path.resolve(stateDir)
+  mkdirSync(state, { recursive: true, mode: 0o750 })
+  const configFile = path.join(state, 'config.json')
+  if (!existsSync(configFile) || opts.port !== undefined) {
+    const doc: Record<string, unknown> = { paths: { stateDir: state } }
+    if (opts.port !== undefined) doc.gateway = { port: opts.port }
+    writeFileSync(configFile, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o640 })
+  }
+  const config = loadConfig(configFile)
+  const paths = resolvePaths(config)
+  for (const dir of [paths.dbDir, path.dirname(paths.storeSocket), path.dirname(paths.applianceKeyFile)]) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+  }
+  const logDir = path.join(state, 'logs')
+  mkdirSync(logDir, { recursive: true, mode: 0o750 })
+  const { created } = await devPki(paths.pkiDir, config.prefecture.municipalities.map((m) => m.code))
+  return { configFile, config, paths, logDir, created }
+}

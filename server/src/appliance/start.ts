@@ -1,0 +1,141 @@
+/**
+ * `npm start` — the demo appliance on one machine: generates the development PKI and configuration
+ * under the state directory when absent, starts the store daemon and the gateway (127.0.0.1:8883) as
+ * their own processes, runs one simulated CS per configured municipality sending real updates, and
+ * shows a live view until Ctrl-C, then shuts everything down cleanly.
+ *
+ *   npm start [-- --state DIR] [--rate N] [--window N] [--residents N] [--events N]
+ *                [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N]
+ */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { isKenError } from '../../../proto/src/ken-error.ts'
+import { runSimulator } from '../../../tests/sim/cs-sim/simulator.ts'
+import { spawnDaemon, waitUntilReachable, type DaemonProcess } from './daemon-process.ts'
+import { planDemo } from './demo-events.ts'
+import { loadProgress, saveProgress } from './demo-progress.ts'
+import { prepareDemo } from './demo-setup.ts'
+import { renderFrame, summaryLine, type ViewInput } from './live-view.ts'
+import { parseStartOptions, START_USAGE } from './start-options.ts'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+
+async function main (argv: string[]): Promise<number> {
+  let opts
+  try {
+    opts = parseStartOptions(parseArgs({ args: argv, strict: true, options: START_OPTIONS }).values)
+  } catch (err) {
+    process.stderr.write(`${isKenError(err) ? `${err.code}: ` : ''}${(err as Error).message}\n${START_USAGE}\n`)
+    return 2
+  }
+  const out = (line: string): void => { process.stdout.write(`${line}\n`) }
+  out(`ken-server demo: state in ${opts.state}`)
+  const setup = await prepareDemo(opts.state, opts.port === undefined ? {} : { port: opts.port })
+  if (setup.created.length > 0) out(`generated the development PKI (${setup.created.length} files) in ${setup.paths.pkiDir}`)
+  const municipalities = setup.config.prefecture.municipalities
+  const progressFile = path.join(setup.paths.stateDir, 'demo-progress.json')
+  const progress = loadProgress(progressFile, opts.plan)
+
+  const daemons: DaemonProcess[] = []
+  const stopDaemons = async (): Promise<void> => {
+    for (const d of daemons.reverse()) await d.stop()
+  }
+  try {
+    const store = spawnDaemon('store', path.join(root, 'server/src/cli/ken-store.ts'), [
+      'serve', '--db', setup.paths.dbDir, '--socket', setup.paths.storeSocket, '--key', setup.paths.applianceKeyFile,
+      '--max-delay-ms', String(setup.config.store.groupCommitMaxDelayMs), '--max-entries', String(setup.config.store.groupCommitMaxEntries)
+    ], path.join(setup.logDir, 'store.log'))
+    daemons.push(store)
+    await waitUntilReachable(store, { path: setup.paths.storeSocket }, 60_000)
+    const gateway = spawnDaemon('gateway', path.join(root, 'gateway/src/cli/ken-gateway.ts'), ['--config', setup.configFile], path.join(setup.logDir, 'gateway.log'))
+    daemons.push(gateway)
+    const { host, port } = setup.config.gateway
+    await waitUntilReachable(gateway, { host, port }, 60_000)
+    out(`store daemon and gateway running (mqtts://${host}:${port}); logs in ${setup.logDir}`)
+  } catch (err) {
+    await stopDaemons()
+    throw err
+  }
+
+  const streams = planDemo(opts.plan, municipalities)
+  const pki = setup.paths.pkiDir
+  const credentials = new Map(municipalities.map((m) => [m.code, {
+    cert: readFileSync(path.join(pki, 'cs', `${m.code}.crt`)),
+    key: readFileSync(path.join(pki, 'cs', `${m.code}.key`))
+  }]))
+  const sim = runSimulator({
+    brokerUrl: `mqtts://${setup.config.gateway.host}:${setup.config.gateway.port}`,
+    ca: readFileSync(path.join(pki, 'ca.crt')),
+    credentials,
+    events: (code) => streams.eventsOf(code, progress.done[code] ?? 0),
+    ratePerSecond: opts.rate,
+    window: opts.window
+  })
+
+  const started = Date.now()
+  const done = new Map(Object.entries(progress.done))
+  const names = new Map(municipalities.map((m) => [m.code, m.name]))
+  let lastAnswered = 0
+  let lastAt = started
+  const frame = (): ViewInput => {
+    const now = Date.now()
+    const answered = Object.values(sim.stats.municipalities).reduce((a, s) => a + s.results, 0)
+    const rate = ((answered - lastAnswered) * 1000) / Math.max(1, now - lastAt)
+    lastAnswered = answered
+    lastAt = now
+    return {
+      stats: sim.stats,
+      names,
+      totals: streams.totals,
+      done,
+      elapsedMs: now - started,
+      rate,
+      latency: sim.latency?.(),
+      header: `ken-server demo — ${municipalities.length} simulated CS → gateway mqtts://${setup.config.gateway.host}:${setup.config.gateway.port} → store (${setup.paths.dbDir})`,
+      rows: opts.rows
+    }
+  }
+  const tty = process.stdout.isTTY === true
+  let ticks = 0
+  const timer = setInterval(() => {
+    const f = frame()
+    if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderFrame(f)}\n`)
+    else if (ticks++ % 5 === 0) out(summaryLine(f))
+    saveProgress(progressFile, opts.plan, done, sim.stats)
+  }, 1000)
+
+  const reason = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('interrupted'))
+    process.once('SIGTERM', () => resolve('terminated'))
+    if (opts.durationSeconds > 0) setTimeout(() => resolve('duration reached'), opts.durationSeconds * 1000)
+    void sim.done.then(() => { if (opts.durationSeconds === 0 && !tty) out('every simulated CS has sent all its events; Ctrl-C to stop') })
+  })
+  clearInterval(timer)
+  out(`\nstopping (${reason}): simulator, gateway, store`)
+  await sim.stop()
+  saveProgress(progressFile, opts.plan, done, sim.stats)
+  out(summaryLine(frame()))
+  await stopDaemons()
+  out('stopped cleanly')
+  return 0
+}
+
+const START_OPTIONS = {
+  state: { type: 'string' },
+  rate: { type: 'string' },
+  window: { type: 'string' },
+  residents: { type: 'string' },
+  events: { type: 'string' },
+  'invalid-rate': { type: 'string' },
+  seed: { type: 'string' },
+  duration: { type: 'string' },
+  port: { type: 'string' },
+  rows: { type: 'string' }
+} as const
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
+  process.stderr.write(`ken-server demo failed: ${isKenError(err) ? `${err.code}: ` : ''}${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+})
