@@ -60,6 +60,8 @@ async function main (argv: string[]): Promise<number> {
   }
 
   const streams = planDemo(opts.plan, municipalities)
+  // Results so far per CS, this run and earlier ones; `sim` is assigned before any event is pulled.
+  const answered = (code: string): number => (progress.done[code] ?? 0) + (sim.stats.municipalities[code]?.results ?? 0)
   const pki = setup.paths.pkiDir
   const credentials = new Map(municipalities.map((m) => [m.code, {
     cert: readFileSync(path.join(pki, 'cs', `${m.code}.crt`)),
@@ -69,7 +71,7 @@ async function main (argv: string[]): Promise<number> {
     brokerUrl: `mqtts://${setup.config.gateway.host}:${setup.config.gateway.port}`,
     ca: readFileSync(path.join(pki, 'ca.crt')),
     credentials,
-    events: (code) => streams.eventsOf(code, progress.done[code] ?? 0),
+    events: (code) => streams.eventsOf(code, progress.done[code] ?? 0, answered),
     ratePerSecond: opts.rate,
     window: opts.window
   })
