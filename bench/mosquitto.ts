@@ -2,7 +2,7 @@
  * The Mosquitto 2 baseline (SPEC §8): Debian's package, TLS 1.3 with mutual authentication,
  * persistence off. Installs it with apt-get when missing and we are root; otherwise says why not.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
@@ -54,7 +54,8 @@ export async function startMosquitto (bin: string, opts: { dir: string, port: nu
     'tls_version tlsv1.3',
     ''
   ].join('\n'))
-  const version = execFileSync(bin, ['-h'], { encoding: 'utf8' }).split('\n')[0]?.trim() ?? 'mosquitto'
+  // `mosquitto -h` prints its version on the first line and exits non-zero.
+  const version = spawnSync(bin, ['-h'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() ?? 'mosquitto'
   const child: ChildProcess = spawn(bin, ['-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] })
   await waitForPort(opts.port, 10_000)
   return {

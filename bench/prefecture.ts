@@ -60,7 +60,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   const v0 = performance.now()
   const verifyRun = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/src/cli/ken-store.ts'), 'verify', '--db', ken.dbDir], { encoding: 'utf8' })
   const verifySeconds = (performance.now() - v0) / 1000
-  const entries = Number(/(\d+) entries/.exec(verifyRun.stdout + verifyRun.stderr)?.[1] ?? 0)
+  const entries = Number(/"entries":(\d+)/.exec(verifyRun.stdout)?.[1] ?? 0)
 
   o.log(`  ${o.queryKeys} random lookups by 住民票コード and by 個人番号`)
   const queries = await measureQueries(ken.dbDir, ken.keyFile, o.seed, o.residents, o.queryKeys)

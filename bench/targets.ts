@@ -67,7 +67,9 @@ export async function startKenTarget (pki: BenchPki, dir: string, port: number, 
   const configFile = path.join(dir, 'config.json')
   writeFileSync(configFile, JSON.stringify({
     paths: { stateDir: dir, pkiDir: pki.dir },
-    gateway: { port, ...extra.gateway }
+    // Every simulated CS connects from 127.0.0.1; in the field each has its own address, and the
+    // per-address connection rate limit (default 10/s) would throttle 60 CS sharing one.
+    gateway: { port, maxConnectionsPerSecond: 1000, ...extra.gateway }
   }, null, 2))
   const dbDir = path.join(dir, 'db')
   const socket = path.join(dir, 'run', 'store.sock')

@@ -42,12 +42,21 @@ export async function runLoad (opts: LoadOptions): Promise<LoadResult> {
     })
     child.on('exit', (code) => { if (code !== 0) reject(new Error(`load worker exited ${String(code)}`)) })
   }))
-  await Promise.all(children.map((child) => new Promise<void>((resolve, reject) => {
+  // Every promise is awaited together, so a failing worker fails the run instead of the process.
+  const ready = children.map((child) => new Promise<void>((resolve, reject) => {
     child.on('message', (msg: WorkerReport) => { if (msg.type === 'ready') resolve() })
     child.on('exit', () => reject(new Error('load worker exited before it was ready')))
-  })))
-  for (const child of children) child.send({ type: 'go' })
-  const done = await Promise.all(reports)
+  }))
+  let done: Array<WorkerReport & { type: 'done' }>
+  try {
+    await Promise.race([Promise.all(ready), Promise.all(reports)])
+    for (const child of children) child.send({ type: 'go' })
+    done = await Promise.all(reports)
+  } catch (err) {
+    for (const child of children) child.kill('SIGKILL')
+    await Promise.allSettled([...ready, ...reports])
+    throw err
+  }
   const hist = new Histogram()
   let acked = 0; let sent = 0; let errors = 0; let received = 0
   for (const r of done) {

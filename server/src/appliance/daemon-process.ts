@@ -15,12 +15,22 @@ export interface DaemonProcess {
   stop: (graceMs?: number) => Promise<number | null>
 }
 
+const running = new Set<ChildProcess>()
+// A launcher that dies must not leave daemons behind holding the port, the socket and the database.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
 /** Spawn `node --import tsx <script> ...args`, stderr and stdout appended to `logFile`. */
 export function spawnDaemon (name: string, script: string, args: readonly string[], logFile: string): DaemonProcess {
   const fd = openSync(logFile, 'a', 0o640)
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', fd, fd] })
   closeSync(fd)
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  running.add(child)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    running.delete(child)
+    resolve(code)
+  }))
   return {
     name,
     child,
