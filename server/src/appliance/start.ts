@@ -119,6 +119,8 @@ async function main (argv: string[]): Promise<number> {
   await sim.stop()
   saveProgress(progressFile, opts.plan, done, sim.stats)
   out(summaryLine(frame()))
+  // Identifiers of the CS stream only (municipality, 更新順番号, statuses): never resident data.
+  for (const m of sim.stats.mismatches.slice(0, 10)) out(`mismatch: ${m.municipalityCode} #${m.sequence} expected ${m.expected}, got ${m.got}`)
   await stopDaemons()
   out('stopped cleanly')
   return 0
