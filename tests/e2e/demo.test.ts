@@ -1,0 +1,77 @@
+// The README's first command (`npm start`) brings up the demo appliance end to end: a fresh state
+// directory gets the development PKI (private keys 0600), the store daemon and the gateway start as
+// their own processes, one simulated CS per municipality of 福岡県 sends real updates over mutual
+// TLS, the non-TTY output reports the figures, the run stops cleanly after --duration, and the log it
+// leaves passes `ken-store verify`.
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import { readdirSync, rmSync, statSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { FUKUOKA_MUNICIPALITIES_FILE, loadMunicipalities } from '../../firmware-config/src/index.ts'
+import { ROOT, freePort, kenStoreVerify } from './helpers/appliance.ts'
+
+const DURATION_S = 20
+const RESIDENTS = 600
+const EVENTS = 300
+
+/** Every file under `dir`, recursively. */
+function filesUnder (dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+}
+
+/** The figures of a summary line: `accepted N  duplicate N  rejected N  mismatches N`. */
+function figures (line: string): Record<string, number> {
+  return Object.fromEntries([...line.matchAll(/(accepted|duplicate|rejected|mismatches) (\d+)/g)].map((m) => [m[1] ?? '', Number(m[2])]))
+}
+
+t.test('npm start brings up the demo, reports accepted updates and stops cleanly', async (t) => {
+  const state = mkdtempSync(path.join(tmpdir(), 'ken-e2e-demo-'))
+  t.teardown(() => { rmSync(state, { recursive: true, force: true }) })
+  const port = await freePort()
+  const child = spawn('npm', ['start', '--', '--state', state, '--duration', String(DURATION_S), '--residents', String(RESIDENTS), '--events', String(EVENTS), '--port', String(port)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true // its own process group: the teardown can end npm, the launcher and the daemons together
+  })
+  let out = ''
+  let err = ''
+  child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s })
+  child.stderr.setEncoding('utf8').on('data', (s: string) => { err += s })
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => { resolve(code) }))
+  let finished = false
+  t.teardown(() => { if (!finished && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL') })
+  // Bounded: the run is DURATION_S plus start-up and shutdown.
+  let timer: NodeJS.Timeout | undefined
+  const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => { timer = setTimeout(() => { resolve('timeout') }, 150_000) })])
+  clearTimeout(timer)
+  finished = code !== 'timeout'
+
+  t.equal(code, 0, 'npm start exits 0', { stderr: err.slice(-2000) })
+  const lines = out.trim().split('\n').map((l) => l.trim())
+  const summaries = lines.filter((l) => /^\[\d\d:\d\d\] /.test(l))
+  t.ok(summaries.length >= 2, `summary lines while running and at the end (${summaries.length})`)
+  const last = figures(summaries.at(-1) ?? '')
+  t.ok((last.accepted ?? 0) > 0, `accepted ${last.accepted}`)
+  t.equal(last.mismatches, 0, 'no result contradicted what the simulated CS expected')
+  t.ok((last.accepted ?? 0) + (last.rejected ?? 0) <= RESIDENTS + EVENTS, 'no more results than updates generated')
+  t.equal(lines.at(-1), 'stopped cleanly', 'the last line says the appliance stopped cleanly')
+
+  const verify = await kenStoreVerify(path.join(state, 'db'))
+  t.equal(verify.code, 0, 'ken-store verify --db <state>/db exits 0')
+  t.equal(verify.report.ok, true, 'the chain verifies')
+  t.ok((verify.report.entries ?? 0) >= (last.accepted ?? 0) + (last.rejected ?? 0), `every answered update is in the log (${verify.report.entries} entries)`)
+
+  const pki = path.join(state, 'pki')
+  const codes = loadMunicipalities(FUKUOKA_MUNICIPALITIES_FILE).municipalities.map((m) => m.code)
+  const files = filesUnder(pki).map((f) => path.relative(pki, f))
+  for (const f of ['ca.crt', 'crl.pem', 'server.crt', 'server.key', ...codes.flatMap((c) => [`cs/${c}.crt`, `cs/${c}.key`])]) {
+    if (!files.includes(f)) t.fail(`${f} is missing from ${pki}`)
+  }
+  t.ok(codes.length === 60 && codes.every((c) => files.includes(`cs/${c}.key`)), 'a CS credential for each of the 60 municipalities')
+  const keys = files.filter((f) => f.endsWith('.key'))
+  const loose = keys.filter((f) => (statSync(path.join(pki, f)).mode & 0o777) !== 0o600)
+  t.ok(keys.length > 60, `${keys.length} private key files`)
+  t.same(loose, [], 'every private key file is mode 0600')
+  t.equal(statSync(path.join(state, 'keys', 'appliance.key')).mode & 0o777, 0o600, 'the appliance key is mode 0600')
+})
