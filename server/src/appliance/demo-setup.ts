@@ -24,8 +24,11 @@ export async function prepareDemo (stateDir: string, opts: { port?: number } = {
   mkdirSync(state, { recursive: true, mode: 0o750 })
   const configFile = path.join(state, 'config.json')
   if (!existsSync(configFile) || opts.port !== undefined) {
-    const doc: Record<string, unknown> = { paths: { stateDir: state } }
-    if (opts.port !== undefined) doc.gateway = { port: opts.port }
+    // Every simulated CS connects from 127.0.0.1; in the field each CS has its own address, and the
+    // per-address connection rate limit (default 10/s) would make 60 CS queue for their first link.
+    const gateway: Record<string, unknown> = { maxConnectionsPerSecond: 1000 }
+    if (opts.port !== undefined) gateway.port = opts.port
+    const doc: Record<string, unknown> = { paths: { stateDir: state }, gateway }
     writeFileSync(configFile, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o640 })
   }
   const config = loadConfig(configFile)

@@ -121,8 +121,22 @@ export class SimulatedCs {
     this.#outstanding++
     this.#unacked++
     this.#opts.stats.sent++
-    const sentAt = performance.now()
-    this.#client.publish(topicFor('update', this.code), Buffer.from(event.payload), { qos: 1 }, (err) => {
+    this.#publish(event.payload, performance.now())
+  }
+
+  /**
+   * Publish until acknowledged, as a CS keeps an update until the server has it. mqtt.js redelivers
+   * its outgoing store after a reconnect, but fails ("Connection closed") what was queued while a
+   * redelivery was itself cut: those are published again, and the server answers DUPLICATE for any
+   * it had already committed.
+   */
+  #publish (payload: Uint8Array, sentAt: number): void {
+    this.#client.publish(topicFor('update', this.code), Buffer.from(payload), { qos: 1 }, (err) => {
+      if (err !== undefined && err !== null && !this.#stopped) {
+        this.#opts.stats.republished++
+        setTimeout(() => { this.#publish(payload, sentAt) }, this.#opts.reconnectPeriodMs)
+        return
+      }
       this.#unacked--
       if (err === undefined || err === null) {
         this.#opts.stats.acked++

@@ -32,6 +32,8 @@ export interface CsStats {
   /** Updates still without a result when the run ended. */
   missing: number
   reconnects: number
+  /** Publishes mqtt.js failed after a cut redelivery, published again. */
+  republished: number
   /** Transport or CONNACK errors seen. */
   errors: number
   /** 1 when this CS gave up: refused at CONNACK, or never connected in time. */
@@ -55,7 +57,7 @@ export interface SimStats {
 export const MAX_SAMPLES = 100
 
 export function emptyCsStats (): CsStats {
-  return { sent: 0, acked: 0, results: 0, accepted: 0, duplicate: 0, rejected: {}, mismatches: 0, unmatched: 0, missing: 0, reconnects: 0, errors: 0, failed: 0 }
+  return { sent: 0, acked: 0, results: 0, accepted: 0, duplicate: 0, rejected: {}, mismatches: 0, unmatched: 0, missing: 0, reconnects: 0, republished: 0, errors: 0, failed: 0 }
 }
 
 /** The sum over every municipality. */
