@@ -8,10 +8,11 @@
  * failed too (no PUBACK, the CS redelivers from the first unacknowledged one), and no update of a CS
  * can ever be committed after a later one of the same CS.
  */
-import type { AppendItem, UpdateResult } from '../../proto/src/types.ts'
+import type { UpdateResult } from '../../proto/src/types.ts'
+import type { OutgoingAppendItem } from '../../server/src/store/append-request.ts'
 
 export interface AppendSink {
-  append: (items: AppendItem[]) => Promise<UpdateResult[]>
+  append: (items: OutgoingAppendItem[]) => Promise<UpdateResult[]>
 }
 
 export interface BatcherOptions {
@@ -22,7 +23,7 @@ export interface BatcherOptions {
 }
 
 interface Pending {
-  readonly item: AppendItem
+  readonly item: OutgoingAppendItem
   readonly resolve: (r: UpdateResult) => void
   readonly reject: (err: unknown) => void
 }
@@ -51,7 +52,7 @@ export class AppendBatcher {
   }
 
   /** Queue `item`; resolves with its result once the store has committed it. */
-  append (item: AppendItem): Promise<UpdateResult> {
+  append (item: OutgoingAppendItem): Promise<UpdateResult> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ item, resolve, reject })
       this.#schedule()

@@ -9,13 +9,14 @@
  * REJECTED (SPEC §3: "none crashes or blocks the link"). Only `append` failing (the store did not
  * commit) withholds the PUBACK.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { Aedes } from 'aedes'
-import { decode as decodeMessage, encode } from '../../proto/src/codec.ts'
+import { decode as decodeMessage, encodeComplete } from '../../proto/src/codec.ts'
 import { isKenError, type KenError } from '../../proto/src/ken-error.ts'
 import { isReasonCode, reject } from '../../proto/src/reason-codes.ts'
 import { parseTopic, topicFor } from '../../proto/src/topics.ts'
-import { Stream, type AppendItem, type PreRejection, type Update, type UpdateResult } from '../../proto/src/types.ts'
+import { Stream, type PreRejection, type Update, type UpdateResult } from '../../proto/src/types.ts'
+import type { OutgoingAppendItem } from '../../server/src/store/append-request.ts'
 import type { ValidateUpdateOptions } from '../../server/src/domain/validate-update.ts'
 import { errors } from './errors.ts'
 import type { CsIdentity } from './identity.ts'
@@ -23,7 +24,7 @@ import type { GatewayLogger } from './logger.ts'
 import type { GatewayMetrics } from './metrics.ts'
 
 export interface IngestDeps {
-  readonly append: (item: AppendItem) => Promise<UpdateResult>
+  readonly append: (item: OutgoingAppendItem) => Promise<UpdateResult>
   readonly validate: (update: Update, opts: ValidateUpdateOptions) => void
   readonly maxUpdateBytes: number
   readonly juminhyoCheckDigit: boolean
@@ -95,9 +96,11 @@ export async function ingest (identity: CsIdentity, topic: string, payload: Buff
 
 async function append (ing: Ingestion, deps: IngestDeps): Promise<UpdateResult> {
   const code = ing.identity.municipalityCode
-  const item: AppendItem = { municipalityCode: code, payloadSha256: createHash('sha256').update(ing.payload).digest() }
-  if (ing.rejection === undefined) item.update = ing.update as Update
-  else item.rejection = preRejection(ing.rejection, ing)
+  const payloadSha256 = hash('sha256', ing.payload, 'buffer')
+  // A valid update goes to the store as the payload it was decoded from (append-request.ts).
+  const item: OutgoingAppendItem = ing.rejection === undefined
+    ? { municipalityCode: code, payloadSha256, update: ing.update as Update, updateBytes: ing.payload }
+    : { municipalityCode: code, payloadSha256, rejection: preRejection(ing.rejection, ing) }
   const result = await deps.append(item)
   if (result.municipalityCode !== code) throw errors.KEN_ERR_GW_STORE_PROTOCOL('result for another municipality')
   deps.metrics.result(code, result)
@@ -112,10 +115,11 @@ async function append (ing: Ingestion, deps: IngestDeps): Promise<UpdateResult> 
  * delivers it to the subscribers of the CS's own result topic, which only that CS may subscribe to.
  */
 export function publishResult (broker: Aedes, identity: CsIdentity, result: UpdateResult, done: (err?: Error | null) => void): void {
+  const bytes = encodeComplete('UpdateResult', result)
   broker.publish({
     cmd: 'publish',
     topic: topicFor('result', identity.municipalityCode),
-    payload: Buffer.from(encode('UpdateResult', result)),
+    payload: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes),
     qos: 1,
     retain: false,
     dup: false

@@ -7,12 +7,13 @@
  */
 import { errors } from './errors.ts'
 import type { GatewayLogger } from './logger.ts'
-import type { AppendItem, UpdateResult } from '../../proto/src/types.ts'
+import type { UpdateResult } from '../../proto/src/types.ts'
+import type { OutgoingAppendItem } from '../../server/src/store/append-request.ts'
 
 /** What the gateway needs of the store's AppendClient (server/src/store/append-client.ts). */
 export interface AppendPort {
   /** Results in item order, returned only once the items are durably committed. */
-  append: (items: AppendItem[]) => Promise<UpdateResult[]>
+  append: (items: OutgoingAppendItem[]) => Promise<UpdateResult[]>
   close: () => unknown
 }
 
@@ -45,7 +46,7 @@ export class StoreLink {
    * @throws KEN_ERR_GW_STORE_UNAVAILABLE when the store cannot be reached or did not commit
    * @throws KEN_ERR_GW_STORE_PROTOCOL when the answer does not match the request
    */
-  async append (items: AppendItem[]): Promise<UpdateResult[]> {
+  async append (items: OutgoingAppendItem[]): Promise<UpdateResult[]> {
     const pending = this.#get()
     let port: AppendPort
     try {

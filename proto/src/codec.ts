@@ -37,7 +37,7 @@ export function decode<N extends MessageName> (name: N, bytes: Uint8Array): Mess
     throw reject.KEN_REJECT_MALFORMED(undefined, { cause: err })
   }
   const obj = type.toObject(message, TO_OBJECT)
-  checkSafeIntegers(obj, '')
+  if (hasUnsafeInteger(obj)) checkSafeIntegers(obj, '')
   return obj as MessageMap[N]
 }
 
@@ -47,6 +47,29 @@ export function encode<N extends MessageName> (name: N, value: Partial<MessageMa
   const problem = type.verify(value as Record<string, unknown>)
   if (problem !== null) throw new KenError('KEN_ERR_PROTO_ENCODE', `cannot encode ${name}: ${problem}`)
   return type.encode(type.fromObject(value as Record<string, unknown>)).finish()
+}
+
+/** The hot path's check: no field path is built unless there is something to report. */
+function hasUnsafeInteger (value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isSafeInteger(value) && Number.isInteger(value)
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return false
+  if (Array.isArray(value)) {
+    for (const v of value) if (hasUnsafeInteger(v)) return true
+    return false
+  }
+  for (const k in value) if (hasUnsafeInteger((value as Record<string, unknown>)[k])) return true
+  return false
+}
+
+/** @throws KEN_REJECT_MALFORMED naming the first field above 2^53 */
+/**
+ * Encode a complete message typed exactly as {@link decode} returns it (numbers for enums and 64-bit
+ * integers, Uint8Array for bytes): a decoded message passed on, or one the caller built with those
+ * types (the store's answers). Skips `encode`'s verify/fromObject pass, which costs more than the
+ * encoding itself on the ingest path; TypeScript holds the types, and the receiver decodes strictly.
+ */
+export function encodeComplete<N extends MessageName> (name: N, value: MessageMap[N]): Uint8Array {
+  return typeOf(name).encode(value).finish()
 }
 
 function checkSafeIntegers (value: unknown, path: string): void {

@@ -25,8 +25,10 @@ const MAX_DEPTH = 8
 export function checkWire (type: protobuf.Type, bytes: Uint8Array, path = '', depth = 0): void {
   if (depth > MAX_DEPTH) throw reject.KEN_REJECT_MALFORMED('nesting too deep', { field: path })
   const reader = protobuf.Reader.create(bytes)
-  const seen = new Set<number>()
-  const oneofSeen = new Set<string>()
+  // Field numbers 1–31 (all of v1's) in a bit set; a Set only for higher ones and for oneofs.
+  let seenLow = 0
+  let seenHigh: Set<number> | undefined
+  let oneofSeen: Set<string> | undefined
   try {
     while (reader.pos < reader.len) {
       const tag = reader.uint32()
@@ -36,10 +38,19 @@ export function checkWire (type: protobuf.Type, bytes: Uint8Array, path = '', de
       if (field === undefined) throw reject.KEN_REJECT_UNKNOWN_FIELD(`field number ${id} of ${type.name}`, { field: joinPath(path, `#${id}`) })
       // Field paths are built only for an error or a nested message: valid payloads are the hot path.
       if (!field.repeated) {
-        if (seen.has(id)) throw reject.KEN_REJECT_DUPLICATE_FIELD(undefined, { field: joinPath(path, field.name) })
-        seen.add(id)
+        let repeated: boolean
+        if (id < 32) {
+          repeated = (seenLow & (1 << id)) !== 0
+          seenLow |= 1 << id
+        } else {
+          seenHigh ??= new Set<number>()
+          repeated = seenHigh.has(id)
+          seenHigh.add(id)
+        }
+        if (repeated) throw reject.KEN_REJECT_DUPLICATE_FIELD(undefined, { field: joinPath(path, field.name) })
         const oneof = field.partOf
         if (oneof !== null) {
+          oneofSeen ??= new Set<string>()
           if (oneofSeen.has(oneof.name)) throw reject.KEN_REJECT_DUPLICATE_FIELD(`oneof ${oneof.name}`, { field: joinPath(path, oneof.name) })
           oneofSeen.add(oneof.name)
         }
@@ -55,23 +66,22 @@ export function checkWire (type: protobuf.Type, bytes: Uint8Array, path = '', de
 }
 
 function checkValue (field: protobuf.Field, wire: number, reader: protobuf.Reader, path: string, depth: number): void {
-  const name = (): string => joinPath(path, field.name)
+  // No closure for the field path here: the valid path is the ingest hot path, and under tsx every
+  // closure created is also named by an Object.defineProperty call (esbuild keepNames).
   const resolved = field.resolvedType
   if (resolved instanceof protobuf.Type) {
-    if (wire !== LENGTH_DELIMITED) throw reject.KEN_REJECT_MALFORMED('wrong wire type', { field: name() })
-    checkWire(resolved, reader.bytes(), name(), depth + 1)
+    if (wire !== LENGTH_DELIMITED) throw reject.KEN_REJECT_MALFORMED('wrong wire type', { field: joinPath(path, field.name) })
+    checkWire(resolved, reader.bytes(), joinPath(path, field.name), depth + 1)
     return
   }
   if (resolved instanceof protobuf.Enum) {
-    const values = wire === LENGTH_DELIMITED && field.repeated ? packedVarints(reader) : wire === VARINT ? [reader.int32()] : null
-    if (values === null) throw reject.KEN_REJECT_MALFORMED('wrong wire type', { field: name() })
-    for (const v of values) {
-      if (resolved.valuesById[v] === undefined) throw reject.KEN_REJECT_UNKNOWN_ENUM(`${resolved.name}=${v}`, { field: name() })
-    }
+    if (wire === VARINT) return checkEnum(resolved, reader.int32(), field, path)
+    if (wire !== LENGTH_DELIMITED || !field.repeated) throw reject.KEN_REJECT_MALFORMED('wrong wire type', { field: joinPath(path, field.name) })
+    for (const v of packedVarints(reader)) checkEnum(resolved, v, field, path)
     return
   }
   const expected = WIRE_OF_SCALAR[field.type]
-  if (expected === undefined) throw reject.KEN_REJECT_MALFORMED(`unsupported type ${field.type}`, { field: name() })
+  if (expected === undefined) throw reject.KEN_REJECT_MALFORMED(`unsupported type ${field.type}`, { field: joinPath(path, field.name) })
   if (wire === expected) {
     reader.skipType(wire)
     return
@@ -80,7 +90,11 @@ function checkValue (field: protobuf.Field, wire: number, reader: protobuf.Reade
     reader.skipType(wire) // packed repeated scalars
     return
   }
-  throw reject.KEN_REJECT_MALFORMED('wrong wire type', { field: name() })
+  throw reject.KEN_REJECT_MALFORMED('wrong wire type', { field: joinPath(path, field.name) })
+}
+
+function checkEnum (resolved: protobuf.Enum, value: number, field: protobuf.Field, path: string): void {
+  if (resolved.valuesById[value] === undefined) throw reject.KEN_REJECT_UNKNOWN_ENUM(`${resolved.name}=${value}`, { field: joinPath(path, field.name) })
 }
 
 function packedVarints (reader: protobuf.Reader): number[] {
@@ -90,8 +104,18 @@ function packedVarints (reader: protobuf.Reader): number[] {
   return out
 }
 
+/** Paths of nested messages, built once each: there are only as many as the schema has fields. */
+const joined = new Map<string, string>()
+
 /** Field paths name the `.proto` (snake_case) field, as UpdateResult.field documents. */
 function joinPath (path: string, name: string): string {
-  const wire = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
-  return path === '' ? wire : `${path}.${wire}`
+  const key = `${path}\0${name}`
+  let out = joined.get(key)
+  if (out === undefined) {
+    const wire = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+    out = path === '' ? wire : `${path}.${wire}`
+    // Unknown-field paths (`#id`) come from the input: bounded, so a stream of junk cannot grow it.
+    if (joined.size < 4096) joined.set(key, out)
+  }
+  return out
 }

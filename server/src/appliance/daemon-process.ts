@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { openSync, closeSync, existsSync } from 'node:fs'
 import net from 'node:net'
+import path from 'node:path'
 
 export interface DaemonProcess {
   readonly name: string
@@ -21,10 +22,16 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL')
 })
 
-/** Spawn `node --import tsx <script> ...args`, stderr and stdout appended to `logFile`. */
+/**
+ * Spawn `node --import tsx <script> ...args`, stderr and stdout appended to `logFile`. With
+ * KEN_CPU_PROF_DIR set (profiling the bench, issue 6), each daemon writes V8 CPU profiles (one per
+ * thread) into its own sub-directory of it when it exits.
+ */
 export function spawnDaemon (name: string, script: string, args: readonly string[], logFile: string): DaemonProcess {
   const fd = openSync(logFile, 'a', 0o640)
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', fd, fd] })
+  const profDir = process.env.KEN_CPU_PROF_DIR
+  const prof = profDir === undefined || profDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.join(profDir, name)}`]
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, ...args], { stdio: ['ignore', fd, fd] })
   closeSync(fd)
   running.add(child)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {

@@ -5,10 +5,11 @@
  * redelivering is the caller's job (redelivery is safe: the store deduplicates, SPEC §3).
  */
 import net from 'node:net'
-import { decode, encode } from '../../../proto/src/codec.ts'
+import { decode } from '../../../proto/src/codec.ts'
 import { DEFAULT_MAX_FRAME, encodeFrame, FrameDecoder } from '../../../proto/src/framing.ts'
 import { KenError } from '../../../proto/src/ken-error.ts'
-import type { AppendItem, AppendResponse, UpdateResult } from '../../../proto/src/types.ts'
+import type { AppendResponse, UpdateResult } from '../../../proto/src/types.ts'
+import { encodeAppendRequest, type OutgoingAppendItem } from './append-request.ts'
 import { errors } from './errors.ts'
 
 interface Waiting {
@@ -44,14 +45,15 @@ export class AppendClient {
   }
 
   /**
-   * Append items; resolves with one UpdateResult per item, in order, once they are durable.
+   * Append items; resolves with one UpdateResult per item, in order, once they are durable. An item's
+   * `updateBytes` (the payload its `update` was decoded from) are sent in place of re-encoding it.
    * @throws KenError with the store's KEN_ERR_* code when it refused the whole request (nothing committed),
    *   KEN_ERR_STORE_CONNECTION_CLOSED when the connection ended first
    */
-  async append (items: AppendItem[]): Promise<UpdateResult[]> {
+  async append (items: readonly OutgoingAppendItem[]): Promise<UpdateResult[]> {
     if (this.#closed !== undefined) throw this.#closed
     const batchId = this.#nextBatchId++
-    const frame = encodeFrame(encode('AppendRequest', { batchId, items }))
+    const frame = encodeFrame(encodeAppendRequest(batchId, items))
     return await new Promise<UpdateResult[]>((resolve, reject) => {
       this.#waiting.push({ batchId, count: items.length, resolve, reject })
       this.#socket.write(frame)

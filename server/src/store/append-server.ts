@@ -8,7 +8,7 @@
 import net from 'node:net'
 import { chmod, lstat, mkdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
-import { decode, encode } from '../../../proto/src/codec.ts'
+import { decode, encodeComplete } from '../../../proto/src/codec.ts'
 import { DEFAULT_MAX_FRAME, encodeFrame, FrameDecoder } from '../../../proto/src/framing.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import type { AppendRequest, AppendResponse } from '../../../proto/src/types.ts'
@@ -141,7 +141,7 @@ class AppendConnection {
       const response = await answer
       this.#pending--
       if (this.#socket.destroyed) return
-      this.#socket.write(encodeFrame(encode('AppendResponse', response)))
+      this.#socket.write(encodeFrame(encodeComplete('AppendResponse', response)))
       if (this.#socket.isPaused() && this.#pending < this.#maxPending / 2) this.#socket.resume()
     })
   }

@@ -1,6 +1,6 @@
 import t from 'tap'
 import protobuf from 'protobufjs'
-import { decode, encode } from '../../../proto/src/codec.ts'
+import { decode, encode, encodeComplete } from '../../../proto/src/codec.ts'
 import { messageType } from '../../../proto/src/schema.ts'
 import type { MessageName } from '../../../proto/src/types.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
@@ -118,4 +118,13 @@ t.test('a wrong wire type and an integer above 2^53 are refused', async (t) => {
   t.same(refusal('Update', wrongWire), { code: 'KEN_REJECT_MALFORMED', field: 'municipality_code' })
   const big = protobuf.Writer.create().uint32(tag(3, 0)).uint64(2 ** 53 + 2).finish()
   t.same(refusal('Update', big), { code: 'KEN_REJECT_MALFORMED', field: 'sequence' })
+})
+
+t.test('encodeComplete of a decoded message gives the bytes encode gives', async (t) => {
+  for (const [name, samples] of entries) {
+    for (const sample of samples) {
+      const bytes = encode(name, sample)
+      t.same(Buffer.from(encodeComplete(name, decode(name, bytes))), Buffer.from(bytes), name)
+    }
+  }
 })

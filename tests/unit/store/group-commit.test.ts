@@ -32,7 +32,9 @@ t.test('a lone job waits for maxDelayMs, a full group does not', async (t) => {
   await new Promise((resolve) => setTimeout(resolve, 5))
   t.same(ran, [], 'still waiting for company')
   await committer.drain()
-  t.ok(performance.now() - started >= 29, 'released after the delay')
+  // libuv times the 30 ms from the loop's cached clock, which trails performance.now() by however
+  // long the current tick has run (several ms on a loaded machine): 20 ms still proves it waited.
+  t.ok(performance.now() - started >= 20, 'released after the delay')
   committer.push({ weight: 10, exclusive: false, id: 2 })
   await new Promise((resolve) => setImmediate(resolve))
   t.same(ran, [1, 2], 'a full group goes at once')
