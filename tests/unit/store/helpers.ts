@@ -102,7 +102,7 @@ export class Cs {
   }
 
   /** Skip `n` numbers (to make a gap). */
-  skip (n: number, stream: Stream = Stream.NORMAL): void {
+  advance (n: number, stream: Stream = Stream.NORMAL): void {
     this.#next.set(stream, this.peek(stream) + n)
   }
 

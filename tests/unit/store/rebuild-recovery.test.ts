@@ -32,8 +32,8 @@ async function withStore<T> (location: string, fn: (store: LevelStore) => Promis
 async function work (store: LevelStore, from: number, to: number): Promise<void> {
   const fk = new Cs(FUKUOKA)
   const kk = new Cs(KITAKYUSHU)
-  fk.skip(from * 3)
-  kk.skip(from * 3)
+  fk.advance(from * 3)
+  kk.advance(from * 3)
   for (let i = from; i < to; i++) {
     await store.append([item((i % 2 === 0 ? fk : kk).identity(person(i)))])
     await store.append([
@@ -48,7 +48,7 @@ async function makeStore (t: Test): Promise<string> {
   await withStore(location, async (store) => {
     await work(store, 0, 10)
     const cs = new Cs(FUKUOKA)
-    cs.skip(1000)
+    cs.advance(1000)
     await store.append([item(cs.identity(person(2, { juminhyoCode: juminhyoCode(900), changeReason: ChangeReason.JUMINHYO_CODE_HENKO, changeDate: '2022-01-01', previousJuminhyoCode: juminhyoCode(2) })))])
     const keyId = await store.keyIdOf(juminhyoCode(4))
     if (keyId !== undefined) await store.eraseResidentKey(keyId, ADMIN)
