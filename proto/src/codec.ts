@@ -9,16 +9,6 @@ import { reject } from './reason-codes.ts'
 import { KenError } from './ken-error.ts'
 import type { MessageMap, MessageName } from './types.ts'
 
-const types = new Map<string, protobuf.Type>()
-
-function typeOf (name: MessageName): protobuf.Type {
-  let t = types.get(name)
-  if (t === undefined) {
-    t = messageType(name)
-    types.set(name, t)
-  }
-  return t
-}
 
 const TO_OBJECT: protobuf.IConversionOptions = { defaults: true, arrays: true, longs: Number, enums: Number, bytes: Uint8Array as unknown as protobuf.IConversionOptions['bytes'], oneofs: false }
 
@@ -28,7 +18,7 @@ const TO_OBJECT: protobuf.IConversionOptions = { defaults: true, arrays: true, l
  * @throws KenError with a KEN_REJECT_* code (docs/reason-codes.md)
  */
 export function decode<N extends MessageName> (name: N, bytes: Uint8Array): MessageMap[N] {
-  const type = typeOf(name)
+  const type = messageType(name)
   checkWire(type, bytes)
   let message: protobuf.Message
   try {
@@ -43,7 +33,7 @@ export function decode<N extends MessageName> (name: N, bytes: Uint8Array): Mess
 
 /** Encode a (possibly partial) message; fields left out take their proto3 defaults. */
 export function encode<N extends MessageName> (name: N, value: Partial<MessageMap[N]>): Uint8Array {
-  const type = typeOf(name)
+  const type = messageType(name)
   const problem = type.verify(value as Record<string, unknown>)
   if (problem !== null) throw new KenError('KEN_ERR_PROTO_ENCODE', `cannot encode ${name}: ${problem}`)
   return type.encode(type.fromObject(value as Record<string, unknown>)).finish()
@@ -69,7 +59,7 @@ function hasUnsafeInteger (value: unknown): boolean {
  * encoding itself on the ingest path; TypeScript holds the types, and the receiver decodes strictly.
  */
 export function encodeComplete<N extends MessageName> (name: N, value: MessageMap[N]): Uint8Array {
-  return typeOf(name).encode(value).finish()
+  return messageType(name).encode(value).finish()
 }
 
 function checkSafeIntegers (value: unknown, path: string): void {

@@ -26,9 +26,19 @@ function load (): protobuf.Root {
 /** The resolved protobuf root of ken.v1. */
 export const root: protobuf.Root = load()
 
-/** Look up a message type of ken.v1 by its short name; throws if the contract has no such type. */
+const typeCache = new Map<string, protobuf.Type>()
+
+/**
+ * Look up a message type of ken.v1 by its short name (memoised: the codecs call this per message);
+ * throws if the contract has no such type.
+ */
 export function messageType (name: string): protobuf.Type {
-  return root.lookupType(`ken.v1.${name}`)
+  let type = typeCache.get(name)
+  if (type === undefined) {
+    type = root.lookupType(`ken.v1.${name}`)
+    typeCache.set(name, type)
+  }
+  return type
 }
 
 /** Look up an enum of ken.v1 by its short name. */

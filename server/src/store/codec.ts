@@ -12,16 +12,6 @@ import { errors } from './errors.ts'
 /** The at-rest messages of log.proto. */
 export type StoredMessage = 'LogEntry' | 'ResidentView' | 'HistoryView' | 'FuhyoView' | 'DedupView' | 'CountsView' | 'StoredResident' | 'StoredFuhyo' | 'Update'
 
-const types = new Map<string, protobuf.Type>()
-
-function typeOf (name: StoredMessage): protobuf.Type {
-  let type = types.get(name)
-  if (type === undefined) {
-    type = messageType(name)
-    types.set(name, type)
-  }
-  return type
-}
 
 /** As proto/src/codec.ts decodes: every field present, enums and 64-bit integers as numbers. */
 const TO_OBJECT: protobuf.IConversionOptions = { defaults: true, arrays: true, longs: Number, enums: Number, oneofs: false }
@@ -31,7 +21,7 @@ const TO_OBJECT: protobuf.IConversionOptions = { defaults: true, arrays: true, l
  * pass: the values are built by this package with the right types, and this is the hot path.
  */
 export function encodeStored<N extends StoredMessage> (name: N, value: Partial<MessageMap[N]>): Buffer {
-  const bytes = typeOf(name).encode(value).finish()
+  const bytes = messageType(name).encode(value).finish()
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
@@ -41,7 +31,7 @@ export function encodeStored<N extends StoredMessage> (name: N, value: Partial<M
  * @throws KEN_ERR_STORE_CORRUPT
  */
 export function decodeStored<N extends StoredMessage> (name: N, bytes: Uint8Array): MessageMap[N] {
-  const type = typeOf(name)
+  const type = messageType(name)
   try {
     return type.toObject(type.decode(bytes), TO_OBJECT) as MessageMap[N]
   } catch (err) {

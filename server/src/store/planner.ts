@@ -232,25 +232,29 @@ async function viewKeyId (g: GroupState, space: 'current' | 'fuhyo', subject: Bu
   return space === 'current' ? decodeStored('ResidentView', bytes).keyId : decodeStored('FuhyoView', bytes).keyId
 }
 
-/** A current-view record, decrypted; a record whose key was erased counts as absent (shredded). */
-async function readResident (g: GroupState, subject: Buffer): Promise<{ record: ResidentRecord, keyId: Uint8Array } | undefined> {
-  const bytes = await g.tx.get('current', subject)
+/**
+ * A current-view (本人確認情報) or 附票 record, decrypted; a record whose key was erased counts as
+ * absent (shredded, SPEC §2.5).
+ */
+async function readSealed<R> (g: GroupState, subject: Buffer, kind: 'resident' | 'fuhyo'): Promise<{ record: R, keyId: Uint8Array } | undefined> {
+  const space = kind === 'resident' ? 'current' : 'fuhyo'
+  const bytes = await g.tx.get(space, subject)
   if (bytes === undefined) return undefined
-  const view = decodeStored('ResidentView', bytes)
+  const view = kind === 'resident' ? decodeStored('ResidentView', bytes) : decodeStored('FuhyoView', bytes)
   const dataKey = await usableKey(g, view.keyId)
   if (dataKey === undefined) return undefined
-  const plain = open(dataKey, sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
-  return { record: residentRecord(decodeStored('StoredResident', plain)), keyId: view.keyId }
+  const purpose = kind === 'resident' ? SealPurpose.RESIDENT : SealPurpose.FUHYO
+  const plain = open(dataKey, sealAad(purpose, view.keyId, view.position), view.sealedRecord)
+  const record = kind === 'resident' ? residentRecord(decodeStored('StoredResident', plain)) : fuhyoRecord(decodeStored('StoredFuhyo', plain))
+  return { record: record as R, keyId: view.keyId }
+}
+
+async function readResident (g: GroupState, subject: Buffer): Promise<{ record: ResidentRecord, keyId: Uint8Array } | undefined> {
+  return await readSealed<ResidentRecord>(g, subject, 'resident')
 }
 
 async function readFuhyo (g: GroupState, subject: Buffer): Promise<{ record: FuhyoRecord, keyId: Uint8Array } | undefined> {
-  const bytes = await g.tx.get('fuhyo', subject)
-  if (bytes === undefined) return undefined
-  const view = decodeStored('FuhyoView', bytes)
-  const dataKey = await usableKey(g, view.keyId)
-  if (dataKey === undefined) return undefined
-  const plain = open(dataKey, sealAad(SealPurpose.FUHYO, view.keyId, view.position), view.sealedRecord)
-  return { record: fuhyoRecord(decodeStored('StoredFuhyo', plain)), keyId: view.keyId }
+  return await readSealed<FuhyoRecord>(g, subject, 'fuhyo')
 }
 
 /** IdentityContext.kojinBangoHolder: the 住民票コード holding the update's 個人番号, if any. */
