@@ -137,7 +137,9 @@ t.test('close answers everything received before closing the database', async (t
   const client = await AppendClient.connect(env.paths.socketPath)
   const cs = new Cs(FUKUOKA)
   const pending = Array.from({ length: 50 }, async (_, i) => await client.append([item(cs.identity(person(i)))]))
-  await new Promise((resolve) => setTimeout(resolve, 5))
+  // Close once the daemon has committed something while the rest are still in flight (a fixed
+  // sleep raced a loaded machine); bounded at 10 s.
+  for (let i = 0; i < 2000 && env.daemon.store.head().position === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5))
   const closing = env.daemon.close()
   const settled = await Promise.allSettled(pending)
   await closing
