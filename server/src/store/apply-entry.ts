@@ -4,7 +4,7 @@
  * and rebuild reproduces them byte for byte. It needs no key: an accepted entry carries its effect
  * (blind indexes and the sealed new record), so views are reproduced even for a shredded resident.
  */
-import { LogUpdateKind, ResultStatus, type CountsView, type LogEffect, type LogEntry, type LogUpdate, type ResidentView } from '../../../proto/src/types.ts'
+import { LogAdminKind, LogUpdateKind, ResultStatus, type CountsView, type LogEffect, type LogEntry, type LogUpdate, type ResidentView } from '../../../proto/src/types.ts'
 import { countsKey, dedupKey, decodeU64, encodeU64, historyKey, streamKey } from './layout.ts'
 import { decodeStored, encodeStored } from './codec.ts'
 import type { ViewTx } from './view-tx.ts'
@@ -13,8 +13,11 @@ import type { ViewTx } from './view-tx.ts'
 export async function applyEntry (tx: ViewTx, entry: LogEntry, hash: Buffer): Promise<void> {
   const update = entry.update
   if (update !== undefined && update !== null) await applyUpdate(tx, entry.position, update, hash)
-  // Administrative acts change no view: a key erasure deletes from `keys` (primary), and leaves the
-  // views' ciphertext in place, unreadable (SPEC §2.5).
+  // A key erasure deletes the wrapped key (SPEC §2.5), here so that replaying an erasure whose group
+  // was cut off after its log block deletes the key again (level-store.ts write order). It changes no
+  // view: the views' ciphertext stays in place, unreadable.
+  const admin = entry.admin
+  if (admin !== undefined && admin !== null && admin.kind === LogAdminKind.KEY_ERASURE) tx.del('keys', Buffer.from(admin.keyId))
 }
 
 async function applyUpdate (tx: ViewTx, position: number, u: LogUpdate, hash: Buffer): Promise<void> {

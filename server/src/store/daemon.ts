@@ -37,6 +37,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     maxDelayMs: options.maxDelayMs,
     maxEntries: options.maxEntries,
     cacheSize: options.cacheSize,
+    prepareKeys: true,
     logger,
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     onFatal: (err) => {

@@ -20,6 +20,7 @@ export const errors = defineErrors({
   KEN_ERR_STORE_KEY_UNKNOWN: { message: 'no resident data key has this key id' },
   KEN_ERR_STORE_DECRYPT: { message: 'a sealed value failed authentication (tampered, or a different appliance key)' },
   KEN_ERR_STORE_CORRUPT: { message: 'stored data is not in the format the store writes' },
+  KEN_ERR_STORE_LAYOUT: { message: 'the store directory was made by an earlier on-disk layout' },
   KEN_ERR_STORE_VIEWS_AHEAD: { message: 'the views record a head beyond the end of the log (the log was truncated)' },
   KEN_ERR_STORE_CHAIN_BROKEN: { message: 'the hash chain of the log does not verify' },
   KEN_ERR_STORE_SOCKET_IN_USE: { message: 'another process is listening on the append socket path' },

@@ -8,25 +8,20 @@
  *   derived key, truncated to 128 bits. Equal inputs meet; the files hold no identifier in clear.
  */
 import { hash, hkdfSync } from 'node:crypto'
-import { randomBytesFromPool } from './random-pool.ts'
-import { KEY_ID_BYTES, TOKEN_BYTES } from './layout.ts'
-import { open, seal, sealAad, SealPurpose } from './sealing.ts'
+import { TOKEN_BYTES } from './layout.ts'
+import { open, sealAad, SealPurpose } from './sealing.ts'
+import { makeDataKey, type NewDataKey } from './data-key.ts'
+import { KeyFactory } from './key-factory.ts'
 import { APPLIANCE_KEY_BYTES } from './appliance-key.ts'
 import { errors } from './errors.ts'
 
-const DATA_KEY_BYTES = 32
 const DOMAIN_JUMINHYO = 'J'
 const DOMAIN_KOJIN = 'K'
 const SHA256_BLOCK = 64
 /** Blind indexes computed recently, so one group computes each once (bounded; memory only). */
 const TOKEN_MEMO = 8192
 
-/** A freshly made data key, with what goes into the `keys` space. */
-export interface NewDataKey {
-  readonly keyId: Buffer
-  readonly dataKey: Buffer
-  readonly wrapped: Buffer
-}
+export type { NewDataKey } from './data-key.ts'
 
 export class Keyring {
   readonly #wrapKey: Buffer
@@ -39,6 +34,7 @@ export class Keyring {
   /** Key ids erased since start: a read that raced the erasure must not bring the key back. */
   readonly #erased = new Set<string>()
   readonly #capacity: number
+  #factory: KeyFactory | undefined
 
   constructor (applianceKey: Uint8Array, options: { cacheSize?: number } = {}) {
     if (applianceKey.length !== APPLIANCE_KEY_BYTES) throw errors.KEN_ERR_STORE_APPLIANCE_KEY('appliance key must be 32 bytes')
@@ -67,11 +63,23 @@ export class Keyring {
 
   /** Make a data key for a person the store has not seen; the caller stores `wrapped` under `keyId`. */
   createDataKey (): NewDataKey {
-    const keyId = randomBytesFromPool(KEY_ID_BYTES)
-    const dataKey = randomBytesFromPool(DATA_KEY_BYTES)
-    const wrapped = seal(this.#wrapKey, sealAad(SealPurpose.DATA_KEY, keyId, 0), dataKey)
-    this.#remember(keyId, dataKey)
-    return { keyId, dataKey, wrapped }
+    const key = this.#factory?.take() ?? makeDataKey(this.#wrapKey)
+    this.#remember(key.keyId, key.dataKey)
+    return key
+  }
+
+  /** Make data keys ahead of need in a worker thread (key-factory.ts); until {@link close}. */
+  prepareKeys (): void {
+    if (this.#factory !== undefined) return
+    this.#factory = new KeyFactory(this.#wrapKey)
+    this.#factory.start()
+  }
+
+  /** Stop making keys ahead; wipe the ones made and not used. */
+  async close (): Promise<void> {
+    const factory = this.#factory
+    this.#factory = undefined
+    await factory?.close()
   }
 
   /** The data key of `keyId`, from the cache or by unwrapping `wrapped` (undefined: erased). */

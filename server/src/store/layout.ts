@@ -6,7 +6,7 @@
  */
 import type { Stream } from '../../../proto/src/types.ts'
 
-/** The primary spaces: the log, the wrapped data keys and the applied head. Never dropped. */
+/** The primary spaces: the log, the wrapped data keys and the views' recorded head. Never dropped by rebuild. */
 export const PRIMARY_SPACES = ['log', 'keys', 'meta'] as const
 
 /**
@@ -22,6 +22,18 @@ export type ViewSpace = typeof VIEW_SPACES[number]
 export type Space = PrimarySpace | ViewSpace
 
 export const SPACES: readonly Space[] = [...PRIMARY_SPACES, ...VIEW_SPACES]
+
+/**
+ * The LevelDB databases of a LevelStore (level-store.ts), one per kind of key order: the log (only
+ * growing keys), the wrapped data keys, and the views with their recorded head (`meta`).
+ */
+export const DATABASES = ['log', 'keys', 'views'] as const
+export type Database = typeof DATABASES[number]
+
+/** The database a space lives in. */
+export function databaseOf (space: Space): Database {
+  return space === 'log' ? 'log' : space === 'keys' ? 'keys' : 'views'
+}
 
 /** One write of an atomic batch; `value: null` deletes. */
 export interface WriteOp {

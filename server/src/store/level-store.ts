@@ -1,29 +1,52 @@
 /**
- * The LevelDB store (classic-level): one database, one sublevel per space (layout.ts), every commit
- * group one `batch(…, { sync: true })` — atomic across the log, the keys and the views, and on disk
- * before the group's results are released (SPEC §3 "PUBACK only after fsync", §4 group commit).
+ * The LevelDB store (classic-level). The store's directory holds three databases (layout.ts
+ * DATABASES), so that the log — keys that only grow, values written once — never shares a LevelDB
+ * level with keys spread at random: LevelDB then moves the log's files down its levels without
+ * rewriting them, and compacts only the views (SPEC §8 initial load; measured in bench/store-append.ts).
+ * One database per kind of key order:
+ *   log/    the hash-chained log blocks (positions: sequential)
+ *   keys/   the wrapped resident data keys (key ids: random, small)
+ *   views/  every derived view and their recorded head (`meta`)
+ * A commit group is written in this order, each batch fsynced (`sync: true`) before the next starts
+ * (SPEC §3 "PUBACK only after fsync", §4 group commit):
+ *   1. new wrapped keys — a log entry is never durable before the key that opens its ciphertext;
+ *   2. the log block — the commit point: the group's results are final from here on;
+ *   3. erased keys — after the entry that records the erasure (SPEC §2.5: no erasure without its record);
+ *   4. the views and their head.
+ * A crash between 2 and 4 leaves the views behind the log, which recovery replays (recovery.ts); the
+ * replay deletes an erased key again, so step 3 is redone too. A crash before 2 leaves at most a
+ * wrapped key no entry uses.
  */
+import { existsSync, mkdirSync } from 'node:fs'
+import path from 'node:path'
 import { ClassicLevel } from 'classic-level'
 import { Store, type Head, type Range, type StoreOptions } from './store.ts'
-import { SPACES, type Space, type WriteOp } from './layout.ts'
+import { DATABASES, databaseOf, SPACES, type Database, type Space, type WriteOp } from './layout.ts'
 import { verifyInWorkers } from './verify-parallel.ts'
 import type { ChainSlice } from './chain-verifier.ts'
+import { errors } from './errors.ts'
 
 type Db = ClassicLevel<Buffer, Buffer>
 
 export interface LevelStoreOptions extends StoreOptions {
-  /** The database directory. */
+  /** The store's directory (it holds one LevelDB database per entry of DATABASES). */
   readonly location: string
-  /** LevelDB block cache, bytes (default 64 MiB). */
+  /** LevelDB block cache of the views, bytes (default 64 MiB). */
   readonly cacheSize?: number
-  /** LevelDB write buffer, bytes (default 16 MiB). */
+  /** LevelDB write buffer of the views, bytes (default 16 MiB). */
   readonly writeBufferSize?: number
-  /** Create the database when missing (default true; the offline tools refuse a wrong path instead). */
+  /** Create the databases when missing (default true; the offline tools refuse a wrong path instead). */
   readonly createIfMissing?: boolean
 }
 
 const ENCODING = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const
 const CHUNK = 1024
+const MIB = 1 << 20
+
+/** The directory of one of the store's databases. */
+export function databasePath (location: string, database: Database): string {
+  return path.join(location, database)
+}
 
 function sublevelOf (db: Db, space: Space) {
   return db.sublevel<Buffer, Buffer>(space, ENCODING)
@@ -35,15 +58,22 @@ const PREFIXES: ReadonlyMap<Space, Buffer> = new Map(SPACES.map((space) => [spac
 
 export class LevelStore extends Store {
   readonly #location: string
-  readonly #db: Db
-  readonly #subs: ReadonlyMap<Space, Sub>
+  readonly #createIfMissing: boolean
+  readonly #tuning: Record<Database, { cacheSize: number, writeBufferSize: number, maxFileSize: number }>
+  #dbs: ReadonlyMap<Database, Db> = new Map()
+  #subs: ReadonlyMap<Space, Sub> = new Map()
 
   constructor (options: LevelStoreOptions) {
     super(options)
     this.#location = options.location
-    // multithreading: verify's worker threads open the same database alongside this handle.
-    this.#db = new ClassicLevel<Buffer, Buffer>(options.location, { ...ENCODING, multithreading: true, createIfMissing: options.createIfMissing ?? true, cacheSize: options.cacheSize ?? 64 << 20, writeBufferSize: options.writeBufferSize ?? 16 << 20 })
-    this.#subs = new Map(SPACES.map((space) => [space, sublevelOf(this.#db, space)]))
+    this.#createIfMissing = options.createIfMissing ?? true
+    // Larger table files than LevelDB's 2 MiB keep a whole prefecture's views within the table cache
+    // (max_open_files), so a lookup does not reopen a file (SPEC §8 lookup p99 < 1 ms).
+    this.#tuning = {
+      log: { cacheSize: 8 * MIB, writeBufferSize: 16 * MIB, maxFileSize: 32 * MIB },
+      keys: { cacheSize: 8 * MIB, writeBufferSize: 4 * MIB, maxFileSize: 8 * MIB },
+      views: { cacheSize: options.cacheSize ?? 64 * MIB, writeBufferSize: options.writeBufferSize ?? 16 * MIB, maxFileSize: 8 * MIB }
+    }
   }
 
   get location (): string {
@@ -51,11 +81,23 @@ export class LevelStore extends Store {
   }
 
   protected override async _open (): Promise<void> {
-    await this.#db.open()
+    // A directory that is itself one LevelDB database was made by the single-database layout.
+    if (existsSync(path.join(this.#location, 'CURRENT'))) throw errors.KEN_ERR_STORE_LAYOUT('the directory holds a single LevelDB database (an earlier layout); rebuild it into a new directory')
+    if (this.#createIfMissing) mkdirSync(this.#location, { recursive: true, mode: 0o700 })
+    // Made here, not in the constructor: abstract-level opens (and creates) a database it constructs.
+    // multithreading: verify's worker threads open the log database alongside this handle.
+    this.#dbs = new Map(DATABASES.map((name) => [name, new ClassicLevel<Buffer, Buffer>(databasePath(this.#location, name), { ...ENCODING, multithreading: true, createIfMissing: this.#createIfMissing, ...this.#tuning[name] })]))
+    this.#subs = new Map(SPACES.map((space) => [space, sublevelOf(this.#db(databaseOf(space)), space)]))
+    try {
+      for (const db of this.#dbs.values()) await db.open()
+    } catch (err) {
+      await this._close().catch(() => undefined)
+      throw err
+    }
   }
 
   protected override async _close (): Promise<void> {
-    await this.#db.close()
+    await Promise.all([...this.#dbs.values()].map(async (db) => await db.close()))
   }
 
   protected override async _getMany (space: Space, keys: readonly Buffer[]): Promise<Array<Buffer | undefined>> {
@@ -64,15 +106,20 @@ export class LevelStore extends Store {
   }
 
   protected override async _write (ops: readonly WriteOp[]): Promise<void> {
-    // A chained batch, with the sublevels' own key prefix (`!space!`) put on here: the same bytes as
-    // writing through each sublevel, at a fraction of the cost of an array batch on the commit path.
-    const batch = this.#db.batch()
+    const newKeys: WriteOp[] = []
+    const log: WriteOp[] = []
+    const erasedKeys: WriteOp[] = []
+    const views: WriteOp[] = []
     for (const op of ops) {
-      const key = Buffer.concat([this.#prefix(op.space), op.key])
-      if (op.value === null) batch.del(key)
-      else batch.put(key, op.value)
+      const database = databaseOf(op.space)
+      if (database === 'keys') (op.value === null ? erasedKeys : newKeys).push(op)
+      else if (database === 'log') log.push(op)
+      else views.push(op)
     }
-    await batch.write({ sync: true })
+    await this.#batch('keys', newKeys)
+    await this.#batch('log', log)
+    await this.#batch('keys', erasedKeys)
+    await this.#batch('views', views)
   }
 
   protected override async * _iterate (space: Space, range: Range): AsyncGenerator<ReadonlyArray<readonly [Buffer, Buffer]>> {
@@ -100,7 +147,29 @@ export class LevelStore extends Store {
 
   protected override async _verifyLog (threads: number, recorded: Head | undefined): Promise<ChainSlice> {
     if (threads <= 1) return await super._verifyLog(threads, recorded)
-    return await verifyInWorkers(this.#location, threads, recorded, async () => await super._verifyLog(1, recorded))
+    return await verifyInWorkers(databasePath(this.#location, 'log'), threads, recorded, async () => await super._verifyLog(1, recorded))
+  }
+
+  /**
+   * One atomic, fsynced batch on one database. A chained batch with the sublevels' own key prefix
+   * (`!space!`) put on here: the same bytes as writing through each sublevel, at a fraction of the
+   * cost of an array batch on the commit path.
+   */
+  async #batch (database: Database, ops: readonly WriteOp[]): Promise<void> {
+    if (ops.length === 0) return
+    const batch = this.#db(database).batch()
+    for (const op of ops) {
+      const key = Buffer.concat([this.#prefix(op.space), op.key])
+      if (op.value === null) batch.del(key)
+      else batch.put(key, op.value)
+    }
+    await batch.write({ sync: true })
+  }
+
+  #db (database: Database): Db {
+    const db = this.#dbs.get(database)
+    if (db === undefined) throw new RangeError(`unknown database ${database}`)
+    return db
   }
 
   #prefix (space: Space): Buffer {

@@ -3,7 +3,7 @@
  * (SPEC §3, §4): redeliveries are answered from the dedup view and make no entry; every other item
  * becomes exactly one entry — accepted, or a rejection record — and its effect goes into the group's
  * overlay at once, so the next item of the group decides against it. Nothing here does I/O but
- * reads through the overlay; the committer writes the group as one atomic, fsynced batch.
+ * reads through the overlay; the committer writes the group durably (commit-group.ts).
  */
 import { ChangeReason, LogAdminKind, LogUpdateKind, ResultStatus, type AppendItem, type IdentityUpdate, type LogAdminAct, type LogEffect, type LogEntry, type LogUpdate, type StoredResident, type Update, type UpdateResult } from '../../../proto/src/types.ts'
 import { decideIdentityUpdate } from '../domain/transition.ts'
@@ -86,9 +86,8 @@ export async function planAdmin (g: GroupState, act: LogAdminAct): Promise<{ pos
   if (act.kind === LogAdminKind.KEY_ERASURE) {
     const keyId = Buffer.from(act.keyId)
     if ((await g.tx.get('keys', keyId)) === undefined) throw errors.KEN_ERR_STORE_KEY_UNKNOWN()
-    // SPEC §2.5 crypto-shredding: the wrapped key goes in the same batch as the act that records it,
-    // and no copy stays in memory. The ciphertext it sealed stays in the chain, unreadable.
-    g.tx.del('keys', keyId)
+    // SPEC §2.5 crypto-shredding: no copy stays in memory; the wrapped key is deleted by applyEntry
+    // in the group that records the act. The ciphertext it sealed stays in the chain, unreadable.
     g.keyring?.forget(keyId)
   }
   return await frameAndApply(g, { position: g.head.position + 1, recordedAt: g.recordedAt, update: null, admin: act })
@@ -205,7 +204,7 @@ interface ResidentKey {
 
 /**
  * The person's data key: the first candidate key id that is not erased, else a new key (stored
- * wrapped in this same batch). A person keeps one key id for life (SPEC §2.5).
+ * wrapped in this same group, durable before the entries that use it). A person keeps one key id for life (SPEC §2.5).
  */
 async function residentKey (g: GroupState, candidates: Array<Uint8Array | undefined>): Promise<ResidentKey> {
   const keyring = requireKeyring(g)

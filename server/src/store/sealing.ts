@@ -9,6 +9,8 @@ import { errors } from './errors.ts'
 
 const NONCE_BYTES = 12
 const TAG_BYTES = 16
+/** Bytes a sealed value adds to its plaintext. */
+export const SEAL_OVERHEAD = NONCE_BYTES + TAG_BYTES
 
 /** What a sealed value holds; part of its additional data. */
 export const SealPurpose = { UPDATE: 1, RESIDENT: 2, FUHYO: 3, DATA_KEY: 4 } as const

@@ -20,7 +20,7 @@ export interface Range {
 /** The I/O of an implementation: what Store's protected `_` methods provide. */
 export interface LogIo {
   readonly getMany: (space: Space, keys: readonly Buffer[]) => Promise<Array<Buffer | undefined>>
-  /** One atomic batch, durable before it resolves. */
+  /** Durable before it resolves: the log's ops as one atomic batch, ordered as level-store.ts says. */
   readonly write: (ops: readonly WriteOp[]) => Promise<void>
   readonly iterate: (space: Space, range: Range) => AsyncIterable<ReadonlyArray<readonly [Buffer, Buffer]>>
   readonly clear: (space: Space) => Promise<void>
@@ -48,6 +48,8 @@ export interface StoreOptions {
   readonly onFatal?: (err: KenError) => void
   /** Open without recovery and refuse every write: what `verify` needs to look at a damaged log as it is. */
   readonly readOnly?: boolean
+  /** Make resident data keys ahead of need in a worker thread (key-factory.ts; the daemon turns it on). */
+  readonly prepareKeys?: boolean
 }
 
 /** The last entry of the log (or the genesis: position 0). */

@@ -8,7 +8,7 @@ import { LogAdminKind, LogUpdateKind, type AppendItem, type LogAdminAct, type Up
 import type { KenError } from '../../../proto/src/ken-error.ts'
 import type { FuhyoRecord, ResidentRecord } from '../domain/records.ts'
 import { GroupCommitter } from './group-commit.ts'
-import { runGroup, type GroupEnv, type Job } from './commit-group.ts'
+import { runGroup, settled, type GroupEnv, type Job } from './commit-group.ts'
 import { blockKeyAtOrBefore, readAppliedHead, readLogHead, rebuildViews, recoverViews } from './recovery.ts'
 import { validateItems } from './validate-items.ts'
 import { Keyring } from './keyring.ts'
@@ -31,6 +31,7 @@ export abstract class Store {
   readonly #keyring: Keyring | undefined
   readonly #committer: GroupCommitter<Job>
   readonly #readOnly: boolean
+  readonly #prepareKeys: boolean
   readonly #io: LogIo
   readonly #env: GroupEnv
   protected readonly logger: StoreLogger
@@ -44,6 +45,7 @@ export abstract class Store {
     this.#keyring = options.applianceKey === undefined ? undefined : new Keyring(options.applianceKey)
     this.logger = options.logger ?? SILENT_LOGGER
     this.#readOnly = options.readOnly ?? false
+    this.#prepareKeys = options.prepareKeys ?? false
     this.#io = {
       getMany: async (space, keys) => await this._getMany(space, keys),
       write: async (ops) => await this._write(ops),
@@ -57,6 +59,8 @@ export abstract class Store {
       clock: options.clock ?? (() => new Date()),
       logger,
       head: { position: 0, hash: GENESIS_HASH },
+      tip: { position: 0, hash: GENESIS_HASH },
+      inFlight: undefined,
       failed: undefined,
       // A failed durable write leaves the files in an unknown state (it may or may not have reached
       // the disk): stop writing, as databases do after a failed fsync; restart and recovery resolve it.
@@ -79,11 +83,14 @@ export abstract class Store {
     this.#state = 'opening'
     try {
       await this._open()
+      if (this.#prepareKeys && !this.#readOnly) this.#keyring?.prepareKeys()
       // Read-only (verify): look at the log as it is, even when its last block is damaged.
       this.#env.head = this.#readOnly ? await readLogHead(this.#io).catch(() => this.#env.head) : await recoverViews(this.#io, this.logger)
+      this.#env.tip = this.#env.head
       this.#state = 'open'
     } catch (err) {
       this.#state = 'closed'
+      await this.#keyring?.close()
       await this._close().catch(() => undefined)
       throw err
     }
@@ -94,7 +101,9 @@ export abstract class Store {
     if (this.#state === 'closed' || this.#state === 'closing') return
     this.#state = 'closing'
     await this.#committer.drain()
+    await settled(this.#env)
     this.#state = 'closed'
+    await this.#keyring?.close()
     await this._close()
   }
 
@@ -122,7 +131,7 @@ export abstract class Store {
 
   /**
    * Crypto-shredding (SPEC §2.5): destroy one resident's data key. Recorded as an administrative act
-   * in the same batch that deletes the wrapped key. The log still verifies; the data is unreadable.
+   * in the group that deletes the wrapped key (never before the act is durable). The log still verifies; the data is unreadable.
    * @param keyId the resident key id (hex, from {@link keyIdOf})
    * @throws KEN_ERR_STORE_KEY_UNKNOWN when no such key exists (or it was erased already)
    */
@@ -145,7 +154,7 @@ export abstract class Store {
     this.#checkWritable()
     let replayed = 0
     await new Promise<void>((resolve, reject) => {
-      this.#committer.push({ kind: 'task', weight: 1, exclusive: true, resolve, reject, fn: async () => { ({ replayed, head: this.#env.head } = await rebuildViews(this.#io, this.logger)) } })
+      this.#committer.push({ kind: 'task', weight: 1, exclusive: true, resolve, reject, fn: async () => { ({ replayed, head: this.#env.head } = await rebuildViews(this.#io, this.logger)); this.#env.tip = this.#env.head } })
     })
     const act: LogAdminAct = { kind: LogAdminKind.REBUILD, actor: by.actor, approver: by.approver, note: by.note ?? '', keyId: new Uint8Array(0), replayed }
     const head = await new Promise<Head>((resolve, reject) => {
@@ -323,7 +332,7 @@ export abstract class Store {
   protected abstract _close (): Promise<void>
   /** Read many keys of one space; undefined where absent. */
   protected abstract _getMany (space: Space, keys: readonly Buffer[]): Promise<Array<Buffer | undefined>>
-  /** Write all ops as one atomic batch, durable (fsync) before resolving. */
+  /** Write all ops durably (fsync) before resolving: the log's ops atomically, keys before and views after them (level-store.ts). */
   protected abstract _write (ops: readonly WriteOp[]): Promise<void>
   /** Iterate a space in key order, in chunks. */
   protected abstract _iterate (space: Space, range: Range): AsyncIterable<ReadonlyArray<readonly [Buffer, Buffer]>>

@@ -4,11 +4,11 @@
  * each worker checks its range alone and the ranges are stitched here: each must start where the
  * previous one ended, chaining to its last hash. The first bad position over all of them wins.
  */
-import { Worker } from 'node:worker_threads'
 import { ClassicLevel } from 'classic-level'
 import { endIssue, type ChainIssue, type ChainSlice } from './chain-verifier.ts'
 import { positionKey, readPosition } from './layout.ts'
 import type { Head } from './store-types.ts'
+import { startTsWorker } from './ts-worker.ts'
 
 /** Below this many entries one thread is faster than starting workers. */
 export const PARALLEL_THRESHOLD = 100_000
@@ -69,16 +69,10 @@ async function lastBlockKey (location: string): Promise<Buffer | undefined> {
   }
 }
 
-/**
- * Start verify-worker.ts. Workers do not inherit the TypeScript loader of the main thread, so a small
- * bootstrap registers tsx in the worker before importing the worker module.
- */
+/** Run verify-worker.ts on one range. */
 async function runWorker (task: { location: string, from: Buffer, to: Buffer | null, first: boolean }): Promise<ChainSlice> {
-  const api = import.meta.resolve('tsx/esm/api')
-  const entry = new URL('./verify-worker.ts', import.meta.url).href
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`
   return await new Promise<ChainSlice>((resolve, reject) => {
-    const worker = new Worker(boot, { eval: true, workerData: task })
+    const worker = startTsWorker(new URL('./verify-worker.ts', import.meta.url), task)
     let result: ChainSlice | undefined
     worker.once('message', (slice: ChainSlice) => { result = slice })
     worker.once('error', reject)

@@ -26,7 +26,7 @@ export class ViewTx {
 
   /** The value as the group sees it now. */
   async get (space: Space, key: Buffer): Promise<Buffer | undefined> {
-    const id = idOf(space, key)
+    const id = overlayId(space, key)
     const written = this.#writes.get(id)
     if (written !== undefined) return written.value ?? undefined
     if (this.#fetched.has(id)) return this.#fetched.get(id)
@@ -39,14 +39,14 @@ export class ViewTx {
   async prefetch (space: Space, keys: readonly Buffer[]): Promise<void> {
     const seen = new Set<string>()
     const wanted = keys.filter((key) => {
-      const id = idOf(space, key)
+      const id = overlayId(space, key)
       if (seen.has(id) || this.#writes.has(id) || this.#fetched.has(id)) return false
       seen.add(id)
       return true
     })
     if (wanted.length === 0) return
     const values = await this.#base(space, wanted)
-    wanted.forEach((key, i) => this.#fetched.set(idOf(space, key), values[i]))
+    wanted.forEach((key, i) => this.#fetched.set(overlayId(space, key), values[i]))
   }
 
   put (space: Space, key: Buffer, value: Buffer): void {
@@ -77,17 +77,23 @@ export class ViewTx {
     return [...this.#writes.values()]
   }
 
+  /** The last write of every key, by {@link overlayId}. */
+  writes (): ReadonlyMap<string, WriteOp> {
+    return this.#writes
+  }
+
   get size (): number {
     return this.#writes.size
   }
 
   #write (op: WriteOp): void {
-    const id = idOf(op.space, op.key)
+    const id = overlayId(op.space, op.key)
     this.#journal.push({ id, previous: this.#writes.get(id) })
     this.#writes.set(id, op)
   }
 }
 
-function idOf (space: Space, key: Buffer): string {
+/** The overlay's name of a key of a space. */
+export function overlayId (space: Space, key: Buffer): string {
   return `${space}\0${key.toString('latin1')}`
 }

@@ -8,6 +8,7 @@ import { ChangeReason } from '../../../proto/src/types.ts'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
 import { Cs, FUKUOKA, fuhyo, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
 import { withRaw } from './raw.ts'
+import { DATABASES } from '../../../server/src/store/layout.ts'
 
 function files (dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -41,6 +42,6 @@ t.test('the files hold no name, 個人番号, 住民票コード or address in c
   t.equal((await store.getCurrent(RESIDENTS[0]?.juminhyoCode ?? ''))?.nameKanji, RESIDENTS[0]?.nameKanji, 'yet the store reads it back')
   await store.rebuild({ actor: 'admin01', approver: '' })
   await store.close()
-  await withRaw(location, async (raw) => await raw.compactRange(Buffer.from([0]), Buffer.from([0xff])))
+  for (const database of DATABASES) await withRaw(location, async (raw) => await raw.compactRange(Buffer.from([0]), Buffer.from([0xff])), database)
   t.same(grep(location, [...NEEDLES, '鳳凰院未知郎']), [], 'nothing found after rebuild, close and compaction')
 })

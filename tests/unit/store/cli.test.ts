@@ -38,7 +38,7 @@ t.test('verify: exit 0 on an intact log, 1 with the first bad position on a dama
     const block = Buffer.from(await log.get(positionKey(7)) ?? Buffer.alloc(0))
     block[block.length - 2] = (block[block.length - 2] ?? 0) ^ 0x40
     await log.put(positionKey(7), block)
-  })
+  }, 'log')
   const bad = run('verify', '--db', location, '--threads', '1')
   t.equal(bad.status, 1)
   t.equal(bad.json?.ok, false)

@@ -1,10 +1,10 @@
 // Group commit (SPEC §4): many appends per fsync, results only after the batch, order kept, and a
 // failed batch stops the store (docs/store-contract.md "Durability and order").
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { GroupCommitter } from '../../../server/src/store/group-commit.ts'
 import { MemoryStore } from '../../../server/src/store/memory-store.ts'
-import type { WriteOp } from '../../../server/src/store/layout.ts'
-import { ResultStatus } from '../../../proto/src/types.ts'
+import type { Space, WriteOp } from '../../../server/src/store/layout.ts'
+import { ChangeReason, ResultStatus, type UpdateResult } from '../../../proto/src/types.ts'
 import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY } from './helpers.ts'
 
 interface J { weight: number, exclusive: boolean, id: number }
@@ -72,6 +72,7 @@ t.test('an exclusive job runs alone', async (t) => {
 /** A MemoryStore whose batches can be held back and counted. */
 class GatedStore extends MemoryStore {
   writes = 0
+  reads = 0
   gate: Promise<void> = Promise.resolve()
   fail = false
 
@@ -81,7 +82,61 @@ class GatedStore extends MemoryStore {
     if (this.fail) throw new Error('disk on fire')
     await super._write(ops)
   }
+
+  protected override async _getMany (space: Space, keys: readonly Buffer[]): Promise<Array<Buffer | undefined>> {
+    this.reads++
+    return await super._getMany(space, keys)
+  }
 }
+
+/** Let the committer run until nothing moves (timers of maxDelayMs included). */
+async function idle (): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 30))
+}
+
+/** A store whose first group (creating person 1) is held in its write until `gate.resolve()`. */
+async function firstGroupInFlight (t: Test): Promise<{ store: GatedStore, cs: Cs, gate: ReturnType<typeof deferred>, first: Promise<UpdateResult[]> }> {
+  const store = new GatedStore({ applianceKey: TEST_APPLIANCE_KEY, maxDelayMs: 1 })
+  await store.open()
+  t.teardown(async () => await store.close())
+  const cs = new Cs(FUKUOKA)
+  const gate = deferred()
+  store.gate = gate.promise
+  const first = store.append([item(cs.identity(person(1)))])
+  await idle()
+  return { store, cs, gate, first }
+}
+
+t.test('the next group is planned while a write is in flight, reading through it, and written after it', async (t) => {
+  const { store, cs, gate, first } = await firstGroupInFlight(t)
+  t.equal(store.writes, 1, 'the first group is being written')
+  const readsBefore = store.reads
+  // A 転居 of the person the first group creates: only right if planned on the first group's state.
+  const second = store.append([item(cs.identity(person(1, { changeReason: ChangeReason.TENKYO, changeDate: '2024-05-01', address: '福岡県福岡市中央区天神1丁目' })))])
+  await idle()
+  t.ok(store.reads > readsBefore, 'the second group was planned meanwhile')
+  t.equal(store.writes, 1, 'but not written before the first is durable')
+  t.equal(store.head().position, 0, 'nothing is committed yet')
+  gate.resolve()
+  const [a, b] = [(await first)[0], (await second)[0]]
+  t.match(a, { status: ResultStatus.ACCEPTED, logPosition: 1 })
+  t.match(b, { status: ResultStatus.ACCEPTED, logPosition: 2 }, 'it saw the person the write in flight created')
+  t.equal(store.writes, 2)
+  t.equal((await store.getCurrent(person(1).juminhyoCode))?.address, '福岡県福岡市中央区天神1丁目')
+  t.equal((await store.verify()).ok, true)
+})
+
+t.test('a group planned on a write that then fails is refused, never written', async (t) => {
+  const { store, cs, gate, first } = await firstGroupInFlight(t)
+  const second = store.append([item(cs.identity(person(2)))])
+  await idle()
+  store.fail = true
+  gate.resolve()
+  await t.rejects(first, { code: 'KEN_ERR_STORE_WRITE_FAILED' })
+  await t.rejects(second, { code: 'KEN_ERR_STORE_FAILED' })
+  t.equal(store.writes, 1, 'the second group never reached the disk')
+  t.equal(store.head().position, 0)
+})
 
 t.test('many concurrent appends share few durable writes; results wait for the write', async (t) => {
   const store = new GatedStore({ applianceKey: TEST_APPLIANCE_KEY, maxDelayMs: 2, maxEntries: 64 })

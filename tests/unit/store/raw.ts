@@ -1,9 +1,10 @@
 /**
- * Looking at a LevelStore's database behind its back (tests only): every key of each space, as the
+ * Looking at a LevelStore's databases behind its back (tests only): every key of each space, as the
  * bytes LevelDB holds, and putting them back — for rebuild, recovery and tamper tests.
  */
 import { ClassicLevel } from 'classic-level'
-import { SPACES, VIEW_SPACES, type Space } from '../../../server/src/store/layout.ts'
+import { databaseOf, SPACES, VIEW_SPACES, type Database, type Space } from '../../../server/src/store/layout.ts'
+import { databasePath } from '../../../server/src/store/level-store.ts'
 
 type Raw = ClassicLevel<Buffer, Buffer>
 const ENCODING = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const
@@ -11,8 +12,9 @@ const ENCODING = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const
 /** Hex `key=value` rows of each space, in key order. */
 export type RawDump = Record<string, string[]>
 
-export async function withRaw<T> (location: string, fn: (raw: Raw) => Promise<T>): Promise<T> {
-  const raw: Raw = new ClassicLevel<Buffer, Buffer>(location, { ...ENCODING, createIfMissing: false })
+/** Open one of the store's databases (default: the one holding the views). */
+export async function withRaw<T> (location: string, fn: (raw: Raw) => Promise<T>, database: Database = 'views'): Promise<T> {
+  const raw: Raw = new ClassicLevel<Buffer, Buffer>(databasePath(location, database), { ...ENCODING, createIfMissing: false })
   await raw.open()
   try {
     return await fn(raw)
@@ -23,28 +25,28 @@ export async function withRaw<T> (location: string, fn: (raw: Raw) => Promise<T>
 
 /** Rows of the given spaces (default: the views). */
 export async function dumpSpaces (location: string, spaces: readonly Space[] = VIEW_SPACES): Promise<RawDump> {
-  return await withRaw(location, async (raw) => {
-    const out: RawDump = {}
-    for (const space of spaces) {
+  const out: RawDump = {}
+  for (const space of spaces) {
+    await withRaw(location, async (raw) => {
       const rows: string[] = []
       for await (const [key, value] of raw.sublevel<Buffer, Buffer>(space, ENCODING).iterator()) rows.push(`${key.toString('hex')}=${value.toString('hex')}`)
       out[space] = rows
-    }
-    return out
-  })
+    }, databaseOf(space))
+  }
+  return out
 }
 
 /** Replace the given spaces' contents with `dump`. */
 export async function restoreSpaces (location: string, dump: RawDump): Promise<void> {
-  await withRaw(location, async (raw) => {
-    for (const [space, rows] of Object.entries(dump)) {
-      if (!(SPACES as readonly string[]).includes(space)) throw new Error(`unknown space ${space}`)
+  for (const [space, rows] of Object.entries(dump)) {
+    if (!(SPACES as readonly string[]).includes(space)) throw new Error(`unknown space ${space}`)
+    await withRaw(location, async (raw) => {
       const sub = raw.sublevel<Buffer, Buffer>(space, ENCODING)
       await sub.clear()
       for (const row of rows) {
         const [key = '', value = ''] = row.split('=')
         await sub.put(Buffer.from(key, 'hex'), Buffer.from(value, 'hex'))
       }
-    }
-  })
+    }, databaseOf(space as Space))
+  }
 }

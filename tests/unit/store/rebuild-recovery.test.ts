@@ -6,7 +6,9 @@ import path from 'node:path'
 import { ChangeReason } from '../../../proto/src/types.ts'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
 import type { StoreLogger } from '../../../server/src/store/store.ts'
-import { VIEW_SPACES } from '../../../server/src/store/layout.ts'
+import { DATABASES, VIEW_SPACES } from '../../../server/src/store/layout.ts'
+import { ClassicLevel } from 'classic-level'
+import { readdirSync } from 'node:fs'
 import { Cs, FUKUOKA, KITAKYUSHU, fuhyo, item, juminhyoCode, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
 import { dumpSpaces, restoreSpaces } from './raw.ts'
 
@@ -105,4 +107,39 @@ t.test('a rebuild interrupted after dropping the views is finished on the next o
   await restoreSpaces(location, headMarker)
   await withStore(location, async (store) => t.equal((await store.verify()).ok, true))
   t.same(await dumpSpaces(location), reference)
+})
+
+t.test('an erasure cut off after its log block (key not yet deleted, views behind) is finished on open', async (t) => {
+  const location = path.join(tempDir(t), 'db')
+  await withStore(location, async (store) => await work(store, 0, 3))
+  // What the disk holds when the crash falls between the log block and the later batches
+  // (level-store.ts write order): the wrapped key still there, the views at the previous head.
+  const beforeErasure = await dumpSpaces(location, [...VIEW_SPACES, 'meta', 'keys'])
+  await withStore(location, async (store) => {
+    const keyId = await store.keyIdOf(juminhyoCode(1))
+    if (keyId === undefined) throw new Error('no key')
+    await store.eraseResidentKey(keyId, ADMIN)
+  })
+  const reference = await dumpSpaces(location, [...VIEW_SPACES, 'meta', 'keys'])
+  await restoreSpaces(location, beforeErasure)
+  t.not((await dumpSpaces(location, ['keys'])).keys?.length, reference.keys?.length, 'control: the wrapped key is back on disk')
+  const logger = recorder()
+  await withStore(location, async (store) => {
+    await t.rejects(store.getCurrent(juminhyoCode(1)), { code: 'KEN_ERR_STORE_KEY_ERASED' })
+    t.ok((await store.getCurrent(juminhyoCode(0))) !== undefined, 'others still read')
+  }, logger)
+  t.equal(logger.events.find((e) => e.event === 'store.recovery.replayed')?.replayed, 1, 'the erasure act was replayed')
+  t.same(await dumpSpaces(location, [...VIEW_SPACES, 'meta', 'keys']), reference, 'the wrapped key is gone again')
+})
+
+t.test('a directory holding one LevelDB database of the earlier layout is refused, not reused', async (t) => {
+  const location = path.join(tempDir(t), 'old')
+  const old = new ClassicLevel(location)
+  await old.open()
+  await old.put('x', 'y')
+  await old.close()
+  const store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
+  await t.rejects(store.open(), { code: 'KEN_ERR_STORE_LAYOUT' })
+  t.notOk(store.isOpen)
+  t.same(readdirSync(location).filter((name) => (DATABASES as readonly string[]).includes(name)), [], 'nothing was created beside it')
 })

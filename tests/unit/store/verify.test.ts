@@ -3,7 +3,7 @@
 import t, { type Test } from 'tap'
 import path from 'node:path'
 import { ClassicLevel } from 'classic-level'
-import { LevelStore } from '../../../server/src/store/level-store.ts'
+import { databasePath, LevelStore } from '../../../server/src/store/level-store.ts'
 import { verifyInWorkers } from '../../../server/src/store/verify-parallel.ts'
 import { nextFrame, type FrameRef } from '../../../server/src/store/log-block.ts'
 import { META_HEAD, positionKey, readPosition } from '../../../server/src/store/layout.ts'
@@ -28,7 +28,7 @@ async function makeLog (t: Test): Promise<string> {
 }
 
 async function edit (location: string, fn: (log: Log) => Promise<void>): Promise<void> {
-  const raw: Raw = new ClassicLevel<Buffer, Buffer>(location, ENCODING)
+  const raw: Raw = new ClassicLevel<Buffer, Buffer>(databasePath(location, 'log'), ENCODING)
   await raw.open()
   try {
     await fn(logOf(raw))
@@ -49,12 +49,12 @@ async function verdicts (location: string): Promise<Array<{ ok: boolean, positio
   await store.open()
   try {
     const one = await store.verify({ threads: 1 })
-    const raw = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', multithreading: true })
+    const raw = new ClassicLevel<Buffer, Buffer>(databasePath(location, 'views'), { keyEncoding: 'buffer', valueEncoding: 'buffer', multithreading: true })
     await raw.open()
     const headBytes = await raw.sublevel<Buffer, Buffer>('meta', { keyEncoding: 'buffer', valueEncoding: 'buffer' }).get(META_HEAD)
     await raw.close()
     const recorded = headBytes === undefined ? undefined : { position: readPosition(headBytes), hash: headBytes.subarray(8) }
-    const parallel: ChainSlice = await verifyInWorkers(location, 2, recorded, async () => { throw new Error('not in process') }, 0)
+    const parallel: ChainSlice = await verifyInWorkers(databasePath(location, 'log'), 2, recorded, async () => { throw new Error('not in process') }, 0)
     return [
       { ok: one.ok, position: one.issue?.position, kind: one.issue?.kind },
       { ok: parallel.issue === undefined, position: parallel.issue?.position, kind: parallel.issue?.kind }

@@ -1,0 +1,99 @@
+/**
+ * The store alone, in this process: how much CPU one accepted update costs the store's commit path
+ * (plan, seal, frame, views, LevelDB batch). The gateway's cost and the socket are left out, so a
+ * change to the store's hot path can be measured in seconds and without the noise of the whole bench.
+ *   node --import tsx bench/store-append.ts [--residents N] [--request N] [--inflight N] [--prepare-keys false]
+ * Prints updates/s and CPU µs per update (user + system of this process).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { createHash, randomBytes } from 'node:crypto'
+import { LevelStore } from '../server/src/store/level-store.ts'
+import { initialLoadUpdate } from '../tests/sim/generator/index.ts'
+import { benchPopulation } from './payloads.ts'
+import { decode, encode } from '../proto/src/codec.ts'
+import { encodeAppendRequest, type OutgoingAppendItem } from '../server/src/store/append-request.ts'
+
+const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, request: { type: 'string', default: '16' }, inflight: { type: 'string', default: '64' }, seed: { type: 'string', default: '1' }, 'prepare-keys': { type: 'string', default: 'true' } } })
+const residents = Number(values.residents)
+const perRequest = Number(values.request)
+const inflight = Number(values.inflight)
+const population = benchPopulation(Number(values.seed), residents)
+
+// Every CS's block in turn, as the 60 links would interleave them, encoded as the gateway sends them
+// (AppendRequest bytes, decoded here as the append server does): nothing but bytes stays in the heap.
+const requests: Uint8Array[] = []
+let total = 0
+{
+  const blocks = population.blocks
+  let pending: OutgoingAppendItem[] = []
+  for (let round = 0; total < residents; round++) {
+    let added = false
+    for (const b of blocks) {
+      const i = b.start + round
+      if (i >= b.end || total >= residents) continue
+      const updateBytes = encode('Update', initialLoadUpdate(population, i))
+      pending.push({ municipalityCode: b.municipality.code, update: null, rejection: null, updateBytes, payloadSha256: createHash('sha256').update(updateBytes).digest() })
+      total++
+      added = true
+      if (pending.length === perRequest) {
+        requests.push(encodeAppendRequest(requests.length + 1, pending))
+        pending = []
+      }
+    }
+    if (!added) break
+  }
+  if (pending.length > 0) requests.push(encodeAppendRequest(requests.length + 1, pending))
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ken-store-bench-'))
+// As the daemon runs it (daemon.ts).
+const store = new LevelStore({ location: dir, applianceKey: randomBytes(32), prepareKeys: values['prepare-keys'] !== 'false' })
+await store.open()
+const cpu0 = process.cpuUsage()
+const main0 = mainThreadMicros()
+const t0 = performance.now()
+let next = 0
+let nextRequest = 0
+let accepted = 0
+const every = Math.max(50_000, Math.floor(total / 10))
+let mark = every
+let last = { at: t0, cpu: process.cpuUsage(), done: 0 }
+let lastMain = mainThreadMicros()
+function report (): void {
+  const now = performance.now()
+  const cpu = process.cpuUsage(last.cpu)
+  const main = mainThreadMicros()
+  const n = next - last.done
+  console.log(`  ${next}: ${Math.round(n / ((now - last.at) / 1000))}/s, CPU ${((cpu.user + cpu.system) / n).toFixed(1)} µs/update, of which the main thread ${((main - lastMain) / n).toFixed(1)}`)
+  last = { at: now, cpu: process.cpuUsage(), done: next }
+  lastMain = main
+  mark += every
+}
+
+/** CPU time of this process's main thread (the store's serial path), from /proc (Linux; 10 ms ticks). */
+function mainThreadMicros (): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) * 10_000
+  } catch {
+    return Number.NaN
+  }
+}
+async function lane (): Promise<void> {
+  while (nextRequest < requests.length) {
+    const request = decode('AppendRequest', requests[nextRequest++] as Uint8Array)
+    next += request.items.length
+    for (const r of await store.append(request.items)) if (r.status === 1) accepted++
+    if (next >= mark) report()
+  }
+}
+await Promise.all(Array.from({ length: inflight }, lane))
+const seconds = (performance.now() - t0) / 1000
+const cpu = process.cpuUsage(cpu0)
+await store.close()
+rmSync(dir, { recursive: true, force: true })
+const us = (cpu.user + cpu.system) / total
+console.log(`${total} updates (${accepted} accepted) in ${seconds.toFixed(2)} s: ${Math.round(total / seconds)}/s, CPU ${us.toFixed(1)} µs/update, of which the main thread ${((mainThreadMicros() - main0) / total).toFixed(1)}`)

@@ -1,0 +1,52 @@
+/**
+ * Making a resident data key (SPEC §2.5): a random key id (128 bits) and data key (256 bits), the key
+ * wrapped with AES-256-GCM under the key-wrap key, its additional data naming the key id. Keys are
+ * made in batches laid out in one buffer, so that a worker thread can hand many over at once.
+ */
+import { randomBytesFromPool } from './random-pool.ts'
+import { KEY_ID_BYTES } from './layout.ts'
+import { seal, sealAad, SealPurpose, SEAL_OVERHEAD } from './sealing.ts'
+
+export const DATA_KEY_BYTES = 32
+export const WRAPPED_KEY_BYTES = DATA_KEY_BYTES + SEAL_OVERHEAD
+/** One key in a batch buffer: key id ‖ data key ‖ wrapped data key. */
+export const DATA_KEY_RECORD_BYTES = KEY_ID_BYTES + DATA_KEY_BYTES + WRAPPED_KEY_BYTES
+
+/** A freshly made data key, with what goes into the `keys` space. */
+export interface NewDataKey {
+  readonly keyId: Buffer
+  readonly dataKey: Buffer
+  readonly wrapped: Buffer
+}
+
+/** One new data key. */
+export function makeDataKey (wrapKey: Uint8Array): NewDataKey {
+  const keyId = randomBytesFromPool(KEY_ID_BYTES)
+  const dataKey = randomBytesFromPool(DATA_KEY_BYTES)
+  return { keyId, dataKey, wrapped: seal(wrapKey, sealAad(SealPurpose.DATA_KEY, keyId, 0), dataKey) }
+}
+
+/** `count` new data keys, as records of {@link DATA_KEY_RECORD_BYTES} in one buffer. */
+export function makeDataKeys (wrapKey: Uint8Array, count: number): Buffer {
+  const out = Buffer.allocUnsafeSlow(count * DATA_KEY_RECORD_BYTES)
+  for (let i = 0; i < count; i++) {
+    const key = makeDataKey(wrapKey)
+    const at = i * DATA_KEY_RECORD_BYTES
+    key.keyId.copy(out, at)
+    key.dataKey.copy(out, at + KEY_ID_BYTES)
+    key.wrapped.copy(out, at + KEY_ID_BYTES + DATA_KEY_BYTES)
+    key.dataKey.fill(0)
+  }
+  return out
+}
+
+/** Key `i` of a batch made by {@link makeDataKeys} (copies: the batch can be wiped afterwards). */
+export function dataKeyAt (batch: Uint8Array, i: number): NewDataKey {
+  const at = i * DATA_KEY_RECORD_BYTES
+  const b = Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength)
+  return {
+    keyId: Buffer.from(b.subarray(at, at + KEY_ID_BYTES)),
+    dataKey: Buffer.from(b.subarray(at + KEY_ID_BYTES, at + KEY_ID_BYTES + DATA_KEY_BYTES)),
+    wrapped: Buffer.from(b.subarray(at + KEY_ID_BYTES + DATA_KEY_BYTES, at + DATA_KEY_RECORD_BYTES))
+  }
+}
