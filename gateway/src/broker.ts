@@ -121,11 +121,11 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     authorizeForward (client, packet) {
       return mayForward(identityOfClient(client), packet.topic) ? packet : null
     },
-    published (packet, _client, done) {
+    published (packet, client, done) {
       const a = answered.get(packet)
       if (a === undefined) return done(null)
       answered.delete(packet)
-      publishResult(broker, a.identity, a.result, done)
+      publishResult(broker, client, a.identity, a.result, done)
     }
   })
 

@@ -70,7 +70,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     onBatch: (items, ok) => { metrics.batch(items, ok) }
   })
   const ingestDeps: IngestDeps = {
-    append: async (item) => await batcher.append(item),
+    append: (item) => batcher.append(item),
     validate: deps.validate ?? validateUpdate,
     maxUpdateBytes: opts.maxUpdateBytes,
     juminhyoCheckDigit: opts.juminhyoCheckDigit,
@@ -79,7 +79,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     metrics
   }
   const broker = await createBroker({
-    ingest: async (identity, topic, payload) => await ingest(identity, topic, payload, ingestDeps),
+    ingest: (identity, topic, payload) => ingest(identity, topic, payload, ingestDeps),
     connectTimeoutMs: opts.connectTimeoutMs,
     maxInflightPerCs: opts.maxInflightPerCs,
     keepalive: opts.keepalive,

@@ -35,6 +35,8 @@ export interface CsIdentity {
   readonly serialHex: string
   readonly publishTopics: ReadonlySet<string>
   readonly subscribeTopics: ReadonlySet<string>
+  /** Where the results of its updates go (one of `subscribeTopics`). */
+  readonly resultTopic: string
 }
 
 /** `cs-401307` for 福岡市 (401307). */
@@ -56,6 +58,7 @@ export function identityOf (peer: VerifiedPeer): CsIdentity {
     clientId: clientIdFor(code),
     serialHex: peer.serialHex,
     publishTopics: new Set(PUBLISH_KINDS.map((k) => topicFor(k, code))),
-    subscribeTopics: new Set(SUBSCRIBE_KINDS.map((k) => topicFor(k, code)))
+    subscribeTopics: new Set(SUBSCRIBE_KINDS.map((k) => topicFor(k, code))),
+    resultTopic: topicFor('result', code)
   })
 }

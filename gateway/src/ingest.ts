@@ -10,15 +10,16 @@
  * commit) withholds the PUBACK.
  */
 import { hash } from 'node:crypto'
-import type { Aedes } from 'aedes'
-import { decode as decodeMessage, encodeComplete } from '../../proto/src/codec.ts'
+import type { Aedes, Client, PublishPacket } from 'aedes'
+import { encodeComplete } from '../../proto/src/codec.ts'
 import { isKenError, type KenError } from '../../proto/src/ken-error.ts'
 import { isReasonCode, reject } from '../../proto/src/reason-codes.ts'
-import { parseTopic, topicFor } from '../../proto/src/topics.ts'
+import { parseTopic } from '../../proto/src/topics.ts'
 import { Stream, type PreRejection, type Update, type UpdateResult } from '../../proto/src/types.ts'
 import type { OutgoingAppendItem } from '../../server/src/store/append-request.ts'
 import type { ValidateUpdateOptions } from '../../server/src/domain/validate-update.ts'
 import { errors } from './errors.ts'
+import { decodeUpdate } from './update-decoder.ts'
 import type { CsIdentity } from './identity.ts'
 import type { GatewayLogger } from './logger.ts'
 import type { GatewayMetrics } from './metrics.ts'
@@ -63,7 +64,7 @@ function checkSize (ing: Ingestion, deps: IngestDeps): void {
 }
 
 function decode (ing: Ingestion): void {
-  ing.update = decodeMessage('Update', ing.payload)
+  ing.update = decodeUpdate(ing.payload)
 }
 
 function validate (ing: Ingestion, deps: IngestDeps): void {
@@ -82,6 +83,16 @@ export const CHECK_STEPS: readonly Step[] = [checkTopic, checkSize, decode, vali
  * @throws a KEN_ERR_GW_* error when nothing was committed (then no PUBACK may be sent)
  */
 export async function ingest (identity: CsIdentity, topic: string, payload: Buffer, deps: IngestDeps): Promise<UpdateResult> {
+  const result = await deps.append(appendItem(identity, topic, payload, deps))
+  return answered(identity, result, deps)
+}
+
+/**
+ * The checks, then what goes to the store. A valid update goes as the payload it was decoded from
+ * (append-request.ts); the decoded object stays behind, so nothing but the payload waits for the
+ * store's fsync.
+ */
+function appendItem (identity: CsIdentity, topic: string, payload: Buffer, deps: IngestDeps): OutgoingAppendItem {
   const ing = new Ingestion(identity, topic, payload)
   for (const step of CHECK_STEPS) {
     try {
@@ -91,17 +102,15 @@ export async function ingest (identity: CsIdentity, topic: string, payload: Buff
       break
     }
   }
-  return await append(ing, deps)
+  const municipalityCode = identity.municipalityCode
+  const payloadSha256 = hash('sha256', payload, 'buffer')
+  return ing.rejection === undefined
+    ? { municipalityCode, payloadSha256, updateBytes: payload }
+    : { municipalityCode, payloadSha256, rejection: preRejection(ing.rejection, ing) }
 }
 
-async function append (ing: Ingestion, deps: IngestDeps): Promise<UpdateResult> {
-  const code = ing.identity.municipalityCode
-  const payloadSha256 = hash('sha256', ing.payload, 'buffer')
-  // A valid update goes to the store as the payload it was decoded from (append-request.ts).
-  const item: OutgoingAppendItem = ing.rejection === undefined
-    ? { municipalityCode: code, payloadSha256, update: ing.update as Update, updateBytes: ing.payload }
-    : { municipalityCode: code, payloadSha256, rejection: preRejection(ing.rejection, ing) }
-  const result = await deps.append(item)
+function answered (identity: CsIdentity, result: UpdateResult, deps: IngestDeps): UpdateResult {
+  const code = identity.municipalityCode
   if (result.municipalityCode !== code) throw errors.KEN_ERR_GW_STORE_PROTOCOL('result for another municipality')
   deps.metrics.result(code, result)
   if (deps.log.enabled('debug')) {
@@ -111,19 +120,36 @@ async function append (ing: Ingestion, deps: IngestDeps): Promise<UpdateResult> 
 }
 
 /**
- * After the PUBACK: the result to the owning CS only, QoS 1, never retained (SPEC §3). The broker
- * delivers it to the subscribers of the CS's own result topic, which only that CS may subscribe to.
+ * After the PUBACK: the result to the owning CS only, QoS 1, never retained (SPEC §3). Only that CS
+ * may subscribe to its result topic (checkSubscribe, exact names), so while its link is up and
+ * subscribed at QoS 1 the result is handed to its client directly (aedes `client.publish`, which
+ * still runs authorizeForward and, for a persistent session, queues the message first) instead of
+ * being routed through the broker's subscription matching. Otherwise the broker routes it as
+ * before — e.g. to a persistent session whose link has just closed.
  */
-export function publishResult (broker: Aedes, identity: CsIdentity, result: UpdateResult, done: (err?: Error | null) => void): void {
+export function publishResult (broker: Aedes, client: Client | null, identity: CsIdentity, result: UpdateResult, done: (err?: Error | null) => void): void {
   const bytes = encodeComplete('UpdateResult', result)
-  broker.publish({
+  const topic = identity.resultTopic
+  const packet: PublishPacket = {
     cmd: 'publish',
-    topic: topicFor('result', identity.municipalityCode),
-    payload: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes),
+    topic,
+    payload: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     qos: 1,
     retain: false,
     dup: false
-  }, (err) => { done(err ?? null) })
+  }
+  if (client !== null && client.connected && !client.closed && subscribedQos(client, topic) === 1) client.publish(packet, done)
+  else broker.publish(packet, done)
+}
+
+/**
+ * The QoS the client holds a subscription to `topic` with: aedes keeps a client's subscriptions by
+ * topic filter (lib/handlers/subscribe.js, `client.subscriptions[topic]`), and so does its QoS 1
+ * delivery (lib/client.js deliverQoS).
+ */
+function subscribedQos (client: Client, topic: string): number | undefined {
+  const subs = (client as Client & { readonly subscriptions?: Readonly<Record<string, { readonly qos?: number } | undefined>> }).subscriptions
+  return subs?.[topic]?.qos
 }
 
 /** A coded rejection passes through; a gateway refusal propagates; anything else fails closed. */

@@ -5,22 +5,25 @@ import { identityOf } from '../../../gateway/src/identity.ts'
 import { ingest, CHECK_STEPS, type IngestDeps } from '../../../gateway/src/ingest.ts'
 import { silentLogger } from '../../../gateway/src/logger.ts'
 import { GatewayMetrics } from '../../../gateway/src/metrics.ts'
-import { encode } from '../../../proto/src/codec.ts'
+import { decode, encode } from '../../../proto/src/codec.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
-import { ResultStatus, Stream, type AppendItem, type UpdateResult } from '../../../proto/src/types.ts'
+import { ResultStatus, Stream, type UpdateResult } from '../../../proto/src/types.ts'
+import type { OutgoingAppendItem } from '../../../server/src/store/append-request.ts'
 import { validateUpdate } from '../../../server/src/domain/validate-update.ts'
 import { identityUpdate } from '../domain/fixtures.ts'
 
 const me = identityOf({ kind: 'cs', municipalityCode: '401307', serialHex: '0a' })
 const TOPIC = 'ken/v1/cs/401307/update'
 
-function deps (over: Partial<IngestDeps> = {}): IngestDeps & { items: AppendItem[] } {
-  const items: AppendItem[] = []
+function deps (over: Partial<IngestDeps> = {}): IngestDeps & { items: OutgoingAppendItem[] } {
+  const items: OutgoingAppendItem[] = []
   return {
     items,
     append: async (item) => {
       items.push(item)
-      return { municipalityCode: item.municipalityCode, stream: 1, sequence: item.update?.sequence ?? item.rejection?.sequence ?? 0, requestId: '', status: item.update === undefined ? ResultStatus.REJECTED : ResultStatus.ACCEPTED, reasonCode: item.rejection?.reasonCode ?? '', field: item.rejection?.field ?? '', logPosition: 1, entryHash: new Uint8Array(32), expectedSequence: 0, payloadSha256: item.payloadSha256 }
+      // As the store reads an item: the update is the bytes sent (append-request.ts).
+      const update = item.updateBytes === undefined ? undefined : decode('Update', item.updateBytes)
+      return { municipalityCode: item.municipalityCode, stream: 1, sequence: update?.sequence ?? item.rejection?.sequence ?? 0, requestId: '', status: update === undefined ? ResultStatus.REJECTED : ResultStatus.ACCEPTED, reasonCode: item.rejection?.reasonCode ?? '', field: item.rejection?.field ?? '', logPosition: 1, entryHash: new Uint8Array(32), expectedSequence: 0, payloadSha256: item.payloadSha256 }
     },
     validate: validateUpdate,
     maxUpdateBytes: 4096,
@@ -42,7 +45,9 @@ t.test('a valid update goes to the store as an update, under the certificate\'s 
   const r = await ingest(me, TOPIC, valid, d)
   t.equal(r.status, ResultStatus.ACCEPTED)
   t.equal(d.items[0]?.municipalityCode, '401307')
-  t.equal(d.items[0]?.update?.sequence, 42)
+  // The payload itself, strictly decoded and validated, goes to the store as the update.
+  t.equal(d.items[0]?.updateBytes, valid)
+  t.equal(r.sequence, 42)
   t.equal(d.items[0]?.rejection ?? undefined, undefined)
   t.equal(d.items[0]?.payloadSha256.length, 32)
   t.equal(d.metrics.snapshot().municipalities['401307']?.accepted, 1)
@@ -60,6 +65,7 @@ t.test('a refused payload goes to the store as a PreRejection', async (t) => {
     t.equal(r.status, ResultStatus.REJECTED, name)
     t.match(d.items[0]?.rejection, expected, name)
     t.equal(d.items[0]?.update ?? undefined, undefined, `${name}: no update body`)
+    t.equal(d.items[0]?.updateBytes, undefined, `${name}: no update bytes`)
   }
 })
 
