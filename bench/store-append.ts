@@ -16,7 +16,7 @@ import { benchPopulation } from './payloads.ts'
 import { decode, encode } from '../proto/src/codec.ts'
 import { encodeAppendRequest, type OutgoingAppendItem } from '../server/src/store/append-request.ts'
 
-const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, request: { type: 'string', default: '16' }, inflight: { type: 'string', default: '64' }, seed: { type: 'string', default: '1' }, 'prepare-keys': { type: 'string', default: 'true' }, 'write-buffer-mib': { type: 'string', default: '16' } } })
+const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, request: { type: 'string', default: '16' }, inflight: { type: 'string', default: '64' }, seed: { type: 'string', default: '1' }, 'prepare-keys': { type: 'string', default: 'true' }, 'write-buffer-mib': { type: 'string', default: '16' }, 'max-entries': { type: 'string', default: '512' } } })
 const residents = Number(values.residents)
 const perRequest = Number(values.request)
 const inflight = Number(values.inflight)
@@ -50,7 +50,7 @@ let total = 0
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ken-store-bench-'))
 // As the daemon runs it (daemon.ts).
-const store = new LevelStore({ location: dir, applianceKey: randomBytes(32), prepareKeys: values['prepare-keys'] !== 'false', writeBufferSize: Number(values['write-buffer-mib']) * (1 << 20) })
+const store = new LevelStore({ location: dir, applianceKey: randomBytes(32), prepareKeys: values['prepare-keys'] !== 'false', writeBufferSize: Number(values['write-buffer-mib']) * (1 << 20), maxEntries: Number(values['max-entries']) })
 await store.open()
 const cpu0 = process.cpuUsage()
 const main0 = mainThreadMicros()

@@ -22,6 +22,9 @@ import type { Keyring } from './keyring.ts'
 import type { Head, LogIo, StoreLogger } from './store-types.ts'
 import { errors } from './errors.ts'
 
+/** Items planned between two turns of the event loop. */
+const YIELD_EVERY = 32
+
 /** What waits in the committer's queue. */
 export type Job = CommitJob & (
   | { readonly kind: 'append', readonly items: readonly AppendItem[], readonly resolve: (r: UpdateResult[]) => void, readonly reject: (e: Error) => void }
@@ -63,7 +66,17 @@ export async function runGroup (jobs: Job[], env: GroupEnv): Promise<void> {
     env.logger.warn({ event: 'store.group.prefetch_failed', code: isKenError(err) ? err.code : 'unknown' }, 'prefetch failed; planning reads on demand')
   }
   const answers: Array<() => void> = []
-  for (const job of jobs) answers.push(await planJob(g, job, env.logger))
+  let planned = 0
+  for (const job of jobs) {
+    answers.push(await planJob(g, job, env.logger))
+    // Planning runs on promises that are already resolved, which never let the event loop take I/O
+    // completions: yield now and then so the previous group's write moves on to its next batch.
+    planned += job.kind === 'append' ? job.items.length : 1
+    if (planned >= YIELD_EVERY) {
+      planned = 0
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+  }
   // Planned on the state the previous group leaves: written only once that is durable.
   await previous?.done
   if (env.failed !== undefined) return refuseAll(jobs, env.failed)
