@@ -7,7 +7,7 @@
  *   npm start [-- --state DIR] [--rate N] [--window N] [--residents N] [--events N]
  *                [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N]
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -34,6 +34,11 @@ async function main (argv: string[]): Promise<number> {
   out(`ken-server demo: state in ${opts.state}`)
   const setup = await prepareDemo(opts.state, opts.port === undefined ? {} : { port: opts.port })
   if (setup.created.length > 0) out(`generated the development PKI (${setup.created.length} files) in ${setup.paths.pkiDir}`)
+  if (existsSync(path.join(setup.paths.dbDir, 'CURRENT'))) {
+    // The store refuses it too (KEN_ERR_STORE_LAYOUT); the demo's state is disposable, so say how.
+    process.stderr.write(`KEN_ERR_STORE_LAYOUT: ${setup.paths.dbDir} holds a store of an earlier on-disk layout; remove the demo state (${opts.state}) or pass --state DIR\n`)
+    return 2
+  }
   const municipalities = setup.config.prefecture.municipalities
   const progressFile = path.join(setup.paths.stateDir, 'demo-progress.json')
   const progress = loadProgress(progressFile, opts.plan)
