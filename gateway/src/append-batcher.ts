@@ -8,11 +8,11 @@
  * failed too (no PUBACK, the CS redelivers from the first unacknowledged one), and no update of a CS
  * can ever be committed after a later one of the same CS.
  */
-import type { UpdateResult } from '../../proto/src/types.ts'
+import type { EncodedUpdateResult } from '../../server/src/store/append-client.ts'
 import type { OutgoingAppendItem } from '../../server/src/store/append-request.ts'
 
 export interface AppendSink {
-  append: (items: OutgoingAppendItem[]) => Promise<UpdateResult[]>
+  append: (items: OutgoingAppendItem[]) => Promise<EncodedUpdateResult[]>
 }
 
 export interface BatcherOptions {
@@ -24,7 +24,7 @@ export interface BatcherOptions {
 
 interface Pending {
   readonly item: OutgoingAppendItem
-  readonly resolve: (r: UpdateResult) => void
+  readonly resolve: (r: EncodedUpdateResult) => void
   readonly reject: (err: unknown) => void
 }
 
@@ -52,7 +52,7 @@ export class AppendBatcher {
   }
 
   /** Queue `item`; resolves with its result once the store has committed it. */
-  append (item: OutgoingAppendItem): Promise<UpdateResult> {
+  append (item: OutgoingAppendItem): Promise<EncodedUpdateResult> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ item, resolve, reject })
       this.#schedule()
@@ -88,7 +88,7 @@ export class AppendBatcher {
     this.#inFlight++
     this.#sink.append(batch.map((p) => p.item)).then((results) => {
       this.#onBatch(batch.length, true)
-      batch.forEach((p, i) => { p.resolve(results[i] as UpdateResult) })
+      batch.forEach((p, i) => { p.resolve(results[i] as EncodedUpdateResult) })
     }, (err: unknown) => {
       this.#onBatch(batch.length, false, err)
       for (const p of batch) p.reject(err)

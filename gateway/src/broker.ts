@@ -16,7 +16,6 @@
  * that is where the result is published — after the PUBACK was written.
  */
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes'
-import type { UpdateResult } from '../../proto/src/types.ts'
 import { isKenError, type KenError } from '../../proto/src/ken-error.ts'
 import { errors } from './errors.ts'
 import { checkConnect, checkPublish, checkSubscribe, connectionOf, identityOfClient, mayForward, type KeepaliveBounds } from './authorize.ts'
@@ -24,10 +23,11 @@ import type { CsIdentity } from './identity.ts'
 import type { GatewayLogger } from './logger.ts'
 import type { GatewayMetrics } from './metrics.ts'
 import { publishResult } from './ingest.ts'
+import type { EncodedUpdateResult } from '../../server/src/store/append-client.ts'
 
 export interface BrokerDeps {
   /** The pre-PUBACK steps for an authorised PUBLISH; resolves once the store committed. */
-  readonly ingest: (identity: CsIdentity, topic: string, payload: Buffer) => Promise<UpdateResult>
+  readonly ingest: (identity: CsIdentity, topic: string, payload: Buffer) => Promise<EncodedUpdateResult>
   readonly connectTimeoutMs: number
   /** The packet guard admits at most this many PUBLISH packets per link. */
   readonly maxInflightPerCs: number
@@ -39,7 +39,7 @@ export interface BrokerDeps {
 /** An update whose PUBACK aedes is about to write, and the result that answers it. */
 interface Answered {
   readonly identity: CsIdentity
-  readonly result: UpdateResult
+  readonly result: EncodedUpdateResult
 }
 
 export async function createBroker (deps: BrokerDeps): Promise<Aedes> {

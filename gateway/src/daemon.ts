@@ -62,7 +62,11 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     onWarning: (w) => { log.warn('gateway.crl.warning', { code: w.code }) }
   })
 
-  const connectStore = deps.connectStore ?? (async () => await AppendClient.connect(opts.storeSocket))
+  const connectStore = deps.connectStore ?? (async () => {
+    const client = await AppendClient.connect(opts.storeSocket)
+    // The results stay as the store encoded them: they go on to the CS as they are (publishResult).
+    return { append: async (items) => await client.appendEncoded(items), close: async () => { await client.close() } }
+  })
   const store = new StoreLink(connectStore, { retryMs: opts.storeRetryMs, log, now })
   const batcher = new AppendBatcher(store, {
     maxBatchItems: opts.maxBatchItems,

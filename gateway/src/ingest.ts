@@ -11,11 +11,11 @@
  */
 import { hash } from 'node:crypto'
 import type { Aedes, Client, PublishPacket } from 'aedes'
-import { encodeComplete } from '../../proto/src/codec.ts'
 import { isKenError, type KenError } from '../../proto/src/ken-error.ts'
 import { isReasonCode, reject } from '../../proto/src/reason-codes.ts'
 import { parseTopic } from '../../proto/src/topics.ts'
-import { Stream, type PreRejection, type Update, type UpdateResult } from '../../proto/src/types.ts'
+import { Stream, type PreRejection, type Update } from '../../proto/src/types.ts'
+import type { EncodedUpdateResult } from '../../server/src/store/append-client.ts'
 import type { OutgoingAppendItem } from '../../server/src/store/append-request.ts'
 import type { ValidateUpdateOptions } from '../../server/src/domain/validate-update.ts'
 import { errors } from './errors.ts'
@@ -25,7 +25,8 @@ import type { GatewayLogger } from './logger.ts'
 import type { GatewayMetrics } from './metrics.ts'
 
 export interface IngestDeps {
-  readonly append: (item: OutgoingAppendItem) => Promise<UpdateResult>
+  /** Resolves with the store's result, still encoded as the store sent it (append-client.ts). */
+  readonly append: (item: OutgoingAppendItem) => Promise<EncodedUpdateResult>
   readonly validate: (update: Update, opts: ValidateUpdateOptions) => void
   readonly maxUpdateBytes: number
   readonly juminhyoCheckDigit: boolean
@@ -82,7 +83,7 @@ export const CHECK_STEPS: readonly Step[] = [checkTopic, checkSize, decode, vali
  * Run the steps for one PUBLISH and return the store's result once it is committed.
  * @throws a KEN_ERR_GW_* error when nothing was committed (then no PUBACK may be sent)
  */
-export async function ingest (identity: CsIdentity, topic: string, payload: Buffer, deps: IngestDeps): Promise<UpdateResult> {
+export async function ingest (identity: CsIdentity, topic: string, payload: Buffer, deps: IngestDeps): Promise<EncodedUpdateResult> {
   const result = await deps.append(appendItem(identity, topic, payload, deps))
   return answered(identity, result, deps)
 }
@@ -109,7 +110,7 @@ function appendItem (identity: CsIdentity, topic: string, payload: Buffer, deps:
     : { municipalityCode, payloadSha256, rejection: preRejection(ing.rejection, ing) }
 }
 
-function answered (identity: CsIdentity, result: UpdateResult, deps: IngestDeps): UpdateResult {
+function answered (identity: CsIdentity, result: EncodedUpdateResult, deps: IngestDeps): EncodedUpdateResult {
   const code = identity.municipalityCode
   if (result.municipalityCode !== code) throw errors.KEN_ERR_GW_STORE_PROTOCOL('result for another municipality')
   deps.metrics.result(code, result)
@@ -120,20 +121,20 @@ function answered (identity: CsIdentity, result: UpdateResult, deps: IngestDeps)
 }
 
 /**
- * After the PUBACK: the result to the owning CS only, QoS 1, never retained (SPEC §3). Only that CS
+ * After the PUBACK: the result to the owning CS only, QoS 1, never retained (SPEC §3) — the
+ * UpdateResult bytes of the store's AppendResponse as they are, not decoded and re-encoded. Only that CS
  * may subscribe to its result topic (checkSubscribe, exact names), so while its link is up and
  * subscribed at QoS 1 the result is handed to its client directly (aedes `client.publish`, which
  * still runs authorizeForward and, for a persistent session, queues the message first) instead of
  * being routed through the broker's subscription matching. Otherwise the broker routes it as
  * before — e.g. to a persistent session whose link has just closed.
  */
-export function publishResult (broker: Aedes, client: Client | null, identity: CsIdentity, result: UpdateResult, done: (err?: Error | null) => void): void {
-  const bytes = encodeComplete('UpdateResult', result)
+export function publishResult (broker: Aedes, client: Client | null, identity: CsIdentity, result: EncodedUpdateResult, done: (err?: Error | null) => void): void {
   const topic = identity.resultTopic
   const packet: PublishPacket = {
     cmd: 'publish',
     topic,
-    payload: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    payload: result.bytes,
     qos: 1,
     retain: false,
     dup: false

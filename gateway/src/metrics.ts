@@ -46,7 +46,7 @@ export class GatewayMetrics {
   }
 
   /** Count a result the store returned for an update of `municipality`. */
-  result (municipality: string, result: UpdateResult): void {
+  result (municipality: string, result: Pick<UpdateResult, 'status' | 'reasonCode'>): void {
     const m = this.#of(municipality)
     if (result.status === ResultStatus.ACCEPTED) m.accepted++
     else if (result.status === ResultStatus.DUPLICATE) m.duplicate++

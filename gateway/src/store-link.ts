@@ -7,13 +7,13 @@
  */
 import { errors } from './errors.ts'
 import type { GatewayLogger } from './logger.ts'
-import type { UpdateResult } from '../../proto/src/types.ts'
+import type { EncodedUpdateResult } from '../../server/src/store/append-client.ts'
 import type { OutgoingAppendItem } from '../../server/src/store/append-request.ts'
 
 /** What the gateway needs of the store's AppendClient (server/src/store/append-client.ts). */
 export interface AppendPort {
-  /** Results in item order, returned only once the items are durably committed. */
-  append: (items: OutgoingAppendItem[]) => Promise<UpdateResult[]>
+  /** Results in item order, as the store encoded them, returned only once the items are durably committed. */
+  append: (items: OutgoingAppendItem[]) => Promise<EncodedUpdateResult[]>
   close: () => unknown
 }
 
@@ -46,7 +46,7 @@ export class StoreLink {
    * @throws KEN_ERR_GW_STORE_UNAVAILABLE when the store cannot be reached or did not commit
    * @throws KEN_ERR_GW_STORE_PROTOCOL when the answer does not match the request
    */
-  async append (items: OutgoingAppendItem[]): Promise<UpdateResult[]> {
+  async append (items: OutgoingAppendItem[]): Promise<EncodedUpdateResult[]> {
     const pending = this.#get()
     let port: AppendPort
     try {
@@ -54,7 +54,7 @@ export class StoreLink {
     } catch (err) {
       throw errors.KEN_ERR_GW_STORE_UNAVAILABLE('cannot reach the append socket', { cause: err })
     }
-    let results: UpdateResult[]
+    let results: EncodedUpdateResult[]
     try {
       results = await port.append(items)
     } catch (err) {

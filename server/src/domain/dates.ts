@@ -10,8 +10,15 @@
  */
 export const MIN_YEAR = 1800
 
-const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/
-const DATE_TIME = /^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,9})?(Z|[+-]([0-9]{2}):([0-9]{2}))$/
+// The two formats are read character by character rather than with a regular expression and
+// Number(): both checks run for every update on the gateway's hot path. Only ASCII digits count.
+const ZERO = 0x30
+const HYPHEN = 0x2d
+const COLON = 0x3a
+const DOT = 0x2e
+const PLUS = 0x2b
+const T = 0x54
+const Z = 0x5a
 
 /** True for a leap year of the Gregorian calendar (divisible by 4, except centuries not divisible by 400). */
 export function isLeapYear (year: number): boolean {
@@ -29,11 +36,32 @@ export function daysInMonth (year: number, month: number): number {
  * (so 1900-02-29 is refused, 2000-02-29 accepted; month 13 and day 0 are refused).
  */
 export function isIsoDate (s: string): boolean {
-  const m = DATE.exec(s)
-  if (m === null) return false
-  const year = Number(m[1])
-  const month = Number(m[2])
-  const day = Number(m[3])
+  // RegExp.exec, which these functions used, read any argument as a string: so do they.
+  if (typeof s !== 'string') return isIsoDate(String(s))
+  return s.length === 10 && isDateAt(s, 0)
+}
+
+/** The value of the ASCII digit at `i` of `s`, or -1 (also past the end). */
+function digitAt (s: string, i: number): number {
+  const d = s.charCodeAt(i) - ZERO // NaN past the end
+  return d >= 0 && d <= 9 ? d : -1
+}
+
+/** The value of the two ASCII digits at `i` of `s`, or -1. */
+function twoDigitsAt (s: string, i: number): number {
+  const a = digitAt(s, i)
+  const b = digitAt(s, i + 1)
+  return a < 0 || b < 0 ? -1 : a * 10 + b
+}
+
+/** True when `s` holds a valid `YYYY-MM-DD` (as {@link isIsoDate}) at `i`. */
+function isDateAt (s: string, i: number): boolean {
+  const hi = twoDigitsAt(s, i)
+  const lo = twoDigitsAt(s, i + 2)
+  if (hi < 0 || lo < 0 || s.charCodeAt(i + 4) !== HYPHEN || s.charCodeAt(i + 7) !== HYPHEN) return false
+  const year = hi * 100 + lo
+  const month = twoDigitsAt(s, i + 5)
+  const day = twoDigitsAt(s, i + 8)
   if (year < MIN_YEAR || month < 1 || month > 12) return false
   return day >= 1 && day <= daysInMonth(year, month)
 }
@@ -44,12 +72,29 @@ export function isIsoDate (s: string): boolean {
  * A date-time without an offset is refused: local time would be ambiguous across the network.
  */
 export function isIsoDateTime (s: string): boolean {
-  const m = DATE_TIME.exec(s)
-  if (m === null) return false
-  if (!isIsoDate(m[1] ?? '')) return false
-  if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4]) > 59) return false
-  if (m[6] === 'Z') return true
-  return Number(m[7]) <= 23 && Number(m[8]) <= 59
+  if (typeof s !== 'string') return isIsoDateTime(String(s))
+  // YYYY-MM-DDThh:mm:ss, then at least Z
+  if (s.length < 20 || !isDateAt(s, 0) || s.charCodeAt(10) !== T) return false
+  if (!isClockAt(s, 11, 23) || s.charCodeAt(16) !== COLON) return false
+  const second = twoDigitsAt(s, 17)
+  if (second < 0 || second > 59) return false
+  let i = 19
+  if (s.charCodeAt(i) === DOT) {
+    let digits = 0
+    while (digitAt(s, i + 1 + digits) >= 0) digits++
+    if (digits < 1 || digits > 9) return false
+    i += 1 + digits
+  }
+  const zone = s.charCodeAt(i)
+  if (zone === Z) return s.length === i + 1
+  return (zone === PLUS || zone === HYPHEN) && s.length === i + 6 && isClockAt(s, i + 1, 23)
+}
+
+/** True when `s` holds `hh:mm` at `i`, hours 00–`maxHour`, minutes 00–59. */
+function isClockAt (s: string, i: number, maxHour: number): boolean {
+  const hour = twoDigitsAt(s, i)
+  const minute = twoDigitsAt(s, i + 3)
+  return hour >= 0 && hour <= maxHour && s.charCodeAt(i + 2) === COLON && minute >= 0 && minute <= 59
 }
 
 /**

@@ -61,6 +61,151 @@ t.test('ISO date-times with offset', async (t) => {
   for (const [s, why] of Object.entries(invalid)) t.notOk(isIsoDateTime(s), why)
 })
 
+t.test('edges: leap years, month and day ranges, the minimum year, fractions, offsets, case, line ends', async (t) => {
+  const dates: Record<string, boolean> = {
+    '2400-02-29': true,
+    '2100-02-29': false,
+    '1800-02-29': false,
+    '1804-02-29': true,
+    '1800-01-01': true,
+    '1799-01-01': false,
+    '0000-01-01': false,
+    '2024-01-31': true,
+    '2024-03-31': true,
+    '2024-06-31': false,
+    '2024-09-31': false,
+    '2024-11-31': false,
+    '2024-12-31': true,
+    '2024-12-32': false,
+    '2024-02-28': true,
+    '2024-01-01\n': false,
+    '2024-01-01 ': false,
+    '2024-01-0a': false,
+    '2024-01-1': false,
+    '2024-001-01': false,
+    '+2024-01-01': false,
+    '-2024-01-01': false
+  }
+  for (const [d, ok] of Object.entries(dates)) t.equal(isIsoDate(d), ok, JSON.stringify(d))
+  const dateTimes: Record<string, boolean> = {
+    '2024-05-31T00:00:00Z': true,
+    '2024-05-31T23:59:59Z': true,
+    '2024-05-31T23:59:59-00:00': true,
+    '2024-05-31T23:59:59+23:59': true,
+    '2024-05-31T23:59:59-23:59': true,
+    '2024-05-31T23:59:59-24:00': false,
+    '2024-05-31T10:15:00.1Z': true,
+    '2024-05-31T10:15:00.123456789Z': true,
+    '2024-05-31T10:15:00.1234567890Z': false,
+    '2024-05-31T10:15:00.Z': false,
+    '2024-05-31T10:15:00,5Z': false,
+    '2024-05-31t10:15:00Z': false,
+    '2024-05-31T10:15:00z': false,
+    '2024-05-31T10:15:00Z\n': false,
+    '2024-05-31T10:15:00ZZ': false,
+    '2024-05-31T10:15:00+09:00Z': false,
+    '2024-05-31T10:15:00+09': false,
+    '2024-05-31T10:15:00+9:00': false,
+    '2024-05-31T10:15:00+09:0': false,
+    '2024-05-31T10:15:00+09:000': false,
+    '2024-05-31T1:15:00Z': false,
+    '2024-05-31T10:5:00Z': false,
+    '2024-05-31T10:15:0Z': false,
+    '2024-02-29T10:15:00Z': true,
+    '2100-02-29T10:15:00Z': false,
+    '1799-12-31T23:59:59Z': false,
+    '2024-05-31T10:15:00': false,
+    '2024-05-31TZ': false
+  }
+  for (const [s, ok] of Object.entries(dateTimes)) t.equal(isIsoDateTime(s), ok, JSON.stringify(s))
+  // Not a string (an Update built in-process): read as its string, as the regular expressions did.
+  t.equal(isIsoDate(undefined as unknown as string), false)
+  t.equal(isIsoDateTime(null as unknown as string), false)
+})
+
+// The regular expressions the checks were first written with: the character-by-character checks
+// must accept exactly what they accepted.
+const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/
+const DATE_TIME = /^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,9})?(Z|[+-]([0-9]{2}):([0-9]{2}))$/
+
+function referenceDate (s: string): boolean {
+  const m = DATE.exec(s)
+  if (m === null) return false
+  const year = Number(m[1])
+  const month = Number(m[2])
+  const day = Number(m[3])
+  if (year < MIN_YEAR || month < 1 || month > 12) return false
+  return day >= 1 && day <= daysInMonth(year, month)
+}
+
+function referenceDateTime (s: string): boolean {
+  const m = DATE_TIME.exec(s)
+  if (m === null) return false
+  if (!referenceDate(m[1] ?? '')) return false
+  if (Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4]) > 59) return false
+  if (m[6] === 'Z') return true
+  return Number(m[7]) <= 23 && Number(m[8]) <= 59
+}
+
+/** A deterministic stream of numbers, so a failure can be reproduced. */
+function prng (seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
+    return s
+  }
+}
+
+t.test('every year edge, month and day: the same answer as the regular expressions', async (t) => {
+  let differ = 0
+  for (const year of ['0000', '1799', '1800', '1900', '1996', '2000', '2023', '2024', '2100', '2400', '9999']) {
+    for (let month = 0; month <= 13; month++) {
+      for (let day = 0; day <= 32; day++) {
+        const d = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+        if (isIsoDate(d) !== referenceDate(d)) { differ++; t.fail(d) }
+        const dt = `${d}T12:00:00Z`
+        if (isIsoDateTime(dt) !== referenceDateTime(dt)) { differ++; t.fail(dt) }
+      }
+    }
+  }
+  for (const hour of ['00', '09', '23', '24', '99']) {
+    for (const minute of ['00', '59', '60']) {
+      for (const fraction of ['', '.', '.0', '.123456789', '.1234567890', ',5']) {
+        for (const zone of ['Z', 'z', '', '+00:00', '-00:00', '+09:00', '+23:59', '-24:00', '+09:60', '+0900', '+09', 'Z+09:00', '+09:00Z']) {
+          const s = `2024-02-29T${hour}:${minute}:${minute}${fraction}${zone}`
+          if (isIsoDateTime(s) !== referenceDateTime(s)) { differ++; t.fail(s) }
+        }
+      }
+    }
+  }
+  t.equal(differ, 0)
+})
+
+t.test('mutated dates and date-times: the same answer as the regular expressions', async (t) => {
+  const next = prng(20_261_122)
+  const alphabet = '0123456789-:T Z+.zt\n２'
+  const seeds = ['2024-02-29', '1800-01-01', '2024-05-31T10:15:00+09:00', '2024-05-31T23:59:59.123456789Z', '2000-02-29T00:00:00-23:59']
+  let accepted = 0
+  for (let i = 0; i < 20_000; i++) {
+    const chars = [...(seeds[i % seeds.length] as string)]
+    const edits = 1 + (next() % 3)
+    for (let e = 0; e < edits; e++) {
+      const at = next() % (chars.length + 1)
+      const c = alphabet[next() % alphabet.length] as string
+      const op = next() % 3
+      if (op === 0) chars[at] = c
+      else if (op === 1) chars.splice(at, 0, c)
+      else chars.splice(at, 1)
+    }
+    const s = chars.join('')
+    const date = isIsoDate(s)
+    const dateTime = isIsoDateTime(s)
+    if (date !== referenceDate(s) || dateTime !== referenceDateTime(s)) t.fail(JSON.stringify(s))
+    if (date || dateTime) accepted++
+  }
+  t.ok(accepted > 500, `some mutations are still valid (${accepted})`)
+})
+
 t.test('comparisons', async (t) => {
   t.ok(compareDates('2024-01-01', '2024-01-02') < 0)
   t.equal(compareDates('2024-01-01', '2024-01-01'), 0)

@@ -2,11 +2,12 @@
 // flight; a failed request fails what its CS queued after it, and nothing of the other CS.
 import t from 'tap'
 import { AppendBatcher } from '../../../gateway/src/append-batcher.ts'
-import { ResultStatus, type AppendItem, type UpdateResult } from '../../../proto/src/types.ts'
+import { ResultStatus, type AppendItem } from '../../../proto/src/types.ts'
+import type { EncodedUpdateResult } from '../../../server/src/store/append-client.ts'
 
-interface Call { items: AppendItem[], resolve: (r: UpdateResult[]) => void, reject: (e: Error) => void }
+interface Call { items: AppendItem[], resolve: (r: EncodedUpdateResult[]) => void, reject: (e: Error) => void }
 
-function sink (): { calls: Call[], append: (items: AppendItem[]) => Promise<UpdateResult[]> } {
+function sink (): { calls: Call[], append: (items: AppendItem[]) => Promise<EncodedUpdateResult[]> } {
   const calls: Call[] = []
   return {
     calls,
@@ -14,7 +15,7 @@ function sink (): { calls: Call[], append: (items: AppendItem[]) => Promise<Upda
   }
 }
 const item = (code: string, sequence: number): AppendItem => ({ municipalityCode: code, payloadSha256: new Uint8Array(32), update: { sequence } as AppendItem['update'] })
-const resultOf = (i: AppendItem): UpdateResult => ({ municipalityCode: i.municipalityCode, stream: 1, sequence: i.update?.sequence ?? 0, requestId: '', status: ResultStatus.ACCEPTED, reasonCode: '', field: '', logPosition: 1, entryHash: new Uint8Array(32), expectedSequence: 0, payloadSha256: i.payloadSha256 })
+const resultOf = (i: AppendItem): EncodedUpdateResult => ({ bytes: Buffer.alloc(0), municipalityCode: i.municipalityCode, stream: 1, sequence: i.update?.sequence ?? 0, status: ResultStatus.ACCEPTED, reasonCode: '' })
 const answer = (c: Call | undefined): void => { c?.resolve(c.items.map(resultOf)) }
 const tick = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
 const seqs = (c: Call | undefined): Array<string> => (c?.items ?? []).map((i) => `${i.municipalityCode}:${i.update?.sequence ?? 0}`)

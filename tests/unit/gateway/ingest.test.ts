@@ -5,9 +5,10 @@ import { identityOf } from '../../../gateway/src/identity.ts'
 import { ingest, CHECK_STEPS, type IngestDeps } from '../../../gateway/src/ingest.ts'
 import { silentLogger } from '../../../gateway/src/logger.ts'
 import { GatewayMetrics } from '../../../gateway/src/metrics.ts'
-import { decode, encode } from '../../../proto/src/codec.ts'
+import { decode, encode, encodeComplete } from '../../../proto/src/codec.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import { ResultStatus, Stream, type UpdateResult } from '../../../proto/src/types.ts'
+import type { EncodedUpdateResult } from '../../../server/src/store/append-client.ts'
 import type { OutgoingAppendItem } from '../../../server/src/store/append-request.ts'
 import { validateUpdate } from '../../../server/src/domain/validate-update.ts'
 import { identityUpdate } from '../domain/fixtures.ts'
@@ -23,7 +24,7 @@ function deps (over: Partial<IngestDeps> = {}): IngestDeps & { items: OutgoingAp
       items.push(item)
       // As the store reads an item: the update is the bytes sent (append-request.ts).
       const update = item.updateBytes === undefined ? undefined : decode('Update', item.updateBytes)
-      return { municipalityCode: item.municipalityCode, stream: 1, sequence: update?.sequence ?? item.rejection?.sequence ?? 0, requestId: '', status: update === undefined ? ResultStatus.REJECTED : ResultStatus.ACCEPTED, reasonCode: item.rejection?.reasonCode ?? '', field: item.rejection?.field ?? '', logPosition: 1, entryHash: new Uint8Array(32), expectedSequence: 0, payloadSha256: item.payloadSha256 }
+      return encoded({ municipalityCode: item.municipalityCode, stream: 1, sequence: update?.sequence ?? item.rejection?.sequence ?? 0, requestId: '', status: update === undefined ? ResultStatus.REJECTED : ResultStatus.ACCEPTED, reasonCode: item.rejection?.reasonCode ?? '', field: item.rejection?.field ?? '', logPosition: 1, entryHash: new Uint8Array(32), expectedSequence: 0, payloadSha256: item.payloadSha256 })
     },
     validate: validateUpdate,
     maxUpdateBytes: 4096,
@@ -35,6 +36,12 @@ function deps (over: Partial<IngestDeps> = {}): IngestDeps & { items: OutgoingAp
   }
 }
 const valid = Buffer.from(encode('Update', identityUpdate()))
+
+/** A result as the append client hands it on: the store's encoding and the fields read from it. */
+function encoded (r: UpdateResult): EncodedUpdateResult {
+  const { municipalityCode, stream, sequence, status, reasonCode } = r
+  return { bytes: Buffer.from(encodeComplete('UpdateResult', r)), municipalityCode, stream, sequence, status, reasonCode }
+}
 
 t.test('the steps, in order', async (t) => {
   t.same(CHECK_STEPS.map((s) => s.name), ['checkTopic', 'checkSize', 'decode', 'validate'])
@@ -85,7 +92,7 @@ t.test('nothing is appended, and the error propagates, for a topic the store doe
 t.test('a store failure, or an answer for another municipality, withholds the PUBACK', async (t) => {
   await t.rejects(ingest(me, TOPIC, valid, deps({ append: async () => { throw new Error('down') } })))
   const other = deps()
-  const wrong: IngestDeps = { ...other, append: async (item) => ({ ...(await other.append(item)), municipalityCode: '401005' } satisfies UpdateResult) }
+  const wrong: IngestDeps = { ...other, append: async (item) => ({ ...(await other.append(item)), municipalityCode: '401005' } satisfies EncodedUpdateResult) }
   const err = await ingest(me, TOPIC, valid, wrong).catch((e: unknown) => e)
   t.ok(isKenError(err, 'KEN_ERR_GW_STORE_PROTOCOL'))
 })

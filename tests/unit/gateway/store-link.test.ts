@@ -3,12 +3,13 @@
 import t from 'tap'
 import { StoreLink, type AppendPort } from '../../../gateway/src/store-link.ts'
 import { silentLogger } from '../../../gateway/src/logger.ts'
-import type { AppendItem, UpdateResult } from '../../../proto/src/types.ts'
+import type { AppendItem } from '../../../proto/src/types.ts'
+import type { EncodedUpdateResult } from '../../../server/src/store/append-client.ts'
 
 const item = { municipalityCode: '401307', payloadSha256: new Uint8Array(32) } as AppendItem
-const result = {} as UpdateResult
+const result = {} as EncodedUpdateResult
 
-function port (behaviour: (items: AppendItem[]) => Promise<UpdateResult[]>): AppendPort & { closed: boolean } {
+function port (behaviour: (items: AppendItem[]) => Promise<EncodedUpdateResult[]>): AppendPort & { closed: boolean } {
   const p = { closed: false, append: behaviour, close: () => { p.closed = true } }
   return p
 }
