@@ -82,7 +82,7 @@ export class LevelStore extends Store {
 
   protected override async _open (): Promise<void> {
     // A directory that is itself one LevelDB database was made by the single-database layout.
-    if (existsSync(path.join(this.#location, 'CURRENT'))) throw errors.KEN_ERR_STORE_LAYOUT('the directory holds a single LevelDB database (an earlier layout); rebuild it into a new directory')
+    if (existsSync(path.join(this.#location, 'CURRENT'))) throw errors.KEN_ERR_STORE_LAYOUT('the directory holds a single LevelDB database (the layout before log/keys/views); this version does not open or convert it — start from an empty directory')
     if (this.#createIfMissing) mkdirSync(this.#location, { recursive: true, mode: 0o700 })
     // Made here, not in the constructor: abstract-level opens (and creates) a database it constructs.
     // multithreading: verify's worker threads open the log database alongside this handle.
