@@ -11,6 +11,7 @@
  */
 import { hash } from 'node:crypto'
 import type { Aedes, Client, PublishPacket } from 'aedes'
+import { decodeMessage } from '../../proto/src/codec.ts'
 import { isKenError, type KenError } from '../../proto/src/ken-error.ts'
 import { isReasonCode, reject } from '../../proto/src/reason-codes.ts'
 import { parseTopic } from '../../proto/src/topics.ts'
@@ -19,7 +20,6 @@ import type { EncodedUpdateResult } from '../../server/src/store/append-client.t
 import type { OutgoingAppendItem } from '../../server/src/store/append-request.ts'
 import type { ValidateUpdateOptions } from '../../server/src/domain/validate-update.ts'
 import { errors } from './errors.ts'
-import { decodeUpdate } from './update-decoder.ts'
 import type { CsIdentity } from './identity.ts'
 import type { GatewayLogger } from './logger.ts'
 import type { GatewayMetrics } from './metrics.ts'
@@ -65,7 +65,7 @@ function checkSize (ing: Ingestion, deps: IngestDeps): void {
 }
 
 function decode (ing: Ingestion): void {
-  ing.update = decodeUpdate(ing.payload)
+  ing.update = decodeMessage('Update', ing.payload)
 }
 
 function validate (ing: Ingestion, deps: IngestDeps): void {

@@ -7,7 +7,8 @@
  *   npm start [-- --state DIR] [--rate N] [--window N] [--residents N] [--events N]
  *                [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N]
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
+import { isSingleDatabaseLayout } from '../store/level-store.ts'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -34,7 +35,7 @@ async function main (argv: string[]): Promise<number> {
   out(`ken-server demo: state in ${opts.state}`)
   const setup = await prepareDemo(opts.state, opts.port === undefined ? {} : { port: opts.port })
   if (setup.created.length > 0) out(`generated the development PKI (${setup.created.length} files) in ${setup.paths.pkiDir}`)
-  if (existsSync(path.join(setup.paths.dbDir, 'CURRENT'))) {
+  if (isSingleDatabaseLayout(setup.paths.dbDir)) {
     // The store refuses it too (KEN_ERR_STORE_LAYOUT); the demo's state is disposable, so say how.
     process.stderr.write(`KEN_ERR_STORE_LAYOUT: ${setup.paths.dbDir} holds a store of an earlier on-disk layout; remove the demo state (${opts.state}) or pass --state DIR\n`)
     return 2

@@ -43,6 +43,11 @@ const ENCODING = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const
 const CHUNK = 1024
 const MIB = 1 << 20
 
+/** True when `location` is itself one LevelDB database: the layout before log/keys/views. */
+export function isSingleDatabaseLayout (location: string): boolean {
+  return existsSync(path.join(location, 'CURRENT'))
+}
+
 /** The directory of one of the store's databases. */
 export function databasePath (location: string, database: Database): string {
   return path.join(location, database)
@@ -81,8 +86,7 @@ export class LevelStore extends Store {
   }
 
   protected override async _open (): Promise<void> {
-    // A directory that is itself one LevelDB database was made by the single-database layout.
-    if (existsSync(path.join(this.#location, 'CURRENT'))) throw errors.KEN_ERR_STORE_LAYOUT('the directory holds a single LevelDB database (the layout before log/keys/views); this version does not open or convert it — start from an empty directory')
+    if (isSingleDatabaseLayout(this.#location)) throw errors.KEN_ERR_STORE_LAYOUT('the directory holds a single LevelDB database (the layout before log/keys/views); this version does not open or convert it — start from an empty directory')
     if (this.#createIfMissing) mkdirSync(this.#location, { recursive: true, mode: 0o700 })
     // Made here, not in the constructor: abstract-level opens (and creates) a database it constructs.
     // multithreading: verify's worker threads open the log database alongside this handle.

@@ -1,12 +1,13 @@
-// The gateway's Update decode keeps protobufjs' message instead of codec.ts' plain object: it must
-// refuse exactly what codec.ts refuses (same code, same field) and validate exactly alike.
+// The gateway decodes an Update with codec.ts decodeMessage (protobufjs' message, no toObject copy):
+// it must refuse exactly what decode refuses (same code, same field) and validate exactly alike.
 import t, { type Test } from 'tap'
-import { decodeUpdate } from '../../../gateway/src/update-decoder.ts'
-import { decode, encode } from '../../../proto/src/codec.ts'
+import { decode, decodeMessage, encode } from '../../../proto/src/codec.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import { Stream, type Update } from '../../../proto/src/types.ts'
 import { validateUpdate } from '../../../server/src/domain/validate-update.ts'
 import { fuhyoUpdate, identityUpdate } from '../domain/fixtures.ts'
+
+const decodeUpdate = (bytes: Uint8Array): Update => decodeMessage('Update', bytes)
 
 type Outcome = { code: string, field: string | undefined } | { ok: Update }
 
