@@ -4,11 +4,11 @@
  * the time from SIGKILL of the store daemon to the gateway accepting again.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import mqtt from 'mqtt'
-import { readFileSync } from 'node:fs'
 import { LevelStore } from '../server/src/store/level-store.ts'
 import { loadApplianceKey } from '../server/src/store/appliance-key.ts'
 import { waitUntilReachable } from '../server/src/appliance/daemon-process.ts'
@@ -16,14 +16,28 @@ import { Histogram } from './loadgen/histogram.ts'
 import { runLoad, type LoadResult } from './loadgen/load.ts'
 import type { BenchIdentity } from './loadgen/protocol.ts'
 import { benchPopulation } from './payloads.ts'
-import { startKenTarget, type BenchPki } from './targets.ts'
+import { processCpuMicros, startKenTarget, type BenchPki } from './targets.ts'
+import { loadPhases, type LoadPhase } from './load-phases.ts'
 import { readPayloadFile } from './payload-cache.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 export interface PrefectureFigures {
   readonly residents: number
-  readonly load: LoadResult & { wallSeconds: number, storeBytesOnDisk: number, peakRssMb: Record<string, number> }
+  readonly load: LoadResult & {
+    wallSeconds: number
+    storeBytesOnDisk: number
+    peakRssMb: Record<string, number>
+    /** The in-flight window of each CS link. */
+    window: number
+    /** Until only the last two links are left, then each of them alone (load-phases.ts). */
+    phases: LoadPhase[]
+    /**
+     * CPU per acknowledged update of each process (user + system, all threads, µs), and the rate
+     * the machine's cores could carry at that cost if nothing else ran: the ceiling of this design here.
+     */
+    cpuPerUpdateUs: { gateway: number, store: number, loadGenerator: number, total: number, ceilingPerSec: number }
+  }
   readonly queries: { keys: number, byJuminhyoCode: { p50Ms: number, p99Ms: number }, byKojinBango: { p50Ms: number, p99Ms: number }, found: number }
   readonly verify: { seconds: number, entries: number, ok: boolean }
   readonly recovery: { secondsToAccepting: number }
@@ -42,11 +56,21 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   const ken = await startKenTarget(o.pki, o.workDir, o.port)
   let load: PrefectureFigures['load']
   try {
+    const cpu0 = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(ken.processes.store?.child.pid) }
     const t0 = performance.now()
     const r = await runLoad({ brokerUrl: `mqtts://127.0.0.1:${o.port}`, caPath: o.pki.caPath, identities: o.identities, publishTopic: 'ken/v1/cs/{code}/update', subscribeTopic: 'ken/v1/cs/{code}/result', window: o.window, mode: 'exhaust', warmupMs: 0, durationMs: 3_600_000, workers: o.workers })
     const wallSeconds = (performance.now() - t0) / 1000
-    load = { ...r, wallSeconds: Math.round(wallSeconds * 10) / 10, storeBytesOnDisk: du(ken.dbDir), peakRssMb: ken.peakRssMb() }
+    const perUpdate = (micros: number): number => Math.round((micros / Math.max(1, r.acked)) * 10) / 10
+    const gateway = perUpdate(processCpuMicros(ken.processes.gateway?.child.pid) - cpu0.gateway)
+    const store = perUpdate(processCpuMicros(ken.processes.store?.child.pid) - cpu0.store)
+    const loadGenerator = perUpdate(r.generatorCpuMicros)
+    const total = Math.round((gateway + store + loadGenerator) * 10) / 10
+    const cpuPerUpdateUs = { gateway, store, loadGenerator, total, ceilingPerSec: Math.round((os.cpus().length * 1e6) / Math.max(1, total)) }
+    const phases = loadPhases(r.timeline.ackedPerSecond, r.timeline.links)
+    load = { ...r, wallSeconds: Math.round(wallSeconds * 10) / 10, storeBytesOnDisk: du(ken.dbDir), peakRssMb: ken.peakRssMb(), window: o.window, phases, cpuPerUpdateUs }
     o.log(`  initial load: ${r.acked} updates in ${load.wallSeconds} s (${r.ratePerSec}/s), all sent: ${r.exhausted}`)
+    for (const p of phases) o.log(`    links sending: ${p.busyLinks}, ${p.fromSeconds}–${p.toSeconds} s: ${p.updates} updates, ${p.ratePerSec}/s${p.endedBy.length > 0 ? ` (until ${p.endedBy.join(', ')} ended)` : ''}`)
+    o.log(`    CPU per update: gateway ${gateway} µs, store ${store} µs, load generator ${loadGenerator} µs`)
     o.log('  recovery: SIGKILL of the store daemon under a publishing CS')
   } catch (err) {
     await ken.stop()

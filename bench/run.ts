@@ -1,6 +1,9 @@
 /**
  * `npm run bench` — the figures of SPEC §8 on this machine, with Mosquitto measured in the same run.
- *   npm run bench [-- --quick] [--residents N] [--rounds N] [--duration S] [--workers N] [--window N]
+ *   npm run bench [-- --quick] [--residents N] [--rounds N] [--duration S] [--workers N] [--window N] [--load-window N]
+ * --window is the in-flight window of every link in the ingest comparison (the same for all three
+ * targets); --load-window that of the initial load, by default what the gateway allows a CS
+ * (firmware-config gateway.maxInflightPerCs), as a CS sending its whole register would use it.
  * Prints a table and writes bench/results/latest.json. Performance claims are made from this only.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -9,6 +12,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { devPki } from '../certs/src/index.ts'
 import { FUKUOKA_MUNICIPALITIES_FILE, loadMunicipalities } from '../firmware-config/src/index.ts'
+import { DEFAULTS as APPLIANCE_DEFAULTS } from '../firmware-config/src/defaults.ts'
 import { runIngestComparison, type IngestSummary } from './ingest.ts'
 import type { BenchIdentity } from './loadgen/protocol.ts'
 import { findOrInstallMosquitto } from './mosquitto.ts'
@@ -27,6 +31,7 @@ const { values } = parseArgs({
     duration: { type: 'string' },
     workers: { type: 'string' },
     window: { type: 'string' },
+    'load-window': { type: 'string' },
     'query-keys': { type: 'string' },
     seed: { type: 'string' },
     keep: { type: 'boolean', default: false }
@@ -42,6 +47,7 @@ const opts = {
   warmupMs: quick ? 1500 : 3000,
   workers: int(values.workers, quick ? 2 : 3),
   window: int(values.window, 32),
+  loadWindow: int(values['load-window'], APPLIANCE_DEFAULTS.gateway.maxInflightPerCs),
   queryKeys: int(values['query-keys'], quick ? 10_000 : 100_000),
   seed: int(values.seed, 8)
 }
@@ -75,8 +81,8 @@ async function main (): Promise<void> {
       total += n
       return n
     })
-    log(`initial load: ${total} residents through the gateway`)
-    const prefecture: PrefectureFigures = await runPrefecture({ pki, identities: loadIds, residents: opts.residents, seed: opts.seed, workDir: path.join(work, 'prefecture'), port: 18_800, window: opts.window, workers: opts.workers, queryKeys: opts.queryKeys, log })
+    log(`initial load: ${total} residents through the gateway, window ${opts.loadWindow} per CS`)
+    const prefecture: PrefectureFigures = await runPrefecture({ pki, identities: loadIds, residents: opts.residents, seed: opts.seed, workDir: path.join(work, 'prefecture'), port: 18_800, window: opts.loadWindow, workers: opts.workers, queryKeys: opts.queryKeys, log })
 
     const result = {
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,

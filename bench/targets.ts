@@ -3,6 +3,7 @@
  * the bare aedes broker (the cost of MQTT over TLS in Node), and ken-server (store daemon + gateway
  * as separate processes, full validation and durable commit).
  */
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -34,6 +35,27 @@ export function peakRssMb (pid: number | undefined): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
     return m === null ? 0 : Math.round(Number(m[1]) / 1024)
+  } catch {
+    return 0
+  }
+}
+
+/** Clock ticks per second of /proc/PID/stat (USER_HZ; 100 on Linux unless `getconf CLK_TCK` says otherwise). */
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/** CPU a process has used so far, user + system of all its threads, µs (Linux /proc); 0 when unreadable. */
+export function processCpuMicros (pid: number | undefined): number {
+  if (pid === undefined) return 0
+  try {
+    // Fields 14 and 15 (utime, stime) counted after the command name, which may contain spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND
   } catch {
     return 0
   }

@@ -5,7 +5,7 @@
 import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { Histogram } from './histogram.ts'
-import type { BenchIdentity, WorkerJob, WorkerReport } from './protocol.ts'
+import type { BenchIdentity, LinkFinish, WorkerJob, WorkerReport } from './protocol.ts'
 
 export interface LoadResult {
   ratePerSec: number
@@ -19,6 +19,10 @@ export interface LoadResult {
   seconds: number
   /** 'exhaust' mode: every payload was sent and acknowledged. */
   exhausted: boolean
+  /** Counted PUBACKs in each second after the start, and when each link's last one came. */
+  timeline: { ackedPerSecond: number[], links: LinkFinish[] }
+  /** CPU of the load generator's worker processes over the run, µs (user + system, all workers). */
+  generatorCpuMicros: number
 }
 
 export interface LoadOptions extends Omit<WorkerJob, 'identities'> {
@@ -58,13 +62,31 @@ export async function runLoad (opts: LoadOptions): Promise<LoadResult> {
     throw err
   }
   const hist = new Histogram()
-  let acked = 0; let sent = 0; let errors = 0; let received = 0
+  let acked = 0; let sent = 0; let errors = 0; let received = 0; let generatorCpuMicros = 0
+  const ackedPerSecond: number[] = []
+  const links: LinkFinish[] = []
   for (const r of done) {
     hist.merge(new Histogram(r.histogram))
     acked += r.acked; sent += r.sent; errors += r.errors; received += r.received
+    generatorCpuMicros += r.cpuMicros
+    r.ackedPerSecond.forEach((c, i) => { ackedPerSecond[i] = (ackedPerSecond[i] ?? 0) + c })
+    links.push(...r.links)
   }
   const seconds = Math.max(...done.map((r) => r.seconds))
-  return { ratePerSec: Math.round(acked / seconds), acked, sent, errors, received, p50Ms: round3(hist.quantile(0.5)), p99Ms: round3(hist.quantile(0.99)), seconds, exhausted: done.every((r) => r.exhausted) }
+  links.sort((a, b) => a.seconds - b.seconds)
+  return {
+    ratePerSec: Math.round(acked / seconds),
+    acked,
+    sent,
+    errors,
+    received,
+    p50Ms: round3(hist.quantile(0.5)),
+    p99Ms: round3(hist.quantile(0.99)),
+    seconds,
+    exhausted: done.every((r) => r.exhausted),
+    timeline: { ackedPerSecond: Array.from(ackedPerSecond, (c) => c ?? 0), links },
+    generatorCpuMicros
+  }
 }
 
 function round3 (n: number): number {

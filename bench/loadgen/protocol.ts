@@ -25,7 +25,21 @@ export interface WorkerJob {
   durationMs: number
 }
 
+/** One link's part of a run: its updates acknowledged, and when its last one was (seconds after the start). */
+export interface LinkFinish {
+  code: string
+  updates: number
+  seconds: number
+}
+
 export type WorkerReport =
   | { type: 'ready' }
-  | { type: 'done', acked: number, sent: number, errors: number, received: number, histogram: number[], seconds: number, exhausted: boolean }
+  | {
+    type: 'done', acked: number, sent: number, errors: number, received: number, histogram: number[], seconds: number, exhausted: boolean
+    /** Counted PUBACKs in each second after the start. */
+    ackedPerSecond: number[]
+    links: LinkFinish[]
+    /** CPU (user + system) of this worker process from the start to the end, µs. */
+    cpuMicros: number
+  }
   | { type: 'failed', message: string }

@@ -8,7 +8,7 @@ import mqtt from 'mqtt'
 import { readFileSync } from 'node:fs'
 import { Histogram } from './histogram.ts'
 import { readPayloadFile } from '../payload-cache.ts'
-import type { BenchIdentity, WorkerJob, WorkerReport } from './protocol.ts'
+import type { BenchIdentity, LinkFinish, WorkerJob, WorkerReport } from './protocol.ts'
 
 const job = JSON.parse(process.env.KEN_BENCH_JOB ?? '{}') as WorkerJob
 const ca = readFileSync(job.caPath)
@@ -20,6 +20,9 @@ let received = 0
 let measuring = job.mode === 'exhaust'
 let running = true
 let started = 0
+let cpuAtStart = 0
+const ackedPerSecond: number[] = []
+const links: LinkFinish[] = []
 
 function send (msg: WorkerReport): void {
   process.send?.(msg)
@@ -53,6 +56,8 @@ async function pump (client: mqtt.MqttClient, identity: BenchIdentity, payloads:
   const topic = job.publishTopic.replace('{code}', identity.code)
   let next = 0
   let inflight = 0
+  let mine = 0
+  let last = 0
   return await new Promise<boolean>((resolve) => {
     const fill = (): void => {
       while (running && inflight < job.window && next < payloads.length) {
@@ -64,13 +69,21 @@ async function pump (client: mqtt.MqttClient, identity: BenchIdentity, payloads:
           inflight--
           if (err !== undefined && err !== null) errors++
           else if (measuring) {
+            const now = performance.now()
             acked++
-            hist.record(performance.now() - t0)
+            mine++
+            last = now
+            hist.record(now - t0)
+            const second = Math.floor((now - started) / 1000)
+            ackedPerSecond[second] = (ackedPerSecond[second] ?? 0) + 1
           }
           fill()
         })
       }
-      if (inflight === 0 && (!running || next >= payloads.length)) resolve(next >= payloads.length)
+      if (inflight === 0 && (!running || next >= payloads.length)) {
+        links.push({ code: identity.code, updates: mine, seconds: Math.max(0, (last - started) / 1000) })
+        resolve(next >= payloads.length)
+      }
     }
     fill()
   })
@@ -78,7 +91,9 @@ async function pump (client: mqtt.MqttClient, identity: BenchIdentity, payloads:
 
 function finish (exhausted: boolean): void {
   const seconds = job.mode === 'exhaust' ? (performance.now() - started) / 1000 : job.durationMs / 1000
-  send({ type: 'done', acked, sent, errors, received, histogram: hist.counts, seconds, exhausted })
+  const cpu = process.cpuUsage()
+  // Seconds no PUBACK fell into are holes in the array: make them zeros for JSON.
+  send({ type: 'done', acked, sent, errors, received, histogram: hist.counts, seconds, exhausted, ackedPerSecond: Array.from(ackedPerSecond, (c) => c ?? 0), links, cpuMicros: cpu.user + cpu.system - cpuAtStart })
   setTimeout(() => process.exit(0), 200)
 }
 
@@ -90,6 +105,8 @@ async function main (): Promise<void> {
   process.on('message', (msg: { type: string }) => {
     if (msg.type !== 'go') return
     started = performance.now()
+    const cpu = process.cpuUsage()
+    cpuAtStart = cpu.user + cpu.system
     const all = Promise.all(job.identities.map(async (id, i) => await pump(clients[i] as mqtt.MqttClient, id, payloads[i] ?? [])))
     if (job.mode === 'duration') {
       setTimeout(() => { measuring = true }, job.warmupMs)
