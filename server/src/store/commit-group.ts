@@ -1,14 +1,20 @@
 /**
  * One commit group (SPEC §3, §4): plan its jobs in order against one overlay, write everything
- * durably — the entries as one atomic log block, with the new wrapped keys before it and the view
- * changes and the views' head after it (level-store.ts) — and only then answer. A request that
- * cannot be planned is refused whole and taken back from the overlay; the rest of the group goes on.
- * A failed write fails the store.
+ * durably in two steps — first the new wrapped keys and the entries as one atomic log block (the
+ * commit point), then the erased keys, the view changes and the views' head (level-store.ts) — and
+ * answer once the log block is durable. A request that cannot be planned is refused whole and taken
+ * back from the overlay; the rest of the group goes on. A failed write fails the store.
  *
- * Pipelined: while a group's write is on its way to the disk, the next group is planned — reading
- * through the writes of the group in flight, which are not in LevelDB yet — and its own write starts
- * only when that one is durable. So writes stay in order, at most one group is planned on state that
- * is not durable yet, and if its predecessor's write fails it is refused, never written.
+ * Answering at the log block is what SPEC §3 asks ("PUBACK only after the update is durably
+ * committed"): the views are derived from the log, and recovery replays the log into views that are
+ * behind it (recovery.ts), as after a crash between the two steps. Reads of the views wait for the
+ * view writes of the groups answered before them (store.ts), so a caller still reads its own writes.
+ *
+ * Pipelined: while a group's log block is on its way to the disk, the next group is planned —
+ * reading through the writes of every group whose views are not durable yet — and its own log
+ * block is written only when that one is durable, alongside the previous group's views. So log
+ * blocks and view writes each stay in order, at most one group's views lag behind the log, and a
+ * group planned on a log block whose write then fails is refused, never written.
  */
 import type { AppendItem, LogAdminAct, UpdateResult } from '../../../proto/src/types.ts'
 import { isKenError, type KenError } from '../../../proto/src/ken-error.ts'
@@ -38,16 +44,29 @@ export interface GroupEnv {
   readonly keyring: Keyring | undefined
   readonly clock: () => Date
   readonly logger: StoreLogger
-  /** The committed head; set only after the batch is durable. */
+  /** The committed head; set only once its log block is durable. */
   head: Head
   /** The head of the last group planned (ahead of `head` while its write is in flight). */
   tip: Head
-  /** The write of the last group planned, and its ops for the next group to read through. */
-  inFlight: { readonly done: Promise<void>, readonly ops: ReadonlyMap<string, WriteOp> } | undefined
+  /** The groups whose views are not durable yet, oldest first. */
+  readonly pending: PendingGroup[]
   /** Set when a write failed: every later group is refused. */
   failed: KenError | undefined
   readonly onFailure: (err: KenError) => void
 }
+
+/** A group written (or being written) whose views are not durable yet. */
+export interface PendingGroup {
+  /** True once its wrapped keys and log block are durable; false when that write failed. */
+  readonly logged: Promise<boolean>
+  /** Settles when its views are durable, or will never be written (a failed write). Never rejects. */
+  readonly done: Promise<void>
+  /** Its writes, for later groups to read through until they are in LevelDB. */
+  readonly ops: ReadonlyMap<string, WriteOp>
+}
+
+/** Groups whose views may lag behind the log: the one being written and the one before it. */
+const MAX_PENDING = 2
 
 export async function runGroup (jobs: Job[], env: GroupEnv): Promise<void> {
   const first = jobs[0]
@@ -57,8 +76,8 @@ export async function runGroup (jobs: Job[], env: GroupEnv): Promise<void> {
   }
   if (env.failed !== undefined) return refuseAll(jobs, env.failed)
   const now = env.clock()
-  const previous = env.inFlight
-  const read = previous === undefined ? env.io.getMany : readThrough(previous.ops, env.io.getMany)
+  const previous = env.pending.at(-1)
+  const read = env.pending.length === 0 ? env.io.getMany : readThrough(env.pending.map((p) => p.ops).reverse(), env.io.getMany)
   const g: GroupState = { tx: new ViewTx(read), keyring: env.keyring, head: env.tip, frames: [], recordedAt: now.toISOString(), today: jstDate(now) }
   try {
     await prefetchGroup(g, jobs.flatMap((job) => job.kind === 'append' ? job.items : []))
@@ -77,51 +96,86 @@ export async function runGroup (jobs: Job[], env: GroupEnv): Promise<void> {
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
   }
-  // Planned on the state the previous group leaves: written only once that is durable.
-  await previous?.done
+  // Planned on the state the previous group leaves: written only once its log block is durable,
+  // and with at most one group's views still on their way.
+  await previous?.logged
+  while (env.pending.length >= MAX_PENDING) await (env.pending[0] as PendingGroup).done
   if (env.failed !== undefined) return refuseAll(jobs, env.failed)
   if (g.frames.length === 0) {
     for (const answer of answers) answer()
     return
   }
-  const ops = g.tx.ops()
-  ops.push({ space: 'log', key: positionKey(env.tip.position + 1), value: g.frames.length === 1 ? (g.frames[0] as Buffer) : Buffer.concat(g.frames) })
-  ops.push(headOp(g.head))
+  // Step 1, the commit point: the new wrapped keys and the log block. Step 2: everything else.
+  const logOps: WriteOp[] = []
+  const viewOps: WriteOp[] = []
+  for (const op of g.tx.ops()) (op.space === 'keys' && op.value !== null ? logOps : viewOps).push(op)
+  logOps.push({ space: 'log', key: positionKey(env.tip.position + 1), value: g.frames.length === 1 ? (g.frames[0] as Buffer) : Buffer.concat(g.frames) })
+  viewOps.push(headOp(g.head))
   env.tip = g.head
-  const done = (async () => {
+  const logged = (async () => {
     try {
-      await env.io.write(ops)
+      await env.io.write(logOps)
     } catch (err) {
       const failure = errors.KEN_ERR_STORE_WRITE_FAILED(undefined, { cause: err })
       env.onFailure(failure)
       for (const job of jobs) job.reject(failure)
-      return
+      return false
     }
     env.head = g.head
     for (const answer of answers) answer()
+    return true
   })()
-  const inFlight = { done, ops: g.tx.writes() }
-  env.inFlight = inFlight
-  void done.finally(() => { if (env.inFlight === inFlight) env.inFlight = undefined })
+  const done = (async () => {
+    const ok = await logged
+    await previous?.done
+    // After a failed write nothing more is written; recovery brings the views to the log's head.
+    if (!ok || env.failed !== undefined) return
+    try {
+      await env.io.write(viewOps)
+    } catch (err) {
+      env.onFailure(errors.KEN_ERR_STORE_WRITE_FAILED(undefined, { cause: err }))
+    }
+  })()
+  const group: PendingGroup = { logged, done, ops: g.tx.writes() }
+  env.pending.push(group)
+  void done.finally(() => {
+    const at = env.pending.indexOf(group)
+    if (at >= 0) env.pending.splice(at, 1)
+  })
 }
 
-/** Resolves once the last group's write has ended (durable, or failed). */
+/** Resolves once every group's writes have ended (durable, or failed). */
 export async function settled (env: GroupEnv): Promise<void> {
-  while (env.inFlight !== undefined) await env.inFlight.done
+  while (env.pending.length > 0) await (env.pending.at(-1) as PendingGroup).done
+}
+
+/**
+ * Resolves once the views of every group answered so far are durable (or will never be written):
+ * what a read of the views waits for. Groups that start later do not hold it back.
+ */
+export async function viewsCaughtUp (env: GroupEnv): Promise<void> {
+  await env.pending.at(-1)?.done
 }
 
 function refuseAll (jobs: readonly Job[], failed: KenError): void {
   for (const job of jobs) job.reject(errors.KEN_ERR_STORE_FAILED(undefined, { cause: failed }))
 }
 
-/** Reads that see the writes of the group in flight before the committed state. */
-function readThrough (pending: ReadonlyMap<string, WriteOp>, base: BaseReader): BaseReader {
+/** Reads that see the writes of the groups not yet in LevelDB (newest first) before the committed state. */
+function readThrough (pending: ReadonlyArray<ReadonlyMap<string, WriteOp>>, base: BaseReader): BaseReader {
+  const find = (id: string): WriteOp | undefined => {
+    for (const ops of pending) {
+      const op = ops.get(id)
+      if (op !== undefined) return op
+    }
+    return undefined
+  }
   return async (space, keys) => {
     const out: Array<Buffer | undefined> = new Array(keys.length)
     const missing: Buffer[] = []
     const at: number[] = []
     keys.forEach((key, i) => {
-      const op = pending.get(overlayId(space, key))
+      const op = find(overlayId(space, key))
       if (op === undefined) {
         missing.push(key)
         at.push(i)

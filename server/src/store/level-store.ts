@@ -8,11 +8,11 @@
  *   keys/   the wrapped resident data keys (key ids: random, small)
  *   views/  every derived view and their recorded head (`meta`)
  * A commit group is written in this order, each batch fsynced (`sync: true`) before the next starts
- * (SPEC §3 "PUBACK only after fsync", §4 group commit):
+ * (SPEC §3 "PUBACK only after fsync", §4 group commit; commit-group.ts makes two calls of `_write`):
  *   1. new wrapped keys — a log entry is never durable before the key that opens its ciphertext;
- *   2. the log block — the commit point: the group's results are final from here on;
+ *   2. the log block — the commit point: the group's results are final, and answered, from here on;
  *   3. erased keys — after the entry that records the erasure (SPEC §2.5: no erasure without its record);
- *   4. the views and their head.
+ *   4. the views and their head (in the second call, alongside the next group's 1 and 2).
  * A crash between 2 and 4 leaves the views behind the log, which recovery replays (recovery.ts); the
  * replay deletes an erased key again, so step 3 is redone too. A crash before 2 leaves at most a
  * wrapped key no entry uses.

@@ -8,7 +8,7 @@ import { LogAdminKind, LogUpdateKind, type AppendItem, type LogAdminAct, type Up
 import type { KenError } from '../../../proto/src/ken-error.ts'
 import type { FuhyoRecord, ResidentRecord } from '../domain/records.ts'
 import { GroupCommitter } from './group-commit.ts'
-import { runGroup, settled, type GroupEnv, type Job } from './commit-group.ts'
+import { runGroup, settled, viewsCaughtUp, type GroupEnv, type Job } from './commit-group.ts'
 import { blockKeyAtOrBefore, readAppliedHead, readLogHead, rebuildViews, recoverViews } from './recovery.ts'
 import { validateItems } from './validate-items.ts'
 import { Keyring } from './keyring.ts'
@@ -60,7 +60,7 @@ export abstract class Store {
       logger,
       head: { position: 0, hash: GENESIS_HASH },
       tip: { position: 0, hash: GENESIS_HASH },
-      inFlight: undefined,
+      pending: [],
       failed: undefined,
       // A failed durable write leaves the files in an unknown state (it may or may not have reached
       // the disk): stop writing, as databases do after a failed fsync; restart and recovery resolve it.
@@ -184,6 +184,7 @@ export abstract class Store {
   async getHistory (juminhyoCode: string): Promise<HistoryItem[]> {
     this.#requireOpen()
     const subject = this.#requireKeyring().subjectToken(checkCode(juminhyoCode))
+    await viewsCaughtUp(this.#env)
     const out: HistoryItem[] = []
     for await (const chunk of this._iterate('history', { gte: subject, lt: prefixEnd(subject) })) {
       for (const [, bytes] of chunk) {
@@ -240,6 +241,7 @@ export abstract class Store {
       return bytes === undefined ? { current: 0, accepted: 0, rejected: 0 } : toCounts(bytes)
     }
     this.#requireOpen()
+    await viewsCaughtUp(this.#env)
     const all = new Map<string, Counts>()
     for await (const chunk of this._iterate('counts', {})) {
       for (const [key, bytes] of chunk) all.set(key.toString('latin1'), toCounts(bytes))
@@ -303,6 +305,7 @@ export abstract class Store {
   async * scanView (space: ViewSpace): AsyncGenerator<readonly [Buffer, Buffer]> {
     if (!(VIEW_SPACES as readonly string[]).includes(space)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('not a view', { field: 'space' })
     this.#requireOpen()
+    await viewsCaughtUp(this.#env)
     for await (const chunk of this._iterate(space, {})) yield * chunk
   }
 
@@ -314,6 +317,7 @@ export abstract class Store {
     const threads = options.threads ?? 1
     if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('threads must be 1…64', { field: 'threads' })
     this.#requireOpen()
+    await viewsCaughtUp(this.#env)
     const started = performance.now()
     const recorded = await readAppliedHead(this.#io)
     const slice = await this._verifyLog(threads, recorded)
@@ -353,6 +357,7 @@ export abstract class Store {
 
   async #get (space: Space, key: Buffer): Promise<Buffer | undefined> {
     this.#requireOpen()
+    await viewsCaughtUp(this.#env)
     const [value] = await this._getMany(space, [key])
     return value
   }

@@ -69,18 +69,30 @@ t.test('an exclusive job runs alone', async (t) => {
   t.same(groups, [[1, 2], [3], [4]])
 })
 
-/** A MemoryStore whose batches can be held back and counted. */
+/**
+ * A MemoryStore whose writes can be held back, failed and counted. A group makes two writes
+ * (commit-group.ts): its log block with the new wrapped keys, then its views; `writes` counts the
+ * first kind (the commit points), `viewWrites` the second, each with its own gate and failure.
+ */
 class GatedStore extends MemoryStore {
   writes = 0
+  viewWrites = 0
   reads = 0
   gate: Promise<void> = Promise.resolve()
+  viewGate: Promise<void> = Promise.resolve()
   fail = false
+  failViews = false
+  /** 'log' or 'views', in the order the writes reached the disk. */
+  readonly order: string[] = []
 
   protected override async _write (ops: readonly WriteOp[]): Promise<void> {
-    this.writes++
-    await this.gate
-    if (this.fail) throw new Error('disk on fire')
+    const log = ops.some((op) => op.space === 'log')
+    if (log) this.writes++
+    else this.viewWrites++
+    await (log ? this.gate : this.viewGate)
+    if (log ? this.fail : this.failViews) throw new Error('disk on fire')
     await super._write(ops)
+    this.order.push(log ? 'log' : 'views')
   }
 
   protected override async _getMany (space: Space, keys: readonly Buffer[]): Promise<Array<Buffer | undefined>> {
@@ -174,4 +186,67 @@ t.test('a failed write rejects its group and stops the store', async (t) => {
   store.fail = false
   await t.rejects(store.append([item(cs.identity(person(3)))]), { code: 'KEN_ERR_STORE_FAILED' })
   t.equal(store.head().position, 1, 'the head did not move')
+})
+
+t.test('a group is answered once its log block is durable; a read waits for its views', async (t) => {
+  const store = new GatedStore({ applianceKey: TEST_APPLIANCE_KEY, maxDelayMs: 1 })
+  await store.open()
+  t.teardown(async () => await store.close())
+  const cs = new Cs(FUKUOKA)
+  const views = deferred()
+  store.viewGate = views.promise
+  const [result] = await store.append([item(cs.identity(person(1)))])
+  t.match(result, { status: ResultStatus.ACCEPTED, logPosition: 1 }, 'answered while the views are held back')
+  t.equal(store.head().position, 1, 'committed')
+  let read: string | undefined = 'not yet'
+  const reading = store.getCurrent(person(1).juminhyoCode).then((r) => { read = r?.juminhyoCode })
+  await idle()
+  t.equal(store.viewWrites, 1, 'the views are on their way')
+  t.equal(read, 'not yet', 'the read waits for the views of the answered group')
+  views.resolve()
+  await reading
+  t.equal(read, person(1).juminhyoCode, 'and then sees the write')
+  t.same(store.order, ['log', 'views'])
+})
+
+t.test('the next log block is written while the views before it are on their way, each kind in order', async (t) => {
+  const store = new GatedStore({ applianceKey: TEST_APPLIANCE_KEY, maxDelayMs: 1 })
+  await store.open()
+  t.teardown(async () => await store.close())
+  const cs = new Cs(FUKUOKA)
+  const views = deferred()
+  store.viewGate = views.promise
+  await store.append([item(cs.identity(person(1)))])
+  // Planned on the views in flight: a 転居 of the person the first group created.
+  const [moved] = await store.append([item(cs.identity(person(1, { changeReason: ChangeReason.TENKYO, changeDate: '2024-05-01', address: '福岡県福岡市中央区天神1丁目' })))])
+  t.match(moved, { status: ResultStatus.ACCEPTED, logPosition: 2 }, 'planned on, and committed beside, the views in flight')
+  // A third group waits: at most one group's views lag behind the log block being written.
+  let third = false
+  const thirdDone = store.append([item(cs.identity(person(2)))]).then(() => { third = true })
+  await idle()
+  t.equal(third, false, 'no third log block while two groups\' views are behind')
+  t.equal(store.writes, 2)
+  views.resolve()
+  await thirdDone
+  await store.close()
+  t.same(store.order.slice(0, 3), ['log', 'log', 'views'], 'the second log block went before the first views')
+  t.same([store.writes, store.viewWrites], [3, 3])
+})
+
+t.test('a failed view write stops the store; what was answered stays committed', async (t) => {
+  let fatal: string | undefined
+  const store = new GatedStore({ applianceKey: TEST_APPLIANCE_KEY, maxDelayMs: 1, onFatal: (err) => { fatal = err.code } })
+  await store.open()
+  t.teardown(async () => await store.close())
+  const cs = new Cs(FUKUOKA)
+  store.failViews = true
+  const [first] = await store.append([item(cs.identity(person(1)))])
+  t.match(first, { status: ResultStatus.ACCEPTED, logPosition: 1 }, 'its log block is durable: answered')
+  await idle()
+  t.equal(fatal, 'KEN_ERR_STORE_WRITE_FAILED')
+  await t.rejects(store.append([item(cs.identity(person(2)))]), { code: 'KEN_ERR_STORE_FAILED' })
+  t.equal(store.head().position, 1)
+  const entries = []
+  for await (const e of store.entries()) entries.push(e.position)
+  t.same(entries, [1], 'the log holds the answered entry; recovery replays it into the views')
 })
