@@ -36,7 +36,7 @@ export interface PrefectureFigures {
      * CPU per acknowledged update of each process (user + system, all threads, µs), and the rate
      * the machine's cores could carry at that cost if nothing else ran: the ceiling of this design here.
      */
-    cpuPerUpdateUs: { gateway: number, store: number, loadGenerator: number, total: number, ceilingPerSec: number }
+    cpuPerUpdateUs: { gateway: number, store: number, storeMainThread: number, loadGenerator: number, total: number, ceilingPerSec: number }
   }
   readonly queries: { keys: number, byJuminhyoCode: { p50Ms: number, p99Ms: number }, byKojinBango: { p50Ms: number, p99Ms: number }, found: number }
   readonly verify: { seconds: number, entries: number, ok: boolean }
@@ -56,21 +56,23 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   const ken = await startKenTarget(o.pki, o.workDir, o.port)
   let load: PrefectureFigures['load']
   try {
-    const cpu0 = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(ken.processes.store?.child.pid) }
+    const storePid = ken.processes.store?.child.pid
+    const cpu0 = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(storePid), storeMain: processCpuMicros(storePid, 'main') }
     const t0 = performance.now()
     const r = await runLoad({ brokerUrl: `mqtts://127.0.0.1:${o.port}`, caPath: o.pki.caPath, identities: o.identities, publishTopic: 'ken/v1/cs/{code}/update', subscribeTopic: 'ken/v1/cs/{code}/result', window: o.window, mode: 'exhaust', warmupMs: 0, durationMs: 3_600_000, workers: o.workers })
     const wallSeconds = (performance.now() - t0) / 1000
     const perUpdate = (micros: number): number => Math.round((micros / Math.max(1, r.acked)) * 10) / 10
     const gateway = perUpdate(processCpuMicros(ken.processes.gateway?.child.pid) - cpu0.gateway)
-    const store = perUpdate(processCpuMicros(ken.processes.store?.child.pid) - cpu0.store)
+    const store = perUpdate(processCpuMicros(storePid) - cpu0.store)
+    const storeMainThread = perUpdate(processCpuMicros(storePid, 'main') - cpu0.storeMain)
     const loadGenerator = perUpdate(r.generatorCpuMicros)
     const total = Math.round((gateway + store + loadGenerator) * 10) / 10
-    const cpuPerUpdateUs = { gateway, store, loadGenerator, total, ceilingPerSec: Math.round((os.cpus().length * 1e6) / Math.max(1, total)) }
+    const cpuPerUpdateUs = { gateway, store, storeMainThread, loadGenerator, total, ceilingPerSec: Math.round((os.cpus().length * 1e6) / Math.max(1, total)) }
     const phases = loadPhases(r.timeline.ackedPerSecond, r.timeline.links)
     load = { ...r, wallSeconds: Math.round(wallSeconds * 10) / 10, storeBytesOnDisk: du(ken.dbDir), peakRssMb: ken.peakRssMb(), window: o.window, phases, cpuPerUpdateUs }
     o.log(`  initial load: ${r.acked} updates in ${load.wallSeconds} s (${r.ratePerSec}/s), all sent: ${r.exhausted}`)
     for (const p of phases) o.log(`    links sending: ${p.busyLinks}, ${p.fromSeconds}–${p.toSeconds} s: ${p.updates} updates, ${p.ratePerSec}/s${p.endedBy.length > 0 ? ` (until ${p.endedBy.join(', ')} ended)` : ''}`)
-    o.log(`    CPU per update: gateway ${gateway} µs, store ${store} µs, load generator ${loadGenerator} µs`)
+    o.log(`    CPU per update: gateway ${gateway} µs, store ${store} µs (main thread ${storeMainThread} µs), load generator ${loadGenerator} µs`)
     o.log('  recovery: SIGKILL of the store daemon under a publishing CS')
   } catch (err) {
     await ken.stop()

@@ -49,12 +49,16 @@ const TICKS_PER_SECOND = (() => {
   }
 })()
 
-/** CPU a process has used so far, user + system of all its threads, µs (Linux /proc); 0 when unreadable. */
-export function processCpuMicros (pid: number | undefined): number {
+/**
+ * CPU a process has used so far, user + system of all its threads — or of its main thread alone
+ * (the thread that runs JavaScript; LevelDB's compactions and reads, libuv's pool and workers are
+ * others) — in µs (Linux /proc); 0 when unreadable.
+ */
+export function processCpuMicros (pid: number | undefined, which: 'all' | 'main' = 'all'): number {
   if (pid === undefined) return 0
   try {
     // Fields 14 and 15 (utime, stime) counted after the command name, which may contain spaces.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    const fields = readFileSync(which === 'all' ? `/proc/${pid}/stat` : `/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
     return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND
   } catch {
     return 0
