@@ -16,7 +16,7 @@ import { Histogram } from './loadgen/histogram.ts'
 import { runLoad, type LoadResult } from './loadgen/load.ts'
 import type { BenchIdentity } from './loadgen/protocol.ts'
 import { benchPopulation } from './payloads.ts'
-import { processCpuMicros, startKenTarget, type BenchPki } from './targets.ts'
+import { processCpuMicros, processWriteBytes, startKenTarget, type BenchPki } from './targets.ts'
 import { loadPhases, type LoadPhase } from './load-phases.ts'
 import { readPayloadFile } from './payload-cache.ts'
 
@@ -27,6 +27,8 @@ export interface PrefectureFigures {
   readonly load: LoadResult & {
     wallSeconds: number
     storeBytesOnDisk: number
+    /** Bytes the store daemon wrote to the disk during the load (its log, views and their compactions). */
+    storeBytesWritten: number
     peakRssMb: Record<string, number>
     /** The in-flight window of each CS link. */
     window: number
@@ -57,7 +59,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   let load: PrefectureFigures['load']
   try {
     const storePid = ken.processes.store?.child.pid
-    const cpu0 = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(storePid), storeMain: processCpuMicros(storePid, 'main') }
+    const cpu0 = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(storePid), storeMain: processCpuMicros(storePid, 'main'), written: processWriteBytes(storePid) }
     const t0 = performance.now()
     const r = await runLoad({ brokerUrl: `mqtts://127.0.0.1:${o.port}`, caPath: o.pki.caPath, identities: o.identities, publishTopic: 'ken/v1/cs/{code}/update', subscribeTopic: 'ken/v1/cs/{code}/result', window: o.window, mode: 'exhaust', warmupMs: 0, durationMs: 3_600_000, workers: o.workers })
     const wallSeconds = (performance.now() - t0) / 1000
@@ -69,7 +71,8 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
     const total = Math.round((gateway + store + loadGenerator) * 10) / 10
     const cpuPerUpdateUs = { gateway, store, storeMainThread, loadGenerator, total, ceilingPerSec: Math.round((os.cpus().length * 1e6) / Math.max(1, total)) }
     const phases = loadPhases(r.timeline.ackedPerSecond, r.timeline.links)
-    load = { ...r, wallSeconds: Math.round(wallSeconds * 10) / 10, storeBytesOnDisk: du(ken.dbDir), peakRssMb: ken.peakRssMb(), window: o.window, phases, cpuPerUpdateUs }
+    const storeBytesWritten = processWriteBytes(storePid) - cpu0.written
+    load = { ...r, wallSeconds: Math.round(wallSeconds * 10) / 10, storeBytesOnDisk: du(ken.dbDir), storeBytesWritten, peakRssMb: ken.peakRssMb(), window: o.window, phases, cpuPerUpdateUs }
     o.log(`  initial load: ${r.acked} updates in ${load.wallSeconds} s (${r.ratePerSec}/s), all sent: ${r.exhausted}`)
     for (const p of phases) o.log(`    links sending: ${p.busyLinks}, ${p.fromSeconds}–${p.toSeconds} s: ${p.updates} updates, ${p.ratePerSec}/s${p.endedBy.length > 0 ? ` (until ${p.endedBy.join(', ')} ended)` : ''}`)
     o.log(`    CPU per update: gateway ${gateway} µs, store ${store} µs (main thread ${storeMainThread} µs), load generator ${loadGenerator} µs`)

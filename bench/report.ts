@@ -36,6 +36,8 @@ export function renderTable (r: BenchResult): string {
     // 5.1 M in 300 s is 17,000 updates/s: the CPU all processes together may spend on one update.
     ['  ceiling at that cost', `${n(cpu.ceilingPerSec)}/s on ${r.machine.cores} cores (${cpu.total} µs per update in all)`, `≤ ${n(Math.round((r.machine.cores * 1e6) / 17_000))} µs in all`, ok(cpu.ceilingPerSec >= 17_000)],
     ['  store on disk', `${n(Math.round(p.load.storeBytesOnDisk / 2 ** 20))} MiB`, '', ''],
+    // LevelDB rewrites what it compacts: the bytes written over the bytes kept is its write amplification.
+    ['  written by the store', `${n(Math.round(p.load.storeBytesWritten / 2 ** 20))} MiB, ${(p.load.storeBytesWritten / Math.max(1, p.load.storeBytesOnDisk)).toFixed(1)}× what it keeps`, '', ''],
     ['  peak RSS', Object.entries(p.load.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', '), 'gateway < 200 MB, server < 1 GB', ok(gwRss < 200 && (p.load.peakRssMb.store ?? 0) < 1024)],
     ['lookup by 住民票コード', `p50 ${p.queries.byJuminhyoCode.p50Ms} ms  p99 ${p.queries.byJuminhyoCode.p99Ms} ms (${n(p.queries.keys)} keys, ${n(p.queries.found)} found)`, 'p99 < 1 ms', ok(p.queries.byJuminhyoCode.p99Ms < 1)],
     ['lookup by 個人番号', `p50 ${p.queries.byKojinBango.p50Ms} ms  p99 ${p.queries.byKojinBango.p99Ms} ms`, '', ''],

@@ -65,6 +65,16 @@ export function processCpuMicros (pid: number | undefined, which: 'all' | 'main'
   }
 }
 
+/** Bytes a process has caused to be written to the storage layer so far (Linux /proc/PID/io `write_bytes`); 0 when unreadable. */
+export function processWriteBytes (pid: number | undefined): number {
+  if (pid === undefined) return 0
+  try {
+    return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0)
+  } catch {
+    return 0
+  }
+}
+
 export async function startMosquittoTarget (bin: string, pki: BenchPki, dir: string, port: number): Promise<Target & { version: string }> {
   mkdirSync(dir, { recursive: true })
   const m = await startMosquitto(bin, { dir, port, caPath: pki.caPath, certPath: pki.serverCert, keyPath: pki.serverKey })
