@@ -188,13 +188,18 @@ t.test('a failed write rejects its group and stops the store', async (t) => {
   t.equal(store.head().position, 1, 'the head did not move')
 })
 
-t.test('a group is answered once its log block is durable; a read waits for its views', async (t) => {
+/** A store whose view writes are held back until `views.resolve()` (its log blocks are not). */
+async function viewsHeldBack (t: Test): Promise<{ store: GatedStore, cs: Cs, views: ReturnType<typeof deferred> }> {
   const store = new GatedStore({ applianceKey: TEST_APPLIANCE_KEY, maxDelayMs: 1 })
   await store.open()
   t.teardown(async () => await store.close())
-  const cs = new Cs(FUKUOKA)
   const views = deferred()
   store.viewGate = views.promise
+  return { store, cs: new Cs(FUKUOKA), views }
+}
+
+t.test('a group is answered once its log block is durable; a read waits for its views', async (t) => {
+  const { store, cs, views } = await viewsHeldBack(t)
   const [result] = await store.append([item(cs.identity(person(1)))])
   t.match(result, { status: ResultStatus.ACCEPTED, logPosition: 1 }, 'answered while the views are held back')
   t.equal(store.head().position, 1, 'committed')
@@ -210,12 +215,7 @@ t.test('a group is answered once its log block is durable; a read waits for its 
 })
 
 t.test('the next log block is written while the views before it are on their way, each kind in order', async (t) => {
-  const store = new GatedStore({ applianceKey: TEST_APPLIANCE_KEY, maxDelayMs: 1 })
-  await store.open()
-  t.teardown(async () => await store.close())
-  const cs = new Cs(FUKUOKA)
-  const views = deferred()
-  store.viewGate = views.promise
+  const { store, cs, views } = await viewsHeldBack(t)
   await store.append([item(cs.identity(person(1)))])
   // Planned on the views in flight: a 転居 of the person the first group created.
   const [moved] = await store.append([item(cs.identity(person(1, { changeReason: ChangeReason.TENKYO, changeDate: '2024-05-01', address: '福岡県福岡市中央区天神1丁目' })))])
