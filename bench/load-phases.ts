@@ -25,32 +25,29 @@ export interface LoadPhase {
  */
 export function loadPhases (ackedPerSecond: readonly number[], links: readonly LinkFinish[], tail = 2): LoadPhase[] {
   const ends = [...links].filter((l) => l.updates > 0).sort((a, b) => a.seconds - b.seconds)
-  if (ends.length === 0) return []
-  const cuts = [0]
-  const endedBy: string[][] = []
   const lead = Math.max(0, ends.length - tail - 1)
-  // First phase: until only `tail` links are left (ended by the last link that is not one of them).
-  for (let i = lead; i < ends.length; i++) {
-    const end = ends[i] as LinkFinish
-    cuts.push(end.seconds)
-    endedBy.push([end.code])
-  }
-  const phases: LoadPhase[] = []
-  for (let p = 0; p < endedBy.length; p++) {
-    const from = cuts[p] as number
-    const to = cuts[p + 1] as number
+  // Each phase ends with one link: the first with the last link that is not one of the tail's, then each of those.
+  let from = 0
+  return ends.slice(lead).map((end, p) => {
+    const to = end.seconds
     const updates = Math.round(ackedBetween(ackedPerSecond, from, to))
-    const busy = ends.length - (p === 0 ? 0 : lead + p)
-    phases.push({
+    const busy = p === 0 ? ends.length : ends.length - lead - p
+    const phase: LoadPhase = {
       busyLinks: p === 0 && busy > tail + 1 ? `${tail + 1}+` : String(busy),
-      endedBy: p === 0 ? [] : endedBy[p] ?? [],
+      endedBy: p === 0 ? [] : [end.code],
       fromSeconds: round1(from),
       toSeconds: round1(to),
       updates,
       ratePerSec: to > from ? Math.round(updates / (to - from)) : 0
-    })
-  }
-  return phases
+    }
+    from = to
+    return phase
+  })
+}
+
+/** One phase as the bench prints it. */
+export function describePhase (ph: LoadPhase): string {
+  return `${ph.fromSeconds}–${ph.toSeconds} s, ${ph.updates.toLocaleString('en-US')} updates, ${ph.ratePerSec.toLocaleString('en-US')}/s${ph.endedBy.length > 0 ? ` (until ${ph.endedBy.join(', ')} ended)` : ''}`
 }
 
 /** PUBACKs between two instants, spreading each second's count evenly over that second. */

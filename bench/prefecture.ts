@@ -17,7 +17,8 @@ import { runLoad, type LoadResult } from './loadgen/load.ts'
 import type { BenchIdentity } from './loadgen/protocol.ts'
 import { benchPopulation } from './payloads.ts'
 import { processCpuMicros, processWriteBytes, startKenTarget, type BenchPki } from './targets.ts'
-import { loadPhases, type LoadPhase } from './load-phases.ts'
+import { describePhase, loadPhases, type LoadPhase } from './load-phases.ts'
+import { describeCpu } from './report.ts'
 import { readPayloadFile } from './payload-cache.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -59,23 +60,23 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   let load: PrefectureFigures['load']
   try {
     const storePid = ken.processes.store?.child.pid
-    const cpu0 = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(storePid), storeMain: processCpuMicros(storePid, 'main'), written: processWriteBytes(storePid) }
+    const before = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(storePid), storeMain: processCpuMicros(storePid, 'main'), written: processWriteBytes(storePid) }
     const t0 = performance.now()
     const r = await runLoad({ brokerUrl: `mqtts://127.0.0.1:${o.port}`, caPath: o.pki.caPath, identities: o.identities, publishTopic: 'ken/v1/cs/{code}/update', subscribeTopic: 'ken/v1/cs/{code}/result', window: o.window, mode: 'exhaust', warmupMs: 0, durationMs: 3_600_000, workers: o.workers })
     const wallSeconds = (performance.now() - t0) / 1000
     const perUpdate = (micros: number): number => Math.round((micros / Math.max(1, r.acked)) * 10) / 10
-    const gateway = perUpdate(processCpuMicros(ken.processes.gateway?.child.pid) - cpu0.gateway)
-    const store = perUpdate(processCpuMicros(storePid) - cpu0.store)
-    const storeMainThread = perUpdate(processCpuMicros(storePid, 'main') - cpu0.storeMain)
+    const gateway = perUpdate(processCpuMicros(ken.processes.gateway?.child.pid) - before.gateway)
+    const store = perUpdate(processCpuMicros(storePid) - before.store)
+    const storeMainThread = perUpdate(processCpuMicros(storePid, 'main') - before.storeMain)
     const loadGenerator = perUpdate(r.generatorCpuMicros)
     const total = Math.round((gateway + store + loadGenerator) * 10) / 10
     const cpuPerUpdateUs = { gateway, store, storeMainThread, loadGenerator, total, ceilingPerSec: Math.round((os.cpus().length * 1e6) / Math.max(1, total)) }
     const phases = loadPhases(r.timeline.ackedPerSecond, r.timeline.links)
-    const storeBytesWritten = processWriteBytes(storePid) - cpu0.written
+    const storeBytesWritten = processWriteBytes(storePid) - before.written
     load = { ...r, wallSeconds: Math.round(wallSeconds * 10) / 10, storeBytesOnDisk: du(ken.dbDir), storeBytesWritten, peakRssMb: ken.peakRssMb(), window: o.window, phases, cpuPerUpdateUs }
     o.log(`  initial load: ${r.acked} updates in ${load.wallSeconds} s (${r.ratePerSec}/s), all sent: ${r.exhausted}`)
-    for (const p of phases) o.log(`    links sending: ${p.busyLinks}, ${p.fromSeconds}–${p.toSeconds} s: ${p.updates} updates, ${p.ratePerSec}/s${p.endedBy.length > 0 ? ` (until ${p.endedBy.join(', ')} ended)` : ''}`)
-    o.log(`    CPU per update: gateway ${gateway} µs, store ${store} µs (main thread ${storeMainThread} µs), load generator ${loadGenerator} µs`)
+    for (const p of phases) o.log(`    links sending: ${p.busyLinks}, ${describePhase(p)}`)
+    o.log(`    CPU per update: ${describeCpu(cpuPerUpdateUs)}`)
     o.log('  recovery: SIGKILL of the store daemon under a publishing CS')
   } catch (err) {
     await ken.stop()

@@ -2,6 +2,7 @@
 import type { IngestSummary } from './ingest.ts'
 import type { PhysicalLimits } from './physical.ts'
 import type { PrefectureFigures } from './prefecture.ts'
+import { describePhase } from './load-phases.ts'
 
 export interface BenchResult {
   command: string
@@ -13,6 +14,11 @@ export interface BenchResult {
 
 const n = (x: number): string => x.toLocaleString('en-US')
 const ok = (pass: boolean): string => (pass ? 'met' : 'NOT met')
+
+/** CPU per update of each process, as the bench prints it. */
+export function describeCpu (cpu: PrefectureFigures['load']['cpuPerUpdateUs']): string {
+  return `gateway ${cpu.gateway} µs, store ${cpu.store} µs (main thread ${cpu.storeMainThread} µs), load generator ${cpu.loadGenerator} µs`
+}
 
 export function renderTable (r: BenchResult): string {
   const m = r.ingest.median
@@ -31,8 +37,8 @@ export function renderTable (r: BenchResult): string {
     ['ingest, bare aedes over TLS', `${n(bare?.ratePerSec ?? 0)}/s  p50 ${bare?.p50Ms} ms  p99 ${bare?.p99Ms} ms`, '(hardware reference)', ''],
     [`initial load, ${n(p.residents)} residents`, `${p.load.wallSeconds} s, ${n(p.load.ratePerSec)}/s, all sent ${p.load.exhausted}, window ${p.load.window}`, '5.1 M < 300 s', ok(loadTarget)],
     ['  projected to 5.1 M', `${Math.round(5_100_000 / Math.max(1, p.load.ratePerSec))} s`, '< 300 s', ''],
-    ...p.load.phases.map((ph) => [`  links sending: ${ph.busyLinks}`, `${ph.fromSeconds}–${ph.toSeconds} s, ${n(ph.updates)} updates, ${n(ph.ratePerSec)}/s${ph.endedBy.length > 0 ? ` (until ${ph.endedBy.join(', ')} ended)` : ''}`, '', '']),
-    ['  CPU per update', `gateway ${cpu.gateway} µs, store ${cpu.store} µs (main thread ${cpu.storeMainThread} µs), load generator ${cpu.loadGenerator} µs`, '', ''],
+    ...p.load.phases.map((ph) => [`  links sending: ${ph.busyLinks}`, describePhase(ph), '', '']),
+    ['  CPU per update', describeCpu(cpu), '', ''],
     // 5.1 M in 300 s is 17,000 updates/s: the CPU all processes together may spend on one update.
     ['  ceiling at that cost', `${n(cpu.ceilingPerSec)}/s on ${r.machine.cores} cores (${cpu.total} µs per update in all)`, `≤ ${n(Math.round((r.machine.cores * 1e6) / 17_000))} µs in all`, ok(cpu.ceilingPerSec >= 17_000)],
     ['  store on disk', `${n(Math.round(p.load.storeBytesOnDisk / 2 ** 20))} MiB`, '', ''],
