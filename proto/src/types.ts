@@ -295,12 +295,32 @@ export interface LogAdminAct {
   replayed: number
 }
 
+/** ken.v1.LogAct — an act of a person or of a front daemon (kinds: act-kinds.ts) */
+export interface LogAct {
+  kind: string
+  actor: string
+  role: string
+  terminal: string
+  purpose: string
+  refused: boolean
+  reasonCode: string
+  count: number
+  fromPosition: number
+  toPosition: number
+  note: string
+  approver: string
+  period: string
+  sealedDetail: Uint8Array
+  subjects: Uint8Array[]
+}
+
 /** ken.v1.LogEntry — one entry of the store's hash-chained log */
 export interface LogEntry {
   position: number
   recordedAt: string
   update?: LogUpdate | null
   admin?: LogAdminAct | null
+  act?: LogAct | null
 }
 
 /** ken.v1.ResidentView — current/<subject> */
@@ -393,6 +413,7 @@ export interface MessageMap {
   LogUpdate: LogUpdate
   LogEffect: LogEffect
   LogAdminAct: LogAdminAct
+  LogAct: LogAct
   ResidentView: ResidentView
   HistoryView: HistoryView
   FuhyoView: FuhyoView

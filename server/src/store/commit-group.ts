@@ -19,13 +19,13 @@
 import type { AppendItem, LogAdminAct, UpdateResult } from '../../../proto/src/types.ts'
 import { isKenError, type KenError } from '../../../proto/src/ken-error.ts'
 import type { CommitJob } from './group-commit.ts'
-import { planAdmin, planItem, type GroupState } from './planner.ts'
+import { planAct, planAdmin, planItem, type GroupState } from './planner.ts'
 import { prefetchGroup } from './prefetch.ts'
 import { overlayId, ViewTx, type BaseReader } from './view-tx.ts'
 import { headOp } from './replay.ts'
 import { positionKey, type WriteOp } from './layout.ts'
 import type { Keyring } from './keyring.ts'
-import type { Head, LogIo, StoreLogger } from './store-types.ts'
+import type { ActInput, Head, LogIo, StoreLogger } from './store-types.ts'
 import { errors } from './errors.ts'
 
 /** Items planned between two turns of the event loop. */
@@ -35,6 +35,7 @@ const YIELD_EVERY = 32
 export type Job = CommitJob & (
   | { readonly kind: 'append', readonly items: readonly AppendItem[], readonly resolve: (r: UpdateResult[]) => void, readonly reject: (e: Error) => void }
   | { readonly kind: 'admin', readonly act: LogAdminAct, readonly resolve: (r: Head) => void, readonly reject: (e: Error) => void }
+  | { readonly kind: 'act', readonly act: ActInput, readonly resolve: (r: Head) => void, readonly reject: (e: Error) => void }
   | { readonly kind: 'task', readonly fn: () => Promise<void>, readonly resolve: () => void, readonly reject: (e: Error) => void }
 )
 
@@ -204,6 +205,10 @@ async function planJob (g: GroupState, job: Job, logger: StoreLogger): Promise<(
     }
     if (job.kind === 'admin') {
       const done = await planAdmin(g, job.act)
+      return () => job.resolve(done)
+    }
+    if (job.kind === 'act') {
+      const done = await planAct(g, job.act)
       return () => job.resolve(done)
     }
     throw new Error('a task cannot share a group')

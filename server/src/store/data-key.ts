@@ -19,9 +19,8 @@ export interface NewDataKey {
   readonly wrapped: Buffer
 }
 
-/** One new data key. */
-export function makeDataKey (wrapKey: Uint8Array): NewDataKey {
-  const keyId = randomBytesFromPool(KEY_ID_BYTES)
+/** One new data key (under a random key id unless one is given: a period key's id is its name). */
+export function makeDataKey (wrapKey: Uint8Array, keyId: Buffer = randomBytesFromPool(KEY_ID_BYTES)): NewDataKey {
   const dataKey = randomBytesFromPool(DATA_KEY_BYTES)
   return { keyId, dataKey, wrapped: seal(wrapKey, sealAad(SealPurpose.DATA_KEY, keyId, 0), dataKey) }
 }

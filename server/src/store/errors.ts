@@ -17,6 +17,7 @@ export const errors = defineErrors({
   KEN_ERR_STORE_NO_APPLIANCE_KEY: { message: 'this operation needs the appliance key, and the store was opened without it' },
   KEN_ERR_STORE_APPLIANCE_KEY: { message: 'the appliance key file is unusable (size, permissions or I/O)' },
   KEN_ERR_STORE_KEY_ERASED: { message: 'the resident data key was erased (crypto-shredded); the data cannot be read' },
+  KEN_ERR_STORE_ACT_KIND: { message: 'the act kind is not in the registry (proto/src/act-kinds.ts)' },
   KEN_ERR_STORE_KEY_UNKNOWN: { message: 'no resident data key has this key id' },
   KEN_ERR_STORE_DECRYPT: { message: 'a sealed value failed authentication (tampered, or a different appliance key)' },
   KEN_ERR_STORE_CORRUPT: { message: 'stored data is not in the format the store writes' },

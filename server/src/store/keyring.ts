@@ -8,7 +8,7 @@
  *   derived key, truncated to 128 bits. Equal inputs meet; the files hold no identifier in clear.
  */
 import { hash, hkdfSync } from 'node:crypto'
-import { TOKEN_BYTES } from './layout.ts'
+import { KEY_ID_BYTES, TOKEN_BYTES } from './layout.ts'
 import { open, sealAad, SealPurpose } from './sealing.ts'
 import { makeDataKey, type NewDataKey } from './data-key.ts'
 import { KeyFactory } from './key-factory.ts'
@@ -22,6 +22,21 @@ const SHA256_BLOCK = 64
 const TOKEN_MEMO = 8192
 
 export type { NewDataKey } from './data-key.ts'
+
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/
+
+/**
+ * The key id of the period key of `period` (YYYY-MM): 'P' ‖ the period in ASCII, zero-padded to
+ * 16 bytes. Resident key ids are random, so the leading 'P' and the padding cannot meet one by chance
+ * except with probability 2^-72; the id says which month it seals, so the retention job can find
+ * the keys that are due without reading anything personal.
+ */
+export function periodKeyId (period: string): Buffer {
+  if (!PERIOD.test(period)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('period must be YYYY-MM', { field: 'period' })
+  const id = Buffer.alloc(KEY_ID_BYTES)
+  id.write('P' + period, 'latin1')
+  return id
+}
 
 export class Keyring {
   readonly #wrapKey: Buffer
@@ -64,6 +79,17 @@ export class Keyring {
   /** Make a data key for a person the store has not seen; the caller stores `wrapped` under `keyId`. */
   createDataKey (): NewDataKey {
     const key = this.#factory?.take() ?? makeDataKey(this.#wrapKey)
+    this.#remember(key.keyId, key.dataKey)
+    return key
+  }
+
+  /**
+   * Make the period key named `keyId` (see {@link periodKeyId}): it seals the personal parts of acts
+   * of one month (SPEC §2.5, §6: provision records and operation history kept ≥ 7 years, then
+   * shredded by erasing this key). The caller stores `wrapped` under `keyId`.
+   */
+  createPeriodKey (keyId: Buffer): NewDataKey {
+    const key = makeDataKey(this.#wrapKey, keyId)
     this.#remember(key.keyId, key.dataKey)
     return key
   }

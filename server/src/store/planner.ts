@@ -5,7 +5,7 @@
  * overlay at once, so the next item of the group decides against it. Nothing here does I/O but
  * reads through the overlay; the committer writes the group durably (commit-group.ts).
  */
-import { ChangeReason, LogAdminKind, LogUpdateKind, ResultStatus, type AppendItem, type IdentityUpdate, type LogAdminAct, type LogEffect, type LogEntry, type LogUpdate, type StoredResident, type Update, type UpdateResult } from '../../../proto/src/types.ts'
+import { ChangeReason, LogAdminKind, LogUpdateKind, ResultStatus, type AppendItem, type IdentityUpdate, type LogAct, type LogAdminAct, type LogEffect, type LogEntry, type LogUpdate, type StoredResident, type Update, type UpdateResult } from '../../../proto/src/types.ts'
 import { decideIdentityUpdate } from '../domain/transition.ts'
 import { decideFuhyoUpdate } from '../domain/fuhyo-transition.ts'
 import type { Decision, FuhyoRecord, ResidentRecord } from '../domain/records.ts'
@@ -14,7 +14,8 @@ import { decodeStored, encodeStored, fuhyoRecord, residentRecord, storedFuhyo, s
 import { frameEntry } from './log-block.ts'
 import { applyEntry } from './apply-entry.ts'
 import { open, seal, sealAad, SealPurpose } from './sealing.ts'
-import type { Keyring } from './keyring.ts'
+import { periodKeyId, type Keyring } from './keyring.ts'
+import type { ActInput } from './store-types.ts'
 import type { ViewTx } from './view-tx.ts'
 import { errors } from './errors.ts'
 
@@ -91,6 +92,51 @@ export async function planAdmin (g: GroupState, act: LogAdminAct): Promise<{ pos
     g.keyring?.forget(keyId)
   }
   return await frameAndApply(g, { position: g.head.position + 1, recordedAt: g.recordedAt, update: null, admin: act })
+}
+
+/**
+ * Plan an act of a person or a front daemon (SPEC §4, §6). Its personal part is sealed under the
+ * period key of the month (made in this group when it is the month's first sealed act, durable
+ * before the entry that uses it, like a resident key).
+ */
+export async function planAct (g: GroupState, input: ActInput): Promise<{ position: number, hash: Buffer }> {
+  const position = g.head.position + 1
+  const detail = input.detail
+  const codes = input.juminhyoCodes ?? []
+  const needsKeyring = (detail !== undefined && detail.length > 0) || codes.length > 0
+  const keyring = needsKeyring ? requireKeyring(g) : undefined
+  let period = ''
+  let sealedDetail: Uint8Array = EMPTY
+  if (keyring !== undefined && detail !== undefined && detail.length > 0) {
+    period = g.recordedAt.slice(0, 7)
+    const keyId = periodKeyId(period)
+    const dataKey = (await usableKey(g, keyId)) ?? createPeriodKey(g, keyring, keyId)
+    sealedDetail = seal(dataKey, sealAad(SealPurpose.ACT, keyId, position), detail)
+  }
+  const act: LogAct = {
+    kind: input.kind,
+    actor: input.actor,
+    role: input.role ?? '',
+    terminal: input.terminal ?? '',
+    purpose: input.purpose ?? '',
+    refused: input.refused ?? false,
+    reasonCode: input.reasonCode ?? '',
+    count: input.count ?? 0,
+    fromPosition: input.fromPosition ?? 0,
+    toPosition: input.toPosition ?? 0,
+    note: input.note ?? '',
+    approver: input.approver ?? '',
+    period,
+    sealedDetail,
+    subjects: keyring === undefined ? [] : codes.map((code) => keyring.subjectToken(code))
+  }
+  return await frameAndApply(g, { position, recordedAt: g.recordedAt, update: null, admin: null, act })
+}
+
+function createPeriodKey (g: GroupState, keyring: Keyring, keyId: Buffer): Buffer {
+  const fresh = keyring.createPeriodKey(keyId)
+  g.tx.put('keys', fresh.keyId, fresh.wrapped)
+  return fresh.dataKey
 }
 
 /** Frame the entry after the head, then apply it to the overlay. */

@@ -94,3 +94,28 @@ export interface VerifyResult {
   readonly issue: ChainIssue | undefined
   readonly elapsedMs: number
 }
+
+/**
+ * An act to record (log.proto LogAct; SPEC §4, §6 操作履歴). Every string is in clear in the log and
+ * MUST NOT carry personal data; what does goes into `detail` (sealed under the month's period key)
+ * and `juminhyoCodes` (kept only as blind indexes).
+ */
+export interface ActInput {
+  /** A kind registered in proto/src/act-kinds.ts. */
+  readonly kind: string
+  readonly actor: string
+  readonly role?: string
+  readonly terminal?: string
+  readonly purpose?: string
+  readonly refused?: boolean
+  readonly reasonCode?: string
+  readonly count?: number
+  readonly fromPosition?: number
+  readonly toPosition?: number
+  readonly note?: string
+  readonly approver?: string
+  /** The act's personal part, sealed under the period key of the month it is recorded in. */
+  readonly detail?: Uint8Array
+  /** The 住民票コード of the residents the act concerns (stored as blind indexes, `subjects`). */
+  readonly juminhyoCodes?: readonly string[]
+}

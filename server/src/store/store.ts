@@ -11,16 +11,17 @@ import { GroupCommitter } from './group-commit.ts'
 import { runGroup, settled, viewsCaughtUp, type GroupEnv, type Job } from './commit-group.ts'
 import { blockKeyAtOrBefore, readAppliedHead, readLogHead, rebuildViews, recoverViews } from './recovery.ts'
 import { validateItems } from './validate-items.ts'
-import { Keyring } from './keyring.ts'
+import { Keyring, periodKeyId } from './keyring.ts'
+import { isActKind } from '../../../proto/src/act-kinds.ts'
 import { open as openSeal, sealAad, SealPurpose } from './sealing.ts'
 import { decodeStored, fuhyoRecord, residentRecord } from './codec.ts'
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
 import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame } from './log-block.ts'
 import { countsKey, HASH_BYTES, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
-import { SILENT_LOGGER, type AdminActor, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
+import { SILENT_LOGGER, type ActInput, type AdminActor, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
 import { errors } from './errors.ts'
 
-export type { AdminActor, Counts, Head, HistoryItem, LogRecord, Range, StoreLogger, StoreOptions, VerifyResult } from './store-types.ts'
+export type { ActInput, AdminActor, Counts, Head, HistoryItem, LogRecord, Range, StoreLogger, StoreOptions, VerifyResult } from './store-types.ts'
 
 const JUMINHYO = /^[0-9]{11}$/
 const KOJIN = /^[0-9]{12}$/
@@ -143,6 +144,32 @@ export abstract class Store {
     return await new Promise<Head>((resolve, reject) => {
       this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject })
     })
+  }
+
+  /**
+   * Record an act of a person or a front daemon (SPEC §4 first bullet, §6 操作履歴) as one entry; its
+   * `detail` is sealed under the month's period key and its residents kept as blind indexes.
+   * Resolves with the entry's position and hash once it is durable (like an append).
+   * @throws KEN_ERR_STORE_ACT_KIND for a kind not in proto/src/act-kinds.ts; KEN_ERR_STORE_INVALID_ARGUMENT
+   */
+  async recordAct (input: ActInput): Promise<Head> {
+    const act = checkAct(input)
+    this.#checkWritable()
+    if ((act.detail !== undefined && act.detail.length > 0) || (act.juminhyoCodes?.length ?? 0) > 0) this.#requireKeyring()
+    return await new Promise<Head>((resolve, reject) => {
+      this.#committer.push({ kind: 'act', weight: 1, exclusive: false, act, resolve, reject })
+    })
+  }
+
+  /**
+   * The personal part of an act entry, decrypted (undefined when the act has none).
+   * @throws KEN_ERR_STORE_KEY_ERASED once its period key was shredded (retention, SPEC §2.5)
+   */
+  async openActDetail (record: LogRecord): Promise<Buffer | undefined> {
+    const act = record.entry.act
+    if (act === undefined || act === null || act.sealedDetail.length === 0) return undefined
+    const keyId = periodKeyId(act.period)
+    return openSeal(await this.#dataKey(keyId), sealAad(SealPurpose.ACT, keyId, record.position), act.sealedDetail)
   }
 
   /**
@@ -387,6 +414,32 @@ export abstract class Store {
 function checkCode (juminhyoCode: string): string {
   if (typeof juminhyoCode !== 'string' || !JUMINHYO.test(juminhyoCode)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('住民票コード must be 11 digits', { field: 'juminhyoCode' })
   return juminhyoCode
+}
+
+const ACT_TEXT = 256
+const ACT_SUBJECTS = 10_000
+
+/** Validate an act at the edge (STYLE.md: the public method owns validation). */
+function checkAct (input: ActInput): ActInput {
+  if (typeof input !== 'object' || input === null) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('an act is required', { field: 'act' })
+  if (typeof input.kind !== 'string' || !isActKind(input.kind)) throw errors.KEN_ERR_STORE_ACT_KIND(String(input.kind).slice(0, 64), { field: 'kind' })
+  if (typeof input.actor !== 'string' || input.actor.length === 0 || input.actor.length > ACT_TEXT) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('actor is required', { field: 'actor' })
+  for (const k of ['role', 'terminal', 'purpose', 'reasonCode', 'note', 'approver'] as const) {
+    const v = input[k]
+    if (v !== undefined && (typeof v !== 'string' || v.length > ACT_TEXT)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT(`${k} must be a string of at most ${ACT_TEXT} characters`, { field: k })
+  }
+  for (const k of ['count', 'fromPosition', 'toPosition'] as const) {
+    const v = input[k]
+    if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT(`${k} must be a non-negative integer`, { field: k })
+  }
+  if (input.refused !== undefined && typeof input.refused !== 'boolean') throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('refused must be a boolean', { field: 'refused' })
+  if (input.detail !== undefined && !(input.detail instanceof Uint8Array)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('detail must be bytes', { field: 'detail' })
+  const codes = input.juminhyoCodes
+  if (codes !== undefined) {
+    if (!Array.isArray(codes) || codes.length > ACT_SUBJECTS) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT(`juminhyoCodes must be at most ${ACT_SUBJECTS} codes`, { field: 'juminhyoCodes' })
+    for (const code of codes) checkCode(code)
+  }
+  return input
 }
 
 function checkActor (by: AdminActor, needsApprover: boolean): void {

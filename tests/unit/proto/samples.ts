@@ -5,7 +5,7 @@
  */
 import {
   ChangeReason, DifferenceKind, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, ResultStatus, Sex, Stream,
-  type LogAdminAct, type LogEffect, type LogUpdate,
+  type LogAct, type LogAdminAct, type LogEffect, type LogUpdate,
   type FourItems, type FuhyoUpdate, type IdentityUpdate, type MessageMap, type MessageName, type NationalForward,
   type PreRejection, type ReconcileChunk, type ReconcileDifference, type ReconcileRecord, type ReconcileSummary, type Update, type UpdateResult
 } from '../../../proto/src/types.ts'
@@ -126,6 +126,10 @@ const logUpdate: LogUpdate = {
   effect
 }
 
+const act: LogAct = {
+  kind: 'terminal.search', actor: 'op-0001', role: 'operator', terminal: 'T-01', purpose: 'B5-1', refused: true, reasonCode: 'KEN_ERR_TERM_PURPOSE', count: 3,
+  fromPosition: 7, toPosition: 9, note: 'REF-1', approver: 'secoff01', period: '2026-11', sealedDetail: bytes(40), subjects: [bytes(16), bytes(16)]
+}
 const adminAct: LogAdminAct = { kind: LogAdminKind.KEY_ERASURE, actor: 'admin-1', approver: 'officer-1', note: 'TICKET-1', keyId: bytes(31), replayed: 1000 }
 
 export const updateWithIdentity: Update = { ...envelope, identity }
@@ -161,11 +165,13 @@ export const SAMPLES = {
   NationalSearchResponse: [{ queryId: 'Q-1', records: [forward], reasonCode: 'KEN_REJECT_UNKNOWN_RESIDENT' }],
   LogEntry: [
     { position: 1, recordedAt: '2024-05-31T01:15:00.000Z', update: logUpdate },
-    { position: 2, recordedAt: '2024-05-31T01:15:01.000Z', admin: adminAct }
+    { position: 2, recordedAt: '2024-05-31T01:15:01.000Z', admin: adminAct },
+    { position: 3, recordedAt: '2024-05-31T01:15:02.000Z', act }
   ],
   LogUpdate: [logUpdate],
   LogEffect: [effect],
   LogAdminAct: [adminAct],
+  LogAct: [act],
   ResidentView: [{ keyId: bytes(32), position: 3, municipalityCode: '401307', removed: true, kojinToken: bytes(33), sealedRecord: bytes(34) }],
   HistoryView: [{ keyId: bytes(35), position: 4, supersededAt: 5, sealedRecord: bytes(36) }],
   FuhyoView: [{ keyId: bytes(37), position: 6, sealedRecord: bytes(38) }],

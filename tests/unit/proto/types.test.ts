@@ -43,13 +43,17 @@ const FIELDS = {
   NationalSearchRequest: { queryId: true, purposeCode: true, juminhyoCode: true, kojinBango: true, fourItems: true },
   FourItems: { nameKana: true, nameKanji: true, address: true, birthDate: true, sex: true },
   NationalSearchResponse: { queryId: true, records: true, reasonCode: true },
-  LogEntry: { position: true, recordedAt: true, update: true, admin: true },
+  LogEntry: { position: true, recordedAt: true, update: true, admin: true, act: true },
   LogUpdate: {
     municipalityCode: true, stream: true, sequence: true, requestId: true, payloadSha256: true, payloadLength: true, kind: true, changeReason: true,
     status: true, reasonCode: true, field: true, expectedSequence: true, keyId: true, sealedUpdate: true, effect: true
   },
   LogEffect: { subject: true, retiredSubject: true, kojinToken: true, recordMunicipalityCode: true, removed: true, sealedRecord: true },
   LogAdminAct: { kind: true, actor: true, approver: true, note: true, keyId: true, replayed: true },
+  LogAct: {
+    kind: true, actor: true, role: true, terminal: true, purpose: true, refused: true, reasonCode: true, count: true, fromPosition: true, toPosition: true,
+    note: true, approver: true, period: true, sealedDetail: true, subjects: true
+  },
   ResidentView: { keyId: true, position: true, municipalityCode: true, removed: true, kojinToken: true, sealedRecord: true },
   HistoryView: { keyId: true, position: true, supersededAt: true, sealedRecord: true },
   FuhyoView: { keyId: true, position: true, sealedRecord: true },

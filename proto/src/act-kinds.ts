@@ -1,0 +1,29 @@
+/**
+ * The registry of act kinds (log.proto LogAct.kind): every act of a person or a front daemon that the
+ * store records (SPEC §4 first bullet, §6 操作履歴, §7). Open-ended like @peculiar/x509's extension
+ * registry, but closed at run time: the store refuses a kind that is not listed here
+ * (KEN_ERR_STORE_ACT_KIND), so a front daemon cannot invent entries.
+ *
+ * Each daemon keeps its own block; a kind is `<daemon>.<act>`. `detail` says what the kind's sealed
+ * detail holds (personal parts, sealed under the period key), or '' when it has none.
+ */
+export interface ActKindSpec {
+  /** What the act is, for the operation-history review and docs/store-contract.md. */
+  readonly title: string
+  /** What `sealed_detail` holds for this kind ('' when the kind carries no personal part). */
+  readonly detail: string
+}
+
+const STORE_ACTS = {
+  'store.act-test': { title: 'a test act (conformance suite only)', detail: 'arbitrary test bytes' }
+} as const satisfies Record<string, ActKindSpec>
+
+/** Every kind the store accepts, by name. */
+export const ACT_KINDS: Readonly<Record<string, ActKindSpec>> = Object.freeze({
+  ...STORE_ACTS
+})
+
+/** True when `kind` is a registered act kind. */
+export function isActKind (kind: string): boolean {
+  return Object.hasOwn(ACT_KINDS, kind)
+}
