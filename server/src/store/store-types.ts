@@ -118,4 +118,22 @@ export interface ActInput {
   readonly detail?: Uint8Array
   /** The 住民票コード of the residents the act concerns (stored as blind indexes, `subjects`). */
   readonly juminhyoCodes?: readonly string[]
+  /** An id the act refers to (a temporary-area slot, a request): never personal data. */
+  readonly ref?: Uint8Array
+}
+
+/** What a run of the retention job erased (SPEC §2.5): counts and dates, no personal data. */
+export interface RetentionReport {
+  readonly position: number
+  /** Terms whose last day is before this date (JST) ended. */
+  readonly today: string
+  readonly historyErased: number
+  readonly removedErased: number
+  readonly fuhyoErased: number
+  /** Period keys of acts (and of rejected updates of unknown persons) whose retention ended. */
+  readonly periodsErased: number
+  /** Periods up to this one (YYYY-MM) are past their retention. */
+  readonly periodsThrough: string
+  /** 附票 temporary-area slots erased because their limit passed unconfirmed. */
+  readonly tempExpired: number
 }
