@@ -67,7 +67,7 @@ async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, e
     // History is filed under the 住民票コード the record had (a 住民票コード変更 leaves it under the old one).
     tx.put('history', historyKey(previousSubject, previous.position), encodeStored('HistoryView', { keyId: previous.keyId, position: previous.position, supersededAt: position, sealedRecord: previous.sealedRecord, person: previous.person }))
     if (previous.removed) tx.del('due', dueKey(lastDayOfTerm(previous.removedOn, RECORD_RETENTION_YEARS), DueKind.REMOVED, previous.keyId))
-    tx.put('due', dueKey(lastDayOfTerm(date, RECORD_RETENTION_YEARS), DueKind.HISTORY, previous.keyId), DUE_VALUE)
+    if (await keyEndsWithRecord(tx, previous, keyId, 'fuhyo', previousSubject)) tx.put('due', dueKey(lastDayOfTerm(date, RECORD_RETENTION_YEARS), DueKind.HISTORY, previous.keyId), DUE_VALUE)
     await releaseKojin(tx, previous, previousSubject, kojinToken)
     if (!previous.removed) counts.add(previous.municipalityCode, 'current', -1)
     retiredSubjects = previous.retiredSubjects
@@ -77,7 +77,7 @@ async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, e
     retiredSubjects = [...retiredSubjects, retired]
   }
   // SPEC §2.5, E2: a removed person (転出, 死亡 …) is kept 150 years from the removal.
-  if (effect.removed) tx.put('due', dueKey(lastDayOfTerm(date, RECORD_RETENTION_YEARS), DueKind.REMOVED, keyId), DUE_VALUE)
+  if (effect.removed && await keyEndsWithRecord(tx, effect, undefined, 'fuhyo', subject, keyId)) tx.put('due', dueKey(lastDayOfTerm(date, RECORD_RETENTION_YEARS), DueKind.REMOVED, keyId), DUE_VALUE)
   tx.put('current', subject, encodeStored('ResidentView', {
     keyId, position, municipalityCode: effect.recordMunicipalityCode, removed: effect.removed, kojinToken, sealedRecord: effect.sealedRecord,
     person: effect.person, removedOn: effect.removed ? date : '', retiredSubjects
@@ -87,6 +87,23 @@ async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, e
 }
 
 const DUE_VALUE = Buffer.alloc(0)
+
+/**
+ * True when a record's key seals nothing that must outlive the record, so its term may destroy it.
+ * Records written since views v2 (a person id is set) always have a key of their own. An earlier
+ * store shared one key per person across records and both files (migration, docs/store-contract.md):
+ * such a key is given a term only once no current record of the person uses it any more — later
+ * than its oldest records' own terms, never earlier than a current record's end.
+ */
+async function keyEndsWithRecord (tx: ViewTx, record: { readonly person: Uint8Array, readonly keyId?: Uint8Array }, nextKeyId: Uint8Array | undefined, other: 'current' | 'fuhyo', subject: Buffer, ownKeyId?: Uint8Array): Promise<boolean> {
+  if (record.person.length > 0) return true
+  const keyId = asBuffer(ownKeyId ?? record.keyId ?? new Uint8Array(0))
+  if (nextKeyId !== undefined && keyId.equals(nextKeyId)) return false
+  const bytes = await tx.get(other, subject)
+  if (bytes === undefined) return true
+  const otherKey = other === 'current' ? decodeStored('ResidentView', bytes).keyId : decodeStored('FuhyoView', bytes).keyId
+  return !keyId.equals(otherKey)
+}
 
 /** A 個人番号変更 frees the old number; only if the index still points at this person. */
 async function releaseKojin (tx: ViewTx, previous: ResidentView, previousSubject: Buffer, kojinToken: Buffer): Promise<void> {
@@ -103,7 +120,7 @@ async function applyFuhyo (tx: ViewTx, position: number, keyId: Uint8Array, effe
   const previousBytes = await tx.get('fuhyo', retired ?? subject)
   if (previousBytes !== undefined) {
     const previous = decodeStored('FuhyoView', previousBytes)
-    tx.put('due', dueKey(lastDayOfTerm(date, RECORD_RETENTION_YEARS), DueKind.FUHYO, previous.keyId), DUE_VALUE)
+    if (await keyEndsWithRecord(tx, previous, keyId, 'current', retired ?? subject)) tx.put('due', dueKey(lastDayOfTerm(date, RECORD_RETENTION_YEARS), DueKind.FUHYO, previous.keyId), DUE_VALUE)
   }
   if (retired !== undefined) tx.del('fuhyo', retired)
   tx.put('fuhyo', subject, encodeStored('FuhyoView', { keyId, position, sealedRecord: effect.sealedRecord, person: effect.person }))

@@ -40,19 +40,18 @@ export async function recoverViews (io: LogIo, logger: StoreLogger): Promise<Hea
     if (version !== VIEWS_VERSION) await io.write([versionOp()])
     return log
   }
+  if (applied === undefined || applied.position === 0) {
+    logger.warn({ event: 'store.recovery.rebuild', logHead: log.position }, 'views absent: rebuilding from the log')
+    return (await rebuildViews(io, logger)).head
+  }
   if (version !== VIEWS_VERSION) {
     logger.warn({ event: 'store.migration.views', from: version, to: VIEWS_VERSION, logHead: log.position }, 'views of an earlier version: rebuilding them from the log')
     const { head, replayed } = await rebuildViews(io, logger)
     return { ...head, migrated: replayed }
   }
-  if (applied !== undefined && applied.position === log.position) {
+  if (applied.position === log.position) {
     if (!applied.hash.equals(log.hash)) throw errors.KEN_ERR_STORE_CHAIN_BROKEN(`the views' head hash differs from entry ${log.position}`)
     return log
-  }
-  if (log.position === 0) return log
-  if (applied === undefined || applied.position === 0) {
-    logger.warn({ event: 'store.recovery.rebuild', logHead: log.position }, 'views absent: rebuilding from the log')
-    return (await rebuildViews(io, logger)).head
   }
   const started = performance.now()
   const { head, replayed } = await replayLog(replayIo(io), applied)
