@@ -33,6 +33,17 @@ export function lastDayOfTerm (eventDate: string, years: number): string {
   return addDays(iso(year, month, day), -1)
 }
 
+/**
+ * The latest event date whose term of `years` has ended on `today`: every event on or before it is
+ * due. lastDayOfTerm grows with the event date, so the answer is found a few days around
+ * today − years.
+ */
+export function lastDueEventDate (today: string, years: number): string {
+  let candidate = addDays(iso(Number(today.slice(0, 4)) - years, Number(today.slice(5, 7)), Math.min(Number(today.slice(8, 10)), 28)), 4)
+  while (!termEnded(lastDayOfTerm(candidate, years), today)) candidate = addDays(candidate, -1)
+  return candidate
+}
+
 /** True when the term whose last day is `lastDay` has ended on `today` (today is after it). */
 export function termEnded (lastDay: string, today: string): boolean {
   return today > lastDay

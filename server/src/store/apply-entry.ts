@@ -7,7 +7,7 @@
 import { LogAdminKind, LogUpdateKind, ResultStatus, type CountsView, type LogEffect, type LogEntry, type LogUpdate, type ResidentView } from '../../../proto/src/types.ts'
 import { countsKey, dedupKey, decodeU64, DueKind, dueKey, encodeU64, historyKey, streamKey } from './layout.ts'
 import { TEMP_ERASED_KIND } from './temp-area.ts'
-import { jstDateOf, lastDayOfTerm, RECORD_RETENTION_YEARS } from '../domain/retention.ts'
+import { jstDateOf } from '../domain/retention.ts'
 import { decodeStored, encodeStored } from './codec.ts'
 import type { ViewTx } from './view-tx.ts'
 
@@ -52,8 +52,9 @@ async function applyUpdate (tx: ViewTx, position: number, u: LogUpdate, hash: Bu
 
 /**
  * SPEC §2.5: each record has its own key. The record this entry supersedes becomes history and its
- * key starts its 150 years (a `due` row); a removal starts the 150 years of the removed record's key,
- * replaced by its supersession term should the person come back (消除の回復).
+ * key starts its 150 years (a `due` row filed under the day of the event: the view does not depend on
+ * the configured term); a removal starts the 150 years of the removed record's key, replaced by its
+ * supersession term should the person come back (消除の回復).
  */
 async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, effect: LogEffect, counts: CountDeltas, date: string): Promise<void> {
   const subject = asBuffer(effect.subject)
@@ -66,8 +67,8 @@ async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, e
     const previous = decodeStored('ResidentView', previousBytes)
     // History is filed under the 住民票コード the record had (a 住民票コード変更 leaves it under the old one).
     tx.put('history', historyKey(previousSubject, previous.position), encodeStored('HistoryView', { keyId: previous.keyId, position: previous.position, supersededAt: position, sealedRecord: previous.sealedRecord, person: previous.person }))
-    if (previous.removed) tx.del('due', dueKey(lastDayOfTerm(previous.removedOn, RECORD_RETENTION_YEARS), DueKind.REMOVED, previous.keyId))
-    if (await keyEndsWithRecord(tx, previous, keyId, 'fuhyo', previousSubject)) tx.put('due', dueKey(lastDayOfTerm(date, RECORD_RETENTION_YEARS), DueKind.HISTORY, previous.keyId), DUE_VALUE)
+    if (previous.removed) tx.del('due', dueKey(previous.removedOn, DueKind.REMOVED, previous.keyId))
+    if (await keyEndsWithRecord(tx, previous, keyId, 'fuhyo', previousSubject)) tx.put('due', dueKey(date, DueKind.HISTORY, previous.keyId), DUE_VALUE)
     await releaseKojin(tx, previous, previousSubject, kojinToken)
     if (!previous.removed) counts.add(previous.municipalityCode, 'current', -1)
     retiredSubjects = previous.retiredSubjects
@@ -77,7 +78,7 @@ async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, e
     retiredSubjects = [...retiredSubjects, retired]
   }
   // SPEC §2.5, E2: a removed person (転出, 死亡 …) is kept 150 years from the removal.
-  if (effect.removed && await keyEndsWithRecord(tx, effect, undefined, 'fuhyo', subject, keyId)) tx.put('due', dueKey(lastDayOfTerm(date, RECORD_RETENTION_YEARS), DueKind.REMOVED, keyId), DUE_VALUE)
+  if (effect.removed && await keyEndsWithRecord(tx, effect, undefined, 'fuhyo', subject, keyId)) tx.put('due', dueKey(date, DueKind.REMOVED, keyId), DUE_VALUE)
   tx.put('current', subject, encodeStored('ResidentView', {
     keyId, position, municipalityCode: effect.recordMunicipalityCode, removed: effect.removed, kojinToken, sealedRecord: effect.sealedRecord,
     person: effect.person, removedOn: effect.removed ? date : '', retiredSubjects
@@ -120,7 +121,7 @@ async function applyFuhyo (tx: ViewTx, position: number, keyId: Uint8Array, effe
   const previousBytes = await tx.get('fuhyo', retired ?? subject)
   if (previousBytes !== undefined) {
     const previous = decodeStored('FuhyoView', previousBytes)
-    if (await keyEndsWithRecord(tx, previous, keyId, 'current', retired ?? subject)) tx.put('due', dueKey(lastDayOfTerm(date, RECORD_RETENTION_YEARS), DueKind.FUHYO, previous.keyId), DUE_VALUE)
+    if (await keyEndsWithRecord(tx, previous, keyId, 'current', retired ?? subject)) tx.put('due', dueKey(date, DueKind.FUHYO, previous.keyId), DUE_VALUE)
   }
   if (retired !== undefined) tx.del('fuhyo', retired)
   tx.put('fuhyo', subject, encodeStored('FuhyoView', { keyId, position, sealedRecord: effect.sealedRecord, person: effect.person }))

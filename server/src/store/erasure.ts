@@ -6,6 +6,7 @@
 import { decodeStored } from './codec.ts'
 import { DueKind, dueKey, KEY_ID_BYTES, parseDueKey, prefixEnd, type Space } from './layout.ts'
 import type { Range } from './store-types.ts'
+import { lastDueEventDate } from '../domain/retention.ts'
 
 /** Reads of committed state (after the views caught up). */
 export interface ErasureReader {
@@ -42,11 +43,11 @@ export async function personKeys (read: ErasureReader, subject: Buffer): Promise
   return { person, keyIds: [...keyIds.values()] }
 }
 
-/** The `due` rows whose term ended on `today` (last day before it), oldest first, at most `limit`. */
-export async function dueRows (read: ErasureReader, today: string, limit: number): Promise<Array<{ row: Buffer, kind: DueKind, keyId: Buffer }>> {
+/** The `due` rows whose term of `years` ended on `today`, oldest first, at most `limit`. */
+export async function dueRows (read: ErasureReader, today: string, years: number, limit: number): Promise<Array<{ row: Buffer, kind: DueKind, keyId: Buffer }>> {
   const out: Array<{ row: Buffer, kind: DueKind, keyId: Buffer }> = []
-  // Rows sort by their last day: every row below today's first row has ended.
-  const lt = dueKey(today, 0 as DueKind, Buffer.alloc(0))
+  // Rows sort by the day their term began: every row up to the last due day has ended.
+  const lt = prefixEnd(dueKey(lastDueEventDate(today, years), 0 as DueKind, Buffer.alloc(0)).subarray(0, 8))
   for await (const chunk of read.iterate('due', { lt, limit })) {
     for (const [row] of chunk) {
       const { kind, keyId } = parseDueKey(row)

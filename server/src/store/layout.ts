@@ -116,18 +116,18 @@ export const decodeU64 = readPosition
 export const DueKind = { HISTORY: 0x48, REMOVED: 0x52, FUHYO: 0x46 } as const // 'H', 'R', 'F'
 export type DueKind = typeof DueKind[keyof typeof DueKind]
 
-/** due/<last day YYYYMMDD (8 ASCII)><kind (1)><key id (16)>: ordered by the day the term ends. */
-export function dueKey (lastDay: string, kind: DueKind, keyId: Uint8Array): Buffer {
+/** due/<day of the event YYYYMMDD (8 ASCII)><kind (1)><key id (16)>: ordered by the day the term began. */
+export function dueKey (eventDate: string, kind: DueKind, keyId: Uint8Array): Buffer {
   const key = Buffer.allocUnsafe(8 + 1 + keyId.length)
-  key.write(lastDay.slice(0, 4) + lastDay.slice(5, 7) + lastDay.slice(8, 10), 0, 'latin1')
+  key.write(eventDate.slice(0, 4) + eventDate.slice(5, 7) + eventDate.slice(8, 10), 0, 'latin1')
   key[8] = kind
   key.set(keyId, 9)
   return key
 }
 
 /** The parts of a `due` row's key. */
-export function parseDueKey (key: Uint8Array): { lastDay: string, kind: DueKind, keyId: Buffer } {
+export function parseDueKey (key: Uint8Array): { eventDate: string, kind: DueKind, keyId: Buffer } {
   const b = Buffer.from(key.buffer, key.byteOffset, key.byteLength)
   const d = b.toString('latin1', 0, 8)
-  return { lastDay: `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`, kind: b[8] as DueKind, keyId: Buffer.from(b.subarray(9)) }
+  return { eventDate: `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`, kind: b[8] as DueKind, keyId: Buffer.from(b.subarray(9)) }
 }

@@ -122,6 +122,18 @@ export interface ActInput {
   readonly ref?: Uint8Array
 }
 
+/** The terms a run of the retention job applies (firmware-config `store.retentionYears`, `retention.*`). */
+export interface RetentionOptions {
+  /** History and removed persons, years (≥ 150, 住基法施行令30条の6). */
+  readonly recordYears?: number
+  /** Acts (provision records, operation history), years (≥ 7, SPEC §2.5). */
+  readonly actYears?: number
+  /** 附票 temporary-area slots unconfirmed after this long are erased, ms (default 72 h). */
+  readonly tempLimitMs?: number
+  /** Most record keys erased in one run (the rest in the next). */
+  readonly maxKeys?: number
+}
+
 /** What a run of the retention job erased (SPEC §2.5): counts and dates, no personal data. */
 export interface RetentionReport {
   readonly position: number

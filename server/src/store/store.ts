@@ -15,17 +15,17 @@ import { Keyring, periodKeyId } from './keyring.ts'
 import { randomBytes } from 'node:crypto'
 import { dueRows, expiredPeriodKeys, personKeys, type ErasureReader } from './erasure.ts'
 import { openSlot, sealSlot, slotCreatedAt, TEMP_DRAWN_KIND, TEMP_ERASED_KIND } from './temp-area.ts'
-import { jstDateOf, lastExpiredPeriod, MIN_ACT_RETENTION_YEARS } from '../domain/retention.ts'
+import { jstDateOf, lastExpiredPeriod, MIN_ACT_RETENTION_YEARS, RECORD_RETENTION_YEARS } from '../domain/retention.ts'
 import { isActKind } from '../../../proto/src/act-kinds.ts'
 import { open as openSeal, sealAad, SealPurpose } from './sealing.ts'
 import { decodeStored, fuhyoRecord, residentRecord } from './codec.ts'
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
 import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame } from './log-block.ts'
 import { countsKey, DueKind, HASH_BYTES, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
-import { SILENT_LOGGER, type ActInput, type AdminActor, type RetentionReport, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
+import { SILENT_LOGGER, type ActInput, type AdminActor, type RetentionOptions, type RetentionReport, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
 import { errors } from './errors.ts'
 
-export type { ActInput, AdminActor, RetentionReport, Counts, Head, HistoryItem, LogRecord, Range, StoreLogger, StoreOptions, VerifyResult } from './store-types.ts'
+export type { ActInput, AdminActor, RetentionOptions, RetentionReport, Counts, Head, HistoryItem, LogRecord, Range, StoreLogger, StoreOptions, VerifyResult } from './store-types.ts'
 
 const JUMINHYO = /^[0-9]{11}$/
 const KOJIN = /^[0-9]{12}$/
@@ -191,8 +191,10 @@ export abstract class Store {
    * 附票 temporary-area slots past their limit; one administrative entry per run with counts and
    * dates only. `verify`, the tree and every checkpoint stay valid: the log holds ciphertext.
    */
-  async runRetention (by: { actor: string }, options: { actYears?: number, tempLimitMs?: number, maxKeys?: number } = {}): Promise<RetentionReport> {
+  async runRetention (by: { actor: string }, options: RetentionOptions = {}): Promise<RetentionReport> {
     checkActor({ actor: by.actor, approver: '' }, false)
+    const recordYears = options.recordYears ?? RECORD_RETENTION_YEARS
+    if (!Number.isInteger(recordYears) || recordYears < RECORD_RETENTION_YEARS) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT(`records are kept at least ${RECORD_RETENTION_YEARS} years`, { field: 'recordYears' })
     const actYears = options.actYears ?? MIN_ACT_RETENTION_YEARS
     if (!Number.isInteger(actYears) || actYears < MIN_ACT_RETENTION_YEARS) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT(`acts are kept at least ${MIN_ACT_RETENTION_YEARS} years`, { field: 'actYears' })
     this.#checkWritable()
@@ -200,7 +202,7 @@ export abstract class Store {
     const now = this.#env.clock()
     const today = jstDateOf(now)
     const reader = this.#reader()
-    const due = await dueRows(reader, today, options.maxKeys ?? 100_000)
+    const due = await dueRows(reader, today, recordYears, options.maxKeys ?? 100_000)
     const through = lastExpiredPeriod(today, actYears)
     const periods = await expiredPeriodKeys(reader, through)
     const count = (kind: DueKind): number => due.filter((d) => d.kind === kind).length

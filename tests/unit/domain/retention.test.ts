@@ -1,6 +1,6 @@
 // Retention terms (SPEC §2.5): 150 years counted as 民法140条/143条 count years.
 import t from 'tap'
-import { jstDateOf, lastDayOfTerm, lastExpiredPeriod, termEnded } from '../../../server/src/domain/retention.ts'
+import { jstDateOf, lastDayOfTerm, lastDueEventDate, lastExpiredPeriod, termEnded } from '../../../server/src/domain/retention.ts'
 
 t.test('a term of years ends the day before the corresponding day, counted from the day after the event', async (t) => {
   t.equal(lastDayOfTerm('2026-11-29', 150), '2176-11-29')
@@ -31,3 +31,18 @@ t.test('the date in Japan', async (t) => {
   t.equal(jstDateOf(new Date('2026-11-29T14:59:59Z')), '2026-11-29')
   t.equal(jstDateOf(new Date('2026-11-29T15:00:00Z')), '2026-11-30')
 })
+
+t.test('the latest event whose term has ended', async (t) => {
+  t.equal(lastDueEventDate('2176-11-30', 150), '2026-11-29')
+  t.equal(lastDueEventDate('2176-11-29', 150), '2026-11-28')
+  t.equal(lastDueEventDate('2178-03-01', 150), '2028-02-29', 'both 2/28 and 2/29 of 2028 end on 2178-02-28')
+  t.equal(lastDueEventDate('2178-02-28', 150), '2028-02-27')
+  for (const today of ['2176-01-01', '2176-03-01', '2177-02-28', '2180-12-31']) {
+    const e = lastDueEventDate(today, 150)
+    t.ok(termEnded(lastDayOfTerm(e, 150), today) && !termEnded(lastDayOfTerm(nextDay(e), 150), today), `maximal for ${today}`)
+  }
+})
+
+function nextDay (d: string): string {
+  return new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+}
