@@ -15,7 +15,10 @@ export interface ActKindSpec {
 }
 
 const STORE_ACTS = {
-  'store.act-test': { title: 'a test act (conformance suite only)', detail: 'arbitrary test bytes' }
+  'store.act-test': { title: 'a test act (conformance suite only)', detail: 'arbitrary test bytes' },
+  'store.fuhyo-kojin-drawn': { title: '附票: a 個人番号 drawn into the temporary area for a person who moved abroad (SPEC §2.2)', detail: '' },
+  'store.fuhyo-kojin-erased': { title: '附票: a temporary-area 個人番号 erased (delivery confirmed, or its limit passed)', detail: '' },
+  'store.physical-deletion-refused': { title: '物理削除 refused: no second approver, or the approver is the requester (SPEC §2.5)', detail: '' }
 } as const satisfies Record<string, ActKindSpec>
 
 /** Every kind the store accepts, by name. */

@@ -253,7 +253,7 @@ export const LogUpdateKind = { UNSPECIFIED: 0, IDENTITY: 1, FUHYO: 2, PRE_REJECT
 export type LogUpdateKind = typeof LogUpdateKind[keyof typeof LogUpdateKind]
 
 /** ken.v1.LogAdminKind */
-export const LogAdminKind = { UNSPECIFIED: 0, KEY_ERASURE: 1, REBUILD: 2 } as const
+export const LogAdminKind = { UNSPECIFIED: 0, KEY_ERASURE: 1, REBUILD: 2, RETENTION: 3, PHYSICAL_DELETION: 4 } as const
 export type LogAdminKind = typeof LogAdminKind[keyof typeof LogAdminKind]
 
 /** ken.v1.LogEffect — what an accepted update did to the file, replayable without decrypting */
@@ -264,6 +264,7 @@ export interface LogEffect {
   recordMunicipalityCode: string
   removed: boolean
   sealedRecord: Uint8Array
+  person: Uint8Array
 }
 
 /** ken.v1.LogUpdate — a received update and its outcome */
@@ -293,6 +294,13 @@ export interface LogAdminAct {
   note: string
   keyId: Uint8Array
   replayed: number
+  keyIds: Uint8Array[]
+  dueRows: Uint8Array[]
+  historyErased: number
+  removedErased: number
+  fuhyoErased: number
+  periodsErased: number
+  through: string
 }
 
 /** ken.v1.LogAct — an act of a person or of a front daemon (kinds: act-kinds.ts) */
@@ -312,6 +320,7 @@ export interface LogAct {
   period: string
   sealedDetail: Uint8Array
   subjects: Uint8Array[]
+  ref: Uint8Array
 }
 
 /** ken.v1.LogEntry — one entry of the store's hash-chained log */
@@ -331,6 +340,9 @@ export interface ResidentView {
   removed: boolean
   kojinToken: Uint8Array
   sealedRecord: Uint8Array
+  person: Uint8Array
+  removedOn: string
+  retiredSubjects: Uint8Array[]
 }
 
 /** ken.v1.HistoryView — history/<subject><position> */
@@ -339,6 +351,7 @@ export interface HistoryView {
   position: number
   supersededAt: number
   sealedRecord: Uint8Array
+  person: Uint8Array
 }
 
 /** ken.v1.FuhyoView — fuhyo/<subject> */
@@ -346,6 +359,7 @@ export interface FuhyoView {
   keyId: Uint8Array
   position: number
   sealedRecord: Uint8Array
+  person: Uint8Array
 }
 
 /** ken.v1.DedupView — dedup/<municipality><stream><sequence> */

@@ -51,7 +51,9 @@ async function main (argv: string[]): Promise<number> {
   try {
     const store = spawnDaemon('store', path.join(root, 'server/src/cli/ken-store.ts'), [
       'serve', '--db', setup.paths.dbDir, '--socket', setup.paths.storeSocket, '--key', setup.paths.applianceKeyFile,
-      '--max-delay-ms', String(setup.config.store.groupCommitMaxDelayMs), '--max-entries', String(setup.config.store.groupCommitMaxEntries)
+      '--max-delay-ms', String(setup.config.store.groupCommitMaxDelayMs), '--max-entries', String(setup.config.store.groupCommitMaxEntries),
+      '--retention-years', String(setup.config.store.retentionYears),
+      '--act-retention-years', String(Math.max(setup.config.retention.provisionRecordYears, setup.config.retention.operationLogYears))
     ], path.join(setup.logDir, 'store.log'))
     daemons.push(store)
     await waitUntilReachable(store, { path: setup.paths.storeSocket }, 60_000)

@@ -31,6 +31,8 @@ async function main (argv: string[]): Promise<number> {
       key: { type: 'string' },
       'max-delay-ms': { type: 'string' },
       'max-entries': { type: 'string' },
+      'retention-years': { type: 'string' },
+      'act-retention-years': { type: 'string' },
       threads: { type: 'string' },
       actor: { type: 'string' },
       approver: { type: 'string' },
@@ -59,7 +61,9 @@ async function serve (db: string, values: Record<string, string | undefined>): P
     socketPath: values.socket,
     keyFile: values.key,
     ...(values['max-delay-ms'] === undefined ? {} : { maxDelayMs: Number(values['max-delay-ms']) }),
-    ...(values['max-entries'] === undefined ? {} : { maxEntries: Number(values['max-entries']) })
+    ...(values['max-entries'] === undefined ? {} : { maxEntries: Number(values['max-entries']) }),
+    ...(values['retention-years'] === undefined ? {} : { retentionRecordYears: Number(values['retention-years']) }),
+    ...(values['act-retention-years'] === undefined ? {} : { retentionActYears: Number(values['act-retention-years']) })
   }, {
     logger,
     // A failed fsync leaves the files in an unknown state: exit, and let the supervisor restart us (recovery).

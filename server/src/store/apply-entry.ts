@@ -5,22 +5,32 @@
  * (blind indexes and the sealed new record), so views are reproduced even for a shredded resident.
  */
 import { LogAdminKind, LogUpdateKind, ResultStatus, type CountsView, type LogEffect, type LogEntry, type LogUpdate, type ResidentView } from '../../../proto/src/types.ts'
-import { countsKey, dedupKey, decodeU64, encodeU64, historyKey, streamKey } from './layout.ts'
+import { countsKey, dedupKey, decodeU64, DueKind, dueKey, encodeU64, historyKey, streamKey } from './layout.ts'
+import { TEMP_ERASED_KIND } from './temp-area.ts'
+import { jstDateOf } from '../domain/retention.ts'
 import { decodeStored, encodeStored } from './codec.ts'
 import type { ViewTx } from './view-tx.ts'
 
 /** Apply the entry at `entry.position`, whose chain hash is `hash`, to the views in `tx`. */
 export async function applyEntry (tx: ViewTx, entry: LogEntry, hash: Buffer): Promise<void> {
   const update = entry.update
-  if (update !== undefined && update !== null) await applyUpdate(tx, entry.position, update, hash)
+  if (update !== undefined && update !== null) await applyUpdate(tx, entry.position, update, hash, jstDateOf(new Date(entry.recordedAt)))
   // A key erasure deletes the wrapped key (SPEC §2.5), here so that replaying an erasure whose group
   // was cut off after its log block deletes the key again (level-store.ts write order). It changes no
-  // view: the views' ciphertext stays in place, unreadable.
+  // view but `due`: the views' ciphertext stays in place, unreadable.
+  // A 附票 temporary-area slot erased (SPEC §2.2): deleted again on replay, never brought back.
+  const act = entry.act
+  if (act !== undefined && act !== null && act.kind === TEMP_ERASED_KIND) tx.del('temp', asBuffer(act.ref))
   const admin = entry.admin
-  if (admin !== undefined && admin !== null && admin.kind === LogAdminKind.KEY_ERASURE) tx.del('keys', Buffer.from(admin.keyId))
+  if (admin === undefined || admin === null) return
+  if (admin.kind === LogAdminKind.KEY_ERASURE) tx.del('keys', Buffer.from(admin.keyId))
+  if (admin.kind === LogAdminKind.RETENTION || admin.kind === LogAdminKind.PHYSICAL_DELETION) {
+    for (const keyId of admin.keyIds) tx.del('keys', Buffer.from(keyId))
+    for (const row of admin.dueRows) tx.del('due', Buffer.from(row))
+  }
 }
 
-async function applyUpdate (tx: ViewTx, position: number, u: LogUpdate, hash: Buffer): Promise<void> {
+async function applyUpdate (tx: ViewTx, position: number, u: LogUpdate, hash: Buffer, date: string): Promise<void> {
   const accepted = u.status === ResultStatus.ACCEPTED
   // Every count this entry moves, written once per municipality (most entries move two of one).
   const counts = new CountDeltas()
@@ -34,29 +44,66 @@ async function applyUpdate (tx: ViewTx, position: number, u: LogUpdate, hash: Bu
   }
   const effect = u.effect
   if (accepted && effect !== undefined && effect !== null) {
-    if (u.kind === LogUpdateKind.IDENTITY) await applyResident(tx, position, u.keyId, effect, counts)
-    else if (u.kind === LogUpdateKind.FUHYO) applyFuhyo(tx, position, u.keyId, effect)
+    if (u.kind === LogUpdateKind.IDENTITY) await applyResident(tx, position, u.keyId, effect, counts, date)
+    else if (u.kind === LogUpdateKind.FUHYO) await applyFuhyo(tx, position, u.keyId, effect, date)
   }
   await counts.apply(tx)
 }
 
-async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, effect: LogEffect, counts: CountDeltas): Promise<void> {
+/**
+ * SPEC §2.5: each record has its own key. The record this entry supersedes becomes history and its
+ * key starts its 150 years (a `due` row filed under the day of the event: the view does not depend on
+ * the configured term); a removal starts the 150 years of the removed record's key, replaced by its
+ * supersession term should the person come back (消除の回復).
+ */
+async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, effect: LogEffect, counts: CountDeltas, date: string): Promise<void> {
   const subject = asBuffer(effect.subject)
   const retired = effect.retiredSubject.length > 0 ? asBuffer(effect.retiredSubject) : undefined
   const kojinToken = asBuffer(effect.kojinToken)
   const previousSubject = retired ?? subject
   const previousBytes = await tx.get('current', previousSubject)
+  let retiredSubjects: Uint8Array[] = []
   if (previousBytes !== undefined) {
     const previous = decodeStored('ResidentView', previousBytes)
     // History is filed under the 住民票コード the record had (a 住民票コード変更 leaves it under the old one).
-    tx.put('history', historyKey(previousSubject, previous.position), encodeStored('HistoryView', { keyId: previous.keyId, position: previous.position, supersededAt: position, sealedRecord: previous.sealedRecord }))
+    tx.put('history', historyKey(previousSubject, previous.position), encodeStored('HistoryView', { keyId: previous.keyId, position: previous.position, supersededAt: position, sealedRecord: previous.sealedRecord, person: previous.person }))
+    if (previous.removed) tx.del('due', dueKey(previous.removedOn, DueKind.REMOVED, previous.keyId))
+    if (await keyEndsWithRecord(tx, previous, keyId, 'fuhyo', previousSubject)) tx.put('due', dueKey(date, DueKind.HISTORY, previous.keyId), DUE_VALUE)
     await releaseKojin(tx, previous, previousSubject, kojinToken)
     if (!previous.removed) counts.add(previous.municipalityCode, 'current', -1)
+    retiredSubjects = previous.retiredSubjects
   }
-  if (retired !== undefined) tx.del('current', retired)
-  tx.put('current', subject, encodeStored('ResidentView', { keyId, position, municipalityCode: effect.recordMunicipalityCode, removed: effect.removed, kojinToken, sealedRecord: effect.sealedRecord }))
+  if (retired !== undefined) {
+    tx.del('current', retired)
+    retiredSubjects = [...retiredSubjects, retired]
+  }
+  // SPEC §2.5, E2: a removed person (転出, 死亡 …) is kept 150 years from the removal.
+  if (effect.removed && await keyEndsWithRecord(tx, effect, undefined, 'fuhyo', subject, keyId)) tx.put('due', dueKey(date, DueKind.REMOVED, keyId), DUE_VALUE)
+  tx.put('current', subject, encodeStored('ResidentView', {
+    keyId, position, municipalityCode: effect.recordMunicipalityCode, removed: effect.removed, kojinToken, sealedRecord: effect.sealedRecord,
+    person: effect.person, removedOn: effect.removed ? date : '', retiredSubjects
+  }))
   tx.put('kojin', kojinToken, subject)
   if (!effect.removed) counts.add(effect.recordMunicipalityCode, 'current', 1)
+}
+
+const DUE_VALUE = Buffer.alloc(0)
+
+/**
+ * True when a record's key seals nothing that must outlive the record, so its term may destroy it.
+ * Records written since views v2 (a person id is set) always have a key of their own. An earlier
+ * store shared one key per person across records and both files (migration, docs/store-contract.md):
+ * such a key is given a term only once no current record of the person uses it any more — later
+ * than its oldest records' own terms, never earlier than a current record's end.
+ */
+async function keyEndsWithRecord (tx: ViewTx, record: { readonly person: Uint8Array, readonly keyId?: Uint8Array }, nextKeyId: Uint8Array | undefined, other: 'current' | 'fuhyo', subject: Buffer, ownKeyId?: Uint8Array): Promise<boolean> {
+  if (record.person.length > 0) return true
+  const keyId = asBuffer(ownKeyId ?? record.keyId ?? new Uint8Array(0))
+  if (nextKeyId !== undefined && keyId.equals(nextKeyId)) return false
+  const bytes = await tx.get(other, subject)
+  if (bytes === undefined) return true
+  const otherKey = other === 'current' ? decodeStored('ResidentView', bytes).keyId : decodeStored('FuhyoView', bytes).keyId
+  return !keyId.equals(otherKey)
 }
 
 /** A 個人番号変更 frees the old number; only if the index still points at this person. */
@@ -67,10 +114,17 @@ async function releaseKojin (tx: ViewTx, previous: ResidentView, previousSubject
   if (holder !== undefined && holder.equals(previousSubject)) tx.del('kojin', old)
 }
 
-function applyFuhyo (tx: ViewTx, position: number, keyId: Uint8Array, effect: LogEffect): void {
+/** A superseded 附票 record's key starts its term like a pre-change 本人確認情報 (SPEC §2.5). */
+async function applyFuhyo (tx: ViewTx, position: number, keyId: Uint8Array, effect: LogEffect, date: string): Promise<void> {
   const subject = asBuffer(effect.subject)
-  if (effect.retiredSubject.length > 0) tx.del('fuhyo', asBuffer(effect.retiredSubject))
-  tx.put('fuhyo', subject, encodeStored('FuhyoView', { keyId, position, sealedRecord: effect.sealedRecord }))
+  const retired = effect.retiredSubject.length > 0 ? asBuffer(effect.retiredSubject) : undefined
+  const previousBytes = await tx.get('fuhyo', retired ?? subject)
+  if (previousBytes !== undefined) {
+    const previous = decodeStored('FuhyoView', previousBytes)
+    if (await keyEndsWithRecord(tx, previous, keyId, 'current', retired ?? subject)) tx.put('due', dueKey(date, DueKind.FUHYO, previous.keyId), DUE_VALUE)
+  }
+  if (retired !== undefined) tx.del('fuhyo', retired)
+  tx.put('fuhyo', subject, encodeStored('FuhyoView', { keyId, position, sealedRecord: effect.sealedRecord, person: effect.person }))
 }
 
 /** Count changes of one entry, by municipality; applied with one read and one write each. */

@@ -19,7 +19,7 @@
 import type { AppendItem, LogAdminAct, UpdateResult } from '../../../proto/src/types.ts'
 import { isKenError, type KenError } from '../../../proto/src/ken-error.ts'
 import type { CommitJob } from './group-commit.ts'
-import { planAct, planAdmin, planItem, type GroupState } from './planner.ts'
+import { planAct, planAdmin, planItem, planTemp, type GroupState } from './planner.ts'
 import { prefetchGroup } from './prefetch.ts'
 import { overlayId, ViewTx, type BaseReader } from './view-tx.ts'
 import { headOp } from './replay.ts'
@@ -36,6 +36,7 @@ export type Job = CommitJob & (
   | { readonly kind: 'append', readonly items: readonly AppendItem[], readonly resolve: (r: UpdateResult[]) => void, readonly reject: (e: Error) => void }
   | { readonly kind: 'admin', readonly act: LogAdminAct, readonly resolve: (r: Head) => void, readonly reject: (e: Error) => void }
   | { readonly kind: 'act', readonly act: ActInput, readonly resolve: (r: Head) => void, readonly reject: (e: Error) => void }
+  | { readonly kind: 'temp', readonly slot: Buffer, readonly value: Buffer | null, readonly act: ActInput, readonly resolve: (r: Head) => void, readonly reject: (e: Error) => void }
   | { readonly kind: 'task', readonly fn: () => Promise<void>, readonly resolve: () => void, readonly reject: (e: Error) => void }
 )
 
@@ -109,7 +110,8 @@ export async function runGroup (jobs: Job[], env: GroupEnv): Promise<void> {
   // Step 1, the commit point: the new wrapped keys and the log block. Step 2: everything else.
   const logOps: WriteOp[] = []
   const viewOps: WriteOp[] = []
-  for (const op of g.tx.ops()) (op.space === 'keys' && op.value !== null ? logOps : viewOps).push(op)
+  // New keys and temporary-area slots are durable with the log block that first uses them.
+  for (const op of g.tx.ops()) ((op.space === 'keys' || op.space === 'temp') && op.value !== null ? logOps : viewOps).push(op)
   logOps.push({ space: 'log', key: positionKey(env.tip.position + 1), value: g.frames.length === 1 ? (g.frames[0] as Buffer) : Buffer.concat(g.frames) })
   viewOps.push(headOp(g.head))
   env.tip = g.head
@@ -209,6 +211,10 @@ async function planJob (g: GroupState, job: Job, logger: StoreLogger): Promise<(
     }
     if (job.kind === 'act') {
       const done = await planAct(g, job.act)
+      return () => job.resolve(done)
+    }
+    if (job.kind === 'temp') {
+      const done = await planTemp(g, job.slot, job.value, job.act)
       return () => job.resolve(done)
     }
     throw new Error('a task cannot share a group')

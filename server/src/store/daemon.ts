@@ -8,6 +8,7 @@ import type { KenError } from '../../../proto/src/ken-error.ts'
 import { loadApplianceKey } from './appliance-key.ts'
 import { LevelStore } from './level-store.ts'
 import { startAppendServer } from './append-server.ts'
+import { RetentionSchedule } from './retention-schedule.ts'
 import { parseDaemonOptions, type StoreDaemonInput } from './options.ts'
 
 export interface StoreDaemonDeps {
@@ -54,6 +55,9 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     await store.close()
     throw err
   }
+  // SPEC §2.5: what is past its term is erased automatically, by the store that holds the keys.
+  const retention = new RetentionSchedule(store, { recordYears: options.retentionRecordYears, actYears: options.retentionActYears, tempLimitMs: options.tempLimitMs }, { clock: deps.clock ?? (() => new Date()), logger })
+  retention.start(options.retentionCheckMs)
   const head = store.head()
   logger.info({ event: 'store.ready', position: head.position, ms: Math.round(performance.now() - started) }, 'store daemon accepting appends')
   let closing: Promise<void> | undefined
@@ -65,6 +69,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
       closing ??= (async () => {
         logger.info({ event: 'store.shutdown', connections: append.connections }, 'store daemon stopping')
         await append.stopAccepting()
+        await retention.stop()
         // Order: the store drains (every received request commits), then the answers go out.
         await store.close()
         await append.close()

@@ -9,7 +9,8 @@
  */
 import { hash, hkdfSync } from 'node:crypto'
 import { KEY_ID_BYTES, TOKEN_BYTES } from './layout.ts'
-import { open, sealAad, SealPurpose } from './sealing.ts'
+import { open, seal, sealAad, SealPurpose } from './sealing.ts'
+import { randomBytesFromPool } from './random-pool.ts'
 import { makeDataKey, type NewDataKey } from './data-key.ts'
 import { KeyFactory } from './key-factory.ts'
 import { APPLIANCE_KEY_BYTES } from './appliance-key.ts'
@@ -92,6 +93,20 @@ export class Keyring {
     const key = makeDataKey(this.#wrapKey, keyId)
     this.#remember(key.keyId, key.dataKey)
     return key
+  }
+
+  /**
+   * A one-off key wrapped under the appliance key with additional data `aad`, kept nowhere in memory
+   * (the 附票 temporary area, SPEC §2.2: erased with its slot, never cached).
+   */
+  wrapNewKey (aad: Uint8Array): { key: Buffer, wrapped: Buffer } {
+    const key = randomBytesFromPool(32)
+    return { key, wrapped: seal(this.#wrapKey, aad, key) }
+  }
+
+  /** Unwrap a key made by {@link wrapNewKey}. @throws KEN_ERR_STORE_DECRYPT */
+  unwrapKey (aad: Uint8Array, wrapped: Uint8Array): Buffer {
+    return open(this.#wrapKey, aad, wrapped)
   }
 
   /** Make data keys ahead of need in a worker thread (key-factory.ts); until {@link close}. */

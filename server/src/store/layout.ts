@@ -6,16 +6,21 @@
  */
 import type { Stream } from '../../../proto/src/types.ts'
 
-/** The primary spaces: the log, the wrapped data keys and the views' recorded head. Never dropped by rebuild. */
-export const PRIMARY_SPACES = ['log', 'keys', 'meta'] as const
+/**
+ * The primary spaces: the log, the wrapped data keys, the views' recorded head, and the temporary
+ * area of 附票 requests (SPEC §2.2: a 個人番号 drawn for a person who moved abroad, never in the log
+ * nor in the 附票 keyspace). Never dropped by rebuild.
+ */
+export const PRIMARY_SPACES = ['log', 'keys', 'meta', 'temp'] as const
 
 /**
  * The derived views (SPEC §4): rebuild drops and replays exactly these.
  * - current: 本人確認情報 by 住民票コード · history: pre-change records · kojin: 個人番号 → 住民票コード
  * - counts: per municipality · dedup: (municipality, stream, 更新順番号) → first result
  * - lastseq: last 更新順番号 per (municipality, stream) · fuhyo: the 附票 file (its own keyspace, SPEC §2.2)
+ * - due: the record keys whose retention term is running, by its last day (SPEC §2.5)
  */
-export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo'] as const
+export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'due'] as const
 
 export type PrimarySpace = typeof PRIMARY_SPACES[number]
 export type ViewSpace = typeof VIEW_SPACES[number]
@@ -32,7 +37,7 @@ export type Database = typeof DATABASES[number]
 
 /** The database a space lives in. */
 export function databaseOf (space: Space): Database {
-  return space === 'log' ? 'log' : space === 'keys' ? 'keys' : 'views'
+  return space === 'log' ? 'log' : space === 'keys' || space === 'temp' ? 'keys' : 'views'
 }
 
 /** One write of an atomic batch; `value: null` deletes. */
@@ -106,3 +111,23 @@ export function prefixEnd (prefix: Uint8Array): Buffer {
 /** A u64 value (lastseq) as 8 bytes BE. */
 export const encodeU64 = positionKey
 export const decodeU64 = readPosition
+
+/** What a `due` row's key will shred when its term ends (SPEC §2.5). */
+export const DueKind = { HISTORY: 0x48, REMOVED: 0x52, FUHYO: 0x46 } as const // 'H', 'R', 'F'
+export type DueKind = typeof DueKind[keyof typeof DueKind]
+
+/** due/<day of the event YYYYMMDD (8 ASCII)><kind (1)><key id (16)>: ordered by the day the term began. */
+export function dueKey (eventDate: string, kind: DueKind, keyId: Uint8Array): Buffer {
+  const key = Buffer.allocUnsafe(8 + 1 + keyId.length)
+  key.write(eventDate.slice(0, 4) + eventDate.slice(5, 7) + eventDate.slice(8, 10), 0, 'latin1')
+  key[8] = kind
+  key.set(keyId, 9)
+  return key
+}
+
+/** The parts of a `due` row's key. */
+export function parseDueKey (key: Uint8Array): { eventDate: string, kind: DueKind, keyId: Buffer } {
+  const b = Buffer.from(key.buffer, key.byteOffset, key.byteLength)
+  const d = b.toString('latin1', 0, 8)
+  return { eventDate: `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`, kind: b[8] as DueKind, keyId: Buffer.from(b.subarray(9)) }
+}

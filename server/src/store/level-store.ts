@@ -41,6 +41,8 @@ export interface LevelStoreOptions extends StoreOptions {
 
 const ENCODING = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const
 const CHUNK = 1024
+/** Erased keys compacted range by range; more than this and the whole keys space is compacted. */
+const COMPACT_ONE_BY_ONE = 256
 const MIB = 1 << 20
 
 /** True when `location` is itself one LevelDB database: the layout before log/keys/views. */
@@ -124,6 +126,19 @@ export class LevelStore extends Store {
     await this.#batch('log', log)
     await this.#batch('keys', erasedKeys)
     await this.#batch('views', views)
+  }
+
+  protected override async _compactErased (space: 'keys' | 'temp', keyIds: readonly Uint8Array[]): Promise<void> {
+    const keys = this.#dbs.get(databaseOf(space))
+    if (keys === undefined || keyIds.length === 0) return
+    // LevelDB keeps a deleted value in older tables (and the write-ahead log) until a compaction
+    // rewrites them; compacting the erased keys' ranges (each a few tables) makes the erasure physical.
+    const prefix = this.#prefix(space)
+    if (keyIds.length > COMPACT_ONE_BY_ONE) return await keys.compactRange(prefix, Buffer.concat([prefix, Buffer.alloc(17, 0xff)]))
+    for (const keyId of keyIds) {
+      const key = Buffer.concat([prefix, keyId])
+      await keys.compactRange(key, key)
+    }
   }
 
   protected override async * _iterate (space: Space, range: Range): AsyncGenerator<ReadonlyArray<readonly [Buffer, Buffer]>> {

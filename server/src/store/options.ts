@@ -18,7 +18,11 @@ export const DEFAULTS = Object.freeze({
   socketMode: STORE.socketMode,
   maxFrameBytes: DEFAULT_MAX_FRAME,
   maxPendingPerConnection: 1024,
-  cacheSize: 64 << 20
+  cacheSize: 64 << 20,
+  retentionRecordYears: STORE.retentionYears,
+  retentionActYears: Math.max(APPLIANCE_DEFAULTS.retention.provisionRecordYears, APPLIANCE_DEFAULTS.retention.operationLogYears),
+  retentionCheckMs: 3_600_000,
+  tempLimitMs: 72 * 3_600_000
 })
 
 const int = (min: number, max: number): z.ZodNumber => z.number().int().min(min).max(max)
@@ -41,7 +45,15 @@ const schema = z.object({
   /** Unanswered requests per connection before the daemon stops reading it. */
   maxPendingPerConnection: int(1, 65536).default(DEFAULTS.maxPendingPerConnection),
   /** LevelDB block cache, bytes. */
-  cacheSize: int(1 << 20, 8 * 1024 ** 3).default(DEFAULTS.cacheSize)
+  cacheSize: int(1 << 20, 8 * 1024 ** 3).default(DEFAULTS.cacheSize),
+  /** History and removed persons are kept this many years (住基法施行令30条の6: at least 150). */
+  retentionRecordYears: int(150, 1000).default(DEFAULTS.retentionRecordYears),
+  /** Provision records and operation history are kept this many years (SPEC §2.5: at least 7). */
+  retentionActYears: int(7, 150).default(DEFAULTS.retentionActYears),
+  /** How often the retention job checks whether a new day began (ms). */
+  retentionCheckMs: int(1000, 86_400_000).default(DEFAULTS.retentionCheckMs),
+  /** 附票 temporary-area slots unconfirmed after this long are erased (ms; SPEC §2.2 "a short limit"). */
+  tempLimitMs: int(60_000, 30 * 86_400_000).default(DEFAULTS.tempLimitMs)
 }).strict()
 
 export type StoreDaemonInput = z.input<typeof schema>

@@ -9,7 +9,8 @@ import { ChangeReason, LogAdminKind, LogUpdateKind, ResultStatus, type AppendIte
 import { decideIdentityUpdate } from '../domain/transition.ts'
 import { decideFuhyoUpdate } from '../domain/fuhyo-transition.ts'
 import type { Decision, FuhyoRecord, ResidentRecord } from '../domain/records.ts'
-import { dedupKey, decodeU64, streamKey } from './layout.ts'
+import { dedupKey, decodeU64, KEY_ID_BYTES, streamKey } from './layout.ts'
+import { randomBytesFromPool } from './random-pool.ts'
 import { decodeStored, encodeStored, fuhyoRecord, residentRecord, storedFuhyo, storedResident } from './codec.ts'
 import { frameEntry } from './log-block.ts'
 import { applyEntry } from './apply-entry.ts'
@@ -91,7 +92,30 @@ export async function planAdmin (g: GroupState, act: LogAdminAct): Promise<{ pos
     // in the group that records the act. The ciphertext it sealed stays in the chain, unreadable.
     g.keyring?.forget(keyId)
   }
+  if (act.kind === LogAdminKind.RETENTION || act.kind === LogAdminKind.PHYSICAL_DELETION) {
+    // Only keys that still exist are named: a key shredded earlier (another deletion) is not again.
+    const present: Uint8Array[] = []
+    for (const keyId of act.keyIds) if ((await g.tx.get('keys', Buffer.from(keyId))) !== undefined) present.push(keyId)
+    if (act.kind === LogAdminKind.PHYSICAL_DELETION && present.length === 0) throw errors.KEN_ERR_STORE_KEY_UNKNOWN()
+    act.keyIds = present
+    for (const keyId of present) g.keyring?.forget(keyId)
+  }
   return await frameAndApply(g, { position: g.head.position + 1, recordedAt: g.recordedAt, update: null, admin: act })
+}
+
+/**
+ * Plan a change of the 附票 temporary area (SPEC §2.2) and the act that records it. The slot's value
+ * is written with the log block (durable with the act), its deletion after it; recovery replays the
+ * deletion from the act (apply-entry.ts), so an erased slot never comes back.
+ */
+export async function planTemp (g: GroupState, slot: Buffer, value: Buffer | null, act: ActInput): Promise<{ position: number, hash: Buffer }> {
+  if (value === null) {
+    if ((await g.tx.get('temp', slot)) === undefined) throw errors.KEN_ERR_STORE_TEMP_UNKNOWN()
+    g.tx.del('temp', slot)
+  } else {
+    g.tx.put('temp', slot, value)
+  }
+  return await planAct(g, { ...act, ref: slot })
 }
 
 /**
@@ -128,7 +152,8 @@ export async function planAct (g: GroupState, input: ActInput): Promise<{ positi
     approver: input.approver ?? '',
     period,
     sealedDetail,
-    subjects: keyring === undefined ? [] : codes.map((code) => keyring.subjectToken(code))
+    subjects: keyring === undefined ? [] : codes.map((code) => keyring.subjectToken(code)),
+    ref: input.ref ?? EMPTY
   }
   return await frameAndApply(g, { position, recordedAt: g.recordedAt, update: null, admin: null, act })
 }
@@ -164,14 +189,14 @@ async function planIdentity (g: GroupState, item: AppendItem, update: Update, u:
     municipalityCode: item.municipalityCode,
     today: g.today
   })
-  const fuhyoKey = await viewKeyId(g, 'fuhyo', subject)
-  const key = await residentKey(g, [found?.keyId, fuhyoKey])
   record.kind = LogUpdateKind.IDENTITY
-  record.keyId = key.keyId
   if (!decision.ok) {
-    sealUpdate(record, key, position, update)
+    sealUpdate(record, await rejectionKey(g, found?.keyId), position, update)
     return reject(record, decision)
   }
+  const key = freshKey(g)
+  record.keyId = key.keyId
+  const person = found?.person ?? (await viewPerson(g, 'fuhyo', subject)) ?? newPerson()
   const next = decision.next
   const stored = storedResident(next)
   if (carriesUpdate(stored, update)) {
@@ -188,7 +213,8 @@ async function planIdentity (g: GroupState, item: AppendItem, update: Update, u:
     kojinToken: keyring.kojinToken(next.kojinBango),
     recordMunicipalityCode: next.municipalityCode,
     removed: next.status === 'removed',
-    sealedRecord: seal(key.dataKey, sealAad(SealPurpose.RESIDENT, key.keyId, position), encodeStored('StoredResident', stored))
+    sealedRecord: seal(key.dataKey, sealAad(SealPurpose.RESIDENT, key.keyId, position), encodeStored('StoredResident', stored)),
+    person
   } satisfies LogEffect
 }
 
@@ -199,11 +225,14 @@ async function planFuhyo (g: GroupState, item: AppendItem, update: Update, posit
   const subject = keyring.subjectToken(u.juminhyoCode)
   const found = await readFuhyo(g, subject)
   const decision: Decision<FuhyoRecord> = decideFuhyoUpdate(update, found?.record, { municipalityCode: item.municipalityCode, today: g.today })
-  const residentKeyId = await viewKeyId(g, 'current', subject)
-  const key = await residentKey(g, [found?.keyId, residentKeyId])
   record.kind = LogUpdateKind.FUHYO
+  if (!decision.ok) {
+    sealUpdate(record, await rejectionKey(g, found?.keyId), position, update)
+    return reject(record, decision)
+  }
+  const key = freshKey(g)
   sealUpdate(record, key, position, update)
-  if (!decision.ok) return reject(record, decision)
+  const person = found?.person ?? (await viewPerson(g, 'current', subject)) ?? newPerson()
   record.status = ResultStatus.ACCEPTED
   record.effect = {
     subject,
@@ -211,7 +240,8 @@ async function planFuhyo (g: GroupState, item: AppendItem, update: Update, posit
     kojinToken: EMPTY, // SPEC §2.2: the 附票 file never keeps 個人番号, not even as an index
     recordMunicipalityCode: '',
     removed: false,
-    sealedRecord: seal(key.dataKey, sealAad(SealPurpose.FUHYO, key.keyId, position), encodeStored('StoredFuhyo', storedFuhyo(decision.next)))
+    sealedRecord: seal(key.dataKey, sealAad(SealPurpose.FUHYO, key.keyId, position), encodeStored('StoredFuhyo', storedFuhyo(decision.next))),
+    person
   } satisfies LogEffect
 }
 
@@ -249,19 +279,33 @@ interface ResidentKey {
 }
 
 /**
- * The person's data key: the first candidate key id that is not erased, else a new key (stored
- * wrapped in this same group, durable before the entries that use it). A person keeps one key id for life (SPEC §2.5).
+ * SPEC §2.5: every accepted record gets a key of its own (stored wrapped in this same group, durable
+ * before the entry that uses it), so that each record can die when its own term ends while the
+ * person's current record and younger history stay readable.
  */
-async function residentKey (g: GroupState, candidates: Array<Uint8Array | undefined>): Promise<ResidentKey> {
-  const keyring = requireKeyring(g)
-  for (const keyId of candidates) {
-    if (keyId === undefined || keyId.length === 0) continue
-    const dataKey = await usableKey(g, keyId)
-    if (dataKey !== undefined) return { keyId, dataKey }
-  }
-  const fresh = keyring.createDataKey()
+function freshKey (g: GroupState): ResidentKey {
+  const fresh = requireKeyring(g).createDataKey()
   g.tx.put('keys', fresh.keyId, fresh.wrapped)
   return { keyId: fresh.keyId, dataKey: fresh.dataKey }
+}
+
+/**
+ * The key a rejected update is sealed under: that of the person's current record, which lives at
+ * least as long as the rejection record must (≥ 7 years, SPEC §2.5), and dies with the person on a
+ * physical deletion; for a person the file does not hold, the key of the month's acts.
+ */
+async function rejectionKey (g: GroupState, currentKeyId: Uint8Array | undefined): Promise<ResidentKey> {
+  if (currentKeyId !== undefined) {
+    const dataKey = await usableKey(g, currentKeyId)
+    if (dataKey !== undefined) return { keyId: currentKeyId, dataKey }
+  }
+  const keyId = periodKeyId(g.recordedAt.slice(0, 7))
+  return { keyId, dataKey: (await usableKey(g, keyId)) ?? createPeriodKey(g, requireKeyring(g), keyId) }
+}
+
+/** A new person's id: 16 random bytes that link the person's records for life (never personal data). */
+function newPerson (): Buffer {
+  return randomBytesFromPool(KEY_ID_BYTES)
 }
 
 async function usableKey (g: GroupState, keyId: Uint8Array): Promise<Buffer | undefined> {
@@ -271,17 +315,18 @@ async function usableKey (g: GroupState, keyId: Uint8Array): Promise<Buffer | un
   return wrapped === undefined ? undefined : keyring.dataKey(keyId, wrapped)
 }
 
-async function viewKeyId (g: GroupState, space: 'current' | 'fuhyo', subject: Buffer): Promise<Uint8Array | undefined> {
+async function viewPerson (g: GroupState, space: 'current' | 'fuhyo', subject: Buffer): Promise<Uint8Array | undefined> {
   const bytes = await g.tx.get(space, subject)
   if (bytes === undefined) return undefined
-  return space === 'current' ? decodeStored('ResidentView', bytes).keyId : decodeStored('FuhyoView', bytes).keyId
+  const person = space === 'current' ? decodeStored('ResidentView', bytes).person : decodeStored('FuhyoView', bytes).person
+  return person.length > 0 ? person : undefined
 }
 
 /**
  * A current-view (本人確認情報) or 附票 record, decrypted; a record whose key was erased counts as
  * absent (shredded, SPEC §2.5).
  */
-async function readSealed<R> (g: GroupState, subject: Buffer, kind: 'resident' | 'fuhyo'): Promise<{ record: R, keyId: Uint8Array } | undefined> {
+async function readSealed<R> (g: GroupState, subject: Buffer, kind: 'resident' | 'fuhyo'): Promise<Sealed<R> | undefined> {
   const space = kind === 'resident' ? 'current' : 'fuhyo'
   const bytes = await g.tx.get(space, subject)
   if (bytes === undefined) return undefined
@@ -291,14 +336,21 @@ async function readSealed<R> (g: GroupState, subject: Buffer, kind: 'resident' |
   const purpose = kind === 'resident' ? SealPurpose.RESIDENT : SealPurpose.FUHYO
   const plain = open(dataKey, sealAad(purpose, view.keyId, view.position), view.sealedRecord)
   const record = kind === 'resident' ? residentRecord(decodeStored('StoredResident', plain)) : fuhyoRecord(decodeStored('StoredFuhyo', plain))
-  return { record: record as R, keyId: view.keyId }
+  return { record: record as R, keyId: view.keyId, person: view.person.length > 0 ? view.person : undefined }
 }
 
-async function readResident (g: GroupState, subject: Buffer): Promise<{ record: ResidentRecord, keyId: Uint8Array } | undefined> {
+/** A record read from a view, with its key id and the person it belongs to. */
+interface Sealed<R> {
+  readonly record: R
+  readonly keyId: Uint8Array
+  readonly person: Uint8Array | undefined
+}
+
+async function readResident (g: GroupState, subject: Buffer): Promise<Sealed<ResidentRecord> | undefined> {
   return await readSealed<ResidentRecord>(g, subject, 'resident')
 }
 
-async function readFuhyo (g: GroupState, subject: Buffer): Promise<{ record: FuhyoRecord, keyId: Uint8Array } | undefined> {
+async function readFuhyo (g: GroupState, subject: Buffer): Promise<Sealed<FuhyoRecord> | undefined> {
   return await readSealed<FuhyoRecord>(g, subject, 'fuhyo')
 }
 

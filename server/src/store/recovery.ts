@@ -8,21 +8,50 @@ import { entryPosition, frameHash, GENESIS_HASH, nextFrame } from './log-block.t
 import { HASH_BYTES, META_HEAD, positionKey, readPosition, VIEW_SPACES } from './layout.ts'
 import { headOp, replayLog, type ReplayIo } from './replay.ts'
 import type { Head, LogIo, StoreLogger } from './store-types.ts'
+import type { WriteOp } from './layout.ts'
 import { errors } from './errors.ts'
 
-/** Bring the views to the log's head; returns the head. */
-export async function recoverViews (io: LogIo, logger: StoreLogger): Promise<Head> {
+/**
+ * The shape of the views. 2: a key per record, the `due` view and the person id (SPEC §2.5, issue 17).
+ * Views of another version are rebuilt from the log on open — the store migrates itself, and
+ * Store.open records the migration in the log.
+ */
+export const VIEWS_VERSION = 2
+const META_VIEWS_VERSION = Buffer.from('views-version')
+
+function versionOp (): WriteOp {
+  const value = Buffer.alloc(4)
+  value.writeUInt32BE(VIEWS_VERSION)
+  return { space: 'meta', key: META_VIEWS_VERSION, value }
+}
+
+async function readViewsVersion (io: LogIo): Promise<number> {
+  const [bytes] = await io.getMany('meta', [META_VIEWS_VERSION])
+  return bytes === undefined || bytes.length !== 4 ? 1 : bytes.readUInt32BE(0)
+}
+
+/** Bring the views to the log's head; returns the head, and how many entries a migration replayed. */
+export async function recoverViews (io: LogIo, logger: StoreLogger): Promise<Head & { migrated?: number }> {
   const applied = await readAppliedHead(io)
   const log = await readLogHead(io)
   if (applied !== undefined && applied.position > log.position) throw errors.KEN_ERR_STORE_VIEWS_AHEAD(`views at ${applied.position}, log ends at ${log.position}`)
-  if (applied !== undefined && applied.position === log.position) {
-    if (!applied.hash.equals(log.hash)) throw errors.KEN_ERR_STORE_CHAIN_BROKEN(`the views' head hash differs from entry ${log.position}`)
+  const version = await readViewsVersion(io)
+  if (log.position === 0) {
+    if (version !== VIEWS_VERSION) await io.write([versionOp()])
     return log
   }
-  if (log.position === 0) return log
   if (applied === undefined || applied.position === 0) {
     logger.warn({ event: 'store.recovery.rebuild', logHead: log.position }, 'views absent: rebuilding from the log')
     return (await rebuildViews(io, logger)).head
+  }
+  if (version !== VIEWS_VERSION) {
+    logger.warn({ event: 'store.migration.views', from: version, to: VIEWS_VERSION, logHead: log.position }, 'views of an earlier version: rebuilding them from the log')
+    const { head, replayed } = await rebuildViews(io, logger)
+    return { ...head, migrated: replayed }
+  }
+  if (applied.position === log.position) {
+    if (!applied.hash.equals(log.hash)) throw errors.KEN_ERR_STORE_CHAIN_BROKEN(`the views' head hash differs from entry ${log.position}`)
+    return log
   }
   const started = performance.now()
   const { head, replayed } = await replayLog(replayIo(io), applied)
@@ -36,6 +65,7 @@ export async function rebuildViews (io: LogIo, logger: StoreLogger): Promise<{ h
   await io.write([headOp({ position: 0, hash: GENESIS_HASH })])
   for (const space of VIEW_SPACES) await io.clear(space)
   const result = await replayLog(replayIo(io), { position: 0, hash: GENESIS_HASH })
+  await io.write([versionOp()])
   logger.info({ event: 'store.rebuild.done', replayed: result.replayed }, 'views rebuilt from the log')
   return result
 }

@@ -118,4 +118,34 @@ export interface ActInput {
   readonly detail?: Uint8Array
   /** The 住民票コード of the residents the act concerns (stored as blind indexes, `subjects`). */
   readonly juminhyoCodes?: readonly string[]
+  /** An id the act refers to (a temporary-area slot, a request): never personal data. */
+  readonly ref?: Uint8Array
+}
+
+/** The terms a run of the retention job applies (firmware-config `store.retentionYears`, `retention.*`). */
+export interface RetentionOptions {
+  /** History and removed persons, years (≥ 150, 住基法施行令30条の6). */
+  readonly recordYears?: number
+  /** Acts (provision records, operation history), years (≥ 7, SPEC §2.5). */
+  readonly actYears?: number
+  /** 附票 temporary-area slots unconfirmed after this long are erased, ms (default 72 h). */
+  readonly tempLimitMs?: number
+  /** Most record keys erased in one run (the rest in the next). */
+  readonly maxKeys?: number
+}
+
+/** What a run of the retention job erased (SPEC §2.5): counts and dates, no personal data. */
+export interface RetentionReport {
+  readonly position: number
+  /** Terms whose last day is before this date (JST) ended. */
+  readonly today: string
+  readonly historyErased: number
+  readonly removedErased: number
+  readonly fuhyoErased: number
+  /** Period keys of acts (and of rejected updates of unknown persons) whose retention ended. */
+  readonly periodsErased: number
+  /** Periods up to this one (YYYY-MM) are past their retention. */
+  readonly periodsThrough: string
+  /** 附票 temporary-area slots erased because their limit passed unconfirmed. */
+  readonly tempExpired: number
 }

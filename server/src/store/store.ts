@@ -5,23 +5,27 @@
  * conformance suite (tests/unit/store/conformance.ts) holds both to docs/store-contract.md.
  */
 import { LogAdminKind, LogUpdateKind, type AppendItem, type LogAdminAct, type Update, type UpdateResult } from '../../../proto/src/types.ts'
-import type { KenError } from '../../../proto/src/ken-error.ts'
+import { isKenError, type KenError } from '../../../proto/src/ken-error.ts'
 import type { FuhyoRecord, ResidentRecord } from '../domain/records.ts'
 import { GroupCommitter } from './group-commit.ts'
 import { runGroup, settled, viewsCaughtUp, type GroupEnv, type Job } from './commit-group.ts'
-import { blockKeyAtOrBefore, readAppliedHead, readLogHead, rebuildViews, recoverViews } from './recovery.ts'
+import { blockKeyAtOrBefore, readAppliedHead, readLogHead, rebuildViews, recoverViews, VIEWS_VERSION } from './recovery.ts'
 import { validateItems } from './validate-items.ts'
 import { Keyring, periodKeyId } from './keyring.ts'
+import { randomBytes } from 'node:crypto'
+import { dueRows, expiredPeriodKeys, personKeys, type ErasureReader } from './erasure.ts'
+import { openSlot, sealSlot, slotCreatedAt, TEMP_DRAWN_KIND, TEMP_ERASED_KIND } from './temp-area.ts'
+import { jstDateOf, lastExpiredPeriod, MIN_ACT_RETENTION_YEARS, RECORD_RETENTION_YEARS } from '../domain/retention.ts'
 import { isActKind } from '../../../proto/src/act-kinds.ts'
 import { open as openSeal, sealAad, SealPurpose } from './sealing.ts'
 import { decodeStored, fuhyoRecord, residentRecord } from './codec.ts'
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
 import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame } from './log-block.ts'
-import { countsKey, HASH_BYTES, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
-import { SILENT_LOGGER, type ActInput, type AdminActor, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
+import { countsKey, DueKind, HASH_BYTES, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
+import { SILENT_LOGGER, type ActInput, type AdminActor, type RetentionOptions, type RetentionReport, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
 import { errors } from './errors.ts'
 
-export type { ActInput, AdminActor, Counts, Head, HistoryItem, LogRecord, Range, StoreLogger, StoreOptions, VerifyResult } from './store-types.ts'
+export type { ActInput, AdminActor, RetentionOptions, RetentionReport, Counts, Head, HistoryItem, LogRecord, Range, StoreLogger, StoreOptions, VerifyResult } from './store-types.ts'
 
 const JUMINHYO = /^[0-9]{11}$/
 const KOJIN = /^[0-9]{12}$/
@@ -86,9 +90,16 @@ export abstract class Store {
       await this._open()
       if (this.#prepareKeys && !this.#readOnly) this.#keyring?.prepareKeys()
       // Read-only (verify): look at the log as it is, even when its last block is damaged.
-      this.#env.head = this.#readOnly ? await readLogHead(this.#io).catch(() => this.#env.head) : await recoverViews(this.#io, this.logger)
+      const recovered: Head & { migrated?: number } = this.#readOnly ? await readLogHead(this.#io).catch(() => this.#env.head) : await recoverViews(this.#io, this.logger)
+      this.#env.head = { position: recovered.position, hash: recovered.hash }
       this.#env.tip = this.#env.head
       this.#state = 'open'
+      const migrated = recovered.migrated
+      if (migrated !== undefined) {
+        // docs/store-contract.md "Keys that die on time": an earlier store migrates itself, logged.
+        const act = adminAct(LogAdminKind.REBUILD, { actor: 'ken-store', approver: '', note: `migration: views v${VIEWS_VERSION} (a key per record, retention terms)` }, { replayed: migrated })
+        await new Promise<Head>((resolve, reject) => { this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject }) })
+      }
     } catch (err) {
       this.#state = 'closed'
       await this.#keyring?.close()
@@ -140,10 +151,133 @@ export abstract class Store {
     if (typeof keyId !== 'string' || !KEY_ID.test(keyId)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('keyId must be 32 hex digits', { field: 'keyId' })
     checkActor(by, true)
     this.#checkWritable()
-    const act: LogAdminAct = { kind: LogAdminKind.KEY_ERASURE, actor: by.actor, approver: by.approver, note: by.note ?? '', keyId: Buffer.from(keyId, 'hex'), replayed: 0 }
+    const act = adminAct(LogAdminKind.KEY_ERASURE, by, { keyId: Buffer.from(keyId, 'hex') })
     return await new Promise<Head>((resolve, reject) => {
       this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject })
     })
+  }
+
+  /**
+   * 物理削除 on a municipality's request (SPEC §2.5, requirements E5, H24): destroy every key that
+   * seals a record of the person — current, history, 附票 — in one administrative entry that names
+   * the requester, the approver and the request reference (in `note`), never the content. A request
+   * without a second approver, or approved by the requester, is refused and the refusal recorded.
+   * @throws KEN_ERR_STORE_APPROVER, KEN_ERR_STORE_UNKNOWN_RESIDENT, KEN_ERR_STORE_KEY_UNKNOWN (done already)
+   */
+  async eraseResident (juminhyoCode: string, by: AdminActor): Promise<{ head: Head, keys: number }> {
+    const code = checkCode(juminhyoCode)
+    checkActor(by, false)
+    if (by.note === undefined || by.note.length === 0) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('the municipality request reference is required', { field: 'note' })
+    const keyring = this.#requireKeyring()
+    this.#checkWritable()
+    if (by.approver.length === 0 || by.approver === by.actor) {
+      await this.recordAct({ kind: 'store.physical-deletion-refused', actor: by.actor, approver: by.approver, refused: true, reasonCode: errors.KEN_ERR_STORE_APPROVER.code, note: by.note, juminhyoCodes: [code] })
+      throw errors.KEN_ERR_STORE_APPROVER()
+    }
+    await viewsCaughtUp(this.#env)
+    const found = await personKeys(this.#reader(), keyring.subjectToken(code))
+    if (found === undefined) throw errors.KEN_ERR_STORE_UNKNOWN_RESIDENT()
+    const act = adminAct(LogAdminKind.PHYSICAL_DELETION, by, { keyIds: found.keyIds })
+    const head = await new Promise<Head>((resolve, reject) => {
+      this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject })
+    })
+    await this._compactErased('keys', act.keyIds)
+    return { head, keys: act.keyIds.length }
+  }
+
+  /**
+   * The retention job (SPEC §2.5, E1–E3, H23): destroy the keys of every record whose term ended
+   * before today (the store's clock, JST), the period keys of acts past their retention, and the
+   * 附票 temporary-area slots past their limit; one administrative entry per run with counts and
+   * dates only. `verify`, the tree and every checkpoint stay valid: the log holds ciphertext.
+   */
+  async runRetention (by: { actor: string }, options: RetentionOptions = {}): Promise<RetentionReport> {
+    checkActor({ actor: by.actor, approver: '' }, false)
+    const recordYears = options.recordYears ?? RECORD_RETENTION_YEARS
+    if (!Number.isInteger(recordYears) || recordYears < RECORD_RETENTION_YEARS) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT(`records are kept at least ${RECORD_RETENTION_YEARS} years`, { field: 'recordYears' })
+    const actYears = options.actYears ?? MIN_ACT_RETENTION_YEARS
+    if (!Number.isInteger(actYears) || actYears < MIN_ACT_RETENTION_YEARS) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT(`acts are kept at least ${MIN_ACT_RETENTION_YEARS} years`, { field: 'actYears' })
+    this.#checkWritable()
+    await viewsCaughtUp(this.#env)
+    const now = this.#env.clock()
+    const today = jstDateOf(now)
+    const reader = this.#reader()
+    const due = await dueRows(reader, today, recordYears, options.maxKeys ?? 100_000)
+    const through = lastExpiredPeriod(today, actYears)
+    const periods = await expiredPeriodKeys(reader, through)
+    const count = (kind: DueKind): number => due.filter((d) => d.kind === kind).length
+    const act = adminAct(LogAdminKind.RETENTION, { actor: by.actor, approver: '', note: '' }, {
+      keyIds: [...due.map((d) => d.keyId), ...periods],
+      dueRows: due.map((d) => d.row),
+      historyErased: count(DueKind.HISTORY),
+      removedErased: count(DueKind.REMOVED),
+      fuhyoErased: count(DueKind.FUHYO),
+      periodsErased: periods.length,
+      through: today
+    })
+    const head = await new Promise<Head>((resolve, reject) => {
+      this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject })
+    })
+    const tempExpired = await this.#expireTemp(by.actor, now.getTime() - (options.tempLimitMs ?? DEFAULT_TEMP_LIMIT_MS))
+    await this._compactErased('keys', act.keyIds)
+    return { position: head.position, today, historyErased: act.historyErased, removedErased: act.removedErased, fuhyoErased: act.fuhyoErased, periodsErased: act.periodsErased, periodsThrough: through, tempExpired }
+  }
+
+  /**
+   * Draw the 個人番号 of a person for a lawful 附票 request about a person who moved abroad (SPEC
+   * §2.2, E6) into the temporary area; returns the slot id (hex) to read it and confirm delivery with.
+   */
+  async drawFuhyoKojin (juminhyoCode: string, by: { actor: string, purpose: string }): Promise<string> {
+    const code = checkCode(juminhyoCode)
+    const keyring = this.#requireKeyring()
+    const record = await this.getCurrent(code)
+    if (record === undefined) throw errors.KEN_ERR_STORE_UNKNOWN_RESIDENT()
+    if (record.kojinBango === '') throw errors.KEN_ERR_STORE_NO_KOJIN_BANGO()
+    this.#checkWritable()
+    const slot = randomBytes(16)
+    const value = sealSlot(keyring, slot, record.kojinBango, this.#env.clock())
+    await new Promise<Head>((resolve, reject) => {
+      this.#committer.push({ kind: 'temp', weight: 1, exclusive: false, slot, value, act: { kind: TEMP_DRAWN_KIND, actor: by.actor, purpose: by.purpose, juminhyoCodes: [code] }, resolve, reject })
+    })
+    return slot.toString('hex')
+  }
+
+  /** The 個人番号 in a temporary-area slot. @throws KEN_ERR_STORE_TEMP_UNKNOWN once erased */
+  async readFuhyoKojin (slotId: string): Promise<string> {
+    const slot = checkSlot(slotId)
+    const keyring = this.#requireKeyring()
+    const value = await this.#get('temp', slot)
+    if (value === undefined) throw errors.KEN_ERR_STORE_TEMP_UNKNOWN()
+    return openSlot(keyring, slot, value)
+  }
+
+  /** Delivery confirmed: erase the slot, its key and its 個人番号 unrecoverably (E6, H25). */
+  async confirmFuhyoKojinDelivery (slotId: string, by: { actor: string }): Promise<Head> {
+    const slot = checkSlot(slotId)
+    this.#checkWritable()
+    const head = await this.#eraseSlot(slot, by.actor, 'delivered')
+    await this._compactErased('temp', [slot])
+    return head
+  }
+
+  async #eraseSlot (slot: Buffer, actor: string, note: string): Promise<Head> {
+    return await new Promise<Head>((resolve, reject) => {
+      this.#committer.push({ kind: 'temp', weight: 1, exclusive: false, slot, value: null, act: { kind: TEMP_ERASED_KIND, actor, note }, resolve, reject })
+    })
+  }
+
+  async #expireTemp (actor: string, createdBefore: number): Promise<number> {
+    const expired: Buffer[] = []
+    for await (const chunk of this._iterate('temp', {})) {
+      for (const [slot, value] of chunk) if (slotCreatedAt(value) <= createdBefore) expired.push(Buffer.from(slot))
+    }
+    for (const slot of expired) await this.#eraseSlot(slot, actor, 'expired')
+    await this._compactErased('temp', expired)
+    return expired.length
+  }
+
+  #reader (): ErasureReader {
+    return { get: async (space, key) => (await this._getMany(space, [key]))[0], iterate: (space, range) => this._iterate(space, range) }
   }
 
   /**
@@ -183,7 +317,7 @@ export abstract class Store {
     await new Promise<void>((resolve, reject) => {
       this.#committer.push({ kind: 'task', weight: 1, exclusive: true, resolve, reject, fn: async () => { ({ replayed, head: this.#env.head } = await rebuildViews(this.#io, this.logger)); this.#env.tip = this.#env.head } })
     })
-    const act: LogAdminAct = { kind: LogAdminKind.REBUILD, actor: by.actor, approver: by.approver, note: by.note ?? '', keyId: new Uint8Array(0), replayed }
+    const act = adminAct(LogAdminKind.REBUILD, by, { replayed })
     const head = await new Promise<Head>((resolve, reject) => {
       this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject })
     })
@@ -216,7 +350,10 @@ export abstract class Store {
     for await (const chunk of this._iterate('history', { gte: subject, lt: prefixEnd(subject) })) {
       for (const [, bytes] of chunk) {
         const view = decodeStored('HistoryView', bytes)
-        const plain = openSeal(await this.#dataKey(view.keyId), sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
+        // SPEC §2.5: each pre-change record dies when its own 150 years end; younger ones stay.
+        const dataKey = await this.#dataKey(view.keyId).catch((err: unknown) => { if (isKenError(err, 'KEN_ERR_STORE_KEY_ERASED')) return undefined; throw err })
+        if (dataKey === undefined) continue
+        const plain = openSeal(dataKey, sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
         out.push({ position: view.position, supersededAt: view.supersededAt, record: residentRecord(decodeStored('StoredResident', plain)) })
       }
     }
@@ -251,6 +388,16 @@ export abstract class Store {
     if (current !== undefined) return Buffer.from(decodeStored('ResidentView', current).keyId).toString('hex')
     const fuhyo = await this.#get('fuhyo', subject)
     return fuhyo === undefined ? undefined : Buffer.from(decodeStored('FuhyoView', fuhyo).keyId).toString('hex')
+  }
+
+  /** The person id (hex) of whoever holds a 住民票コード: it links every record of the person, for life. */
+  async personOf (juminhyoCode: string): Promise<string | undefined> {
+    const subject = this.#requireKeyring().subjectToken(checkCode(juminhyoCode))
+    const current = await this.#get('current', subject)
+    const view = current !== undefined ? decodeStored('ResidentView', current) : undefined
+    const fuhyo = view === undefined ? await this.#get('fuhyo', subject) : undefined
+    const person = view?.person ?? (fuhyo === undefined ? undefined : decodeStored('FuhyoView', fuhyo).person)
+    return person === undefined ? undefined : Buffer.from(person).toString('hex')
   }
 
   /** Counts of one municipality (zeros when it never sent anything). */
@@ -370,6 +517,13 @@ export abstract class Store {
   /** Delete every key of a space. */
   protected abstract _clear (space: Space): Promise<void>
 
+  /**
+   * After keys or temporary-area slots were erased: rewrite the files that may still hold them, so that
+   * what a physical deletion, the retention job or a confirmed delivery deleted is gone from the disk too, not only from reads
+   * (LevelDB keeps deleted values in older files until they are compacted). No-op in memory.
+   */
+  protected async _compactErased (_space: 'keys' | 'temp', _ids: readonly Uint8Array[]): Promise<void> {}
+
   /** Verify the chain; the default walks it in this thread. LevelStore overrides with worker threads. */
   protected async _verifyLog (_threads: number, recorded: Head | undefined): Promise<ChainSlice> {
     const verifier = new ChainVerifier(1, GENESIS_HASH)
@@ -440,6 +594,23 @@ function checkAct (input: ActInput): ActInput {
     for (const code of codes) checkCode(code)
   }
   return input
+}
+
+const SLOT = /^[0-9a-f]{32}$/
+/** 附票 temporary-area slots unconfirmed after this long are erased (SPEC §2.2: a short limit). */
+const DEFAULT_TEMP_LIMIT_MS = 72 * 3600_000
+
+function checkSlot (slotId: string): Buffer {
+  if (typeof slotId !== 'string' || !SLOT.test(slotId)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('slot id must be 32 hex digits', { field: 'slotId' })
+  return Buffer.from(slotId, 'hex')
+}
+
+/** An administrative act with every field (those of other kinds empty). */
+function adminAct (kind: LogAdminKind, by: AdminActor, fields: Partial<LogAdminAct>): LogAdminAct {
+  return {
+    kind, actor: by.actor, approver: by.approver, note: by.note ?? '', keyId: new Uint8Array(0), replayed: 0, keyIds: [], dueRows: [],
+    historyErased: 0, removedErased: 0, fuhyoErased: 0, periodsErased: 0, through: '', ...fields
+  }
 }
 
 function checkActor (by: AdminActor, needsApprover: boolean): void {

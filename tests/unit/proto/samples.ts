@@ -105,7 +105,8 @@ const effect: LogEffect = {
   kojinToken: bytes(23),
   recordMunicipalityCode: '401307',
   removed: true,
-  sealedRecord: bytes(24, 25, 26)
+  sealedRecord: bytes(24, 25, 26),
+  person: bytes(27)
 }
 
 const logUpdate: LogUpdate = {
@@ -128,9 +129,12 @@ const logUpdate: LogUpdate = {
 
 const act: LogAct = {
   kind: 'terminal.search', actor: 'op-0001', role: 'operator', terminal: 'T-01', purpose: 'B5-1', refused: true, reasonCode: 'KEN_ERR_TERM_PURPOSE', count: 3,
-  fromPosition: 7, toPosition: 9, note: 'REF-1', approver: 'secoff01', period: '2026-11', sealedDetail: bytes(40), subjects: [bytes(16), bytes(16)]
+  fromPosition: 7, toPosition: 9, note: 'REF-1', approver: 'secoff01', period: '2026-11', sealedDetail: bytes(40), subjects: [bytes(16), bytes(16)], ref: bytes(41)
 }
-const adminAct: LogAdminAct = { kind: LogAdminKind.KEY_ERASURE, actor: 'admin-1', approver: 'officer-1', note: 'TICKET-1', keyId: bytes(31), replayed: 1000 }
+const adminAct: LogAdminAct = {
+  kind: LogAdminKind.KEY_ERASURE, actor: 'admin-1', approver: 'officer-1', note: 'TICKET-1', keyId: bytes(31), replayed: 1000, keyIds: [bytes(46)], dueRows: [bytes(47)],
+  historyErased: 1, removedErased: 2, fuhyoErased: 3, periodsErased: 4, through: '2176-11-29'
+}
 
 export const updateWithIdentity: Update = { ...envelope, identity }
 const updateWithFuhyo: Update = { ...envelope, fuhyo }
@@ -172,9 +176,9 @@ export const SAMPLES = {
   LogEffect: [effect],
   LogAdminAct: [adminAct],
   LogAct: [act],
-  ResidentView: [{ keyId: bytes(32), position: 3, municipalityCode: '401307', removed: true, kojinToken: bytes(33), sealedRecord: bytes(34) }],
-  HistoryView: [{ keyId: bytes(35), position: 4, supersededAt: 5, sealedRecord: bytes(36) }],
-  FuhyoView: [{ keyId: bytes(37), position: 6, sealedRecord: bytes(38) }],
+  ResidentView: [{ keyId: bytes(32), position: 3, municipalityCode: '401307', removed: true, kojinToken: bytes(33), sealedRecord: bytes(34), person: bytes(42), removedOn: '2026-11-29', retiredSubjects: [bytes(43)] }],
+  HistoryView: [{ keyId: bytes(35), position: 4, supersededAt: 5, sealedRecord: bytes(36), person: bytes(44) }],
+  FuhyoView: [{ keyId: bytes(37), position: 6, sealedRecord: bytes(38), person: bytes(45) }],
   DedupView: [{ position: 7, entryHash: bytes(39), status: ResultStatus.REJECTED, reasonCode: 'KEN_REJECT_BAD_SEX', field: 'identity.sex' }],
   CountsView: [{ current: 10, accepted: 11, rejected: 12 }],
   StoredResident: [{

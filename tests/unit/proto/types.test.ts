@@ -48,15 +48,18 @@ const FIELDS = {
     municipalityCode: true, stream: true, sequence: true, requestId: true, payloadSha256: true, payloadLength: true, kind: true, changeReason: true,
     status: true, reasonCode: true, field: true, expectedSequence: true, keyId: true, sealedUpdate: true, effect: true
   },
-  LogEffect: { subject: true, retiredSubject: true, kojinToken: true, recordMunicipalityCode: true, removed: true, sealedRecord: true },
-  LogAdminAct: { kind: true, actor: true, approver: true, note: true, keyId: true, replayed: true },
+  LogEffect: { subject: true, retiredSubject: true, kojinToken: true, recordMunicipalityCode: true, removed: true, sealedRecord: true, person: true },
+  LogAdminAct: {
+    kind: true, actor: true, approver: true, note: true, keyId: true, replayed: true, keyIds: true, dueRows: true, historyErased: true, removedErased: true,
+    fuhyoErased: true, periodsErased: true, through: true
+  },
   LogAct: {
     kind: true, actor: true, role: true, terminal: true, purpose: true, refused: true, reasonCode: true, count: true, fromPosition: true, toPosition: true,
-    note: true, approver: true, period: true, sealedDetail: true, subjects: true
+    note: true, approver: true, period: true, sealedDetail: true, subjects: true, ref: true
   },
-  ResidentView: { keyId: true, position: true, municipalityCode: true, removed: true, kojinToken: true, sealedRecord: true },
-  HistoryView: { keyId: true, position: true, supersededAt: true, sealedRecord: true },
-  FuhyoView: { keyId: true, position: true, sealedRecord: true },
+  ResidentView: { keyId: true, position: true, municipalityCode: true, removed: true, kojinToken: true, sealedRecord: true, person: true, removedOn: true, retiredSubjects: true },
+  HistoryView: { keyId: true, position: true, supersededAt: true, sealedRecord: true, person: true },
+  FuhyoView: { keyId: true, position: true, sealedRecord: true, person: true },
   DedupView: { position: true, entryHash: true, status: true, reasonCode: true, field: true },
   CountsView: { current: true, accepted: true, rejected: true },
   StoredResident: {

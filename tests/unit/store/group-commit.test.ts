@@ -86,6 +86,8 @@ class GatedStore extends MemoryStore {
   readonly order: string[] = []
 
   protected override async _write (ops: readonly WriteOp[]): Promise<void> {
+    // Opening an empty store records the views' version once (recovery.ts): not a group's write.
+    if (!this.isOpen) return await super._write(ops)
     const log = ops.some((op) => op.space === 'log')
     if (log) this.writes++
     else this.viewWrites++

@@ -1,0 +1,44 @@
+// An earlier store migrates itself (issue 17, docs/store-contract.md "Keys that die on time"): views
+// of version 1 (no `due` view, no person ids) are rebuilt from the log on open, and the migration is
+// an entry in the log. Legacy entries keep their shared key; their terms are counted conservatively.
+import t from 'tap'
+import path from 'node:path'
+import { ChangeReason, LogAdminKind } from '../../../proto/src/types.ts'
+import { LevelStore } from '../../../server/src/store/level-store.ts'
+import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
+import { dumpSpaces, withRaw } from './raw.ts'
+
+t.test('views of version 1 are rebuilt on open and the migration is logged', async (t) => {
+  const location = path.join(tempDir(t), 'db')
+  let store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
+  await store.open()
+  const cs = new Cs(FUKUOKA)
+  await store.append([item(cs.identity(person(1))), item(cs.identity(person(2)))])
+  await store.append([item(cs.identity(person(1, { changeReason: ChangeReason.SHIBOU, changeDate: '2023-01-01' })))])
+  await store.close()
+  const views = await dumpSpaces(location)
+  // What an earlier version left: no version marker and no `due` rows.
+  await withRaw(location, async (raw) => {
+    await raw.sublevel<Buffer, Buffer>('meta', { keyEncoding: 'buffer', valueEncoding: 'buffer' }).del(Buffer.from('views-version'))
+    await raw.sublevel<Buffer, Buffer>('due', { keyEncoding: 'buffer', valueEncoding: 'buffer' }).clear()
+  })
+  const events: string[] = []
+  const logger = { info: () => undefined, warn: (f: Record<string, unknown>) => { events.push(String(f.event)) }, error: () => undefined }
+  store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY, logger })
+  await store.open()
+  t.ok(events.includes('store.migration.views'))
+  t.equal(store.head().position, 4, 'one entry records the migration')
+  let act
+  for await (const e of store.entries(4, 4)) act = e.entry.admin
+  t.equal(act?.kind, LogAdminKind.REBUILD)
+  t.equal(act?.replayed, 3)
+  t.match(act?.note, /^migration: views v2/)
+  t.equal((await store.getCurrent(person(2).juminhyoCode))?.nameKanji, person(2).nameKanji)
+  await store.close()
+  t.same((await dumpSpaces(location, ['due'])).due, views.due, 'the due view is back')
+  store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
+  await store.open()
+  t.equal(store.head().position, 4, 'a migrated store opens without migrating again')
+  t.equal((await store.verify()).ok, true)
+  await store.close()
+})
