@@ -63,6 +63,6 @@ t.test('the result file opens with the age command and the recipient identity on
   t.equal(execFileSync('age', ['-d', '-i', identity, enc], { encoding: 'utf8' }), csv)
   const other = path.join(dir, 'other.key')
   execFileSync('age-keygen', ['-o', other], { stdio: 'ignore' })
-  t.throws(() => execFileSync('age', ['-d', '-i', other, enc], { stdio: 'pipe' }), undefined, 'another identity cannot open it')
+  t.throws(() => execFileSync('age', ['-d', '-i', other, enc], { stdio: 'pipe' }), 'another identity cannot open it')
   await t.rejects(sealResultFile(Buffer.from('x'), 'not-a-recipient'), { code: 'KEN_ERR_FORM_INPUT' })
 })
