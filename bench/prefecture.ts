@@ -55,14 +55,14 @@ function du (dir: string): number {
   return total
 }
 
-export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdentity[], residents: number, seed: number, workDir: string, port: number, window: number, workers: number, queryKeys: number, log: (l: string) => void }): Promise<PrefectureFigures> {
+export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdentity[], residents: number, seed: number, workDir: string, port: number, window: number, batch: number, workers: number, queryKeys: number, log: (l: string) => void }): Promise<PrefectureFigures> {
   const ken = await startKenTarget(o.pki, o.workDir, o.port)
   let load: PrefectureFigures['load']
   try {
     const storePid = ken.processes.store?.child.pid
     const before = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(storePid), storeMain: processCpuMicros(storePid, 'main'), written: processWriteBytes(storePid) }
     const t0 = performance.now()
-    const r = await runLoad({ brokerUrl: `mqtts://127.0.0.1:${o.port}`, caPath: o.pki.caPath, identities: o.identities, publishTopic: 'ken/v1/cs/{code}/update', subscribeTopic: 'ken/v1/cs/{code}/result', window: o.window, mode: 'exhaust', warmupMs: 0, durationMs: 3_600_000, workers: o.workers })
+    const r = await runLoad({ brokerUrl: `mqtts://127.0.0.1:${o.port}`, caPath: o.pki.caPath, identities: o.identities, publishTopic: o.batch > 1 ? 'ken/v1/cs/{code}/update-batch' : 'ken/v1/cs/{code}/update', subscribeTopic: o.batch > 1 ? 'ken/v1/cs/{code}/update-batch/result' : 'ken/v1/cs/{code}/result', window: o.window, batch: o.batch, mode: 'exhaust', warmupMs: 0, durationMs: 3_600_000, workers: o.workers })
     const wallSeconds = (performance.now() - t0) / 1000
     const perUpdate = (micros: number): number => Math.round((micros / Math.max(1, r.acked)) * 10) / 10
     const gateway = perUpdate(processCpuMicros(ken.processes.gateway?.child.pid) - before.gateway)

@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — the figures of SPEC §8 on this machine, with Mosquitto measured in the same run.
- *   npm run bench [-- --quick] [--residents N] [--rounds N] [--duration S] [--workers N] [--window N] [--load-window N]
+ *   npm run bench [-- --quick] [--residents N] [--rounds N] [--duration S] [--workers N] [--window N] [--load-window N] [--load-batch N]
  * --window is the in-flight window of every link in the ingest comparison (the same for all three
  * targets); --load-window that of the initial load, by default what the gateway allows a CS
  * (firmware-config gateway.maxInflightPerCs), as a CS sending its whole register would use it.
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     workers: { type: 'string' },
     window: { type: 'string' },
     'load-window': { type: 'string' },
+    'load-batch': { type: 'string' },
     'query-keys': { type: 'string' },
     seed: { type: 'string' },
     keep: { type: 'boolean', default: false }
@@ -48,6 +49,8 @@ const opts = {
   workers: int(values.workers, quick ? 2 : 3),
   window: int(values.window, 32),
   loadWindow: int(values['load-window'], APPLIANCE_DEFAULTS.gateway.maxInflightPerCs),
+  // Updates per PUBLISH in the initial load (…/update-batch, batch.proto); 1 sends each alone.
+  loadBatch: Math.min(int(values['load-batch'], 1), APPLIANCE_DEFAULTS.gateway.maxBatchUpdates),
   queryKeys: int(values['query-keys'], quick ? 10_000 : 100_000),
   seed: int(values.seed, 8)
 }
@@ -81,8 +84,8 @@ async function main (): Promise<void> {
       total += n
       return n
     })
-    log(`initial load: ${total} residents through the gateway, window ${opts.loadWindow} per CS`)
-    const prefecture: PrefectureFigures = await runPrefecture({ pki, identities: loadIds, residents: opts.residents, seed: opts.seed, workDir: path.join(work, 'prefecture'), port: 18_800, window: opts.loadWindow, workers: opts.workers, queryKeys: opts.queryKeys, log })
+    log(`initial load: ${total} residents through the gateway, window ${opts.loadWindow} per CS, ${opts.loadBatch} update(s) per PUBLISH`)
+    const prefecture: PrefectureFigures = await runPrefecture({ pki, identities: loadIds, residents: opts.residents, seed: opts.seed, workDir: path.join(work, 'prefecture'), port: 18_800, window: opts.loadWindow, batch: opts.loadBatch, workers: opts.workers, queryKeys: opts.queryKeys, log })
 
     const result = {
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,

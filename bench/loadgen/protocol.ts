@@ -17,6 +17,11 @@ export interface WorkerJob {
   subscribeTopic: string
   window: number
   /**
+   * Updates per PUBLISH: above 1 the payloads go in UpdateBatch messages (proto/ken/v1/batch.proto) on
+   * the batch topic, and a PUBACK counts for every update of its batch. Default 1.
+   */
+  batch?: number
+  /**
    * 'duration': publish for warmupMs + durationMs, count PUBACKs after the warm-up;
    * 'exhaust': publish every payload once, as fast as the window allows, and time it (durationMs caps it).
    */

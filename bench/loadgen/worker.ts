@@ -7,6 +7,7 @@
 import mqtt from 'mqtt'
 import { readFileSync } from 'node:fs'
 import { Histogram } from './histogram.ts'
+import { encode } from '../../proto/src/codec.ts'
 import { readPayloadFile } from '../payload-cache.ts'
 import type { BenchIdentity, LinkFinish, WorkerJob, WorkerReport } from './protocol.ts'
 
@@ -52,8 +53,9 @@ async function connect (identity: BenchIdentity): Promise<mqtt.MqttClient> {
 }
 
 /** Publish `payloads` with at most `window` in flight; resolves when all are acknowledged or stopped. */
-async function pump (client: mqtt.MqttClient, identity: BenchIdentity, payloads: Buffer[]): Promise<boolean> {
+async function pump (client: mqtt.MqttClient, identity: BenchIdentity, updates: Buffer[]): Promise<boolean> {
   const topic = job.publishTopic.replace('{code}', identity.code)
+  const { payloads, counts } = batched(updates, job.batch ?? 1)
   let next = 0
   let inflight = 0
   let mine = 0
@@ -61,6 +63,7 @@ async function pump (client: mqtt.MqttClient, identity: BenchIdentity, payloads:
   return await new Promise<boolean>((resolve) => {
     const fill = (): void => {
       while (running && inflight < job.window && next < payloads.length) {
+        const index = next
         const payload = payloads[next++] as Buffer
         inflight++
         sent++
@@ -70,12 +73,13 @@ async function pump (client: mqtt.MqttClient, identity: BenchIdentity, payloads:
           if (err !== undefined && err !== null) errors++
           else if (measuring) {
             const now = performance.now()
-            acked++
-            mine++
+            const n = counts[index] ?? 1
+            acked += n
+            mine += n
             last = now
             hist.record(now - t0)
             const second = Math.floor((now - started) / 1000)
-            ackedPerSecond[second] = (ackedPerSecond[second] ?? 0) + 1
+            ackedPerSecond[second] = (ackedPerSecond[second] ?? 0) + n
           }
           fill()
         })
@@ -87,6 +91,19 @@ async function pump (client: mqtt.MqttClient, identity: BenchIdentity, payloads:
     }
     fill()
   })
+}
+
+/** The updates as PUBLISH payloads: each alone, or UpdateBatch messages of up to `size`. */
+function batched (updates: Buffer[], size: number): { payloads: Buffer[], counts: number[] } {
+  if (size <= 1) return { payloads: updates, counts: [] }
+  const payloads: Buffer[] = []
+  const counts: number[] = []
+  for (let i = 0; i < updates.length; i += size) {
+    const part = updates.slice(i, i + size)
+    payloads.push(Buffer.from(encode('UpdateBatch', { updates: part })))
+    counts.push(part.length)
+  }
+  return { payloads, counts }
 }
 
 function finish (exhausted: boolean): void {

@@ -30,6 +30,8 @@ export const DEFAULTS = deepFreeze({
     maxPacketBytes: 65536,
     // An update is a few hundred bytes; anything near this is garbage (committed as KEN_REJECT_OVERSIZED).
     maxUpdateBytes: 16384,
+    // A CS catching up sends up to this many updates in one PUBLISH (…/update-batch, batch.proto).
+    maxBatchUpdates: 256,
     maxConnections: 128,
     maxInflightPerCs: 64,
     // 福岡市 (≈1.6 M residents) must finish the initial load in under 5 minutes (SPEC §8).

@@ -22,12 +22,15 @@ import { checkConnect, checkPublish, checkSubscribe, connectionOf, identityOfCli
 import type { CsIdentity } from './identity.ts'
 import type { GatewayLogger } from './logger.ts'
 import type { GatewayMetrics } from './metrics.ts'
-import { publishResult } from './ingest.ts'
+import { publishAnswer, type Answer } from './ingest.ts'
 import type { EncodedUpdateResult } from '../../server/src/store/append-client.ts'
 
 export interface BrokerDeps {
-  /** The pre-PUBACK steps for an authorised PUBLISH; resolves once the store committed. */
-  readonly ingest: (identity: CsIdentity, topic: string, payload: Buffer) => Promise<EncodedUpdateResult>
+  /**
+   * The pre-PUBACK steps for an authorised PUBLISH, by its topic (topic-handlers.ts); resolves once
+   * the store committed, with the answer to publish after the PUBACK.
+   */
+  readonly ingest: (identity: CsIdentity, topic: string, payload: Buffer) => Promise<Answer>
   readonly connectTimeoutMs: number
   /** The packet guard admits at most this many PUBLISH packets per link. */
   readonly maxInflightPerCs: number
@@ -39,7 +42,7 @@ export interface BrokerDeps {
 /** An update whose PUBACK aedes is about to write, and the result that answers it. */
 interface Answered {
   readonly identity: CsIdentity
-  readonly result: EncodedUpdateResult
+  readonly answer: Answer
 }
 
 export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
@@ -101,8 +104,8 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
         conn?.permits.release()
         return done(errors.KEN_ERR_GW_CONNECTION_CLOSED())
       }
-      deps.ingest(identity, packet.topic, packet.payload as Buffer).then((result) => {
-        answered.set(packet, { identity, result })
+      deps.ingest(identity, packet.topic, packet.payload as Buffer).then((answer) => {
+        answered.set(packet, { identity, answer })
         conn?.permits.release()
         done(null)
       }, (err: unknown) => {
@@ -125,7 +128,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
       const a = answered.get(packet)
       if (a === undefined) return done(null)
       answered.delete(packet)
-      publishResult(broker, client, a.identity, a.result, done)
+      publishAnswer(broker, client, a.answer, done)
     }
   })
 

@@ -12,6 +12,8 @@ import { AppendBatcher } from './append-batcher.ts'
 import { createBroker } from './broker.ts'
 import type { PeerVerifier } from './identity.ts'
 import { ingest, type IngestDeps } from './ingest.ts'
+import { ingestBatch, type BatchDeps } from './batch-ingest.ts'
+import { topicRouter } from './topic-handlers.ts'
 import { CsRateBuckets, PublishPermits } from './limits.ts'
 import { createLogger, type GatewayLogger } from './logger.ts'
 import { GatewayMetrics, type MetricsSnapshot } from './metrics.ts'
@@ -82,8 +84,12 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     log,
     metrics
   }
+  const batchDeps: BatchDeps = { ...ingestDeps, maxBatchUpdates: opts.maxBatchUpdates }
   const broker = await createBroker({
-    ingest: (identity, topic, payload) => ingest(identity, topic, payload, ingestDeps),
+    ingest: topicRouter({
+      update: async (identity, topic, payload) => ({ topic: identity.resultTopic, payload: (await ingest(identity, topic, payload, ingestDeps)).bytes }),
+      updateBatch: async (identity, _topic, payload) => ({ topic: identity.batchResultTopic, payload: await ingestBatch(identity, payload, batchDeps) })
+    }),
     connectTimeoutMs: opts.connectTimeoutMs,
     maxInflightPerCs: opts.maxInflightPerCs,
     keepalive: opts.keepalive,

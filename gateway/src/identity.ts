@@ -24,9 +24,9 @@ export interface PeerVerifier {
 }
 
 /** Topics a CS publishes to (SPEC §3 topics v1). */
-const PUBLISH_KINDS: readonly TopicKind[] = ['update', 'reconcile']
+const PUBLISH_KINDS: readonly TopicKind[] = ['update', 'reconcile', 'updateBatch']
 /** Topics a CS subscribes to. */
-const SUBSCRIBE_KINDS: readonly TopicKind[] = ['result', 'reconcileResult']
+const SUBSCRIBE_KINDS: readonly TopicKind[] = ['result', 'reconcileResult', 'updateBatchResult']
 
 export interface CsIdentity {
   readonly municipalityCode: string
@@ -37,6 +37,8 @@ export interface CsIdentity {
   readonly subscribeTopics: ReadonlySet<string>
   /** Where the results of its updates go (one of `subscribeTopics`). */
   readonly resultTopic: string
+  /** Where the results of its update batches go (batch.proto). */
+  readonly batchResultTopic: string
 }
 
 /** `cs-401307` for 福岡市 (401307). */
@@ -59,6 +61,7 @@ export function identityOf (peer: VerifiedPeer): CsIdentity {
     serialHex: peer.serialHex,
     publishTopics: new Set(PUBLISH_KINDS.map((k) => topicFor(k, code))),
     subscribeTopics: new Set(SUBSCRIBE_KINDS.map((k) => topicFor(k, code))),
-    resultTopic: topicFor('result', code)
+    resultTopic: topicFor('result', code),
+    batchResultTopic: topicFor('updateBatchResult', code)
   })
 }

@@ -93,7 +93,7 @@ export async function ingest (identity: CsIdentity, topic: string, payload: Buff
  * (append-request.ts); the decoded object stays behind, so nothing but the payload waits for the
  * store's fsync.
  */
-function appendItem (identity: CsIdentity, topic: string, payload: Buffer, deps: IngestDeps): OutgoingAppendItem {
+export function appendItem (identity: CsIdentity, topic: string, payload: Buffer, deps: IngestDeps): OutgoingAppendItem {
   const ing = new Ingestion(identity, topic, payload)
   for (const step of CHECK_STEPS) {
     try {
@@ -110,7 +110,7 @@ function appendItem (identity: CsIdentity, topic: string, payload: Buffer, deps:
     : { municipalityCode, payloadSha256, rejection: preRejection(ing.rejection, ing) }
 }
 
-function answered (identity: CsIdentity, result: EncodedUpdateResult, deps: IngestDeps): EncodedUpdateResult {
+export function answered (identity: CsIdentity, result: EncodedUpdateResult, deps: IngestDeps): EncodedUpdateResult {
   const code = identity.municipalityCode
   if (result.municipalityCode !== code) throw errors.KEN_ERR_GW_STORE_PROTOCOL('result for another municipality')
   deps.metrics.result(code, result)
@@ -120,21 +120,27 @@ function answered (identity: CsIdentity, result: EncodedUpdateResult, deps: Inge
   return result
 }
 
+/** What goes to the CS after the PUBACK: the answer to its PUBLISH, on one of its own topics. */
+export interface Answer {
+  readonly topic: string
+  readonly payload: Buffer
+}
+
 /**
- * After the PUBACK: the result to the owning CS only, QoS 1, never retained (SPEC §3) — the
- * UpdateResult bytes of the store's AppendResponse as they are, not decoded and re-encoded. Only that CS
- * may subscribe to its result topic (checkSubscribe, exact names), so while its link is up and
- * subscribed at QoS 1 the result is handed to its client directly (aedes `client.publish`, which
+ * After the PUBACK: the answer to the owning CS only, QoS 1, never retained (SPEC §3) — for an update
+ * the UpdateResult bytes of the store's AppendResponse as they are, not decoded and re-encoded. Only
+ * that CS may subscribe to its answer topics (checkSubscribe, exact names), so while its link is up and
+ * subscribed at QoS 1 the answer is handed to its client directly (aedes `client.publish`, which
  * still runs authorizeForward and, for a persistent session, queues the message first) instead of
  * being routed through the broker's subscription matching. Otherwise the broker routes it as
  * before — e.g. to a persistent session whose link has just closed.
  */
-export function publishResult (broker: Aedes, client: Client | null, identity: CsIdentity, result: EncodedUpdateResult, done: (err?: Error | null) => void): void {
-  const topic = identity.resultTopic
+export function publishAnswer (broker: Aedes, client: Client | null, answer: Answer, done: (err?: Error | null) => void): void {
+  const topic = answer.topic
   const packet: PublishPacket = {
     cmd: 'publish',
     topic,
-    payload: result.bytes,
+    payload: answer.payload,
     qos: 1,
     retain: false,
     dup: false

@@ -18,6 +18,7 @@ export const DEFAULTS = Object.freeze({
   port: LINK.port,
   maxPacketBytes: LINK.maxPacketBytes,
   maxUpdateBytes: LINK.maxUpdateBytes,
+  maxBatchUpdates: LINK.maxBatchUpdates,
   maxConnections: LINK.maxConnections,
   maxInflightPerCs: LINK.maxInflightPerCs,
   maxMessagesPerSecondPerCs: LINK.maxMessagesPerSecondPerCs,
@@ -53,6 +54,8 @@ const schema = z.object({
   maxPacketBytes: int(1024, 1048576).default(DEFAULTS.maxPacketBytes),
   /** Cap on one update's payload: a bigger one is committed as a KEN_REJECT_OVERSIZED rejection. */
   maxUpdateBytes: int(256, 1048576).default(DEFAULTS.maxUpdateBytes),
+  /** Most updates in one …/update-batch PUBLISH (batch.proto); a bigger batch is one KEN_REJECT_OVERSIZED. */
+  maxBatchUpdates: int(1, 4096).default(DEFAULTS.maxBatchUpdates),
   /** Concurrent TCP connections in all. */
   maxConnections: int(1, 10000).default(DEFAULTS.maxConnections),
   /** PUBLISH packets of one link between arrival and PUBACK; more are left unread (backpressure). */

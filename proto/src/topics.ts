@@ -9,7 +9,9 @@ export const TOPIC_KINDS = {
   update: { suffix: 'update', message: 'Update', direction: 'cs-to-server' },
   result: { suffix: 'result', message: 'UpdateResult', direction: 'server-to-cs' },
   reconcile: { suffix: 'reconcile', message: 'ReconcileChunk', direction: 'cs-to-server' },
-  reconcileResult: { suffix: 'reconcile/result', message: 'ReconcileResult', direction: 'server-to-cs' }
+  reconcileResult: { suffix: 'reconcile/result', message: 'ReconcileResult', direction: 'server-to-cs' },
+  updateBatch: { suffix: 'update-batch', message: 'UpdateBatch', direction: 'cs-to-server' },
+  updateBatchResult: { suffix: 'update-batch/result', message: 'UpdateBatchResult', direction: 'server-to-cs' }
 } as const satisfies Record<string, { suffix: string, message: MessageName, direction: 'cs-to-server' | 'server-to-cs' }>
 
 export type TopicKind = keyof typeof TOPIC_KINDS

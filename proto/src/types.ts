@@ -403,8 +403,21 @@ export interface StoredFuhyo {
   stream: Stream
 }
 
+/** ken.v1.UpdateBatch — several updates in one PUBLISH (batch.proto) */
+export interface UpdateBatch {
+  updates: Uint8Array[]
+}
+
+/** ken.v1.UpdateBatchResult — the results of a batch, in its order */
+export interface UpdateBatchResult {
+  results: UpdateResult[]
+  payloadSha256: Uint8Array
+}
+
 /** Message name → TS shape, for the typed codec. */
 export interface MessageMap {
+  UpdateBatch: UpdateBatch
+  UpdateBatchResult: UpdateBatchResult
   Update: Update
   IdentityUpdate: IdentityUpdate
   FuhyoUpdate: FuhyoUpdate

@@ -69,7 +69,7 @@ export function planDemo (plan: DemoPlan, municipalities: readonly MunicipalityI
       async * [Symbol.asyncIterator] () {
         let i = 0
         for (const update of initialLoadEvents(population, { municipalityCode: code })) {
-          if (i++ >= skip) yield { payload: encode('Update', update), expect: { status: ResultStatus.ACCEPTED } }
+          if (i++ >= skip) yield { payload: encode('Update', update), expect: { status: ResultStatus.ACCEPTED }, catchUp: true }
         }
         for (const { event, after } of everyday.get(code) ?? []) {
           if (i++ < skip) continue

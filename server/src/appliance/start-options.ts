@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { defineErrors } from '../../../proto/src/ken-error.ts'
 import type { DemoPlan } from './demo-events.ts'
 
-export const START_USAGE = 'usage: npm start [-- --state DIR] [--rate N] [--window N] [--residents N] [--events N] [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N] [--rows N]'
+export const START_USAGE = 'usage: npm start [-- --state DIR] [--rate N] [--window N] [--batch N] [--residents N] [--events N] [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N] [--rows N]'
 
 const errors = defineErrors({
   KEN_ERR_START_USAGE: { message: 'invalid option for npm start' }
@@ -16,6 +16,8 @@ const schema = z.object({
   state: z.string().min(1).default('var'),
   rate: num(0.1, 100_000, 50),
   window: num(1, 1024, 16),
+  // The initial load travels in …/update-batch PUBLISHes of this many updates (batch.proto; 1: each alone).
+  batch: num(1, 4096, 32),
   residents: num(60, 10_000_000, 30_000),
   events: num(0, 10_000_000, 20_000),
   'invalid-rate': num(0, 1, 0.03),
@@ -29,6 +31,7 @@ export interface StartOptions {
   readonly state: string
   readonly rate: number
   readonly window: number
+  readonly batch: number
   readonly durationSeconds: number
   readonly port: number | undefined
   readonly rows: number
@@ -46,6 +49,7 @@ export function parseStartOptions (values: Record<string, unknown>): StartOption
     state: v.state,
     rate: v.rate,
     window: Math.floor(v.window),
+    batch: Math.floor(v.batch),
     durationSeconds: v.duration,
     port: v.port,
     rows: Math.floor(v.rows),

@@ -81,7 +81,8 @@ async function main (argv: string[]): Promise<number> {
     credentials,
     events: (code) => streams.eventsOf(code, progress.done[code] ?? 0, answered),
     ratePerSecond: opts.rate,
-    window: opts.window
+    window: opts.window,
+    batchSize: opts.batch
   })
 
   const started = Date.now()
@@ -138,6 +139,7 @@ const START_OPTIONS = {
   state: { type: 'string' },
   rate: { type: 'string' },
   window: { type: 'string' },
+  batch: { type: 'string' },
   residents: { type: 'string' },
   events: { type: 'string' },
   'invalid-rate': { type: 'string' },

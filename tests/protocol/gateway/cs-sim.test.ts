@@ -91,6 +91,40 @@ t.test('a dropped line: unacknowledged updates are redelivered and answered DUPL
   t.equal(sequences.length - firsts.length, s?.duplicate, 'the store saw exactly the redeliveries the CS counted')
 })
 
+t.test('a batch cut in the middle and published again: DUPLICATE for the committed part, one commit per update', async (t) => {
+  // The gateway hands a batch to the store in requests of 3 (one in flight per CS), the double holds
+  // each answer: the line is cut once part of the batch is committed and the rest is not.
+  const env = await startGatewayWithDouble([FUKUOKA], { maxBatchItems: 3 })
+  t.teardown(env.close)
+  env.store.delayMs = 300
+  const N = 9
+  const events = (code: string): SimEvent[] => Array.from({ length: N }, (_, i) => ({ payload: payloadFor(code, i + 1), expect: { status: ResultStatus.ACCEPTED }, catchUp: true }))
+  const sim = runSimulator({
+    brokerUrl: `mqtts://127.0.0.1:${env.port}`,
+    ca: env.pki.ca,
+    credentials: new Map([[FUKUOKA, env.pki.cs.get(FUKUOKA) as { cert: string, key: string }]]),
+    events,
+    ratePerSecond: 1000,
+    window: 4,
+    batchSize: N,
+    resultTimeoutMs: 10_000,
+    reconnectPeriodMs: 100
+  })
+  const deadline = Date.now() + 5000
+  while (env.store.batches.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2))
+  t.ok(env.store.batches.length >= 1 && env.store.batches.length < 3, `part of the batch committed (${env.store.batches.join('+')} of ${N})`)
+  sim.drop(FUKUOKA)
+  const stats = await sim.done
+  const s = stats.municipalities[FUKUOKA]
+  t.ok((s?.reconnects ?? 0) >= 1, 'reconnected')
+  t.ok((s?.duplicate ?? 0) >= 3, `the committed part answered DUPLICATE: ${s?.duplicate}`)
+  t.equal((s?.accepted ?? 0) + (s?.duplicate ?? 0), N, 'one answer per update')
+  t.same([s?.missing, s?.mismatches, s?.unmatched], [0, 0, 0])
+  const sequences = env.store.items.map((i) => i.update?.sequence)
+  const firsts = sequences.filter((q, i) => sequences.indexOf(q) === i)
+  t.same(firsts, Array.from({ length: N }, (_, i) => i + 1), 'each committed first in order, once')
+})
+
 t.test('a CS the gateway refuses is reported, not waited for', async (t) => {
   const env = await startGatewayWithDouble([FUKUOKA])
   t.teardown(env.close)

@@ -3,7 +3,7 @@
  *
  *   node --import tsx tests/sim/cs-sim/bin.ts --url mqtts://127.0.0.1:8883 --pki var/pki
  *     [--municipalities 401307,401005] [--residents 2000] [--events 500] [--invalid-rate 0.05]
- *     [--rate 200] [--window 64] [--seed 1] [--no-initial-load]
+ *     [--rate 200] [--window 64] [--batch 1] [--seed 1] [--no-initial-load]
  *
  * Each CS sends its residents' initial load (unless --no-initial-load: the server already holds
  * them), then its share of one generated event stream, in the stream's order. Events of different CS
@@ -21,7 +21,7 @@ import { ResultStatus } from '../../../proto/src/types.ts'
 import { generateEvents, generatePopulation, initialLoadEvents, payloadOf, sequencesAfterInitialLoad, type GeneratedEvent } from '../generator/index.ts'
 import { runSimulator, totals, type SimEvent } from './simulator.ts'
 
-const USAGE = 'usage: bin.ts --url mqtts://HOST:PORT --pki DIR [--municipalities A,B] [--residents N] [--events N] [--invalid-rate R] [--rate N] [--window N] [--seed S] [--no-initial-load]'
+const USAGE = 'usage: bin.ts --url mqtts://HOST:PORT --pki DIR [--municipalities A,B] [--residents N] [--events N] [--invalid-rate R] [--rate N] [--window N] [--batch N] [--seed S] [--no-initial-load]'
 
 function fail (why: string): never {
   process.stderr.write(`${why}\n${USAGE}\n`)
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     'invalid-rate': { type: 'string', default: '0.05' },
     rate: { type: 'string', default: '200' },
     window: { type: 'string', default: '64' },
+    batch: { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
     'no-initial-load': { type: 'boolean', default: false }
   }
@@ -80,7 +81,7 @@ function * generated (code: string): Generator<SimEvent> {
 }
 function * events (code: string): Generator<SimEvent> {
   if (!values['no-initial-load']) {
-    for (const u of initialLoadEvents(population, { municipalityCode: code })) yield { payload: encode('Update', u), expect: { status: ResultStatus.ACCEPTED } }
+    for (const u of initialLoadEvents(population, { municipalityCode: code })) yield { payload: encode('Update', u), expect: { status: ResultStatus.ACCEPTED }, catchUp: true }
   }
   yield * generated(code)
 }
@@ -91,7 +92,8 @@ const sim = runSimulator({
   credentials: new Map(codes.map((c) => [c, { cert: readFileSync(join(pki, 'cs', `${c}.crt`)), key: readFileSync(join(pki, 'cs', `${c}.key`)) }])),
   events,
   ratePerSecond: number('rate', values.rate),
-  window: number('window', values.window)
+  window: number('window', values.window),
+  batchSize: number('batch', values.batch)
 })
 process.once('SIGINT', () => { void sim.stop() })
 const stats = await sim.done

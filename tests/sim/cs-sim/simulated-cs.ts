@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import mqtt, { type MqttClient } from 'mqtt'
-import { decode } from '../../../proto/src/codec.ts'
+import { decode, encode } from '../../../proto/src/codec.ts'
 import { topicFor } from '../../../proto/src/topics.ts'
 import { ResultStatus, type UpdateResult } from '../../../proto/src/types.ts'
 import { record, type CsStats, type Expectation, type Mismatch } from './stats.ts'
@@ -17,6 +17,8 @@ import { record, type CsStats, type Expectation, type Mismatch } from './stats.t
 export interface SimEvent {
   readonly payload: Uint8Array
   readonly expect?: Expectation
+  /** Part of a catch-up (the initial load): may travel with its neighbours in one …/update-batch PUBLISH. */
+  readonly catchUp?: boolean
 }
 
 export interface SimulatedCsOptions {
@@ -33,8 +35,10 @@ export interface SimulatedCsOptions {
   readonly reconnectPeriodMs: number
   readonly stats: CsStats
   readonly onMismatch: (m: Mismatch) => void
-  /** Told the time from publish to PUBACK of every acknowledged update, ms. */
+  /** Told the time from publish to PUBACK of every acknowledged PUBLISH, ms. */
   readonly onAck: (ms: number) => void
+  /** Catch-up events go in batches of up to this many updates (batch.proto); 1 sends each alone. */
+  readonly batchSize?: number
 }
 
 interface InFlight {
@@ -70,7 +74,10 @@ export class SimulatedCs {
       connectTimeout: 10_000,
       rejectUnauthorized: true
     })
-    this.#client.on('message', (_topic, payload) => { this.#onResult(payload) })
+    this.#client.on('message', (topic, payload) => {
+      if (topic === topicFor('updateBatchResult', code)) this.#onBatchResult(payload)
+      else this.#onResult(payload)
+    })
     this.#client.on('reconnect', () => { opts.stats.reconnects++ })
     this.#client.on('error', (err: Error & { code?: unknown }) => {
       opts.stats.errors++
@@ -88,14 +95,24 @@ export class SimulatedCs {
       throw err
     }
     await this.#client.subscribeAsync(topicFor('result', this.code), { qos: 1 })
+    const batchSize = this.#opts.batchSize ?? 1
+    if (batchSize > 1) await this.#client.subscribeAsync(topicFor('updateBatchResult', this.code), { qos: 1 })
     const started = Date.now()
+    const batch: SimEvent[] = []
     for await (const event of events) {
       if (this.#stopped || this.#failed !== undefined) break
-      const due = started + (this.#opts.stats.sent / this.#opts.ratePerSecond) * 1000
+      const due = started + ((this.#opts.stats.sent + batch.length) / this.#opts.ratePerSecond) * 1000
       if (due > Date.now()) await sleep(due - Date.now())
+      if (batchSize > 1 && event.catchUp === true) {
+        batch.push(event)
+        if (batch.length < batchSize) continue
+      }
       while (this.#unacked >= this.#opts.window && !this.#stopped) await new Promise<void>((resolve) => { this.#windowOpen = resolve })
-      this.#send(event)
+      // Order (SPEC §3): a waiting batch goes before the event that ends it.
+      if (batch.length > 0) this.#sendBatch(batch.splice(0))
+      if (event.catchUp !== true || batchSize <= 1) this.#send(event)
     }
+    if (batch.length > 0 && !this.#stopped) this.#sendBatch(batch.splice(0))
     await this.#answered()
     this.#opts.stats.missing += this.#outstanding
   }
@@ -113,15 +130,27 @@ export class SimulatedCs {
   }
 
   #send (event: SimEvent): void {
+    this.#expect(event)
+    this.#unacked++
+    this.#publish(topicFor('update', this.code), event.payload, 1, performance.now())
+  }
+
+  /** Several catch-up updates in one PUBLISH (batch.proto): one PUBACK, a result per update. */
+  #sendBatch (events: readonly SimEvent[]): void {
+    for (const event of events) this.#expect(event)
+    this.#unacked++
+    this.#publish(topicFor('updateBatch', this.code), encode('UpdateBatch', { updates: events.map((e) => e.payload) }), events.length, performance.now())
+  }
+
+  /** Wait for the result of `event`, matched by its payload hash. */
+  #expect (event: SimEvent): void {
     const hash = createHash('sha256').update(event.payload).digest('hex')
     const queue = this.#waiting.get(hash)
     const entry = { sequence: sequenceOf(event.payload), expect: event.expect }
     if (queue === undefined) this.#waiting.set(hash, [entry])
     else queue.push(entry)
     this.#outstanding++
-    this.#unacked++
     this.#opts.stats.sent++
-    this.#publish(event.payload, performance.now())
   }
 
   /**
@@ -130,16 +159,16 @@ export class SimulatedCs {
    * redelivery was itself cut: those are published again, and the server answers DUPLICATE for any
    * it had already committed.
    */
-  #publish (payload: Uint8Array, sentAt: number): void {
-    this.#client.publish(topicFor('update', this.code), Buffer.from(payload), { qos: 1 }, (err) => {
+  #publish (topic: string, payload: Uint8Array, updates: number, sentAt: number): void {
+    this.#client.publish(topic, Buffer.from(payload), { qos: 1 }, (err) => {
       if (err !== undefined && err !== null && !this.#stopped) {
         this.#opts.stats.republished++
-        setTimeout(() => { this.#publish(payload, sentAt) }, this.#opts.reconnectPeriodMs)
+        setTimeout(() => { this.#publish(topic, payload, updates, sentAt) }, this.#opts.reconnectPeriodMs)
         return
       }
       this.#unacked--
       if (err === undefined || err === null) {
-        this.#opts.stats.acked++
+        this.#opts.stats.acked += updates
         this.#opts.onAck(performance.now() - sentAt)
       }
       const open = this.#windowOpen
@@ -148,15 +177,30 @@ export class SimulatedCs {
     })
   }
 
+  #onBatchResult (payload: Buffer): void {
+    let results: UpdateResult[]
+    try {
+      results = decode('UpdateBatchResult', payload).results
+    } catch {
+      this.#opts.stats.unmatched++
+      return
+    }
+    for (const result of results) this.#matchResult(result)
+  }
+
   #onResult (payload: Buffer): void {
-    const stats = this.#opts.stats
     let result: UpdateResult
     try {
       result = decode('UpdateResult', payload)
     } catch {
-      stats.unmatched++
+      this.#opts.stats.unmatched++
       return
     }
+    this.#matchResult(result)
+  }
+
+  #matchResult (result: UpdateResult): void {
+    const stats = this.#opts.stats
     const hash = Buffer.from(result.payloadSha256).toString('hex')
     const queue = this.#waiting.get(hash)
     const entry = queue?.shift()

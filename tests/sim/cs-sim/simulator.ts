@@ -28,6 +28,8 @@ export interface SimulatorOptions {
   readonly resultTimeoutMs?: number
   /** Delay before mqtt.js reconnects after a lost link (default 500 ms). */
   readonly reconnectPeriodMs?: number
+  /** Catch-up events (the initial load) go in …/update-batch PUBLISHes of up to this many (default 1: each alone). */
+  readonly batchSize?: number
 }
 
 export interface Simulation {
@@ -62,6 +64,7 @@ export function runSimulator (opts: SimulatorOptions): Simulation {
       window: opts.window,
       resultTimeoutMs: opts.resultTimeoutMs ?? 30_000,
       reconnectPeriodMs: opts.reconnectPeriodMs ?? 500,
+      ...(opts.batchSize === undefined ? {} : { batchSize: opts.batchSize }),
       stats: s,
       onMismatch: (m) => { if (stats.mismatches.length < MAX_SAMPLES) stats.mismatches.push(m) },
       onAck: (ms) => { acks.record(ms) }

@@ -146,6 +146,8 @@ export const SAMPLES = {
   IdentityUpdate: [identity],
   FuhyoUpdate: [fuhyo],
   UpdateResult: [result],
+  UpdateBatch: [{ updates: [bytes(50, 51), bytes(52)] }],
+  UpdateBatchResult: [{ results: [result, result], payloadSha256: bytes(53) }],
   AppendItem: [
     { municipalityCode: '401307', update: updateWithIdentity, payloadSha256: bytes(12) },
     { municipalityCode: '401307', rejection: preRejection, payloadSha256: bytes(13) }

@@ -22,6 +22,8 @@ const FIELDS = {
     addressGaijiCount: true, lastAddress: true, lastAddressGaijiCount: true, changeDate: true, previousJuminhyoCode: true, fuhyoMunicipalityCode: true,
     state: true, gaijiFlag: true, gaijiPattern: true, notice: true
   },
+  UpdateBatch: { updates: true },
+  UpdateBatchResult: { results: true, payloadSha256: true },
   UpdateResult: {
     municipalityCode: true, stream: true, sequence: true, requestId: true, status: true, reasonCode: true, field: true, logPosition: true, entryHash: true,
     expectedSequence: true, payloadSha256: true

@@ -30,7 +30,8 @@ export class ResultInbox {
   #waiters: Array<{ n: number, resolve: () => void }> = []
 
   constructor (client: MqttClient) {
-    client.on('message', (_topic, payload) => {
+    client.on('message', (topic, payload) => {
+      if (!topic.endsWith('/result') || topic.endsWith('/reconcile/result') || topic.endsWith('/update-batch/result')) return
       this.results.push(decode('UpdateResult', payload))
       this.#waiters = this.#waiters.filter((w) => {
         if (this.results.length < w.n) return true
