@@ -103,7 +103,8 @@ t.test('our proofs verify at every index and size up to 40, and any change is re
       if (verifyInclusion(index, size, leaves[index] as Buffer, proof, roots[size - 1] as Buffer).ok) t.fail(`wrong root ${index}/${size}`)
       for (let i = 0; i < proof.length; i++) {
         const altered = proof.map((h) => Buffer.from(h))
-        ;(altered[i] as Buffer)[7] ^= 0x10
+        const bad = altered[i] as Buffer
+        bad[7] = (bad[7] as number) ^ 0x10
         if (verifyInclusion(index, size, leaves[index] as Buffer, altered, root).ok) t.fail(`altered ${i} of ${index}/${size}`)
         refused++
       }
@@ -117,7 +118,8 @@ t.test('our proofs verify at every index and size up to 40, and any change is re
       if (size < 40 && verifyConsistency(first, size + 1, proof, roots[first] as Buffer, roots[size + 1] as Buffer).ok) t.fail(`wrong size ${first}→${size}`)
       for (let i = 0; i < proof.length; i++) {
         const altered = proof.map((h) => Buffer.from(h))
-        ;(altered[i] as Buffer)[0] ^= 0x01
+        const bad = altered[i] as Buffer
+        bad[0] = (bad[0] as number) ^ 0x01
         if (verifyConsistency(first, size, altered, roots[first] as Buffer, root).ok) t.fail(`altered ${i} of ${first}→${size}`)
         refused++
       }
