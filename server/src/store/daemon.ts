@@ -6,9 +6,10 @@
 import pino, { type Logger } from 'pino'
 import type { KenError } from '../../../proto/src/ken-error.ts'
 import { loadApplianceKey } from './appliance-key.ts'
+import { defaultLogKeyFile, loadLogSigningKey } from './log-signing-key.ts'
 import { LevelStore } from './level-store.ts'
 import { startAppendServer } from './append-server.ts'
-import { parseDaemonOptions, type StoreDaemonInput } from './options.ts'
+import { DEFAULTS, parseDaemonOptions, type StoreDaemonInput } from './options.ts'
 
 export interface StoreDaemonDeps {
   /** JSON logger (default: pino to stderr). Lines carry an `event` and never personal data. */
@@ -31,6 +32,8 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   const started = performance.now()
   logger.info({ event: 'store.start', db: options.dbPath, socket: options.socketPath }, 'store daemon starting')
   const applianceKey = await loadApplianceKey(options.keyFile)
+  // SPEC §4: the log-signing key is made at set-up beside the appliance key, outside the database.
+  const logSigner = await loadLogSigningKey(options.logKeyFile ?? defaultLogKeyFile(options.keyFile), options.logOrigin, options.logOrigin ?? DEFAULTS.logOrigin)
   const store = new LevelStore({
     location: options.dbPath,
     applianceKey,
@@ -38,6 +41,8 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     maxEntries: options.maxEntries,
     cacheSize: options.cacheSize,
     prepareKeys: true,
+    logSigner,
+    checkpointIntervalMs: options.checkpointIntervalMs,
     logger,
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     onFatal: (err) => {
@@ -55,6 +60,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     throw err
   }
   const head = store.head()
+  logger.info({ event: 'store.log_key', verifierKey: logSigner.verifier.line }, 'checkpoints are signed; auditors verify them with this key')
   logger.info({ event: 'store.ready', position: head.position, ms: Math.round(performance.now() - started) }, 'store daemon accepting appends')
   let closing: Promise<void> | undefined
   const append = server

@@ -18,7 +18,10 @@ export const DEFAULTS = Object.freeze({
   socketMode: STORE.socketMode,
   maxFrameBytes: DEFAULT_MAX_FRAME,
   maxPendingPerConnection: 1024,
-  cacheSize: 64 << 20
+  cacheSize: 64 << 20,
+  checkpointIntervalMs: STORE.checkpointIntervalMs,
+  /** The origin of a log-signing key made at first start when none is configured. */
+  logOrigin: 'ken-server/log'
 })
 
 const int = (min: number, max: number): z.ZodNumber => z.number().int().min(min).max(max)
@@ -41,7 +44,13 @@ const schema = z.object({
   /** Unanswered requests per connection before the daemon stops reading it. */
   maxPendingPerConnection: int(1, 65536).default(DEFAULTS.maxPendingPerConnection),
   /** LevelDB block cache, bytes. */
-  cacheSize: int(1 << 20, 8 * 1024 ** 3).default(DEFAULTS.cacheSize)
+  cacheSize: int(1 << 20, 8 * 1024 ** 3).default(DEFAULTS.cacheSize),
+  /** The log-signing key file (default: log-signing.key beside keyFile; created at first start, 0600). */
+  logKeyFile: z.string().min(1).optional(),
+  /** The checkpoints' origin and the signing key's name; fixed once the key exists. */
+  logOrigin: z.string().min(1).max(256).regex(/^[^\s+]+$/u, 'a signed-note key name: no spaces, no "+"').optional(),
+  /** Least time between two checkpoints issued after commit groups, ms (one is always issued on shutdown). */
+  checkpointIntervalMs: int(0, 3_600_000).default(DEFAULTS.checkpointIntervalMs)
 }).strict()
 
 export type StoreDaemonInput = z.input<typeof schema>

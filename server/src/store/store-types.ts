@@ -3,6 +3,7 @@
  * the shared logic (recovery.ts, commit-group.ts).
  */
 import type { LogEntry } from '../../../proto/src/types.ts'
+import type { NoteSigner } from '../log/checkpoint/index.ts'
 import type { KenError } from '../../../proto/src/ken-error.ts'
 import type { ResidentRecord } from '../domain/records.ts'
 import type { ChainIssue } from './chain-verifier.ts'
@@ -50,6 +51,10 @@ export interface StoreOptions {
   readonly readOnly?: boolean
   /** Make resident data keys ahead of need in a worker thread (key-factory.ts; the daemon turns it on). */
   readonly prepareKeys?: boolean
+  /** Signs the log's checkpoints (log-signing-key.ts); without it the tree is kept and no checkpoint issued. */
+  readonly logSigner?: NoteSigner
+  /** Least time between two checkpoints issued after commit groups, ms (default 1000); one is always issued on close. */
+  readonly checkpointIntervalMs?: number
 }
 
 /** The last entry of the log (or the genesis: position 0). */

@@ -19,6 +19,8 @@ import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
 import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame } from './log-block.ts'
 import { countsKey, HASH_BYTES, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
 import { SILENT_LOGGER, type ActInput, type AdminActor, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
+import { LogTree } from './log-tree.ts'
+import { TransparencyReader } from './transparency.ts'
 import { errors } from './errors.ts'
 
 export type { ActInput, AdminActor, Counts, Head, HistoryItem, LogRecord, Range, StoreLogger, StoreOptions, VerifyResult } from './store-types.ts'
@@ -35,6 +37,8 @@ export abstract class Store {
   readonly #prepareKeys: boolean
   readonly #io: LogIo
   readonly #env: GroupEnv
+  readonly #checkpointIntervalMs: number
+  readonly #signer: StoreOptions['logSigner']
   protected readonly logger: StoreLogger
   #state: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new'
 
@@ -47,6 +51,9 @@ export abstract class Store {
     this.logger = options.logger ?? SILENT_LOGGER
     this.#readOnly = options.readOnly ?? false
     this.#prepareKeys = options.prepareKeys ?? false
+    this.#checkpointIntervalMs = options.checkpointIntervalMs ?? 1000
+    if (!(this.#checkpointIntervalMs >= 0 && this.#checkpointIntervalMs <= 3_600_000)) throw errors.KEN_ERR_STORE_INVALID_OPTIONS('checkpointIntervalMs must be 0…3600000', { field: 'checkpointIntervalMs' })
+    this.#signer = options.logSigner
     this.#io = {
       getMany: async (space, keys) => await this._getMany(space, keys),
       write: async (ops) => await this._write(ops),
@@ -59,6 +66,7 @@ export abstract class Store {
       keyring: this.#keyring,
       clock: options.clock ?? (() => new Date()),
       logger,
+      tree: undefined,
       head: { position: 0, hash: GENESIS_HASH },
       tip: { position: 0, hash: GENESIS_HASH },
       pending: [],
@@ -88,6 +96,12 @@ export abstract class Store {
       // Read-only (verify): look at the log as it is, even when its last block is damaged.
       this.#env.head = this.#readOnly ? await readLogHead(this.#io).catch(() => this.#env.head) : await recoverViews(this.#io, this.logger)
       this.#env.tip = this.#env.head
+      // Read-only (verify) recomputes the tree itself and writes nothing.
+      if (!this.#readOnly) {
+        this.#env.tree = await LogTree.open(this.#io, this.#env.head.position, { intervalMs: this.#checkpointIntervalMs, ...(this.#signer === undefined ? {} : { signer: this.#signer }) }, this.logger)
+        // A log recovered after a crash gets its checkpoint now, not at the next group.
+        await this.#issueCheckpoint()
+      }
       this.#state = 'open'
     } catch (err) {
       this.#state = 'closed'
@@ -103,6 +117,8 @@ export abstract class Store {
     this.#state = 'closing'
     await this.#committer.drain()
     await settled(this.#env)
+    // SPEC §4: a checkpoint on shutdown, so the last groups are covered by a signed root.
+    if (this.#env.failed === undefined) await this.#issueCheckpoint()
     this.#state = 'closed'
     await this.#keyring?.close()
     await this._close()
@@ -380,7 +396,27 @@ export abstract class Store {
     return verifier.slice()
   }
 
+  // ---- the transparency log (docs/transparency-log.md) ----
+
+  /** Checkpoints and proofs of the committed log: read-only, no personal data (transparency.ts). */
+  get transparency (): TransparencyReader {
+    this.#requireOpen()
+    return new TransparencyReader(this.#io, async () => await viewsCaughtUp(this.#env), () => this.#env.head.position)
+  }
+
+  /** The log-signing key's verifier line (`name+hash+base64 key`), when the store signs checkpoints. */
+  get logVerifierKey (): string | undefined {
+    return this.#signer?.verifier.line
+  }
+
   // ---- internals ----
+
+  async #issueCheckpoint (): Promise<void> {
+    const tree = this.#env.tree
+    if (tree === undefined || tree.size !== this.#env.head.position) return
+    const op = tree.checkpointOp(tree.size, tree.root(), performance.now(), true)
+    if (op !== undefined) await this._write([op])
+  }
 
   async #get (space: Space, key: Buffer): Promise<Buffer | undefined> {
     this.#requireOpen()
