@@ -7,6 +7,7 @@ import type { NoteSigner } from '../log/checkpoint/index.ts'
 import type { KenError } from '../../../proto/src/ken-error.ts'
 import type { ResidentRecord } from '../domain/records.ts'
 import type { ChainIssue } from './chain-verifier.ts'
+import type { TreeReport } from './verify-tree.ts'
 import type { Space, WriteOp } from './layout.ts'
 
 /** A key range over one space (byte order). */
@@ -93,7 +94,10 @@ export interface AdminActor {
 }
 
 export interface VerifyResult {
+  /** The chain verifies and every kept checkpoint holds against the recomputed tree. */
   readonly ok: boolean
+  /** The Merkle tree recomputed and the kept checkpoints checked (verify-tree.ts). */
+  readonly tree: TreeReport
   readonly entries: number
   readonly head: { readonly position: number, readonly hash: string }
   readonly issue: ChainIssue | undefined

@@ -20,6 +20,9 @@ import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame } fr
 import { countsKey, HASH_BYTES, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
 import { SILENT_LOGGER, type ActInput, type AdminActor, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
 import { LogTree } from './log-tree.ts'
+import { verifyTree } from './verify-tree.ts'
+import { openCheckpoint, type NoteVerifier } from '../log/checkpoint/index.ts'
+import type { TreeReport } from './verify-tree.ts'
 import { TransparencyReader } from './transparency.ts'
 import { errors } from './errors.ts'
 
@@ -356,16 +359,18 @@ export abstract class Store {
    * Walk the whole chain (SPEC §4 verify): recompute every hash, and report the first position where
    * an entry was changed, removed or reordered, or where the log ends before the recorded head.
    */
-  async verify (options: { threads?: number } = {}): Promise<VerifyResult> {
+  async verify (options: { threads?: number, verifierKey?: NoteVerifier } = {}): Promise<VerifyResult> {
     const threads = options.threads ?? 1
     if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('threads must be 1…64', { field: 'threads' })
     this.#requireOpen()
     await viewsCaughtUp(this.#env)
     const started = performance.now()
     const recorded = await readAppliedHead(this.#io)
-    const slice = await this._verifyLog(threads, recorded)
+    // The tree is recomputed in this thread while the chain is checked in workers (each reads the log once).
+    const [slice, tree] = await Promise.all([this._verifyLog(threads, recorded), verifyTree(this.#io, options.verifierKey ?? this.#signer?.verifier)])
     return {
-      ok: slice.issue === undefined,
+      ok: slice.issue === undefined && tree.ok,
+      tree,
       entries: slice.entries,
       head: { position: slice.lastPosition, hash: (slice.lastHash ?? GENESIS_HASH).toString('hex') },
       issue: slice.issue,
@@ -402,6 +407,23 @@ export abstract class Store {
   get transparency (): TransparencyReader {
     this.#requireOpen()
     return new TransparencyReader(this.#io, async () => await viewsCaughtUp(this.#env), () => this.#env.head.position)
+  }
+
+  /**
+   * Hold this store's log to one signed checkpoint from elsewhere (a restore checked against the
+   * checkpoint an auditor kept, SPEC §7): its signature must verify with `verifier`, and the root of
+   * the log's first `size` entries must be the one it signed. Read-only; recomputes the tree.
+   */
+  async verifyAgainstCheckpoint (note: string, verifier: NoteVerifier): Promise<TreeReport> {
+    this.#requireOpen()
+    const opened = openCheckpoint(note, verifier)
+    if (!opened.ok) return { ok: false, size: 0, root: '', checkpoints: 1, signaturesChecked: true, issue: { size: 0, kind: 'bad-signature', detail: `the checkpoint does not verify: ${opened.reason}` } }
+    await viewsCaughtUp(this.#env)
+    const key = positionKey(opened.checkpoint.size)
+    const source = {
+      iterate: (space: 'log' | 'checkpoints', range: Range) => space === 'log' ? this._iterate('log', range) : (async function * () { yield [[key, Buffer.from(note, 'utf8')] as const] })()
+    }
+    return await verifyTree(source, verifier)
   }
 
   /** The log-signing key's verifier line (`name+hash+base64 key`), when the store signs checkpoints. */
