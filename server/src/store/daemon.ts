@@ -9,6 +9,8 @@ import { loadApplianceKey } from './appliance-key.ts'
 import { defaultLogKeyFile, loadLogSigningKey } from './log-signing-key.ts'
 import { LevelStore } from './level-store.ts'
 import { startAppendServer } from './append-server.ts'
+import { startTransparencyServer, type TransparencyServer } from './transparency-server.ts'
+import path from 'node:path'
 import { DEFAULTS, parseDaemonOptions, type StoreDaemonInput } from './options.ts'
 
 export interface StoreDaemonDeps {
@@ -22,7 +24,13 @@ export interface StoreDaemonDeps {
 export interface StoreDaemon {
   readonly store: LevelStore
   readonly socketPath: string
+  readonly transparencySocketPath: string
   close: () => Promise<void>
+}
+
+/** The transparency socket beside the append socket. */
+export function defaultTransparencySocket (appendSocketPath: string): string {
+  return path.join(path.dirname(appendSocketPath), 'transparency.sock')
 }
 
 /** Start the daemon. @throws KEN_ERR_STORE_* (options, key file, socket path, recovery) */
@@ -53,9 +61,18 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   applianceKey.fill(0)
   await store.open()
   let server
+  let transparency: TransparencyServer
+  const transparencySocketPath = options.transparencySocketPath ?? defaultTransparencySocket(options.socketPath)
   try {
     server = await startAppendServer(store, { socketPath: options.socketPath, socketMode: options.socketMode, maxFrameBytes: options.maxFrameBytes, maxPendingPerConnection: options.maxPendingPerConnection }, logger)
   } catch (err) {
+    await store.close()
+    throw err
+  }
+  try {
+    transparency = await startTransparencyServer(store, { socketPath: transparencySocketPath, socketMode: options.socketMode }, logger)
+  } catch (err) {
+    await server.close()
     await store.close()
     throw err
   }
@@ -67,10 +84,12 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   return {
     store,
     socketPath: options.socketPath,
+    transparencySocketPath,
     close: async () => {
       closing ??= (async () => {
         logger.info({ event: 'store.shutdown', connections: append.connections }, 'store daemon stopping')
         await append.stopAccepting()
+        await transparency.close()
         // Order: the store drains (every received request commits), then the answers go out.
         await store.close()
         await append.close()

@@ -45,6 +45,8 @@ const schema = z.object({
   maxPendingPerConnection: int(1, 65536).default(DEFAULTS.maxPendingPerConnection),
   /** LevelDB block cache, bytes. */
   cacheSize: int(1 << 20, 8 * 1024 ** 3).default(DEFAULTS.cacheSize),
+  /** The read-only transparency socket (default: transparency.sock beside socketPath). */
+  transparencySocketPath: z.string().min(1).refine((p) => Buffer.byteLength(p) <= 107, 'longer than a Unix socket path may be (107 bytes)').optional(),
   /** The log-signing key file (default: log-signing.key beside keyFile; created at first start, 0600). */
   logKeyFile: z.string().min(1).optional(),
   /** The checkpoints' origin and the signing key's name; fixed once the key exists. */
