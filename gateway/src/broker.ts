@@ -24,6 +24,7 @@ import type { GatewayLogger } from './logger.ts'
 import type { GatewayMetrics } from './metrics.ts'
 import { publishResult } from './ingest.ts'
 import type { EncodedUpdateResult } from '../../server/src/store/append-client.ts'
+import { isProofTopic, type ProofHandler } from './proof-handler.ts'
 
 export interface BrokerDeps {
   /** The pre-PUBACK steps for an authorised PUBLISH; resolves once the store committed. */
@@ -34,6 +35,8 @@ export interface BrokerDeps {
   readonly keepalive: KeepaliveBounds
   readonly log: GatewayLogger
   readonly metrics: GatewayMetrics
+  /** Answers CS receipt requests (proof-handler.ts); without it the proof topic is not served. */
+  readonly proofs?: ProofHandler
 }
 
 /** An update whose PUBACK aedes is about to write, and the result that answers it. */
@@ -45,6 +48,7 @@ interface Answered {
 export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
   const { log, metrics } = deps
   const answered = new WeakMap<PublishPacket, Answered>()
+  const proofAnswers = new WeakMap<PublishPacket, { identity: CsIdentity, bytes: Buffer }>()
 
   const refuse = (event: 'gateway.publish.denied' | 'gateway.subscribe.denied' | 'gateway.mqtt.connect_refused', identity: CsIdentity | undefined, err: KenError): void => {
     metrics.refused(err.code)
@@ -101,6 +105,16 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
         conn?.permits.release()
         return done(errors.KEN_ERR_GW_CONNECTION_CLOSED())
       }
+      if (deps.proofs !== undefined && isProofTopic(packet.topic)) {
+        // A receipt request commits nothing: answered after the PUBACK, on its proof result topic.
+        const proofs = deps.proofs
+        void proofs.answer(identity, packet.payload as Buffer).then((bytes) => {
+          conn?.permits.release()
+          proofAnswers.set(packet, { identity, bytes })
+          done(null)
+        })
+        return
+      }
       deps.ingest(identity, packet.topic, packet.payload as Buffer).then((result) => {
         answered.set(packet, { identity, result })
         conn?.permits.release()
@@ -122,6 +136,11 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
       return mayForward(identityOfClient(client), packet.topic) ? packet : null
     },
     published (packet, client, done) {
+      const p = proofAnswers.get(packet)
+      if (p !== undefined && deps.proofs !== undefined) {
+        proofAnswers.delete(packet)
+        return deps.proofs.publish(broker, client, p.identity, p.bytes, done)
+      }
       const a = answered.get(packet)
       if (a === undefined) return done(null)
       answered.delete(packet)

@@ -12,6 +12,8 @@ import { AppendBatcher } from './append-batcher.ts'
 import { createBroker } from './broker.ts'
 import type { PeerVerifier } from './identity.ts'
 import { ingest, type IngestDeps } from './ingest.ts'
+import { ProofHandler } from './proof-handler.ts'
+import { defaultTransparencySocket } from '../../server/src/store/transparency-client.ts'
 import { CsRateBuckets, PublishPermits } from './limits.ts'
 import { createLogger, type GatewayLogger } from './logger.ts'
 import { GatewayMetrics, type MetricsSnapshot } from './metrics.ts'
@@ -82,8 +84,10 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     log,
     metrics
   }
+  const proofs = new ProofHandler(defaultTransparencySocket(opts.storeSocket), log)
   const broker = await createBroker({
     ingest: (identity, topic, payload) => ingest(identity, topic, payload, ingestDeps),
+    proofs,
     connectTimeoutMs: opts.connectTimeoutMs,
     maxInflightPerCs: opts.maxInflightPerCs,
     keepalive: opts.keepalive,
@@ -94,6 +98,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
   const stopBehindListener = async (): Promise<void> => {
     await new Promise<void>((resolve) => { broker.close(() => { resolve() }) })
     await store.close()
+    proofs.close()
     if (deps.crl === undefined) crl.close()
   }
 

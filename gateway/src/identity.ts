@@ -24,9 +24,9 @@ export interface PeerVerifier {
 }
 
 /** Topics a CS publishes to (SPEC §3 topics v1). */
-const PUBLISH_KINDS: readonly TopicKind[] = ['update', 'reconcile']
+const PUBLISH_KINDS: readonly TopicKind[] = ['update', 'reconcile', 'proof']
 /** Topics a CS subscribes to. */
-const SUBSCRIBE_KINDS: readonly TopicKind[] = ['result', 'reconcileResult']
+const SUBSCRIBE_KINDS: readonly TopicKind[] = ['result', 'reconcileResult', 'proofResult']
 
 export interface CsIdentity {
   readonly municipalityCode: string

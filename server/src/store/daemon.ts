@@ -10,7 +10,7 @@ import { defaultLogKeyFile, loadLogSigningKey } from './log-signing-key.ts'
 import { LevelStore } from './level-store.ts'
 import { startAppendServer } from './append-server.ts'
 import { startTransparencyServer, type TransparencyServer } from './transparency-server.ts'
-import path from 'node:path'
+import { defaultTransparencySocket } from './transparency-client.ts'
 import { DEFAULTS, parseDaemonOptions, type StoreDaemonInput } from './options.ts'
 
 export interface StoreDaemonDeps {
@@ -26,11 +26,6 @@ export interface StoreDaemon {
   readonly socketPath: string
   readonly transparencySocketPath: string
   close: () => Promise<void>
-}
-
-/** The transparency socket beside the append socket. */
-export function defaultTransparencySocket (appendSocketPath: string): string {
-  return path.join(path.dirname(appendSocketPath), 'transparency.sock')
 }
 
 /** Start the daemon. @throws KEN_ERR_STORE_* (options, key file, socket path, recovery) */

@@ -30,6 +30,8 @@ export class LogTree {
   readonly #intervalMs: number
   #lastSize: number
   #lastAt = Number.NEGATIVE_INFINITY
+  /** Told when a due checkpoint was held back by the interval, with the ms left (store.ts issues it then). */
+  onDeferred: ((waitMs: number) => void) | undefined
 
   private constructor (edge: CompactRange, lastSize: number, options: CheckpointOptions) {
     this.#edge = edge
@@ -99,7 +101,11 @@ export class LogTree {
    */
   checkpointOp (size: number, root: Buffer, now: number, force = false): WriteOp | undefined {
     if (this.#signer === undefined || size <= this.#lastSize) return undefined
-    if (!force && now - this.#lastAt < this.#intervalMs) return undefined
+    if (!force && now - this.#lastAt < this.#intervalMs) {
+      // Without this the last groups before a quiet spell would wait for the next group or shutdown.
+      this.onDeferred?.(this.#intervalMs - (now - this.#lastAt))
+      return undefined
+    }
     this.#lastSize = size
     this.#lastAt = now
     const note = signCheckpoint({ origin: this.#signer.name, size, root }, this.#signer)

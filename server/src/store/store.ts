@@ -42,6 +42,7 @@ export abstract class Store {
   readonly #env: GroupEnv
   readonly #checkpointIntervalMs: number
   readonly #signer: StoreOptions['logSigner']
+  #deferredCheckpoint: NodeJS.Timeout | undefined
   protected readonly logger: StoreLogger
   #state: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new'
 
@@ -102,6 +103,7 @@ export abstract class Store {
       // Read-only (verify) recomputes the tree itself and writes nothing.
       if (!this.#readOnly) {
         this.#env.tree = await LogTree.open(this.#io, this.#env.head.position, { intervalMs: this.#checkpointIntervalMs, ...(this.#signer === undefined ? {} : { signer: this.#signer }) }, this.logger)
+        this.#env.tree.onDeferred = (waitMs) => { this.#deferCheckpoint(waitMs) }
         // A log recovered after a crash gets its checkpoint now, not at the next group.
         await this.#issueCheckpoint()
       }
@@ -118,6 +120,7 @@ export abstract class Store {
   async close (): Promise<void> {
     if (this.#state === 'closed' || this.#state === 'closing') return
     this.#state = 'closing'
+    clearTimeout(this.#deferredCheckpoint)
     await this.#committer.drain()
     await settled(this.#env)
     // SPEC §4: a checkpoint on shutdown, so the last groups are covered by a signed root.
@@ -432,6 +435,17 @@ export abstract class Store {
   }
 
   // ---- internals ----
+
+  /** Issue the checkpoint the interval held back once it has passed, between groups (a task runs alone). */
+  #deferCheckpoint (waitMs: number): void {
+    if (this.#deferredCheckpoint !== undefined) return
+    this.#deferredCheckpoint = setTimeout(() => {
+      this.#deferredCheckpoint = undefined
+      if (this.#state !== 'open' || this.#env.failed !== undefined) return
+      this.#committer.push({ kind: 'task', weight: 1, exclusive: true, fn: async () => await this.#issueCheckpoint(), resolve: () => undefined, reject: (err) => { this.logger.error({ event: 'store.checkpoint.failed', code: (err as { code?: string }).code ?? 'unknown' }, 'a deferred checkpoint could not be written') } })
+    }, Math.max(1, Math.ceil(waitMs)))
+    this.#deferredCheckpoint.unref()
+  }
 
   async #issueCheckpoint (): Promise<void> {
     const tree = this.#env.tree

@@ -3,10 +3,16 @@
  * and the gateway asking for a CS's receipts. Requests are pipelined and answered in order.
  */
 import net from 'node:net'
+import path from 'node:path'
 import { decode, encode } from '../../../proto/src/codec.ts'
 import { encodeFrame, FrameDecoder } from '../../../proto/src/framing.ts'
 import type { TransparencyRequest, TransparencyResponse } from '../../../proto/src/types.ts'
 import { errors } from './errors.ts'
+
+/** The transparency socket's default path: beside the append socket. */
+export function defaultTransparencySocket (appendSocketPath: string): string {
+  return path.join(path.dirname(appendSocketPath), 'transparency.sock')
+}
 
 type Query = Omit<TransparencyRequest, 'requestId'>
 

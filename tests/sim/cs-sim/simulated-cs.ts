@@ -12,6 +12,7 @@ import { decode } from '../../../proto/src/codec.ts'
 import { topicFor } from '../../../proto/src/topics.ts'
 import { ResultStatus, type UpdateResult } from '../../../proto/src/types.ts'
 import { record, type CsStats, type Expectation, type Mismatch } from './stats.ts'
+import { ReceiptChecker, type ReceiptOptions } from './receipts.ts'
 
 /** One update to send, and the result it must get when known. */
 export interface SimEvent {
@@ -35,6 +36,8 @@ export interface SimulatedCsOptions {
   readonly onMismatch: (m: Mismatch) => void
   /** Told the time from publish to PUBACK of every acknowledged update, ms. */
   readonly onAck: (ms: number) => void
+  /** Verify receipts of a sample of the accepted results (receipts.ts). */
+  readonly receipts?: ReceiptOptions
 }
 
 interface InFlight {
@@ -54,6 +57,7 @@ export class SimulatedCs {
   #allAnswered: (() => void) | undefined
   #stopped = false
   #failed: Error | undefined
+  readonly #receipts: ReceiptChecker | undefined
 
   constructor (code: string, opts: SimulatedCsOptions) {
     this.code = code
@@ -70,7 +74,11 @@ export class SimulatedCs {
       connectTimeout: 10_000,
       rejectUnauthorized: true
     })
-    this.#client.on('message', (_topic, payload) => { this.#onResult(payload) })
+    this.#receipts = opts.receipts === undefined ? undefined : new ReceiptChecker(code, opts.receipts)
+    this.#client.on('message', (topic, payload) => {
+      if (topic === this.#receipts?.topic) this.#receipts.onResponse(payload)
+      else this.#onResult(payload)
+    })
     this.#client.on('reconnect', () => { opts.stats.reconnects++ })
     this.#client.on('error', (err: Error & { code?: unknown }) => {
       opts.stats.errors++
@@ -88,6 +96,7 @@ export class SimulatedCs {
       throw err
     }
     await this.#client.subscribeAsync(topicFor('result', this.code), { qos: 1 })
+    if (this.#receipts !== undefined) await this.#client.subscribeAsync(this.#receipts.topic, { qos: 1 })
     const started = Date.now()
     for await (const event of events) {
       if (this.#stopped || this.#failed !== undefined) break
@@ -167,6 +176,7 @@ export class SimulatedCs {
       else stats.unmatched++
       return
     }
+    if (result.status === ResultStatus.ACCEPTED) this.#receipts?.onAccepted(this.#client, result)
     const m = record(stats, this.code, result, entry.sequence, entry.expect)
     if (m !== undefined) this.#opts.onMismatch(m)
     this.#outstanding--

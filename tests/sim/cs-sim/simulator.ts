@@ -7,6 +7,8 @@
 import { Histogram } from '../../../bench/loadgen/histogram.ts'
 import { SimulatedCs, type SimEvent } from './simulated-cs.ts'
 import { emptyCsStats, MAX_SAMPLES, type SimStats } from './stats.ts'
+import { emptyReceiptStats, type ReceiptStats } from './receipts.ts'
+import { parseVerifierKey } from '../../../server/src/log/checkpoint/index.ts'
 
 export type { SimEvent } from './simulated-cs.ts'
 export { totals, type CsStats, type Expectation, type Mismatch, type SimStats } from './stats.ts'
@@ -28,6 +30,10 @@ export interface SimulatorOptions {
   readonly resultTimeoutMs?: number
   /** Delay before mqtt.js reconnects after a lost link (default 500 ms). */
   readonly reconnectPeriodMs?: number
+  /** The log's verifier key: each CS then verifies receipts of a sample of its accepted results. */
+  readonly logVerifierKey?: string
+  /** One receipt every N accepted results per CS (default 50). */
+  readonly receiptEvery?: number
 }
 
 export interface Simulation {
@@ -42,6 +48,10 @@ export interface Simulation {
   latency: () => { p50Ms: number, p99Ms: number } | undefined
   /** Cut one CS's network connection (it reconnects and redelivers what was unacknowledged). */
   drop: (code: string) => void
+  /** Receipts asked for and verified (all zero without logVerifierKey). */
+  readonly receipts: ReceiptStats
+  /** The receipt failures so far (municipality and what failed; never resident data). */
+  readonly receiptFailures: string[]
   /** Stop sending, disconnect every CS, and return the figures. */
   stop: () => Promise<SimStats>
 }
@@ -50,6 +60,9 @@ export function runSimulator (opts: SimulatorOptions): Simulation {
   if (!(opts.ratePerSecond > 0) || !Number.isInteger(opts.window) || opts.window < 1) throw new RangeError('ratePerSecond must be > 0 and window a positive integer')
   const stats: SimStats = { municipalities: {}, mismatches: [] }
   const acks = new Histogram()
+  const receipts = emptyReceiptStats()
+  const receiptFailures: string[] = []
+  const verifier = opts.logVerifierKey === undefined ? undefined : parseVerifierKey(opts.logVerifierKey)
   const clients = [...opts.credentials].map(([code, cred]) => {
     const s = emptyCsStats()
     stats.municipalities[code] = s
@@ -64,7 +77,21 @@ export function runSimulator (opts: SimulatorOptions): Simulation {
       reconnectPeriodMs: opts.reconnectPeriodMs ?? 500,
       stats: s,
       onMismatch: (m) => { if (stats.mismatches.length < MAX_SAMPLES) stats.mismatches.push(m) },
-      onAck: (ms) => { acks.record(ms) }
+      onAck: (ms) => { acks.record(ms) },
+      ...(verifier === undefined
+        ? {}
+        : {
+            receipts: {
+              verifier,
+              every: opts.receiptEvery ?? 50,
+              stats: receipts,
+              // Loudly: a receipt that does not verify means the prefecture's log cannot be trusted.
+              onFailure: (code: string, what: string) => {
+                if (receiptFailures.length < MAX_SAMPLES) receiptFailures.push(`${code}: ${what}`)
+                process.stderr.write(`RECEIPT CHECK FAILED cs-${code}: ${what}\n`)
+              }
+            }
+          })
     })
   })
   const done = Promise.all(clients.map(async (c) => {
@@ -79,6 +106,8 @@ export function runSimulator (opts: SimulatorOptions): Simulation {
   return {
     stats,
     done,
+    receipts,
+    receiptFailures,
     latency: () => acks.total === 0 ? undefined : { p50Ms: acks.quantile(0.5), p99Ms: acks.quantile(0.99) },
     drop: (code) => { clients.find((c) => c.code === code)?.drop() },
     stop: async () => {
