@@ -43,6 +43,9 @@ export class ReceiptChecker {
   readonly #pending = new Map<string, { result: UpdateResult, tries: number }>()
   #client: MqttClient | undefined
   #accepted = 0
+  /** Receipts asked for and not yet verified or failed (retries included). */
+  #open = 0
+  #settled: (() => void) | undefined
   #next = 1
   /** The newest checkpoint this CS kept: every later one must extend it. */
   #kept: { size: number, note: string } | undefined
@@ -61,6 +64,7 @@ export class ReceiptChecker {
     if (this.#accepted++ % this.#opts.every !== 0 || result.logPosition < 1) return
     this.#client = client
     this.#opts.stats.requested++
+    this.#open++
     this.#request(result, 1)
   }
 
@@ -94,6 +98,21 @@ export class ReceiptChecker {
     if (failure !== undefined) return this.#fail(`receipt for position ${result.logPosition}: ${failure}`)
     this.#opts.stats.verified++
     this.#opts.stats.lastCheckpointSize = Math.max(this.#opts.stats.lastCheckpointSize, r.treeSize)
+    this.#closeOne()
+  }
+
+  /** Resolves once every receipt asked for is verified or failed, or after `timeoutMs`. */
+  async settled (timeoutMs: number): Promise<void> {
+    if (this.#open === 0) return
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs)
+      this.#settled = () => { clearTimeout(timer); resolve() }
+    })
+  }
+
+  #closeOne (): void {
+    this.#open--
+    if (this.#open === 0) this.#settled?.()
   }
 
   #check (result: UpdateResult, r: ProofResponse): string | undefined {
@@ -119,6 +138,7 @@ export class ReceiptChecker {
   }
 
   #fail (what: string): void {
+    this.#closeOne()
     this.#opts.stats.failed++
     this.#opts.onFailure(this.#code, what)
   }

@@ -107,6 +107,7 @@ export class SimulatedCs {
     }
     await this.#answered()
     this.#opts.stats.missing += this.#outstanding
+    await this.#receipts?.settled(this.#opts.resultTimeoutMs)
   }
 
   /** Cut the network connection (a line failure): mqtt.js reconnects and redelivers. */
