@@ -18,9 +18,15 @@ export function leafHash (entry: Uint8Array): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(entry).digest()
 }
 
+// One-shot hashing of a reused buffer: ~40 % less CPU than a Hash object per node (bench/transparency.ts).
+const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_SIZE, NODE_PREFIX[0])
+
 /** SHA-256(0x01 ‖ left ‖ right). */
 export function nodeHash (left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest()
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest()
+  NODE_INPUT.set(left, 1)
+  NODE_INPUT.set(right, 1 + HASH_SIZE)
+  return hash('sha256', NODE_INPUT, 'buffer')
 }
 
 /** The largest power of two strictly smaller than n (n ≥ 2): the split k of RFC 9162 §2.1.1. */
