@@ -51,7 +51,8 @@ async function main (argv: string[]): Promise<number> {
   try {
     const store = spawnDaemon('store', path.join(root, 'server/src/cli/ken-store.ts'), [
       'serve', '--db', setup.paths.dbDir, '--socket', setup.paths.storeSocket, '--key', setup.paths.applianceKeyFile,
-      '--max-delay-ms', String(setup.config.store.groupCommitMaxDelayMs), '--max-entries', String(setup.config.store.groupCommitMaxEntries)
+      '--max-delay-ms', String(setup.config.store.groupCommitMaxDelayMs), '--max-entries', String(setup.config.store.groupCommitMaxEntries),
+      '--checkpoint-interval-ms', String(setup.config.store.checkpointIntervalMs), '--log-origin', `ken-server.pref-${setup.config.prefecture.code}/log`
     ], path.join(setup.logDir, 'store.log'))
     daemons.push(store)
     await waitUntilReachable(store, { path: setup.paths.storeSocket }, 60_000)
