@@ -11,9 +11,6 @@ export const errors = defineErrors({
   KEN_ERR_LOG_NO_SIGNING_KEY: { message: 'this operation needs the log-signing key, and the store was opened without it' },
   KEN_ERR_LOG_NO_CHECKPOINT: { message: 'no checkpoint of that size is kept' },
   KEN_ERR_LOG_RANGE: { message: 'a position or tree size is outside the log or the checkpoint' },
-  KEN_ERR_LOG_CHECKPOINT: { message: 'a checkpoint does not verify (signature, origin or body)' },
-  KEN_ERR_LOG_PROOF: { message: 'a proof does not verify against its checkpoint' },
-  KEN_ERR_LOG_TREE: { message: 'the tree recomputed from the log does not match a kept checkpoint' },
   KEN_ERR_LOG_NOT_OWN_ENTRY: { message: 'the entry is not an update received from the asking municipality' },
   KEN_ERR_LOG_UNAVAILABLE: { message: 'the transparency log cannot be reached now; ask again later' }
 })
