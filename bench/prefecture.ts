@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { measureProofs, treeCostPerUpdate } from './transparency.ts'
 import { fileURLToPath } from 'node:url'
 import mqtt from 'mqtt'
 import { LevelStore } from '../server/src/store/level-store.ts'
@@ -43,6 +44,8 @@ export interface PrefectureFigures {
   }
   readonly queries: { keys: number, byJuminhyoCode: { p50Ms: number, p99Ms: number }, byKojinBango: { p50Ms: number, p99Ms: number }, found: number }
   readonly verify: { seconds: number, entries: number, ok: boolean }
+  /** The transparency log (bench/transparency.ts): the tree's CPU per update, and proofs on the loaded store. */
+  readonly transparency: { treeUsPerUpdate: number, size: number, checkpoints: number, inclusionP50Ms: number, inclusionP99Ms: number, consistencyMs: number }
   readonly recovery: { secondsToAccepting: number }
 }
 
@@ -92,9 +95,11 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   const verifySeconds = (performance.now() - v0) / 1000
   const entries = Number(/"entries":(\d+)/.exec(verifyRun.stdout)?.[1] ?? 0)
 
+  o.log('  transparency log: the tree\'s CPU per update, inclusion and consistency proofs')
+  const transparency = { treeUsPerUpdate: treeCostPerUpdate(), ...await measureProofs(ken.dbDir) }
   o.log(`  ${o.queryKeys} random lookups by 住民票コード and by 個人番号`)
   const queries = await measureQueries(ken.dbDir, ken.keyFile, o.seed, o.residents, o.queryKeys)
-  return { residents: o.residents, load, queries, verify: { seconds: Math.round(verifySeconds * 100) / 100, entries, ok: verifyRun.status === 0 }, recovery }
+  return { residents: o.residents, load, queries, verify: { seconds: Math.round(verifySeconds * 100) / 100, entries, ok: verifyRun.status === 0 }, transparency, recovery }
 }
 
 async function measureQueries (dbDir: string, keyFile: string, seed: number, residents: number, keys: number): Promise<PrefectureFigures['queries']> {

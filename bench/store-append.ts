@@ -11,6 +11,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { createHash, randomBytes } from 'node:crypto'
 import { LevelStore } from '../server/src/store/level-store.ts'
+import { signerFromSeed } from '../server/src/log/checkpoint/index.ts'
 import { initialLoadUpdate } from '../tests/sim/generator/index.ts'
 import { benchPopulation } from './payloads.ts'
 import { decode, encode } from '../proto/src/codec.ts'
@@ -50,7 +51,7 @@ let total = 0
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ken-store-bench-'))
 // As the daemon runs it (daemon.ts).
-const store = new LevelStore({ location: dir, applianceKey: randomBytes(32), prepareKeys: values['prepare-keys'] !== 'false', writeBufferSize: Number(values['write-buffer-mib']) * (1 << 20), maxEntries: Number(values['max-entries']) })
+const store = new LevelStore({ location: dir, applianceKey: randomBytes(32), logSigner: signerFromSeed('ken-server.bench/log', randomBytes(32)), prepareKeys: values['prepare-keys'] !== 'false', writeBufferSize: Number(values['write-buffer-mib']) * (1 << 20), maxEntries: Number(values['max-entries']) })
 await store.open()
 const cpu0 = process.cpuUsage()
 const main0 = mainThreadMicros()

@@ -46,6 +46,7 @@ export const DEFAULTS = deepFreeze({
   store: {
     groupCommitMaxDelayMs: 2,
     groupCommitMaxEntries: 512,
+    checkpointIntervalMs: 1000,
     socketMode: 0o660,
     juminhyoCheckDigit: false,
     retentionYears: 150

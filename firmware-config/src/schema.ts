@@ -72,6 +72,7 @@ const sections = {
   store: z.object({
     groupCommitMaxDelayMs: int(0, 1000),
     groupCommitMaxEntries: int(1, 65536),
+    checkpointIntervalMs: int(0, 3_600_000),
     socketMode: fileMode,
     juminhyoCheckDigit: z.boolean(),
     retentionYears: int(150, 1000)
@@ -157,6 +158,7 @@ export const HINTS: Readonly<Record<string, Hint>> = {
   store: { expect: 'an object of store settings', fix: 'see docs/configuration.md, section store' },
   'store.groupCommitMaxDelayMs': { expect: 'an integer between 0 and 1000', fix: 'set milliseconds' },
   'store.groupCommitMaxEntries': { expect: 'an integer between 1 and 65536', fix: 'set a number of entries per fsync' },
+  'store.checkpointIntervalMs': { expect: 'an integer between 0 and 3600000', fix: 'set the least milliseconds between two signed checkpoints' },
   'store.socketMode': { expect: 'a file mode with owner read/write and nothing for others, e.g. 0o660 or "0660"', fix: 'write "0660" (owner and the gateway\'s group)' },
   'store.juminhyoCheckDigit': { expect: 'true or false', fix: 'set true only when every CS issues 住民票コード with the modulus-11 check digit' },
   'store.retentionYears': { expect: 'an integer between 150 and 1000', fix: 'keep at least 150 years (住基法施行令 30条の6)' },

@@ -14,6 +14,8 @@ import type { PeerVerifier } from './identity.ts'
 import { ingest, type IngestDeps } from './ingest.ts'
 import { ingestBatch, type BatchDeps } from './batch-ingest.ts'
 import { topicRouter } from './topic-handlers.ts'
+import { ProofHandler } from './proof-handler.ts'
+import { defaultTransparencySocket } from '../../server/src/store/transparency-client.ts'
 import { CsRateBuckets, PublishPermits } from './limits.ts'
 import { createLogger, type GatewayLogger } from './logger.ts'
 import { GatewayMetrics, type MetricsSnapshot } from './metrics.ts'
@@ -85,10 +87,13 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     metrics
   }
   const batchDeps: BatchDeps = { ...ingestDeps, maxBatchUpdates: opts.maxBatchUpdates }
+  const proofs = new ProofHandler(defaultTransparencySocket(opts.storeSocket), log)
   const broker = await createBroker({
     ingest: topicRouter({
       update: async (identity, topic, payload) => ({ topic: identity.resultTopic, payload: (await ingest(identity, topic, payload, ingestDeps)).bytes }),
-      updateBatch: async (identity, _topic, payload) => ({ topic: identity.batchResultTopic, payload: await ingestBatch(identity, payload, batchDeps) })
+      updateBatch: async (identity, _topic, payload) => ({ topic: identity.batchResultTopic, payload: await ingestBatch(identity, payload, batchDeps) }),
+      // A receipt request commits nothing; its answer goes to the CS's proof result topic.
+      proof: async (identity, _topic, payload) => ({ topic: identity.proofResultTopic, payload: await proofs.answer(identity, payload) })
     }),
     connectTimeoutMs: opts.connectTimeoutMs,
     maxInflightPerCs: opts.maxInflightPerCs,
@@ -100,6 +105,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
   const stopBehindListener = async (): Promise<void> => {
     await new Promise<void>((resolve) => { broker.close(() => { resolve() }) })
     await store.close()
+    proofs.close()
     if (deps.crl === undefined) crl.close()
   }
 

@@ -24,9 +24,9 @@ export interface PeerVerifier {
 }
 
 /** Topics a CS publishes to (SPEC §3 topics v1). */
-const PUBLISH_KINDS: readonly TopicKind[] = ['update', 'reconcile', 'updateBatch']
+const PUBLISH_KINDS: readonly TopicKind[] = ['update', 'reconcile', 'updateBatch', 'proof']
 /** Topics a CS subscribes to. */
-const SUBSCRIBE_KINDS: readonly TopicKind[] = ['result', 'reconcileResult', 'updateBatchResult']
+const SUBSCRIBE_KINDS: readonly TopicKind[] = ['result', 'reconcileResult', 'updateBatchResult', 'proofResult']
 
 export interface CsIdentity {
   readonly municipalityCode: string
@@ -39,6 +39,8 @@ export interface CsIdentity {
   readonly resultTopic: string
   /** Where the results of its update batches go (batch.proto). */
   readonly batchResultTopic: string
+  /** Where the answers to its receipt requests go (transparency.proto). */
+  readonly proofResultTopic: string
 }
 
 /** `cs-401307` for 福岡市 (401307). */
@@ -62,6 +64,7 @@ export function identityOf (peer: VerifiedPeer): CsIdentity {
     publishTopics: new Set(PUBLISH_KINDS.map((k) => topicFor(k, code))),
     subscribeTopics: new Set(SUBSCRIBE_KINDS.map((k) => topicFor(k, code))),
     resultTopic: topicFor('result', code),
-    batchResultTopic: topicFor('updateBatchResult', code)
+    batchResultTopic: topicFor('updateBatchResult', code),
+    proofResultTopic: topicFor('proofResult', code)
   })
 }

@@ -11,7 +11,10 @@ export const TOPIC_KINDS = {
   reconcile: { suffix: 'reconcile', message: 'ReconcileChunk', direction: 'cs-to-server' },
   reconcileResult: { suffix: 'reconcile/result', message: 'ReconcileResult', direction: 'server-to-cs' },
   updateBatch: { suffix: 'update-batch', message: 'UpdateBatch', direction: 'cs-to-server' },
-  updateBatchResult: { suffix: 'update-batch/result', message: 'UpdateBatchResult', direction: 'server-to-cs' }
+  updateBatchResult: { suffix: 'update-batch/result', message: 'UpdateBatchResult', direction: 'server-to-cs' },
+  // Receipts of the transparency log (SPEC §1.1 "get their results and proofs"; docs/transparency-log.md).
+  proof: { suffix: 'proof', message: 'ProofRequest', direction: 'cs-to-server' },
+  proofResult: { suffix: 'proof/result', message: 'ProofResponse', direction: 'server-to-cs' }
 } as const satisfies Record<string, { suffix: string, message: MessageName, direction: 'cs-to-server' | 'server-to-cs' }>
 
 export type TopicKind = keyof typeof TOPIC_KINDS

@@ -415,7 +415,7 @@ export interface UpdateBatchResult {
 }
 
 /** Message name → TS shape, for the typed codec. */
-export interface MessageMap {
+export interface MessageMap extends TransparencyMessages {
   UpdateBatch: UpdateBatch
   UpdateBatchResult: UpdateBatchResult
   Update: Update
@@ -450,3 +450,83 @@ export interface MessageMap {
   StoredFuhyo: StoredFuhyo
 }
 export type MessageName = keyof MessageMap
+
+// ---- transparency.proto (the transparency log: checkpoints, proofs, CS receipts) ----
+
+/** ken.v1.TransparencyRequest (one of checkpoint, inclusion, consistency, publicKey) */
+export interface TransparencyRequest {
+  requestId: number
+  checkpoint?: CheckpointQuery | null
+  inclusion?: InclusionQuery | null
+  consistency?: ConsistencyQuery | null
+  publicKey?: boolean
+}
+
+/** ken.v1.CheckpointQuery */
+export interface CheckpointQuery {
+  size: number
+}
+
+/** ken.v1.InclusionQuery */
+export interface InclusionQuery {
+  position: number
+  size: number
+  municipalityCode: string
+  fromSize: number
+}
+
+/** ken.v1.ConsistencyQuery */
+export interface ConsistencyQuery {
+  fromSize: number
+  toSize: number
+}
+
+/** ken.v1.TransparencyResponse */
+export interface TransparencyResponse {
+  requestId: number
+  errorCode: string
+  checkpoint: string
+  treeSize: number
+  position: number
+  leafIndex: number
+  entry: Uint8Array
+  leafHash: Uint8Array
+  proof: Uint8Array[]
+  fromCheckpoint: string
+  fromSize: number
+  consistencyProof: Uint8Array[]
+  verifierKey: string
+}
+
+/** ken.v1.ProofRequest (a CS asks for a receipt of one of its results) */
+export interface ProofRequest {
+  requestId: string
+  logPosition: number
+  knownSize: number
+}
+
+/** ken.v1.ProofResponse */
+export interface ProofResponse {
+  requestId: string
+  reasonCode: string
+  checkpoint: string
+  treeSize: number
+  logPosition: number
+  leafIndex: number
+  entry: Uint8Array
+  leafHash: Uint8Array
+  inclusionProof: Uint8Array[]
+  knownSize: number
+  consistencyProof: Uint8Array[]
+}
+
+/** The messages of transparency.proto, for MessageMap. */
+export interface TransparencyMessages {
+  TransparencyRequest: TransparencyRequest
+  CheckpointQuery: CheckpointQuery
+  InclusionQuery: InclusionQuery
+  ConsistencyQuery: ConsistencyQuery
+  TransparencyResponse: TransparencyResponse
+  ProofRequest: ProofRequest
+  ProofResponse: ProofResponse
+}

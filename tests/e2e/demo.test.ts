@@ -56,6 +56,10 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
   t.equal(last.mismatches, 0, 'no result contradicted what the simulated CS expected')
   t.ok((last.accepted ?? 0) + (last.rejected ?? 0) <= RESIDENTS + EVENTS, 'no more results than updates generated')
   t.equal(lines.at(-1), 'stopped cleanly', 'the last line says the appliance stopped cleanly')
+  // The transparency log (docs/transparency-log.md): each CS verified receipts of its results.
+  const receipts = /^transparency log: checkpoint ([\d,]+) entries {2}receipts verified ([\d,]+)$/.exec(lines.find((l) => l.startsWith('transparency log:')) ?? '')
+  t.ok(receipts !== null && Number(receipts[2]?.replaceAll(',', '')) > 0 && Number(receipts[1]?.replaceAll(',', '')) > 0, `receipts verified, no failure: ${receipts?.[0] ?? 'no transparency line'}`)
+  t.notMatch(out, /RECEIPT/, 'no receipt failure was reported')
 
   const verify = await kenStoreVerify(path.join(state, 'db'))
   t.equal(verify.code, 0, 'ken-store verify --db <state>/db exits 0')

@@ -16,6 +16,13 @@ export interface ViewInput {
   readonly latency?: { readonly p50Ms: number, readonly p99Ms: number } | undefined
   readonly header: string
   readonly rows: number
+  /** The CS receipts of the transparency log (docs/transparency-log.md), when the simulator checks them. */
+  readonly receipts?: { readonly verified: number, readonly failed: number, readonly lastCheckpointSize: number } | undefined
+}
+
+/** The transparency log's line: the newest checkpoint a CS verified, and its receipts. */
+export function receiptsLine (r: NonNullable<ViewInput['receipts']>): string {
+  return `transparency log: checkpoint ${fmt(r.lastCheckpointSize)} entries  receipts verified ${fmt(r.verified)}${r.failed > 0 ? `  RECEIPT FAILURES ${fmt(r.failed)}` : ''}`
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US')
@@ -55,7 +62,7 @@ export function summaryLine (v: ViewInput): string {
 /** The full frame for a terminal. */
 export function renderFrame (v: ViewInput): string {
   const t = sumStats(v.stats)
-  const lines = [v.header, '', summaryLine(v), '']
+  const lines = [v.header, '', summaryLine(v), ...(v.receipts === undefined ? [] : [receiptsLine(v.receipts)]), '']
   const reasons = [...t.byReason].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${fmt(n)}`)
   if (reasons.length > 0) lines.push(`rejected by reason (拒否理由): ${reasons.join(', ')}`, '')
   lines.push(`${'市町村'.padEnd(14)}${'code'.padEnd(8)}${'accepted'.padStart(10)}${'dup'.padStart(6)}${'rejected'.padStart(10)}${'progress'.padStart(10)}`)

@@ -18,7 +18,8 @@ import { spawnDaemon, waitUntilReachable, type DaemonProcess } from './daemon-pr
 import { planDemo } from './demo-events.ts'
 import { loadProgress, saveProgress } from './demo-progress.ts'
 import { prepareDemo } from './demo-setup.ts'
-import { renderFrame, summaryLine, type ViewInput } from './live-view.ts'
+import { receiptsLine, renderFrame, summaryLine, type ViewInput } from './live-view.ts'
+import { defaultLogKeyFile, loadLogSigningKey } from '../store/log-signing-key.ts'
 import { parseStartOptions, START_USAGE } from './start-options.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -53,7 +54,8 @@ async function main (argv: string[]): Promise<number> {
       'serve', '--db', setup.paths.dbDir, '--socket', setup.paths.storeSocket, '--key', setup.paths.applianceKeyFile,
       '--max-delay-ms', String(setup.config.store.groupCommitMaxDelayMs), '--max-entries', String(setup.config.store.groupCommitMaxEntries),
       '--retention-years', String(setup.config.store.retentionYears),
-      '--act-retention-years', String(Math.max(setup.config.retention.provisionRecordYears, setup.config.retention.operationLogYears))
+      '--act-retention-years', String(Math.max(setup.config.retention.provisionRecordYears, setup.config.retention.operationLogYears)),
+      '--checkpoint-interval-ms', String(setup.config.store.checkpointIntervalMs), '--log-origin', `ken-server.pref-${setup.config.prefecture.code}/log`
     ], path.join(setup.logDir, 'store.log'))
     daemons.push(store)
     await waitUntilReachable(store, { path: setup.paths.storeSocket }, 60_000)
@@ -82,7 +84,9 @@ async function main (argv: string[]): Promise<number> {
     events: (code) => streams.eventsOf(code, progress.done[code] ?? 0, answered),
     ratePerSecond: opts.rate,
     window: opts.window,
-    batchSize: opts.batch
+    batchSize: opts.batch,
+    // SPEC §1.1: each CS verifies receipts of a sample of its results with the log's verifier key.
+    logVerifierKey: (await loadLogSigningKey(defaultLogKeyFile(setup.paths.applianceKeyFile))).verifier.line
   })
 
   const started = Date.now()
@@ -104,6 +108,7 @@ async function main (argv: string[]): Promise<number> {
       elapsedMs: now - started,
       rate,
       latency: sim.latency?.(),
+      receipts: sim.receipts,
       header: `ken-server demo — ${municipalities.length} simulated CS → gateway mqtts://${setup.config.gateway.host}:${setup.config.gateway.port} → store (${setup.paths.dbDir})`,
       rows: opts.rows
     }
@@ -113,7 +118,7 @@ async function main (argv: string[]): Promise<number> {
   const timer = setInterval(() => {
     const f = frame()
     if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderFrame(f)}\n`)
-    else if (ticks++ % 5 === 0) out(summaryLine(f))
+    else if (ticks++ % 5 === 0) out(`${summaryLine(f)}  ${receiptsLine(sim.receipts)}`)
     saveProgress(progressFile, opts.plan, done, sim.stats)
   }, 1000)
 
@@ -129,6 +134,8 @@ async function main (argv: string[]): Promise<number> {
   saveProgress(progressFile, opts.plan, done, sim.stats)
   out(summaryLine(frame()))
   // Identifiers of the CS stream only (municipality, 更新順番号, statuses): never resident data.
+  out(receiptsLine(sim.receipts))
+  for (const f of sim.receiptFailures.slice(0, 10)) out(`receipt failure: ${f}`)
   for (const m of sim.stats.mismatches.slice(0, 10)) out(`mismatch: ${m.municipalityCode} #${m.sequence} expected ${m.expected}, got ${m.got}`)
   await stopDaemons()
   out('stopped cleanly')

@@ -4,6 +4,11 @@
  *   ken-store serve   --db DIR --socket PATH --key FILE [--max-delay-ms N] [--max-entries N]
  *   ken-store verify  --db DIR [--threads N]      exit 0: the chain verifies; 1: it does not
  *   ken-store rebuild --db DIR --actor ID [--approver ID] [--note TEXT]
+ *   ken-store checkpoint (--db DIR | --socket T) [--size N]            the signed note, exactly
+ *   ken-store prove (--db DIR | --socket T) --position P [--size N]    inclusion proof (JSON)
+ *   ken-store prove (--db DIR | --socket T) --from M [--to N]          consistency proof (JSON)
+ *   ken-store public-key (--key FILE | --log-key FILE | --socket T)    the verifier key line
+ * (T: the daemon's read-only transparency socket; docs/transparency-log.md)
  *
  * verify and rebuild need no appliance key (they read ciphertext and blind indexes only) and run
  * while the daemon is stopped (LevelDB allows one process). Output: one JSON object on stdout;
@@ -15,8 +20,11 @@ import pino from 'pino'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import { startStoreDaemon } from '../store/daemon.ts'
 import { LevelStore } from '../store/level-store.ts'
+import { runTransparencyCommand } from './transparency-commands.ts'
+import { loadLogSigningKey } from '../store/log-signing-key.ts'
+import { parseVerifierKey, type NoteVerifier } from '../log/checkpoint/index.ts'
 
-const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE | verify --db DIR [--threads N] | rebuild --db DIR --actor ID'
+const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE [--log-key FILE] [--log-origin NAME] [--checkpoint-interval-ms N] | verify --db DIR [--threads N] [--public-key LINE | --log-key FILE] | rebuild --db DIR --actor ID | checkpoint|prove|public-key (see docs/transparency-log.md)'
 
 const logger = pino({ base: { service: 'ken-store' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }))
 
@@ -36,16 +44,25 @@ async function main (argv: string[]): Promise<number> {
       threads: { type: 'string' },
       actor: { type: 'string' },
       approver: { type: 'string' },
-      note: { type: 'string' }
+      note: { type: 'string' },
+      'log-key': { type: 'string' },
+      'log-origin': { type: 'string' },
+      'checkpoint-interval-ms': { type: 'string' },
+      'public-key': { type: 'string' },
+      size: { type: 'string' },
+      position: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' }
     }
   })
+  if (command === 'checkpoint' || command === 'prove' || command === 'public-key') return await runTransparencyCommand(command, values, logger, usage)
   const db = values.db
   if (db === undefined) return usage('--db is required')
   switch (command) {
     case 'serve':
       return await serve(db, values)
     case 'verify':
-      return await verify(db, values.threads === undefined ? availableParallelism() : Number(values.threads))
+      return await verify(db, values.threads === undefined ? availableParallelism() : Number(values.threads), await verifierOf(values))
     case 'rebuild':
       if (values.actor === undefined) return usage('--actor is required')
       return await rebuild(db, { actor: values.actor, approver: values.approver ?? '', note: values.note ?? 'ken-store rebuild' })
@@ -63,7 +80,10 @@ async function serve (db: string, values: Record<string, string | undefined>): P
     ...(values['max-delay-ms'] === undefined ? {} : { maxDelayMs: Number(values['max-delay-ms']) }),
     ...(values['max-entries'] === undefined ? {} : { maxEntries: Number(values['max-entries']) }),
     ...(values['retention-years'] === undefined ? {} : { retentionRecordYears: Number(values['retention-years']) }),
-    ...(values['act-retention-years'] === undefined ? {} : { retentionActYears: Number(values['act-retention-years']) })
+    ...(values['act-retention-years'] === undefined ? {} : { retentionActYears: Number(values['act-retention-years']) }),
+    ...(values['log-key'] === undefined ? {} : { logKeyFile: values['log-key'] }),
+    ...(values['log-origin'] === undefined ? {} : { logOrigin: values['log-origin'] }),
+    ...(values['checkpoint-interval-ms'] === undefined ? {} : { checkpointIntervalMs: Number(values['checkpoint-interval-ms']) })
   }, {
     logger,
     // A failed fsync leaves the files in an unknown state: exit, and let the supervisor restart us (recovery).
@@ -82,13 +102,20 @@ async function serve (db: string, values: Record<string, string | undefined>): P
   })
 }
 
-async function verify (db: string, threads: number): Promise<number> {
+/** The key verify checks checkpoint signatures with: given as a line, or read from the signing key file. */
+async function verifierOf (values: Record<string, string | undefined>): Promise<NoteVerifier | undefined> {
+  if (values['public-key'] !== undefined) return parseVerifierKey(values['public-key'])
+  if (values['log-key'] !== undefined) return (await loadLogSigningKey(values['log-key'])).verifier
+  return undefined
+}
+
+async function verify (db: string, threads: number, verifierKey: NoteVerifier | undefined): Promise<number> {
   const store = new LevelStore({ location: db, logger, readOnly: true, createIfMissing: false })
   await store.open()
   try {
-    const result = await store.verify({ threads })
+    const result = await store.verify({ threads, ...(verifierKey === undefined ? {} : { verifierKey }) })
     process.stdout.write(`${JSON.stringify({ ...result, elapsedMs: Math.round(result.elapsedMs) })}\n`)
-    logger.info({ event: result.ok ? 'store.verify.ok' : 'store.verify.broken', entries: result.entries, position: result.issue?.position, kind: result.issue?.kind, ms: Math.round(result.elapsedMs) }, 'verify finished')
+    logger.info({ event: result.ok ? 'store.verify.ok' : 'store.verify.broken', entries: result.entries, position: result.issue?.position, kind: result.issue?.kind, tree: result.tree.issue?.kind, checkpoint: result.tree.issue?.size, ms: Math.round(result.elapsedMs) }, 'verify finished')
     return result.ok ? 0 : 1
   } finally {
     await store.close()

@@ -25,6 +25,7 @@ import { overlayId, ViewTx, type BaseReader } from './view-tx.ts'
 import { headOp } from './replay.ts'
 import { positionKey, type WriteOp } from './layout.ts'
 import type { Keyring } from './keyring.ts'
+import type { LogTree } from './log-tree.ts'
 import type { ActInput, Head, LogIo, StoreLogger } from './store-types.ts'
 import { errors } from './errors.ts'
 
@@ -46,6 +47,8 @@ export interface GroupEnv {
   readonly keyring: Keyring | undefined
   readonly clock: () => Date
   readonly logger: StoreLogger
+  /** The Merkle tree and checkpoints (log-tree.ts); set once the store is open. */
+  tree: LogTree | undefined
   /** The committed head; set only once its log block is durable. */
   head: Head
   /** The head of the last group planned (ahead of `head` while its write is in flight). */
@@ -114,6 +117,9 @@ export async function runGroup (jobs: Job[], env: GroupEnv): Promise<void> {
   for (const op of g.tx.ops()) ((op.space === 'keys' || op.space === 'temp') && op.value !== null ? logOps : viewOps).push(op)
   logOps.push({ space: 'log', key: positionKey(env.tip.position + 1), value: g.frames.length === 1 ? (g.frames[0] as Buffer) : Buffer.concat(g.frames) })
   viewOps.push(headOp(g.head))
+  // The tree follows the planned log; its stored subtrees go with the views (a view, rebuildable).
+  const tree = env.tree?.appendFrames(g.frames)
+  if (tree !== undefined) viewOps.push(...tree.ops)
   env.tip = g.head
   const logged = (async () => {
     try {
@@ -133,6 +139,10 @@ export async function runGroup (jobs: Job[], env: GroupEnv): Promise<void> {
     await previous?.done
     // After a failed write nothing more is written; recovery brings the views to the log's head.
     if (!ok || env.failed !== undefined) return
+    // The checkpoint names this group's size, whose log block is durable now; groups reach here in
+    // order, so checkpoints are kept in order of size (docs/transparency-log.md).
+    const checkpoint = tree === undefined ? undefined : env.tree?.checkpointOp(tree.size, tree.root, performance.now())
+    if (checkpoint !== undefined) viewOps.push(checkpoint)
     try {
       await env.io.write(viewOps)
     } catch (err) {

@@ -6,10 +6,13 @@
 import pino, { type Logger } from 'pino'
 import type { KenError } from '../../../proto/src/ken-error.ts'
 import { loadApplianceKey } from './appliance-key.ts'
+import { defaultLogKeyFile, loadLogSigningKey } from './log-signing-key.ts'
 import { LevelStore } from './level-store.ts'
 import { startAppendServer } from './append-server.ts'
 import { RetentionSchedule } from './retention-schedule.ts'
-import { parseDaemonOptions, type StoreDaemonInput } from './options.ts'
+import { startTransparencyServer, type TransparencyServer } from './transparency-server.ts'
+import { defaultTransparencySocket } from './transparency-client.ts'
+import { DEFAULTS, parseDaemonOptions, type StoreDaemonInput } from './options.ts'
 
 export interface StoreDaemonDeps {
   /** JSON logger (default: pino to stderr). Lines carry an `event` and never personal data. */
@@ -22,6 +25,7 @@ export interface StoreDaemonDeps {
 export interface StoreDaemon {
   readonly store: LevelStore
   readonly socketPath: string
+  readonly transparencySocketPath: string
   close: () => Promise<void>
 }
 
@@ -32,6 +36,8 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   const started = performance.now()
   logger.info({ event: 'store.start', db: options.dbPath, socket: options.socketPath }, 'store daemon starting')
   const applianceKey = await loadApplianceKey(options.keyFile)
+  // SPEC §4: the log-signing key is made at set-up beside the appliance key, outside the database.
+  const logSigner = await loadLogSigningKey(options.logKeyFile ?? defaultLogKeyFile(options.keyFile), options.logOrigin, options.logOrigin ?? DEFAULTS.logOrigin)
   const store = new LevelStore({
     location: options.dbPath,
     applianceKey,
@@ -39,6 +45,8 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     maxEntries: options.maxEntries,
     cacheSize: options.cacheSize,
     prepareKeys: true,
+    logSigner,
+    checkpointIntervalMs: options.checkpointIntervalMs,
     logger,
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     onFatal: (err) => {
@@ -49,9 +57,18 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   applianceKey.fill(0)
   await store.open()
   let server
+  let transparency: TransparencyServer
+  const transparencySocketPath = options.transparencySocketPath ?? defaultTransparencySocket(options.socketPath)
   try {
     server = await startAppendServer(store, { socketPath: options.socketPath, socketMode: options.socketMode, maxFrameBytes: options.maxFrameBytes, maxPendingPerConnection: options.maxPendingPerConnection }, logger)
   } catch (err) {
+    await store.close()
+    throw err
+  }
+  try {
+    transparency = await startTransparencyServer(store, { socketPath: transparencySocketPath, socketMode: options.socketMode }, logger)
+  } catch (err) {
+    await server.close()
     await store.close()
     throw err
   }
@@ -59,17 +76,20 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   const retention = new RetentionSchedule(store, { recordYears: options.retentionRecordYears, actYears: options.retentionActYears, tempLimitMs: options.tempLimitMs }, { clock: deps.clock ?? (() => new Date()), logger })
   retention.start(options.retentionCheckMs)
   const head = store.head()
+  logger.info({ event: 'store.log_key', verifierKey: logSigner.verifier.line }, 'checkpoints are signed; auditors verify them with this key')
   logger.info({ event: 'store.ready', position: head.position, ms: Math.round(performance.now() - started) }, 'store daemon accepting appends')
   let closing: Promise<void> | undefined
   const append = server
   return {
     store,
     socketPath: options.socketPath,
+    transparencySocketPath,
     close: async () => {
       closing ??= (async () => {
         logger.info({ event: 'store.shutdown', connections: append.connections }, 'store daemon stopping')
         await append.stopAccepting()
         await retention.stop()
+        await transparency.close()
         // Order: the store drains (every received request commits), then the answers go out.
         await store.close()
         await append.close()

@@ -7,11 +7,12 @@
 import type { Stream } from '../../../proto/src/types.ts'
 
 /**
- * The primary spaces: the log, the wrapped data keys, the views' recorded head, and the temporary
- * area of 附票 requests (SPEC §2.2: a 個人番号 drawn for a person who moved abroad, never in the log
- * nor in the 附票 keyspace). Never dropped by rebuild.
+ * The primary spaces: the log, the wrapped data keys, the views' recorded head, every signed
+ * checkpoint issued (SPEC §4 Merkle tree; docs/transparency-log.md), and the temporary area of 附票
+ * requests (SPEC §2.2: a 個人番号 drawn for a person who moved abroad, never in the log nor in the
+ * 附票 keyspace). Never dropped by rebuild.
  */
-export const PRIMARY_SPACES = ['log', 'keys', 'meta', 'temp'] as const
+export const PRIMARY_SPACES = ['log', 'keys', 'meta', 'checkpoints', 'temp'] as const
 
 /**
  * The derived views (SPEC §4): rebuild drops and replays exactly these.
@@ -22,11 +23,17 @@ export const PRIMARY_SPACES = ['log', 'keys', 'meta', 'temp'] as const
  */
 export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'due'] as const
 
+/**
+ * The Merkle tree's stored subtrees (tree-nodes.ts): derived from the log like a view, rebuilt from
+ * it when missing, but kept apart from the views (rebuild replays resident data, not this).
+ */
+export const TREE_SPACE = 'tree' as const
+
 export type PrimarySpace = typeof PRIMARY_SPACES[number]
 export type ViewSpace = typeof VIEW_SPACES[number]
-export type Space = PrimarySpace | ViewSpace
+export type Space = PrimarySpace | ViewSpace | typeof TREE_SPACE
 
-export const SPACES: readonly Space[] = [...PRIMARY_SPACES, ...VIEW_SPACES]
+export const SPACES: readonly Space[] = [...PRIMARY_SPACES, ...VIEW_SPACES, TREE_SPACE]
 
 /**
  * The LevelDB databases of a LevelStore (level-store.ts), one per kind of key order: the log (only
@@ -37,7 +44,8 @@ export type Database = typeof DATABASES[number]
 
 /** The database a space lives in. */
 export function databaseOf (space: Space): Database {
-  return space === 'log' ? 'log' : space === 'keys' || space === 'temp' ? 'keys' : 'views'
+  // Checkpoints live beside the log: written only after the log block they name (commit-group.ts).
+  return space === 'log' || space === 'checkpoints' ? 'log' : space === 'keys' || space === 'temp' ? 'keys' : 'views'
 }
 
 /** One write of an atomic batch; `value: null` deletes. */

@@ -22,7 +22,10 @@ export const DEFAULTS = Object.freeze({
   retentionRecordYears: STORE.retentionYears,
   retentionActYears: Math.max(APPLIANCE_DEFAULTS.retention.provisionRecordYears, APPLIANCE_DEFAULTS.retention.operationLogYears),
   retentionCheckMs: 3_600_000,
-  tempLimitMs: 72 * 3_600_000
+  tempLimitMs: 72 * 3_600_000,
+  checkpointIntervalMs: STORE.checkpointIntervalMs,
+  /** The origin of a log-signing key made at first start when none is configured. */
+  logOrigin: 'ken-server/log'
 })
 
 const int = (min: number, max: number): z.ZodNumber => z.number().int().min(min).max(max)
@@ -53,7 +56,15 @@ const schema = z.object({
   /** How often the retention job checks whether a new day began (ms). */
   retentionCheckMs: int(1000, 86_400_000).default(DEFAULTS.retentionCheckMs),
   /** 附票 temporary-area slots unconfirmed after this long are erased (ms; SPEC §2.2 "a short limit"). */
-  tempLimitMs: int(60_000, 30 * 86_400_000).default(DEFAULTS.tempLimitMs)
+  tempLimitMs: int(60_000, 30 * 86_400_000).default(DEFAULTS.tempLimitMs),
+  /** The read-only transparency socket (default: transparency.sock beside socketPath). */
+  transparencySocketPath: z.string().min(1).refine((p) => Buffer.byteLength(p) <= 107, 'longer than a Unix socket path may be (107 bytes)').optional(),
+  /** The log-signing key file (default: log-signing.key beside keyFile; created at first start, 0600). */
+  logKeyFile: z.string().min(1).optional(),
+  /** The checkpoints' origin and the signing key's name; fixed once the key exists. */
+  logOrigin: z.string().min(1).max(256).regex(/^[^\s+]+$/u, 'a signed-note key name: no spaces, no "+"').optional(),
+  /** Least time between two checkpoints issued after commit groups, ms (one is always issued on shutdown). */
+  checkpointIntervalMs: int(0, 3_600_000).default(DEFAULTS.checkpointIntervalMs)
 }).strict()
 
 export type StoreDaemonInput = z.input<typeof schema>

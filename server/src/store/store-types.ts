@@ -3,9 +3,11 @@
  * the shared logic (recovery.ts, commit-group.ts).
  */
 import type { LogEntry } from '../../../proto/src/types.ts'
+import type { NoteSigner } from '../log/checkpoint/index.ts'
 import type { KenError } from '../../../proto/src/ken-error.ts'
 import type { ResidentRecord } from '../domain/records.ts'
 import type { ChainIssue } from './chain-verifier.ts'
+import type { TreeReport } from './verify-tree.ts'
 import type { Space, WriteOp } from './layout.ts'
 
 /** A key range over one space (byte order). */
@@ -50,6 +52,10 @@ export interface StoreOptions {
   readonly readOnly?: boolean
   /** Make resident data keys ahead of need in a worker thread (key-factory.ts; the daemon turns it on). */
   readonly prepareKeys?: boolean
+  /** Signs the log's checkpoints (log-signing-key.ts); without it the tree is kept and no checkpoint issued. */
+  readonly logSigner?: NoteSigner
+  /** Least time between two checkpoints issued after commit groups, ms (default 1000); one is always issued on close. */
+  readonly checkpointIntervalMs?: number
 }
 
 /** The last entry of the log (or the genesis: position 0). */
@@ -88,7 +94,10 @@ export interface AdminActor {
 }
 
 export interface VerifyResult {
+  /** The chain verifies and every kept checkpoint holds against the recomputed tree. */
   readonly ok: boolean
+  /** The Merkle tree recomputed and the kept checkpoints checked (verify-tree.ts). */
+  readonly tree: TreeReport
   readonly entries: number
   readonly head: { readonly position: number, readonly hash: string }
   readonly issue: ChainIssue | undefined

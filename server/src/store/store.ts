@@ -23,6 +23,11 @@ import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
 import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame } from './log-block.ts'
 import { countsKey, DueKind, HASH_BYTES, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
 import { SILENT_LOGGER, type ActInput, type AdminActor, type RetentionOptions, type RetentionReport, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
+import { LogTree } from './log-tree.ts'
+import { verifyTree } from './verify-tree.ts'
+import { openCheckpoint, type NoteVerifier } from '../log/checkpoint/index.ts'
+import type { TreeReport } from './verify-tree.ts'
+import { TransparencyReader } from './transparency.ts'
 import { errors } from './errors.ts'
 
 export type { ActInput, AdminActor, RetentionOptions, RetentionReport, Counts, Head, HistoryItem, LogRecord, Range, StoreLogger, StoreOptions, VerifyResult } from './store-types.ts'
@@ -39,6 +44,9 @@ export abstract class Store {
   readonly #prepareKeys: boolean
   readonly #io: LogIo
   readonly #env: GroupEnv
+  readonly #checkpointIntervalMs: number
+  readonly #signer: StoreOptions['logSigner']
+  #deferredCheckpoint: NodeJS.Timeout | undefined
   protected readonly logger: StoreLogger
   #state: 'new' | 'opening' | 'open' | 'closing' | 'closed' = 'new'
 
@@ -51,6 +59,9 @@ export abstract class Store {
     this.logger = options.logger ?? SILENT_LOGGER
     this.#readOnly = options.readOnly ?? false
     this.#prepareKeys = options.prepareKeys ?? false
+    this.#checkpointIntervalMs = options.checkpointIntervalMs ?? 1000
+    if (!(this.#checkpointIntervalMs >= 0 && this.#checkpointIntervalMs <= 3_600_000)) throw errors.KEN_ERR_STORE_INVALID_OPTIONS('checkpointIntervalMs must be 0…3600000', { field: 'checkpointIntervalMs' })
+    this.#signer = options.logSigner
     this.#io = {
       getMany: async (space, keys) => await this._getMany(space, keys),
       write: async (ops) => await this._write(ops),
@@ -63,6 +74,7 @@ export abstract class Store {
       keyring: this.#keyring,
       clock: options.clock ?? (() => new Date()),
       logger,
+      tree: undefined,
       head: { position: 0, hash: GENESIS_HASH },
       tip: { position: 0, hash: GENESIS_HASH },
       pending: [],
@@ -93,6 +105,13 @@ export abstract class Store {
       const recovered: Head & { migrated?: number } = this.#readOnly ? await readLogHead(this.#io).catch(() => this.#env.head) : await recoverViews(this.#io, this.logger)
       this.#env.head = { position: recovered.position, hash: recovered.hash }
       this.#env.tip = this.#env.head
+      // Read-only (verify) recomputes the tree itself and writes nothing.
+      if (!this.#readOnly) {
+        this.#env.tree = await LogTree.open(this.#io, this.#env.head.position, { intervalMs: this.#checkpointIntervalMs, ...(this.#signer === undefined ? {} : { signer: this.#signer }) }, this.logger)
+        this.#env.tree.onDeferred = (waitMs) => { this.#deferCheckpoint(waitMs) }
+        // A log recovered after a crash gets its checkpoint now, not at the next group.
+        await this.#issueCheckpoint()
+      }
       this.#state = 'open'
       const migrated = recovered.migrated
       if (migrated !== undefined) {
@@ -112,8 +131,11 @@ export abstract class Store {
   async close (): Promise<void> {
     if (this.#state === 'closed' || this.#state === 'closing') return
     this.#state = 'closing'
+    clearTimeout(this.#deferredCheckpoint)
     await this.#committer.drain()
     await settled(this.#env)
+    // SPEC §4: a checkpoint on shutdown, so the last groups are covered by a signed root.
+    if (this.#env.failed === undefined) await this.#issueCheckpoint()
     this.#state = 'closed'
     await this.#keyring?.close()
     await this._close()
@@ -487,16 +509,18 @@ export abstract class Store {
    * Walk the whole chain (SPEC §4 verify): recompute every hash, and report the first position where
    * an entry was changed, removed or reordered, or where the log ends before the recorded head.
    */
-  async verify (options: { threads?: number } = {}): Promise<VerifyResult> {
+  async verify (options: { threads?: number, verifierKey?: NoteVerifier } = {}): Promise<VerifyResult> {
     const threads = options.threads ?? 1
     if (!Number.isSafeInteger(threads) || threads < 1 || threads > 64) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('threads must be 1…64', { field: 'threads' })
     this.#requireOpen()
     await viewsCaughtUp(this.#env)
     const started = performance.now()
     const recorded = await readAppliedHead(this.#io)
-    const slice = await this._verifyLog(threads, recorded)
+    // The tree is recomputed in this thread while the chain is checked in workers (each reads the log once).
+    const [slice, tree] = await Promise.all([this._verifyLog(threads, recorded), verifyTree(this.#io, options.verifierKey ?? this.#signer?.verifier)])
     return {
-      ok: slice.issue === undefined,
+      ok: slice.issue === undefined && tree.ok,
+      tree,
       entries: slice.entries,
       head: { position: slice.lastPosition, hash: (slice.lastHash ?? GENESIS_HASH).toString('hex') },
       issue: slice.issue,
@@ -534,7 +558,55 @@ export abstract class Store {
     return verifier.slice()
   }
 
+  // ---- the transparency log (docs/transparency-log.md) ----
+
+  /** Checkpoints and proofs of the committed log: read-only, no personal data (transparency.ts). */
+  get transparency (): TransparencyReader {
+    this.#requireOpen()
+    return new TransparencyReader(this.#io, async () => await viewsCaughtUp(this.#env), () => this.#env.head.position)
+  }
+
+  /**
+   * Hold this store's log to one signed checkpoint from elsewhere (a restore checked against the
+   * checkpoint an auditor kept, SPEC §7): its signature must verify with `verifier`, and the root of
+   * the log's first `size` entries must be the one it signed. Read-only; recomputes the tree.
+   */
+  async verifyAgainstCheckpoint (note: string, verifier: NoteVerifier): Promise<TreeReport> {
+    this.#requireOpen()
+    const opened = openCheckpoint(note, verifier)
+    if (!opened.ok) return { ok: false, size: 0, root: '', checkpoints: 1, signaturesChecked: true, issue: { size: 0, kind: 'bad-signature', detail: `the checkpoint does not verify: ${opened.reason}` } }
+    await viewsCaughtUp(this.#env)
+    const key = positionKey(opened.checkpoint.size)
+    const source = {
+      iterate: (space: 'log' | 'checkpoints', range: Range) => space === 'log' ? this._iterate('log', range) : (async function * () { yield [[key, Buffer.from(note, 'utf8')] as const] })()
+    }
+    return await verifyTree(source, verifier)
+  }
+
+  /** The log-signing key's verifier line (`name+hash+base64 key`), when the store signs checkpoints. */
+  get logVerifierKey (): string | undefined {
+    return this.#signer?.verifier.line
+  }
+
   // ---- internals ----
+
+  /** Issue the checkpoint the interval held back once it has passed, between groups (a task runs alone). */
+  #deferCheckpoint (waitMs: number): void {
+    if (this.#deferredCheckpoint !== undefined) return
+    this.#deferredCheckpoint = setTimeout(() => {
+      this.#deferredCheckpoint = undefined
+      if (this.#state !== 'open' || this.#env.failed !== undefined) return
+      this.#committer.push({ kind: 'task', weight: 1, exclusive: true, fn: async () => await this.#issueCheckpoint(), resolve: () => undefined, reject: (err) => { this.logger.error({ event: 'store.checkpoint.failed', code: (err as { code?: string }).code ?? 'unknown' }, 'a deferred checkpoint could not be written') } })
+    }, Math.max(1, Math.ceil(waitMs)))
+    this.#deferredCheckpoint.unref()
+  }
+
+  async #issueCheckpoint (): Promise<void> {
+    const tree = this.#env.tree
+    if (tree === undefined || tree.size !== this.#env.head.position) return
+    const op = tree.checkpointOp(tree.size, tree.root(), performance.now(), true)
+    if (op !== undefined) await this._write([op])
+  }
 
   async #get (space: Space, key: Buffer): Promise<Buffer | undefined> {
     this.#requireOpen()

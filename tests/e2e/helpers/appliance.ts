@@ -70,14 +70,15 @@ export async function freePort (): Promise<number> {
  * Prepare a state directory and start the store daemon, then the gateway. `t.teardown` stops what
  * is still running (SIGKILL if SIGTERM is not enough) and removes the directory.
  */
-export async function startAppliance (t: { teardown: (fn: () => unknown) => void }, codes: readonly string[], gateway: Record<string, unknown> = {}): Promise<Appliance> {
+export async function startAppliance (t: { teardown: (fn: () => unknown) => void }, codes: readonly string[], gateway: Record<string, unknown> = {}, store: Record<string, unknown> = {}): Promise<Appliance> {
   const state = mkdtempSync(path.join(tmpdir(), 'ken-e2e-'))
   const port = await freePort()
   const configFile = path.join(state, 'ken.json')
   // Every simulated CS connects from 127.0.0.1; on the appliance each CS has its own address.
   writeFileSync(configFile, JSON.stringify({
     paths: { stateDir: state },
-    gateway: { host: '127.0.0.1', port, maxConnectionsPerSecond: 1000, ...gateway }
+    gateway: { host: '127.0.0.1', port, maxConnectionsPerSecond: 1000, ...gateway },
+    ...(Object.keys(store).length === 0 ? {} : { store })
   }, null, 2))
   const config = loadConfig(configFile)
   const paths = resolvePaths(config)
@@ -93,7 +94,8 @@ export async function startAppliance (t: { teardown: (fn: () => unknown) => void
     const proc = role === 'store'
       ? spawnDaemon('store', STORE_CLI, [
         'serve', '--db', paths.dbDir, '--socket', paths.storeSocket, '--key', paths.applianceKeyFile,
-        '--max-delay-ms', String(config.store.groupCommitMaxDelayMs), '--max-entries', String(config.store.groupCommitMaxEntries)
+        '--max-delay-ms', String(config.store.groupCommitMaxDelayMs), '--max-entries', String(config.store.groupCommitMaxEntries),
+        '--checkpoint-interval-ms', String(config.store.checkpointIntervalMs)
       ], log)
       : spawnDaemon('gateway', GATEWAY_CLI, ['--config', configFile], log)
     running[role] = proc

@@ -12,6 +12,7 @@ import { decode, encode } from '../../../proto/src/codec.ts'
 import { topicFor } from '../../../proto/src/topics.ts'
 import { ResultStatus, type UpdateResult } from '../../../proto/src/types.ts'
 import { record, type CsStats, type Expectation, type Mismatch } from './stats.ts'
+import { ReceiptChecker, type ReceiptOptions } from './receipts.ts'
 
 /** One update to send, and the result it must get when known. */
 export interface SimEvent {
@@ -39,6 +40,8 @@ export interface SimulatedCsOptions {
   readonly onAck: (ms: number) => void
   /** Catch-up events go in batches of up to this many updates (batch.proto); 1 sends each alone. */
   readonly batchSize?: number
+  /** Verify receipts of a sample of the accepted results (receipts.ts). */
+  readonly receipts?: ReceiptOptions
 }
 
 interface InFlight {
@@ -58,6 +61,7 @@ export class SimulatedCs {
   #allAnswered: (() => void) | undefined
   #stopped = false
   #failed: Error | undefined
+  readonly #receipts: ReceiptChecker | undefined
 
   constructor (code: string, opts: SimulatedCsOptions) {
     this.code = code
@@ -74,8 +78,10 @@ export class SimulatedCs {
       connectTimeout: 10_000,
       rejectUnauthorized: true
     })
+    this.#receipts = opts.receipts === undefined ? undefined : new ReceiptChecker(code, opts.receipts)
     this.#client.on('message', (topic, payload) => {
-      if (topic === topicFor('updateBatchResult', code)) this.#onBatchResult(payload)
+      if (topic === this.#receipts?.topic) this.#receipts.onResponse(payload)
+      else if (topic === topicFor('updateBatchResult', code)) this.#onBatchResult(payload)
       else this.#onResult(payload)
     })
     this.#client.on('reconnect', () => { opts.stats.reconnects++ })
@@ -97,6 +103,7 @@ export class SimulatedCs {
     await this.#client.subscribeAsync(topicFor('result', this.code), { qos: 1 })
     const batchSize = this.#opts.batchSize ?? 1
     if (batchSize > 1) await this.#client.subscribeAsync(topicFor('updateBatchResult', this.code), { qos: 1 })
+    if (this.#receipts !== undefined) await this.#client.subscribeAsync(this.#receipts.topic, { qos: 1 })
     const started = Date.now()
     const batch: SimEvent[] = []
     for await (const event of events) {
@@ -115,6 +122,7 @@ export class SimulatedCs {
     if (batch.length > 0 && !this.#stopped) this.#sendBatch(batch.splice(0))
     await this.#answered()
     this.#opts.stats.missing += this.#outstanding
+    await this.#receipts?.settled(this.#opts.resultTimeoutMs)
   }
 
   /** Cut the network connection (a line failure): mqtt.js reconnects and redelivers. */
@@ -211,6 +219,7 @@ export class SimulatedCs {
       else stats.unmatched++
       return
     }
+    if (result.status === ResultStatus.ACCEPTED) this.#receipts?.onAccepted(this.#client, result)
     const m = record(stats, this.code, result, entry.sequence, entry.expect)
     if (m !== undefined) this.#opts.onMismatch(m)
     this.#outstanding--

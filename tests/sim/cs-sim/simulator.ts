@@ -7,6 +7,8 @@
 import { Histogram } from '../../../bench/loadgen/histogram.ts'
 import { SimulatedCs, type SimEvent } from './simulated-cs.ts'
 import { emptyCsStats, MAX_SAMPLES, type SimStats } from './stats.ts'
+import { emptyReceiptStats, type ReceiptStats } from './receipts.ts'
+import { parseVerifierKey } from '../../../server/src/log/checkpoint/index.ts'
 
 export type { SimEvent } from './simulated-cs.ts'
 export { totals, type CsStats, type Expectation, type Mismatch, type SimStats } from './stats.ts'
@@ -30,6 +32,10 @@ export interface SimulatorOptions {
   readonly reconnectPeriodMs?: number
   /** Catch-up events (the initial load) go in …/update-batch PUBLISHes of up to this many (default 1: each alone). */
   readonly batchSize?: number
+  /** The log's verifier key: each CS then verifies receipts of a sample of its accepted results. */
+  readonly logVerifierKey?: string
+  /** One receipt every N accepted results per CS (default 50). */
+  readonly receiptEvery?: number
 }
 
 export interface Simulation {
@@ -44,6 +50,10 @@ export interface Simulation {
   latency: () => { p50Ms: number, p99Ms: number } | undefined
   /** Cut one CS's network connection (it reconnects and redelivers what was unacknowledged). */
   drop: (code: string) => void
+  /** Receipts asked for and verified (all zero without logVerifierKey). */
+  readonly receipts: ReceiptStats
+  /** The receipt failures so far (municipality and what failed; never resident data). */
+  readonly receiptFailures: string[]
   /** Stop sending, disconnect every CS, and return the figures. */
   stop: () => Promise<SimStats>
 }
@@ -52,6 +62,9 @@ export function runSimulator (opts: SimulatorOptions): Simulation {
   if (!(opts.ratePerSecond > 0) || !Number.isInteger(opts.window) || opts.window < 1) throw new RangeError('ratePerSecond must be > 0 and window a positive integer')
   const stats: SimStats = { municipalities: {}, mismatches: [] }
   const acks = new Histogram()
+  const receipts = emptyReceiptStats()
+  const receiptFailures: string[] = []
+  const verifier = opts.logVerifierKey === undefined ? undefined : parseVerifierKey(opts.logVerifierKey)
   const clients = [...opts.credentials].map(([code, cred]) => {
     const s = emptyCsStats()
     stats.municipalities[code] = s
@@ -67,7 +80,21 @@ export function runSimulator (opts: SimulatorOptions): Simulation {
       ...(opts.batchSize === undefined ? {} : { batchSize: opts.batchSize }),
       stats: s,
       onMismatch: (m) => { if (stats.mismatches.length < MAX_SAMPLES) stats.mismatches.push(m) },
-      onAck: (ms) => { acks.record(ms) }
+      onAck: (ms) => { acks.record(ms) },
+      ...(verifier === undefined
+        ? {}
+        : {
+            receipts: {
+              verifier,
+              every: opts.receiptEvery ?? 50,
+              stats: receipts,
+              // Loudly: a receipt that does not verify means the prefecture's log cannot be trusted.
+              onFailure: (code: string, what: string) => {
+                if (receiptFailures.length < MAX_SAMPLES) receiptFailures.push(`${code}: ${what}`)
+                process.stderr.write(`RECEIPT CHECK FAILED cs-${code}: ${what}\n`)
+              }
+            }
+          })
     })
   })
   const done = Promise.all(clients.map(async (c) => {
@@ -82,6 +109,8 @@ export function runSimulator (opts: SimulatorOptions): Simulation {
   return {
     stats,
     done,
+    receipts,
+    receiptFailures,
     latency: () => acks.total === 0 ? undefined : { p50Ms: acks.quantile(0.5), p99Ms: acks.quantile(0.99) },
     drop: (code) => { clients.find((c) => c.code === code)?.drop() },
     stop: async () => {

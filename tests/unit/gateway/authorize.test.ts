@@ -22,8 +22,8 @@ const codeOf = (fn: () => unknown): string | undefined => {
 t.test('identity: client id and topics come from the certificate', async (t) => {
   t.equal(me.clientId, 'cs-401307')
   t.equal(clientIdFor('401005'), 'cs-401005')
-  t.same([...me.publishTopics], ['ken/v1/cs/401307/update', 'ken/v1/cs/401307/reconcile', 'ken/v1/cs/401307/update-batch'])
-  t.same([...me.subscribeTopics], ['ken/v1/cs/401307/result', 'ken/v1/cs/401307/reconcile/result', 'ken/v1/cs/401307/update-batch/result'])
+  t.same([...me.publishTopics], ['ken/v1/cs/401307/update', 'ken/v1/cs/401307/reconcile', 'ken/v1/cs/401307/update-batch', 'ken/v1/cs/401307/proof'])
+  t.same([...me.subscribeTopics], ['ken/v1/cs/401307/result', 'ken/v1/cs/401307/reconcile/result', 'ken/v1/cs/401307/update-batch/result', 'ken/v1/cs/401307/proof/result'])
   t.ok(Object.isFrozen(me))
   t.equal(codeOf(() => identityOf({ kind: 'operator', serialHex: '01' })), 'KEN_ERR_GW_NOT_A_CS')
   t.equal(codeOf(() => identityOf({ kind: 'cs', municipalityCode: '401300', serialHex: '01' })), 'KEN_ERR_GW_NOT_A_CS', 'a bad check digit')

@@ -197,5 +197,44 @@ export const SAMPLES = {
     terminalId: 'TERM-2',
     timestamp: '2024-05-31T10:15:00+09:00'
   }],
-  StoredFuhyo: [{ fuhyo, municipalityCode: '401005', notifiedDate: '2024-05-31', sequence: 14, stream: Stream.ABNORMAL }]
+  StoredFuhyo: [{ fuhyo, municipalityCode: '401005', notifiedDate: '2024-05-31', sequence: 14, stream: Stream.ABNORMAL }],
+  // transparency.proto
+  TransparencyRequest: [
+    { requestId: 1, checkpoint: { size: 9 } },
+    { requestId: 2, inclusion: { position: 3, size: 9, municipalityCode: '401307', fromSize: 4 } },
+    { requestId: 3, consistency: { fromSize: 4, toSize: 9 } },
+    { requestId: 4, publicKey: true }
+  ],
+  CheckpointQuery: [{ size: 9 }],
+  InclusionQuery: [{ position: 3, size: 9, municipalityCode: '401307', fromSize: 4 }],
+  ConsistencyQuery: [{ fromSize: 4, toSize: 9 }],
+  TransparencyResponse: [{
+    requestId: 2,
+    errorCode: 'KEN_ERR_LOG_RANGE',
+    checkpoint: 'ken-server/log\n9\nAAAA\n\n\u2014 ken-server/log AAAA\n',
+    treeSize: 9,
+    position: 3,
+    leafIndex: 2,
+    entry: bytes(8, 3),
+    leafHash: bytes(16),
+    proof: [bytes(17), bytes(18)],
+    fromCheckpoint: 'ken-server/log\n4\nAAAA\n',
+    fromSize: 4,
+    consistencyProof: [bytes(19)],
+    verifierKey: 'ken-server/log+01020304+AQ=='
+  }],
+  ProofRequest: [{ requestId: 'R-1', logPosition: 3, knownSize: 4 }],
+  ProofResponse: [{
+    requestId: 'R-1',
+    reasonCode: 'KEN_ERR_LOG_NOT_OWN_ENTRY',
+    checkpoint: 'ken-server/log\n9\nAAAA\n',
+    treeSize: 9,
+    logPosition: 3,
+    leafIndex: 2,
+    entry: bytes(8, 3),
+    leafHash: bytes(20),
+    inclusionProof: [bytes(21)],
+    knownSize: 4,
+    consistencyProof: [bytes(22)]
+  }]
 } satisfies { [N in MessageName]: Array<MessageMap[N]> }

@@ -68,7 +68,21 @@ const FIELDS = {
     identity: true, municipalityCode: true, removed: true, seionKana: true, notifiedDate: true, deleted: true, retentionOnly: true, sequence: true,
     stream: true, operatorId: true, terminalId: true, timestamp: true
   },
-  StoredFuhyo: { fuhyo: true, municipalityCode: true, notifiedDate: true, sequence: true, stream: true }
+  StoredFuhyo: { fuhyo: true, municipalityCode: true, notifiedDate: true, sequence: true, stream: true },
+  // transparency.proto
+  TransparencyRequest: { requestId: true, checkpoint: true, inclusion: true, consistency: true, publicKey: true },
+  CheckpointQuery: { size: true },
+  InclusionQuery: { position: true, size: true, municipalityCode: true, fromSize: true },
+  ConsistencyQuery: { fromSize: true, toSize: true },
+  TransparencyResponse: {
+    requestId: true, errorCode: true, checkpoint: true, treeSize: true, position: true, leafIndex: true, entry: true, leafHash: true, proof: true,
+    fromCheckpoint: true, fromSize: true, consistencyProof: true, verifierKey: true
+  },
+  ProofRequest: { requestId: true, logPosition: true, knownSize: true },
+  ProofResponse: {
+    requestId: true, reasonCode: true, checkpoint: true, treeSize: true, logPosition: true, leafIndex: true, entry: true, leafHash: true,
+    inclusionProof: true, knownSize: true, consistencyProof: true
+  }
 } satisfies { [N in MessageName]: Record<keyof MessageMap[N], true> }
 
 t.test('each interface lists exactly the fields of its .proto message', async (t) => {

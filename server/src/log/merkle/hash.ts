@@ -1,0 +1,42 @@
+/**
+ * The hashes of the Merkle tree over the log (RFC 9162 §2.1.1, the same as RFC 6962 §2.1): a leaf is
+ * SHA-256(0x00 ‖ entry bytes), an interior node SHA-256(0x01 ‖ left ‖ right), the empty tree
+ * SHA-256(""). The prefixes keep a leaf from ever being taken for a node (second-preimage attacks).
+ */
+import { createHash, hash } from 'node:crypto'
+
+export const HASH_SIZE = 32
+
+const LEAF_PREFIX = Buffer.from([0x00])
+const NODE_PREFIX = Buffer.from([0x01])
+
+/** MTH({}) = SHA-256() (RFC 9162 §2.1.1). */
+export const EMPTY_ROOT: Buffer = hash('sha256', Buffer.alloc(0), 'buffer')
+
+/** MTH({d}) = SHA-256(0x00 ‖ d). */
+export function leafHash (entry: Uint8Array): Buffer {
+  return createHash('sha256').update(LEAF_PREFIX).update(entry).digest()
+}
+
+// One-shot hashing of a reused buffer: ~40 % less CPU than a Hash object per node (bench/transparency.ts).
+const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_SIZE, NODE_PREFIX[0])
+
+/** SHA-256(0x01 ‖ left ‖ right). */
+export function nodeHash (left: Uint8Array, right: Uint8Array): Buffer {
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest()
+  NODE_INPUT.set(left, 1)
+  NODE_INPUT.set(right, 1 + HASH_SIZE)
+  return hash('sha256', NODE_INPUT, 'buffer')
+}
+
+/** The largest power of two strictly smaller than n (n ≥ 2): the split k of RFC 9162 §2.1.1. */
+export function splitPoint (n: number): number {
+  let k = 1
+  while (k * 2 < n) k *= 2
+  return k
+}
+
+/** True when `n` is a power of two (1, 2, 4, …). */
+export function isPowerOfTwo (n: number): boolean {
+  return n >= 1 && splitPoint(n * 2) === n
+}

@@ -1,0 +1,105 @@
+// The store keeps the Merkle tree and signed checkpoints (docs/transparency-log.md): checkpoints
+// after commit groups and on close, kept in order; inclusion proofs of any entry and consistency
+// proofs between any two kept checkpoints verify with the auditor's code and nothing but the
+// verifier key; after a restart — also with the stored subtrees dropped — the tree is rebuilt from
+// the log and every proof still verifies. Bad requests are refused with coded errors.
+import t, { type Test } from 'tap'
+import path from 'node:path'
+import { ClassicLevel } from 'classic-level'
+import { LevelStore, databasePath } from '../../../server/src/store/level-store.ts'
+import { MemoryStore } from '../../../server/src/store/memory-store.ts'
+import { signerFromSeed, parseVerifierKey } from '../../../server/src/log/checkpoint/index.ts'
+import { auditCheckpoint, auditConsistency, auditInclusion } from '../../../server/src/log/audit.ts'
+import { isKenError } from '../../../proto/src/ken-error.ts'
+import type { Store } from '../../../server/src/store/store.ts'
+import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
+
+const signer = signerFromSeed('ken-server.pref-40.test/log', Buffer.alloc(32, 7))
+const verifier = parseVerifierKey(signer.verifier.line)
+
+async function fill (store: Store, cs: Cs, from: number, count: number, group: number): Promise<void> {
+  for (let i = from; i < from + count; i += group) {
+    await store.append(Array.from({ length: Math.min(group, from + count - i) }, (_, j) => item(cs.identity(person(i + j)))))
+  }
+}
+
+async function checkAll (t: Test, store: Store): Promise<number[]> {
+  const reader = store.transparency
+  const sizes: number[] = []
+  for await (const kept of reader.all()) {
+    const cp = auditCheckpoint(kept.note, verifier)
+    t.ok(cp.ok, `checkpoint ${kept.size} verifies`)
+    if (cp.ok) t.equal(cp.value.size, kept.size)
+    sizes.push(kept.size)
+  }
+  t.same(sizes, [...sizes].sort((a, b) => a - b), 'kept in order of size')
+  const latest = sizes.at(-1) as number
+  for (const position of [1, 2, 255, 256, 257, 300, 511, 512, 513, latest].filter((p) => p <= latest)) {
+    const proof = await reader.inclusion(position)
+    const verdict = auditInclusion({ checkpoint: proof.checkpoint, leafIndex: proof.leafIndex, treeSize: proof.treeSize, proof: proof.proof, entry: proof.entry, leafHash: proof.leafHash }, verifier)
+    if (!verdict.ok) t.fail(`inclusion of ${position}: ${verdict.reason}`)
+  }
+  for (const from of sizes) {
+    const proof = await reader.consistency(from)
+    const verdict = auditConsistency(proof.fromCheckpoint, proof.toCheckpoint, proof.proof, verifier)
+    if (!verdict.ok) t.fail(`consistency ${from}→${latest}: ${verdict.reason}`)
+  }
+  return sizes
+}
+
+t.test('memory store: a checkpoint per group when the interval is 0, and proofs verify', async (t) => {
+  const store = new MemoryStore({ applianceKey: TEST_APPLIANCE_KEY, logSigner: signer, checkpointIntervalMs: 0 })
+  await store.open()
+  const cs = new Cs(FUKUOKA)
+  await fill(store, cs, 0, 40, 7)
+  const sizes = await checkAll(t, store)
+  t.same(sizes, [7, 14, 21, 28, 35, 40])
+  t.equal(store.logVerifierKey, signer.verifier.line)
+  await store.close()
+})
+
+t.test('LevelStore: 700 entries, close and reopen, drop the stored subtrees, every proof verifies', async (t) => {
+  const location = path.join(tempDir(t), 'db')
+  const cs = new Cs(FUKUOKA)
+  let store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY, logSigner: signer, checkpointIntervalMs: 3_600_000 })
+  await store.open()
+  await fill(store, cs, 0, 300, 50)
+  t.equal((await store.transparency.latest())?.size, 50, 'the first group is checkpointed, then the interval holds')
+  await store.close()
+  store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY, logSigner: signer, checkpointIntervalMs: 0 })
+  await store.open()
+  t.equal((await store.transparency.latest())?.size, 300, 'close issued a checkpoint at the head')
+  await fill(store, cs, 300, 400, 100)
+  const sizes = await checkAll(t, store)
+  t.same(sizes, [50, 300, 400, 500, 600, 700])
+  await store.close()
+
+  const raw = new ClassicLevel<Buffer, Buffer>(databasePath(location, 'views'), { keyEncoding: 'buffer', valueEncoding: 'buffer' })
+  await raw.sublevel<Buffer, Buffer>('tree', { keyEncoding: 'buffer', valueEncoding: 'buffer' }).clear()
+  await raw.close()
+  store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY, logSigner: signer })
+  await store.open()
+  t.same(await checkAll(t, store), sizes, 'the tree recomputed from the log gives the same proofs; nothing new to sign')
+  const refusal = async (fn: () => Promise<unknown>, code: string): Promise<void> => {
+    try {
+      await fn()
+      t.fail(`expected ${code}`)
+    } catch (err) {
+      t.ok(isKenError(err, code), code)
+    }
+  }
+  await refusal(async () => await store.transparency.inclusion(701), 'KEN_ERR_LOG_RANGE')
+  await refusal(async () => await store.transparency.inclusion(0), 'KEN_ERR_LOG_RANGE')
+  await refusal(async () => await store.transparency.checkpoint(123), 'KEN_ERR_LOG_NO_CHECKPOINT')
+  await refusal(async () => await store.transparency.consistency(500, 300), 'KEN_ERR_LOG_RANGE')
+  await store.close()
+})
+
+t.test('without a signing key the tree is kept and no checkpoint is issued', async (t) => {
+  const store = new MemoryStore({ applianceKey: TEST_APPLIANCE_KEY })
+  await store.open()
+  await fill(store, new Cs(FUKUOKA), 0, 5, 5)
+  t.equal(await store.transparency.latest(), undefined)
+  t.equal(store.logVerifierKey, undefined)
+  await store.close()
+})
