@@ -1,7 +1,7 @@
 /**
  * ken-store — the store daemon and its offline tools (SPEC §4).
  *
- *   ken-store serve   --db DIR --socket PATH --key FILE [--max-delay-ms N] [--max-entries N]
+ *   ken-store serve   --db DIR --socket PATH --key FILE [--outbox PATH] [--max-delay-ms N] [--max-entries N]
  *   ken-store verify  --db DIR [--threads N]      exit 0: the chain verifies; 1: it does not
  *   ken-store rebuild --db DIR --actor ID [--approver ID] [--note TEXT]
  *
@@ -16,7 +16,7 @@ import { isKenError } from '../../../proto/src/ken-error.ts'
 import { startStoreDaemon } from '../store/daemon.ts'
 import { LevelStore } from '../store/level-store.ts'
 
-const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE | verify --db DIR [--threads N] | rebuild --db DIR --actor ID'
+const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE [--outbox PATH] | verify --db DIR [--threads N] | rebuild --db DIR --actor ID'
 
 const logger = pino({ base: { service: 'ken-store' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }))
 
@@ -28,6 +28,7 @@ async function main (argv: string[]): Promise<number> {
     options: {
       db: { type: 'string' },
       socket: { type: 'string' },
+      outbox: { type: 'string' },
       key: { type: 'string' },
       'max-delay-ms': { type: 'string' },
       'max-entries': { type: 'string' },
@@ -58,6 +59,7 @@ async function serve (db: string, values: Record<string, string | undefined>): P
     dbPath: db,
     socketPath: values.socket,
     keyFile: values.key,
+    ...(values.outbox === undefined ? {} : { outboxSocketPath: values.outbox }),
     ...(values['max-delay-ms'] === undefined ? {} : { maxDelayMs: Number(values['max-delay-ms']) }),
     ...(values['max-entries'] === undefined ? {} : { maxEntries: Number(values['max-entries']) })
   }, {

@@ -5,7 +5,7 @@
  * (blind indexes and the sealed new record), so views are reproduced even for a shredded resident.
  */
 import { LogAdminKind, LogUpdateKind, ResultStatus, type CountsView, type LogEffect, type LogEntry, type LogUpdate, type ResidentView } from '../../../proto/src/types.ts'
-import { countsKey, dedupKey, decodeU64, encodeU64, historyKey, streamKey } from './layout.ts'
+import { countsKey, dedupKey, decodeU64, encodeU64, historyKey, OUTBOX_CONFIRMED, streamKey } from './layout.ts'
 import { decodeStored, encodeStored } from './codec.ts'
 import type { ViewTx } from './view-tx.ts'
 
@@ -18,6 +18,13 @@ export async function applyEntry (tx: ViewTx, entry: LogEntry, hash: Buffer): Pr
   // view: the views' ciphertext stays in place, unreadable.
   const admin = entry.admin
   if (admin !== undefined && admin !== null && admin.kind === LogAdminKind.KEY_ERASURE) tx.del('keys', Buffer.from(admin.keyId))
+  // SPEC §4 "outbox position": a transmission batch the national side acknowledged moves the
+  // confirmed position (outbox-session.ts only ever confirms forwards, in order).
+  const act = entry.act
+  if (act !== undefined && act !== null && act.kind === 'national.forward' && !act.refused) {
+    const last = await tx.get('outbox', OUTBOX_CONFIRMED)
+    if (last === undefined || decodeU64(last) < act.toPosition) tx.put('outbox', OUTBOX_CONFIRMED, encodeU64(act.toPosition))
+  }
 }
 
 async function applyUpdate (tx: ViewTx, position: number, u: LogUpdate, hash: Buffer): Promise<void> {

@@ -9,6 +9,9 @@ import { loadApplianceKey } from './appliance-key.ts'
 import { LevelStore } from './level-store.ts'
 import { startAppendServer } from './append-server.ts'
 import { parseDaemonOptions, type StoreDaemonInput } from './options.ts'
+import { startOutboxServer, type OutboxServer } from './outbox-server.ts'
+import { queryNational, type NationalQueryInput, type NationalQueryResult } from './national-query.ts'
+import { errors } from './errors.ts'
 
 export interface StoreDaemonDeps {
   /** JSON logger (default: pino to stderr). Lines carry an `event` and never personal data. */
@@ -21,6 +24,13 @@ export interface StoreDaemonDeps {
 export interface StoreDaemon {
   readonly store: LevelStore
   readonly socketPath: string
+  /** The outbox socket for ken-national, when configured (SPEC §5.1). */
+  readonly outbox: OutboxServer | undefined
+  /**
+   * 照会 to the national server for a person outside the prefecture, recorded like a search
+   * (national-query.ts). The terminal calls this. @throws KEN_ERR_STORE_NATIONAL_*
+   */
+  queryNational: (input: NationalQueryInput) => Promise<NationalQueryResult>
   close: () => Promise<void>
 }
 
@@ -54,6 +64,16 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     await store.close()
     throw err
   }
+  let outbox: OutboxServer | undefined
+  if (options.outboxSocketPath !== undefined) {
+    try {
+      outbox = await startOutboxServer(store, { socketPath: options.outboxSocketPath, socketMode: options.socketMode, maxFrameBytes: options.maxFrameBytes }, logger)
+    } catch (err) {
+      await server.close()
+      await store.close()
+      throw err
+    }
+  }
   const head = store.head()
   logger.info({ event: 'store.ready', position: head.position, ms: Math.round(performance.now() - started) }, 'store daemon accepting appends')
   let closing: Promise<void> | undefined
@@ -61,13 +81,20 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   return {
     store,
     socketPath: options.socketPath,
+    outbox,
+    queryNational: async (input) => {
+      if (outbox === undefined) throw errors.KEN_ERR_STORE_NATIONAL_NO_LINK('the store was started without an outbox socket')
+      return await queryNational(store, outbox, input, options.nationalQueryTimeoutMs)
+    },
     close: async () => {
       closing ??= (async () => {
         logger.info({ event: 'store.shutdown', connections: append.connections }, 'store daemon stopping')
         await append.stopAccepting()
+        await outbox?.stopAccepting()
         // Order: the store drains (every received request commits), then the answers go out.
         await store.close()
         await append.close()
+        await outbox?.close()
         logger.info({ event: 'store.closed', position: store.head().position }, 'store daemon stopped')
       })()
       await closing

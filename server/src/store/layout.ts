@@ -14,8 +14,9 @@ export const PRIMARY_SPACES = ['log', 'keys', 'meta'] as const
  * - current: 本人確認情報 by 住民票コード · history: pre-change records · kojin: 個人番号 → 住民票コード
  * - counts: per municipality · dedup: (municipality, stream, 更新順番号) → first result
  * - lastseq: last 更新順番号 per (municipality, stream) · fuhyo: the 附票 file (its own keyspace, SPEC §2.2)
+ * - outbox: the national link's confirmed position (SPEC §4 "outbox position"), from national.forward acts
  */
-export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo'] as const
+export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'outbox'] as const
 
 export type PrimarySpace = typeof PRIMARY_SPACES[number]
 export type ViewSpace = typeof VIEW_SPACES[number]
@@ -44,6 +45,9 @@ export interface WriteOp {
 
 /** meta/head: the last log entry the views reflect (position ‖ hash), written in every batch. */
 export const META_HEAD = Buffer.from('head')
+
+/** outbox/confirmed: the highest position the national side acknowledged (u64), SPEC §5.1. */
+export const OUTBOX_CONFIRMED = Buffer.from('confirmed')
 
 /** Bytes of a blind index (HMAC-SHA-256 truncated, keyring.ts) and of a resident key id. */
 export const TOKEN_BYTES = 16
