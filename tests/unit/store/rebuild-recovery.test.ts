@@ -96,7 +96,7 @@ t.test('views missing altogether are rebuilt on open', async (t) => {
   const empty = Object.fromEntries([...VIEW_SPACES, 'meta'].map((space) => [space, []]))
   await restoreSpaces(location, empty)
   const logger = recorder()
-  await withStore(location, async (store) => t.equal(store.head().position, 32), logger)
+  await withStore(location, async (store) => t.equal(store.head().position, 33), logger)
   t.ok(logger.events.some((e) => e.event === 'store.recovery.rebuild'))
   t.same(await dumpSpaces(location), reference)
 })
