@@ -130,7 +130,8 @@ export async function startNationalSimulator (options: NationalSimulatorOptions)
     cert: options.cert,
     key: options.key,
     ca: options.clientCa,
-    ...(options.crl === undefined ? {} : { crl: options.crl }),
+    // One PEM per CRL: node:tls reads only the first CRL of a bundle, and with CRLs OpenSSL wants one for every CA of the path.
+    ...(options.crl === undefined ? {} : { crl: splitPem(String(options.crl)) }),
     requestCert: true,
     rejectUnauthorized: true,
     minVersion: 'TLSv1.3',
@@ -176,6 +177,10 @@ export async function startNationalSimulator (options: NationalSimulatorOptions)
       await store.close()
     }
   }
+}
+
+function splitPem (bundle: string): string[] {
+  return bundle.match(/-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----/g) ?? []
 }
 
 type Outcome = 'held' | 'duplicate' | 'gap'
