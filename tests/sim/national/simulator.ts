@@ -132,8 +132,11 @@ export async function startNationalSimulator (options: NationalSimulatorOptions)
     ca: options.clientCa,
     // One PEM per CRL: node:tls reads only the first CRL of a bundle, and with CRLs OpenSSL wants one for every CA of the path.
     ...(options.crl === undefined ? {} : { crl: splitPem(String(options.crl)) }),
+    // The verdict is read in secureConnection (authorizationError names it, e.g. CERT_REVOKED) and an
+    // unauthorised peer is destroyed before a byte of MQTT is read — with rejectUnauthorized node:tls
+    // would only report a reset connection.
     requestCert: true,
-    rejectUnauthorized: true,
+    rejectUnauthorized: false,
     minVersion: 'TLSv1.3',
     maxVersion: 'TLSv1.3'
   })
@@ -144,6 +147,12 @@ export async function startNationalSimulator (options: NationalSimulatorOptions)
     logger.warn({ event: 'national-sim.tls.refused', reason: err.code ?? err.message }, 'client failed mutual authentication')
   })
   server.on('secureConnection', (socket: TLSSocket) => {
+    if (!socket.authorized) {
+      stats.refusedPeers++
+      logger.warn({ event: 'national-sim.tls.refused', reason: String(socket.authorizationError ?? 'unauthorized') }, 'client failed mutual authentication')
+      socket.destroy()
+      return
+    }
     const peer = socket.getPeerCertificate()
     const uris = (peer.subjectaltname ?? '').split(', ').filter((s) => s.startsWith('URI:')).map((s) => s.slice(4))
     const id = uris.map(parseNationalClientUrn).find((u) => u !== undefined)
