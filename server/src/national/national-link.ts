@@ -14,6 +14,7 @@ import { decode, encode } from '../../../proto/src/codec.ts'
 import { nationalTopic, parseNationalTopic } from '../../../proto/src/national-topics.ts'
 import type { NationalAck, NationalFuhyoForward, NationalForward, NationalSearchRequest, NationalSearchResponse } from '../../../proto/src/types.ts'
 import type { NationalLogger } from './logger.ts'
+import { errors } from './errors.ts'
 
 export interface NationalLinkOptions {
   readonly url: string
@@ -109,7 +110,7 @@ export class NationalLink extends EventEmitter<NationalLinkEvents> {
       if (refusalLogged) return
       refusalLogged = true
       // Handshake failures (unknown CA, expired, hostname, no TLS) and CONNACK refusals alike: nothing was sent.
-      this.#log.warn('national.link.refused', { reason: String(err.code ?? err.message).slice(0, 80), attempt: this.#attempts })
+      this.#log.warn('national.link.refused', { code: errors.KEN_ERR_NATIONAL_PEER_REFUSED.code, reason: String(err.code ?? err.message).slice(0, 80), attempt: this.#attempts })
     })
     client.on('connect', () => {
       const prefecture = o.prefectureCode
