@@ -68,7 +68,7 @@ export async function startNationalBench (o: { pkiDir: string, dir: string, outb
       let caughtUp = -1
       while (performance.now() - t0 < maxWaitMs) {
         const s = read()
-        if (s !== undefined && s.pendingForwards === 0 && s.lagPositions <= 1) {
+        if (s !== undefined && s.pendingForwards === 0 && s.lagPositions === 0) {
           caughtUp = (performance.now() - t0) / 1000
           break
         }

@@ -56,6 +56,8 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
   t.equal(last.mismatches, 0, 'no result contradicted what the simulated CS expected')
   t.ok((last.accepted ?? 0) + (last.rejected ?? 0) <= RESIDENTS + EVENTS, 'no more results than updates generated')
   t.equal(lines.at(-1), 'stopped cleanly', 'the last line says the appliance stopped cleanly')
+  // Issue 12: ken-national forwards to the simulated national server, and the view shows its lag.
+  t.ok(lines.some((l) => /^national \(全国サーバ\): link up  acknowledged #[1-9][0-9,]*  confirmed #[1-9]/.test(l)), 'the live view shows the national link up and forwarding')
 
   const verify = await kenStoreVerify(path.join(state, 'db'))
   t.equal(verify.code, 0, 'ken-store verify --db <state>/db exits 0')

@@ -7,29 +7,37 @@
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { spawnDaemon, waitUntilReachable, type DaemonProcess } from './daemon-process.ts'
+import { spawnDaemon, type DaemonProcess } from './daemon-process.ts'
+import { startNationalSimulator } from '../../../tests/sim/national/simulator.ts'
+import { otherPrefectureResidents } from '../../../tests/sim/national/others.ts'
 import type { DemoSetup } from './demo-setup.ts'
 
 /** Residents of other prefectures the simulator answers 照会 for. */
 const SEEDED_RESIDENTS = 2000
 
-/** Start the simulator, then ken-national; both are returned for the shutdown (ken-national last: stopped first). */
-export async function startNationalLink (setup: DemoSetup, root: string, statusFile: string): Promise<DaemonProcess[]> {
-  const url = new URL(setup.config.national.url.replace(/^mqtts:/, 'https:'))
-  const port = Number(url.port)
+/**
+ * Start the simulator in this process on an ephemeral port (two demos, or a demo and the tests, never
+ * contend for a port), then ken-national pointed at it. Returns ken-national for the shutdown and the
+ * simulator's close.
+ */
+export async function startNationalLink (setup: DemoSetup, root: string, statusFile: string): Promise<{ ken: DaemonProcess, closeSimulator: () => Promise<void>, url: string }> {
   const pki = setup.paths.pkiDir
-  const sim = spawnDaemon('national-sim', path.join(root, 'tests/sim/national/bin.ts'), [
-    '--db', path.join(setup.paths.stateDir, 'national', 'db'), '--cert', setup.national.certFile, '--key', setup.national.keyFile,
-    '--client-ca', path.join(pki, 'ca.crt'), '--crl', path.join(pki, 'crl.pem'), '--port', String(port), '--seed-residents', String(SEEDED_RESIDENTS)
-  ], path.join(setup.logDir, 'national-sim.log'))
-  await waitUntilReachable(sim, { host: '127.0.0.1', port }, 60_000)
+  const sim = await startNationalSimulator({
+    dbPath: path.join(setup.paths.stateDir, 'national', 'db'),
+    cert: readFileSync(setup.national.certFile),
+    key: readFileSync(setup.national.keyFile),
+    clientCa: readFileSync(path.join(pki, 'ca.crt')),
+    crl: readFileSync(path.join(pki, 'crl.pem')),
+    seed: otherPrefectureResidents(SEEDED_RESIDENTS)
+  })
+  const url = `mqtts://localhost:${sim.port}`
   const ken = spawnDaemon('national', path.join(root, 'server/src/national/cli/ken-national.ts'), [
-    '--outbox', setup.paths.outboxSocket, '--prefecture', setup.config.prefecture.code, '--url', setup.config.national.url,
+    '--outbox', setup.paths.outboxSocket, '--prefecture', setup.config.prefecture.code, '--url', url,
     '--ca', path.resolve(setup.paths.stateDir, setup.config.national.caFile),
     '--cert', path.join(pki, 'national', 'ken-national.crt'), '--key', path.join(pki, 'national', 'ken-national.key'),
     '--window', String(setup.config.national.window), '--status-file', statusFile
   ], path.join(setup.logDir, 'national.log'))
-  return [sim, ken]
+  return { ken, closeSimulator: sim.close, url }
 }
 
 /** One live-view line: the outbox lag and the national side's acknowledged position. */

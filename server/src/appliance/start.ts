@@ -47,8 +47,10 @@ async function main (argv: string[]): Promise<number> {
 
   const daemons: DaemonProcess[] = []
   const nationalStatusFile = path.join(path.dirname(setup.paths.outboxSocket), 'national-status.json')
+  let closeNational = async (): Promise<void> => undefined
   const stopDaemons = async (): Promise<void> => {
     for (const d of daemons.reverse()) await d.stop()
+    await closeNational()
   }
   try {
     const store = spawnDaemon('store', path.join(root, 'server/src/cli/ken-store.ts'), [
@@ -62,8 +64,11 @@ async function main (argv: string[]): Promise<number> {
     const { host, port } = setup.config.gateway
     await waitUntilReachable(gateway, { host, port }, 60_000)
     out(`store daemon and gateway running (mqtts://${host}:${port}); logs in ${setup.logDir}`)
-    daemons.push(...await startNationalLink(setup, root, nationalStatusFile))
-    out(`national-server simulator and ken-national running (${setup.config.national.url})`)
+    // The simulator runs in this process, like the CS simulator; ken-national is its own process.
+    const link = await startNationalLink(setup, root, nationalStatusFile)
+    closeNational = link.closeSimulator
+    daemons.push(link.ken)
+    out(`national-server simulator (${link.url}) and ken-national running`)
   } catch (err) {
     await stopDaemons()
     throw err

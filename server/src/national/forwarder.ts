@@ -40,7 +40,10 @@ export interface NationalLag {
   readonly confirmed: number
   /** Highest position the national side acknowledged on this run. */
   readonly acknowledged: number
-  /** Log positions after the confirmed one (an upper bound of what is still to forward). */
+  /**
+   * Positions not yet confirmed: the forwards read and not confirmed, plus the log positions not yet
+   * read (an upper bound: some of those are rejections or acts, which are never forwarded). 0 when caught up.
+   */
   readonly lagPositions: number
   /** Forwards read from the outbox and not yet confirmed. */
   readonly pendingForwards: number
@@ -71,6 +74,7 @@ export class Forwarder {
   #acked: Pending[] = []
   #nextFrom = 0
   #head = 0
+  #scannedTo = 0
   #confirmed = 0
   #acknowledged = 0
   #published = 0
@@ -118,7 +122,7 @@ export class Forwarder {
       head: this.#head,
       confirmed: this.#confirmed,
       acknowledged: this.#acknowledged,
-      lagPositions: Math.max(0, this.#head - this.#confirmed),
+      lagPositions: this.#queue.length + this.#acked.length + Math.max(0, this.#head - this.#scannedTo),
       pendingForwards: this.#queue.length + this.#acked.length,
       oldestAgeMs: oldest === undefined ? 0 : Math.max(0, this.#clock() - oldest.recordedAtMs),
       published: this.#published,
@@ -174,6 +178,7 @@ export class Forwarder {
       this.#head = batch.head
       if (this.#nextFrom === 0) this.#confirmed = batch.confirmed
       this.#nextFrom = batch.scannedTo + 1
+      this.#scannedTo = batch.scannedTo
       for (const item of batch.items) {
         const position = (item.identity ?? item.fuhyo)?.logPosition ?? 0
         this.#queue.push({ position, recordedAtMs: Date.parse(item.recordedAt), item })
