@@ -1,6 +1,7 @@
 /**
  * ken-national — the link to the national server (SPEC §5.1).
  *
+ *   ken-national --config FILE [--status-file PATH]       (the appliance: firmware-config)
  *   ken-national --outbox PATH --prefecture PP --url mqtts://HOST:PORT --ca NATIONAL_CA.pem
  *                --cert CLIENT.crt --key CLIENT.key [--window N] [--status-file PATH]
  *
@@ -10,8 +11,10 @@ import { parseArgs } from 'node:util'
 import { isKenError } from '../../../../proto/src/ken-error.ts'
 import { startNationalDaemon } from '../daemon.ts'
 import { nationalLogger } from '../logger.ts'
+import { nationalOptionsFrom } from '../from-config.ts'
+import { loadConfig } from '../../../../firmware-config/src/load.ts'
 
-const USAGE = 'usage: ken-national --outbox PATH --prefecture PP --url mqtts://HOST:PORT --ca FILE --cert FILE --key FILE [--window N] [--status-file PATH]'
+const USAGE = 'usage: ken-national --config FILE [--status-file PATH] | ken-national --outbox PATH --prefecture PP --url mqtts://HOST:PORT --ca FILE --cert FILE --key FILE [--window N] [--status-file PATH]'
 
 async function main (argv: string[]): Promise<number> {
   let values
@@ -20,6 +23,7 @@ async function main (argv: string[]): Promise<number> {
       args: argv,
       strict: true,
       options: {
+        config: { type: 'string' },
         outbox: { type: 'string' },
         prefecture: { type: 'string' },
         url: { type: 'string' },
@@ -37,7 +41,8 @@ async function main (argv: string[]): Promise<number> {
   const log = nationalLogger()
   let daemon
   try {
-    daemon = await startNationalDaemon({
+    const fromFile = values.config === undefined ? undefined : nationalOptionsFrom(loadConfig(values.config))
+    daemon = await startNationalDaemon(fromFile !== undefined ? { ...fromFile, ...(values['status-file'] === undefined ? {} : { statusFile: values['status-file'] }) } : {
       outboxSocketPath: values.outbox ?? '',
       prefectureCode: values.prefecture ?? '',
       nationalUrl: values.url ?? '',
