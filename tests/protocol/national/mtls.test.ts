@@ -4,6 +4,7 @@
 // by the prefecture's CA is refused by the national side (its CRL) and nothing is held.
 import t from 'tap'
 import net from 'node:net'
+import tls from 'node:tls'
 import path from 'node:path'
 import { readFileSync } from 'node:fs'
 import { openCa } from '../../../certs/src/certificate-authority.ts'
@@ -76,4 +77,22 @@ t.test('a revoked ken-national certificate is refused by the national side; noth
   t.equal(sim.stats.received, 0)
   t.same(await sim.store.forwards('40'), [])
   t.notOk(log.events.some((e) => e.event === 'national.link.up'))
+})
+
+t.test('a client without a certificate, or with a CS certificate, is refused by the national side', async (t) => {
+  const b = await bench(t)
+  const simLog = recorder()
+  const sim = await b.startSim({ logger: simLog })
+  const attempt = async (cred: { cert?: Buffer, key?: Buffer }): Promise<void> => {
+    const socket = tls.connect({ host: 'localhost', port: sim.port, ca: readFileSync(b.national.caFile), minVersion: 'TLSv1.3', ...cred })
+    socket.on('error', () => undefined)
+    socket.on('secureConnect', () => socket.write(Buffer.from([0x10, 0x00]))) // the first bytes of an MQTT CONNECT
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()))
+  }
+  await attempt({})
+  await until(() => simLog.events.filter((e) => e.event === 'national-sim.tls.refused').length >= 1, 30_000, 'no certificate refused')
+  await attempt({ cert: readFileSync(path.join(b.pkiDir, 'cs', `${FUKUOKA}.crt`)), key: readFileSync(path.join(b.pkiDir, 'cs', `${FUKUOKA}.key`)) })
+  await until(() => simLog.events.some((e) => e.event === 'national-sim.peer.refused'), 30_000, 'a CS certificate refused')
+  t.equal(sim.stats.refusedPeers, 2)
+  t.notOk(simLog.events.some((e) => e.event === 'national-sim.connected'))
 })
