@@ -55,14 +55,19 @@ export async function queryNational (store: Store, outbox: OutboxServer, input: 
   const request = requestOf(input)
   const conditions = { juminhyoCode: request.juminhyoCode, kojinBango: request.kojinBango, fourItems: request.fourItems }
   const base = { kind: 'national.query', actor: input.actor, role: input.role, terminal: input.terminal, purpose: input.purpose } as const
+  const refuse = async (reasonCode: string, err: Error): Promise<never> => {
+    await store.recordAct({ ...base, refused: true, reasonCode, count: 0, note: request.queryId, detail: Buffer.from(JSON.stringify({ conditions, answered: [] })) })
+    throw err
+  }
   let answer
   try {
     answer = await outbox.relay(request, timeoutMs)
   } catch (err) {
-    const reasonCode = isKenError(err) ? err.code : errors.KEN_ERR_STORE_NATIONAL_NO_LINK.code
-    await store.recordAct({ ...base, refused: true, reasonCode, count: 0, note: request.queryId, detail: Buffer.from(JSON.stringify({ conditions, answered: [] })) })
-    throw err
+    return await refuse(isKenError(err) ? err.code : errors.KEN_ERR_STORE_NATIONAL_NO_LINK.code, err as Error)
   }
+  // ken-national could not ask (its link is down, or the national server did not answer in time).
+  if (answer.reasonCode === 'KEN_ERR_NATIONAL_LINK_DOWN') return await refuse(answer.reasonCode, errors.KEN_ERR_STORE_NATIONAL_NO_LINK('the link to the national server is down'))
+  if (answer.reasonCode === 'KEN_ERR_NATIONAL_QUERY_TIMEOUT') return await refuse(answer.reasonCode, errors.KEN_ERR_STORE_NATIONAL_TIMEOUT())
   // The answer came through a less trusted process: only well-formed codes are recorded as subjects.
   const answered = answer.records.map((r) => r.juminhyoCode).filter((c) => JUMINHYO.test(c))
   const head = await store.recordAct({

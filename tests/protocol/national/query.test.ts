@@ -50,3 +50,16 @@ t.test('without a connected ken-national the query is refused, and the refusal i
   for await (const r of daemon.store.entries()) if (r.entry.act?.kind === 'national.query') acts.push(r.entry.act)
   t.match(acts, [{ refused: true, reasonCode: 'KEN_ERR_STORE_NATIONAL_NO_LINK', count: 0 }])
 })
+
+t.test('ken-national connected but its national link down: refused at once, and logged', async (t) => {
+  const b = await bench(t)
+  const daemon = await b.startStore()
+  // Port 1 on loopback: nothing listens there, the link never comes up.
+  const national = await b.startNational(1)
+  await until(() => national.lag().outboxConnected, 30_000, 'outbox connected')
+  const err = await daemon.queryNational({ actor: 'OP001', purpose: 'B5-1', kojinBango: '123456789018' }).then(() => undefined, (e: unknown) => e)
+  t.match(err, { code: 'KEN_ERR_STORE_NATIONAL_NO_LINK' })
+  const acts = []
+  for await (const r of daemon.store.entries()) if (r.entry.act?.kind === 'national.query') acts.push(r.entry.act)
+  t.match(acts, [{ refused: true, reasonCode: 'KEN_ERR_NATIONAL_LINK_DOWN', count: 0 }])
+})
