@@ -21,6 +21,7 @@ import { processCpuMicros, processWriteBytes, startKenTarget, type BenchPki } fr
 import { describePhase, loadPhases, type LoadPhase } from './load-phases.ts'
 import { describeCpu } from './report.ts'
 import { readPayloadFile } from './payload-cache.ts'
+import { describeNational, startNationalBench, type NationalFigures } from './national.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -42,6 +43,8 @@ export interface PrefectureFigures {
      */
     cpuPerUpdateUs: { gateway: number, store: number, storeMainThread: number, loadGenerator: number, total: number, ceilingPerSec: number }
   }
+  /** The national link during the load: forwarding rate and outbox lag (issue 12). */
+  readonly national: NationalFigures | undefined
   readonly queries: { keys: number, byJuminhyoCode: { p50Ms: number, p99Ms: number }, byKojinBango: { p50Ms: number, p99Ms: number }, found: number }
   readonly verify: { seconds: number, entries: number, ok: boolean }
   /** The transparency log (bench/transparency.ts): the tree's CPU per update, and proofs on the loaded store. */
@@ -61,6 +64,9 @@ function du (dir: string): number {
 export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdentity[], residents: number, seed: number, workDir: string, port: number, window: number, batch: number, workers: number, queryKeys: number, log: (l: string) => void }): Promise<PrefectureFigures> {
   const ken = await startKenTarget(o.pki, o.workDir, o.port)
   let load: PrefectureFigures['load']
+  let national: NationalFigures | undefined
+  // The national link forwards while the load runs (issue 12: the forwarding rate and the lag).
+  const link = await startNationalBench({ pkiDir: o.pki.dir, dir: o.workDir, outboxSocket: ken.outboxSocket, port: o.port + 1 })
   try {
     const storePid = ken.processes.store?.child.pid
     const before = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(storePid), storeMain: processCpuMicros(storePid, 'main'), written: processWriteBytes(storePid) }
@@ -80,8 +86,11 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
     o.log(`  initial load: ${r.acked} updates in ${load.wallSeconds} s (${r.ratePerSec}/s), all sent: ${r.exhausted}`)
     for (const p of phases) o.log(`    links sending: ${p.busyLinks}, ${describePhase(p)}`)
     o.log(`    CPU per update: ${describeCpu(cpuPerUpdateUs)}`)
+    national = await link.finish(wallSeconds)
+    o.log(`    national link: ${describeNational(national)}`)
     o.log('  recovery: SIGKILL of the store daemon under a publishing CS')
   } catch (err) {
+    for (const p of link.processes) await p.stop()
     await ken.stop()
     throw err
   }
@@ -99,7 +108,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   const transparency = { treeUsPerUpdate: treeCostPerUpdate(), ...await measureProofs(ken.dbDir) }
   o.log(`  ${o.queryKeys} random lookups by 住民票コード and by 個人番号`)
   const queries = await measureQueries(ken.dbDir, ken.keyFile, o.seed, o.residents, o.queryKeys)
-  return { residents: o.residents, load, queries, verify: { seconds: Math.round(verifySeconds * 100) / 100, entries, ok: verifyRun.status === 0 }, transparency, recovery }
+  return { residents: o.residents, load, national, queries, verify: { seconds: Math.round(verifySeconds * 100) / 100, entries, ok: verifyRun.status === 0 }, transparency, recovery }
 }
 
 async function measureQueries (dbDir: string, keyFile: string, seed: number, residents: number, keys: number): Promise<PrefectureFigures['queries']> {

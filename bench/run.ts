@@ -64,7 +64,7 @@ async function main (): Promise<void> {
     const municipalities = loadMunicipalities(FUKUOKA_MUNICIPALITIES_FILE).municipalities
     const codes = municipalities.map((m) => m.code)
     const pkiDir = path.join(work, 'pki')
-    await devPki(pkiDir, codes)
+    await devPki(pkiDir, codes, { nationalClient: '40' })
     const pki = { dir: pkiDir, caPath: path.join(pkiDir, 'ca.crt'), serverCert: path.join(pkiDir, 'server.crt'), serverKey: path.join(pkiDir, 'server.key') }
 
     log('physical limits of this machine')

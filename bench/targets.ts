@@ -93,6 +93,8 @@ export interface KenTarget extends Target {
   readonly socket: string
   readonly keyFile: string
   readonly configFile: string
+  /** The store's outbox socket for ken-national (issue 12). */
+  readonly outboxSocket: string
   /** Start the store daemon again (after a kill), as systemd's Restart= would. */
   restartStore: () => DaemonProcess
 }
@@ -110,12 +112,13 @@ export async function startKenTarget (pki: BenchPki, dir: string, port: number, 
   const dbDir = path.join(dir, 'db')
   const socket = path.join(dir, 'run', 'store.sock')
   const keyFile = path.join(dir, 'keys', 'appliance.key')
+  const outboxSocket = path.join(dir, 'run', 'outbox.sock')
   mkdirSync(path.dirname(socket), { recursive: true })
   mkdirSync(path.dirname(keyFile), { recursive: true })
   const processes: Record<string, DaemonProcess> = {}
   const peaks: Record<string, number> = {}
   const spawnStore = (): DaemonProcess => {
-    const s = spawnDaemon('store', path.join(root, 'server/src/cli/ken-store.ts'), ['serve', '--db', dbDir, '--socket', socket, '--key', keyFile], path.join(dir, 'logs', 'store.log'))
+    const s = spawnDaemon('store', path.join(root, 'server/src/cli/ken-store.ts'), ['serve', '--db', dbDir, '--socket', socket, '--key', keyFile, '--outbox', outboxSocket], path.join(dir, 'logs', 'store.log'))
     processes.store = s
     return s
   }
@@ -135,6 +138,7 @@ export async function startKenTarget (pki: BenchPki, dir: string, port: number, 
     socket,
     keyFile,
     configFile,
+    outboxSocket,
     processes,
     peakRssMb: sample,
     restartStore: spawnStore,

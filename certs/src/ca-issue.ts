@@ -12,12 +12,12 @@ import { errors } from './errors.ts'
 import { toPem } from './der.ts'
 import { assertPin, encryptPkcs8, generateKey, pkcs8Pem } from './keys.ts'
 import { buildName, formatName } from './names.ts'
-import { csProfile, operatorProfile, profileExtensions, serverProfile, type Profile } from './profiles.ts'
+import { csProfile, nationalClientProfile, operatorProfile, profileExtensions, serverProfile, type Profile } from './profiles.ts'
 import { signCertificate } from './sign-certificate.ts'
 import { keyIdentifier } from './extensions.ts'
 import { readCaState, writeCaState, type IssuedRecord } from './ca-state.ts'
 import { CA_FILES, loadCaCertificates, loadIssuingKey, type CaCertificates } from './ca-files.ts'
-import { isOperatorId, isOperatorRole, isValidMunicipalityCode, type OperatorRole } from './identity-names.ts'
+import { isOperatorId, isOperatorRole, isPrefectureCode, isValidMunicipalityCode, type OperatorRole } from './identity-names.ts'
 import { addDays, operatorRegistrationEnd, wholeSeconds } from './time.ts'
 import { NOT_BEFORE_SKEW_MS } from './ca-init.ts'
 
@@ -26,10 +26,11 @@ export type LeafRequest =
   | { readonly kind: 'server', readonly names: readonly string[], readonly validityDays?: number }
   | { readonly kind: 'cs', readonly municipalityCode: string, readonly validityDays?: number }
   | { readonly kind: 'operator', readonly id: string, readonly role: OperatorRole, readonly pin: string, readonly validityDays?: number }
+  | { readonly kind: 'national-client', readonly prefectureCode: string, readonly validityDays?: number }
 
 /** A newly issued certificate and its private key. */
 export interface IssuedCredential {
-  readonly kind: 'server' | 'cs' | 'operator'
+  readonly kind: 'server' | 'cs' | 'operator' | 'national-client'
   readonly serialHex: string
   readonly subject: string
   readonly notBefore: Date
@@ -44,7 +45,7 @@ export interface IssuedCredential {
 }
 
 /** Default lifetimes: CS 2 years (SPEC), server 2 years; operators end by the fiscal-year rule. */
-export const DEFAULT_VALIDITY_DAYS = { server: 730, cs: 730 } as const
+export const DEFAULT_VALIDITY_DAYS = { server: 730, cs: 730, 'national-client': 730 } as const
 
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i
 
@@ -54,6 +55,8 @@ function validate (req: LeafRequest): void {
     for (const n of req.names) if (isIP(n) === 0 && !DNS_NAME.test(n)) throw errors.KEN_ERR_PKI_BAD_NAME(n, { field: 'name' })
   } else if (req.kind === 'cs') {
     if (!isValidMunicipalityCode(req.municipalityCode)) throw errors.KEN_ERR_PKI_BAD_MUNICIPALITY_CODE(req.municipalityCode, { field: 'municipality' })
+  } else if (req.kind === 'national-client') {
+    if (!isPrefectureCode(req.prefectureCode)) throw errors.KEN_ERR_PKI_BAD_NAME(req.prefectureCode, { field: 'prefecture' })
   } else {
     if (!isOperatorId(req.id)) throw errors.KEN_ERR_PKI_BAD_OPERATOR_ID(undefined, { field: 'id' })
     if (!isOperatorRole(req.role)) throw errors.KEN_ERR_PKI_BAD_ROLE(undefined, { field: 'role' })
@@ -65,6 +68,7 @@ function validate (req: LeafRequest): void {
 function profileFor (req: LeafRequest, org: string, serialHex: string): Profile {
   if (req.kind === 'server') return serverProfile(org, req.names.map((n) => n.toLowerCase()))
   if (req.kind === 'cs') return csProfile(org, req.municipalityCode, serialHex)
+  if (req.kind === 'national-client') return nationalClientProfile(org, req.prefectureCode, serialHex)
   return operatorProfile(org, req.id, req.role)
 }
 
@@ -103,7 +107,7 @@ async function issueOne (req: LeafRequest, serial: number, org: string, period: 
     serialHex,
     kind: req.kind,
     subject: formatName(subject),
-    name: req.kind === 'server' ? (req.names[0] ?? '') : req.kind === 'cs' ? req.municipalityCode : req.id,
+    name: req.kind === 'server' ? (req.names[0] ?? '') : req.kind === 'cs' ? req.municipalityCode : req.kind === 'national-client' ? req.prefectureCode : req.id,
     ...(req.kind === 'operator' ? { role: req.role } : {}),
     notBefore: period.notBefore.toISOString(),
     notAfter: period.notAfter.toISOString()

@@ -16,7 +16,7 @@ const serialHex = z.string().regex(/^([0-9a-f]{2})+$/)
 
 const issuedSchema = z.object({
   serialHex,
-  kind: z.enum(['root', 'issuing', 'server', 'cs', 'operator']),
+  kind: z.enum(['root', 'issuing', 'server', 'cs', 'operator', 'national-client']),
   subject: z.string(),
   /** municipality code (cs), operator id (operator) or first name (server) */
   name: z.string(),

@@ -73,6 +73,11 @@ export class CertificateAuthority {
     return await this.#one({ kind: 'operator', ...req })
   }
 
+  /** Issue ken-national's client certificate for the national server (SPEC §5.1), for a 都道府県コード. */
+  async issueNationalClient (req: { readonly prefectureCode: string, readonly validityDays?: number }): Promise<IssuedCredential> {
+    return await this.#one({ kind: 'national-client', ...req })
+  }
+
   /** Record a revocation; publish it with {@link generateCrl}. */
   async revoke (serialHex: string, reason: RevocationReason): Promise<RevokedRecord> {
     return await this.#exclusive(async (now) => revokeSerial(this.dir, serialHex, reason, now))

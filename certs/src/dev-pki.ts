@@ -9,6 +9,7 @@
  *   server.crt server.key  localhost / 127.0.0.1 / ::1
  *   cs/<code>.crt .key     one CS credential per municipality
  *   operators/OP001.crt .key, operators/TE001.crt .key   operator and technician, key under DEV_PIN
+ *   national/ken-national.crt .key   ken-national's client certificate (when asked for)
  *   crl.pem                the issuing CA's CRL
  *   README.txt             this layout and the development PIN
  */
@@ -36,6 +37,8 @@ export interface DevPkiOptions {
   readonly serverNames?: readonly string[]
   readonly people?: ReadonlyArray<{ readonly id: string, readonly role: OperatorRole }>
   readonly clock?: () => Date
+  /** Also issue ken-national's client certificate for this 都道府県コード (`national/ken-national.crt`). */
+  readonly nationalClient?: string
 }
 
 /** What {@link devPki} made, relative to its directory (empty when everything was in place). */
@@ -91,7 +94,8 @@ export async function devPki (dir: string, municipalityCodes: readonly string[],
   const wanted: Wanted[] = [
     { sub: '.', name: 'server', req: { kind: 'server', names: opts.serverNames ?? ['localhost', '127.0.0.1', '::1'] } },
     ...municipalityCodes.map((code): Wanted => ({ sub: 'cs', name: code, req: { kind: 'cs', municipalityCode: code } })),
-    ...(opts.people ?? DEFAULT_PEOPLE).map((p): Wanted => ({ sub: 'operators', name: p.id, req: { kind: 'operator', id: p.id, role: p.role, pin: DEV_PIN } }))
+    ...(opts.people ?? DEFAULT_PEOPLE).map((p): Wanted => ({ sub: 'operators', name: p.id, req: { kind: 'operator', id: p.id, role: p.role, pin: DEV_PIN } })),
+    ...(opts.nationalClient === undefined ? [] : [{ sub: 'national', name: 'ken-national', req: { kind: 'national-client', prefectureCode: opts.nationalClient } } satisfies Wanted])
   ]
   const present = await Promise.all(wanted.map(async (w) => await usable(ctx, join(dir, w.sub, `${w.name}.crt`), join(dir, w.sub, `${w.name}.key`))))
   const missing = wanted.filter((_, i) => present[i] !== true)

@@ -41,6 +41,22 @@ export function operatorUrn (id: string, role: OperatorRole): string {
   return `urn:ken:operator:${id}:${role}`
 }
 
+/** 都道府県コード: 01 (北海道) … 47 (沖縄県). */
+export function isPrefectureCode (s: string): boolean {
+  return /^(0[1-9]|[1-3][0-9]|4[0-7])$/.test(s)
+}
+
+/** The SAN URI of ken-national's client certificate for the national server (SPEC §5.1). */
+export function nationalClientUrn (prefectureCode: string, serialHex: string): string {
+  return `urn:ken:national-client:${prefectureCode}:${serialHex}`
+}
+
+/** The parts of a `urn:ken:national-client:` URI, or undefined when `uri` is not one. */
+export function parseNationalClientUrn (uri: string): { readonly prefectureCode: string, readonly serialHex: string } | undefined {
+  const m = /^urn:ken:national-client:([0-9]{2}):([0-9a-f]+)$/.exec(uri)
+  return m === null || !isPrefectureCode(m[1] ?? '') ? undefined : { prefectureCode: m[1] ?? '', serialHex: m[2] ?? '' }
+}
+
 /** The parts of a `urn:ken:cs:` URI, or undefined when `uri` is not one. */
 export function parseCsUrn (uri: string): { readonly code: string, readonly serialHex: string } | undefined {
   const m = /^urn:ken:cs:([0-9]{6}):([0-9a-f]+)$/.exec(uri)

@@ -10,10 +10,10 @@ import { EKU } from './oids.ts'
 import type { NameAttribute } from './names.ts'
 import type { KeyUsageName } from './key-usage.ts'
 import { authorityKeyIdentifier, basicConstraints, extKeyUsage, keyUsage, subjectAltName, subjectKeyIdentifier, type AltName } from './extensions.ts'
-import { csCommonName, csUrn, operatorUrn, type OperatorRole } from './identity-names.ts'
+import { csCommonName, csUrn, nationalClientUrn, operatorUrn, type OperatorRole } from './identity-names.ts'
 
 /** The kinds of certificate this CA issues. */
-export type CertificateKind = 'root' | 'issuing' | 'server' | 'cs' | 'operator'
+export type CertificateKind = 'root' | 'issuing' | 'server' | 'cs' | 'operator' | 'national-client'
 
 /** A profile: subject, and what goes into the extensions. */
 export interface Profile {
@@ -54,6 +54,22 @@ export function csProfile (org: string, code: string, serialHex: string): Profil
     keyUsage: EE_USAGE,
     extKeyUsage: [EKU.clientAuth],
     altNames: [{ uri: csUrn(code, serialHex) }]
+  }
+}
+
+/**
+ * ken-national's client certificate for the national server (SPEC §5.1, B1.2 相互認証): clientAuth,
+ * the 都道府県コード in the subject and SAN, so the national side dedups by (prefecture, position) under
+ * an identity it authenticated rather than one the messages claim.
+ */
+export function nationalClientProfile (org: string, prefectureCode: string, serialHex: string): Profile {
+  return {
+    kind: 'national-client',
+    subject: [{ type: 'countryName', value: 'JP' }, { type: 'organizationName', value: org }, { type: 'organizationalUnitName', value: 'national-link' }, { type: 'commonName', value: `ken-national-${prefectureCode}` }, { type: 'serialNumber', value: prefectureCode }],
+    pathLen: undefined,
+    keyUsage: EE_USAGE,
+    extKeyUsage: [EKU.clientAuth],
+    altNames: [{ uri: nationalClientUrn(prefectureCode, serialHex) }]
   }
 }
 

@@ -21,7 +21,8 @@ export const DEFAULTS = deepFreeze({
     pkiDir: 'pki',
     dbDir: 'db',
     applianceKeyFile: 'keys/appliance.key',
-    storeSocket: 'run/store.sock'
+    storeSocket: 'run/store.sock',
+    outboxSocket: 'run/outbox.sock'
   },
   gateway: {
     host: '127.0.0.1',
@@ -52,6 +53,8 @@ export const DEFAULTS = deepFreeze({
     retentionYears: 150
   },
   logging: { level: 'info' },
+  // SPEC §5.1: ken-national's link; the national server's CA is its own file, apart from the prefecture's.
+  national: { url: 'mqtts://localhost:8884', caFile: 'national/national-ca.crt', window: 256 },
   terminal: { host: '127.0.0.1', port: 8443, allowNonLoopback: false },
   management: { host: '127.0.0.1', port: 9464, allowNonLoopback: false },
   retention: { provisionRecordYears: 7, operationLogYears: 7 }

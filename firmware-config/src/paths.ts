@@ -14,6 +14,7 @@ export interface ResolvedPaths {
   readonly dbDir: string
   readonly applianceKeyFile: string
   readonly storeSocket: string
+  readonly outboxSocket: string
 }
 
 // sun_path is 108 bytes on Linux, including the terminating NUL (unix(7)).
@@ -31,10 +32,13 @@ export function resolvePaths (config: Pick<Config, 'paths'>, cwd: string = proce
     pkiDir: under(config.paths.pkiDir),
     dbDir: under(config.paths.dbDir),
     applianceKeyFile: under(config.paths.applianceKeyFile),
-    storeSocket: under(config.paths.storeSocket)
+    storeSocket: under(config.paths.storeSocket),
+    outboxSocket: under(config.paths.outboxSocket)
   }
-  if (Buffer.byteLength(resolved.storeSocket) > MAX_SOCKET_PATH_BYTES) {
-    throw errors.KEN_ERR_CONFIG_INVALID(`paths.storeSocket: expected a socket path of at most ${MAX_SOCKET_PATH_BYTES} bytes once resolved (got ${resolved.storeSocket}); fix: use a shorter stateDir or an absolute socket path`, { field: 'paths.storeSocket' })
+  for (const key of ['storeSocket', 'outboxSocket'] as const) {
+    if (Buffer.byteLength(resolved[key]) > MAX_SOCKET_PATH_BYTES) {
+      throw errors.KEN_ERR_CONFIG_INVALID(`paths.${key}: expected a socket path of at most ${MAX_SOCKET_PATH_BYTES} bytes once resolved (got ${resolved[key]}); fix: use a shorter stateDir or an absolute socket path`, { field: `paths.${key}` })
+    }
   }
   return Object.freeze(resolved)
 }

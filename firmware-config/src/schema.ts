@@ -44,7 +44,8 @@ const sections = {
     pkiDir: path,
     dbDir: path,
     applianceKeyFile: path,
-    storeSocket: path
+    storeSocket: path,
+    outboxSocket: path
   }).strict(),
   gateway: z.object({
     host: ipAddress,
@@ -78,6 +79,11 @@ const sections = {
     retentionYears: int(150, 1000)
   }).strict(),
   logging: z.object({ level: z.enum(LOG_LEVELS) }).strict(),
+  national: z.object({
+    url: z.string().regex(/^mqtts:\/\/[^/]+:[0-9]{1,5}$/),
+    caFile: path,
+    window: int(1, 4096)
+  }).strict(),
   terminal: listener(),
   management: listener(),
   retention: z.object({
@@ -132,12 +138,17 @@ export const HINTS: Readonly<Record<string, Hint>> = {
   'prefecture.name': { expect: 'the prefecture name ending in 都, 道, 府 or 県', fix: 'write e.g. "福岡県"' },
   'prefecture.municipalities': { expect: 'a path to a municipality file, or a non-empty inline list', fix: 'point at firmware-config/municipalities/<prefecture>.json' },
   ...Object.fromEntries(Object.entries(MUNICIPALITY_HINTS).map(([k, v]) => [`prefecture.municipalities${k}`, v])),
-  paths: { expect: 'an object with stateDir, pkiDir, dbDir, applianceKeyFile, storeSocket', fix: 'see docs/configuration.md, section paths' },
+  paths: { expect: 'an object with stateDir, pkiDir, dbDir, applianceKeyFile, storeSocket, outboxSocket', fix: 'see docs/configuration.md, section paths' },
   'paths.stateDir': { expect: 'a directory path', fix: 'write the state directory, e.g. "/var/lib/ken/"' },
   'paths.pkiDir': { expect: 'a directory path (relative paths are under stateDir)', fix: 'write e.g. "pki"' },
   'paths.dbDir': { expect: 'a directory path (relative paths are under stateDir)', fix: 'write e.g. "db"' },
   'paths.applianceKeyFile': { expect: 'a file path (relative paths are under stateDir)', fix: 'write e.g. "keys/appliance.key"' },
   'paths.storeSocket': { expect: 'a Unix socket path (relative paths are under stateDir)', fix: 'write e.g. "run/store.sock"' },
+  'paths.outboxSocket': { expect: 'a Unix socket path (relative paths are under stateDir)', fix: 'write e.g. "run/outbox.sock"' },
+  national: { expect: 'an object with url, caFile, window', fix: 'see docs/configuration.md, section national' },
+  'national.url': { expect: 'mqtts://host:port of the national server (TLS only)', fix: 'write e.g. "mqtts://zenkoku.example:8883"' },
+  'national.caFile': { expect: 'the national server\'s CA bundle, PEM (relative paths are under stateDir)', fix: 'write the file J-LIS gave; never the prefecture\'s own CA' },
+  'national.window': { expect: 'an integer between 1 and 4096', fix: 'set the number of forwards sent and not yet acknowledged' },
   gateway: { expect: 'an object of gateway settings', fix: 'see docs/configuration.md, section gateway' },
   'gateway.host': { expect: 'an IPv4 or IPv6 address', fix: 'write the address of the CS line interface' },
   'gateway.port': { expect: 'an integer between 1024 and 65535', fix: 'set a TCP port (default 8883, MQTT over TLS); keep nftables/ken.nft in step' },

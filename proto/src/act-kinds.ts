@@ -21,9 +21,16 @@ const STORE_ACTS = {
   'store.physical-deletion-refused': { title: '物理削除 refused: no second approver, or the approver is the requester (SPEC §2.5)', detail: '' }
 } as const satisfies Record<string, ActKindSpec>
 
+/** The national link (SPEC §5.1, 住基法30条の7; issue 12): ken-national's transmissions and the store's 照会. */
+const NATIONAL_ACTS = {
+  'national.forward': { title: 'a transmission batch to the national server, acknowledged after its durable commit: positions from–to, forwards counted, peer', detail: '' },
+  'national.query': { title: 'a query (照会) to the national server for a person outside the prefecture, made for an operator', detail: 'the search conditions and the 住民票コード answered (JSON)' }
+} as const satisfies Record<string, ActKindSpec>
+
 /** Every kind the store accepts, by name. */
 export const ACT_KINDS: Readonly<Record<string, ActKindSpec>> = Object.freeze({
-  ...STORE_ACTS
+  ...STORE_ACTS,
+  ...NATIONAL_ACTS
 })
 
 /** True when `kind` is a registered act kind. */

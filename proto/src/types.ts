@@ -216,11 +216,13 @@ export interface NationalForward {
   kyuujiKanji: string
   kyuujiKana: string
   previousJuminhyoCode: string
+  previousPosition: number
 }
 
 /** ken.v1.NationalAck */
 export interface NationalAck {
   logPosition: number
+  reasonCode: string
 }
 
 /** ken.v1.FourItems */
@@ -414,6 +416,68 @@ export interface UpdateBatchResult {
   payloadSha256: Uint8Array
 }
 
+// ---- the national link's 附票 forward and the outbox socket (national.proto, outbox.proto; issue 12) ----
+
+/** ken.v1.NationalFuhyoForward — one accepted 附票 change for the 附票全国サーバ (never a 個人番号) */
+export interface NationalFuhyoForward {
+  logPosition: number
+  entryHash: Uint8Array
+  prefectureCode: string
+  municipalityCode: string
+  previousPosition: number
+  fuhyo?: FuhyoUpdate | null
+}
+
+/** ken.v1.OutboxRead */
+export interface OutboxRead {
+  fromPosition: number
+  maxItems: number
+  waitMs: number
+}
+
+/** ken.v1.OutboxConfirm */
+export interface OutboxConfirm {
+  upToPosition: number
+  peer: string
+}
+
+/** ken.v1.OutboxRequest — ken-national → store (one member set) */
+export interface OutboxRequest {
+  read?: OutboxRead | null
+  confirm?: OutboxConfirm | null
+  queryAnswer?: NationalSearchResponse | null
+}
+
+/** ken.v1.OutboxItem — one forward and when its entry was committed */
+export interface OutboxItem {
+  recordedAt: string
+  identity?: NationalForward | null
+  fuhyo?: NationalFuhyoForward | null
+}
+
+/** ken.v1.OutboxBatch */
+export interface OutboxBatch {
+  items: OutboxItem[]
+  scannedTo: number
+  head: number
+  confirmed: number
+  errorCode: string
+}
+
+/** ken.v1.OutboxConfirmed */
+export interface OutboxConfirmed {
+  confirmed: number
+  actPosition: number
+  errorCode: string
+}
+
+/** ken.v1.OutboxMessage — store → ken-national (one member set) */
+export interface OutboxMessage {
+  batch?: OutboxBatch | null
+  confirmed?: OutboxConfirmed | null
+  query?: NationalSearchRequest | null
+}
+
 /** Message name → TS shape, for the typed codec. */
 export interface MessageMap extends TransparencyMessages {
   UpdateBatch: UpdateBatch
@@ -436,6 +500,14 @@ export interface MessageMap extends TransparencyMessages {
   NationalSearchRequest: NationalSearchRequest
   FourItems: FourItems
   NationalSearchResponse: NationalSearchResponse
+  NationalFuhyoForward: NationalFuhyoForward
+  OutboxRequest: OutboxRequest
+  OutboxRead: OutboxRead
+  OutboxConfirm: OutboxConfirm
+  OutboxMessage: OutboxMessage
+  OutboxBatch: OutboxBatch
+  OutboxItem: OutboxItem
+  OutboxConfirmed: OutboxConfirmed
   LogEntry: LogEntry
   LogUpdate: LogUpdate
   LogEffect: LogEffect

@@ -60,6 +60,8 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
   const receipts = /^transparency log: checkpoint ([\d,]+) entries {2}receipts verified ([\d,]+)$/.exec(lines.find((l) => l.startsWith('transparency log:')) ?? '')
   t.ok(receipts !== null && Number(receipts[2]?.replaceAll(',', '')) > 0 && Number(receipts[1]?.replaceAll(',', '')) > 0, `receipts verified, no failure: ${receipts?.[0] ?? 'no transparency line'}`)
   t.notMatch(out, /RECEIPT/, 'no receipt failure was reported')
+  // Issue 12: ken-national forwards to the simulated national server, and the view shows its lag.
+  t.ok(lines.some((l) => /^national \(全国サーバ\): link up  acknowledged #[1-9][0-9,]*  confirmed #[1-9]/.test(l)), 'the live view shows the national link up and forwarding')
 
   const verify = await kenStoreVerify(path.join(state, 'db'))
   t.equal(verify.code, 0, 'ken-store verify --db <state>/db exits 0')

@@ -1,4 +1,4 @@
-/** ken-pki issue server|cs|operator: issue a credential from the CA and write it to --out. */
+/** ken-pki issue server|cs|national-client|operator: issue a credential from the CA and write it to --out. */
 import { readFileSync } from 'node:fs'
 import { errors } from '../errors.ts'
 import { openCa } from '../certificate-authority.ts'
@@ -13,6 +13,7 @@ const OPTIONS = {
   days: { type: 'string' },
   name: { type: 'string', multiple: true },
   municipality: { type: 'string' },
+  prefecture: { type: 'string' },
   id: { type: 'string' },
   role: { type: 'string' },
   'pin-file': { type: 'string' }
@@ -44,7 +45,7 @@ export async function cmdIssue (args: readonly string[], io: CliIo): Promise<Cli
   const validityDays = days(values.days)
   const v = validityDays === undefined ? {} : { validityDays }
   const only = (allowed: ReadonlyArray<keyof typeof values>): void => {
-    for (const k of ['name', 'municipality', 'id', 'role', 'pin-file'] as const) {
+    for (const k of ['name', 'municipality', 'prefecture', 'id', 'role', 'pin-file'] as const) {
       if (values[k] !== undefined && !allowed.includes(k)) throw errors.KEN_ERR_PKI_USAGE(`--${k} does not apply to issue ${kind ?? ''}`, { field: k })
     }
   }
@@ -63,6 +64,12 @@ export async function cmdIssue (args: readonly string[], io: CliIo): Promise<Cli
     fileName = required(values.municipality, 'municipality')
     assertCredentialAbsent(outDir, fileName)
     cred = await ca.issueCs({ municipalityCode: fileName, ...v })
+  } else if (kind === 'national-client') {
+    only(['prefecture'])
+    const prefectureCode = required(values.prefecture, 'prefecture')
+    fileName = 'ken-national'
+    assertCredentialAbsent(outDir, fileName)
+    cred = await ca.issueNationalClient({ prefectureCode, ...v })
   } else if (kind === 'operator') {
     only(['id', 'role', 'pin-file'])
     fileName = required(values.id, 'id')
@@ -72,7 +79,7 @@ export async function cmdIssue (args: readonly string[], io: CliIo): Promise<Cli
     assertCredentialAbsent(outDir, fileName)
     cred = await ca.issueOperator({ id: fileName, role, pin, ...v })
   } else {
-    throw errors.KEN_ERR_PKI_USAGE('issue needs server, cs or operator', { field: 'kind' })
+    throw errors.KEN_ERR_PKI_USAGE('issue needs server, cs, national-client or operator', { field: 'kind' })
   }
   const paths = writeCredential(outDir, fileName, cred)
   return { kind: cred.kind, serial: cred.serialHex, subject: cred.subject, notAfter: cred.notAfter.toISOString(), cert: paths.certPath, key: paths.keyPath, keyEncrypted: cred.privateKeyEncrypted }

@@ -7,6 +7,7 @@ Usage:
   ken-pki init      [--ca DIR] [--org NAME] [--years N]
   ken-pki issue server   --name HOST [--name HOST ...] --out DIR [--ca DIR] [--days N]
   ken-pki issue cs       --municipality CODE --out DIR [--ca DIR] [--days N]
+  ken-pki issue national-client --prefecture CODE --out DIR [--ca DIR] [--days N]
   ken-pki issue operator --id ID --role operator|admin|security|technician --out DIR
                          [--pin-file FILE] [--ca DIR] [--days N]
   ken-pki revoke    --serial HEX --reason REASON [--ca DIR]

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfig, resolvePaths, type Config, type ResolvedPaths } from '../../../firmware-config/src/index.ts'
 import { devPki } from '../../../certs/src/index.ts'
+import { nationalPki, type NationalPki } from '../../../tests/sim/national/ca.ts'
 
 export interface DemoSetup {
   readonly configFile: string
@@ -16,6 +17,8 @@ export interface DemoSetup {
   readonly logDir: string
   /** What was created on this start (PKI files), empty when everything was there. */
   readonly created: readonly string[]
+  /** The national-server simulator's own PKI (its CA is `national.caFile`, SPEC §5.1). */
+  readonly national: NationalPki
 }
 
 /** Prepare `stateDir` (absolute or relative to the working directory). */
@@ -33,11 +36,12 @@ export async function prepareDemo (stateDir: string, opts: { port?: number } = {
   }
   const config = loadConfig(configFile)
   const paths = resolvePaths(config)
-  for (const dir of [paths.dbDir, path.dirname(paths.storeSocket), path.dirname(paths.applianceKeyFile)]) {
+  for (const dir of [paths.dbDir, path.dirname(paths.storeSocket), path.dirname(paths.outboxSocket), path.dirname(paths.applianceKeyFile)]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
   }
   const logDir = path.join(state, 'logs')
   mkdirSync(logDir, { recursive: true, mode: 0o750 })
-  const { created } = await devPki(paths.pkiDir, config.prefecture.municipalities.map((m) => m.code))
-  return { configFile, config, paths, logDir, created }
+  const { created } = await devPki(paths.pkiDir, config.prefecture.municipalities.map((m) => m.code), { nationalClient: config.prefecture.code })
+  const national = await nationalPki(path.dirname(path.resolve(paths.stateDir, config.national.caFile)))
+  return { configFile, config, paths, logDir, created, national }
 }

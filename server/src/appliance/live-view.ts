@@ -18,6 +18,8 @@ export interface ViewInput {
   readonly rows: number
   /** The CS receipts of the transparency log (docs/transparency-log.md), when the simulator checks them. */
   readonly receipts?: { readonly verified: number, readonly failed: number, readonly lastCheckpointSize: number } | undefined
+  /** Further status lines (the national link's lag), figures only. */
+  readonly extra?: readonly string[]
 }
 
 /** The transparency log's line: the newest checkpoint a CS verified, and its receipts. */
@@ -62,7 +64,7 @@ export function summaryLine (v: ViewInput): string {
 /** The full frame for a terminal. */
 export function renderFrame (v: ViewInput): string {
   const t = sumStats(v.stats)
-  const lines = [v.header, '', summaryLine(v), ...(v.receipts === undefined ? [] : [receiptsLine(v.receipts)]), '']
+  const lines = [v.header, '', summaryLine(v), ...(v.receipts === undefined ? [] : [receiptsLine(v.receipts)]), ...(v.extra ?? []), '']
   const reasons = [...t.byReason].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${fmt(n)}`)
   if (reasons.length > 0) lines.push(`rejected by reason (拒否理由): ${reasons.join(', ')}`, '')
   lines.push(`${'市町村'.padEnd(14)}${'code'.padEnd(8)}${'accepted'.padStart(10)}${'dup'.padStart(6)}${'rejected'.padStart(10)}${'progress'.padStart(10)}`)

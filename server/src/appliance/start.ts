@@ -18,6 +18,7 @@ import { spawnDaemon, waitUntilReachable, type DaemonProcess } from './daemon-pr
 import { planDemo } from './demo-events.ts'
 import { loadProgress, saveProgress } from './demo-progress.ts'
 import { prepareDemo } from './demo-setup.ts'
+import { nationalLine, startNationalLink } from './demo-national.ts'
 import { receiptsLine, renderFrame, summaryLine, type ViewInput } from './live-view.ts'
 import { defaultLogKeyFile, loadLogSigningKey } from '../store/log-signing-key.ts'
 import { parseStartOptions, START_USAGE } from './start-options.ts'
@@ -46,12 +47,15 @@ async function main (argv: string[]): Promise<number> {
   const progress = loadProgress(progressFile, opts.plan)
 
   const daemons: DaemonProcess[] = []
+  const nationalStatusFile = path.join(path.dirname(setup.paths.outboxSocket), 'national-status.json')
+  let closeNational = async (): Promise<void> => undefined
   const stopDaemons = async (): Promise<void> => {
     for (const d of daemons.reverse()) await d.stop()
+    await closeNational()
   }
   try {
     const store = spawnDaemon('store', path.join(root, 'server/src/cli/ken-store.ts'), [
-      'serve', '--db', setup.paths.dbDir, '--socket', setup.paths.storeSocket, '--key', setup.paths.applianceKeyFile,
+      'serve', '--db', setup.paths.dbDir, '--socket', setup.paths.storeSocket, '--key', setup.paths.applianceKeyFile, '--outbox', setup.paths.outboxSocket,
       '--max-delay-ms', String(setup.config.store.groupCommitMaxDelayMs), '--max-entries', String(setup.config.store.groupCommitMaxEntries),
       '--retention-years', String(setup.config.store.retentionYears),
       '--act-retention-years', String(Math.max(setup.config.retention.provisionRecordYears, setup.config.retention.operationLogYears)),
@@ -64,6 +68,11 @@ async function main (argv: string[]): Promise<number> {
     const { host, port } = setup.config.gateway
     await waitUntilReachable(gateway, { host, port }, 60_000)
     out(`store daemon and gateway running (mqtts://${host}:${port}); logs in ${setup.logDir}`)
+    // The simulator runs in this process, like the CS simulator; ken-national is its own process.
+    const link = await startNationalLink(setup, root, nationalStatusFile)
+    closeNational = link.closeSimulator
+    daemons.push(link.ken)
+    out(`national-server simulator (${link.url}) and ken-national running`)
   } catch (err) {
     await stopDaemons()
     throw err
@@ -109,6 +118,7 @@ async function main (argv: string[]): Promise<number> {
       rate,
       latency: sim.latency?.(),
       receipts: sim.receipts,
+      extra: [nationalLine(nationalStatusFile)],
       header: `ken-server demo — ${municipalities.length} simulated CS → gateway mqtts://${setup.config.gateway.host}:${setup.config.gateway.port} → store (${setup.paths.dbDir})`,
       rows: opts.rows
     }
@@ -118,7 +128,7 @@ async function main (argv: string[]): Promise<number> {
   const timer = setInterval(() => {
     const f = frame()
     if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderFrame(f)}\n`)
-    else if (ticks++ % 5 === 0) out(`${summaryLine(f)}  ${receiptsLine(sim.receipts)}`)
+    else if (ticks++ % 5 === 0) for (const line of [`${summaryLine(f)}  ${receiptsLine(sim.receipts)}`, ...(f.extra ?? [])]) out(line)
     saveProgress(progressFile, opts.plan, done, sim.stats)
   }, 1000)
 
@@ -129,7 +139,7 @@ async function main (argv: string[]): Promise<number> {
     void sim.done.then(() => { if (opts.durationSeconds === 0 && !tty) out('every simulated CS has sent all its events; Ctrl-C to stop') })
   })
   clearInterval(timer)
-  out(`\nstopping (${reason}): simulator, gateway, store`)
+  out(`\nstopping (${reason}): simulator, ken-national, national-server simulator, gateway, store`)
   await sim.stop()
   saveProgress(progressFile, opts.plan, done, sim.stats)
   out(summaryLine(frame()))

@@ -1,7 +1,7 @@
 /**
  * ken-store — the store daemon and its offline tools (SPEC §4).
  *
- *   ken-store serve   --db DIR --socket PATH --key FILE [--max-delay-ms N] [--max-entries N]
+ *   ken-store serve   --db DIR --socket PATH --key FILE [--outbox PATH] [--max-delay-ms N] [--max-entries N]
  *   ken-store verify  --db DIR [--threads N]      exit 0: the chain verifies; 1: it does not
  *   ken-store rebuild --db DIR --actor ID [--approver ID] [--note TEXT]
  *   ken-store checkpoint (--db DIR | --socket T) [--size N]            the signed note, exactly
@@ -24,7 +24,7 @@ import { runTransparencyCommand } from './transparency-commands.ts'
 import { loadLogSigningKey } from '../store/log-signing-key.ts'
 import { parseVerifierKey, type NoteVerifier } from '../log/checkpoint/index.ts'
 
-const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE [--log-key FILE] [--log-origin NAME] [--checkpoint-interval-ms N] | verify --db DIR [--threads N] [--public-key LINE | --log-key FILE] | rebuild --db DIR --actor ID | checkpoint|prove|public-key (see docs/transparency-log.md)'
+const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE [--outbox PATH] [--log-key FILE] [--log-origin NAME] [--checkpoint-interval-ms N] | verify --db DIR [--threads N] [--public-key LINE | --log-key FILE] | rebuild --db DIR --actor ID | checkpoint|prove|public-key (see docs/transparency-log.md)'
 
 const logger = pino({ base: { service: 'ken-store' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }))
 
@@ -36,6 +36,7 @@ async function main (argv: string[]): Promise<number> {
     options: {
       db: { type: 'string' },
       socket: { type: 'string' },
+      outbox: { type: 'string' },
       key: { type: 'string' },
       'max-delay-ms': { type: 'string' },
       'max-entries': { type: 'string' },
@@ -77,6 +78,7 @@ async function serve (db: string, values: Record<string, string | undefined>): P
     dbPath: db,
     socketPath: values.socket,
     keyFile: values.key,
+    ...(values.outbox === undefined ? {} : { outboxSocketPath: values.outbox }),
     ...(values['max-delay-ms'] === undefined ? {} : { maxDelayMs: Number(values['max-delay-ms']) }),
     ...(values['max-entries'] === undefined ? {} : { maxEntries: Number(values['max-entries']) }),
     ...(values['retention-years'] === undefined ? {} : { retentionRecordYears: Number(values['retention-years']) }),

@@ -5,7 +5,7 @@
  * (blind indexes and the sealed new record), so views are reproduced even for a shredded resident.
  */
 import { LogAdminKind, LogUpdateKind, ResultStatus, type CountsView, type LogEffect, type LogEntry, type LogUpdate, type ResidentView } from '../../../proto/src/types.ts'
-import { countsKey, dedupKey, decodeU64, DueKind, dueKey, encodeU64, historyKey, streamKey } from './layout.ts'
+import { countsKey, dedupKey, decodeU64, DueKind, dueKey, encodeU64, historyKey, OUTBOX_CONFIRMED, streamKey } from './layout.ts'
 import { TEMP_ERASED_KIND } from './temp-area.ts'
 import { jstDateOf } from '../domain/retention.ts'
 import { decodeStored, encodeStored } from './codec.ts'
@@ -21,6 +21,12 @@ export async function applyEntry (tx: ViewTx, entry: LogEntry, hash: Buffer): Pr
   // A 附票 temporary-area slot erased (SPEC §2.2): deleted again on replay, never brought back.
   const act = entry.act
   if (act !== undefined && act !== null && act.kind === TEMP_ERASED_KIND) tx.del('temp', asBuffer(act.ref))
+  // SPEC §4 "outbox position": a transmission batch the national side acknowledged moves the
+  // confirmed position (outbox-session.ts only ever confirms forwards, in order).
+  if (act !== undefined && act !== null && act.kind === 'national.forward' && !act.refused) {
+    const last = await tx.get('outbox', OUTBOX_CONFIRMED)
+    if (last === undefined || decodeU64(last) < act.toPosition) tx.put('outbox', OUTBOX_CONFIRMED, encodeU64(act.toPosition))
+  }
   const admin = entry.admin
   if (admin === undefined || admin === null) return
   if (admin.kind === LogAdminKind.KEY_ERASURE) tx.del('keys', Buffer.from(admin.keyId))

@@ -13,6 +13,9 @@ import { RetentionSchedule } from './retention-schedule.ts'
 import { startTransparencyServer, type TransparencyServer } from './transparency-server.ts'
 import { defaultTransparencySocket } from './transparency-client.ts'
 import { DEFAULTS, parseDaemonOptions, type StoreDaemonInput } from './options.ts'
+import { startOutboxServer, type OutboxServer } from './outbox-server.ts'
+import { queryNational, type NationalQueryInput, type NationalQueryResult } from './national-query.ts'
+import { errors } from './errors.ts'
 
 export interface StoreDaemonDeps {
   /** JSON logger (default: pino to stderr). Lines carry an `event` and never personal data. */
@@ -26,6 +29,13 @@ export interface StoreDaemon {
   readonly store: LevelStore
   readonly socketPath: string
   readonly transparencySocketPath: string
+  /** The outbox socket for ken-national, when configured (SPEC §5.1). */
+  readonly outbox: OutboxServer | undefined
+  /**
+   * 照会 to the national server for a person outside the prefecture, recorded like a search
+   * (national-query.ts). The terminal calls this. @throws KEN_ERR_STORE_NATIONAL_*
+   */
+  queryNational: (input: NationalQueryInput) => Promise<NationalQueryResult>
   close: () => Promise<void>
 }
 
@@ -72,6 +82,17 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     await store.close()
     throw err
   }
+  let outbox: OutboxServer | undefined
+  if (options.outboxSocketPath !== undefined) {
+    try {
+      outbox = await startOutboxServer(store, { socketPath: options.outboxSocketPath, socketMode: options.socketMode, maxFrameBytes: options.maxFrameBytes }, logger)
+    } catch (err) {
+      await transparency.close()
+      await server.close()
+      await store.close()
+      throw err
+    }
+  }
   // SPEC §2.5: what is past its term is erased automatically, by the store that holds the keys.
   const retention = new RetentionSchedule(store, { recordYears: options.retentionRecordYears, actYears: options.retentionActYears, tempLimitMs: options.tempLimitMs }, { clock: deps.clock ?? (() => new Date()), logger })
   retention.start(options.retentionCheckMs)
@@ -84,15 +105,22 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     store,
     socketPath: options.socketPath,
     transparencySocketPath,
+    outbox,
+    queryNational: async (input) => {
+      if (outbox === undefined) throw errors.KEN_ERR_STORE_NATIONAL_NO_LINK('the store was started without an outbox socket')
+      return await queryNational(store, outbox, input, options.nationalQueryTimeoutMs)
+    },
     close: async () => {
       closing ??= (async () => {
         logger.info({ event: 'store.shutdown', connections: append.connections }, 'store daemon stopping')
         await append.stopAccepting()
         await retention.stop()
         await transparency.close()
+        await outbox?.stopAccepting()
         // Order: the store drains (every received request commits), then the answers go out.
         await store.close()
         await append.close()
+        await outbox?.close()
         logger.info({ event: 'store.closed', position: store.head().position }, 'store daemon stopped')
       })()
       await closing

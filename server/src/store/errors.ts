@@ -32,7 +32,13 @@ export const errors = defineErrors({
   KEN_ERR_STORE_SOCKET_PATH: { message: 'the append socket path exists and is not a socket' },
   KEN_ERR_STORE_BAD_FRAME: { message: 'an append frame is oversized or not an AppendRequest; the connection is closed' },
   KEN_ERR_STORE_CONNECTION_CLOSED: { message: 'the append connection closed before the response arrived' },
-  KEN_ERR_STORE_PROTOCOL: { message: 'the append peer broke the protocol (unexpected or undecodable response)' }
+  KEN_ERR_STORE_PROTOCOL: { message: 'the append peer broke the protocol (unexpected or undecodable response)' },
+  KEN_ERR_STORE_OUTBOX_POSITION: { message: 'an outbox read must start at 0 (the confirmed position) or right after the previous batch' },
+  KEN_ERR_STORE_OUTBOX_CONFIRM: { message: 'an outbox confirm must name a forward this session was given, at or beyond the confirmed position' },
+  KEN_ERR_STORE_OUTBOX_BUSY: { message: 'the outbox has a consumer already; a second one is refused' },
+  KEN_ERR_STORE_NATIONAL_QUERY: { message: 'a national query needs a purpose and one key: 住民票コード, 個人番号, or at least two of 氏名/住所/生年月日' },
+  KEN_ERR_STORE_NATIONAL_NO_LINK: { message: 'no ken-national is connected to the outbox socket; the national server cannot be asked' },
+  KEN_ERR_STORE_NATIONAL_TIMEOUT: { message: 'the national server did not answer the query in time' }
 })
 
 export type StoreErrorCode = keyof typeof errors

@@ -19,9 +19,10 @@ export const PRIMARY_SPACES = ['log', 'keys', 'meta', 'checkpoints', 'temp'] as 
  * - current: 本人確認情報 by 住民票コード · history: pre-change records · kojin: 個人番号 → 住民票コード
  * - counts: per municipality · dedup: (municipality, stream, 更新順番号) → first result
  * - lastseq: last 更新順番号 per (municipality, stream) · fuhyo: the 附票 file (its own keyspace, SPEC §2.2)
- * - due: the record keys whose retention term is running, by its last day (SPEC §2.5)
+ * - due: the record keys whose retention term is running, by the day it began (SPEC §2.5)
+ * - outbox: the national link's confirmed position (SPEC §4 "outbox position"), from national.forward acts
  */
-export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'due'] as const
+export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'due', 'outbox'] as const
 
 /**
  * The Merkle tree's stored subtrees (tree-nodes.ts): derived from the log like a view, rebuilt from
@@ -57,6 +58,9 @@ export interface WriteOp {
 
 /** meta/head: the last log entry the views reflect (position ‖ hash), written in every batch. */
 export const META_HEAD = Buffer.from('head')
+
+/** outbox/confirmed: the highest position the national side acknowledged (u64), SPEC §5.1. */
+export const OUTBOX_CONFIRMED = Buffer.from('confirmed')
 
 /** Bytes of a blind index (HMAC-SHA-256 truncated, keyring.ts) and of a resident key id. */
 export const TOKEN_BYTES = 16

@@ -35,6 +35,10 @@ const schema = z.object({
   dbPath: z.string().min(1),
   /** The append socket (Unix domain socket path; at most 107 bytes). */
   socketPath: z.string().min(1).refine((p) => Buffer.byteLength(p) <= 107, 'longer than a Unix socket path may be (107 bytes)'),
+  /** The outbox socket for ken-national (SPEC §5.1); absent: no national link. */
+  outboxSocketPath: z.string().min(1).refine((p) => Buffer.byteLength(p) <= 107, 'longer than a Unix socket path may be (107 bytes)').optional(),
+  /** How long a national query (照会) waits for the national server's answer, ms. */
+  nationalQueryTimeoutMs: int(100, 120_000).default(10_000),
   /** The appliance key file (32 bytes, mode 0600; created if missing). */
   keyFile: z.string().min(1),
   /** Group commit: longest wait of a queued append, ms; 0 commits as soon as the disk is free. */

@@ -21,7 +21,7 @@ import { open as openSeal, sealAad, SealPurpose } from './sealing.ts'
 import { decodeStored, fuhyoRecord, residentRecord } from './codec.ts'
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
 import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame } from './log-block.ts'
-import { countsKey, DueKind, HASH_BYTES, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
+import { countsKey, decodeU64, DueKind, HASH_BYTES, OUTBOX_CONFIRMED, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
 import { SILENT_LOGGER, type ActInput, type AdminActor, type RetentionOptions, type RetentionReport, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
 import { LogTree } from './log-tree.ts'
 import { verifyTree } from './verify-tree.ts'
@@ -443,6 +443,12 @@ export abstract class Store {
       for (const [key, bytes] of chunk) all.set(key.toString('latin1'), toCounts(bytes))
     }
     return all
+  }
+
+  /** The national link's confirmed position (SPEC §5.1): the last forward the national side acknowledged, 0 before any. */
+  async outboxConfirmed (): Promise<number> {
+    const bytes = await this.#get('outbox', OUTBOX_CONFIRMED)
+    return bytes === undefined ? 0 : decodeU64(bytes)
   }
 
   /** Log entries with `from ≤ position ≤ to`, in order, with their chain hashes. */

@@ -1,6 +1,8 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { loadConfig } from '../../../firmware-config/src/index.ts'
+import { resolvePaths } from '../../../firmware-config/src/paths.ts'
 
 /** `Key=value` lines of a unit file (comments dropped), key → every value. */
 function directives (file: string): Map<string, string[]> {
@@ -17,7 +19,8 @@ const appliance = loadConfig('firmware-config/ken.appliance.json', { env: {} })
 const stateDir = appliance.paths.stateDir.replace(/\/$/, '')
 const units = {
   store: { file: 'firmware-config/systemd/ken-store.service', user: 'ken-store' },
-  gateway: { file: 'firmware-config/systemd/ken-gateway.service', user: 'ken-gw' }
+  gateway: { file: 'firmware-config/systemd/ken-gateway.service', user: 'ken-gw' },
+  national: { file: 'firmware-config/systemd/ken-national.service', user: 'ken-national' }
 }
 
 for (const [name, unit] of Object.entries(units)) {
@@ -50,4 +53,18 @@ t.test('the users exist and the gateway reaches the socket through its group', a
   t.equal(appliance.store.socketMode & 0o007, 0, 'the socket is closed to others')
   const tmpfiles = readFileSync('firmware-config/systemd/ken.tmpfiles.conf', 'utf8')
   t.match(tmpfiles, new RegExp(`^d\\s+${stateDir}/db\\s+0700 ken-store ken-store`, 'm'))
+})
+
+t.test('ken-national reaches the outbox socket only, through its own group (issue 12)', async (t) => {
+  const d = directives(units.national.file)
+  t.same(d.get('SupplementaryGroups'), ['ken-outbox'])
+  t.notOk(d.has('ReadWritePaths'), 'ken-national writes nothing')
+  t.same(d.get('InaccessiblePaths'), [`${stateDir}/db ${stateDir}/keys ${stateDir}/run`], 'not the database, the keys, nor the append socket')
+  const sysusers = readFileSync('firmware-config/systemd/ken.sysusers.conf', 'utf8')
+  t.match(sysusers, /^m\s+ken-national\s+ken-outbox$/m)
+  t.notMatch(sysusers, /^m\s+ken-gw\s+ken-outbox$/m, 'the gateway is not in ken-outbox')
+  t.notMatch(sysusers, /^m\s+ken-national\s+ken-append$/m, 'ken-national is not in ken-append')
+  const tmpfiles = readFileSync('firmware-config/systemd/ken.tmpfiles.conf', 'utf8')
+  t.match(tmpfiles, new RegExp(`^d\\s+${stateDir}/outbox\\s+2750 ken-store ken-outbox`, 'm'), 'setgid: the socket belongs to ken-outbox')
+  t.equal(path.dirname(resolvePaths(appliance).outboxSocket), `${stateDir}/outbox`, 'the appliance puts the outbox socket there')
 })

@@ -6,7 +6,7 @@
 import {
   ChangeReason, DifferenceKind, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, ResultStatus, Sex, Stream,
   type LogAct, type LogAdminAct, type LogEffect, type LogUpdate,
-  type FourItems, type FuhyoUpdate, type IdentityUpdate, type MessageMap, type MessageName, type NationalForward,
+  type FourItems, type FuhyoUpdate, type IdentityUpdate, type MessageMap, type MessageName, type NationalForward, type NationalFuhyoForward,
   type PreRejection, type ReconcileChunk, type ReconcileDifference, type ReconcileRecord, type ReconcileSummary, type Update, type UpdateResult
 } from '../../../proto/src/types.ts'
 
@@ -94,8 +94,11 @@ const forward: NationalForward = {
   changeDate: '2024-05-20',
   kyuujiKanji: '旧姓',
   kyuujiKana: 'キュウセイ',
-  previousJuminhyoCode: '23456789013'
+  previousJuminhyoCode: '23456789013',
+  previousPosition: 70
 }
+
+const fuhyoForward: NationalFuhyoForward = { logPosition: 78, entryHash: bytes(12, 13), prefectureCode: '40', municipalityCode: '401307', previousPosition: 77, fuhyo }
 
 const fourItems: FourItems = { nameKana: 'シケン　タロウ', nameKanji: '試験太郎', address: '福岡県福岡市', birthDate: '1980-02-29', sex: Sex.MALE }
 
@@ -161,7 +164,23 @@ export const SAMPLES = {
   ReconcileDifference: [difference],
   ReconcileSummary: [summary],
   NationalForward: [forward],
-  NationalAck: [{ logPosition: 77 }],
+  NationalAck: [{ logPosition: 77, reasonCode: 'KEN_REJECT_NATIONAL_GAP' }],
+  NationalFuhyoForward: [fuhyoForward],
+  OutboxRequest: [
+    { read: { fromPosition: 7, maxItems: 64, waitMs: 500 } },
+    { confirm: { upToPosition: 77, peer: 'CN=national.test' } },
+    { queryAnswer: { queryId: 'Q-1', records: [forward], reasonCode: '' } }
+  ],
+  OutboxRead: [{ fromPosition: 7, maxItems: 64, waitMs: 500 }],
+  OutboxConfirm: [{ upToPosition: 77, peer: 'CN=national.test' }],
+  OutboxMessage: [
+    { batch: { items: [{ recordedAt: '2024-05-31T01:15:00.000Z', identity: forward }, { recordedAt: '2024-05-31T01:15:01.000Z', fuhyo: fuhyoForward }], scannedTo: 80, head: 90, confirmed: 70, errorCode: '' } },
+    { confirmed: { confirmed: 77, actPosition: 91, errorCode: '' } },
+    { query: { queryId: 'Q-3', purposeCode: 'P-01', fourItems } }
+  ],
+  OutboxBatch: [{ items: [{ recordedAt: '2024-05-31T01:15:00.000Z', identity: forward }], scannedTo: 80, head: 90, confirmed: 70, errorCode: 'KEN_ERR_OUTBOX_POSITION' }],
+  OutboxItem: [{ recordedAt: '2024-05-31T01:15:00.000Z', identity: forward }, { recordedAt: '2024-05-31T01:15:01.000Z', fuhyo: fuhyoForward }],
+  OutboxConfirmed: [{ confirmed: 77, actPosition: 91, errorCode: 'KEN_ERR_OUTBOX_CONFIRM' }],
   NationalSearchRequest: [
     { queryId: 'Q-1', purposeCode: 'P-01', juminhyoCode: '12345678903' },
     { queryId: 'Q-2', purposeCode: 'P-01', kojinBango: '123456789018' },

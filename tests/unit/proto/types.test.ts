@@ -39,9 +39,17 @@ const FIELDS = {
   ReconcileSummary: { recordsAtCs: true, recordsHere: true, matching: true, missingHere: true, missingAtCs: true, differing: true },
   NationalForward: {
     logPosition: true, entryHash: true, prefectureCode: true, municipalityCode: true, juminhyoCode: true, nameKanji: true, nameKana: true, birthDate: true,
-    sex: true, address: true, kojinBango: true, changeReason: true, changeDate: true, kyuujiKanji: true, kyuujiKana: true, previousJuminhyoCode: true
+    sex: true, address: true, kojinBango: true, changeReason: true, changeDate: true, kyuujiKanji: true, kyuujiKana: true, previousJuminhyoCode: true, previousPosition: true
   },
-  NationalAck: { logPosition: true },
+  NationalAck: { logPosition: true, reasonCode: true },
+  NationalFuhyoForward: { logPosition: true, entryHash: true, prefectureCode: true, municipalityCode: true, previousPosition: true, fuhyo: true },
+  OutboxRequest: { read: true, confirm: true, queryAnswer: true },
+  OutboxRead: { fromPosition: true, maxItems: true, waitMs: true },
+  OutboxConfirm: { upToPosition: true, peer: true },
+  OutboxMessage: { batch: true, confirmed: true, query: true },
+  OutboxBatch: { items: true, scannedTo: true, head: true, confirmed: true, errorCode: true },
+  OutboxItem: { recordedAt: true, identity: true, fuhyo: true },
+  OutboxConfirmed: { confirmed: true, actPosition: true, errorCode: true },
   NationalSearchRequest: { queryId: true, purposeCode: true, juminhyoCode: true, kojinBango: true, fourItems: true },
   FourItems: { nameKana: true, nameKanji: true, address: true, birthDate: true, sex: true },
   NationalSearchResponse: { queryId: true, records: true, reasonCode: true },

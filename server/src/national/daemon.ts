@@ -1,0 +1,76 @@
+/**
+ * ken-national (SPEC §1.1, §5.1): its own unprivileged process between the store's outbox socket and
+ * the national server. It may read the outbox in order, confirm delivery, and relay the queries the
+ * store asks for — nothing else of the store is reachable to it. `lag()` is what the metrics read;
+ * with `statusFile` the same JSON is written there (atomically) for the live view.
+ */
+import { readFile, rename, writeFile } from 'node:fs/promises'
+import { Forwarder, type NationalLag } from './forwarder.ts'
+import { NationalLink } from './national-link.ts'
+import { OutboxClient } from './outbox-client.ts'
+import { nationalLogger, type NationalLogger } from './logger.ts'
+import { parseNationalOptions, type NationalInput } from './options.ts'
+
+export interface NationalDaemon {
+  /** Outbox lag and link state (no personal data). */
+  lag: () => NationalLag
+  close: () => Promise<void>
+}
+
+export interface NationalDaemonDeps {
+  readonly logger?: NationalLogger
+}
+
+/** Start ken-national. @throws KEN_ERR_NATIONAL_INVALID_OPTIONS, or the error reading a credential file */
+export async function startNationalDaemon (input: NationalInput, deps: NationalDaemonDeps = {}): Promise<NationalDaemon> {
+  const o = parseNationalOptions(input)
+  const log = deps.logger ?? nationalLogger()
+  const [ca, cert, key] = await Promise.all([o.caFile, o.certFile, o.keyFile].map(async (f) => await readFile(f)))
+  const link = new NationalLink({
+    url: o.nationalUrl,
+    prefectureCode: o.prefectureCode,
+    ca: ca as Buffer,
+    cert: cert as Buffer,
+    key: key as Buffer,
+    reconnectMinMs: o.reconnectMinMs,
+    reconnectMaxMs: o.reconnectMaxMs,
+    connectTimeoutMs: o.connectTimeoutMs,
+    keepaliveSeconds: o.keepaliveSeconds
+  }, log)
+  const forwarder = new Forwarder(link, log, {
+    window: o.window,
+    readWaitMs: o.readWaitMs,
+    reconnectMinMs: o.reconnectMinMs,
+    reconnectMaxMs: o.reconnectMaxMs,
+    queryTimeoutMs: o.queryTimeoutMs,
+    connectOutbox: async () => await OutboxClient.connect(o.outboxSocketPath)
+  })
+  log.info('national.start', { prefecture: o.prefectureCode, url: o.nationalUrl, window: o.window })
+  forwarder.start()
+  link.start()
+  const statusFile = o.statusFile
+  let writing = Promise.resolve()
+  const status = statusFile === undefined
+    ? undefined
+    : setInterval(() => {
+      writing = writing.then(async () => {
+        const tmp = `${statusFile}.tmp`
+        await writeFile(tmp, `${JSON.stringify({ at: new Date().toISOString(), ...forwarder.lag() })}\n`)
+        await rename(tmp, statusFile)
+      }).catch(() => undefined)
+    }, o.statusIntervalMs)
+  let closing: Promise<void> | undefined
+  return {
+    lag: () => forwarder.lag(),
+    close: async () => {
+      closing ??= (async () => {
+        clearInterval(status)
+        await writing
+        await forwarder.stop()
+        await link.stop()
+        log.info('national.stopped', { ...forwarder.lag() })
+      })()
+      await closing
+    }
+  }
+}

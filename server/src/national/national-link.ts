@@ -1,0 +1,162 @@
+/**
+ * The MQTT link to the national server (SPEC §5.1: MQTT QoS 1 with the appliance as client) over TLS
+ * 1.3 with mutual authentication: ken-national presents its own client certificate and accepts only a
+ * server certificate that chains to the national CA it was configured with, for the host it dialled.
+ * A server that fails that (wrong CA, expired, no TLS at all) is never sent anything: forwards and
+ * queries are published only after CONNACK on an authenticated link, and the refusal is logged.
+ * Reconnects with a doubling back-off; every (re)connection starts a clean session, so whatever was
+ * in flight is sent again by the forwarder and deduplicated by position on the national side.
+ */
+import { EventEmitter } from 'node:events'
+import type { ConnectionOptions, TLSSocket } from 'node:tls'
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import { decode, encode } from '../../../proto/src/codec.ts'
+import { nationalTopic, parseNationalTopic } from '../../../proto/src/national-topics.ts'
+import type { NationalAck, NationalFuhyoForward, NationalForward, NationalSearchRequest, NationalSearchResponse } from '../../../proto/src/types.ts'
+import type { NationalLogger } from './logger.ts'
+import { errors } from './errors.ts'
+
+export interface NationalLinkOptions {
+  readonly url: string
+  readonly prefectureCode: string
+  readonly ca: Buffer
+  readonly cert: Buffer
+  readonly key: Buffer
+  readonly reconnectMinMs: number
+  readonly reconnectMaxMs: number
+  readonly connectTimeoutMs: number
+  readonly keepaliveSeconds: number
+}
+
+export interface NationalLinkEvents {
+  /** Authenticated and subscribed; `peer` names the national server's certificate (no personal data). */
+  up: [peer: string]
+  down: []
+  ack: [NationalAck]
+  answer: [NationalSearchResponse]
+}
+
+export class NationalLink extends EventEmitter<NationalLinkEvents> {
+  readonly #opts: NationalLinkOptions
+  readonly #log: NationalLogger
+  #client: MqttClient | undefined
+  #delay: number
+  #timer: NodeJS.Timeout | undefined
+  #up = false
+  #stopped = false
+  #attempts = 0
+
+  constructor (opts: NationalLinkOptions, log: NationalLogger) {
+    super()
+    this.#opts = opts
+    this.#log = log
+    this.#delay = opts.reconnectMinMs
+  }
+
+  get up (): boolean {
+    return this.#up
+  }
+
+  start (): void {
+    this.#connect()
+  }
+
+  publishForward (kind: 'identity', forward: NationalForward): void
+  publishForward (kind: 'fuhyo', forward: NationalFuhyoForward): void
+  publishForward (kind: 'identity' | 'fuhyo', forward: NationalForward | NationalFuhyoForward): void {
+    const bytes = kind === 'identity' ? encode('NationalForward', forward as NationalForward) : encode('NationalFuhyoForward', forward as NationalFuhyoForward)
+    this.#publish(nationalTopic(kind === 'identity' ? 'forward' : 'fuhyoForward', this.#opts.prefectureCode), bytes)
+  }
+
+  publishQuery (request: NationalSearchRequest): void {
+    this.#publish(nationalTopic('query', this.#opts.prefectureCode), encode('NationalSearchRequest', request))
+  }
+
+  async stop (): Promise<void> {
+    this.#stopped = true
+    clearTimeout(this.#timer)
+    const client = this.#client
+    if (client !== undefined) await new Promise<void>((resolve) => client.end(true, {}, () => resolve()))
+  }
+
+  #publish (topic: string, bytes: Uint8Array): void {
+    // Only on an authenticated link: before CONNACK nothing leaves (B1.2 認証できない相手先への情報の提供がされない).
+    if (!this.#up || this.#client === undefined) return
+    this.#client.publish(topic, Buffer.from(bytes), { qos: 1 }, () => undefined)
+  }
+
+  #connect (): void {
+    if (this.#stopped) return
+    this.#attempts++
+    const o = this.#opts
+    // mqtt.js hands its options to tls.connect (lib/connect/tls.js); its types omit the version bounds.
+    const tlsBounds: Pick<ConnectionOptions, 'minVersion' | 'maxVersion'> = { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' }
+    const client = mqtt.connect(o.url, {
+      ...(tlsBounds as IClientOptions),
+      ca: o.ca,
+      cert: o.cert,
+      key: o.key,
+      rejectUnauthorized: true,
+      protocolVersion: 4,
+      clientId: `ken-national-${o.prefectureCode}`,
+      clean: true,
+      keepalive: o.keepaliveSeconds,
+      reconnectPeriod: 0,
+      connectTimeout: o.connectTimeoutMs
+    })
+    this.#client = client
+    let refusalLogged = false
+    client.on('error', (err: Error & { code?: string | number }) => {
+      if (refusalLogged) return
+      refusalLogged = true
+      // Handshake failures (unknown CA, expired, hostname, no TLS) and CONNACK refusals alike: nothing was sent.
+      this.#log.warn('national.link.refused', { code: errors.KEN_ERR_NATIONAL_PEER_REFUSED.code, reason: String(err.code ?? err.message).slice(0, 80), attempt: this.#attempts })
+    })
+    client.on('connect', () => {
+      const prefecture = o.prefectureCode
+      client.subscribe([nationalTopic('ack', prefecture), nationalTopic('queryResult', prefecture)], { qos: 1 }, (err) => {
+        if (err !== null && err !== undefined) {
+          this.#log.warn('national.link.subscribe_failed', { reason: err.message.slice(0, 80) })
+          client.end(true)
+          return
+        }
+        this.#up = true
+        this.#delay = o.reconnectMinMs
+        const peer = peerName(client)
+        this.#log.info('national.link.up', { peer })
+        this.emit('up', peer)
+      })
+    })
+    client.on('message', (topic, payload) => {
+      const parsed = parseNationalTopic(topic)
+      try {
+        if (parsed?.kind === 'ack') this.emit('ack', decode('NationalAck', payload))
+        else if (parsed?.kind === 'queryResult') this.emit('answer', decode('NationalSearchResponse', payload))
+      } catch {
+        this.#log.warn('national.link.bad_message', { topic: parsed?.kind ?? 'unknown' })
+      }
+    })
+    client.on('close', () => {
+      if (this.#client !== client) return
+      client.removeAllListeners('close')
+      client.end(true)
+      if (this.#up) {
+        this.#up = false
+        this.#log.info('national.link.down', {})
+        this.emit('down')
+      }
+      if (this.#stopped) return
+      this.#timer = setTimeout(() => this.#connect(), this.#delay)
+      this.#delay = Math.min(this.#delay * 2, o.reconnectMaxMs)
+    })
+  }
+}
+
+/** CN and serial of the national server's certificate: what the transmission record names as the peer. */
+function peerName (client: MqttClient): string {
+  const stream = client.stream as Partial<TLSSocket>
+  const cert = typeof stream.getPeerCertificate === 'function' ? stream.getPeerCertificate() : undefined
+  if (cert === undefined || cert === null) return 'unknown'
+  const cn = cert.subject?.CN
+  return `CN=${Array.isArray(cn) ? cn.join(',') : String(cn ?? '')} serial=${cert.serialNumber ?? ''}`.slice(0, 200)
+}

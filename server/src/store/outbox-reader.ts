@@ -1,0 +1,91 @@
+/**
+ * The outbox's read (SPEC §5.1, 住基法30条の7): the forward of each ACCEPTED update in log order, made
+ * from the log itself — the log is the durable outbox, so nothing is copied to a second queue. A
+ * 本人確認情報 forward carries the 8 items + 異動事由/異動年月日 of SPEC §2.1 (and the supporting items
+ * NationalForward names); a 附票 forward carries the 18 items of SPEC §2.2, whose message has no field
+ * for a 個人番号. Rejections, acts and administrative entries are scanned past, never forwarded.
+ */
+import { LogUpdateKind, ResultStatus, type NationalForward, type OutboxItem, type Update } from '../../../proto/src/types.ts'
+import { isKenError } from '../../../proto/src/ken-error.ts'
+import type { LogRecord, Store, StoreLogger } from './store.ts'
+
+/** What one read found. */
+export interface OutboxSlice {
+  readonly items: OutboxItem[]
+  /** Every entry up to here was looked at. */
+  readonly scannedTo: number
+  /** Position of the last forward in `items` (or the `previous` passed in when there is none). */
+  readonly lastForward: number
+}
+
+/** Entries scanned per read at most, so that one read never walks millions of non-forwards at once. */
+export const MAX_SCAN = 65_536
+
+/**
+ * Read forwards from `from` (inclusive) to the head, at most `maxItems` of them.
+ * `previous` is the position of the forward before `from` (the national side's gap check).
+ */
+export async function readForwards (store: Store, from: number, maxItems: number, previous: number, logger: StoreLogger): Promise<OutboxSlice> {
+  const head = store.head().position
+  const items: OutboxItem[] = []
+  let scannedTo = from - 1
+  let lastForward = previous
+  if (from > head) return { items, scannedTo, lastForward }
+  const to = Math.min(head, from + MAX_SCAN - 1)
+  for await (const record of store.entries(from, to)) {
+    scannedTo = record.position
+    const item = await forwardOf(store, record, lastForward, logger)
+    if (item === undefined) continue
+    items.push(item)
+    lastForward = record.position
+    if (items.length >= maxItems) break
+  }
+  if (items.length < maxItems) scannedTo = Math.max(scannedTo, to)
+  return { items, scannedTo, lastForward }
+}
+
+async function forwardOf (store: Store, record: LogRecord, previous: number, logger: StoreLogger): Promise<OutboxItem | undefined> {
+  const u = record.entry.update
+  if (u === undefined || u === null || u.status !== ResultStatus.ACCEPTED) return undefined
+  if (u.kind !== LogUpdateKind.IDENTITY && u.kind !== LogUpdateKind.FUHYO) return undefined
+  let update: Update | undefined
+  try {
+    update = await store.openUpdate(record)
+  } catch (err) {
+    // A crypto-shredded resident (SPEC §2.5) cannot be forwarded any more; it is passed, and said so.
+    if (!isKenError(err, 'KEN_ERR_STORE_KEY_ERASED')) throw err
+    logger.warn({ event: 'store.outbox.erased', position: record.position }, 'forward skipped: its data key was erased')
+    return undefined
+  }
+  if (update === undefined) return undefined
+  const envelope = {
+    logPosition: record.position,
+    entryHash: record.hash,
+    // 地方公共団体コード: its first two digits are the 都道府県コード.
+    prefectureCode: u.municipalityCode.slice(0, 2),
+    municipalityCode: u.municipalityCode,
+    previousPosition: previous
+  }
+  const recordedAt = record.entry.recordedAt
+  if (update.identity !== undefined && update.identity !== null) {
+    const i = update.identity
+    const identity: NationalForward = {
+      ...envelope,
+      juminhyoCode: i.juminhyoCode,
+      nameKanji: i.nameKanji,
+      nameKana: i.nameKana,
+      birthDate: i.birthDate,
+      sex: i.sex,
+      address: i.address,
+      kojinBango: i.kojinBango,
+      changeReason: i.changeReason,
+      changeDate: i.changeDate,
+      kyuujiKanji: i.kyuujiKanji,
+      kyuujiKana: i.kyuujiKana,
+      previousJuminhyoCode: i.previousJuminhyoCode
+    }
+    return { recordedAt, identity }
+  }
+  if (update.fuhyo !== undefined && update.fuhyo !== null) return { recordedAt, fuhyo: { ...envelope, fuhyo: update.fuhyo } }
+  return undefined
+}

@@ -1,0 +1,96 @@
+/**
+ * The national simulator's durable store (SPEC §5.1 "its own durable store"): LevelDB, every batch
+ * written with `sync: true` (fsync) before anything is acknowledged. It keeps, per prefecture, the
+ * forwards by log position and the last position held (dedup and the gap check), and the national
+ * file of 本人確認情報 by 住民票コード (with a 個人番号 index) that queries are answered from.
+ */
+import { ClassicLevel } from 'classic-level'
+import { decode, encode } from '../../../proto/src/codec.ts'
+import type { NationalForward, NationalFuhyoForward } from '../../../proto/src/types.ts'
+
+type Db = ClassicLevel<string, Buffer>
+
+/** One forward held: which kind, and its decoded message. */
+export type HeldForward = { readonly kind: 'identity', readonly forward: NationalForward } | { readonly kind: 'fuhyo', readonly forward: NationalFuhyoForward }
+
+const IDENTITY = 1
+const FUHYO = 2
+
+const lastKey = (pref: string): string => `L!${pref}`
+const forwardKey = (pref: string, position: number): string => `F!${pref}!${String(position).padStart(16, '0')}`
+const residentKey = (code: string): string => `R!${code}`
+const kojinKey = (kojin: string): string => `K!${kojin}`
+
+export class SimStore {
+  readonly #db: Db
+
+  constructor (location: string) {
+    this.#db = new ClassicLevel<string, Buffer>(location, { keyEncoding: 'utf8', valueEncoding: 'buffer' })
+  }
+
+  async open (): Promise<void> {
+    await this.#db.open()
+  }
+
+  async close (): Promise<void> {
+    await this.#db.close()
+  }
+
+  /** The last position held for a prefecture (0 when none). */
+  async last (pref: string): Promise<number> {
+    const v = await this.#db.get(lastKey(pref))
+    return v === undefined ? 0 : Number(v.toString('latin1'))
+  }
+
+  /** Write forwards (already checked in order) and the new last position, durably, in one batch. */
+  async commit (pref: string, forwards: readonly HeldForward[]): Promise<void> {
+    const ops: Array<{ type: 'put', key: string, value: Buffer }> = []
+    let last = 0
+    for (const h of forwards) {
+      const position = h.forward.logPosition
+      last = Math.max(last, position)
+      const bytes = h.kind === 'identity' ? encode('NationalForward', h.forward) : encode('NationalFuhyoForward', h.forward)
+      ops.push({ type: 'put', key: forwardKey(pref, position), value: Buffer.concat([Buffer.of(h.kind === 'identity' ? IDENTITY : FUHYO), bytes]) })
+      if (h.kind === 'identity') ops.push(...residentOps(h.forward))
+    }
+    ops.push({ type: 'put', key: lastKey(pref), value: Buffer.from(String(last), 'latin1') })
+    await this.#db.batch(ops, { sync: true })
+  }
+
+  /** Seed residents of other prefectures (the national file the simulator answers queries from). */
+  async seed (records: readonly NationalForward[]): Promise<void> {
+    await this.#db.batch(records.flatMap(residentOps), { sync: true })
+  }
+
+  /** Every forward held for a prefecture, in position order. */
+  async forwards (pref: string): Promise<HeldForward[]> {
+    const out: HeldForward[] = []
+    for await (const [, value] of this.#db.iterator({ gte: `F!${pref}!`, lt: `F!${pref}"` })) {
+      out.push(value[0] === IDENTITY
+        ? { kind: 'identity', forward: decode('NationalForward', value.subarray(1)) }
+        : { kind: 'fuhyo', forward: decode('NationalFuhyoForward', value.subarray(1)) })
+    }
+    return out
+  }
+
+  async byJuminhyo (code: string): Promise<NationalForward | undefined> {
+    const v = await this.#db.get(residentKey(code))
+    return v === undefined ? undefined : decode('NationalForward', v)
+  }
+
+  async byKojin (kojin: string): Promise<NationalForward | undefined> {
+    const code = await this.#db.get(kojinKey(kojin))
+    return code === undefined ? undefined : await this.byJuminhyo(code.toString('latin1'))
+  }
+
+  /** Every record of the national file, for a 4情報 search (the simulator's file is small). */
+  async * residents (): AsyncGenerator<NationalForward> {
+    for await (const [, value] of this.#db.iterator({ gte: 'R!', lt: 'R"' })) yield decode('NationalForward', value)
+  }
+}
+
+function residentOps (f: NationalForward): Array<{ type: 'put', key: string, value: Buffer }> {
+  const ops = [{ type: 'put' as const, key: residentKey(f.juminhyoCode), value: Buffer.from(encode('NationalForward', f)) }]
+  if (f.kojinBango !== '') ops.push({ type: 'put', key: kojinKey(f.kojinBango), value: Buffer.from(f.juminhyoCode, 'latin1') })
+  return ops
+}

@@ -1,0 +1,275 @@
+/**
+ * The national server simulator (全国サーバ / 附票全国サーバ, SPEC §5.1): an MQTT broker (aedes) on TLS 1.3
+ * with mutual authentication — its own server certificate from its own CA, and the prefecture's CA
+ * and CRLs to check ken-national's client certificate (a revoked one fails the handshake). The
+ * prefecture is taken from the client certificate (urn:ken:national-client:PP:serial), never from
+ * the messages. A forward is held only when its predecessor is (gap refused), a repeated position
+ * is a duplicate, and the ack (NationalAck) is published only after the batch is fsynced — group
+ * committed, so a window of forwards costs one fsync. Queries are answered from the national file:
+ * what was forwarded, plus a seeded population of other prefectures.
+ */
+import net from 'node:net'
+import tls, { type TLSSocket } from 'node:tls'
+import { Aedes, type Client, type PublishPacket } from 'aedes'
+import { decode, encode } from '../../../proto/src/codec.ts'
+import { nationalTopic, parseNationalTopic } from '../../../proto/src/national-topics.ts'
+import { parseNationalClientUrn } from '../../../certs/src/identity-names.ts'
+import type { NationalForward, NationalSearchRequest, NationalSearchResponse } from '../../../proto/src/types.ts'
+import { SimStore, type HeldForward } from './sim-store.ts'
+
+export interface SimulatorLogger {
+  info: (fields: Record<string, unknown>, msg?: string) => void
+  warn: (fields: Record<string, unknown>, msg?: string) => void
+}
+
+export interface NationalSimulatorOptions {
+  readonly dbPath: string
+  readonly host?: string
+  /** 0: an ephemeral port. */
+  readonly port?: number
+  /** The simulator's server credential (from its own CA). */
+  readonly cert: Buffer | string
+  readonly key: Buffer | string
+  /** The prefectures' CA(s) that issue ken-national's client certificates, and their CRLs. */
+  readonly clientCa: Buffer | string
+  readonly crl?: Buffer | string
+  /** Residents of other prefectures put into the national file at start (once; kept durably). */
+  readonly seed?: readonly NationalForward[]
+  readonly logger?: SimulatorLogger
+}
+
+export interface NationalSimulator {
+  readonly port: number
+  /** Highest position durably held per prefecture (what it acknowledged). */
+  acknowledged: (prefectureCode: string) => number
+  /** Forwards received in all (duplicates and refused gaps included), for the load figures. */
+  readonly stats: { received: number, duplicates: number, gaps: number, queries: number, refusedPeers: number }
+  readonly store: SimStore
+  close: () => Promise<void>
+}
+
+const SILENT: SimulatorLogger = { info: () => undefined, warn: () => undefined }
+const FOUR_ITEMS_CAP = 20
+
+export async function startNationalSimulator (options: NationalSimulatorOptions): Promise<NationalSimulator> {
+  const logger = options.logger ?? SILENT
+  const store = new SimStore(options.dbPath)
+  await store.open()
+  if (options.seed !== undefined && options.seed.length > 0) await store.seed(options.seed)
+  const stats = { received: 0, duplicates: 0, gaps: 0, queries: 0, refusedPeers: 0 }
+  const prefectures = new Map<string, Prefecture>()
+  const prefectureOf = async (code: string): Promise<Prefecture> => {
+    let p = prefectures.get(code)
+    if (p === undefined) {
+      const last = await store.last(code)
+      p = prefectures.get(code) ?? new Prefecture(code, last, store)
+      prefectures.set(code, p)
+    }
+    return p
+  }
+  const identities = new WeakMap<object, string>()
+  const prefOfClient = (client: Client | null): string | undefined => client === null ? undefined : identities.get(client.conn)
+
+  const broker = await Aedes.createBroker({
+    authenticate (client, _u, _p, done) {
+      const pref = prefOfClient(client)
+      if (pref === undefined || client.id !== `ken-national-${pref}`) return done(Object.assign(new Error('not authorised'), { returnCode: 5 as const }), false)
+      done(null, true)
+    },
+    authorizeSubscribe (client, sub, done) {
+      const pref = prefOfClient(client)
+      const ok = pref !== undefined && (sub.topic === nationalTopic('ack', pref) || sub.topic === nationalTopic('queryResult', pref))
+      done(null, ok ? sub : null)
+    },
+    authorizePublish (client, packet, done) {
+      const pref = prefOfClient(client)
+      const topic = parseNationalTopic(packet.topic)
+      if (pref === undefined || topic === undefined || topic.prefectureCode !== pref || client === null) return done(new Error('topic refused'))
+      const payload = packet.payload as Buffer
+      void (async () => {
+        try {
+          if (topic.kind === 'forward' || topic.kind === 'fuhyoForward') {
+            const held: HeldForward = topic.kind === 'forward'
+              ? { kind: 'identity', forward: decode('NationalForward', payload) }
+              : { kind: 'fuhyo', forward: decode('NationalFuhyoForward', payload) }
+            stats.received++
+            const p = await prefectureOf(pref)
+            const outcome = await p.receive(held)
+            if (outcome === 'duplicate') stats.duplicates++
+            if (outcome === 'gap') stats.gaps++
+            publish(client, nationalTopic('ack', pref), encode('NationalAck', { logPosition: p.durable, reasonCode: outcome === 'gap' ? 'KEN_REJECT_NATIONAL_GAP' : '' }))
+            return done(null)
+          }
+          if (topic.kind === 'query') {
+            stats.queries++
+            const request = decode('NationalSearchRequest', payload)
+            const response = await answer(store, request)
+            logger.info({ event: 'national-sim.query', prefecture: pref, hits: response.records.length }, 'query answered')
+            publish(client, nationalTopic('queryResult', pref), encode('NationalSearchResponse', response))
+            return done(null)
+          }
+          done(new Error('topic refused'))
+        } catch (err) {
+          logger.warn({ event: 'national-sim.publish.refused', prefecture: pref, code: (err as { code?: string }).code ?? 'error' }, 'publish refused')
+          done(err instanceof Error ? err : new Error(String(err)))
+        }
+      })()
+    },
+    // Nothing is routed between clients: forwards and queries are for the simulator alone.
+    authorizeForward (client, packet) {
+      const pref = prefOfClient(client)
+      return pref !== undefined && (packet.topic === nationalTopic('ack', pref) || packet.topic === nationalTopic('queryResult', pref)) ? packet : null
+    }
+  })
+  const publish = (client: Client, topic: string, payload: Uint8Array): void => {
+    const packet: PublishPacket = { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false }
+    client.publish(packet, () => undefined)
+  }
+
+  const server = tls.createServer({
+    cert: options.cert,
+    key: options.key,
+    ca: options.clientCa,
+    // One PEM per CRL: node:tls reads only the first CRL of a bundle, and with CRLs OpenSSL wants one for every CA of the path.
+    ...(options.crl === undefined ? {} : { crl: splitPem(String(options.crl)) }),
+    // The verdict is read in secureConnection (authorizationError names it, e.g. CERT_REVOKED) and an
+    // unauthorised peer is destroyed before a byte of MQTT is read — with rejectUnauthorized node:tls
+    // would only report a reset connection.
+    requestCert: true,
+    rejectUnauthorized: false,
+    minVersion: 'TLSv1.3',
+    maxVersion: 'TLSv1.3'
+  })
+  const sockets = new Set<net.Socket>()
+  server.on('connection', (raw: net.Socket) => { sockets.add(raw); raw.once('close', () => sockets.delete(raw)) })
+  server.on('tlsClientError', (err: Error & { code?: string }) => {
+    stats.refusedPeers++
+    logger.warn({ event: 'national-sim.tls.refused', reason: err.code ?? err.message }, 'client failed mutual authentication')
+  })
+  server.on('secureConnection', (socket: TLSSocket) => {
+    if (!socket.authorized) {
+      stats.refusedPeers++
+      logger.warn({ event: 'national-sim.tls.refused', reason: String(socket.authorizationError ?? 'unauthorized') }, 'client failed mutual authentication')
+      socket.destroy()
+      return
+    }
+    const peer = socket.getPeerCertificate()
+    const uris = (peer.subjectaltname ?? '').split(', ').filter((s) => s.startsWith('URI:')).map((s) => s.slice(4))
+    const id = uris.map(parseNationalClientUrn).find((u) => u !== undefined)
+    if (id === undefined) {
+      stats.refusedPeers++
+      logger.warn({ event: 'national-sim.peer.refused', reason: 'not a national-client certificate' }, 'peer refused')
+      socket.destroy()
+      return
+    }
+    identities.set(socket, id.prefectureCode)
+    logger.info({ event: 'national-sim.connected', prefecture: id.prefectureCode, serial: id.serialHex }, 'prefecture connected')
+    broker.handle(socket)
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => { server.off('error', reject); resolve() })
+  })
+  const port = (server.address() as net.AddressInfo).port
+  logger.info({ event: 'national-sim.ready', port }, 'national server simulator listening')
+  return {
+    port,
+    stats,
+    store,
+    acknowledged: (code) => prefectures.get(code)?.durable ?? 0,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      for (const s of sockets) s.destroy()
+      await closed
+      await new Promise<void>((resolve) => broker.close(() => resolve()))
+      for (const p of prefectures.values()) await p.settled()
+      await store.close()
+    }
+  }
+}
+
+function splitPem (bundle: string): string[] {
+  return bundle.match(/-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----/g) ?? []
+}
+
+type Outcome = 'held' | 'duplicate' | 'gap'
+
+/** One prefecture's stream: in-order check at arrival, group-committed fsync, acks after it. */
+class Prefecture {
+  readonly #code: string
+  readonly #store: SimStore
+  /** Last position accepted (maybe not yet durable) and last durable. */
+  #accepted: number
+  durable: number
+  #batch: Array<{ held: HeldForward, resolve: () => void, reject: (e: Error) => void }> = []
+  #writing: Promise<void> = Promise.resolve()
+  #scheduled = false
+
+  constructor (code: string, last: number, store: SimStore) {
+    this.#code = code
+    this.#store = store
+    this.#accepted = last
+    this.durable = last
+  }
+
+  async receive (held: HeldForward): Promise<Outcome> {
+    const f = held.forward
+    if (f.logPosition <= this.#accepted) {
+      // A duplicate is answered once what it duplicates is durable.
+      await this.#writing
+      return 'duplicate'
+    }
+    if (f.previousPosition !== this.#accepted) return 'gap'
+    this.#accepted = f.logPosition
+    await new Promise<void>((resolve, reject) => {
+      this.#batch.push({ held, resolve, reject })
+      this.#schedule()
+    })
+    return 'held'
+  }
+
+  async settled (): Promise<void> {
+    await this.#writing
+  }
+
+  #schedule (): void {
+    if (this.#scheduled) return
+    this.#scheduled = true
+    this.#writing = this.#writing.then(async () => {
+      this.#scheduled = false
+      const batch = this.#batch
+      this.#batch = []
+      if (batch.length === 0) return
+      try {
+        await this.#store.commit(this.#code, batch.map((b) => b.held))
+        this.durable = Math.max(this.durable, ...batch.map((b) => b.held.forward.logPosition))
+        for (const b of batch) b.resolve()
+      } catch (err) {
+        for (const b of batch) b.reject(err as Error)
+      }
+    })
+  }
+}
+
+async function answer (store: SimStore, request: NationalSearchRequest): Promise<NationalSearchResponse> {
+  const records: NationalForward[] = []
+  if (request.juminhyoCode !== undefined && request.juminhyoCode !== '') {
+    const r = await store.byJuminhyo(request.juminhyoCode)
+    if (r !== undefined) records.push(r)
+  } else if (request.kojinBango !== undefined && request.kojinBango !== '') {
+    const r = await store.byKojin(request.kojinBango)
+    if (r !== undefined) records.push(r)
+  } else if (request.fourItems !== undefined && request.fourItems !== null) {
+    const f = request.fourItems
+    for await (const r of store.residents()) {
+      if (f.nameKana !== '' && r.nameKana !== f.nameKana) continue
+      if (f.nameKanji !== '' && r.nameKanji !== f.nameKanji) continue
+      if (f.address !== '' && !r.address.startsWith(f.address)) continue
+      if (f.birthDate !== '' && r.birthDate !== f.birthDate) continue
+      if (f.sex !== 0 && r.sex !== f.sex) continue
+      records.push(r)
+      if (records.length >= FOUR_ITEMS_CAP) break
+    }
+  }
+  return { queryId: request.queryId, records, reasonCode: records.length === 0 ? 'KEN_REJECT_UNKNOWN_RESIDENT' : '' }
+}
