@@ -18,9 +18,17 @@ const STORE_ACTS = {
   'store.act-test': { title: 'a test act (conformance suite only)', detail: 'arbitrary test bytes' }
 } as const satisfies Record<string, ActKindSpec>
 
+/** Reconciliation with each CS (SPEC §5.3, docs/reconciliation.md). */
+const RECONCILE_ACTS = {
+  'reconcile.run': { title: 'a reconciliation run closed (整合性確認): its summary in count, municipality and session in terminal and note', detail: 'ReconcileRunDetail: every difference of the run (住民票コード, kind, item names)' },
+  'reconcile.refused': { title: 'a reconciliation chunk refused (e.g. for another municipality than the certificate\'s)', detail: '' },
+  'reconcile.resolve': { title: 'a mismatch resolved: run in from_position, difference index in count, fixing update in to_position, status in note', detail: '' }
+} as const satisfies Record<string, ActKindSpec>
+
 /** Every kind the store accepts, by name. */
 export const ACT_KINDS: Readonly<Record<string, ActKindSpec>> = Object.freeze({
-  ...STORE_ACTS
+  ...STORE_ACTS,
+  ...RECONCILE_ACTS
 })
 
 /** True when `kind` is a registered act kind. */

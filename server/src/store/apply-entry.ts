@@ -5,7 +5,7 @@
  * (blind indexes and the sealed new record), so views are reproduced even for a shredded resident.
  */
 import { LogAdminKind, LogUpdateKind, ResultStatus, type CountsView, type LogEffect, type LogEntry, type LogUpdate, type ResidentView } from '../../../proto/src/types.ts'
-import { countsKey, dedupKey, decodeU64, encodeU64, historyKey, streamKey } from './layout.ts'
+import { countsKey, dedupKey, rdigestKey, decodeU64, encodeU64, historyKey, streamKey } from './layout.ts'
 import { decodeStored, encodeStored } from './codec.ts'
 import type { ViewTx } from './view-tx.ts'
 
@@ -51,12 +51,19 @@ async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, e
     // History is filed under the 住民票コード the record had (a 住民票コード変更 leaves it under the old one).
     tx.put('history', historyKey(previousSubject, previous.position), encodeStored('HistoryView', { keyId: previous.keyId, position: previous.position, supersededAt: position, sealedRecord: previous.sealedRecord }))
     await releaseKojin(tx, previous, previousSubject, kojinToken)
-    if (!previous.removed) counts.add(previous.municipalityCode, 'current', -1)
+    if (!previous.removed) {
+      counts.add(previous.municipalityCode, 'current', -1)
+      tx.del('rdigest', rdigestKey(previous.municipalityCode, previousSubject))
+    }
   }
   if (retired !== undefined) tx.del('current', retired)
   tx.put('current', subject, encodeStored('ResidentView', { keyId, position, municipalityCode: effect.recordMunicipalityCode, removed: effect.removed, kojinToken, sealedRecord: effect.sealedRecord }))
   tx.put('kojin', kojinToken, subject)
-  if (!effect.removed) counts.add(effect.recordMunicipalityCode, 'current', 1)
+  if (!effect.removed) {
+    counts.add(effect.recordMunicipalityCode, 'current', 1)
+    // Entries written before the tag existed carry none: such a resident is compared as differing.
+    tx.put('rdigest', rdigestKey(effect.recordMunicipalityCode, subject), asBuffer(effect.contentTag))
+  }
 }
 
 /** A 個人番号変更 frees the old number; only if the index still points at this person. */

@@ -28,6 +28,9 @@ export const errors = defineErrors({
   KEN_ERR_STORE_SOCKET_PATH: { message: 'the append socket path exists and is not a socket' },
   KEN_ERR_STORE_BAD_FRAME: { message: 'an append frame is oversized or not an AppendRequest; the connection is closed' },
   KEN_ERR_STORE_CONNECTION_CLOSED: { message: 'the append connection closed before the response arrived' },
+  KEN_ERR_STORE_RECONCILE_UNKNOWN: { message: 'no reconciliation run or difference at this position and index' },
+  KEN_ERR_STORE_RECONCILE_RESOLVED: { message: 'this mismatch was resolved already' },
+  KEN_ERR_STORE_RECONCILE_FIX: { message: 'the log position given is not an accepted update of that municipality for that resident, after the run' },
   KEN_ERR_STORE_PROTOCOL: { message: 'the append peer broke the protocol (unexpected or undecodable response)' }
 })
 

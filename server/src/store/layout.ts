@@ -14,8 +14,9 @@ export const PRIMARY_SPACES = ['log', 'keys', 'meta'] as const
  * - current: 本人確認情報 by 住民票コード · history: pre-change records · kojin: 個人番号 → 住民票コード
  * - counts: per municipality · dedup: (municipality, stream, 更新順番号) → first result
  * - lastseq: last 更新順番号 per (municipality, stream) · fuhyo: the 附票 file (its own keyspace, SPEC §2.2)
+ * - rdigest: (municipality, subject) → content tag of each current resident (reconciliation, SPEC §5.3)
  */
-export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo'] as const
+export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'rdigest'] as const
 
 export type PrimarySpace = typeof PRIMARY_SPACES[number]
 export type ViewSpace = typeof VIEW_SPACES[number]
@@ -81,6 +82,14 @@ export function streamKey (municipalityCode: string, stream: Stream): Buffer {
 /** counts key: municipality (6 ASCII digits). */
 export function countsKey (municipalityCode: string): Buffer {
   return Buffer.from(municipalityCode, 'latin1')
+}
+
+/** rdigest key: municipality (6 ASCII digits) ‖ subject: one municipality's residents in one range. */
+export function rdigestKey (municipalityCode: string, subject: Uint8Array): Buffer {
+  const key = Buffer.allocUnsafe(6 + subject.length)
+  key.write(municipalityCode, 0, 6, 'latin1')
+  key.set(subject, 6)
+  return key
 }
 
 /** history key: subject token ‖ position of the record (8 bytes BE): one person's records in order. */
