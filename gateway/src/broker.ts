@@ -24,10 +24,13 @@ import type { GatewayLogger } from './logger.ts'
 import type { GatewayMetrics } from './metrics.ts'
 import { publishResult } from './ingest.ts'
 import type { EncodedUpdateResult } from '../../server/src/store/append-client.ts'
+import { isReconcileTopic, publishReconcileResult, type ReconcileForward } from './reconcile-handler.ts'
 
 export interface BrokerDeps {
   /** The pre-PUBACK steps for an authorised PUBLISH; resolves once the store committed. */
   readonly ingest: (identity: CsIdentity, topic: string, payload: Buffer) => Promise<EncodedUpdateResult>
+  /** Reconciliation chunks (reconcile-handler.ts); without it the topic is refused as not served. */
+  readonly reconcile?: ReconcileForward
   readonly connectTimeoutMs: number
   /** The packet guard admits at most this many PUBLISH packets per link. */
   readonly maxInflightPerCs: number
@@ -39,7 +42,7 @@ export interface BrokerDeps {
 /** An update whose PUBACK aedes is about to write, and the result that answers it. */
 interface Answered {
   readonly identity: CsIdentity
-  readonly result: EncodedUpdateResult
+  readonly result: EncodedUpdateResult | { readonly reconcile: Uint8Array }
 }
 
 export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
@@ -101,7 +104,11 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
         conn?.permits.release()
         return done(errors.KEN_ERR_GW_CONNECTION_CLOSED())
       }
-      deps.ingest(identity, packet.topic, packet.payload as Buffer).then((result) => {
+      const reconcile = deps.reconcile
+      const work: Promise<Answered['result']> = reconcile !== undefined && isReconcileTopic(identity, packet.topic)
+        ? reconcile(identity, packet.payload as Buffer).then((bytes) => ({ reconcile: bytes }))
+        : deps.ingest(identity, packet.topic, packet.payload as Buffer)
+      work.then((result) => {
         answered.set(packet, { identity, result })
         conn?.permits.release()
         done(null)
@@ -125,6 +132,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
       const a = answered.get(packet)
       if (a === undefined) return done(null)
       answered.delete(packet)
+      if ('reconcile' in a.result) return publishReconcileResult(broker, client, a.identity, a.result.reconcile, done)
       publishResult(broker, client, a.identity, a.result, done)
     }
   })

@@ -19,6 +19,8 @@ import { resolveOptions, type GatewayOptionsInput } from './options.ts'
 import { GuardedConnection } from './packet-guard.ts'
 import { StoreLink, type AppendConnector } from './store-link.ts'
 import { TlsListener } from './tls-listener.ts'
+import { reconcileForwarder } from './reconcile-handler.ts'
+import path from 'node:path'
 
 /** What the daemon is given rather than builds (tests inject doubles; the CLI the defaults). */
 export interface GatewayDeps {
@@ -82,8 +84,10 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     log,
     metrics
   }
+  const reconciler = reconcileForwarder(opts.reconcileSocket ?? path.join(path.dirname(opts.storeSocket), 'reconcile.sock'), log)
   const broker = await createBroker({
     ingest: (identity, topic, payload) => ingest(identity, topic, payload, ingestDeps),
+    reconcile: reconciler.forward,
     connectTimeoutMs: opts.connectTimeoutMs,
     maxInflightPerCs: opts.maxInflightPerCs,
     keepalive: opts.keepalive,
@@ -94,6 +98,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
   const stopBehindListener = async (): Promise<void> => {
     await new Promise<void>((resolve) => { broker.close(() => { resolve() }) })
     await store.close()
+    await reconciler.close()
     if (deps.crl === undefined) crl.close()
   }
 

@@ -29,7 +29,8 @@ export const EVENTS = [
   'gateway.update.unexpected_error',
   'gateway.store.connected',
   'gateway.store.unavailable',
-  'gateway.store.batch_failed'
+  'gateway.store.batch_failed',
+  'gateway.reconcile.store_unavailable'
 ] as const
 
 export type LogEvent = typeof EVENTS[number]

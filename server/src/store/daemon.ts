@@ -9,6 +9,7 @@ import { loadApplianceKey } from './appliance-key.ts'
 import { LevelStore } from './level-store.ts'
 import { startAppendServer } from './append-server.ts'
 import { parseDaemonOptions, type StoreDaemonInput } from './options.ts'
+import { startReconciliation, type Reconciliation } from './reconcile/start.ts'
 
 export interface StoreDaemonDeps {
   /** JSON logger (default: pino to stderr). Lines carry an `event` and never personal data. */
@@ -21,6 +22,8 @@ export interface StoreDaemonDeps {
 export interface StoreDaemon {
   readonly store: LevelStore
   readonly socketPath: string
+  readonly reconcileSocketPath: string
+  readonly reconcileAdminSocketPath: string
   close: () => Promise<void>
 }
 
@@ -54,6 +57,14 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     await store.close()
     throw err
   }
+  let reconciliation: Reconciliation
+  try {
+    reconciliation = await startReconciliation(store, options, logger, deps.clock)
+  } catch (err) {
+    await server.close()
+    await store.close()
+    throw err
+  }
   const head = store.head()
   logger.info({ event: 'store.ready', position: head.position, ms: Math.round(performance.now() - started) }, 'store daemon accepting appends')
   let closing: Promise<void> | undefined
@@ -61,10 +72,13 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   return {
     store,
     socketPath: options.socketPath,
+    reconcileSocketPath: reconciliation.socketPath,
+    reconcileAdminSocketPath: reconciliation.adminSocketPath,
     close: async () => {
       closing ??= (async () => {
         logger.info({ event: 'store.shutdown', connections: append.connections }, 'store daemon stopping')
         await append.stopAccepting()
+        await reconciliation.close()
         // Order: the store drains (every received request commits), then the answers go out.
         await store.close()
         await append.close()

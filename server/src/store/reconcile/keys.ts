@@ -8,8 +8,6 @@ const RUN = 0x72 // 'r' → ReconcileRunState
 const CHUNK = 0x63 // 'c' → sealed ReconcileResult of one chunk
 const SEEN = 0x73 // 's' → a subject the CS sent (empty value)
 const FINAL = 0x66 // 'f' → sealed final ReconcileResult
-const INDEX = 0x69 // 'i' → position of a reconcile act in the log (value: kind)
-export const INDEX_HEAD = Buffer.from('h') // last log position the index has looked at
 
 export function runId (municipalityCode: string, sessionId: string): Buffer {
   return hash('sha256', Buffer.from(`${municipalityCode}\0${sessionId}`, 'utf8'), 'buffer').subarray(0, 16)
@@ -28,11 +26,3 @@ export function chunkKey (id: Buffer, index: number): Buffer {
   return tagged(CHUNK, id, i)
 }
 export const chunkRange = (id: Buffer): [Buffer, Buffer] => [tagged(CHUNK, id), tagged(CHUNK, id, Buffer.alloc(5, 0xff))]
-
-export function indexKey (position: number): Buffer {
-  const p = Buffer.allocUnsafe(8)
-  p.writeBigUInt64BE(BigInt(position))
-  return tagged(INDEX, p)
-}
-export const indexRange: [Buffer, Buffer] = [Buffer.of(INDEX), Buffer.of(INDEX + 1)]
-export const indexPosition = (key: Buffer): number => Number(key.readBigUInt64BE(1))
