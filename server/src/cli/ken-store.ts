@@ -4,6 +4,7 @@
  *   ken-store serve   --db DIR --socket PATH --key FILE [--max-delay-ms N] [--max-entries N]
  *   ken-store verify  --db DIR [--threads N]      exit 0: the chain verifies; 1: it does not
  *   ken-store rebuild --db DIR --actor ID [--approver ID] [--note TEXT]
+ *   ken-store reconcile | mismatches | resolve | monthly --socket ADMIN …   (reconcile-commands.ts)
  *
  * verify and rebuild need no appliance key (they read ciphertext and blind indexes only) and run
  * while the daemon is stopped (LevelDB allows one process). Output: one JSON object on stdout;
@@ -15,8 +16,9 @@ import pino from 'pino'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import { startStoreDaemon } from '../store/daemon.ts'
 import { LevelStore } from '../store/level-store.ts'
+import { RECONCILE_COMMANDS, reconcileCommand } from './reconcile-commands.ts'
 
-const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE | verify --db DIR [--threads N] | rebuild --db DIR --actor ID'
+const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE | verify --db DIR [--threads N] | rebuild --db DIR --actor ID | reconcile|mismatches|resolve|monthly --socket ADMIN --actor ID …'
 
 const logger = pino({ base: { service: 'ken-store' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }))
 
@@ -34,9 +36,26 @@ async function main (argv: string[]): Promise<number> {
       threads: { type: 'string' },
       actor: { type: 'string' },
       approver: { type: 'string' },
-      note: { type: 'string' }
+      note: { type: 'string' },
+      file: { type: 'string' },
+      out: { type: 'string' },
+      municipality: { type: 'string' },
+      month: { type: 'string' },
+      open: { type: 'boolean' },
+      run: { type: 'string' },
+      index: { type: 'string' },
+      status: { type: 'string' },
+      'fixed-at': { type: 'string' }
     }
   })
+  if ((RECONCILE_COMMANDS as readonly string[]).includes(command ?? '')) {
+    try {
+      return await reconcileCommand(command ?? '', values, (s) => { process.stdout.write(`${s}\n`) })
+    } catch (err) {
+      if ((err as { usage?: boolean }).usage === true) return usage((err as Error).message)
+      throw err
+    }
+  }
   const db = values.db
   if (db === undefined) return usage('--db is required')
   switch (command) {
@@ -52,7 +71,7 @@ async function main (argv: string[]): Promise<number> {
   }
 }
 
-async function serve (db: string, values: Record<string, string | undefined>): Promise<number> {
+async function serve (db: string, values: { socket?: string, key?: string, 'max-delay-ms'?: string, 'max-entries'?: string }): Promise<number> {
   if (values.socket === undefined || values.key === undefined) return usage('serve needs --socket and --key')
   const daemon = await startStoreDaemon({
     dbPath: db,
