@@ -20,6 +20,7 @@ import { processCpuMicros, processWriteBytes, startKenTarget, type BenchPki } fr
 import { describePhase, loadPhases, type LoadPhase } from './load-phases.ts'
 import { describeCpu } from './report.ts'
 import { readPayloadFile } from './payload-cache.ts'
+import { benchCredential, FUKUOKA_CITY, measureReconciliation, type ReconcileFigures } from './reconcile.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -44,6 +45,8 @@ export interface PrefectureFigures {
   readonly queries: { keys: number, byJuminhyoCode: { p50Ms: number, p99Ms: number }, byKojinBango: { p50Ms: number, p99Ms: number }, found: number }
   readonly verify: { seconds: number, entries: number, ok: boolean }
   readonly recovery: { secondsToAccepting: number }
+  /** SPEC §8: reconciliation of 福岡市 over its link, after the initial load (reconcile.ts). */
+  readonly reconcile?: ReconcileFigures
 }
 
 function du (dir: string): number {
@@ -58,6 +61,7 @@ function du (dir: string): number {
 export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdentity[], residents: number, seed: number, workDir: string, port: number, window: number, workers: number, queryKeys: number, log: (l: string) => void }): Promise<PrefectureFigures> {
   const ken = await startKenTarget(o.pki, o.workDir, o.port)
   let load: PrefectureFigures['load']
+  let reconcile: ReconcileFigures | undefined
   try {
     const storePid = ken.processes.store?.child.pid
     const before = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(storePid), storeMain: processCpuMicros(storePid, 'main'), written: processWriteBytes(storePid) }
@@ -77,6 +81,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
     o.log(`  initial load: ${r.acked} updates in ${load.wallSeconds} s (${r.ratePerSec}/s), all sent: ${r.exhausted}`)
     for (const p of phases) o.log(`    links sending: ${p.busyLinks}, ${describePhase(p)}`)
     o.log(`    CPU per update: ${describeCpu(cpuPerUpdateUs)}`)
+    reconcile = await reconcileFukuokaCity(ken, o)
     o.log('  recovery: SIGKILL of the store daemon under a publishing CS')
   } catch (err) {
     await ken.stop()
@@ -94,7 +99,15 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
 
   o.log(`  ${o.queryKeys} random lookups by 住民票コード and by 個人番号`)
   const queries = await measureQueries(ken.dbDir, ken.keyFile, o.seed, o.residents, o.queryKeys)
-  return { residents: o.residents, load, queries, verify: { seconds: Math.round(verifySeconds * 100) / 100, entries, ok: verifyRun.status === 0 }, recovery }
+  return { residents: o.residents, load, queries, verify: { seconds: Math.round(verifySeconds * 100) / 100, entries, ok: verifyRun.status === 0 }, recovery, ...(reconcile === undefined ? {} : { reconcile }) }
+}
+
+/** The reconciliation of 福岡市 as its CS would run it, on the file the initial load made. */
+async function reconcileFukuokaCity (ken: Awaited<ReturnType<typeof startKenTarget>>, o: { pki: BenchPki, identities: BenchIdentity[], residents: number, seed: number, port: number, log: (l: string) => void }): Promise<ReconcileFigures | undefined> {
+  const id = o.identities.find((i) => i.code === FUKUOKA_CITY)
+  if (id === undefined) return undefined
+  const cred = benchCredential(id.certPath, id.keyPath)
+  return await measureReconciliation({ url: `mqtts://127.0.0.1:${o.port}`, ca: readFileSync(o.pki.caPath, 'utf8'), ...cred, population: benchPopulation(o.seed, o.residents), code: FUKUOKA_CITY, pids: { store: ken.processes.store?.child.pid, gateway: ken.processes.gateway?.child.pid }, log: o.log })
 }
 
 async function measureQueries (dbDir: string, keyFile: string, seed: number, residents: number, keys: number): Promise<PrefectureFigures['queries']> {

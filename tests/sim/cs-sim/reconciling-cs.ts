@@ -1,6 +1,7 @@
 /**
  * A CS running a reconciliation over its own link (SPEC §5.3): mqtt.js over mutual TLS with its
- * certificate, one chunk in flight, the next sent once the previous one's result has arrived. A result
+ * certificate, a window of chunks in flight, in order (the gateway and the store keep a link's order;
+ * the store refuses a chunk beyond the next it expects, and this CS then starts a new link). A result
  * is sent only after the chunk is durable in the store (the PUBACK waits for it), so after a cut —
  * either daemon restarted, the link lost — the CS opens a new link and sends again the first chunk it
  * has no result for: the store answers a chunk it already holds with the same result and counts it
@@ -19,6 +20,8 @@ export interface ReconcilingCsOptions {
   readonly municipalityCode: string
   /** Encoded ReconcileChunks, in order (reconcile-run.ts chunksOf). */
   readonly chunks: readonly Uint8Array[]
+  /** Chunks published and without a result, at most (default 4). */
+  readonly window?: number
   /** Called with every result as it arrives (a live view, a test waiting for progress). */
   readonly onResult?: (result: ReconcileResult) => void
 }
@@ -69,6 +72,7 @@ export class ReconcilingCs {
     const client = mqtt.connect(o.url, { ca: o.ca, cert: o.cert, key: o.key, clientId: `cs-${o.municipalityCode}`, protocolVersion: 4, clean: true, keepalive: 30, reconnectPeriod: 0, connectTimeout: 10_000, rejectUnauthorized: true })
     this.#client = client
     let lost = false
+    const link = { sentUpTo: 0 }
     const again = (): void => {
       if (lost) return
       lost = true
@@ -82,23 +86,30 @@ export class ReconcilingCs {
       this.links++
       client.subscribe(topicFor('reconcileResult', o.municipalityCode), { qos: 1 }, (err) => {
         if (err !== null && err !== undefined) return again()
-        this.#send(client)
+        link.sentUpTo = this.next
+        this.#pump(client, link)
       })
     })
     client.on('message', (_topic, payload) => {
       const r = decode('ReconcileResult', payload)
+      // A chunk that overtook one lost in a cut: start again from the first chunk without a result.
+      if (r.reasonCode === 'KEN_REJECT_RECONCILE_CHUNK_ORDER') return again()
       if (r.reasonCode !== '') return this.#failed?.(Object.assign(new Error(`chunk ${r.chunkIndex} refused: ${r.reasonCode}`), { code: r.reasonCode, result: r }))
       this.results.set(r.chunkIndex, r)
       o.onResult?.(r)
       if (r.complete) return this.#done?.(r)
-      this.#send(client)
+      this.#pump(client, link)
     })
   }
 
-  #send (client: MqttClient): void {
-    const chunk = this.#o.chunks[this.next]
-    if (chunk === undefined || !client.connected) return
-    this.published++
-    client.publish(topicFor('reconcile', this.#o.municipalityCode), Buffer.from(chunk), { qos: 1 }, () => undefined)
+  #pump (client: MqttClient, link: { sentUpTo: number }): void {
+    const window = this.#o.window ?? 4
+    while (client.connected && link.sentUpTo - this.next < window) {
+      const chunk = this.#o.chunks[link.sentUpTo]
+      if (chunk === undefined) return
+      link.sentUpTo++
+      this.published++
+      client.publish(topicFor('reconcile', this.#o.municipalityCode), Buffer.from(chunk), { qos: 1 }, () => undefined)
+    }
   }
 }
