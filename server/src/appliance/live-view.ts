@@ -16,6 +16,8 @@ export interface ViewInput {
   readonly latency?: { readonly p50Ms: number, readonly p99Ms: number } | undefined
   readonly header: string
   readonly rows: number
+  /** Lines of other activities (the demo's reconciliations), shown under the summary. */
+  readonly extra?: readonly string[]
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US')
@@ -55,7 +57,7 @@ export function summaryLine (v: ViewInput): string {
 /** The full frame for a terminal. */
 export function renderFrame (v: ViewInput): string {
   const t = sumStats(v.stats)
-  const lines = [v.header, '', summaryLine(v), '']
+  const lines = [v.header, '', summaryLine(v), ...(v.extra ?? []), '']
   const reasons = [...t.byReason].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${fmt(n)}`)
   if (reasons.length > 0) lines.push(`rejected by reason (拒否理由): ${reasons.join(', ')}`, '')
   lines.push(`${'市町村'.padEnd(14)}${'code'.padEnd(8)}${'accepted'.padStart(10)}${'dup'.padStart(6)}${'rejected'.padStart(10)}${'progress'.padStart(10)}`)

@@ -19,6 +19,7 @@ import { planDemo } from './demo-events.ts'
 import { loadProgress, saveProgress } from './demo-progress.ts'
 import { prepareDemo } from './demo-setup.ts'
 import { renderFrame, summaryLine, type ViewInput } from './live-view.ts'
+import { DemoReconciliations } from './demo-reconcile.ts'
 import { parseStartOptions, START_USAGE } from './start-options.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -77,11 +78,19 @@ async function main (argv: string[]): Promise<number> {
     brokerUrl: `mqtts://${setup.config.gateway.host}:${setup.config.gateway.port}`,
     ca: readFileSync(path.join(pki, 'ca.crt')),
     credentials,
-    events: (code) => streams.eventsOf(code, progress.done[code] ?? 0, answered),
+    // One reconciliation per CS after its initial load (SPEC §5.3), over its own link.
+    events: (code) => streams.eventsOf(code, progress.done[code] ?? 0, answered, async (c) => { await reconciliations.run(c) }),
     ratePerSecond: opts.rate,
     window: opts.window
   })
 
+  const reconciliations = new DemoReconciliations({
+    population: streams.population,
+    url: `mqtts://${setup.config.gateway.host}:${setup.config.gateway.port}`,
+    ca: readFileSync(path.join(pki, 'ca.crt')),
+    linkOf: (code) => sim.linkOf(code),
+    credential: (code) => credentials.get(code) ?? { cert: Buffer.alloc(0), key: Buffer.alloc(0) }
+  })
   const started = Date.now()
   const done = new Map(Object.entries(progress.done))
   const names = new Map(municipalities.map((m) => [m.code, m.name]))
@@ -101,6 +110,7 @@ async function main (argv: string[]): Promise<number> {
       elapsedMs: now - started,
       rate,
       latency: sim.latency?.(),
+      extra: [reconciliations.line()].filter((l): l is string => l !== undefined),
       header: `ken-server demo — ${municipalities.length} simulated CS → gateway mqtts://${setup.config.gateway.host}:${setup.config.gateway.port} → store (${setup.paths.dbDir})`,
       rows: opts.rows
     }
@@ -110,7 +120,7 @@ async function main (argv: string[]): Promise<number> {
   const timer = setInterval(() => {
     const f = frame()
     if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderFrame(f)}\n`)
-    else if (ticks++ % 5 === 0) out(summaryLine(f))
+    else if (ticks++ % 5 === 0) out([summaryLine(f), ...(f.extra ?? [])].join('\n'))
     saveProgress(progressFile, opts.plan, done, sim.stats)
   }, 1000)
 
@@ -124,7 +134,8 @@ async function main (argv: string[]): Promise<number> {
   out(`\nstopping (${reason}): simulator, gateway, store`)
   await sim.stop()
   saveProgress(progressFile, opts.plan, done, sim.stats)
-  out(summaryLine(frame()))
+  const last = frame()
+  out([summaryLine(last), ...(last.extra ?? [])].join('\n'))
   // Identifiers of the CS stream only (municipality, 更新順番号, statuses): never resident data.
   for (const m of sim.stats.mismatches.slice(0, 10)) out(`mismatch: ${m.municipalityCode} #${m.sequence} expected ${m.expected}, got ${m.got}`)
   await stopDaemons()

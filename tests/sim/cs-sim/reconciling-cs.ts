@@ -20,6 +20,11 @@ export interface ReconcilingCsOptions {
   readonly municipalityCode: string
   /** Encoded ReconcileChunks, in order (reconcile-run.ts chunksOf). */
   readonly chunks: readonly Uint8Array[]
+  /**
+   * Run over this existing link (the simulator's, for the CS has one client id) instead of opening
+   * links of its own; mqtt.js reconnects it, and the run sends again from the first chunk without a result.
+   */
+  readonly link?: MqttClient
   /** Chunks published and without a result, at most (default 4). */
   readonly window?: number
   /** Called with every result as it arrives (a live view, a test waiting for progress). */
@@ -46,7 +51,8 @@ export class ReconcilingCs {
   /** Run until the last chunk's result (complete) arrives, or a chunk is refused. */
   async run (): Promise<ReconcileResult> {
     const done = new Promise<ReconcileResult>((resolve, reject) => { this.#done = resolve; this.#failed = reject })
-    this.#connect()
+    if (this.#o.link !== undefined) this.#attach(this.#o.link)
+    else this.#connect()
     try {
       return await done
     } finally {
@@ -56,7 +62,38 @@ export class ReconcilingCs {
 
   async end (): Promise<void> {
     this.#ended = true
-    await this.#client?.endAsync(true)
+    this.#detach?.()
+    if (this.#o.link === undefined) await this.#client?.endAsync(true)
+  }
+
+  #detach: (() => void) | undefined
+
+  #attach (client: MqttClient): void {
+    const o = this.#o
+    const link = { sentUpTo: 0 }
+    const topic = topicFor('reconcileResult', o.municipalityCode)
+    const start = (): void => {
+      this.links++
+      client.subscribe(topic, { qos: 1 }, (err) => {
+        if (err !== null && err !== undefined) return
+        link.sentUpTo = this.next
+        this.#pump(client, link)
+      })
+    }
+    const onMessage = (t: string, payload: Buffer): void => {
+      if (t !== topic) return
+      const r = decode('ReconcileResult', payload)
+      if (r.reasonCode === 'KEN_REJECT_RECONCILE_CHUNK_ORDER') { link.sentUpTo = this.next; return this.#pump(client, link) }
+      if (r.reasonCode !== '') return this.#failed?.(Object.assign(new Error(`chunk ${r.chunkIndex} refused: ${r.reasonCode}`), { code: r.reasonCode, result: r }))
+      this.results.set(r.chunkIndex, r)
+      o.onResult?.(r)
+      if (r.complete) return this.#done?.(r)
+      this.#pump(client, link)
+    }
+    client.on('connect', start)
+    client.on('message', onMessage)
+    this.#detach = () => { client.off('connect', start); client.off('message', onMessage) }
+    if (client.connected) start()
   }
 
   /** The first chunk without a result. */

@@ -70,7 +70,8 @@ export class SimulatedCs {
       connectTimeout: 10_000,
       rejectUnauthorized: true
     })
-    this.#client.on('message', (_topic, payload) => { this.#onResult(payload) })
+    // Its link also carries a reconciliation's results (reconciling-cs.ts), on their own topic.
+    this.#client.on('message', (topic, payload) => { if (topic === topicFor('result', code)) this.#onResult(payload) })
     this.#client.on('reconnect', () => { opts.stats.reconnects++ })
     this.#client.on('error', (err: Error & { code?: unknown }) => {
       opts.stats.errors++
@@ -98,6 +99,11 @@ export class SimulatedCs {
     }
     await this.#answered()
     this.#opts.stats.missing += this.#outstanding
+  }
+
+  /** The CS's link, for a reconciliation over it (one link per CS: its client id is the certificate's). */
+  get link (): MqttClient {
+    return this.#client
   }
 
   /** Cut the network connection (a line failure): mqtt.js reconnects and redelivers. */
