@@ -56,6 +56,10 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
   t.equal(last.mismatches, 0, 'no result contradicted what the simulated CS expected')
   t.ok((last.accepted ?? 0) + (last.rejected ?? 0) <= RESIDENTS + EVENTS, 'no more results than updates generated')
   t.equal(lines.at(-1), 'stopped cleanly', 'the last line says the appliance stopped cleanly')
+  // SPEC §5.3: each CS reconciles once after its initial load; every run finds exactly what was seeded.
+  const reconciled = /reconciliation \(整合性確認\): (\d+) exact, (\d+) running, (\d+) inexact, (\d+) failed/.exec(lines.filter((l) => l.startsWith('reconciliation')).at(-1) ?? '')
+  t.ok(Number(reconciled?.[1] ?? 0) > 0, `reconciliations exact: ${reconciled?.[0] ?? 'no reconciliation line'}`)
+  t.equal(Number(reconciled?.[3] ?? -1) + Number(reconciled?.[4] ?? -1), 0, 'none inexact or failed')
 
   const verify = await kenStoreVerify(path.join(state, 'db'))
   t.equal(verify.code, 0, 'ken-store verify --db <state>/db exits 0')
