@@ -3,7 +3,8 @@
  * streams its residents in chunks (住民票コード + content digest, docs/reconciliation.md); each chunk
  * is compared with the `rdigest` view — blind content tags, so nothing is decrypted but the few
  * records that differ — and its result is made durable, with the blind indexes it saw and the run's
- * counts, in one fsynced batch before it is answered. A chunk sent again gets the same result and is
+ * counts, in one fsynced batch before it is answered (chunks of a run that arrive while one is being
+ * written share the next batch: group commit). A chunk sent again gets the same result and is
  * not counted again; a chunk beyond the next expected is refused (the CS resumes from the last
  * acknowledged one). The last chunk closes the run: the residents of the file the CS did not send are
  * found by one ordered walk of both sets, and the run is recorded as a `reconcile.run` act whose
@@ -33,8 +34,8 @@ export class Reconciler {
   readonly #work: WorkDb
   readonly #logger: StoreLogger
   readonly #clock: () => Date
-  /** One chunk of a run at a time, in arrival order. */
-  readonly #runs = new Map<string, Promise<unknown>>()
+  /** The chunks of each run waiting for the one being written (in arrival order). */
+  readonly #queues = new Map<string, Pending[]>()
 
   constructor (store: Store, work: WorkDb, options: { logger?: StoreLogger, clock?: () => Date } = {}) {
     this.#store = store
@@ -58,70 +59,86 @@ export class Reconciler {
       return refusal(municipalityCode, '', 0, err.code)
     }
     const key = `${municipalityCode}/${chunk.sessionId}`
-    const previous = this.#runs.get(key) ?? Promise.resolve()
-    const next = previous.catch(() => undefined).then(async () => await this.#take(chunk, source, actor))
-    this.#runs.set(key, next)
-    try {
-      return await next
-    } finally {
-      if (this.#runs.get(key) === next) this.#runs.delete(key)
-    }
+    return await new Promise<ReconcileResult>((resolve, reject) => {
+      const item = { chunk, source, actor, resolve, reject }
+      const queue = this.#queues.get(key)
+      if (queue !== undefined) return queue.push(item)
+      const fresh = [item]
+      this.#queues.set(key, fresh)
+      void this.#drain(key, fresh)
+    })
   }
 
-  async #take (chunk: ReconcileChunk, source: RunSource, actor: string): Promise<ReconcileResult> {
-    const id = runId(chunk.municipalityCode, chunk.sessionId)
-    const [stateBytes] = await this.#work.getMany([runKey(id)])
-    let state: ReconcileRunState
-    if (stateBytes === undefined) {
-      if (chunk.chunkIndex !== 0) return refusal(chunk.municipalityCode, chunk.sessionId, chunk.chunkIndex, reject.KEN_REJECT_RECONCILE_CHUNK_ORDER.code)
-      state = {
-        municipalityCode: chunk.municipalityCode,
-        sessionId: chunk.sessionId,
-        chunkCount: chunk.chunkCount,
-        snapshotDate: chunk.snapshotDate,
-        nextChunk: 0,
-        summary: { ...EMPTY_SUMMARY },
-        complete: false,
-        runPosition: 0,
-        closeFrom: 0,
-        source,
-        actor,
-        startedAt: this.#clock().toISOString()
+  /**
+   * The chunks of one run, in arrival order; those that arrived while the previous ones were being
+   * written go together, in one fsynced batch (group commit, as the log's: SPEC §4), answered after it.
+   */
+  async #drain (key: string, queue: Pending[]): Promise<void> {
+    while (queue.length > 0) {
+      const group = queue.splice(0)
+      try {
+        await this.#takeGroup(group)
+      } catch (err) {
+        for (const p of group) p.reject(err)
       }
-    } else {
-      state = decode('ReconcileRunState', stateBytes)
-      if (state.chunkCount !== chunk.chunkCount || state.snapshotDate !== chunk.snapshotDate) return refusal(chunk.municipalityCode, chunk.sessionId, chunk.chunkIndex, reject.KEN_REJECT_RECONCILE_SESSION.code)
     }
-    const last = chunk.chunkIndex === chunk.chunkCount - 1
-    if (chunk.chunkIndex < state.nextChunk) {
-      // Sent again (a cut before the acknowledgement reached the CS): the same answer, nothing counted.
-      if (last) return await this.#close(id, state)
-      return await this.#storedResult(id, chunk.chunkIndex)
-    }
-    if (chunk.chunkIndex > state.nextChunk) return refusal(chunk.municipalityCode, chunk.sessionId, chunk.chunkIndex, reject.KEN_REJECT_RECONCILE_CHUNK_ORDER.code)
-    const result = await this.#compare(id, chunk, state)
-    if (last) return await this.#close(id, state)
-    return result
+    this.#queues.delete(key)
   }
 
-  /** Compare one chunk with the file and make its result durable (one fsynced batch). */
-  async #compare (id: Buffer, chunk: ReconcileChunk, state: ReconcileRunState): Promise<ReconcileResult> {
+  async #takeGroup (group: readonly Pending[]): Promise<void> {
+    const first = group[0]?.chunk
+    if (first === undefined) return
+    const id = runId(first.municipalityCode, first.sessionId)
+    const [stateBytes] = await this.#work.getMany([runKey(id)])
+    let state = stateBytes === undefined ? undefined : decode('ReconcileRunState', stateBytes)
+    const ops: WorkOp[] = []
+    const groupSeen = new Set<string>()
+    const fresh = new Map<number, ReconcileResult>()
+    const answers: Array<{ p: Pending, result?: ReconcileResult, stored?: number, close?: boolean }> = []
+    for (const p of group) {
+      const c = p.chunk
+      if (state === undefined) {
+        if (c.chunkIndex !== 0) { answers.push({ p, result: refusal(c.municipalityCode, c.sessionId, c.chunkIndex, reject.KEN_REJECT_RECONCILE_CHUNK_ORDER.code) }); continue }
+        state = newState(c, p.source, p.actor, this.#clock())
+      } else if (state.chunkCount !== c.chunkCount || state.snapshotDate !== c.snapshotDate) {
+        answers.push({ p, result: refusal(c.municipalityCode, c.sessionId, c.chunkIndex, reject.KEN_REJECT_RECONCILE_SESSION.code) })
+        continue
+      }
+      const last = c.chunkIndex === c.chunkCount - 1
+      // Sent again (a cut before the acknowledgement reached the CS): the same answer, nothing counted.
+      if (c.chunkIndex < state.nextChunk) { answers.push({ p, stored: c.chunkIndex, close: last }); continue }
+      if (c.chunkIndex > state.nextChunk) { answers.push({ p, result: refusal(c.municipalityCode, c.sessionId, c.chunkIndex, reject.KEN_REJECT_RECONCILE_CHUNK_ORDER.code) }); continue }
+      const result = await this.#compare(id, c, state, ops, groupSeen)
+      fresh.set(c.chunkIndex, result)
+      answers.push({ p, result, close: last })
+    }
+    if (fresh.size > 0 && state !== undefined) {
+      ops.push({ key: runKey(id), value: Buffer.from(encode('ReconcileRunState', state)) })
+      await this.#work.write(ops)
+    }
+    for (const a of answers) {
+      if (a.close === true && state !== undefined) a.p.resolve(await this.#close(id, state))
+      else if (a.stored !== undefined) a.p.resolve(fresh.get(a.stored) ?? await this.#storedResult(id, a.stored))
+      else if (a.result !== undefined) a.p.resolve(a.result)
+    }
+  }
+
+  /** Compare one chunk with the file: its result, seen set and counts go into `ops` (written by the caller). */
+  async #compare (id: Buffer, chunk: ReconcileChunk, state: ReconcileRunState, ops: WorkOp[], groupSeen: Set<string>): Promise<ReconcileResult> {
     const lg = chunk.municipalityCode
     const subjects = this.#store.subjectTokens(chunk.records.map((r) => r.juminhyoCode))
     const seen = await this.#work.getMany(subjects.map((s) => seenKey(id, s)))
     const tags = await this.#store.contentTags(lg, subjects)
     const summary = { ...EMPTY_SUMMARY, ...state.summary }
     const differences: ReconcileDifference[] = []
-    const ops: WorkOp[] = []
-    const inChunk = new Set<string>()
     for (let i = 0; i < chunk.records.length; i++) {
       const record = chunk.records[i]
       const subject = subjects[i]
       if (record === undefined || subject === undefined) continue
       const s = subject.toString('latin1')
       // A code sent twice in one run counts once.
-      if (seen[i] !== undefined || inChunk.has(s)) continue
-      inChunk.add(s)
+      if (seen[i] !== undefined || groupSeen.has(s)) continue
+      groupSeen.add(s)
       ops.push({ key: seenKey(id, subject), value: Buffer.alloc(0) })
       summary.recordsAtCs++
       const tag = tags[i]
@@ -139,8 +156,6 @@ export class Reconciler {
     state.summary = summary
     state.nextChunk = chunk.chunkIndex + 1
     ops.push({ key: chunkKey(id, chunk.chunkIndex), value: this.#seal(id, chunk.chunkIndex, encode('ReconcileResult', result)) })
-    ops.push({ key: runKey(id), value: Buffer.from(encode('ReconcileRunState', state)) })
-    await this.#work.write(ops)
     return result
   }
 
@@ -266,6 +281,31 @@ export class Reconciler {
 /** The act's note: municipality, source and session (no personal data), how a run is found again. */
 export function runNote (state: Pick<ReconcileRunState, 'municipalityCode' | 'sessionId' | 'source' | 'snapshotDate'>): string {
   return `${state.municipalityCode} ${state.source} ${state.snapshotDate} ${state.sessionId}`
+}
+
+interface Pending {
+  readonly chunk: ReconcileChunk
+  readonly source: RunSource
+  readonly actor: string
+  readonly resolve: (r: ReconcileResult) => void
+  readonly reject: (e: unknown) => void
+}
+
+function newState (chunk: ReconcileChunk, source: RunSource, actor: string, now: Date): ReconcileRunState {
+  return {
+    municipalityCode: chunk.municipalityCode,
+    sessionId: chunk.sessionId,
+    chunkCount: chunk.chunkCount,
+    snapshotDate: chunk.snapshotDate,
+    nextChunk: 0,
+    summary: { ...EMPTY_SUMMARY },
+    complete: false,
+    runPosition: 0,
+    closeFrom: 0,
+    source,
+    actor,
+    startedAt: now.toISOString()
+  }
 }
 
 function refusal (municipalityCode: string, sessionId: string, chunkIndex: number, reasonCode: string): ReconcileResult {
