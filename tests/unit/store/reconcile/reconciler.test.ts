@@ -101,3 +101,16 @@ t.test('a CS cannot reconcile another municipality, and learns no item value', a
   t.notOk([...values].some((v) => text.includes(v)), 'no name, kana, birth date, address or 個人番号 of the file in any answer')
   await store.close()
 })
+
+t.test('chunks sent together are taken in order, in shared batches, each counted once', async (t) => {
+  const { store, reconciler } = await fixture()
+  const snap = buildSnapshot(population, FUKUOKA, { missing: 0.01, extra: 0.01, differing: 0.02, seed: 6 })
+  const chunks = chunksOf(snap.records, { municipalityCode: FUKUOKA, sessionId: 'together', snapshotDate: '2024-04-01', perChunk: 50 })
+  // Every chunk at once, the third twice: one pass of group commits.
+  const all = await Promise.all([...chunks, chunks[2] ?? new Uint8Array()].map(async (c) => await reconciler.chunk(FUKUOKA, c, 'line', 'cs')))
+  const final = all.find((r) => r.complete)
+  t.equal(final?.summary?.recordsAtCs, snap.records.length, 'every record once')
+  t.same(all.at(-1), all[2], 'the chunk sent twice has one result')
+  t.same(found(all.slice(0, -1)), new Map([...snap.expected].map(([k, v]) => [k, { kind: v.kind, fields: [...v.fields] }])))
+  await store.close()
+})
