@@ -22,6 +22,7 @@ import { describePhase, loadPhases, type LoadPhase } from './load-phases.ts'
 import { describeCpu } from './report.ts'
 import { readPayloadFile } from './payload-cache.ts'
 import { describeNational, startNationalBench, type NationalFigures } from './national.ts'
+import { benchCredential, FUKUOKA_CITY, measureReconciliation, type ReconcileFigures } from './reconcile.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -50,6 +51,8 @@ export interface PrefectureFigures {
   /** The transparency log (bench/transparency.ts): the tree's CPU per update, and proofs on the loaded store. */
   readonly transparency: { treeUsPerUpdate: number, size: number, checkpoints: number, inclusionP50Ms: number, inclusionP99Ms: number, consistencyMs: number }
   readonly recovery: { secondsToAccepting: number }
+  /** SPEC §8: reconciliation of 福岡市 over its link, after the initial load (reconcile.ts). */
+  readonly reconcile?: ReconcileFigures
 }
 
 function du (dir: string): number {
@@ -67,6 +70,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   let national: NationalFigures | undefined
   // The national link forwards while the load runs (issue 12: the forwarding rate and the lag).
   const link = await startNationalBench({ pkiDir: o.pki.dir, dir: o.workDir, outboxSocket: ken.outboxSocket, port: o.port + 1 })
+  let reconcile: ReconcileFigures | undefined
   try {
     const storePid = ken.processes.store?.child.pid
     const before = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(storePid), storeMain: processCpuMicros(storePid, 'main'), written: processWriteBytes(storePid) }
@@ -88,6 +92,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
     o.log(`    CPU per update: ${describeCpu(cpuPerUpdateUs)}`)
     national = await link.finish(wallSeconds)
     o.log(`    national link: ${describeNational(national)}`)
+    reconcile = await reconcileFukuokaCity(ken, o)
     o.log('  recovery: SIGKILL of the store daemon under a publishing CS')
   } catch (err) {
     for (const p of link.processes) await p.stop()
@@ -108,7 +113,15 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   const transparency = { treeUsPerUpdate: treeCostPerUpdate(), ...await measureProofs(ken.dbDir) }
   o.log(`  ${o.queryKeys} random lookups by 住民票コード and by 個人番号`)
   const queries = await measureQueries(ken.dbDir, ken.keyFile, o.seed, o.residents, o.queryKeys)
-  return { residents: o.residents, load, national, queries, verify: { seconds: Math.round(verifySeconds * 100) / 100, entries, ok: verifyRun.status === 0 }, transparency, recovery }
+  return { residents: o.residents, load, national, queries, verify: { seconds: Math.round(verifySeconds * 100) / 100, entries, ok: verifyRun.status === 0 }, transparency, recovery, ...(reconcile === undefined ? {} : { reconcile }) }
+}
+
+/** The reconciliation of 福岡市 as its CS would run it, on the file the initial load made. */
+async function reconcileFukuokaCity (ken: Awaited<ReturnType<typeof startKenTarget>>, o: { pki: BenchPki, identities: BenchIdentity[], residents: number, seed: number, port: number, log: (l: string) => void }): Promise<ReconcileFigures | undefined> {
+  const id = o.identities.find((i) => i.code === FUKUOKA_CITY)
+  if (id === undefined) return undefined
+  const cred = benchCredential(id.certPath, id.keyPath)
+  return await measureReconciliation({ url: `mqtts://127.0.0.1:${o.port}`, ca: readFileSync(o.pki.caPath, 'utf8'), ...cred, population: benchPopulation(o.seed, o.residents), code: FUKUOKA_CITY, pids: { store: ken.processes.store?.child.pid, gateway: ken.processes.gateway?.child.pid }, log: o.log })
 }
 
 async function measureQueries (dbDir: string, keyFile: string, seed: number, residents: number, keys: number): Promise<PrefectureFigures['queries']> {

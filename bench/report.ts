@@ -53,6 +53,9 @@ export function renderTable (r: BenchResult): string {
     ['ken-store verify', `${p.verify.seconds} s for ${n(p.verify.entries)} entries (ok ${p.verify.ok})`, '5 M < 10 s', ok(p.verify.ok && p.verify.seconds * (5_000_000 / Math.max(1, p.verify.entries)) < 10)],
     ['Merkle tree', `${p.transparency.treeUsPerUpdate} µs CPU per update; ${n(p.transparency.checkpoints)} checkpoints kept up to ${n(p.transparency.size)}, all checked by verify`, '', ''],
     ['inclusion proof', `p50 ${p.transparency.inclusionP50Ms} ms  p99 ${p.transparency.inclusionP99Ms} ms at ${n(p.transparency.size)} entries; consistency ${p.transparency.consistencyMs} ms`, '', ''],
+    ...(p.reconcile === undefined
+      ? []
+      : [[`reconciliation, 福岡市 ${n(p.reconcile.residents)}`, `${p.reconcile.seconds} s (${p.reconcile.chunks} chunks, close ${p.reconcile.closeSeconds} s), exact ${p.reconcile.exact}, CPU s/100k ${JSON.stringify(p.reconcile.cpuSecondsPer100k)}`, '1.6 M < 120 s', ok(p.reconcile.exact && p.reconcile.projectedSecondsFor1_6M < 120)]]),
     ['recovery after kill -9', `${p.recovery.secondsToAccepting} s to accepting`, '< 5 s', ok(p.recovery.secondsToAccepting < 5)],
     ['LevelDB fsync batches', `${n(r.physical.leveldbSyncBatchesPerSec)}/s single, ${n(r.physical.leveldbSyncEntriesPerSecGrouped)} entries/s in groups of ${r.physical.groupSize}`, '(hardware)', ''],
     ['SHA-256 / AES-256-GCM', `${n(r.physical.sha256PerSec)}/s / ${n(r.physical.aesGcmPerSec)}/s (${r.physical.entryBytes} B)`, '(hardware)', '']

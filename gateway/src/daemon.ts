@@ -23,6 +23,8 @@ import { resolveOptions, type GatewayOptionsInput } from './options.ts'
 import { GuardedConnection } from './packet-guard.ts'
 import { StoreLink, type AppendConnector } from './store-link.ts'
 import { TlsListener } from './tls-listener.ts'
+import { reconcileForwarder } from './reconcile-handler.ts'
+import path from 'node:path'
 
 /** What the daemon is given rather than builds (tests inject doubles; the CLI the defaults). */
 export interface GatewayDeps {
@@ -88,12 +90,15 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
   }
   const batchDeps: BatchDeps = { ...ingestDeps, maxBatchUpdates: opts.maxBatchUpdates }
   const proofs = new ProofHandler(defaultTransparencySocket(opts.storeSocket), log)
+  const reconciler = reconcileForwarder(opts.reconcileSocket ?? path.join(path.dirname(opts.storeSocket), 'reconcile.sock'), log)
   const broker = await createBroker({
     ingest: topicRouter({
       update: async (identity, topic, payload) => ({ topic: identity.resultTopic, payload: (await ingest(identity, topic, payload, ingestDeps)).bytes }),
       updateBatch: async (identity, _topic, payload) => ({ topic: identity.batchResultTopic, payload: await ingestBatch(identity, payload, batchDeps) }),
       // A receipt request commits nothing; its answer goes to the CS's proof result topic.
-      proof: async (identity, _topic, payload) => ({ topic: identity.proofResultTopic, payload: await proofs.answer(identity, payload) })
+      proof: async (identity, _topic, payload) => ({ topic: identity.proofResultTopic, payload: await proofs.answer(identity, payload) }),
+      // SPEC §5.3: the PUBACK of a reconciliation chunk waits until it is durable at the store.
+      reconcile: async (identity, _topic, payload) => ({ topic: identity.reconcileResultTopic, payload: Buffer.from(await reconciler.forward(identity, payload)) })
     }),
     connectTimeoutMs: opts.connectTimeoutMs,
     maxInflightPerCs: opts.maxInflightPerCs,
@@ -106,6 +111,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     await new Promise<void>((resolve) => { broker.close(() => { resolve() }) })
     await store.close()
     proofs.close()
+    await reconciler.close()
     if (deps.crl === undefined) crl.close()
   }
 

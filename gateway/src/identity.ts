@@ -41,6 +41,8 @@ export interface CsIdentity {
   readonly batchResultTopic: string
   /** Where the answers to its receipt requests go (transparency.proto). */
   readonly proofResultTopic: string
+  /** Where the results of its reconciliation chunks go (reconcile.proto). */
+  readonly reconcileResultTopic: string
 }
 
 /** `cs-401307` for 福岡市 (401307). */
@@ -65,6 +67,7 @@ export function identityOf (peer: VerifiedPeer): CsIdentity {
     subscribeTopics: new Set(SUBSCRIBE_KINDS.map((k) => topicFor(k, code))),
     resultTopic: topicFor('result', code),
     batchResultTopic: topicFor('updateBatchResult', code),
-    proofResultTopic: topicFor('proofResult', code)
+    proofResultTopic: topicFor('proofResult', code),
+    reconcileResultTopic: topicFor('reconcileResult', code)
   })
 }

@@ -53,7 +53,7 @@ export class Ingestion {
 
 type Step = (ing: Ingestion, deps: IngestDeps) => void
 
-/** Only updates have a capability on the store socket (store.proto); reconcile chunks do not yet. */
+/** Only updates have a capability on the append socket (store.proto); reconcile chunks go to the reconcile socket (reconcile-handler.ts). */
 function checkTopic (ing: Ingestion): void {
   const parsed = parseTopic(ing.topic)
   if (parsed === undefined || parsed.municipalityCode !== ing.identity.municipalityCode) throw errors.KEN_ERR_GW_PUBLISH_DENIED()

@@ -31,7 +31,8 @@ export const EVENTS = [
   'gateway.store.unavailable',
   'gateway.store.batch_failed',
   'gateway.proof.refused',
-  'gateway.proof.store_unavailable'
+  'gateway.proof.store_unavailable',
+  'gateway.reconcile.store_unavailable'
 ] as const
 
 export type LogEvent = typeof EVENTS[number]

@@ -43,6 +43,8 @@ const schema = z.object({
   tlsMinVersion: z.literal('TLSv1.3').optional(),
   /** Path of the store daemon's append socket (store.proto), the gateway's only way to the store. */
   storeSocket: z.string().min(1),
+  /** The store daemon's reconcile socket (SPEC §5.3); default `reconcile.sock` beside storeSocket. */
+  reconcileSocket: z.string().min(1).optional(),
   /** PEM files of the prefecture's PKI (ca: issuing + root, as devPki writes ca.crt). */
   tls: z.object({
     caFile: z.string().min(1),

@@ -27,10 +27,18 @@ const NATIONAL_ACTS = {
   'national.query': { title: 'a query (照会) to the national server for a person outside the prefecture, made for an operator', detail: 'the search conditions and the 住民票コード answered (JSON)' }
 } as const satisfies Record<string, ActKindSpec>
 
+/** Reconciliation with each CS (SPEC §5.3, docs/reconciliation.md). */
+const RECONCILE_ACTS = {
+  'reconcile.run': { title: 'a reconciliation run closed (整合性確認): its summary in count, municipality and session in terminal and note', detail: 'ReconcileRunDetail: every difference of the run (住民票コード, kind, item names)' },
+  'reconcile.refused': { title: 'a reconciliation chunk refused (e.g. for another municipality than the certificate\'s)', detail: '' },
+  'reconcile.resolve': { title: 'a mismatch resolved: run in from_position, difference index in count, fixing update in to_position, status in note', detail: '' }
+} as const satisfies Record<string, ActKindSpec>
+
 /** Every kind the store accepts, by name. */
 export const ACT_KINDS: Readonly<Record<string, ActKindSpec>> = Object.freeze({
   ...STORE_ACTS,
-  ...NATIONAL_ACTS
+  ...NATIONAL_ACTS,
+  ...RECONCILE_ACTS
 })
 
 /** True when `kind` is a registered act kind. */

@@ -158,6 +158,8 @@ export interface AppendResponse {
 export interface ReconcileRecord {
   juminhyoCode: string
   contentDigest: Uint8Array
+  /** 8 bytes per item in the order of docs/reconciliation.md, or empty. */
+  itemDigests: Uint8Array
 }
 
 /** ken.v1.ReconcileChunk */
@@ -267,6 +269,8 @@ export interface LogEffect {
   removed: boolean
   sealedRecord: Uint8Array
   person: Uint8Array
+  /** Blind tag of the record's reconciliation digest (empty for 附票 and older entries). */
+  contentTag: Uint8Array
 }
 
 /** ken.v1.LogUpdate — a received update and its outcome */
@@ -520,6 +524,18 @@ export interface MessageMap extends TransparencyMessages {
   CountsView: CountsView
   StoredResident: StoredResident
   StoredFuhyo: StoredFuhyo
+  ReconcileRequest: ReconcileRequest
+  ReconcileResponse: ReconcileResponse
+  ReconcileRunState: ReconcileRunState
+  ReconcileRunDetail: ReconcileRunDetail
+  MismatchItem: MismatchItem
+  MismatchQuery: MismatchQuery
+  MismatchResolution: MismatchResolution
+  MonthlyCountRow: MonthlyCountRow
+  MonthlyReport: MonthlyReport
+  ReconcileAdminRequest: ReconcileAdminRequest
+  MismatchList: MismatchList
+  ReconcileAdminResponse: ReconcileAdminResponse
 }
 export type MessageName = keyof MessageMap
 
@@ -601,4 +617,126 @@ export interface TransparencyMessages {
   TransparencyResponse: TransparencyResponse
   ProofRequest: ProofRequest
   ProofResponse: ProofResponse
+}
+
+// ---- reconcile-socket.proto (issue 15: reconciliation behind the store daemon) ----
+
+/** ken.v1.ReconcileRequest — one chunk for the store, under the authenticated municipality */
+export interface ReconcileRequest {
+  requestId: number
+  municipalityCode: string
+  chunk: Uint8Array
+}
+
+/** ken.v1.ReconcileResponse */
+export interface ReconcileResponse {
+  requestId: number
+  result: Uint8Array
+  errorCode: string
+}
+
+/** ken.v1.ReconcileRunState — the working state of one run */
+export interface ReconcileRunState {
+  municipalityCode: string
+  sessionId: string
+  chunkCount: number
+  snapshotDate: string
+  nextChunk: number
+  summary?: ReconcileSummary | null
+  complete: boolean
+  runPosition: number
+  closeFrom: number
+  source: string
+  actor: string
+  startedAt: string
+}
+
+/** ken.v1.ReconcileRunDetail — sealed detail of a reconcile.run act */
+export interface ReconcileRunDetail {
+  municipalityCode: string
+  sessionId: string
+  snapshotDate: string
+  source: string
+  differences: ReconcileDifference[]
+  summary?: ReconcileSummary | null
+}
+
+/** ken.v1.MismatchStatus */
+export const MismatchStatus = { UNSPECIFIED: 0, OPEN: 1, EXPLAINED: 2, FIXED: 3 } as const
+export type MismatchStatus = typeof MismatchStatus[keyof typeof MismatchStatus]
+
+/** ken.v1.MismatchItem — one row of the mismatch list */
+export interface MismatchItem {
+  runPosition: number
+  index: number
+  municipalityCode: string
+  difference?: ReconcileDifference | null
+  status: MismatchStatus
+  fixedAt: number
+  resolvedBy: string
+  approver: string
+  resolvedAt: string
+  note: string
+  resolutionPosition: number
+  runAt: string
+}
+
+/** ken.v1.MismatchQuery */
+export interface MismatchQuery {
+  municipalityCode: string
+  openOnly: boolean
+  month: string
+}
+
+/** ken.v1.MismatchResolution */
+export interface MismatchResolution {
+  runPosition: number
+  index: number
+  status: MismatchStatus
+  fixedAt: number
+  actor: string
+  approver: string
+  note: string
+}
+
+/** ken.v1.MonthlyCountRow — one row of the 統計情報不一致リスト */
+export interface MonthlyCountRow {
+  municipalityCode: string
+  recordsAtCs: number
+  recordsHere: number
+  currentNow: number
+  openMismatches: number
+  runPosition: number
+}
+
+/** ken.v1.MonthlyReport */
+export interface MonthlyReport {
+  month: string
+  rows: MonthlyCountRow[]
+  items: MismatchItem[]
+}
+
+/** ken.v1.ReconcileAdminRequest */
+export interface ReconcileAdminRequest {
+  requestId: number
+  actor: string
+  mediaChunk?: ReconcileRequest | null
+  list?: MismatchQuery | null
+  resolve?: MismatchResolution | null
+  monthly?: string
+}
+
+/** ken.v1.MismatchList */
+export interface MismatchList {
+  items: MismatchItem[]
+}
+
+/** ken.v1.ReconcileAdminResponse */
+export interface ReconcileAdminResponse {
+  requestId: number
+  errorCode: string
+  mediaResult?: ReconcileResponse | null
+  list?: MismatchList | null
+  resolved?: MismatchItem | null
+  monthly?: MonthlyReport | null
 }

@@ -62,6 +62,10 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
   t.notMatch(out, /RECEIPT/, 'no receipt failure was reported')
   // Issue 12: ken-national forwards to the simulated national server, and the view shows its lag.
   t.ok(lines.some((l) => /^national \(全国サーバ\): link up  acknowledged #[1-9][0-9,]*  confirmed #[1-9]/.test(l)), 'the live view shows the national link up and forwarding')
+  // SPEC §5.3: each CS reconciles once after its initial load; every run finds exactly what was seeded.
+  const reconciled = /reconciliation \(整合性確認\): (\d+) exact, (\d+) running, (\d+) inexact, (\d+) failed/.exec(lines.filter((l) => l.startsWith('reconciliation')).at(-1) ?? '')
+  t.ok(Number(reconciled?.[1] ?? 0) > 0, `reconciliations exact: ${reconciled?.[0] ?? 'no reconciliation line'}`)
+  t.equal(Number(reconciled?.[3] ?? -1) + Number(reconciled?.[4] ?? -1), 0, 'none inexact or failed')
 
   const verify = await kenStoreVerify(path.join(state, 'db'))
   t.equal(verify.code, 0, 'ken-store verify --db <state>/db exits 0')

@@ -37,8 +37,11 @@ export interface DemoStreams {
   readonly population: Population
   /** Updates of the initial load plus everyday events, per municipality. */
   readonly totals: ReadonlyMap<string, number>
-  /** The events of one municipality from its `skip`-th on. */
-  readonly eventsOf: (code: string, skip: number, answered: Answered) => AsyncIterable<SimEvent>
+  /**
+   * The events of one municipality from its `skip`-th on. `initialLoaded`, when given, runs once the
+   * initial load sent in this run is answered, before the everyday events (the demo's reconciliation).
+   */
+  readonly eventsOf: (code: string, skip: number, answered: Answered, initialLoaded?: (code: string) => Promise<void>) => AsyncIterable<SimEvent>
 }
 
 const POLL_MS = 20
@@ -65,11 +68,15 @@ export function planDemo (plan: DemoPlan, municipalities: readonly MunicipalityI
   return {
     population,
     totals,
-    eventsOf: (code, skip, answered) => ({
+    eventsOf: (code, skip, answered, initialLoaded) => ({
       async * [Symbol.asyncIterator] () {
         let i = 0
         for (const update of initialLoadEvents(population, { municipalityCode: code })) {
           if (i++ >= skip) yield { payload: encode('Update', update), expect: { status: ResultStatus.ACCEPTED }, catchUp: true }
+        }
+        if (initialLoaded !== undefined && skip < i) {
+          while (answered(code) < i) await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+          await initialLoaded(code)
         }
         for (const { event, after } of everyday.get(code) ?? []) {
           if (i++ < skip) continue

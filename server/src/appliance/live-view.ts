@@ -18,7 +18,7 @@ export interface ViewInput {
   readonly rows: number
   /** The CS receipts of the transparency log (docs/transparency-log.md), when the simulator checks them. */
   readonly receipts?: { readonly verified: number, readonly failed: number, readonly lastCheckpointSize: number } | undefined
-  /** Further status lines (the national link's lag), figures only. */
+  /** Lines of other activities (the national link's lag, the demo's reconciliations), figures only. */
   readonly extra?: readonly string[]
 }
 

@@ -21,6 +21,7 @@ import { prepareDemo } from './demo-setup.ts'
 import { nationalLine, startNationalLink } from './demo-national.ts'
 import { receiptsLine, renderFrame, summaryLine, type ViewInput } from './live-view.ts'
 import { defaultLogKeyFile, loadLogSigningKey } from '../store/log-signing-key.ts'
+import { DemoReconciliations } from './demo-reconcile.ts'
 import { parseStartOptions, START_USAGE } from './start-options.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -90,7 +91,8 @@ async function main (argv: string[]): Promise<number> {
     brokerUrl: `mqtts://${setup.config.gateway.host}:${setup.config.gateway.port}`,
     ca: readFileSync(path.join(pki, 'ca.crt')),
     credentials,
-    events: (code) => streams.eventsOf(code, progress.done[code] ?? 0, answered),
+    // One reconciliation per CS after its initial load (SPEC §5.3), over its own link.
+    events: (code) => streams.eventsOf(code, progress.done[code] ?? 0, answered, async (c) => { await reconciliations.run(c) }),
     ratePerSecond: opts.rate,
     window: opts.window,
     batchSize: opts.batch,
@@ -98,6 +100,13 @@ async function main (argv: string[]): Promise<number> {
     logVerifierKey: (await loadLogSigningKey(defaultLogKeyFile(setup.paths.applianceKeyFile))).verifier.line
   })
 
+  const reconciliations = new DemoReconciliations({
+    population: streams.population,
+    url: `mqtts://${setup.config.gateway.host}:${setup.config.gateway.port}`,
+    ca: readFileSync(path.join(pki, 'ca.crt')),
+    linkOf: (code) => sim.linkOf(code),
+    credential: (code) => credentials.get(code) ?? { cert: Buffer.alloc(0), key: Buffer.alloc(0) }
+  })
   const started = Date.now()
   const done = new Map(Object.entries(progress.done))
   const names = new Map(municipalities.map((m) => [m.code, m.name]))
@@ -118,7 +127,7 @@ async function main (argv: string[]): Promise<number> {
       rate,
       latency: sim.latency?.(),
       receipts: sim.receipts,
-      extra: [nationalLine(nationalStatusFile)],
+      extra: [nationalLine(nationalStatusFile), reconciliations.line()].filter((l): l is string => l !== undefined),
       header: `ken-server demo — ${municipalities.length} simulated CS → gateway mqtts://${setup.config.gateway.host}:${setup.config.gateway.port} → store (${setup.paths.dbDir})`,
       rows: opts.rows
     }
@@ -128,7 +137,7 @@ async function main (argv: string[]): Promise<number> {
   const timer = setInterval(() => {
     const f = frame()
     if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderFrame(f)}\n`)
-    else if (ticks++ % 5 === 0) for (const line of [`${summaryLine(f)}  ${receiptsLine(sim.receipts)}`, ...(f.extra ?? [])]) out(line)
+    else if (ticks++ % 5 === 0) out([`${summaryLine(f)}  ${receiptsLine(sim.receipts)}`, ...(f.extra ?? [])].join('\n'))
     saveProgress(progressFile, opts.plan, done, sim.stats)
   }, 1000)
 
@@ -142,7 +151,8 @@ async function main (argv: string[]): Promise<number> {
   out(`\nstopping (${reason}): simulator, ken-national, national-server simulator, gateway, store`)
   await sim.stop()
   saveProgress(progressFile, opts.plan, done, sim.stats)
-  out(summaryLine(frame()))
+  const last = frame()
+  out([summaryLine(last), ...(last.extra ?? [])].join('\n'))
   // Identifiers of the CS stream only (municipality, 更新順番号, statuses): never resident data.
   out(receiptsLine(sim.receipts))
   for (const f of sim.receiptFailures.slice(0, 10)) out(`receipt failure: ${f}`)

@@ -9,6 +9,7 @@
  *   ken-store prove (--db DIR | --socket T) --from M [--to N]          consistency proof (JSON)
  *   ken-store public-key (--key FILE | --log-key FILE | --socket T)    the verifier key line
  * (T: the daemon's read-only transparency socket; docs/transparency-log.md)
+ *   ken-store reconcile | mismatches | resolve | monthly --socket ADMIN …   (reconcile-commands.ts)
  *
  * verify and rebuild need no appliance key (they read ciphertext and blind indexes only) and run
  * while the daemon is stopped (LevelDB allows one process). Output: one JSON object on stdout;
@@ -23,8 +24,9 @@ import { LevelStore } from '../store/level-store.ts'
 import { runTransparencyCommand } from './transparency-commands.ts'
 import { loadLogSigningKey } from '../store/log-signing-key.ts'
 import { parseVerifierKey, type NoteVerifier } from '../log/checkpoint/index.ts'
+import { RECONCILE_COMMANDS, reconcileCommand } from './reconcile-commands.ts'
 
-const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE [--outbox PATH] [--log-key FILE] [--log-origin NAME] [--checkpoint-interval-ms N] | verify --db DIR [--threads N] [--public-key LINE | --log-key FILE] | rebuild --db DIR --actor ID | checkpoint|prove|public-key (see docs/transparency-log.md)'
+const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE [--outbox PATH] [--log-key FILE] [--log-origin NAME] [--checkpoint-interval-ms N] | verify --db DIR [--threads N] [--public-key LINE | --log-key FILE] | rebuild --db DIR --actor ID | checkpoint|prove|public-key (see docs/transparency-log.md) | reconcile|mismatches|resolve|monthly --socket ADMIN --actor ID …'
 
 const logger = pino({ base: { service: 'ken-store' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }))
 
@@ -53,10 +55,27 @@ async function main (argv: string[]): Promise<number> {
       size: { type: 'string' },
       position: { type: 'string' },
       from: { type: 'string' },
-      to: { type: 'string' }
+      to: { type: 'string' },
+      file: { type: 'string' },
+      out: { type: 'string' },
+      municipality: { type: 'string' },
+      month: { type: 'string' },
+      open: { type: 'boolean' },
+      run: { type: 'string' },
+      index: { type: 'string' },
+      status: { type: 'string' },
+      'fixed-at': { type: 'string' }
     }
   })
   if (command === 'checkpoint' || command === 'prove' || command === 'public-key') return await runTransparencyCommand(command, values, logger, usage)
+  if ((RECONCILE_COMMANDS as readonly string[]).includes(command ?? '')) {
+    try {
+      return await reconcileCommand(command ?? '', values, (s) => { process.stdout.write(`${s}\n`) })
+    } catch (err) {
+      if ((err as { usage?: boolean }).usage === true) return usage((err as Error).message)
+      throw err
+    }
+  }
   const db = values.db
   if (db === undefined) return usage('--db is required')
   switch (command) {
@@ -72,7 +91,8 @@ async function main (argv: string[]): Promise<number> {
   }
 }
 
-async function serve (db: string, values: Record<string, string | undefined>): Promise<number> {
+async function serve (db: string, all: Readonly<Record<string, string | boolean | undefined>>): Promise<number> {
+  const values: Readonly<Record<string, string | undefined>> = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]))
   if (values.socket === undefined || values.key === undefined) return usage('serve needs --socket and --key')
   const daemon = await startStoreDaemon({
     dbPath: db,
@@ -105,9 +125,11 @@ async function serve (db: string, values: Record<string, string | undefined>): P
 }
 
 /** The key verify checks checkpoint signatures with: given as a line, or read from the signing key file. */
-async function verifierOf (values: Record<string, string | undefined>): Promise<NoteVerifier | undefined> {
-  if (values['public-key'] !== undefined) return parseVerifierKey(values['public-key'])
-  if (values['log-key'] !== undefined) return (await loadLogSigningKey(values['log-key'])).verifier
+async function verifierOf (values: Readonly<Record<string, string | boolean | undefined>>): Promise<NoteVerifier | undefined> {
+  const publicKey = values['public-key']
+  const logKey = values['log-key']
+  if (typeof publicKey === 'string') return parseVerifierKey(publicKey)
+  if (typeof logKey === 'string') return (await loadLogSigningKey(logKey)).verifier
   return undefined
 }
 

@@ -5,7 +5,7 @@
  * (blind indexes and the sealed new record), so views are reproduced even for a shredded resident.
  */
 import { LogAdminKind, LogUpdateKind, ResultStatus, type CountsView, type LogEffect, type LogEntry, type LogUpdate, type ResidentView } from '../../../proto/src/types.ts'
-import { countsKey, dedupKey, decodeU64, DueKind, dueKey, encodeU64, historyKey, OUTBOX_CONFIRMED, streamKey } from './layout.ts'
+import { countsKey, dedupKey, decodeU64, DueKind, dueKey, encodeU64, historyKey, OUTBOX_CONFIRMED, rdigestKey, streamKey } from './layout.ts'
 import { TEMP_ERASED_KIND } from './temp-area.ts'
 import { jstDateOf } from '../domain/retention.ts'
 import { decodeStored, encodeStored } from './codec.ts'
@@ -76,7 +76,10 @@ async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, e
     if (previous.removed) tx.del('due', dueKey(previous.removedOn, DueKind.REMOVED, previous.keyId))
     if (await keyEndsWithRecord(tx, previous, keyId, 'fuhyo', previousSubject)) tx.put('due', dueKey(date, DueKind.HISTORY, previous.keyId), DUE_VALUE)
     await releaseKojin(tx, previous, previousSubject, kojinToken)
-    if (!previous.removed) counts.add(previous.municipalityCode, 'current', -1)
+    if (!previous.removed) {
+      counts.add(previous.municipalityCode, 'current', -1)
+      tx.del('rdigest', rdigestKey(previous.municipalityCode, previousSubject))
+    }
     retiredSubjects = previous.retiredSubjects
   }
   if (retired !== undefined) {
@@ -90,7 +93,11 @@ async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, e
     person: effect.person, removedOn: effect.removed ? date : '', retiredSubjects
   }))
   tx.put('kojin', kojinToken, subject)
-  if (!effect.removed) counts.add(effect.recordMunicipalityCode, 'current', 1)
+  if (!effect.removed) {
+    counts.add(effect.recordMunicipalityCode, 'current', 1)
+    // Entries written before the tag existed carry none: such a resident is compared as differing.
+    tx.put('rdigest', rdigestKey(effect.recordMunicipalityCode, subject), asBuffer(effect.contentTag))
+  }
 }
 
 const DUE_VALUE = Buffer.alloc(0)

@@ -16,6 +16,7 @@ import { DEFAULTS, parseDaemonOptions, type StoreDaemonInput } from './options.t
 import { startOutboxServer, type OutboxServer } from './outbox-server.ts'
 import { queryNational, type NationalQueryInput, type NationalQueryResult } from './national-query.ts'
 import { errors } from './errors.ts'
+import { startReconciliation, type Reconciliation } from './reconcile/start.ts'
 
 export interface StoreDaemonDeps {
   /** JSON logger (default: pino to stderr). Lines carry an `event` and never personal data. */
@@ -36,6 +37,8 @@ export interface StoreDaemon {
    * (national-query.ts). The terminal calls this. @throws KEN_ERR_STORE_NATIONAL_*
    */
   queryNational: (input: NationalQueryInput) => Promise<NationalQueryResult>
+  readonly reconcileSocketPath: string
+  readonly reconcileAdminSocketPath: string
   close: () => Promise<void>
 }
 
@@ -82,11 +85,21 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     await store.close()
     throw err
   }
+  let reconciliation: Reconciliation
+  try {
+    reconciliation = await startReconciliation(store, options, logger, deps.clock)
+  } catch (err) {
+    await transparency.close()
+    await server.close()
+    await store.close()
+    throw err
+  }
   let outbox: OutboxServer | undefined
   if (options.outboxSocketPath !== undefined) {
     try {
       outbox = await startOutboxServer(store, { socketPath: options.outboxSocketPath, socketMode: options.socketMode, maxFrameBytes: options.maxFrameBytes }, logger)
     } catch (err) {
+      await reconciliation.close()
       await transparency.close()
       await server.close()
       await store.close()
@@ -110,6 +123,8 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
       if (outbox === undefined) throw errors.KEN_ERR_STORE_NATIONAL_NO_LINK('the store was started without an outbox socket')
       return await queryNational(store, outbox, input, options.nationalQueryTimeoutMs)
     },
+    reconcileSocketPath: reconciliation.socketPath,
+    reconcileAdminSocketPath: reconciliation.adminSocketPath,
     close: async () => {
       closing ??= (async () => {
         logger.info({ event: 'store.shutdown', connections: append.connections }, 'store daemon stopping')
@@ -117,6 +132,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
         await retention.stop()
         await transparency.close()
         await outbox?.stopAccepting()
+        await reconciliation.close()
         // Order: the store drains (every received request commits), then the answers go out.
         await store.close()
         await append.close()

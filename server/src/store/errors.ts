@@ -38,7 +38,10 @@ export const errors = defineErrors({
   KEN_ERR_STORE_OUTBOX_BUSY: { message: 'the outbox has a consumer already; a second one is refused' },
   KEN_ERR_STORE_NATIONAL_QUERY: { message: 'a national query needs a purpose and one key: 住民票コード, 個人番号, or at least two of 氏名/住所/生年月日' },
   KEN_ERR_STORE_NATIONAL_NO_LINK: { message: 'no ken-national is connected to the outbox socket; the national server cannot be asked' },
-  KEN_ERR_STORE_NATIONAL_TIMEOUT: { message: 'the national server did not answer the query in time' }
+  KEN_ERR_STORE_NATIONAL_TIMEOUT: { message: 'the national server did not answer the query in time' },
+  KEN_ERR_STORE_RECONCILE_UNKNOWN: { message: 'no reconciliation run or difference at this position and index' },
+  KEN_ERR_STORE_RECONCILE_RESOLVED: { message: 'this mismatch was resolved already' },
+  KEN_ERR_STORE_RECONCILE_FIX: { message: 'the log position given is not an accepted update of that municipality for that resident, after the run' }
 })
 
 export type StoreErrorCode = keyof typeof errors

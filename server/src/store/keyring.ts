@@ -18,6 +18,8 @@ import { errors } from './errors.ts'
 
 const DOMAIN_JUMINHYO = 'J'
 const DOMAIN_KOJIN = 'K'
+/** Domain of a content tag (reconciliation digest, docs/reconciliation.md). */
+const DOMAIN_CONTENT = 0x44
 const SHA256_BLOCK = 64
 /** Blind indexes computed recently, so one group computes each once (bounded; memory only). */
 const TOKEN_MEMO = 8192
@@ -41,6 +43,8 @@ export function periodKeyId (period: string): Buffer {
 
 export class Keyring {
   readonly #wrapKey: Buffer
+  /** Seals the working state of reconciliation runs (server/src/store/reconcile/), never the log. */
+  readonly workKey: Buffer
   /** HMAC key ⊕ ipad and ⊕ opad (RFC 2104), so a blind index is two SHA-256 calls. */
   readonly #innerPad: Buffer
   readonly #outerPad: Buffer
@@ -57,6 +61,7 @@ export class Keyring {
     // RFC 5869: one secret, independent keys per use.
     this.#wrapKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 key-wrap', 32))
     const indexKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 blind-index', 32))
+    this.workKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 reconcile-work', 32))
     this.#innerPad = Buffer.alloc(SHA256_BLOCK, 0x36)
     this.#outerPad = Buffer.alloc(SHA256_BLOCK, 0x5c)
     for (let i = 0; i < indexKey.length; i++) {
@@ -75,6 +80,19 @@ export class Keyring {
   /** Blind index of a 個人番号. */
   kojinToken (kojinBango: string): Buffer {
     return this.#token(DOMAIN_KOJIN, kojinBango)
+  }
+
+  /**
+   * Blind tag of a reconciliation content digest (docs/reconciliation.md): HMAC under the blind-index
+   * key, domain 'D', truncated like a blind index. A digest of a few known items could be confirmed by
+   * guessing the rest; the tag cannot be without the appliance key (SPEC §4 nothing personal in clear).
+   */
+  contentTag (digest: Uint8Array): Buffer {
+    const message = Buffer.allocUnsafe(1 + digest.length)
+    message[0] = DOMAIN_CONTENT
+    message.set(digest, 1)
+    const inner = hash('sha256', Buffer.concat([this.#innerPad, message]), 'buffer')
+    return hash('sha256', Buffer.concat([this.#outerPad, inner]), 'buffer').subarray(0, TOKEN_BYTES)
   }
 
   /** Make a data key for a person the store has not seen; the caller stores `wrapped` under `keyId`. */

@@ -21,8 +21,9 @@ export const PRIMARY_SPACES = ['log', 'keys', 'meta', 'checkpoints', 'temp'] as 
  * - lastseq: last 更新順番号 per (municipality, stream) · fuhyo: the 附票 file (its own keyspace, SPEC §2.2)
  * - due: the record keys whose retention term is running, by the day it began (SPEC §2.5)
  * - outbox: the national link's confirmed position (SPEC §4 "outbox position"), from national.forward acts
+ * - rdigest: (municipality, subject) → content tag of each current resident (reconciliation, SPEC §5.3)
  */
-export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'due', 'outbox'] as const
+export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'due', 'outbox', 'rdigest'] as const
 
 /**
  * The Merkle tree's stored subtrees (tree-nodes.ts): derived from the log like a view, rebuilt from
@@ -98,6 +99,14 @@ export function streamKey (municipalityCode: string, stream: Stream): Buffer {
 /** counts key: municipality (6 ASCII digits). */
 export function countsKey (municipalityCode: string): Buffer {
   return Buffer.from(municipalityCode, 'latin1')
+}
+
+/** rdigest key: municipality (6 ASCII digits) ‖ subject: one municipality's residents in one range. */
+export function rdigestKey (municipalityCode: string, subject: Uint8Array): Buffer {
+  const key = Buffer.allocUnsafe(6 + subject.length)
+  key.write(municipalityCode, 0, 6, 'latin1')
+  key.set(subject, 6)
+  return key
 }
 
 /** history key: subject token ‖ position of the record (8 bytes BE): one person's records in order. */

@@ -39,6 +39,10 @@ const schema = z.object({
   outboxSocketPath: z.string().min(1).refine((p) => Buffer.byteLength(p) <= 107, 'longer than a Unix socket path may be (107 bytes)').optional(),
   /** How long a national query (照会) waits for the national server's answer, ms. */
   nationalQueryTimeoutMs: int(100, 120_000).default(10_000),
+  /** The reconcile socket (gateway → store, SPEC §5.3); default `reconcile.sock` beside the append socket. */
+  reconcileSocketPath: z.string().min(1).refine((p) => Buffer.byteLength(p) <= 107, 'longer than a Unix socket path may be (107 bytes)').optional(),
+  /** The reconcile admin socket (ken-store reconcile / mismatches); default `reconcile-admin.sock` beside it. */
+  reconcileAdminSocketPath: z.string().min(1).refine((p) => Buffer.byteLength(p) <= 107, 'longer than a Unix socket path may be (107 bytes)').optional(),
   /** The appliance key file (32 bytes, mode 0600; created if missing). */
   keyFile: z.string().min(1),
   /** Group commit: longest wait of a queued append, ms; 0 commits as soon as the disk is free. */

@@ -5,6 +5,7 @@
  * overlay at once, so the next item of the group decides against it. Nothing here does I/O but
  * reads through the overlay; the committer writes the group durably (commit-group.ts).
  */
+import { contentDigest } from '../../../proto/src/reconcile-digest.ts'
 import { ChangeReason, LogAdminKind, LogUpdateKind, ResultStatus, type AppendItem, type IdentityUpdate, type LogAct, type LogAdminAct, type LogEffect, type LogEntry, type LogUpdate, type StoredResident, type Update, type UpdateResult } from '../../../proto/src/types.ts'
 import { decideIdentityUpdate } from '../domain/transition.ts'
 import { decideFuhyoUpdate } from '../domain/fuhyo-transition.ts'
@@ -214,7 +215,9 @@ async function planIdentity (g: GroupState, item: AppendItem, update: Update, u:
     recordMunicipalityCode: next.municipalityCode,
     removed: next.status === 'removed',
     sealedRecord: seal(key.dataKey, sealAad(SealPurpose.RESIDENT, key.keyId, position), encodeStored('StoredResident', stored)),
-    person
+    person,
+    // SPEC §5.3: the view a reconciliation compares against, kept without a key (apply-entry.ts).
+    contentTag: keyring.contentTag(contentDigest(next))
   } satisfies LogEffect
 }
 
@@ -241,7 +244,8 @@ async function planFuhyo (g: GroupState, item: AppendItem, update: Update, posit
     recordMunicipalityCode: '',
     removed: false,
     sealedRecord: seal(key.dataKey, sealAad(SealPurpose.FUHYO, key.keyId, position), encodeStored('StoredFuhyo', storedFuhyo(decision.next))),
-    person
+    person,
+    contentTag: EMPTY
   } satisfies LogEffect
 }
 

@@ -13,7 +13,7 @@ const TAG_BYTES = 16
 export const SEAL_OVERHEAD = NONCE_BYTES + TAG_BYTES
 
 /** What a sealed value holds; part of its additional data. */
-export const SealPurpose = { UPDATE: 1, RESIDENT: 2, FUHYO: 3, DATA_KEY: 4, ACT: 5, TEMP_KOJIN: 6 } as const
+export const SealPurpose = { UPDATE: 1, RESIDENT: 2, FUHYO: 3, DATA_KEY: 4, ACT: 5, TEMP_KOJIN: 6, RECONCILE_WORK: 7 } as const
 export type SealPurpose = typeof SealPurpose[keyof typeof SealPurpose]
 
 const AAD_LABEL = Buffer.from('ken/v1 seal\0', 'latin1')

@@ -21,7 +21,7 @@ import { open as openSeal, sealAad, SealPurpose } from './sealing.ts'
 import { decodeStored, fuhyoRecord, residentRecord } from './codec.ts'
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
 import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame } from './log-block.ts'
-import { countsKey, decodeU64, DueKind, HASH_BYTES, OUTBOX_CONFIRMED, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
+import { countsKey, decodeU64, DueKind, rdigestKey, HASH_BYTES, OUTBOX_CONFIRMED, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
 import { SILENT_LOGGER, type ActInput, type AdminActor, type RetentionOptions, type RetentionReport, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
 import { LogTree } from './log-tree.ts'
 import { verifyTree } from './verify-tree.ts'
@@ -451,6 +451,50 @@ export abstract class Store {
     return bytes === undefined ? 0 : decodeU64(bytes)
   }
 
+  // ---- reconciliation (SPEC §5.3; server/src/store/reconcile/) ----
+
+  /** Blind indexes of 住民票コード (what the views are keyed by); the codes are not kept. */
+  subjectTokens (juminhyoCodes: readonly string[]): Buffer[] {
+    const keyring = this.#requireKeyring()
+    return juminhyoCodes.map((code) => keyring.subjectToken(checkCode(code)))
+  }
+
+  /** The key that seals the working state of reconciliation runs (derived from the appliance key). */
+  reconcileWorkKey (): Buffer {
+    return this.#requireKeyring().workKey
+  }
+
+  /** The blind tag of a content digest (docs/reconciliation.md), as the `rdigest` view holds it. */
+  contentTag (digest: Uint8Array): Buffer {
+    return this.#requireKeyring().contentTag(digest)
+  }
+
+  /** The content tags of a municipality's current residents under `subjects` (undefined: none there). */
+  async contentTags (municipalityCode: string, subjects: readonly Buffer[]): Promise<Array<Buffer | undefined>> {
+    this.#requireOpen()
+    await viewsCaughtUp(this.#env)
+    return await this._getMany('rdigest', subjects.map((s) => rdigestKey(checkMunicipality(municipalityCode), s)))
+  }
+
+  /** Every current resident of a municipality as (subject, content tag), in subject order. */
+  async * contentTagsOf (municipalityCode: string): AsyncGenerator<ReadonlyArray<readonly [Buffer, Buffer]>> {
+    this.#requireOpen()
+    await viewsCaughtUp(this.#env)
+    const prefix = Buffer.from(checkMunicipality(municipalityCode), 'latin1')
+    for await (const chunk of this._iterate('rdigest', { gte: prefix, lt: prefixEnd(prefix) })) {
+      yield chunk.map(([key, tag]) => [key.subarray(6), tag] as const)
+    }
+  }
+
+  /** The current record under a blind index, decrypted (only for the residents a run reports). */
+  async residentBySubject (subject: Buffer): Promise<ResidentRecord | undefined> {
+    const bytes = await this.#get('current', subject)
+    if (bytes === undefined) return undefined
+    const view = decodeStored('ResidentView', bytes)
+    const plain = openSeal(await this.#dataKey(view.keyId), sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
+    return residentRecord(decodeStored('StoredResident', plain))
+  }
+
   /** Log entries with `from ≤ position ≤ to`, in order, with their chain hashes. */
   async * entries (from = 1, to = Number.MAX_SAFE_INTEGER): AsyncGenerator<LogRecord> {
     if (!Number.isSafeInteger(from) || from < 1 || !Number.isSafeInteger(to) || to < from) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('need 1 ≤ from ≤ to', { field: 'from' })
@@ -641,6 +685,11 @@ export abstract class Store {
     if (this.#readOnly) throw errors.KEN_ERR_STORE_READ_ONLY()
     if (this.#env.failed !== undefined) throw errors.KEN_ERR_STORE_FAILED(undefined, { cause: this.#env.failed })
   }
+}
+
+function checkMunicipality (municipalityCode: string): string {
+  if (typeof municipalityCode !== 'string' || !MUNICIPALITY.test(municipalityCode)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('市町村コード must be 6 digits', { field: 'municipalityCode' })
+  return municipalityCode
 }
 
 function checkCode (juminhyoCode: string): string {

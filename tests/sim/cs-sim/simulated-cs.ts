@@ -79,10 +79,11 @@ export class SimulatedCs {
       rejectUnauthorized: true
     })
     this.#receipts = opts.receipts === undefined ? undefined : new ReceiptChecker(code, opts.receipts)
+    // Its link also carries a reconciliation's results (reconciling-cs.ts) and receipts, on their own topics.
     this.#client.on('message', (topic, payload) => {
       if (topic === this.#receipts?.topic) this.#receipts.onResponse(payload)
       else if (topic === topicFor('updateBatchResult', code)) this.#onBatchResult(payload)
-      else this.#onResult(payload)
+      else if (topic === topicFor('result', code)) this.#onResult(payload)
     })
     this.#client.on('reconnect', () => { opts.stats.reconnects++ })
     this.#client.on('error', (err: Error & { code?: unknown }) => {
@@ -123,6 +124,11 @@ export class SimulatedCs {
     await this.#answered()
     this.#opts.stats.missing += this.#outstanding
     await this.#receipts?.settled(this.#opts.resultTimeoutMs)
+  }
+
+  /** The CS's link, for a reconciliation over it (one link per CS: its client id is the certificate's). */
+  get link (): MqttClient {
+    return this.#client
   }
 
   /** Cut the network connection (a line failure): mqtt.js reconnects and redelivers. */

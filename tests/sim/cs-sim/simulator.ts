@@ -4,6 +4,7 @@
  * yields payloads with the result they must get — and the run reports accepted / duplicate / rejected
  * per municipality and reason, and every result that contradicts its event.
  */
+import type { MqttClient } from 'mqtt'
 import { Histogram } from '../../../bench/loadgen/histogram.ts'
 import { SimulatedCs, type SimEvent } from './simulated-cs.ts'
 import { emptyCsStats, MAX_SAMPLES, type SimStats } from './stats.ts'
@@ -54,6 +55,8 @@ export interface Simulation {
   readonly receipts: ReceiptStats
   /** The receipt failures so far (municipality and what failed; never resident data). */
   readonly receiptFailures: string[]
+  /** One CS's link (a reconciliation runs over it, reconciling-cs.ts). */
+  linkOf: (code: string) => MqttClient | undefined
   /** Stop sending, disconnect every CS, and return the figures. */
   stop: () => Promise<SimStats>
 }
@@ -113,6 +116,7 @@ export function runSimulator (opts: SimulatorOptions): Simulation {
     receiptFailures,
     latency: () => acks.total === 0 ? undefined : { p50Ms: acks.quantile(0.5), p99Ms: acks.quantile(0.99) },
     drop: (code) => { clients.find((c) => c.code === code)?.drop() },
+    linkOf: (code) => clients.find((c) => c.code === code)?.link,
     stop: async () => {
       await Promise.all(clients.map(async (c) => { await c.stop() }))
       return stats

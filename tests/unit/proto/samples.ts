@@ -4,10 +4,10 @@
  * `satisfies` makes a message added to MessageMap a type error here until it has samples.
  */
 import {
-  ChangeReason, DifferenceKind, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, ResultStatus, Sex, Stream,
+  ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, ResultStatus, Sex, Stream,
   type LogAct, type LogAdminAct, type LogEffect, type LogUpdate,
   type FourItems, type FuhyoUpdate, type IdentityUpdate, type MessageMap, type MessageName, type NationalForward, type NationalFuhyoForward,
-  type PreRejection, type ReconcileChunk, type ReconcileDifference, type ReconcileRecord, type ReconcileSummary, type Update, type UpdateResult
+  type PreRejection, type MismatchItem, type ReconcileRequest, type ReconcileChunk, type ReconcileDifference, type ReconcileRecord, type ReconcileSummary, type Update, type UpdateResult
 } from '../../../proto/src/types.ts'
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b)
@@ -74,7 +74,7 @@ const result: UpdateResult = {
 
 const preRejection: PreRejection = { reasonCode: 'KEN_REJECT_MALFORMED', field: 'identity', stream: Stream.NORMAL, sequence: 7, requestId: 'REQ-2', payloadLength: 512 }
 
-const reconcileRecord: ReconcileRecord = { juminhyoCode: '12345678903', contentDigest: bytes(7, 8, 9) }
+const reconcileRecord: ReconcileRecord = { juminhyoCode: '12345678903', contentDigest: bytes(7, 8, 9), itemDigests: bytes(1, 2, 3, 4, 5, 6, 7, 8) }
 const difference: ReconcileDifference = { juminhyoCode: '12345678903', kind: DifferenceKind.DIFFERS, fields: ['address', 'name_kana'] }
 const summary: ReconcileSummary = { recordsAtCs: 1, recordsHere: 2, matching: 3, missingHere: 4, missingAtCs: 5, differing: 6 }
 
@@ -109,7 +109,8 @@ const effect: LogEffect = {
   recordMunicipalityCode: '401307',
   removed: true,
   sealedRecord: bytes(24, 25, 26),
-  person: bytes(27)
+  person: bytes(27),
+  contentTag: bytes(41, 42)
 }
 
 const logUpdate: LogUpdate = {
@@ -143,6 +144,13 @@ export const updateWithIdentity: Update = { ...envelope, identity }
 const updateWithFuhyo: Update = { ...envelope, fuhyo }
 
 export const chunk: ReconcileChunk = { municipalityCode: '401307', sessionId: '7d0c1f9e-0000-4000-8000-000000000001', chunkIndex: 2, chunkCount: 10, snapshotDate: '2024-05-31', records: [reconcileRecord, reconcileRecord] }
+
+const reconcileRequest: ReconcileRequest = { requestId: 3, municipalityCode: '401307', chunk: bytes(50, 51) }
+const mismatch: MismatchItem = {
+  runPosition: 70, index: 2, municipalityCode: '401307', difference, status: MismatchStatus.FIXED, fixedAt: 90, resolvedBy: 'op-0001',
+  approver: 'secoff01', resolvedAt: '2026-11-30T01:00:00.000Z', note: 'REQ-15', resolutionPosition: 91, runAt: '2026-11-29T01:00:00.000Z'
+}
+const monthlyRow = { municipalityCode: '401307', recordsAtCs: 10, recordsHere: 11, currentNow: 12, openMismatches: 1, runPosition: 70 }
 
 export const SAMPLES = {
   Update: [updateWithIdentity, updateWithFuhyo],
@@ -255,5 +263,30 @@ export const SAMPLES = {
     inclusionProof: [bytes(21)],
     knownSize: 4,
     consistencyProof: [bytes(22)]
-  }]
+  }],
+  ReconcileRequest: [reconcileRequest],
+  ReconcileResponse: [{ requestId: 3, result: bytes(52), errorCode: 'KEN_ERR_STORE_FAILED' }],
+  ReconcileRunState: [{
+    municipalityCode: '401307', sessionId: 'S-1', chunkCount: 4, snapshotDate: '2026-11-29', nextChunk: 2, summary, complete: true,
+    runPosition: 70, closeFrom: 69, source: 'line', actor: 'cs:401307', startedAt: '2026-11-29T01:00:00.000Z'
+  }],
+  ReconcileRunDetail: [{ municipalityCode: '401307', sessionId: 'S-1', snapshotDate: '2026-11-29', source: 'media', differences: [difference], summary }],
+  MismatchItem: [mismatch],
+  MismatchQuery: [{ municipalityCode: '401307', openOnly: true, month: '2026-11' }],
+  MismatchResolution: [{ runPosition: 70, index: 2, status: MismatchStatus.EXPLAINED, fixedAt: 90, actor: 'op-0001', approver: 'secoff01', note: 'REQ-15' }],
+  MonthlyCountRow: [monthlyRow],
+  MonthlyReport: [{ month: '2026-11', rows: [monthlyRow], items: [mismatch] }],
+  ReconcileAdminRequest: [
+    { requestId: 1, actor: 'op-0001', mediaChunk: reconcileRequest },
+    { requestId: 2, actor: 'op-0001', list: { municipalityCode: '401307', openOnly: true, month: '2026-11' } },
+    { requestId: 3, actor: 'op-0001', resolve: { runPosition: 70, index: 2, status: MismatchStatus.FIXED, fixedAt: 90, actor: 'op-0001', approver: 'secoff01', note: 'REQ-15' } },
+    { requestId: 4, actor: 'op-0001', monthly: '2026-11' }
+  ],
+  MismatchList: [{ items: [mismatch] }],
+  ReconcileAdminResponse: [
+    { requestId: 1, errorCode: 'KEN_ERR_STORE_FAILED', mediaResult: { requestId: 3, result: bytes(52), errorCode: 'KEN_ERR_STORE_FAILED' } },
+    { requestId: 2, errorCode: 'KEN_ERR_STORE_FAILED', list: { items: [mismatch] } },
+    { requestId: 3, errorCode: 'KEN_ERR_STORE_FAILED', resolved: mismatch },
+    { requestId: 4, errorCode: 'KEN_ERR_STORE_FAILED', monthly: { month: '2026-11', rows: [monthlyRow], items: [mismatch] } }
+  ]
 } satisfies { [N in MessageName]: Array<MessageMap[N]> }

@@ -7,7 +7,7 @@ import t from 'tap'
 import protobuf from 'protobufjs'
 import { enumType, messageType, root } from '../../../proto/src/schema.ts'
 import {
-  ChangeReason, DifferenceKind, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, ResultStatus, Sex, Stream, type MessageMap, type MessageName
+  ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, ResultStatus, Sex, Stream, type MessageMap, type MessageName
 } from '../../../proto/src/types.ts'
 
 const FIELDS = {
@@ -33,7 +33,7 @@ const FIELDS = {
   AppendRequest: { batchId: true, items: true },
   AppendResponse: { batchId: true, results: true, errorCode: true },
   ReconcileChunk: { municipalityCode: true, sessionId: true, chunkIndex: true, chunkCount: true, snapshotDate: true, records: true },
-  ReconcileRecord: { juminhyoCode: true, contentDigest: true },
+  ReconcileRecord: { juminhyoCode: true, contentDigest: true, itemDigests: true },
   ReconcileResult: { municipalityCode: true, sessionId: true, chunkIndex: true, complete: true, differences: true, summary: true, reasonCode: true },
   ReconcileDifference: { juminhyoCode: true, kind: true, fields: true },
   ReconcileSummary: { recordsAtCs: true, recordsHere: true, matching: true, missingHere: true, missingAtCs: true, differing: true },
@@ -58,7 +58,7 @@ const FIELDS = {
     municipalityCode: true, stream: true, sequence: true, requestId: true, payloadSha256: true, payloadLength: true, kind: true, changeReason: true,
     status: true, reasonCode: true, field: true, expectedSequence: true, keyId: true, sealedUpdate: true, effect: true
   },
-  LogEffect: { subject: true, retiredSubject: true, kojinToken: true, recordMunicipalityCode: true, removed: true, sealedRecord: true, person: true },
+  LogEffect: { subject: true, retiredSubject: true, kojinToken: true, recordMunicipalityCode: true, removed: true, sealedRecord: true, person: true, contentTag: true },
   LogAdminAct: {
     kind: true, actor: true, approver: true, note: true, keyId: true, replayed: true, keyIds: true, dueRows: true, historyErased: true, removedErased: true,
     fuhyoErased: true, periodsErased: true, through: true
@@ -90,7 +90,25 @@ const FIELDS = {
   ProofResponse: {
     requestId: true, reasonCode: true, checkpoint: true, treeSize: true, logPosition: true, leafIndex: true, entry: true, leafHash: true,
     inclusionProof: true, knownSize: true, consistencyProof: true
-  }
+  },
+  ReconcileRequest: { requestId: true, municipalityCode: true, chunk: true },
+  ReconcileResponse: { requestId: true, result: true, errorCode: true },
+  ReconcileRunState: {
+    municipalityCode: true, sessionId: true, chunkCount: true, snapshotDate: true, nextChunk: true, summary: true, complete: true, runPosition: true,
+    closeFrom: true, source: true, actor: true, startedAt: true
+  },
+  ReconcileRunDetail: { municipalityCode: true, sessionId: true, snapshotDate: true, source: true, differences: true, summary: true },
+  MismatchItem: {
+    runPosition: true, index: true, municipalityCode: true, difference: true, status: true, fixedAt: true, resolvedBy: true, approver: true,
+    resolvedAt: true, note: true, resolutionPosition: true, runAt: true
+  },
+  MismatchQuery: { municipalityCode: true, openOnly: true, month: true },
+  MismatchResolution: { runPosition: true, index: true, status: true, fixedAt: true, actor: true, approver: true, note: true },
+  MonthlyCountRow: { municipalityCode: true, recordsAtCs: true, recordsHere: true, currentNow: true, openMismatches: true, runPosition: true },
+  MonthlyReport: { month: true, rows: true, items: true },
+  ReconcileAdminRequest: { requestId: true, actor: true, mediaChunk: true, list: true, resolve: true, monthly: true },
+  MismatchList: { items: true },
+  ReconcileAdminResponse: { requestId: true, errorCode: true, mediaResult: true, list: true, resolved: true, monthly: true }
 } satisfies { [N in MessageName]: Record<keyof MessageMap[N], true> }
 
 t.test('each interface lists exactly the fields of its .proto message', async (t) => {
@@ -112,7 +130,8 @@ t.test('each TS enum has exactly the values of its .proto enum', async (t) => {
     ['Stream', 'STREAM_', Stream], ['Sex', 'SEX_', Sex], ['ChangeReason', 'CHANGE_REASON_', ChangeReason],
     ['ResultStatus', 'RESULT_STATUS_', ResultStatus], ['FuhyoState', 'FUHYO_STATE_', FuhyoState],
     ['FuhyoNotice', 'FUHYO_NOTICE_', FuhyoNotice], ['DifferenceKind', 'DIFFERENCE_KIND_', DifferenceKind],
-    ['LogUpdateKind', 'LOG_UPDATE_KIND_', LogUpdateKind], ['LogAdminKind', 'LOG_ADMIN_KIND_', LogAdminKind]
+    ['LogUpdateKind', 'LOG_UPDATE_KIND_', LogUpdateKind], ['LogAdminKind', 'LOG_ADMIN_KIND_', LogAdminKind],
+    ['MismatchStatus', 'MISMATCH_STATUS_', MismatchStatus]
   ]
   for (const [name, prefix, ts] of enums) {
     const expected = Object.fromEntries(Object.entries(ts).map(([k, v]) => [prefix + k, v]))

@@ -1,0 +1,39 @@
+/**
+ * Reconciliation in the store daemon (daemon.ts): the reconcile/ work database beside the store's
+ * databases, the run engine, the mismatch list, and their two sockets.
+ */
+import path from 'node:path'
+import type { LevelStore } from '../level-store.ts'
+import type { StoreLogger } from '../store.ts'
+import type { StoreDaemonOptions } from '../options.ts'
+import { Reconciler } from './reconciler.ts'
+import { MismatchList } from './mismatch-list.ts'
+import { openLevelWorkDb } from './work-db.ts'
+import { startReconcileServer } from './reconcile-server.ts'
+import { startReconcileAdminServer } from './admin-server.ts'
+
+export interface Reconciliation {
+  readonly socketPath: string
+  readonly adminSocketPath: string
+  close: () => Promise<void>
+}
+
+export async function startReconciliation (store: LevelStore, options: StoreDaemonOptions, logger: StoreLogger, clock?: () => Date): Promise<Reconciliation> {
+  const dir = path.dirname(options.socketPath)
+  const socketPath = options.reconcileSocketPath ?? path.join(dir, 'reconcile.sock')
+  const adminSocketPath = options.reconcileAdminSocketPath ?? path.join(dir, 'reconcile-admin.sock')
+  const work = await openLevelWorkDb(store.location)
+  const reconciler = new Reconciler(store, work, { logger, ...(clock === undefined ? {} : { clock }) })
+  const lineServer = await startReconcileServer(reconciler, socketPath, options.socketMode, logger)
+  // The admin socket is the operator's tool's, not the gateway's group: owner only.
+  const adminServer = await startReconcileAdminServer(reconciler, new MismatchList(store), adminSocketPath, 0o600, logger)
+  return {
+    socketPath,
+    adminSocketPath,
+    close: async () => {
+      await lineServer.close()
+      await adminServer.close()
+      await work.close()
+    }
+  }
+}
