@@ -1,6 +1,6 @@
 /**
  * Reconciliation chunks on the CS line (SPEC §5.3): `ken/v1/cs/{lgCode}/reconcile` → the store's
- * reconcile socket (reconcile-socket.proto) → `…/reconcile/result`. As for updates (ingest.ts), the
+ * reconcile socket (reconcile_socket.proto) → `…/reconcile/result`. As for updates (ingest.ts), the
  * PUBACK waits for the store: it is sent only once the chunk is durable there, so a CS that loses its
  * link resumes from the last acknowledged chunk and nothing is counted twice (the store answers a
  * chunk sent again with its first result). The municipality is the certificate's; the store refuses

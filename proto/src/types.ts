@@ -619,7 +619,7 @@ export interface TransparencyMessages {
   ProofResponse: ProofResponse
 }
 
-// ---- reconcile-socket.proto (issue 15: reconciliation behind the store daemon) ----
+// ---- reconcile_socket.proto (issue 15: reconciliation behind the store daemon) ----
 
 /** ken.v1.ReconcileRequest — one chunk for the store, under the authenticated municipality */
 export interface ReconcileRequest {

@@ -1,5 +1,5 @@
 /**
- * The reconcile admin socket (ken-store tool → store; reconcile-socket.proto ReconcileAdminRequest):
+ * The reconcile admin socket (ken-store tool → store; reconcile_socket.proto ReconcileAdminRequest):
  * a run from a file on media (SPEC §5.3, requirements C4 "電子記録媒体"), the mismatch list, a
  * resolution, the monthly 統計情報不一致リスト. Not the gateway's socket: a CS never reaches it.
  */

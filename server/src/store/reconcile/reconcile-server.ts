@@ -1,5 +1,5 @@
 /**
- * The reconcile socket (gateway → store; reconcile-socket.proto ReconcileRequest/Response): its only
+ * The reconcile socket (gateway → store; reconcile_socket.proto ReconcileRequest/Response): its only
  * capability is "record this chunk of my CS's snapshot and answer its result". The municipality is
  * the one the gateway took from the CS certificate.
  */
