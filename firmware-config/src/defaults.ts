@@ -34,6 +34,8 @@ export const DEFAULTS = deepFreeze({
     maxInflightPerCs: 64,
     // 福岡市 (≈1.6 M residents) must finish the initial load in under 5 minutes (SPEC §8).
     maxMessagesPerSecondPerCs: 10000,
+    // A CS subscribes to its two result topics once per connection; more is a flood of denials.
+    maxSubscriptionsPerSecondPerCs: 10,
     // Per source address: each CS has its own, and reconnects once after a restart (SPEC §8: < 5 s).
     maxConnectionsPerSecond: 10,
     handshakeTimeoutMs: 5000,

@@ -98,6 +98,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
   }
 
   const buckets = new CsRateBuckets(opts.maxMessagesPerSecondPerCs, now)
+  const subscribeBuckets = new CsRateBuckets(opts.maxSubscriptionsPerSecondPerCs, now)
   const listener = await TlsListener.listen({
     host: opts.host,
     port: opts.port,
@@ -116,6 +117,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
       const conn = new GuardedConnection(socket, {
         identity,
         permits,
+        subscribeBucket: subscribeBuckets.of(code),
         maxPacketBytes: opts.maxPacketBytes,
         connectTimeoutMs: opts.connectTimeoutMs,
         onViolation (err) {

@@ -21,6 +21,7 @@ export const DEFAULTS = Object.freeze({
   maxConnections: LINK.maxConnections,
   maxInflightPerCs: LINK.maxInflightPerCs,
   maxMessagesPerSecondPerCs: LINK.maxMessagesPerSecondPerCs,
+  maxSubscriptionsPerSecondPerCs: LINK.maxSubscriptionsPerSecondPerCs,
   maxConnectionsPerSecond: LINK.maxConnectionsPerSecond,
   handshakeTimeoutMs: LINK.handshakeTimeoutMs,
   connectTimeoutMs: LINK.connectTimeoutMs,
@@ -59,6 +60,8 @@ const schema = z.object({
   maxInflightPerCs: int(1, 65535).default(DEFAULTS.maxInflightPerCs),
   /** Token-bucket rate per CS (one second of burst); above it the link is read more slowly. */
   maxMessagesPerSecondPerCs: int(1, 1000000).default(DEFAULTS.maxMessagesPerSecondPerCs),
+  /** SUBSCRIBE/UNSUBSCRIBE token bucket per CS; above it the link is read more slowly. */
+  maxSubscriptionsPerSecondPerCs: int(1, 1000).default(DEFAULTS.maxSubscriptionsPerSecondPerCs),
   /** New TCP connections per second from one source address; more are closed before TLS. */
   maxConnectionsPerSecond: int(1, 10000).default(DEFAULTS.maxConnectionsPerSecond),
   handshakeTimeoutMs: int(100, 60000).default(DEFAULTS.handshakeTimeoutMs),

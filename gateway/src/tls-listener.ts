@@ -20,6 +20,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import tls, { type TLSSocket } from 'node:tls'
 import type { CrlStore } from '../../certs/src/crl-store.ts'
 import { peerChain } from '../../certs/src/peer-certificate.ts'
+import { TLS_POLICY } from '../../certs/src/tls-policy.ts'
 import { isKenError, type KenError } from '../../proto/src/ken-error.ts'
 import { errors } from './errors.ts'
 import { identityOf, type CsIdentity, type PeerVerifier } from './identity.ts'
@@ -186,8 +187,7 @@ function secureContext (ctx: StaticContext, crls: string[] | undefined): tls.Sec
   return {
     ...ctx,
     ...(crls === undefined ? {} : { crl: crls }),
-    minVersion: 'TLSv1.3',
-    maxVersion: 'TLSv1.3',
+    ...TLS_POLICY,
     // No session resumption: every link makes a full handshake and meets today's CRLs.
     secureOptions: cryptoConstants.SSL_OP_NO_TICKET
   }
