@@ -41,7 +41,9 @@ export interface Gateway {
   close: () => Promise<void>
   /** Reload the CRL (SIGHUP); throws the coded error when the new CRL is refused (the old stays). */
   reloadCrl: () => Promise<void>
-  metrics: () => MetricsSnapshot
+  metrics: () => Promise<MetricsSnapshot>
+  /** Every series in the Prometheus text format (the maintenance socket serves it). */
+  metricsText: () => Promise<string>
 }
 
 export async function startGateway (input: GatewayOptionsInput, deps: GatewayDeps = {}): Promise<Gateway> {
@@ -147,7 +149,8 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
       await closing
     },
     reloadCrl: async () => { await listener.reloadCrl() },
-    metrics: () => metrics.snapshot()
+    metrics: async () => await metrics.snapshot(),
+    metricsText: async () => await metrics.text()
   }
 }
 

@@ -4,7 +4,7 @@
  * `satisfies` makes a message added to MessageMap a type error here until it has samples.
  */
 import {
-  ChangeReason, DifferenceKind, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, ResultStatus, Sex, Stream,
+  ChangeReason, DifferenceKind, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ResultStatus, Sex, Stream,
   type LogAct, type LogAdminAct, type LogEffect, type LogUpdate,
   type FourItems, type FuhyoUpdate, type IdentityUpdate, type MessageMap, type MessageName, type NationalForward,
   type PreRejection, type ReconcileChunk, type ReconcileDifference, type ReconcileRecord, type ReconcileSummary, type Update, type UpdateResult
@@ -137,6 +137,15 @@ const updateWithFuhyo: Update = { ...envelope, fuhyo }
 
 export const chunk: ReconcileChunk = { municipalityCode: '401307', sessionId: '7d0c1f9e-0000-4000-8000-000000000001', chunkIndex: 2, chunkCount: 10, snapshotDate: '2024-05-31', records: [reconcileRecord, reconcileRecord] }
 
+const maintAct = { kind: 'maint.backup', refused: true, reasonCode: 'KEN_ERR_MAINT_REFUSED', note: 'on demand', count: 2 }
+const tlsMaterial = { certPem: 'CERT', keyPem: 'KEY', caPem: 'CA', crlPem: 'CRL' }
+const maintHealth = { daemon: 'store', ok: true, uptimeSeconds: 18, logPosition: 19, logHeadHash: 'ab', detail: 'accepting writes' }
+const mediaRecord = {
+  mediaId: 'M-1', createdAt: '2024-05-31T01:15:00.000Z', generation: 1, sha256: 'cd', bytes: 20, location: 'vault A',
+  logPosition: 21, logHeadHash: 'ef', disposedAt: '2024-06-30T01:15:00.000Z', disposalReason: 'past rated life'
+}
+const mediaCheck = { missing: ['M-3'], unknown: ['stray.kbk'], checkedAt: '2024-05-31T01:15:00.000Z' }
+
 export const SAMPLES = {
   Update: [updateWithIdentity, updateWithFuhyo],
   IdentityUpdate: [identity],
@@ -191,5 +200,20 @@ export const SAMPLES = {
     terminalId: 'TERM-2',
     timestamp: '2024-05-31T10:15:00+09:00'
   }],
-  StoredFuhyo: [{ fuhyo, municipalityCode: '401005', notifiedDate: '2024-05-31', sequence: 14, stream: Stream.ABNORMAL }]
+  StoredFuhyo: [{ fuhyo, municipalityCode: '401005', notifiedDate: '2024-05-31', sequence: 14, stream: Stream.ABNORMAL }],
+  MaintRequest: [{
+    requestId: 15,
+    operation: MaintOperation.ROTATE_TLS,
+    technician: 'TE001',
+    act: maintAct,
+    tls: tlsMaterial,
+    disposal: { mediaId: 'M-2', reason: 'past rated life' }
+  }],
+  MaintAct: [maintAct],
+  TlsMaterial: [tlsMaterial],
+  MediumDisposal: [{ mediaId: 'M-1', reason: 'broken' }],
+  MaintHealth: [maintHealth],
+  MediaRecord: [mediaRecord],
+  MediaCheck: [mediaCheck],
+  MaintResponse: [{ requestId: 16, errorCode: 'KEN_ERR_MAINT_REFUSED', health: maintHealth, metricsText: 'ken_x_total 1\n', media: [mediaRecord], mediaCheck, actPosition: 17 }]
 } satisfies { [N in MessageName]: Array<MessageMap[N]> }

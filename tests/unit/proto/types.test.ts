@@ -7,7 +7,7 @@ import t from 'tap'
 import protobuf from 'protobufjs'
 import { enumType, messageType, root } from '../../../proto/src/schema.ts'
 import {
-  ChangeReason, DifferenceKind, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, ResultStatus, Sex, Stream, type MessageMap, type MessageName
+  ChangeReason, DifferenceKind, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ResultStatus, Sex, Stream, type MessageMap, type MessageName
 } from '../../../proto/src/types.ts'
 
 const FIELDS = {
@@ -63,7 +63,15 @@ const FIELDS = {
     identity: true, municipalityCode: true, removed: true, seionKana: true, notifiedDate: true, deleted: true, retentionOnly: true, sequence: true,
     stream: true, operatorId: true, terminalId: true, timestamp: true
   },
-  StoredFuhyo: { fuhyo: true, municipalityCode: true, notifiedDate: true, sequence: true, stream: true }
+  StoredFuhyo: { fuhyo: true, municipalityCode: true, notifiedDate: true, sequence: true, stream: true },
+  MaintRequest: { requestId: true, operation: true, technician: true, act: true, tls: true, disposal: true },
+  MaintAct: { kind: true, refused: true, reasonCode: true, note: true, count: true },
+  TlsMaterial: { certPem: true, keyPem: true, caPem: true, crlPem: true },
+  MediumDisposal: { mediaId: true, reason: true },
+  MaintHealth: { daemon: true, ok: true, uptimeSeconds: true, logPosition: true, logHeadHash: true, detail: true },
+  MediaRecord: { mediaId: true, createdAt: true, generation: true, sha256: true, bytes: true, location: true, logPosition: true, logHeadHash: true, disposedAt: true, disposalReason: true },
+  MediaCheck: { missing: true, unknown: true, checkedAt: true },
+  MaintResponse: { requestId: true, errorCode: true, health: true, metricsText: true, media: true, mediaCheck: true, actPosition: true }
 } satisfies { [N in MessageName]: Record<keyof MessageMap[N], true> }
 
 t.test('each interface lists exactly the fields of its .proto message', async (t) => {
@@ -85,7 +93,8 @@ t.test('each TS enum has exactly the values of its .proto enum', async (t) => {
     ['Stream', 'STREAM_', Stream], ['Sex', 'SEX_', Sex], ['ChangeReason', 'CHANGE_REASON_', ChangeReason],
     ['ResultStatus', 'RESULT_STATUS_', ResultStatus], ['FuhyoState', 'FUHYO_STATE_', FuhyoState],
     ['FuhyoNotice', 'FUHYO_NOTICE_', FuhyoNotice], ['DifferenceKind', 'DIFFERENCE_KIND_', DifferenceKind],
-    ['LogUpdateKind', 'LOG_UPDATE_KIND_', LogUpdateKind], ['LogAdminKind', 'LOG_ADMIN_KIND_', LogAdminKind]
+    ['LogUpdateKind', 'LOG_UPDATE_KIND_', LogUpdateKind], ['LogAdminKind', 'LOG_ADMIN_KIND_', LogAdminKind],
+    ['MaintOperation', 'MAINT_OPERATION_', MaintOperation]
   ]
   for (const [name, prefix, ts] of enums) {
     const expected = Object.fromEntries(Object.entries(ts).map(([k, v]) => [prefix + k, v]))
