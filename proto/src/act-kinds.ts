@@ -18,9 +18,25 @@ const STORE_ACTS = {
   'store.act-test': { title: 'a test act (conformance suite only)', detail: 'arbitrary test bytes' }
 } as const satisfies Record<string, ActKindSpec>
 
+/**
+ * Technicians' acts through ken-maint (SPEC §7, sources D3, D8: every act names the technician, the
+ * `actor`), and the administrator's restore. None carries a personal part.
+ */
+const MAINT_ACTS = {
+  'maint.login': { title: 'a technician signed in to ken-maint (mutual TLS)', detail: '' },
+  'maint.refused': { title: 'a technician\'s request was refused (an unknown route, or a resident\'s data asked for)', detail: '' },
+  'maint.backup': { title: 'a backup was taken (on demand by a technician, or by the daily schedule)', detail: '' },
+  'maint.restore': { title: 'a backup was restored, verified, by the administrator', detail: '' },
+  'maint.rotation': { title: 'TLS material (certificate, CA bundle, CRL) was rotated without restart', detail: '' },
+  'maint.config-change': { title: 'a validated configuration change was written', detail: '' },
+  'maint.media-check': { title: 'the weekly check of the media register against the store room', detail: '' },
+  'maint.media-disposal': { title: 'a backup medium was entered as disposed, with the reason', detail: '' }
+} as const satisfies Record<string, ActKindSpec>
+
 /** Every kind the store accepts, by name. */
 export const ACT_KINDS: Readonly<Record<string, ActKindSpec>> = Object.freeze({
-  ...STORE_ACTS
+  ...STORE_ACTS,
+  ...MAINT_ACTS
 })
 
 /** True when `kind` is a registered act kind. */
