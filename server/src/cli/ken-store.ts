@@ -4,6 +4,11 @@
  *   ken-store serve   --db DIR --socket PATH --key FILE [--max-delay-ms N] [--max-entries N]
  *   ken-store verify  --db DIR [--threads N]      exit 0: the chain verifies; 1: it does not
  *   ken-store rebuild --db DIR --actor ID [--approver ID] [--note TEXT]
+ *   ken-store backup-keygen --out DIR [--passphrase-file F]   the administrator's backup recipient key pair
+ *   ken-store restore --from FILE --identity KEY [--passphrase-file F] --db NEW_DIR --key NEW_KEY_FILE --actor ID
+ *
+ * serve also takes [--maint-socket PATH] [--backup-dir DIR --backup-recipient PUB [--backup-at HH:MM]
+ * [--backup-generations N] [--backup-location TEXT] [--media-check-day 0-6]] (docs/backups.md).
  *
  * verify and rebuild need no appliance key (they read ciphertext and blind indexes only) and run
  * while the daemon is stopped (LevelDB allows one process). Output: one JSON object on stdout;
@@ -15,8 +20,12 @@ import pino from 'pino'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import { startStoreDaemon } from '../store/daemon.ts'
 import { LevelStore } from '../store/level-store.ts'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { generateRecipientKey, readIdentityKey } from '../store/backup/recipient-key.ts'
+import { restoreBackup } from '../store/backup/restore-backup.ts'
 
-const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE | verify --db DIR [--threads N] | rebuild --db DIR --actor ID'
+const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE [--maint-socket PATH] [--backup-dir DIR --backup-recipient PUB [--backup-at HH:MM]] | verify --db DIR [--threads N] | rebuild --db DIR --actor ID | backup-keygen --out DIR | restore --from FILE --identity KEY --db NEW_DIR --key NEW_KEY_FILE --actor ID'
 
 const logger = pino({ base: { service: 'ken-store' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }))
 
@@ -34,9 +43,24 @@ async function main (argv: string[]): Promise<number> {
       threads: { type: 'string' },
       actor: { type: 'string' },
       approver: { type: 'string' },
-      note: { type: 'string' }
+      note: { type: 'string' },
+      'maint-socket': { type: 'string' },
+      'backup-dir': { type: 'string' },
+      'backup-recipient': { type: 'string' },
+      'backup-at': { type: 'string' },
+      'backup-generations': { type: 'string' },
+      'backup-location': { type: 'string' },
+      'media-check-day': { type: 'string' },
+      out: { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      from: { type: 'string' },
+      identity: { type: 'string' }
     }
   })
+  if (command === 'backup-keygen') {
+    if (values.out === undefined) return usage('--out is required')
+    return await backupKeygen(values.out, values['passphrase-file'])
+  }
   const db = values.db
   if (db === undefined) return usage('--db is required')
   switch (command) {
@@ -44,6 +68,9 @@ async function main (argv: string[]): Promise<number> {
       return await serve(db, values)
     case 'verify':
       return await verify(db, values.threads === undefined ? availableParallelism() : Number(values.threads))
+    case 'restore':
+      if (values.from === undefined || values.identity === undefined || values.key === undefined || values.actor === undefined) return usage('restore needs --from, --identity, --key and --actor')
+      return await restore(db, { from: values.from, identity: values.identity, key: values.key, actor: values.actor, passphraseFile: values['passphrase-file'] })
     case 'rebuild':
       if (values.actor === undefined) return usage('--actor is required')
       return await rebuild(db, { actor: values.actor, approver: values.approver ?? '', note: values.note ?? 'ken-store rebuild' })
@@ -59,7 +86,20 @@ async function serve (db: string, values: Record<string, string | undefined>): P
     socketPath: values.socket,
     keyFile: values.key,
     ...(values['max-delay-ms'] === undefined ? {} : { maxDelayMs: Number(values['max-delay-ms']) }),
-    ...(values['max-entries'] === undefined ? {} : { maxEntries: Number(values['max-entries']) })
+    ...(values['max-entries'] === undefined ? {} : { maxEntries: Number(values['max-entries']) }),
+    ...(values['maint-socket'] === undefined ? {} : { maintSocketPath: values['maint-socket'] }),
+    ...(values['backup-dir'] === undefined || values['backup-recipient'] === undefined
+      ? {}
+      : {
+          backup: {
+            dir: values['backup-dir'],
+            recipientFile: values['backup-recipient'],
+            ...(values['backup-at'] === undefined ? {} : { dailyAt: values['backup-at'] }),
+            ...(values['backup-generations'] === undefined ? {} : { generations: Number(values['backup-generations']) }),
+            ...(values['backup-location'] === undefined ? {} : { location: values['backup-location'] }),
+            ...(values['media-check-day'] === undefined ? {} : { weeklyCheckDay: Number(values['media-check-day']) })
+          }
+        })
   }, {
     logger,
     // A failed fsync leaves the files in an unknown state: exit, and let the supervisor restart us (recovery).
@@ -102,6 +142,39 @@ async function rebuild (db: string, by: { actor: string, approver: string, note:
   } finally {
     await store.close()
   }
+}
+
+/** Write the administrator's recipient key pair: the public half goes to the store, the private half to the administrator. */
+async function backupKeygen (out: string, passphraseFile: string | undefined): Promise<number> {
+  const passphrase = passphraseFile === undefined ? undefined : (await readFile(passphraseFile, 'utf8')).trim()
+  const pair = generateRecipientKey(passphrase)
+  await mkdir(out, { recursive: true, mode: 0o700 })
+  await writeFile(path.join(out, 'backup-recipient.pub'), pair.publicPem, { mode: 0o644, flag: 'wx' })
+  await writeFile(path.join(out, 'backup-recipient.key'), pair.privatePem, { mode: 0o600, flag: 'wx' })
+  process.stdout.write(`${JSON.stringify({ publicKey: path.join(out, 'backup-recipient.pub'), privateKey: path.join(out, 'backup-recipient.key'), encrypted: passphrase !== undefined })}\n`)
+  return 0
+}
+
+async function restore (db: string, o: { from: string, identity: string, key: string, actor: string, passphraseFile: string | undefined }): Promise<number> {
+  const passphrase = o.passphraseFile === undefined ? undefined : (await readFile(o.passphraseFile, 'utf8')).trim()
+  const identity = readIdentityKey(await readFile(o.identity), passphrase)
+  const started = performance.now()
+  let lastAt = 0
+  const result = await restoreBackup({
+    file: o.from,
+    identity,
+    target: db,
+    applianceKeyFile: o.key,
+    actor: o.actor,
+    onProgress: (p) => {
+      const now = performance.now()
+      if (p.phase === 'decrypt' && now - lastAt < 1000 && p.position < p.of) return
+      lastAt = now
+      logger.info({ event: 'store.restore.progress', phase: p.phase, position: p.position, of: p.of }, 'restore progress')
+    }
+  })
+  process.stdout.write(`${JSON.stringify({ ...result, elapsedMs: Math.round(performance.now() - started) })}\n`)
+  return 0
 }
 
 function usage (why: string): number {

@@ -9,6 +9,12 @@ import { loadApplianceKey } from './appliance-key.ts'
 import { LevelStore } from './level-store.ts'
 import { startAppendServer } from './append-server.ts'
 import { parseDaemonOptions, type StoreDaemonInput } from './options.ts'
+import { readFile } from 'node:fs/promises'
+import { BackupService } from './backup/backup-service.ts'
+import { readRecipientPublicKey } from './backup/recipient-key.ts'
+import { startStoreMaintServer } from './maint-server.ts'
+import type { MaintSocket } from './maint-socket.ts'
+import { StoreMetrics } from './store-metrics.ts'
 
 export interface StoreDaemonDeps {
   /** JSON logger (default: pino to stderr). Lines carry an `event` and never personal data. */
@@ -21,6 +27,9 @@ export interface StoreDaemonDeps {
 export interface StoreDaemon {
   readonly store: LevelStore
   readonly socketPath: string
+  readonly metrics: StoreMetrics
+  /** Present when the options name a backup directory and recipient. */
+  readonly backups: BackupService | undefined
   close: () => Promise<void>
 }
 
@@ -47,10 +56,37 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   })
   applianceKey.fill(0)
   await store.open()
+  const metrics = new StoreMetrics({ logPosition: () => store.head().position, dbPath: options.dbPath })
   let server
+  let maint: MaintSocket | undefined
+  let backups: BackupService | undefined
   try {
-    server = await startAppendServer(store, { socketPath: options.socketPath, socketMode: options.socketMode, maxFrameBytes: options.maxFrameBytes, maxPendingPerConnection: options.maxPendingPerConnection }, logger)
+    if (options.backup !== undefined) {
+      const b = options.backup
+      backups = new BackupService(store, {
+        dir: b.dir,
+        recipient: readRecipientPublicKey(await readFile(b.recipientFile)),
+        applianceKey: async () => await loadApplianceKey(options.keyFile, { create: false }),
+        generations: b.generations,
+        location: b.location,
+        ...(b.dailyAt === undefined ? {} : { dailyAt: b.dailyAt }),
+        ...(b.weeklyCheckDay === undefined ? {} : { weeklyCheckDay: b.weeklyCheckDay }),
+        ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+        onBackup: (ok, at) => { metrics.backup(ok, at) }
+      }, logger)
+      await backups.start()
+    }
+    server = await startAppendServer(store, {
+      socketPath: options.socketPath,
+      socketMode: options.socketMode,
+      maxFrameBytes: options.maxFrameBytes,
+      maxPendingPerConnection: options.maxPendingPerConnection,
+      onAnswered: (items, seconds, response) => { metrics.answered(items, seconds, response.results, response.errorCode) }
+    }, logger)
+    if (options.maintSocketPath !== undefined) maint = await startStoreMaintServer({ store, metrics, backups, startedAt: Date.now() }, options.maintSocketPath, logger)
   } catch (err) {
+    backups?.stop()
+    await server?.close()
     await store.close()
     throw err
   }
@@ -61,9 +97,13 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   return {
     store,
     socketPath: options.socketPath,
+    metrics,
+    backups,
     close: async () => {
       closing ??= (async () => {
         logger.info({ event: 'store.shutdown', connections: append.connections }, 'store daemon stopping')
+        backups?.stop()
+        await maint?.close()
         await append.stopAccepting()
         // Order: the store drains (every received request commits), then the answers go out.
         await store.close()
