@@ -29,7 +29,11 @@ export const EVENTS = [
   'gateway.update.unexpected_error',
   'gateway.store.connected',
   'gateway.store.unavailable',
-  'gateway.store.batch_failed'
+  'gateway.store.batch_failed',
+  'gateway.tls.rotated',
+  'gateway.maint.refused',
+  'gateway.maint.failed',
+  'gateway.maint.bad_frame'
 ] as const
 
 export type LogEvent = typeof EVENTS[number]

@@ -80,6 +80,8 @@ const schema = z.object({
   maxBatchItems: int(1, 65535).default(DEFAULTS.maxBatchItems),
   /** AppendRequests pipelined on the store socket. */
   maxAppendsInFlight: int(1, 1024).default(DEFAULTS.maxAppendsInFlight),
+  /** The gateway's maintenance socket (maint.proto: health, metrics, TLS rotation) for ken-maint; absent: none. */
+  maintSocket: z.string().min(1).optional(),
   /** Least time between two attempts to reach the store socket. */
   storeRetryMs: int(10, 60000).default(DEFAULTS.storeRetryMs)
 }).strict().superRefine((o, ctx) => {

@@ -146,7 +146,7 @@ export class TlsListener {
     }
     this.#static = next
     this.#server.setSecureContext(ctx)
-    this.#opts.log.info('gateway.tls.rotated', { cert: material.cert !== undefined, ca: material.ca !== undefined, links: this.#live.size })
+    this.#opts.log.info('gateway.tls.rotated', { reason: [material.cert === undefined ? '' : 'cert', material.ca === undefined ? '' : 'ca'].filter((s) => s !== '').join(','), count: this.#live.size })
   }
 
   /** Stop accepting and close every live link. */
