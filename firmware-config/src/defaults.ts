@@ -21,8 +21,15 @@ export const DEFAULTS = deepFreeze({
     pkiDir: 'pki',
     dbDir: 'db',
     applianceKeyFile: 'keys/appliance.key',
-    storeSocket: 'run/store.sock'
+    storeSocket: 'run/store.sock',
+    storeMaintSocket: 'run/store-maint.sock',
+    gatewayMaintSocket: 'run/gateway-maint.sock',
+    backupDir: 'backups',
+    backupRecipientFile: 'keys/backup-recipient.pub',
+    logDir: 'logs'
   },
+  // Sources D4–D6: daily, two generations, a weekly check of the register against the store room.
+  backup: { dailyAt: '02:00', generations: 2, location: 'backup directory, server room', mediaCheckDay: 1 },
   gateway: {
     host: '127.0.0.1',
     port: 8883,

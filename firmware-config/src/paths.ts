@@ -14,6 +14,11 @@ export interface ResolvedPaths {
   readonly dbDir: string
   readonly applianceKeyFile: string
   readonly storeSocket: string
+  readonly storeMaintSocket: string
+  readonly gatewayMaintSocket: string
+  readonly backupDir: string
+  readonly backupRecipientFile: string
+  readonly logDir: string
 }
 
 // sun_path is 108 bytes on Linux, including the terminating NUL (unix(7)).
@@ -31,7 +36,12 @@ export function resolvePaths (config: Pick<Config, 'paths'>, cwd: string = proce
     pkiDir: under(config.paths.pkiDir),
     dbDir: under(config.paths.dbDir),
     applianceKeyFile: under(config.paths.applianceKeyFile),
-    storeSocket: under(config.paths.storeSocket)
+    storeSocket: under(config.paths.storeSocket),
+    storeMaintSocket: under(config.paths.storeMaintSocket),
+    gatewayMaintSocket: under(config.paths.gatewayMaintSocket),
+    backupDir: under(config.paths.backupDir),
+    backupRecipientFile: under(config.paths.backupRecipientFile),
+    logDir: under(config.paths.logDir)
   }
   if (Buffer.byteLength(resolved.storeSocket) > MAX_SOCKET_PATH_BYTES) {
     throw errors.KEN_ERR_CONFIG_INVALID(`paths.storeSocket: expected a socket path of at most ${MAX_SOCKET_PATH_BYTES} bytes once resolved (got ${resolved.storeSocket}); fix: use a shorter stateDir or an absolute socket path`, { field: 'paths.storeSocket' })
