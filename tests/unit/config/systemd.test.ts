@@ -1,4 +1,5 @@
 import t from 'tap'
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { loadConfig } from '../../../firmware-config/src/index.ts'
 
@@ -17,7 +18,19 @@ const appliance = loadConfig('firmware-config/ken.appliance.json', { env: {} })
 const stateDir = appliance.paths.stateDir.replace(/\/$/, '')
 const units = {
   store: { file: 'firmware-config/systemd/ken-store.service', user: 'ken-store' },
-  gateway: { file: 'firmware-config/systemd/ken-gateway.service', user: 'ken-gw' }
+  gateway: { file: 'firmware-config/systemd/ken-gateway.service', user: 'ken-gw' },
+  maint: { file: 'firmware-config/systemd/ken-maint.service', user: 'ken-maint' },
+  terminal: { file: 'firmware-config/systemd/ken-terminal.service', user: 'ken-term' },
+  national: { file: 'firmware-config/systemd/ken-national.service', user: 'ken-natl' }
+}
+
+// Issue 16: every unit rated by systemd's own judge at an exposure of 2.0 or lower.
+for (const [name, unit] of Object.entries(units)) {
+  t.test(`${name} unit: systemd-analyze security --offline=true rates it 2.0 or lower`, async (t) => {
+    const out = execFileSync('systemd-analyze', ['security', '--offline=true', '--no-pager', unit.file.split('/').at(-1) as string], { cwd: 'firmware-config/systemd', encoding: 'utf8' })
+    const exposure = Number(/Overall exposure level for [\w.-]+: ([0-9.]+)/.exec(out)?.[1])
+    t.ok(exposure <= 2.0, `exposure ${exposure}`)
+  })
 }
 
 for (const [name, unit] of Object.entries(units)) {
@@ -50,4 +63,20 @@ t.test('the users exist and the gateway reaches the socket through its group', a
   t.equal(appliance.store.socketMode & 0o007, 0, 'the socket is closed to others')
   const tmpfiles = readFileSync('firmware-config/systemd/ken.tmpfiles.conf', 'utf8')
   t.match(tmpfiles, new RegExp(`^d\\s+${stateDir}/db\\s+0700 ken-store ken-store`, 'm'))
+})
+
+t.test('every daemon has its user; ken-maint reaches only the maintenance sockets and /etc/ken', async (t) => {
+  const sysusers = readFileSync('firmware-config/systemd/ken.sysusers.conf', 'utf8')
+  for (const unit of Object.values(units)) t.match(sysusers, new RegExp(`^u\\s+${unit.user}\\s`, 'm'), unit.user)
+  const maint = directives(units.maint.file)
+  t.same(maint.get('ReadWritePaths'), ['/etc/ken'])
+  t.same(maint.get('InaccessiblePaths'), ['/var/lib/ken'], 'the state directory, database and keys included, is hidden')
+  t.notMatch(sysusers, /^m\s+ken-maint\s+ken-append$/m, 'ken-maint cannot reach the append socket')
+  t.same(directives(units.store.file).get('RuntimeDirectory'), ['ken-store'])
+  t.same(directives(units.gateway.file).get('RuntimeDirectory'), ['ken-gateway'])
+  t.equal(appliance.paths.storeMaintSocket, '/run/ken-store/maint.sock')
+  t.equal(appliance.paths.gatewayMaintSocket, '/run/ken-gateway/maint.sock')
+  const tmpfiles = readFileSync('firmware-config/systemd/ken.tmpfiles.conf', 'utf8')
+  t.match(tmpfiles, /^d\s+\/var\/lib\/ken\/backups\s+0750 ken-store ken-store/m)
+  t.match(tmpfiles, /^d\s+\/etc\/ken\/pki\s+0750 ken-maint ken-config/m)
 })
