@@ -58,5 +58,12 @@ export function storeMaintHandlers (deps: StoreMaintDeps): MaintHandlers {
 }
 
 export async function startStoreMaintServer (deps: StoreMaintDeps, socketPath: string, logger: StoreLogger): Promise<MaintSocket> {
-  return await startMaintSocket(storeMaintHandlers(deps), { socketPath, eventPrefix: 'store.maint' }, logger)
+  return await startMaintSocket(storeMaintHandlers(deps), {
+    socketPath,
+    eventPrefix: 'store.maint',
+    // An attempt at an operation the store does not offer here is a refused act of whoever asked (H21).
+    onUnsupported: async (r) => {
+      await deps.store.recordAct({ kind: 'maint.refused', actor: r.technician === '' ? 'unnamed' : r.technician, role: 'technician', refused: true, reasonCode: errors.KEN_ERR_STORE_MAINT_UNSUPPORTED.code, note: `operation ${r.operation} on the store's maintenance socket` })
+    }
+  }, logger)
 }

@@ -28,6 +28,8 @@ export interface MaintSocketOptions {
   readonly maxFrameBytes?: number
   /** For log lines: `store.maint.*` or `gateway.maint.*`. */
   readonly eventPrefix: string
+  /** Told of every request for an operation the table does not offer (the store records it as an act). */
+  readonly onUnsupported?: (request: MaintRequest) => Promise<void>
 }
 
 export interface MaintSocket {
@@ -57,7 +59,7 @@ export async function startMaintSocket (handlers: MaintHandlers, options: MaintS
         return
       }
       for (const request of requests) {
-        const answer = answerOf(handlers, request, logger, eventPrefix)
+        const answer = answerOf(handlers, request, logger, eventPrefix, options.onUnsupported)
         tail = tail.then(async () => {
           const response = await answer
           if (!socket.destroyed) socket.write(encodeFrame(encodeComplete('MaintResponse', response)))
@@ -81,11 +83,12 @@ export async function startMaintSocket (handlers: MaintHandlers, options: MaintS
   }
 }
 
-async function answerOf (handlers: MaintHandlers, request: MaintRequest, logger: StoreLogger, eventPrefix: string): Promise<MaintResponse> {
+async function answerOf (handlers: MaintHandlers, request: MaintRequest, logger: StoreLogger, eventPrefix: string, onUnsupported: MaintSocketOptions['onUnsupported']): Promise<MaintResponse> {
   const base: MaintResponse = { requestId: request.requestId, errorCode: '', metricsText: '', media: [], actPosition: 0 }
   const handler = handlers[request.operation]
   if (handler === undefined) {
     logger.warn({ event: `${eventPrefix}.refused`, operation: request.operation, technician: request.technician, code: errors.KEN_ERR_STORE_MAINT_UNSUPPORTED.code }, 'operation not offered on this socket')
+    await onUnsupported?.(request).catch(() => undefined)
     return { ...base, errorCode: errors.KEN_ERR_STORE_MAINT_UNSUPPORTED.code }
   }
   try {

@@ -64,7 +64,11 @@ t.test('every operation of maint.proto, tried: answers carry no resident data an
       disposal: { mediaId: 'KB-none', reason: 'test' }
     })
     t.same(leaks(r), [], `${name}: nothing personal, no key`)
-    if (name === 'UNSPECIFIED' || name === 'ROTATE_TLS') t.equal(r, 'KEN_ERR_STORE_MAINT_UNSUPPORTED', `${name} is not offered by the store`)
+    if (name === 'UNSPECIFIED' || name === 'ROTATE_TLS') {
+      t.equal(r, 'KEN_ERR_STORE_MAINT_UNSUPPORTED', `${name} is not offered by the store`)
+      const last = await daemon.store.entries(daemon.store.head().position).next()
+      t.ok(last.done !== true && last.value.entry.act?.kind === 'maint.refused' && last.value.entry.act.actor === 'TE001', 'and the attempt is recorded naming the technician')
+    }
   }
 })
 
@@ -107,4 +111,21 @@ t.test('only technician act kinds are recorded, each naming the technician', asy
     t.equal(await call({ operation: MaintOperation.RECORD_ACT, act: { kind, refused: false, reasonCode: '', note: '', count: 0 } }), 'KEN_ERR_STORE_MAINT_ACT_KIND', `${kind} refused`)
   }
   t.equal(await call({ operation: MaintOperation.RECORD_ACT, technician: '', act: { kind: 'maint.login', refused: false, reasonCode: '', note: '', count: 0 } }), 'KEN_ERR_STORE_INVALID_ARGUMENT', 'an act names its technician')
+})
+
+t.test('an append request sent straight to the maintenance socket appends nothing: the connection is closed', async (t) => {
+  const before = daemon.store.head().position
+  const net = await import('node:net')
+  const { encodeFrame } = await import('../../../proto/src/framing.ts')
+  const frame = encodeFrame(encodeComplete('AppendRequest', { batchId: 1, items: [item(cs.identity(person(99)))] }))
+  const closed = await new Promise<boolean>((resolve) => {
+    const s = net.connect(maintSocket, () => { s.write(frame) })
+    s.on('data', () => undefined)
+    s.on('error', () => undefined)
+    const timer = setTimeout(() => { s.destroy(); resolve(false) }, 5000)
+    s.once('close', () => { clearTimeout(timer); resolve(true) })
+  })
+  t.ok(closed, 'closed by the daemon')
+  t.equal(daemon.store.head().position, before, 'nothing was appended')
+  t.equal(await daemon.store.getCurrent(person(99).juminhyoCode), undefined)
 })
