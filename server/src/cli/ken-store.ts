@@ -7,6 +7,7 @@
  *   ken-store backup-keygen --out DIR [--passphrase-file F]   the administrator's backup recipient key pair
  *   ken-store restore --from FILE --identity KEY [--passphrase-file F] --db NEW_DIR --key NEW_KEY_FILE --actor ID
  *
+ * `ken-store serve --config FILE` takes everything from the appliance configuration (the systemd unit).
  * serve also takes [--maint-socket PATH] [--backup-dir DIR --backup-recipient PUB [--backup-at HH:MM]
  * [--backup-generations N] [--backup-location TEXT] [--media-check-day 0-6]] (docs/backups.md).
  *
@@ -24,6 +25,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { generateRecipientKey, readIdentityKey } from '../store/backup/recipient-key.ts'
 import { restoreBackup } from '../store/backup/restore-backup.ts'
+import { storeOptionsFrom } from '../store/from-config.ts'
+import type { StoreDaemonInput } from '../store/options.ts'
+import { loadConfig } from '../../../firmware-config/src/load.ts'
 
 const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE [--maint-socket PATH] [--backup-dir DIR --backup-recipient PUB [--backup-at HH:MM]] | verify --db DIR [--threads N] | rebuild --db DIR --actor ID | backup-keygen --out DIR | restore --from FILE --identity KEY --db NEW_DIR --key NEW_KEY_FILE --actor ID'
 
@@ -54,9 +58,15 @@ async function main (argv: string[]): Promise<number> {
       out: { type: 'string' },
       'passphrase-file': { type: 'string' },
       from: { type: 'string' },
-      identity: { type: 'string' }
+      identity: { type: 'string' },
+      config: { type: 'string' }
     }
   })
+  if (command === 'serve' && values.config !== undefined) {
+    const options = storeOptionsFrom(loadConfig(values.config))
+    if (options.backup === undefined) logger.warn({ event: 'store.backup.not_configured', code: 'KEN_ERR_STORE_BACKUP_NOT_CONFIGURED' }, 'no backup recipient key: no backups are taken')
+    return await serveWith(options)
+  }
   if (command === 'backup-keygen') {
     if (values.out === undefined) return usage('--out is required')
     return await backupKeygen(values.out, values['passphrase-file'])
@@ -81,7 +91,7 @@ async function main (argv: string[]): Promise<number> {
 
 async function serve (db: string, values: Record<string, string | undefined>): Promise<number> {
   if (values.socket === undefined || values.key === undefined) return usage('serve needs --socket and --key')
-  const daemon = await startStoreDaemon({
+  return await serveWith({
     dbPath: db,
     socketPath: values.socket,
     keyFile: values.key,
@@ -100,7 +110,11 @@ async function serve (db: string, values: Record<string, string | undefined>): P
             ...(values['media-check-day'] === undefined ? {} : { weeklyCheckDay: Number(values['media-check-day']) })
           }
         })
-  }, {
+  })
+}
+
+async function serveWith (options: StoreDaemonInput): Promise<number> {
+  const daemon = await startStoreDaemon(options, {
     logger,
     // A failed fsync leaves the files in an unknown state: exit, and let the supervisor restart us (recovery).
     onFatal: () => { void daemon.close().finally(() => process.exit(70)) }
