@@ -91,7 +91,7 @@ export async function startMaint (input: MaintOptionsInput, deps: { logger?: Log
   metricsRoutes(app, daemons, registry)
   logRoutes(app, opts.logDir, opts.maxLogLines)
   backupRoutes(app, daemons)
-  rotationRoutes(app, daemons, opts.gatewayTls)
+  rotationRoutes(app, daemons, opts.rotatable)
   configRoutes(app, daemons, opts.configFile)
 
   await app.listen({ host: opts.host, port: opts.port })

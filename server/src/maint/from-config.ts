@@ -13,7 +13,7 @@ export function maintOptionsFrom (config: Config, configFile: string | undefined
     port: config.management.port,
     tls: files,
     daemons: { store: paths.storeMaintSocket, gateway: paths.gatewayMaintSocket },
-    gatewayTls: files,
+    rotatable: { gateway: files },
     logDir: paths.logDir,
     ...(configFile === undefined ? {} : { configFile })
   }

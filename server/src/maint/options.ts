@@ -6,6 +6,8 @@ import { z } from 'zod'
 import { deepFreeze, type DeepReadonly } from '../../../firmware-config/src/deep.ts'
 import { errors } from './errors.ts'
 
+const tlsFiles = z.object({ caFile: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1), crlFile: z.string().min(1) }).strict()
+
 const schema = z.object({
   host: z.string().min(1),
   /** 0 picks a free port (tests). */
@@ -13,9 +15,12 @@ const schema = z.object({
   /** ken-maint's server credential and the trust for technician certificates (the prefecture's CA). */
   tls: z.object({ caFile: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1), crlFile: z.string().min(1) }).strict(),
   /** The daemons' maintenance sockets, by name; the store's is required (acts are recorded through it). */
-  daemons: z.object({ store: z.string().min(1), gateway: z.string().min(1).optional() }).strict(),
-  /** The gateway's PEM files, written on rotation (then the gateway swaps them live). */
-  gatewayTls: z.object({ caFile: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1), crlFile: z.string().min(1) }).strict().optional(),
+  daemons: z.object({ store: z.string().min(1), gateway: z.string().min(1).optional(), terminal: z.string().min(1).optional(), national: z.string().min(1).optional() }).strict(),
+  /**
+   * The PEM files of each daemon whose TLS material rotates without restart (gateway, terminal,
+   * national), written on rotation; then the daemon swaps them live (MAINT_OPERATION_ROTATE_TLS).
+   */
+  rotatable: z.record(z.enum(['gateway', 'terminal', 'national']), tlsFiles).default({}),
   /** The daemons' JSON log files (`<daemon>.log`). */
   logDir: z.string().min(1).optional(),
   /** The appliance configuration file a validated change is written to. */

@@ -47,7 +47,7 @@ const maint = await startMaint({
   port: 0,
   tls: gatewayFiles,
   daemons: { store: sock('store-maint'), gateway: sock('gateway-maint') },
-  gatewayTls: gatewayFiles,
+  rotatable: { gateway: gatewayFiles },
   logDir,
   configFile
 }, { logger: pino({ level: 'silent' }) })
