@@ -22,8 +22,15 @@ export const DEFAULTS = deepFreeze({
     dbDir: 'db',
     applianceKeyFile: 'keys/appliance.key',
     storeSocket: 'run/store.sock',
-    outboxSocket: 'run/outbox.sock'
+    outboxSocket: 'run/outbox.sock',
+    storeMaintSocket: 'run/store-maint.sock',
+    gatewayMaintSocket: 'run/gateway-maint.sock',
+    backupDir: 'backups',
+    backupRecipientFile: 'keys/backup-recipient.pub',
+    logDir: 'logs'
   },
+  // Sources D4–D6: daily, two generations, a weekly check of the register against the store room.
+  backup: { dailyAt: '02:00', generations: 2, location: 'backup directory, server room', mediaCheckDay: 1 },
   gateway: {
     host: '127.0.0.1',
     port: 8883,
@@ -37,6 +44,8 @@ export const DEFAULTS = deepFreeze({
     maxInflightPerCs: 64,
     // 福岡市 (≈1.6 M residents) must finish the initial load in under 5 minutes (SPEC §8).
     maxMessagesPerSecondPerCs: 10000,
+    // A CS subscribes to its two result topics once per connection; more is a flood of denials.
+    maxSubscriptionsPerSecondPerCs: 10,
     // Per source address: each CS has its own, and reconnects once after a restart (SPEC §8: < 5 s).
     maxConnectionsPerSecond: 10,
     handshakeTimeoutMs: 5000,

@@ -14,6 +14,11 @@ export interface ResolvedPaths {
   readonly dbDir: string
   readonly applianceKeyFile: string
   readonly storeSocket: string
+  readonly storeMaintSocket: string
+  readonly gatewayMaintSocket: string
+  readonly backupDir: string
+  readonly backupRecipientFile: string
+  readonly logDir: string
   readonly outboxSocket: string
 }
 
@@ -33,9 +38,14 @@ export function resolvePaths (config: Pick<Config, 'paths'>, cwd: string = proce
     dbDir: under(config.paths.dbDir),
     applianceKeyFile: under(config.paths.applianceKeyFile),
     storeSocket: under(config.paths.storeSocket),
+    storeMaintSocket: under(config.paths.storeMaintSocket),
+    gatewayMaintSocket: under(config.paths.gatewayMaintSocket),
+    backupDir: under(config.paths.backupDir),
+    backupRecipientFile: under(config.paths.backupRecipientFile),
+    logDir: under(config.paths.logDir),
     outboxSocket: under(config.paths.outboxSocket)
   }
-  for (const key of ['storeSocket', 'outboxSocket'] as const) {
+  for (const key of ['storeSocket', 'outboxSocket', 'storeMaintSocket', 'gatewayMaintSocket'] as const) {
     if (Buffer.byteLength(resolved[key]) > MAX_SOCKET_PATH_BYTES) {
       throw errors.KEN_ERR_CONFIG_INVALID(`paths.${key}: expected a socket path of at most ${MAX_SOCKET_PATH_BYTES} bytes once resolved (got ${resolved[key]}); fix: use a shorter stateDir or an absolute socket path`, { field: `paths.${key}` })
     }

@@ -25,6 +25,9 @@ import { StoreLink, type AppendConnector } from './store-link.ts'
 import { TlsListener } from './tls-listener.ts'
 import { reconcileForwarder } from './reconcile-handler.ts'
 import path from 'node:path'
+import { MaintOperation, type TlsMaterial } from '../../proto/src/types.ts'
+import { startMaintSocket, type MaintSocket } from '../../server/src/store/maint-socket.ts'
+import type { StoreLogger } from '../../server/src/store/store.ts'
 
 /** What the daemon is given rather than builds (tests inject doubles; the CLI the defaults). */
 export interface GatewayDeps {
@@ -47,7 +50,14 @@ export interface Gateway {
   close: () => Promise<void>
   /** Reload the CRL (SIGHUP); throws the coded error when the new CRL is refused (the old stays). */
   reloadCrl: () => Promise<void>
-  metrics: () => MetricsSnapshot
+  /**
+   * Rotate without restart (SPEC §7): a new server certificate and key, CA bundle (TLS and the
+   * verifier), and/or the CRL file's new content (written by ken-maint, read and verified here).
+   */
+  rotateTls: (material: Partial<TlsMaterial>) => Promise<void>
+  metrics: () => Promise<MetricsSnapshot>
+  /** Every series in the Prometheus text format (the maintenance socket serves it). */
+  metricsText: () => Promise<string>
 }
 
 export async function startGateway (input: GatewayOptionsInput, deps: GatewayDeps = {}): Promise<Gateway> {
@@ -58,8 +68,8 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
 
   const caPem = await readFile(opts.tls.caFile, 'utf8')
   const crl = deps.crl ?? await CrlStore.open({ path: opts.tls.crlFile, issuers: caPem })
-  const verifier = deps.verifier ?? createVerifier({
-    trustAnchors: caPem,
+  const makeVerifier = (trustAnchors: string): PeerVerifier => createVerifier({
+    trustAnchors,
     crl,
     expect: 'cs',
     staleCrl: opts.crlStale,
@@ -67,6 +77,9 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     ...(opts.municipalities === undefined ? {} : { allowedMunicipalities: new Set(opts.municipalities) }),
     onWarning: (w) => { log.warn('gateway.crl.warning', { code: w.code }) }
   })
+  // Behind one reference, so a rotated CA bundle reaches the verifier as it reaches node:tls.
+  let currentVerifier = deps.verifier ?? makeVerifier(caPem)
+  const verifier: PeerVerifier = { verify: (leaf, chain) => currentVerifier.verify(leaf, chain) }
 
   const connectStore = deps.connectStore ?? (async () => {
     const client = await AppendClient.connect(opts.storeSocket)
@@ -116,6 +129,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
   }
 
   const buckets = new CsRateBuckets(opts.maxMessagesPerSecondPerCs, now)
+  const subscribeBuckets = new CsRateBuckets(opts.maxSubscriptionsPerSecondPerCs, now)
   const listener = await TlsListener.listen({
     host: opts.host,
     port: opts.port,
@@ -134,6 +148,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
       const conn = new GuardedConnection(socket, {
         identity,
         permits,
+        subscribeBucket: subscribeBuckets.of(code),
         maxPacketBytes: opts.maxPacketBytes,
         connectTimeoutMs: opts.connectTimeoutMs,
         onViolation (err) {
@@ -149,6 +164,23 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     await stopBehindListener()
     throw err
   })
+  const rotateTls = async (m: Partial<TlsMaterial>): Promise<void> => {
+    const nonEmpty = (s: string | undefined): string | undefined => s === undefined || s === '' ? undefined : s
+    const ca = nonEmpty(m.caPem)
+    const next = ca === undefined || deps.verifier !== undefined ? undefined : makeVerifier(ca)
+    listener.rotate({ ...(nonEmpty(m.certPem) === undefined ? {} : { cert: m.certPem }), ...(nonEmpty(m.keyPem) === undefined ? {} : { key: m.keyPem }), ...(ca === undefined ? {} : { ca }) })
+    if (next !== undefined) currentVerifier = next
+    if (nonEmpty(m.crlPem) !== undefined) await listener.reloadCrl()
+  }
+  let maint: MaintSocket | undefined
+  if (opts.maintSocket !== undefined) {
+    const startedAt = Date.now()
+    maint = await startMaintSocket({
+      [MaintOperation.HEALTH]: async () => ({ health: { daemon: 'gateway', ok: true, uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000), logPosition: 0, logHeadHash: '', detail: `${(await metrics.snapshot()).connections} CS links` } }),
+      [MaintOperation.METRICS]: async () => ({ metricsText: await metrics.text() }),
+      [MaintOperation.ROTATE_TLS]: async (r) => { await rotateTls(r.tls ?? {}); return {} }
+    }, { socketPath: opts.maintSocket, eventPrefix: 'gateway.maint' }, maintLogger(log))
+  }
   log.info('gateway.started', { host: opts.host, port: listener.port })
 
   let closing: Promise<void> | undefined
@@ -156,6 +188,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     port: listener.port,
     async close () {
       closing ??= (async () => {
+        await maint?.close()
         await listener.close()
         await stopBehindListener()
         log.info('gateway.stopped')
@@ -163,7 +196,23 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
       await closing
     },
     reloadCrl: async () => { await listener.reloadCrl() },
-    metrics: () => metrics.snapshot()
+    rotateTls,
+    metrics: async () => await metrics.snapshot(),
+    metricsText: async () => await metrics.text()
+  }
+}
+
+/** The maintenance socket logs through the gateway's logger: its events, and codes only. */
+function maintLogger (log: GatewayLogger): StoreLogger {
+  const event = (fields: Record<string, unknown>): 'gateway.maint.refused' | 'gateway.maint.failed' | 'gateway.maint.bad_frame' => {
+    const e = String(fields.event)
+    return e.endsWith('.refused') ? 'gateway.maint.refused' : e.endsWith('.bad_frame') ? 'gateway.maint.bad_frame' : 'gateway.maint.failed'
+  }
+  const code = (fields: Record<string, unknown>): { code?: string } => typeof fields.code === 'string' ? { code: fields.code } : {}
+  return {
+    info: (fields) => { log.info(event(fields), code(fields)) },
+    warn: (fields) => { log.warn(event(fields), code(fields)) },
+    error: (fields) => { log.error(event(fields), code(fields)) }
   }
 }
 

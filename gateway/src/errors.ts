@@ -39,7 +39,8 @@ export const GATEWAY_ERRORS = {
   KEN_ERR_GW_SUBSCRIBE_DENIED: { area: 'protocol', message: 'the client may not subscribe to this topic filter', source: 'SPEC §3; [MQTT-3.9.3] (0x80 failure)' },
   KEN_ERR_GW_CONNECTION_CLOSED: { area: 'protocol', message: 'the connection closed before the update could be acknowledged', source: 'SPEC §3 (order per link)' },
   KEN_ERR_GW_STORE_UNAVAILABLE: { area: 'store', message: 'the store did not commit the update; no PUBACK is sent', source: 'SPEC §3 (PUBACK only after commit)' },
-  KEN_ERR_GW_STORE_PROTOCOL: { area: 'store', message: 'the store answered out of contract', source: 'proto/ken/v1/store.proto' }
+  KEN_ERR_GW_STORE_PROTOCOL: { area: 'store', message: 'the store answered out of contract', source: 'proto/ken/v1/store.proto' },
+  KEN_ERR_GW_ROTATION_INVALID: { area: 'config', message: 'the TLS material offered for rotation is unusable (key does not match the certificate, not PEM, not a server certificate, or not valid now); the material in force stays', source: 'SPEC §7 (rotation without restart)' }
 } as const satisfies Record<string, GatewayErrorSpec>
 
 /** The catalogue as error factories: `errors.KEN_ERR_GW_QOS('qos 0')`. */

@@ -14,6 +14,7 @@ export function gatewayOptionsFrom (config: Config, cwd = process.cwd()): Gatewa
     ...config.gateway,
     keepalive: { ...config.gateway.keepalive },
     storeSocket: paths.storeSocket,
+    maintSocket: paths.gatewayMaintSocket,
     tls: {
       caFile: join(paths.pkiDir, 'ca.crt'),
       certFile: join(paths.pkiDir, 'server.crt'),

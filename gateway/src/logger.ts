@@ -32,7 +32,11 @@ export const EVENTS = [
   'gateway.store.batch_failed',
   'gateway.proof.refused',
   'gateway.proof.store_unavailable',
-  'gateway.reconcile.store_unavailable'
+  'gateway.reconcile.store_unavailable',
+  'gateway.tls.rotated',
+  'gateway.maint.refused',
+  'gateway.maint.failed',
+  'gateway.maint.bad_frame'
 ] as const
 
 export type LogEvent = typeof EVENTS[number]

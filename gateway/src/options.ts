@@ -22,6 +22,7 @@ export const DEFAULTS = Object.freeze({
   maxConnections: LINK.maxConnections,
   maxInflightPerCs: LINK.maxInflightPerCs,
   maxMessagesPerSecondPerCs: LINK.maxMessagesPerSecondPerCs,
+  maxSubscriptionsPerSecondPerCs: LINK.maxSubscriptionsPerSecondPerCs,
   maxConnectionsPerSecond: LINK.maxConnectionsPerSecond,
   handshakeTimeoutMs: LINK.handshakeTimeoutMs,
   connectTimeoutMs: LINK.connectTimeoutMs,
@@ -64,6 +65,8 @@ const schema = z.object({
   maxInflightPerCs: int(1, 65535).default(DEFAULTS.maxInflightPerCs),
   /** Token-bucket rate per CS (one second of burst); above it the link is read more slowly. */
   maxMessagesPerSecondPerCs: int(1, 1000000).default(DEFAULTS.maxMessagesPerSecondPerCs),
+  /** SUBSCRIBE/UNSUBSCRIBE token bucket per CS; above it the link is read more slowly. */
+  maxSubscriptionsPerSecondPerCs: int(1, 1000).default(DEFAULTS.maxSubscriptionsPerSecondPerCs),
   /** New TCP connections per second from one source address; more are closed before TLS. */
   maxConnectionsPerSecond: int(1, 10000).default(DEFAULTS.maxConnectionsPerSecond),
   handshakeTimeoutMs: int(100, 60000).default(DEFAULTS.handshakeTimeoutMs),
@@ -82,6 +85,8 @@ const schema = z.object({
   maxBatchItems: int(1, 65535).default(DEFAULTS.maxBatchItems),
   /** AppendRequests pipelined on the store socket. */
   maxAppendsInFlight: int(1, 1024).default(DEFAULTS.maxAppendsInFlight),
+  /** The gateway's maintenance socket (maint.proto: health, metrics, TLS rotation) for ken-maint; absent: none. */
+  maintSocket: z.string().min(1).optional(),
   /** Least time between two attempts to reach the store socket. */
   storeRetryMs: int(10, 60000).default(DEFAULTS.storeRetryMs)
 }).strict().superRefine((o, ctx) => {

@@ -8,22 +8,28 @@
  *  - on a packet type a client never sends [MQTT-2.2.1];
  *  - when no complete CONNECT arrived within connectTimeoutMs.
  * It also holds each PUBLISH back until {@link PublishPermits} grants it (in-flight cap and rate),
- * pausing the socket meanwhile: backpressure, never a drop.
+ * and each SUBSCRIBE and UNSUBSCRIBE until the CS's subscription bucket has a token (an
+ * authenticated CS could otherwise flood the log with denied subscriptions, issue 16), pausing the
+ * socket meanwhile: backpressure, never a drop.
  */
 import { Duplex } from 'node:stream'
 import type { KenError } from '../../proto/src/ken-error.ts'
 import { errors } from './errors.ts'
 import type { CsIdentity } from './identity.ts'
-import type { PublishPermits } from './limits.ts'
+import type { PublishPermits, TokenBucket } from './limits.ts'
 
 const CONNECT = 1
 const PUBLISH = 3
+const SUBSCRIBE = 8
+const UNSUBSCRIBE = 10
 /** Control packet types a client may send (MQTT 3.1.1 §2.2.1, Table 2.1). */
 const CLIENT_TYPES: ReadonlySet<number> = new Set([1, 3, 4, 5, 6, 7, 8, 10, 12, 14])
 
 export interface GuardOptions {
   readonly identity: CsIdentity
   readonly permits: PublishPermits
+  /** The CS's bucket for SUBSCRIBE and UNSUBSCRIBE, shared by its successive connections. */
+  readonly subscribeBucket: TokenBucket
   readonly maxPacketBytes: number
   readonly connectTimeoutMs: number
   /** Told once why the guard closed the connection. */
@@ -44,6 +50,8 @@ export class GuardedConnection extends Duplex {
   readonly permits: PublishPermits
   connectFacts: ConnectFacts | undefined
   readonly #socket: Duplex
+  readonly #subscribeBucket: TokenBucket
+  #subscribeTimer: NodeJS.Timeout | undefined
   readonly #maxPacket: number
   readonly #onViolation: (err: KenError) => void
   #connectTimer: NodeJS.Timeout | undefined
@@ -65,6 +73,7 @@ export class GuardedConnection extends Duplex {
     this.#socket = socket
     this.identity = opts.identity
     this.permits = opts.permits
+    this.#subscribeBucket = opts.subscribeBucket
     this.#maxPacket = opts.maxPacketBytes
     this.#onViolation = opts.onViolation
     this.#connectTimer = setTimeout(() => this.#violate(errors.KEN_ERR_GW_CONNECT_TIMEOUT(`${opts.connectTimeoutMs} ms`)), opts.connectTimeoutMs)
@@ -103,6 +112,7 @@ export class GuardedConnection extends Duplex {
 
   override _destroy (err: Error | null, cb: (err?: Error | null) => void): void {
     if (this.#connectTimer !== undefined) clearTimeout(this.#connectTimer)
+    if (this.#subscribeTimer !== undefined) clearTimeout(this.#subscribeTimer)
     this.#stash = undefined
     this.permits.cancel()
     this.#socket.destroy()
@@ -129,7 +139,7 @@ export class GuardedConnection extends Duplex {
         const type = (chunk[i] as number) >> 4
         const refusal = this.#checkType(type)
         if (refusal !== undefined) return this.#violate(refusal)
-        if (type === PUBLISH && !this.#granted && !this.permits.take(() => this.#onGranted())) {
+        if (!this.#granted && !this.#admit(type)) {
           this.#forward(chunk.subarray(0, i))
           this.#stash = chunk.subarray(i)
           this.#socket.pause()
@@ -165,6 +175,24 @@ export class GuardedConnection extends Duplex {
     if (this.#packets > 0 && type === CONNECT) return errors.KEN_ERR_GW_SECOND_CONNECT()
     if (!CLIENT_TYPES.has(type)) return errors.KEN_ERR_GW_PACKET_TYPE(`type ${type}`)
     return undefined
+  }
+
+  /** Take what a packet of `type` needs to pass now; false when it must wait (#onGranted follows). */
+  #admit (type: number): boolean {
+    if (type === PUBLISH) return this.permits.take(() => this.#onGranted())
+    if (type !== SUBSCRIBE && type !== UNSUBSCRIBE) return true
+    if (this.#subscribeBucket.take()) return true
+    this.#waitForSubscribeToken()
+    return false
+  }
+
+  #waitForSubscribeToken (): void {
+    this.#subscribeTimer = setTimeout(() => {
+      this.#subscribeTimer = undefined
+      if (this.destroyed) return
+      if (this.#subscribeBucket.take()) this.#onGranted()
+      else this.#waitForSubscribeToken()
+    }, Math.max(1, this.#subscribeBucket.msUntilToken()))
   }
 
   #packetDone (): void {

@@ -14,12 +14,13 @@
  * replaced for new handshakes and every live link is verified again; refused ones are closed.
  * Connections over the per-source rate are closed before the handshake costs anything.
  */
-import { constants as cryptoConstants } from 'node:crypto'
+import { constants as cryptoConstants, createPrivateKey, X509Certificate } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { AddressInfo, Socket } from 'node:net'
 import tls, { type TLSSocket } from 'node:tls'
 import type { CrlStore } from '../../certs/src/crl-store.ts'
 import { peerChain } from '../../certs/src/peer-certificate.ts'
+import { TLS_POLICY } from '../../certs/src/tls-policy.ts'
 import { isKenError, type KenError } from '../../proto/src/ken-error.ts'
 import { errors } from './errors.ts'
 import { identityOf, type CsIdentity, type PeerVerifier } from './identity.ts'
@@ -63,7 +64,7 @@ type StaticContext = Pick<tls.SecureContextOptions, 'ca' | 'cert' | 'key'>
 export class TlsListener {
   readonly #server: tls.Server
   readonly #opts: TlsListenerOptions
-  readonly #static: StaticContext
+  #static: StaticContext
   readonly #live = new Map<TLSSocket, LivePeer>()
   #applied: string
   readonly #onCrlLoaded = (): void => { void this.#applyCrl() }
@@ -127,6 +128,27 @@ export class TlsListener {
     await this.#applyCrl()
   }
 
+  /**
+   * Swap the server certificate and key and/or the CA bundle without a restart (SPEC §7): new
+   * handshakes use them, links already up are kept until they reconnect. Checked first — a key that
+   * does not match, a certificate that is not a server's or not valid now — so a bad rotation
+   * leaves the material in force.
+   * @throws KEN_ERR_GW_ROTATION_INVALID
+   */
+  rotate (material: { readonly cert?: string, readonly key?: string, readonly ca?: string }): void {
+    const next: StaticContext = { ca: material.ca ?? this.#static.ca, cert: material.cert ?? this.#static.cert, key: material.key ?? this.#static.key }
+    checkServerMaterial(next)
+    const ctx = secureContext(next, this.#opts.crlInTls ? this.#opts.crl.pems : undefined)
+    try {
+      tls.createSecureContext(ctx)
+    } catch (err) {
+      throw errors.KEN_ERR_GW_ROTATION_INVALID((err as { code?: string }).code ?? 'unusable', { cause: err })
+    }
+    this.#static = next
+    this.#server.setSecureContext(ctx)
+    this.#opts.log.info('gateway.tls.rotated', { reason: [material.cert === undefined ? '' : 'cert', material.ca === undefined ? '' : 'ca'].filter((s) => s !== '').join(','), count: this.#live.size })
+  }
+
   /** Stop accepting and close every live link. */
   async close (): Promise<void> {
     this.#opts.crl.off('loaded', this.#onCrlLoaded)
@@ -186,11 +208,24 @@ function secureContext (ctx: StaticContext, crls: string[] | undefined): tls.Sec
   return {
     ...ctx,
     ...(crls === undefined ? {} : { crl: crls }),
-    minVersion: 'TLSv1.3',
-    maxVersion: 'TLSv1.3',
+    ...TLS_POLICY,
     // No session resumption: every link makes a full handshake and meets today's CRLs.
     secureOptions: cryptoConstants.SSL_OP_NO_TICKET
   }
+}
+
+/** The certificate is a server's, valid now, and the key is its own. @throws KEN_ERR_GW_ROTATION_INVALID */
+function checkServerMaterial (ctx: StaticContext): void {
+  let leaf: X509Certificate
+  try {
+    leaf = new X509Certificate(ctx.cert as string | Buffer)
+    if (!leaf.checkPrivateKey(createPrivateKey(ctx.key as string | Buffer))) throw errors.KEN_ERR_GW_ROTATION_INVALID('the key does not match the certificate')
+  } catch (err) {
+    throw isKenError(err) ? err : errors.KEN_ERR_GW_ROTATION_INVALID('not a certificate and key in PEM', { cause: err })
+  }
+  const now = Date.now()
+  if (Date.parse(leaf.validFrom) > now || Date.parse(leaf.validTo) < now) throw errors.KEN_ERR_GW_ROTATION_INVALID('the certificate is not valid now')
+  if (leaf.keyUsage !== undefined && !leaf.keyUsage.includes('1.3.6.1.5.5.7.3.1')) throw errors.KEN_ERR_GW_ROTATION_INVALID('not a TLS server certificate (EKU)')
 }
 
 function crlKey (crl: CrlStore): string {

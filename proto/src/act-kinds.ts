@@ -34,11 +34,27 @@ const RECONCILE_ACTS = {
   'reconcile.resolve': { title: 'a mismatch resolved: run in from_position, difference index in count, fixing update in to_position, status in note', detail: '' }
 } as const satisfies Record<string, ActKindSpec>
 
+/**
+ * Technicians' acts through ken-maint (SPEC §7, sources D3, D8: every act names the technician, the
+ * `actor`), and the administrator's restore. None carries a personal part.
+ */
+const MAINT_ACTS = {
+  'maint.login': { title: 'a technician signed in to ken-maint (mutual TLS)', detail: '' },
+  'maint.refused': { title: 'a technician\'s request was refused (an unknown route, or a resident\'s data asked for)', detail: '' },
+  'maint.backup': { title: 'a backup was taken (on demand by a technician, or by the daily schedule)', detail: '' },
+  'maint.restore': { title: 'a backup was restored, verified, by the administrator', detail: '' },
+  'maint.rotation': { title: 'TLS material (certificate, CA bundle, CRL) was rotated without restart', detail: '' },
+  'maint.config-change': { title: 'a validated configuration change was written', detail: '' },
+  'maint.media-check': { title: 'the weekly check of the media register against the store room', detail: '' },
+  'maint.media-disposal': { title: 'a backup medium was entered as disposed, with the reason', detail: '' }
+} as const satisfies Record<string, ActKindSpec>
+
 /** Every kind the store accepts, by name. */
 export const ACT_KINDS: Readonly<Record<string, ActKindSpec>> = Object.freeze({
   ...STORE_ACTS,
   ...NATIONAL_ACTS,
-  ...RECONCILE_ACTS
+  ...RECONCILE_ACTS,
+  ...MAINT_ACTS
 })
 
 /** True when `kind` is a registered act kind. */

@@ -482,6 +482,87 @@ export interface OutboxMessage {
   query?: NationalSearchRequest | null
 }
 
+// ---- maint.proto: the maintenance socket (issue 16) ----
+
+/** ken.v1.MaintOperation — what a maintenance request asks (maint.proto) */
+export const MaintOperation = { UNSPECIFIED: 0, HEALTH: 1, METRICS: 2, BACKUP: 3, MEDIA: 4, MEDIA_CHECK: 5, RECORD_ACT: 6, ROTATE_TLS: 7, DISPOSE_MEDIUM: 8 } as const
+export type MaintOperation = typeof MaintOperation[keyof typeof MaintOperation]
+
+/** ken.v1.MaintAct */
+export interface MaintAct {
+  kind: string
+  refused: boolean
+  reasonCode: string
+  note: string
+  count: number
+}
+
+/** ken.v1.TlsMaterial */
+export interface TlsMaterial {
+  certPem: string
+  keyPem: string
+  caPem: string
+  crlPem: string
+}
+
+/** ken.v1.MediumDisposal */
+export interface MediumDisposal {
+  mediaId: string
+  reason: string
+}
+
+/** ken.v1.MaintRequest */
+export interface MaintRequest {
+  requestId: number
+  operation: MaintOperation
+  technician: string
+  act?: MaintAct | null
+  tls?: TlsMaterial | null
+  disposal?: MediumDisposal | null
+}
+
+/** ken.v1.MaintHealth */
+export interface MaintHealth {
+  daemon: string
+  ok: boolean
+  uptimeSeconds: number
+  logPosition: number
+  logHeadHash: string
+  detail: string
+}
+
+/** ken.v1.MediaRecord — one line of the media register (媒体管理簿) */
+export interface MediaRecord {
+  mediaId: string
+  createdAt: string
+  generation: number
+  sha256: string
+  bytes: number
+  location: string
+  logPosition: number
+  logHeadHash: string
+  disposedAt: string
+  disposalReason: string
+}
+
+/** ken.v1.MediaCheck */
+export interface MediaCheck {
+  missing: string[]
+  unknown: string[]
+  checkedAt: string
+}
+
+/** ken.v1.MaintResponse */
+export interface MaintResponse {
+  requestId: number
+  errorCode: string
+  health?: MaintHealth | null
+  metricsText: string
+  media: MediaRecord[]
+  mediaCheck?: MediaCheck | null
+  actPosition: number
+}
+
 /** Message name → TS shape, for the typed codec. */
 export interface MessageMap extends TransparencyMessages {
   UpdateBatch: UpdateBatch
@@ -536,6 +617,14 @@ export interface MessageMap extends TransparencyMessages {
   ReconcileAdminRequest: ReconcileAdminRequest
   MismatchList: MismatchList
   ReconcileAdminResponse: ReconcileAdminResponse
+  MaintRequest: MaintRequest
+  MaintAct: MaintAct
+  TlsMaterial: TlsMaterial
+  MediumDisposal: MediumDisposal
+  MaintHealth: MaintHealth
+  MediaRecord: MediaRecord
+  MediaCheck: MediaCheck
+  MaintResponse: MaintResponse
 }
 export type MessageName = keyof MessageMap
 

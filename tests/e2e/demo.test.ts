@@ -9,7 +9,10 @@ import { readdirSync, rmSync, statSync, mkdtempSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { FUKUOKA_MUNICIPALITIES_FILE, loadMunicipalities } from '../../firmware-config/src/index.ts'
-import { ROOT, freePort, kenStoreVerify } from './helpers/appliance.ts'
+import { ROOT, freePort, kenStoreVerify, KEN_STORE_BIN } from './helpers/appliance.ts'
+import https from 'node:https'
+import { readFileSync } from 'node:fs'
+import { DEV_PIN } from '../../certs/src/dev-pki.ts'
 
 const DURATION_S = 20
 const RESIDENTS = 600
@@ -39,6 +42,26 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
   child.stdout.setEncoding('utf8').on('data', (s: string) => { out += s })
   child.stderr.setEncoding('utf8').on('data', (s: string) => { err += s })
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => { resolve(code) }))
+  // While it runs: a technician at ken-maint asks for health and a backup (under the simulated load).
+  const technicianCalls = (async () => {
+    let url: string | undefined
+    for (let i = 0; i < 1200 && url === undefined; i++) {
+      url = /ken-maint \(technicians\) on (https:\/\/\S+)/.exec(out)?.[1]
+      if (url === undefined) await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    if (url === undefined) return undefined
+    const operators = path.join(state, 'pki', 'operators')
+    const cred = { ca: readFileSync(path.join(state, 'pki', 'ca.crt')), cert: readFileSync(path.join(operators, 'TE001.crt')), key: readFileSync(path.join(operators, 'TE001.key')), passphrase: DEV_PIN }
+    const call = async (method: string, route: string): Promise<{ status: number, json: Record<string, unknown> }> => await new Promise((resolve, reject) => {
+      const req = https.request(new URL(route, url), { method, ...cred, servername: 'localhost' }, (res) => {
+        let body = ''
+        res.setEncoding('utf8').on('data', (s: string) => { body += s }).on('end', () => { resolve({ status: res.statusCode ?? 0, json: JSON.parse(body) as Record<string, unknown> }) })
+      })
+      req.once('error', reject)
+      req.end()
+    })
+    return { health: await call('GET', '/health'), backup: await call('POST', '/backups') }
+  })()
   let finished = false
   t.teardown(() => { if (!finished && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL') })
   // Bounded: the run is DURATION_S plus start-up and shutdown.
@@ -66,6 +89,18 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
   const reconciled = /reconciliation \(整合性確認\): (\d+) exact, (\d+) running, (\d+) inexact, (\d+) failed/.exec(lines.filter((l) => l.startsWith('reconciliation')).at(-1) ?? '')
   t.ok(Number(reconciled?.[1] ?? 0) > 0, `reconciliations exact: ${reconciled?.[0] ?? 'no reconciliation line'}`)
   t.equal(Number(reconciled?.[3] ?? -1) + Number(reconciled?.[4] ?? -1), 0, 'none inexact or failed')
+
+  const technician = await technicianCalls
+  t.equal(technician?.health.status, 200, 'ken-maint answered the technician')
+  t.equal(technician?.health.json.ok, true, 'every daemon healthy')
+  t.equal(technician?.backup.status, 200, 'a backup was taken while the CS were sending')
+  const medium = technician?.backup.json.medium as { mediaId: string, logPosition: number } | undefined
+  const restored = path.join(state, 'restored')
+  const restore = spawnSync(process.execPath, [KEN_STORE_BIN, 'restore', '--from', path.join(state, 'backups', `${medium?.mediaId ?? 'none'}.kbk`), '--identity', path.join(state, 'admin', 'backup-recipient.key'), '--db', restored, '--key', path.join(state, 'restored.key'), '--actor', 'AD001'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
+  t.equal(restore.status, 0, 'ken-store restore with the administrator\'s key', { stderr: restore.stderr.slice(-2000) })
+  t.equal((JSON.parse(restore.stdout || '{}') as { head?: { position?: number } }).head?.position, medium?.logPosition, 'restored to the backup\'s head')
+  const restoredVerify = await kenStoreVerify(restored)
+  t.equal(restoredVerify.code, 0, 'ken-store verify passes on the restored store')
 
   const verify = await kenStoreVerify(path.join(state, 'db'))
   t.equal(verify.code, 0, 'ken-store verify --db <state>/db exits 0')

@@ -9,6 +9,7 @@ import path from 'node:path'
 import { loadConfig, resolvePaths, type Config, type ResolvedPaths } from '../../../firmware-config/src/index.ts'
 import { devPki } from '../../../certs/src/index.ts'
 import { nationalPki, type NationalPki } from '../../../tests/sim/national/ca.ts'
+import { generateRecipientKey } from '../store/backup/recipient-key.ts'
 
 export interface DemoSetup {
   readonly configFile: string
@@ -19,19 +20,21 @@ export interface DemoSetup {
   readonly created: readonly string[]
   /** The national-server simulator's own PKI (its CA is `national.caFile`, SPEC §5.1). */
   readonly national: NationalPki
+  /** The development administrator's backup key (private; restores only). */
+  readonly adminKey: string
 }
 
 /** Prepare `stateDir` (absolute or relative to the working directory). */
-export async function prepareDemo (stateDir: string, opts: { port?: number } = {}): Promise<DemoSetup> {
+export async function prepareDemo (stateDir: string, opts: { port?: number, maintPort?: number } = {}): Promise<DemoSetup> {
   const state = path.resolve(stateDir)
   mkdirSync(state, { recursive: true, mode: 0o750 })
   const configFile = path.join(state, 'config.json')
-  if (!existsSync(configFile) || opts.port !== undefined) {
+  if (!existsSync(configFile) || opts.port !== undefined || opts.maintPort !== undefined) {
     // Every simulated CS connects from 127.0.0.1; in the field each CS has its own address, and the
     // per-address connection rate limit (default 10/s) would make 60 CS queue for their first link.
     const gateway: Record<string, unknown> = { maxConnectionsPerSecond: 1000 }
     if (opts.port !== undefined) gateway.port = opts.port
-    const doc: Record<string, unknown> = { paths: { stateDir: state }, gateway }
+    const doc: Record<string, unknown> = { paths: { stateDir: state }, gateway, ...(opts.maintPort === undefined ? {} : { management: { port: opts.maintPort } }) }
     writeFileSync(configFile, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o640 })
   }
   const config = loadConfig(configFile)
@@ -43,5 +46,14 @@ export async function prepareDemo (stateDir: string, opts: { port?: number } = {
   mkdirSync(logDir, { recursive: true, mode: 0o750 })
   const { created } = await devPki(paths.pkiDir, config.prefecture.municipalities.map((m) => m.code), { nationalClient: config.prefecture.code })
   const national = await nationalPki(path.dirname(path.resolve(paths.stateDir, config.national.caFile)))
-  return { configFile, config, paths, logDir, created, national }
+  // The administrator's backup key pair (docs/maintenance.md): the store gets the public half; the
+  // private half is the administrator's, for `ken-store restore` — never the technician's.
+  const adminKey = path.join(state, 'admin', 'backup-recipient.key')
+  if (!existsSync(paths.backupRecipientFile)) {
+    const pair = generateRecipientKey()
+    mkdirSync(path.dirname(adminKey), { recursive: true, mode: 0o700 })
+    writeFileSync(adminKey, pair.privatePem, { mode: 0o600 })
+    writeFileSync(paths.backupRecipientFile, pair.publicPem, { mode: 0o644 })
+  }
+  return { configFile, config, paths, logDir, created, national, adminKey }
 }

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { defineErrors } from '../../../proto/src/ken-error.ts'
 import type { DemoPlan } from './demo-events.ts'
 
-export const START_USAGE = 'usage: npm start [-- --state DIR] [--rate N] [--window N] [--batch N] [--residents N] [--events N] [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N] [--rows N]'
+export const START_USAGE = 'usage: npm start [-- --state DIR] [--rate N] [--window N] [--batch N] [--residents N] [--events N] [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N] [--maint-port N] [--rows N]'
 
 const errors = defineErrors({
   KEN_ERR_START_USAGE: { message: 'invalid option for npm start' }
@@ -24,6 +24,7 @@ const schema = z.object({
   seed: num(0, 2 ** 31, 40),
   duration: num(0, 86_400, 0),
   port: z.string().optional().transform((s) => (s === undefined ? undefined : Number(s))).pipe(z.number().int().min(1).max(65535).optional()),
+  'maint-port': z.string().optional().transform((s) => (s === undefined ? undefined : Number(s))).pipe(z.number().int().min(1024).max(65535).optional()),
   rows: num(1, 60, 20)
 }).strict()
 
@@ -34,6 +35,8 @@ export interface StartOptions {
   readonly batch: number
   readonly durationSeconds: number
   readonly port: number | undefined
+  /** ken-maint's port (management.port); with --port alone a free one is picked. */
+  readonly maintPort: number | undefined
   readonly rows: number
   readonly plan: DemoPlan
 }
@@ -52,6 +55,7 @@ export function parseStartOptions (values: Record<string, unknown>): StartOption
     batch: Math.floor(v.batch),
     durationSeconds: v.duration,
     port: v.port,
+    maintPort: v['maint-port'],
     rows: Math.floor(v.rows),
     plan: { seed: Math.floor(v.seed), residents: Math.floor(v.residents), events: Math.floor(v.events), invalidRate: v['invalid-rate'] }
   }

@@ -1,13 +1,14 @@
 /**
  * `npm start` — the demo appliance on one machine: generates the development PKI and configuration
  * under the state directory when absent, starts the store daemon and the gateway (127.0.0.1:8883) as
- * their own processes, runs one simulated CS per configured municipality sending real updates, and
+ * their own processes, then ken-maint (technicians, https://127.0.0.1:9464/), runs one simulated CS per configured municipality sending real updates, and
  * shows a live view until Ctrl-C, then shuts everything down cleanly.
  *
  *   npm start [-- --state DIR] [--rate N] [--window N] [--residents N] [--events N]
  *                [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N]
  */
 import { readFileSync } from 'node:fs'
+import net from 'node:net'
 import { isSingleDatabaseLayout } from '../store/level-store.ts'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,6 +23,7 @@ import { nationalLine, startNationalLink } from './demo-national.ts'
 import { receiptsLine, renderFrame, summaryLine, type ViewInput } from './live-view.ts'
 import { defaultLogKeyFile, loadLogSigningKey } from '../store/log-signing-key.ts'
 import { DemoReconciliations } from './demo-reconcile.ts'
+import { DEV_PIN } from '../../../certs/src/dev-pki.ts'
 import { parseStartOptions, START_USAGE } from './start-options.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -36,7 +38,9 @@ async function main (argv: string[]): Promise<number> {
   }
   const out = (line: string): void => { process.stdout.write(`${line}\n`) }
   out(`ken-server demo: state in ${opts.state}`)
-  const setup = await prepareDemo(opts.state, opts.port === undefined ? {} : { port: opts.port })
+  // A run on a port of its own (tests) gets ken-maint on a free port too, not the fixed 9464.
+  const maintPort = opts.maintPort ?? (opts.port === undefined ? undefined : await freePort())
+  const setup = await prepareDemo(opts.state, { ...(opts.port === undefined ? {} : { port: opts.port }), ...(maintPort === undefined ? {} : { maintPort }) })
   if (setup.created.length > 0) out(`generated the development PKI (${setup.created.length} files) in ${setup.paths.pkiDir}`)
   if (isSingleDatabaseLayout(setup.paths.dbDir)) {
     // The store refuses it too (KEN_ERR_STORE_LAYOUT); the demo's state is disposable, so say how.
@@ -60,7 +64,11 @@ async function main (argv: string[]): Promise<number> {
       '--max-delay-ms', String(setup.config.store.groupCommitMaxDelayMs), '--max-entries', String(setup.config.store.groupCommitMaxEntries),
       '--retention-years', String(setup.config.store.retentionYears),
       '--act-retention-years', String(Math.max(setup.config.retention.provisionRecordYears, setup.config.retention.operationLogYears)),
-      '--checkpoint-interval-ms', String(setup.config.store.checkpointIntervalMs), '--log-origin', `ken-server.pref-${setup.config.prefecture.code}/log`
+      '--checkpoint-interval-ms', String(setup.config.store.checkpointIntervalMs), '--log-origin', `ken-server.pref-${setup.config.prefecture.code}/log`,
+      '--maint-socket', setup.paths.storeMaintSocket,
+      '--backup-dir', setup.paths.backupDir, '--backup-recipient', setup.paths.backupRecipientFile,
+      '--backup-at', setup.config.backup.dailyAt, '--backup-generations', String(setup.config.backup.generations),
+      '--backup-location', setup.config.backup.location, '--media-check-day', String(setup.config.backup.mediaCheckDay)
     ], path.join(setup.logDir, 'store.log'))
     daemons.push(store)
     await waitUntilReachable(store, { path: setup.paths.storeSocket }, 60_000)
@@ -74,6 +82,14 @@ async function main (argv: string[]): Promise<number> {
     closeNational = link.closeSimulator
     daemons.push(link.ken)
     out(`national-server simulator (${link.url}) and ken-national running`)
+    const maint = spawnDaemon('maint', path.join(root, 'server/src/maint/cli/ken-maint.ts'), ['--config', setup.configFile], path.join(setup.logDir, 'maint.log'))
+    daemons.push(maint)
+    const mgmt = setup.config.management
+    await waitUntilReachable(maint, { host: mgmt.host, port: mgmt.port }, 60_000)
+    const operators = path.join(setup.paths.pkiDir, 'operators')
+    out(`ken-maint (technicians) on https://${mgmt.host}:${mgmt.port}/ — technician credential ${path.join(operators, 'TE001.crt')} and .key (PIN ${DEV_PIN}); e.g.`)
+    out(`  curl --cacert ${path.join(setup.paths.pkiDir, 'ca.crt')} --cert ${path.join(operators, 'TE001.crt')} --key ${path.join(operators, 'TE001.key')} --pass ${DEV_PIN} https://localhost:${mgmt.port}/health`)
+    out(`  backups in ${setup.paths.backupDir}, encrypted to the administrator's key ${setup.adminKey} (restores only: ken-store restore)`)
   } catch (err) {
     await stopDaemons()
     throw err
@@ -173,8 +189,18 @@ const START_OPTIONS = {
   seed: { type: 'string' },
   duration: { type: 'string' },
   port: { type: 'string' },
+  'maint-port': { type: 'string' },
   rows: { type: 'string' }
 } as const
+
+/** A TCP port free on 127.0.0.1 now. */
+async function freePort (): Promise<number> {
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
 
 main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
   process.stderr.write(`ken-server demo failed: ${isKenError(err) ? `${err.code}: ` : ''}${err instanceof Error ? err.message : String(err)}\n`)

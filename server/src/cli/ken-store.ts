@@ -10,6 +10,12 @@
  *   ken-store public-key (--key FILE | --log-key FILE | --socket T)    the verifier key line
  * (T: the daemon's read-only transparency socket; docs/transparency-log.md)
  *   ken-store reconcile | mismatches | resolve | monthly --socket ADMIN …   (reconcile-commands.ts)
+ *   ken-store backup-keygen --out DIR [--passphrase-file F]   the administrator's backup recipient key pair
+ *   ken-store restore --from FILE --identity KEY [--passphrase-file F] --db NEW_DIR --key NEW_KEY_FILE --actor ID
+ *
+ * `ken-store serve --config FILE` takes everything from the appliance configuration (the systemd unit).
+ * serve also takes [--maint-socket PATH] [--backup-dir DIR --backup-recipient PUB [--backup-at HH:MM]
+ * [--backup-generations N] [--backup-location TEXT] [--media-check-day 0-6]] (docs/backups.md).
  *
  * verify and rebuild need no appliance key (they read ciphertext and blind indexes only) and run
  * while the daemon is stopped (LevelDB allows one process). Output: one JSON object on stdout;
@@ -25,8 +31,15 @@ import { runTransparencyCommand } from './transparency-commands.ts'
 import { loadLogSigningKey } from '../store/log-signing-key.ts'
 import { parseVerifierKey, type NoteVerifier } from '../log/checkpoint/index.ts'
 import { RECONCILE_COMMANDS, reconcileCommand } from './reconcile-commands.ts'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { generateRecipientKey, readIdentityKey } from '../store/backup/recipient-key.ts'
+import { restoreBackup } from '../store/backup/restore-backup.ts'
+import { storeOptionsFrom } from '../store/from-config.ts'
+import type { StoreDaemonInput } from '../store/options.ts'
+import { loadConfig } from '../../../firmware-config/src/load.ts'
 
-const USAGE = 'usage: ken-store serve --db DIR --socket PATH --key FILE [--outbox PATH] [--log-key FILE] [--log-origin NAME] [--checkpoint-interval-ms N] | verify --db DIR [--threads N] [--public-key LINE | --log-key FILE] | rebuild --db DIR --actor ID | checkpoint|prove|public-key (see docs/transparency-log.md) | reconcile|mismatches|resolve|monthly --socket ADMIN --actor ID …'
+const USAGE = 'usage: ken-store serve (--config FILE | --db DIR --socket PATH --key FILE [--outbox PATH] [--log-key FILE] [--log-origin NAME] [--checkpoint-interval-ms N] [--maint-socket PATH] [--backup-dir DIR --backup-recipient PUB [--backup-at HH:MM]]) | verify --db DIR [--threads N] [--public-key LINE | --log-key FILE] | rebuild --db DIR --actor ID | checkpoint|prove|public-key (see docs/transparency-log.md) | reconcile|mismatches|resolve|monthly --socket ADMIN --actor ID … | backup-keygen --out DIR | restore --from FILE --identity KEY --db NEW_DIR --key NEW_KEY_FILE --actor ID (docs/backups.md)'
 
 const logger = pino({ base: { service: 'ken-store' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }))
 
@@ -64,9 +77,28 @@ async function main (argv: string[]): Promise<number> {
       run: { type: 'string' },
       index: { type: 'string' },
       status: { type: 'string' },
-      'fixed-at': { type: 'string' }
+      'fixed-at': { type: 'string' },
+      'maint-socket': { type: 'string' },
+      'backup-dir': { type: 'string' },
+      'backup-recipient': { type: 'string' },
+      'backup-at': { type: 'string' },
+      'backup-generations': { type: 'string' },
+      'backup-location': { type: 'string' },
+      'media-check-day': { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      identity: { type: 'string' },
+      config: { type: 'string' }
     }
   })
+  if (command === 'serve' && values.config !== undefined) {
+    const options = storeOptionsFrom(loadConfig(values.config))
+    if (options.backup === undefined) logger.warn({ event: 'store.backup.not_configured', code: 'KEN_ERR_STORE_BACKUP_NOT_CONFIGURED' }, 'no backup recipient key: no backups are taken')
+    return await serveWith(options)
+  }
+  if (command === 'backup-keygen') {
+    if (values.out === undefined) return usage('--out is required')
+    return await backupKeygen(values.out, values['passphrase-file'])
+  }
   if (command === 'checkpoint' || command === 'prove' || command === 'public-key') return await runTransparencyCommand(command, values, logger, usage)
   if ((RECONCILE_COMMANDS as readonly string[]).includes(command ?? '')) {
     try {
@@ -83,6 +115,9 @@ async function main (argv: string[]): Promise<number> {
       return await serve(db, values)
     case 'verify':
       return await verify(db, values.threads === undefined ? availableParallelism() : Number(values.threads), await verifierOf(values))
+    case 'restore':
+      if (values.from === undefined || values.identity === undefined || values.key === undefined || values.actor === undefined) return usage('restore needs --from, --identity, --key and --actor')
+      return await restore(db, { from: values.from, identity: values.identity, key: values.key, actor: values.actor, passphraseFile: values['passphrase-file'] })
     case 'rebuild':
       if (values.actor === undefined) return usage('--actor is required')
       return await rebuild(db, { actor: values.actor, approver: values.approver ?? '', note: values.note ?? 'ken-store rebuild' })
@@ -94,7 +129,7 @@ async function main (argv: string[]): Promise<number> {
 async function serve (db: string, all: Readonly<Record<string, string | boolean | undefined>>): Promise<number> {
   const values: Readonly<Record<string, string | undefined>> = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]))
   if (values.socket === undefined || values.key === undefined) return usage('serve needs --socket and --key')
-  const daemon = await startStoreDaemon({
+  return await serveWith({
     dbPath: db,
     socketPath: values.socket,
     keyFile: values.key,
@@ -105,8 +140,25 @@ async function serve (db: string, all: Readonly<Record<string, string | boolean 
     ...(values['act-retention-years'] === undefined ? {} : { retentionActYears: Number(values['act-retention-years']) }),
     ...(values['log-key'] === undefined ? {} : { logKeyFile: values['log-key'] }),
     ...(values['log-origin'] === undefined ? {} : { logOrigin: values['log-origin'] }),
-    ...(values['checkpoint-interval-ms'] === undefined ? {} : { checkpointIntervalMs: Number(values['checkpoint-interval-ms']) })
-  }, {
+    ...(values['checkpoint-interval-ms'] === undefined ? {} : { checkpointIntervalMs: Number(values['checkpoint-interval-ms']) }),
+    ...(values['maint-socket'] === undefined ? {} : { maintSocketPath: values['maint-socket'] }),
+    ...(values['backup-dir'] === undefined || values['backup-recipient'] === undefined
+      ? {}
+      : {
+          backup: {
+            dir: values['backup-dir'],
+            recipientFile: values['backup-recipient'],
+            ...(values['backup-at'] === undefined ? {} : { dailyAt: values['backup-at'] }),
+            ...(values['backup-generations'] === undefined ? {} : { generations: Number(values['backup-generations']) }),
+            ...(values['backup-location'] === undefined ? {} : { location: values['backup-location'] }),
+            ...(values['media-check-day'] === undefined ? {} : { weeklyCheckDay: Number(values['media-check-day']) })
+          }
+        })
+  })
+}
+
+async function serveWith (options: StoreDaemonInput): Promise<number> {
+  const daemon = await startStoreDaemon(options, {
     logger,
     // A failed fsync leaves the files in an unknown state: exit, and let the supervisor restart us (recovery).
     onFatal: () => { void daemon.close().finally(() => process.exit(70)) }
@@ -157,6 +209,39 @@ async function rebuild (db: string, by: { actor: string, approver: string, note:
   } finally {
     await store.close()
   }
+}
+
+/** Write the administrator's recipient key pair: the public half goes to the store, the private half to the administrator. */
+async function backupKeygen (out: string, passphraseFile: string | undefined): Promise<number> {
+  const passphrase = passphraseFile === undefined ? undefined : (await readFile(passphraseFile, 'utf8')).trim()
+  const pair = generateRecipientKey(passphrase)
+  await mkdir(out, { recursive: true, mode: 0o700 })
+  await writeFile(path.join(out, 'backup-recipient.pub'), pair.publicPem, { mode: 0o644, flag: 'wx' })
+  await writeFile(path.join(out, 'backup-recipient.key'), pair.privatePem, { mode: 0o600, flag: 'wx' })
+  process.stdout.write(`${JSON.stringify({ publicKey: path.join(out, 'backup-recipient.pub'), privateKey: path.join(out, 'backup-recipient.key'), encrypted: passphrase !== undefined })}\n`)
+  return 0
+}
+
+async function restore (db: string, o: { from: string, identity: string, key: string, actor: string, passphraseFile: string | undefined }): Promise<number> {
+  const passphrase = o.passphraseFile === undefined ? undefined : (await readFile(o.passphraseFile, 'utf8')).trim()
+  const identity = readIdentityKey(await readFile(o.identity), passphrase)
+  const started = performance.now()
+  let lastAt = 0
+  const result = await restoreBackup({
+    file: o.from,
+    identity,
+    target: db,
+    applianceKeyFile: o.key,
+    actor: o.actor,
+    onProgress: (p) => {
+      const now = performance.now()
+      if (p.phase === 'decrypt' && now - lastAt < 1000 && p.position < p.of) return
+      lastAt = now
+      logger.info({ event: 'store.restore.progress', phase: p.phase, position: p.position, of: p.of }, 'restore progress')
+    }
+  })
+  process.stdout.write(`${JSON.stringify({ ...result, elapsedMs: Math.round(performance.now() - started) })}\n`)
+  return 0
 }
 
 function usage (why: string): number {

@@ -22,6 +22,8 @@ export interface AppendServerOptions {
   readonly maxFrameBytes?: number
   /** Requests of one connection awaiting their response before it stops reading (back-pressure). */
   readonly maxPendingPerConnection?: number
+  /** Told of every request answered: item count, seconds from receipt, results, refusal code ('' if none). */
+  readonly onAnswered?: (items: number, seconds: number, response: AppendResponse) => void
 }
 
 export interface AppendServer {
@@ -41,7 +43,7 @@ export async function startAppendServer (store: Store, options: AppendServerOpti
   await removeStaleSocket(socketPath)
   const connections = new Set<AppendConnection>()
   const server = net.createServer((socket) => {
-    const connection = new AppendConnection(socket, store, logger, options.maxFrameBytes ?? DEFAULT_MAX_FRAME, options.maxPendingPerConnection ?? 1024)
+    const connection = new AppendConnection(socket, store, logger, options.maxFrameBytes ?? DEFAULT_MAX_FRAME, options.maxPendingPerConnection ?? 1024, options.onAnswered)
     connections.add(connection)
     socket.once('close', () => connections.delete(connection))
   })
@@ -82,10 +84,12 @@ class AppendConnection {
   readonly #logger: StoreLogger
   readonly #decoder: FrameDecoder
   readonly #maxPending: number
+  readonly #onAnswered: AppendServerOptions['onAnswered']
   #pending = 0
   #tail: Promise<void> = Promise.resolve()
 
-  constructor (socket: net.Socket, store: Store, logger: StoreLogger, maxFrame: number, maxPending: number) {
+  constructor (socket: net.Socket, store: Store, logger: StoreLogger, maxFrame: number, maxPending: number, onAnswered: AppendServerOptions['onAnswered']) {
+    this.#onAnswered = onAnswered
     this.#socket = socket
     this.#store = store
     this.#logger = logger
@@ -127,6 +131,7 @@ class AppendConnection {
   }
 
   #handle (request: AppendRequest): void {
+    const received = performance.now()
     // store.append queues synchronously, so requests keep their order in the log (SPEC §3).
     const answer: Promise<AppendResponse> = this.#store.append(request.items).then(
       (results) => ({ batchId: request.batchId, results, errorCode: '' }),
@@ -139,6 +144,7 @@ class AppendConnection {
     if (this.#pending >= this.#maxPending) this.#socket.pause()
     this.#tail = this.#tail.then(async () => {
       const response = await answer
+      this.#onAnswered?.(request.items.length, (performance.now() - received) / 1000, response)
       this.#pending--
       if (this.#socket.destroyed) return
       this.#socket.write(encodeFrame(encodeComplete('AppendResponse', response)))

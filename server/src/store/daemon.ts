@@ -17,6 +17,12 @@ import { startOutboxServer, type OutboxServer } from './outbox-server.ts'
 import { queryNational, type NationalQueryInput, type NationalQueryResult } from './national-query.ts'
 import { errors } from './errors.ts'
 import { startReconciliation, type Reconciliation } from './reconcile/start.ts'
+import { readFile } from 'node:fs/promises'
+import { BackupService } from './backup/backup-service.ts'
+import { readRecipientPublicKey } from './backup/recipient-key.ts'
+import { startStoreMaintServer } from './maint-server.ts'
+import type { MaintSocket } from './maint-socket.ts'
+import { StoreMetrics } from './store-metrics.ts'
 
 export interface StoreDaemonDeps {
   /** JSON logger (default: pino to stderr). Lines carry an `event` and never personal data. */
@@ -39,6 +45,9 @@ export interface StoreDaemon {
   queryNational: (input: NationalQueryInput) => Promise<NationalQueryResult>
   readonly reconcileSocketPath: string
   readonly reconcileAdminSocketPath: string
+  readonly metrics: StoreMetrics
+  /** Present when the options name a backup directory and recipient. */
+  readonly backups: BackupService | undefined
   close: () => Promise<void>
 }
 
@@ -69,18 +78,47 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   })
   applianceKey.fill(0)
   await store.open()
+  const metrics = new StoreMetrics({ logPosition: () => store.head().position, dbPath: options.dbPath })
   let server
   let transparency: TransparencyServer
   const transparencySocketPath = options.transparencySocketPath ?? defaultTransparencySocket(options.socketPath)
+  let maint: MaintSocket | undefined
+  let backups: BackupService | undefined
   try {
-    server = await startAppendServer(store, { socketPath: options.socketPath, socketMode: options.socketMode, maxFrameBytes: options.maxFrameBytes, maxPendingPerConnection: options.maxPendingPerConnection }, logger)
+    if (options.backup !== undefined) {
+      const b = options.backup
+      backups = new BackupService(store, {
+        dir: b.dir,
+        recipient: readRecipientPublicKey(await readFile(b.recipientFile)),
+        applianceKey: async () => await loadApplianceKey(options.keyFile, { create: false }),
+        generations: b.generations,
+        location: b.location,
+        ...(b.dailyAt === undefined ? {} : { dailyAt: b.dailyAt }),
+        ...(b.weeklyCheckDay === undefined ? {} : { weeklyCheckDay: b.weeklyCheckDay }),
+        ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+        onBackup: (ok, at) => { metrics.backup(ok, at) }
+      }, logger)
+      await backups.start()
+    }
+    server = await startAppendServer(store, {
+      socketPath: options.socketPath,
+      socketMode: options.socketMode,
+      maxFrameBytes: options.maxFrameBytes,
+      maxPendingPerConnection: options.maxPendingPerConnection,
+      onAnswered: (items, seconds, response) => { metrics.answered(items, seconds, response.results, response.errorCode) }
+    }, logger)
+    if (options.maintSocketPath !== undefined) maint = await startStoreMaintServer({ store, metrics, backups, startedAt: Date.now() }, options.maintSocketPath, logger)
   } catch (err) {
+    backups?.stop()
+    await server?.close()
     await store.close()
     throw err
   }
   try {
     transparency = await startTransparencyServer(store, { socketPath: transparencySocketPath, socketMode: options.socketMode }, logger)
   } catch (err) {
+    backups?.stop()
+    await maint?.close()
     await server.close()
     await store.close()
     throw err
@@ -89,6 +127,8 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   try {
     reconciliation = await startReconciliation(store, options, logger, deps.clock)
   } catch (err) {
+    backups?.stop()
+    await maint?.close()
     await transparency.close()
     await server.close()
     await store.close()
@@ -99,6 +139,8 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     try {
       outbox = await startOutboxServer(store, { socketPath: options.outboxSocketPath, socketMode: options.socketMode, maxFrameBytes: options.maxFrameBytes }, logger)
     } catch (err) {
+      backups?.stop()
+      await maint?.close()
       await reconciliation.close()
       await transparency.close()
       await server.close()
@@ -125,9 +167,13 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     },
     reconcileSocketPath: reconciliation.socketPath,
     reconcileAdminSocketPath: reconciliation.adminSocketPath,
+    metrics,
+    backups,
     close: async () => {
       closing ??= (async () => {
         logger.info({ event: 'store.shutdown', connections: append.connections }, 'store daemon stopping')
+        backups?.stop()
+        await maint?.close()
         await append.stopAccepting()
         await retention.stop()
         await transparency.close()

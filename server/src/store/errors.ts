@@ -41,7 +41,20 @@ export const errors = defineErrors({
   KEN_ERR_STORE_NATIONAL_TIMEOUT: { message: 'the national server did not answer the query in time' },
   KEN_ERR_STORE_RECONCILE_UNKNOWN: { message: 'no reconciliation run or difference at this position and index' },
   KEN_ERR_STORE_RECONCILE_RESOLVED: { message: 'this mismatch was resolved already' },
-  KEN_ERR_STORE_RECONCILE_FIX: { message: 'the log position given is not an accepted update of that municipality for that resident, after the run' }
+  KEN_ERR_STORE_RECONCILE_FIX: { message: 'the log position given is not an accepted update of that municipality for that resident, after the run' },
+  KEN_ERR_STORE_MAINT_UNSUPPORTED: { message: 'the maintenance socket does not offer this operation' },
+  KEN_ERR_STORE_MAINT_BAD_FRAME: { message: 'a maintenance frame is oversized or not a MaintRequest; the connection is closed' },
+  KEN_ERR_STORE_MAINT_ACT_KIND: { message: 'the maintenance socket records technician acts (maint.*) only' },
+  KEN_ERR_STORE_MAINT_FAILED: { message: 'the maintenance operation failed' },
+  KEN_ERR_STORE_BACKUP_RECIPIENT: { message: 'the backup recipient key is unusable (not an X25519 public key)' },
+  KEN_ERR_STORE_BACKUP_NOT_CONFIGURED: { message: 'backups need a backup directory and the recipient key; the store was started without them' },
+  KEN_ERR_STORE_BACKUP_BUSY: { message: 'a backup is already running' },
+  KEN_ERR_STORE_BACKUP_FORMAT: { message: 'the file is not a ken-server backup, or it is truncated' },
+  KEN_ERR_STORE_BACKUP_KEY_MISMATCH: { message: 'the key given is not the backup\'s recipient key (only the administrator\'s key decrypts a backup)' },
+  KEN_ERR_STORE_BACKUP_TAMPERED: { message: 'the backup failed authentication: it was altered or damaged' },
+  KEN_ERR_STORE_RESTORE_TARGET: { message: 'the restore target exists; restore writes into a new directory only' },
+  KEN_ERR_STORE_RESTORE_VERIFY: { message: 'the restored log does not verify against the head (or checkpoint) recorded in the backup' },
+  KEN_ERR_STORE_MEDIA_UNKNOWN: { message: 'no medium of the register has this id' }
 })
 
 export type StoreErrorCode = keyof typeof errors

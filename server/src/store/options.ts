@@ -72,7 +72,22 @@ const schema = z.object({
   /** The checkpoints' origin and the signing key's name; fixed once the key exists. */
   logOrigin: z.string().min(1).max(256).regex(/^[^\s+]+$/u, 'a signed-note key name: no spaces, no "+"').optional(),
   /** Least time between two checkpoints issued after commit groups, ms (one is always issued on shutdown). */
-  checkpointIntervalMs: int(0, 3_600_000).default(DEFAULTS.checkpointIntervalMs)
+  checkpointIntervalMs: int(0, 3_600_000).default(DEFAULTS.checkpointIntervalMs),
+  /** The maintenance socket (maint.proto) for ken-maint; absent: none. */
+  maintSocketPath: z.string().min(1).refine((p) => Buffer.byteLength(p) <= 107, 'longer than a Unix socket path may be (107 bytes)').optional(),
+  /** Backups (SPEC §7); absent: the store takes none. */
+  backup: z.object({
+    dir: z.string().min(1),
+    /** The administrator's X25519 public key (SPKI PEM): backups are encrypted to it. */
+    recipientFile: z.string().min(1),
+    /** Daily backup time, "HH:MM" Japan time; absent: on demand only. */
+    dailyAt: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/).optional(),
+    /** Generations kept (sources D6: two). */
+    generations: int(1, 30).default(2),
+    location: z.string().min(1).max(200).default('backup directory'),
+    /** Day of the weekly media check, 0 = Sunday; absent: on demand only. */
+    weeklyCheckDay: int(0, 6).optional()
+  }).strict().optional()
 }).strict()
 
 export type StoreDaemonInput = z.input<typeof schema>

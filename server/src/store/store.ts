@@ -30,6 +30,12 @@ import type { TreeReport } from './verify-tree.ts'
 import { TransparencyReader } from './transparency.ts'
 import { errors } from './errors.ts'
 
+/** What {@link Store.backupSnapshot} hands out: the head, and each primary space's pairs in key order. */
+export interface BackupSnapshot {
+  readonly head: Head
+  readonly spaces: ReadonlyArray<{ readonly space: 'log' | 'keys', readonly chunks: AsyncIterable<ReadonlyArray<readonly [Buffer, Buffer]>> }>
+}
+
 export type { ActInput, AdminActor, RetentionOptions, RetentionReport, Counts, Head, HistoryItem, LogRecord, Range, StoreLogger, StoreOptions, VerifyResult } from './store-types.ts'
 
 const JUMINHYO = /^[0-9]{11}$/
@@ -344,6 +350,50 @@ export abstract class Store {
       this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject })
     })
     return { replayed, head }
+  }
+
+  /**
+   * A consistent copy of the primary spaces (the log and the wrapped keys) for a backup (SPEC §7,
+   * sources D4): taken as an exclusive task, so the head and the snapshots of LevelDB's iterators
+   * (each iterator reads the database as it was when it was made) agree; read afterwards while
+   * appends go on. The views are not copied: restore rebuilds them from the log.
+   */
+  async backupSnapshot (): Promise<BackupSnapshot> {
+    this.#checkWritable()
+    const opened: Array<{ space: 'log' | 'keys', it: AsyncIterator<ReadonlyArray<readonly [Buffer, Buffer]>>, first: IteratorResult<ReadonlyArray<readonly [Buffer, Buffer]>> }> = []
+    let head: Head = this.#env.head
+    await new Promise<void>((resolve, reject) => {
+      this.#committer.push({
+        kind: 'task',
+        weight: 1,
+        exclusive: true,
+        resolve,
+        reject,
+        fn: async () => {
+          await settled(this.#env)
+          head = this.#env.head
+          for (const space of ['log', 'keys'] as const) {
+            const it = this.#io.iterate(space, {})[Symbol.asyncIterator]()
+            // The first read makes the iterator, and with it the snapshot, inside the task.
+            opened.push({ space, it, first: await it.next() })
+          }
+        }
+      })
+    })
+    return {
+      head,
+      spaces: opened.map(({ space, it, first }) => ({
+        space,
+        chunks: (async function * () {
+          if (first.done !== true) yield first.value
+          while (true) {
+            const next = await it.next()
+            if (next.done === true) return
+            yield next.value
+          }
+        })()
+      }))
+    }
   }
 
   // ---- reads (committed state) ----

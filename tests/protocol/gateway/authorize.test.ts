@@ -59,7 +59,7 @@ t.test('CONNECT: no will, keep alive within bounds, MQTT 3.1.1 only', async (t) 
   t.equal(await refusedCode(fukuoka, 'cs-401307', { keepalive: 3600 }), 5, 'keep alive above the bound')
   t.equal(await refusedCode(fukuoka, 'cs-401307', { protocolVersion: 3, protocolId: 'MQIsdp' }), 5, 'MQTT 3.1 refused')
   t.equal(await refusedCode(fukuoka, 'cs-401307', { protocolVersion: 5 }), 1, 'MQTT 5: unacceptable protocol version')
-  const refusals = env.gw.metrics().refusals
+  const refusals = (await env.gw.metrics()).refusals
   t.ok((refusals.KEN_ERR_GW_WILL ?? 0) >= 1)
   t.ok((refusals.KEN_ERR_GW_CLIENT_ID ?? 0) >= 3)
   t.ok((refusals.KEN_ERR_GW_KEEPALIVE ?? 0) >= 2)

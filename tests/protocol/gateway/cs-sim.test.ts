@@ -51,7 +51,7 @@ t.test('three CS: initial loads, then a generated stream with invalid cases; eve
   t.ok(Object.keys(sum.rejected).length >= 5, `rejections by reason: ${JSON.stringify(sum.rejected)}`)
   t.ok(sum.accepted >= loaded, 'the initial load and the valid events accepted')
   for (const code of CODES) t.same([stats.municipalities[code]?.errors, stats.municipalities[code]?.failed], [0, 0], `${code}: no errors`)
-  t.equal(env.gw.metrics().municipalities[FUKUOKA]?.accepted, stats.municipalities[FUKUOKA]?.accepted, 'the gateway counted the same')
+  t.equal((await env.gw.metrics()).municipalities[FUKUOKA]?.accepted, stats.municipalities[FUKUOKA]?.accepted, 'the gateway counted the same')
   const latency = sim.latency()
   t.ok(latency !== undefined && latency.p50Ms > 0 && latency.p99Ms >= latency.p50Ms, `PUBACK latency p50 ${latency?.p50Ms.toFixed(2)} ms, p99 ${latency?.p99Ms.toFixed(2)} ms`)
 })

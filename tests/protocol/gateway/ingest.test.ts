@@ -85,7 +85,7 @@ t.test('after the rejections the link still carries accepted updates', async (t)
 })
 
 t.test('metrics count per municipality and reason', async (t) => {
-  const m = env.gw.metrics().municipalities[FUKUOKA]
+  const m = (await env.gw.metrics()).municipalities[FUKUOKA]
   t.equal(m?.accepted, 2)
   t.equal(m?.duplicate, 1)
   t.equal(m?.rejected.KEN_REJECT_MALFORMED, 1)

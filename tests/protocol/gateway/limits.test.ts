@@ -19,7 +19,7 @@ t.test('the in-flight cap holds PUBLISH packets back; nothing is lost or reorder
   const inbox = new ResultInbox(c)
   await c.subscribeAsync(topicFor('result', FUKUOKA), { qos: 1 })
   let peak = 0
-  const sampler = setInterval(() => { peak = Math.max(peak, env.gw.metrics().municipalities[FUKUOKA]?.inflight ?? 0) }, 2)
+  const sampler = setInterval(() => { void env.gw.metrics().then((m) => { peak = Math.max(peak, m.municipalities[FUKUOKA]?.inflight ?? 0) }) }, 2)
   const N = 12
   await Promise.all(Array.from({ length: N }, async (_, i) => await c.publishAsync(topicFor('update', FUKUOKA), payloadFor(FUKUOKA, i + 1), { qos: 1 })))
   clearInterval(sampler)
@@ -51,6 +51,25 @@ t.test('the per-CS rate slows the link down instead of dropping', async (t) => {
   await other.endAsync(true)
 })
 
+t.test('SUBSCRIBE and UNSUBSCRIBE are rate-limited per CS: a flood of denied subscriptions is slowed, not dropped', async (t) => {
+  const env = await startTestGateway([FUKUOKA], { maxSubscriptionsPerSecondPerCs: 4 })
+  t.teardown(env.close)
+  const c = await connectCs(env.port, env.pki.ca, env.pki.cs.get(FUKUOKA) as Credential, 'cs-401307')
+  const started = Date.now()
+  // Another CS's result topic: denied (SUBACK 0x80), and each denial is counted and logged.
+  const denied = topicFor('result', KITAKYUSHU)
+  const outcomes = await Promise.all(Array.from({ length: 10 }, async (_, i) => {
+    if (i % 2 === 1) return await c.unsubscribeAsync(denied).then(() => 'unsuback')
+    return await c.subscribeAsync(denied, { qos: 1 }).then(() => 'granted', () => 'denied')
+  }))
+  const elapsed = Date.now() - started
+  // A burst of 4, then 6 more at 4 a second: about 1.5 s.
+  t.ok(elapsed >= 1300, `10 (UN)SUBSCRIBE at 4/s took ${elapsed} ms`)
+  t.same(outcomes, Array.from({ length: 10 }, (_, i) => i % 2 === 1 ? 'unsuback' : 'denied'), 'every packet was answered')
+  t.equal((await env.gw.metrics()).refusals.KEN_ERR_GW_SUBSCRIBE_DENIED, 5, 'every denial counted once')
+  await c.endAsync(true)
+})
+
 t.test('new connections per second from one source are capped before TLS', async (t) => {
   const env = await startTestGateway([FUKUOKA], { maxConnectionsPerSecond: 3 })
   t.teardown(env.close)
@@ -64,5 +83,5 @@ t.test('new connections per second from one source are capped before TLS', async
   const n = closedEarly.filter(Boolean).length
   // At most 3 per one-second window, and 10 connections span at most two windows.
   t.ok(n >= 4, `${n} of 10 closed at once`)
-  t.equal(env.gw.metrics().refusals.KEN_ERR_GW_CONNECTION_RATE, n)
+  t.equal((await env.gw.metrics()).refusals.KEN_ERR_GW_CONNECTION_RATE, n)
 })

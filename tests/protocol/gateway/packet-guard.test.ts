@@ -55,7 +55,7 @@ t.test('an oversized PUBLISH closes the link before its payload is sent; the oth
   t.ok(sent < announced, `closed after ${sent} of ${announced} bytes`)
   const results = await inbox.waitFor(5)
   t.same(results.map((r) => r.status), [1, 1, 1, 1, 1].map(() => ResultStatus.ACCEPTED))
-  t.ok((env.gw.metrics().refusals.KEN_ERR_GW_PACKET_TOO_LARGE ?? 0) >= 1)
+  t.ok(((await env.gw.metrics()).refusals.KEN_ERR_GW_PACKET_TOO_LARGE ?? 0) >= 1)
   await other.endAsync(true)
 })
 
@@ -78,7 +78,7 @@ t.test('a packet just above maxPacketBytes is refused, one at the limit is not',
   t.notOk(got.closed, 'at the limit: the link stays')
   t.equal(got.bytes[0], 0x20, 'CONNACK')
   t.same([...got.bytes.subarray(4, 8)], [0x40, 0x02, 0x00, 0x01], 'PUBACK (the update itself is committed as KEN_REJECT_OVERSIZED)')
-  t.equal(env.gw.metrics().municipalities[FUKUOKA]?.rejected.KEN_REJECT_OVERSIZED, 1)
+  t.equal((await env.gw.metrics()).municipalities[FUKUOKA]?.rejected.KEN_REJECT_OVERSIZED, 1)
   ok.destroy()
 })
 
@@ -115,7 +115,7 @@ for (const [name, packets] of closers) {
 }
 
 t.test('guard refusals are counted by code', async (t) => {
-  const r = env.gw.metrics().refusals
+  const r = (await env.gw.metrics()).refusals
   t.ok((r.KEN_ERR_GW_FIRST_NOT_CONNECT ?? 0) >= 1)
   t.ok((r.KEN_ERR_GW_MALFORMED_LENGTH ?? 0) >= 1)
   t.ok((r.KEN_ERR_GW_PACKET_TYPE ?? 0) >= 1)

@@ -59,7 +59,7 @@ t.test('what the store did not commit gets no PUBACK; the CS redelivers on a new
   await again.publishAsync(topicFor('update', KITAKYUSHU), payloadFor(KITAKYUSHU, 1), { qos: 1 })
   const [r] = await inbox.waitFor(1)
   t.equal(r?.status, ResultStatus.ACCEPTED, 'the redelivery is the first commit')
-  t.ok(env.gw.metrics().store.failedBatches >= 1)
+  t.ok((await env.gw.metrics()).store.failedBatches >= 1)
   await again.endAsync(true)
 })
 

@@ -50,9 +50,9 @@ t.test('an expired certificate gets no CONNACK', async (t) => {
 })
 
 t.test('a revoked certificate gets no CONNACK (refused in the handshake)', async (t) => {
-  const before = env.gw.metrics().refusals.KEN_ERR_GW_TLS_HANDSHAKE ?? 0
+  const before = (await env.gw.metrics()).refusals.KEN_ERR_GW_TLS_HANDSHAKE ?? 0
   t.same(await attempt(viaTls(env.pki.revoked), true), { connack: false, closed: true })
-  t.ok((env.gw.metrics().refusals.KEN_ERR_GW_TLS_HANDSHAKE ?? 0) > before, 'node:tls refused it')
+  t.ok(((await env.gw.metrics()).refusals.KEN_ERR_GW_TLS_HANDSHAKE ?? 0) > before, 'node:tls refused it')
 })
 
 t.test('a certificate of our CA that is not a CS\'s gets no CONNACK', async (t) => {
@@ -100,7 +100,7 @@ t.test('with crlStale "warn" revocation is the verifier\'s alone, and it still r
   socket.once('secureConnect', () => { socket.write(raw.connect('cs-401307')) })
   const { bytes, closed } = await drain(socket, 3000)
   t.same({ connack: bytes[0] === CONNACK, closed }, { connack: false, closed: true })
-  t.equal(warn.gw.metrics().refusals.KEN_ERR_CERT_REVOKED, 1, 'refused by the verifier as KEN_ERR_CERT_REVOKED')
+  t.equal((await warn.gw.metrics()).refusals.KEN_ERR_CERT_REVOKED, 1, 'refused by the verifier as KEN_ERR_CERT_REVOKED')
   const c = await connectCs(warn.port, warn.pki.ca, warn.pki.cs.get(FUKUOKA) as Credential, 'cs-401307')
   t.ok(c.connected)
   await c.endAsync(true)

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { DEFAULTS } from '../../../firmware-config/src/index.ts'
 
@@ -36,4 +37,15 @@ t.test('each interface opens only its own ports', async (t) => {
   t.same(opened('MGMT_IF'), ['{ $METRICS_PORT, $SSH_PORT }'], 'management: metrics and ssh')
   t.notOk(input.some((l) => l.startsWith('iifname $CS_IF') && !/ dport \$GATEWAY_PORT /.test(l)), 'nothing else on the CS line')
   t.notOk(input.some((l) => /^(tcp|udp) dport/.test(l)), 'no port opened on every interface')
+})
+
+// nftables itself judges the file (issue 16): `nft -c` parses and checks it against the kernel's
+// netlink without applying it. It needs CAP_NET_ADMIN; without it, in a user and network namespace
+// of its own (unshare -rn), where it has that capability over nothing but an empty namespace.
+t.test('nft -c accepts the ruleset', async (t) => {
+  let r = spawnSync('nft', ['-c', '-f', 'firmware-config/nftables/ken.nft'], { encoding: 'utf8' })
+  if (r.status !== 0 && /Operation not permitted/i.test(r.stderr)) r = spawnSync('unshare', ['-rn', 'nft', '-c', '-f', 'firmware-config/nftables/ken.nft'], { encoding: 'utf8' })
+  t.equal(r.status, 0, r.stderr)
+  const broken = spawnSync('unshare', ['-rn', 'nft', '-c', '-f', '/dev/stdin'], { input: nft.replace('policy drop;', 'policy dorp;'), encoding: 'utf8' })
+  t.not(broken.status, 0, 'and refuses a broken one (the check is real)')
 })

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfig } from '../../../firmware-config/src/index.ts'
@@ -20,7 +21,18 @@ const stateDir = appliance.paths.stateDir.replace(/\/$/, '')
 const units = {
   store: { file: 'firmware-config/systemd/ken-store.service', user: 'ken-store' },
   gateway: { file: 'firmware-config/systemd/ken-gateway.service', user: 'ken-gw' },
+  maint: { file: 'firmware-config/systemd/ken-maint.service', user: 'ken-maint' },
+  terminal: { file: 'firmware-config/systemd/ken-terminal.service', user: 'ken-term' },
   national: { file: 'firmware-config/systemd/ken-national.service', user: 'ken-national' }
+}
+
+// Issue 16: every unit rated by systemd's own judge at an exposure of 2.0 or lower.
+for (const [name, unit] of Object.entries(units)) {
+  t.test(`${name} unit: systemd-analyze security --offline=true rates it 2.0 or lower`, async (t) => {
+    const out = execFileSync('systemd-analyze', ['security', '--offline=true', '--no-pager', unit.file.split('/').at(-1) as string], { cwd: 'firmware-config/systemd', encoding: 'utf8' })
+    const exposure = Number(/Overall exposure level for [\w.-]+: ([0-9.]+)/.exec(out)?.[1])
+    t.ok(exposure <= 2.0, `exposure ${exposure}`)
+  })
 }
 
 for (const [name, unit] of Object.entries(units)) {
@@ -57,9 +69,9 @@ t.test('the users exist and the gateway reaches the socket through its group', a
 
 t.test('ken-national reaches the outbox socket only, through its own group (issue 12)', async (t) => {
   const d = directives(units.national.file)
-  t.same(d.get('SupplementaryGroups'), ['ken-outbox'])
+  t.same(d.get('SupplementaryGroups'), ['ken-outbox ken-config'])
   t.notOk(d.has('ReadWritePaths'), 'ken-national writes nothing')
-  t.same(d.get('InaccessiblePaths'), [`${stateDir}/db ${stateDir}/keys ${stateDir}/run`], 'not the database, the keys, nor the append socket')
+  t.same(d.get('InaccessiblePaths'), [`${stateDir}/db ${stateDir}/keys ${stateDir}/run ${stateDir}/backups`], 'not the database, the keys, the append socket, nor the backups')
   const sysusers = readFileSync('firmware-config/systemd/ken.sysusers.conf', 'utf8')
   t.match(sysusers, /^m\s+ken-national\s+ken-outbox$/m)
   t.notMatch(sysusers, /^m\s+ken-gw\s+ken-outbox$/m, 'the gateway is not in ken-outbox')
@@ -67,4 +79,20 @@ t.test('ken-national reaches the outbox socket only, through its own group (issu
   const tmpfiles = readFileSync('firmware-config/systemd/ken.tmpfiles.conf', 'utf8')
   t.match(tmpfiles, new RegExp(`^d\\s+${stateDir}/outbox\\s+2750 ken-store ken-outbox`, 'm'), 'setgid: the socket belongs to ken-outbox')
   t.equal(path.dirname(resolvePaths(appliance).outboxSocket), `${stateDir}/outbox`, 'the appliance puts the outbox socket there')
+})
+
+t.test('every daemon has its user; ken-maint reaches only the maintenance sockets and /etc/ken', async (t) => {
+  const sysusers = readFileSync('firmware-config/systemd/ken.sysusers.conf', 'utf8')
+  for (const unit of Object.values(units)) t.match(sysusers, new RegExp(`^u\\s+${unit.user}\\s`, 'm'), unit.user)
+  const maint = directives(units.maint.file)
+  t.same(maint.get('ReadWritePaths'), ['/etc/ken'])
+  t.same(maint.get('InaccessiblePaths'), ['/var/lib/ken'], 'the state directory, database and keys included, is hidden')
+  t.notMatch(sysusers, /^m\s+ken-maint\s+ken-append$/m, 'ken-maint cannot reach the append socket')
+  t.same(directives(units.store.file).get('RuntimeDirectory'), ['ken-store'])
+  t.same(directives(units.gateway.file).get('RuntimeDirectory'), ['ken-gateway'])
+  t.equal(appliance.paths.storeMaintSocket, '/run/ken-store/maint.sock')
+  t.equal(appliance.paths.gatewayMaintSocket, '/run/ken-gateway/maint.sock')
+  const tmpfiles = readFileSync('firmware-config/systemd/ken.tmpfiles.conf', 'utf8')
+  t.match(tmpfiles, /^d\s+\/var\/lib\/ken\/backups\s+0750 ken-store ken-store/m)
+  t.match(tmpfiles, /^d\s+\/etc\/ken\/pki\s+0750 ken-maint ken-config/m)
 })

@@ -57,7 +57,7 @@ t.test('a valid update goes to the store as an update, under the certificate\'s 
   t.equal(r.sequence, 42)
   t.equal(d.items[0]?.rejection ?? undefined, undefined)
   t.equal(d.items[0]?.payloadSha256.length, 32)
-  t.equal(d.metrics.snapshot().municipalities['401307']?.accepted, 1)
+  t.equal((await d.metrics.snapshot()).municipalities['401307']?.accepted, 1)
 })
 
 t.test('a refused payload goes to the store as a PreRejection', async (t) => {

@@ -24,13 +24,14 @@ const publish = (id: number, payload: number): Buffer =>
 const PINGREQ = Buffer.from([0xc0, 0x00])
 
 /** A socket stand-in: what the test writes comes out of the guard; what the guard writes is collected. */
-function harness (opts: { maxPacketBytes?: number, inflight?: number, connectTimeoutMs?: number } = {}): { socket: PassThrough, guard: GuardedConnection, out: Buffer[], violations: string[], permits: PublishPermits } {
+function harness (opts: { maxPacketBytes?: number, inflight?: number, connectTimeoutMs?: number, subscribeBucket?: TokenBucket } = {}): { socket: PassThrough, guard: GuardedConnection, out: Buffer[], violations: string[], permits: PublishPermits } {
   const socket = new PassThrough()
   const permits = new PublishPermits(opts.inflight ?? 100, new TokenBucket(1e6))
   const violations: string[] = []
   const guard = new GuardedConnection(socket as unknown as Duplex, {
     identity,
     permits,
+    subscribeBucket: opts.subscribeBucket ?? new TokenBucket(1e6),
     maxPacketBytes: opts.maxPacketBytes ?? 1024,
     connectTimeoutMs: opts.connectTimeoutMs ?? 5000,
     onViolation: (err: KenError) => violations.push(err.code)
@@ -141,4 +142,31 @@ t.test('the guard writes through to the socket and closing it closes the socket'
   await tick()
   t.ok(h.socket.destroyed)
   t.equal(h.permits.inflight, 0, 'permits given back')
+})
+
+/** SUBSCRIBE (packet id `id`, topic "t", QoS 1) and UNSUBSCRIBE [MQTT-3.8.1-1, MQTT-3.10.1-1]. */
+const subscribe = (id: number): Buffer => Buffer.from([0x82, 0x06, 0x00, id, 0x00, 0x01, 0x74, 0x01])
+const unsubscribe = (id: number): Buffer => Buffer.from([0xa2, 0x05, 0x00, id, 0x00, 0x01, 0x74])
+
+t.test('SUBSCRIBE and UNSUBSCRIBE wait for a token of the CS\'s bucket; nothing is dropped or reordered', async (t) => {
+  let now = 0
+  const h = harness({ subscribeBucket: new TokenBucket(2, 2, () => now) })
+  const packets = [subscribe(1), unsubscribe(2), subscribe(3), PINGREQ, unsubscribe(4), subscribe(5)]
+  const upTo = (n: number): Buffer => Buffer.concat([CONNECT, ...packets.slice(0, n)])
+  const passedAtLeast = async (n: number): Promise<void> => {
+    for (let i = 0; i < 500 && Buffer.concat(h.out).length < upTo(n).length; i++) await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  h.socket.write(upTo(packets.length))
+  await tick()
+  t.same(Buffer.concat(h.out), upTo(2), 'the burst of two passed, the rest waits')
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  t.same(Buffer.concat(h.out), upTo(2), 'no token while the clock stands still')
+  now += 1000 // two more tokens
+  await passedAtLeast(5)
+  t.same(Buffer.concat(h.out), upTo(5), 'two more, with the PINGREQ between them')
+  now += 500
+  await passedAtLeast(6)
+  t.same(Buffer.concat(h.out), upTo(6), 'all passed, in order')
+  t.same(h.violations, [])
+  h.guard.destroy()
 })

@@ -4,7 +4,7 @@
  * `satisfies` makes a message added to MessageMap a type error here until it has samples.
  */
 import {
-  ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, ResultStatus, Sex, Stream,
+  ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ResultStatus, Sex, Stream,
   type LogAct, type LogAdminAct, type LogEffect, type LogUpdate,
   type FourItems, type FuhyoUpdate, type IdentityUpdate, type MessageMap, type MessageName, type NationalForward, type NationalFuhyoForward,
   type PreRejection, type MismatchItem, type ReconcileRequest, type ReconcileChunk, type ReconcileDifference, type ReconcileRecord, type ReconcileSummary, type Update, type UpdateResult
@@ -151,6 +151,14 @@ const mismatch: MismatchItem = {
   approver: 'secoff01', resolvedAt: '2026-11-30T01:00:00.000Z', note: 'REQ-15', resolutionPosition: 91, runAt: '2026-11-29T01:00:00.000Z'
 }
 const monthlyRow = { municipalityCode: '401307', recordsAtCs: 10, recordsHere: 11, currentNow: 12, openMismatches: 1, runPosition: 70 }
+const maintAct = { kind: 'maint.backup', refused: true, reasonCode: 'KEN_ERR_MAINT_REFUSED', note: 'on demand', count: 2 }
+const tlsMaterial = { certPem: 'CERT', keyPem: 'KEY', caPem: 'CA', crlPem: 'CRL' }
+const maintHealth = { daemon: 'store', ok: true, uptimeSeconds: 18, logPosition: 19, logHeadHash: 'ab', detail: 'accepting writes' }
+const mediaRecord = {
+  mediaId: 'M-1', createdAt: '2024-05-31T01:15:00.000Z', generation: 1, sha256: 'cd', bytes: 20, location: 'vault A',
+  logPosition: 21, logHeadHash: 'ef', disposedAt: '2024-06-30T01:15:00.000Z', disposalReason: 'past rated life'
+}
+const mediaCheck = { missing: ['M-3'], unknown: ['stray.kbk'], checkedAt: '2024-05-31T01:15:00.000Z' }
 
 export const SAMPLES = {
   Update: [updateWithIdentity, updateWithFuhyo],
@@ -288,5 +296,20 @@ export const SAMPLES = {
     { requestId: 2, errorCode: 'KEN_ERR_STORE_FAILED', list: { items: [mismatch] } },
     { requestId: 3, errorCode: 'KEN_ERR_STORE_FAILED', resolved: mismatch },
     { requestId: 4, errorCode: 'KEN_ERR_STORE_FAILED', monthly: { month: '2026-11', rows: [monthlyRow], items: [mismatch] } }
-  ]
+  ],
+  MaintRequest: [{
+    requestId: 15,
+    operation: MaintOperation.ROTATE_TLS,
+    technician: 'TE001',
+    act: maintAct,
+    tls: tlsMaterial,
+    disposal: { mediaId: 'M-2', reason: 'past rated life' }
+  }],
+  MaintAct: [maintAct],
+  TlsMaterial: [tlsMaterial],
+  MediumDisposal: [{ mediaId: 'M-1', reason: 'broken' }],
+  MaintHealth: [maintHealth],
+  MediaRecord: [mediaRecord],
+  MediaCheck: [mediaCheck],
+  MaintResponse: [{ requestId: 16, errorCode: 'KEN_ERR_MAINT_REFUSED', health: maintHealth, metricsText: 'ken_x_total 1\n', media: [mediaRecord], mediaCheck, actPosition: 17 }]
 } satisfies { [N in MessageName]: Array<MessageMap[N]> }

@@ -7,7 +7,7 @@ import t from 'tap'
 import protobuf from 'protobufjs'
 import { enumType, messageType, root } from '../../../proto/src/schema.ts'
 import {
-  ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, ResultStatus, Sex, Stream, type MessageMap, type MessageName
+  ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ResultStatus, Sex, Stream, type MessageMap, type MessageName
 } from '../../../proto/src/types.ts'
 
 const FIELDS = {
@@ -108,7 +108,15 @@ const FIELDS = {
   MonthlyReport: { month: true, rows: true, items: true },
   ReconcileAdminRequest: { requestId: true, actor: true, mediaChunk: true, list: true, resolve: true, monthly: true },
   MismatchList: { items: true },
-  ReconcileAdminResponse: { requestId: true, errorCode: true, mediaResult: true, list: true, resolved: true, monthly: true }
+  ReconcileAdminResponse: { requestId: true, errorCode: true, mediaResult: true, list: true, resolved: true, monthly: true },
+  MaintRequest: { requestId: true, operation: true, technician: true, act: true, tls: true, disposal: true },
+  MaintAct: { kind: true, refused: true, reasonCode: true, note: true, count: true },
+  TlsMaterial: { certPem: true, keyPem: true, caPem: true, crlPem: true },
+  MediumDisposal: { mediaId: true, reason: true },
+  MaintHealth: { daemon: true, ok: true, uptimeSeconds: true, logPosition: true, logHeadHash: true, detail: true },
+  MediaRecord: { mediaId: true, createdAt: true, generation: true, sha256: true, bytes: true, location: true, logPosition: true, logHeadHash: true, disposedAt: true, disposalReason: true },
+  MediaCheck: { missing: true, unknown: true, checkedAt: true },
+  MaintResponse: { requestId: true, errorCode: true, health: true, metricsText: true, media: true, mediaCheck: true, actPosition: true }
 } satisfies { [N in MessageName]: Record<keyof MessageMap[N], true> }
 
 t.test('each interface lists exactly the fields of its .proto message', async (t) => {
@@ -131,7 +139,8 @@ t.test('each TS enum has exactly the values of its .proto enum', async (t) => {
     ['ResultStatus', 'RESULT_STATUS_', ResultStatus], ['FuhyoState', 'FUHYO_STATE_', FuhyoState],
     ['FuhyoNotice', 'FUHYO_NOTICE_', FuhyoNotice], ['DifferenceKind', 'DIFFERENCE_KIND_', DifferenceKind],
     ['LogUpdateKind', 'LOG_UPDATE_KIND_', LogUpdateKind], ['LogAdminKind', 'LOG_ADMIN_KIND_', LogAdminKind],
-    ['MismatchStatus', 'MISMATCH_STATUS_', MismatchStatus]
+    ['MismatchStatus', 'MISMATCH_STATUS_', MismatchStatus],
+    ['MaintOperation', 'MAINT_OPERATION_', MaintOperation]
   ]
   for (const [name, prefix, ts] of enums) {
     const expected = Object.fromEntries(Object.entries(ts).map(([k, v]) => [prefix + k, v]))

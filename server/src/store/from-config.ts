@@ -1,0 +1,35 @@
+/**
+ * The appliance configuration as the store daemon's options (`ken-store serve --config FILE`, what
+ * the systemd unit runs): the paths, group commit, the socket mode, the maintenance socket, and
+ * backups when the administrator's recipient key is in place (without it the store takes none and
+ * says so in its log: backups need a key the technician does not hold).
+ */
+import { existsSync } from 'node:fs'
+import type { Config } from '../../../firmware-config/src/load.ts'
+import { resolvePaths } from '../../../firmware-config/src/paths.ts'
+import type { StoreDaemonInput } from './options.ts'
+
+export function storeOptionsFrom (config: Config, cwd = process.cwd()): StoreDaemonInput {
+  const paths = resolvePaths(config, cwd)
+  return {
+    dbPath: paths.dbDir,
+    socketPath: paths.storeSocket,
+    keyFile: paths.applianceKeyFile,
+    maxDelayMs: config.store.groupCommitMaxDelayMs,
+    maxEntries: config.store.groupCommitMaxEntries,
+    socketMode: config.store.socketMode,
+    maintSocketPath: paths.storeMaintSocket,
+    ...(existsSync(paths.backupRecipientFile)
+      ? {
+          backup: {
+            dir: paths.backupDir,
+            recipientFile: paths.backupRecipientFile,
+            dailyAt: config.backup.dailyAt,
+            generations: config.backup.generations,
+            location: config.backup.location,
+            weeklyCheckDay: config.backup.mediaCheckDay
+          }
+        }
+      : {})
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * A daemon's maintenance socket (maint.proto; SPEC §1.1 ken-maint): a Unix domain socket of its own
+ * path, length-prefixed MaintRequest frames answered one MaintResponse each, in order. Which
+ * operations a daemon offers is the handler table it passes in — anything else is answered
+ * KEN_ERR_STORE_MAINT_UNSUPPORTED, so the socket's capability is exactly that table (the store's is
+ * maint-server.ts, the gateway's its own). A bad frame closes that connection only.
+ */
+import net from 'node:net'
+import { chmod, lstat, mkdir, unlink } from 'node:fs/promises'
+import path from 'node:path'
+import { decode, encodeComplete } from '../../../proto/src/codec.ts'
+import { encodeFrame, FrameDecoder } from '../../../proto/src/framing.ts'
+import { isKenError } from '../../../proto/src/ken-error.ts'
+import type { MaintOperation, MaintRequest, MaintResponse } from '../../../proto/src/types.ts'
+import { errors } from './errors.ts'
+import type { StoreLogger } from './store.ts'
+
+/** What a handler returns: the response's fields beyond request_id and error_code. */
+export type MaintAnswer = Partial<Omit<MaintResponse, 'requestId' | 'errorCode'>>
+export type MaintHandler = (request: MaintRequest) => Promise<MaintAnswer>
+export type MaintHandlers = Partial<Record<MaintOperation, MaintHandler>>
+
+export interface MaintSocketOptions {
+  readonly socketPath: string
+  /** 0660: ken-maint reaches it through the daemon's group. */
+  readonly socketMode?: number
+  /** Requests are small; responses carry at most the metrics text. */
+  readonly maxFrameBytes?: number
+  /** For log lines: `store.maint.*` or `gateway.maint.*`. */
+  readonly eventPrefix: string
+  /** Told of every request for an operation the table does not offer (the store records it as an act). */
+  readonly onUnsupported?: (request: MaintRequest) => Promise<void>
+}
+
+export interface MaintSocket {
+  readonly socketPath: string
+  close: () => Promise<void>
+}
+
+/** Listen on `options.socketPath` and answer with `handlers`. */
+export async function startMaintSocket (handlers: MaintHandlers, options: MaintSocketOptions, logger: StoreLogger): Promise<MaintSocket> {
+  const { socketPath, eventPrefix } = options
+  await mkdir(path.dirname(socketPath), { recursive: true, mode: 0o750 })
+  await removeStale(socketPath)
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+    socket.on('error', () => undefined)
+    const decoder = new FrameDecoder(options.maxFrameBytes ?? 64 * 1024)
+    let tail = Promise.resolve()
+    socket.on('data', (chunk: Buffer) => {
+      let requests: MaintRequest[]
+      try {
+        requests = decoder.push(chunk).map((f) => decode('MaintRequest', f))
+      } catch (err) {
+        logger.warn({ event: `${eventPrefix}.bad_frame`, code: errors.KEN_ERR_STORE_MAINT_BAD_FRAME.code, cause: isKenError(err) ? err.code : 'unknown' }, 'bad maintenance frame: closing the connection')
+        socket.destroy()
+        return
+      }
+      for (const request of requests) {
+        const answer = answerOf(handlers, request, logger, eventPrefix, options.onUnsupported)
+        tail = tail.then(async () => {
+          const response = await answer
+          if (!socket.destroyed) socket.write(encodeFrame(encodeComplete('MaintResponse', response)))
+        })
+      }
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(socketPath, () => { server.off('error', reject); resolve() })
+  })
+  await chmod(socketPath, options.socketMode ?? 0o660)
+  return {
+    socketPath,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      for (const s of sockets) s.destroy()
+      await closed
+      await unlink(socketPath).catch(() => undefined)
+    }
+  }
+}
+
+async function answerOf (handlers: MaintHandlers, request: MaintRequest, logger: StoreLogger, eventPrefix: string, onUnsupported: MaintSocketOptions['onUnsupported']): Promise<MaintResponse> {
+  const base: MaintResponse = { requestId: request.requestId, errorCode: '', metricsText: '', media: [], actPosition: 0 }
+  const handler = handlers[request.operation]
+  if (handler === undefined) {
+    logger.warn({ event: `${eventPrefix}.refused`, operation: request.operation, technician: request.technician, code: errors.KEN_ERR_STORE_MAINT_UNSUPPORTED.code }, 'operation not offered on this socket')
+    await onUnsupported?.(request).catch(() => undefined)
+    return { ...base, errorCode: errors.KEN_ERR_STORE_MAINT_UNSUPPORTED.code }
+  }
+  try {
+    return { ...base, ...await handler(request) }
+  } catch (err) {
+    const code = isKenError(err) ? err.code : errors.KEN_ERR_STORE_MAINT_FAILED.code
+    logger.warn({ event: `${eventPrefix}.failed`, operation: request.operation, technician: request.technician, code }, 'maintenance operation failed')
+    return { ...base, errorCode: code }
+  }
+}
+
+/** A socket file left by a daemon that died is removed; one that answers belongs to a live daemon. */
+async function removeStale (socketPath: string): Promise<void> {
+  let info
+  try {
+    info = await lstat(socketPath)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw err
+  }
+  if (!info.isSocket()) throw errors.KEN_ERR_STORE_SOCKET_PATH(undefined, { field: 'socketPath' })
+  const alive = await new Promise<boolean>((resolve) => {
+    const probe = net.connect(socketPath)
+    probe.once('connect', () => { probe.destroy(); resolve(true) })
+    probe.once('error', () => resolve(false))
+  })
+  if (alive) throw errors.KEN_ERR_STORE_SOCKET_IN_USE(undefined, { field: 'socketPath' })
+  await unlink(socketPath)
+}
