@@ -1,6 +1,7 @@
 /**
  * The appliance configuration as the store daemon's options (`ken-store serve --config FILE`, what
- * the systemd unit runs): the paths, group commit, the socket mode, the maintenance socket, and
+ * the systemd unit runs): the paths, group commit, the socket mode, the maintenance and outbox sockets,
+ * the retention terms, the transparency log's origin and checkpoint interval, and
  * backups when the administrator's recipient key is in place (without it the store takes none and
  * says so in its log: backups need a key the technician does not hold).
  */
@@ -19,6 +20,11 @@ export function storeOptionsFrom (config: Config, cwd = process.cwd()): StoreDae
     maxEntries: config.store.groupCommitMaxEntries,
     socketMode: config.store.socketMode,
     maintSocketPath: paths.storeMaintSocket,
+    outboxSocketPath: paths.outboxSocket,
+    retentionRecordYears: config.store.retentionYears,
+    retentionActYears: Math.max(config.retention.provisionRecordYears, config.retention.operationLogYears),
+    checkpointIntervalMs: config.store.checkpointIntervalMs,
+    logOrigin: `ken-server.pref-${config.prefecture.code}/log`,
     ...(existsSync(paths.backupRecipientFile)
       ? {
           backup: {
