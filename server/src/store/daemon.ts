@@ -40,6 +40,8 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   const started = performance.now()
   logger.info({ event: 'store.start', db: options.dbPath, socket: options.socketPath }, 'store daemon starting')
   const applianceKey = await loadApplianceKey(options.keyFile)
+  let opened: LevelStore | undefined
+  const metrics = new StoreMetrics({ logPosition: () => opened?.head().position ?? 0, dbPath: options.dbPath })
   const store = new LevelStore({
     location: options.dbPath,
     applianceKey,
@@ -48,6 +50,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     cacheSize: options.cacheSize,
     prepareKeys: true,
     logger,
+    onGroup: (items, seconds) => { metrics.group(items, seconds) },
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     onFatal: (err) => {
       logger.fatal({ event: 'store.fatal', code: err.code }, 'commit failed; the daemon must restart')
@@ -56,7 +59,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   })
   applianceKey.fill(0)
   await store.open()
-  const metrics = new StoreMetrics({ logPosition: () => store.head().position, dbPath: options.dbPath })
+  opened = store
   let server
   let maint: MaintSocket | undefined
   let backups: BackupService | undefined
