@@ -54,6 +54,7 @@ async function main (argv: string[]): Promise<number> {
   const daemons: DaemonProcess[] = []
   const nationalStatusFile = path.join(path.dirname(setup.paths.outboxSocket), 'national-status.json')
   let closeNational = async (): Promise<void> => undefined
+  let maintLine = ''
   const stopDaemons = async (): Promise<void> => {
     for (const d of daemons.reverse()) await d.stop()
     await closeNational()
@@ -87,7 +88,8 @@ async function main (argv: string[]): Promise<number> {
     const mgmt = setup.config.management
     await waitUntilReachable(maint, { host: mgmt.host, port: mgmt.port }, 60_000)
     const operators = path.join(setup.paths.pkiDir, 'operators')
-    out(`ken-maint (technicians) on https://${mgmt.host}:${mgmt.port}/ — technician credential ${path.join(operators, 'TE001.crt')} and .key (PIN ${DEV_PIN}); e.g.`)
+    maintLine = `ken-maint (technicians) on https://${mgmt.host}:${mgmt.port}/ — technician credential ${path.join(operators, 'TE001.crt')} and .key (PIN ${DEV_PIN})`
+    out(`${maintLine}; e.g.`)
     out(`  curl --cacert ${path.join(setup.paths.pkiDir, 'ca.crt')} --cert ${path.join(operators, 'TE001.crt')} --key ${path.join(operators, 'TE001.key')} --pass ${DEV_PIN} https://localhost:${mgmt.port}/health`)
     out(`  backups in ${setup.paths.backupDir}, encrypted to the administrator's key ${setup.adminKey} (restores only: ken-store restore)`)
   } catch (err) {
@@ -144,7 +146,7 @@ async function main (argv: string[]): Promise<number> {
       latency: sim.latency?.(),
       receipts: sim.receipts,
       extra: [nationalLine(nationalStatusFile), reconciliations.line()].filter((l): l is string => l !== undefined),
-      header: `ken-server demo — ${municipalities.length} simulated CS → gateway mqtts://${setup.config.gateway.host}:${setup.config.gateway.port} → store (${setup.paths.dbDir})`,
+      header: `ken-server demo — ${municipalities.length} simulated CS → gateway mqtts://${setup.config.gateway.host}:${setup.config.gateway.port} → store (${setup.paths.dbDir})\n${maintLine}`,
       rows: opts.rows
     }
   }

@@ -60,6 +60,8 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   const applianceKey = await loadApplianceKey(options.keyFile)
   // SPEC §4: the log-signing key is made at set-up beside the appliance key, outside the database.
   const logSigner = await loadLogSigningKey(options.logKeyFile ?? defaultLogKeyFile(options.keyFile), options.logOrigin, options.logOrigin ?? DEFAULTS.logOrigin)
+  let opened: LevelStore | undefined
+  const metrics = new StoreMetrics({ logPosition: () => opened?.head().position ?? 0, dbPath: options.dbPath })
   const store = new LevelStore({
     location: options.dbPath,
     applianceKey,
@@ -70,6 +72,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
     logSigner,
     checkpointIntervalMs: options.checkpointIntervalMs,
     logger,
+    onGroup: (items, seconds) => { metrics.group(items, seconds) },
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     onFatal: (err) => {
       logger.fatal({ event: 'store.fatal', code: err.code }, 'commit failed; the daemon must restart')
@@ -78,7 +81,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   })
   applianceKey.fill(0)
   await store.open()
-  const metrics = new StoreMetrics({ logPosition: () => store.head().position, dbPath: options.dbPath })
+  opened = store
   let server
   let transparency: TransparencyServer
   const transparencySocketPath = options.transparencySocketPath ?? defaultTransparencySocket(options.socketPath)

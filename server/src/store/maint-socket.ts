@@ -6,12 +6,13 @@
  * maint-server.ts, the gateway's its own). A bad frame closes that connection only.
  */
 import net from 'node:net'
-import { chmod, lstat, mkdir, unlink } from 'node:fs/promises'
+import { chmod, mkdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { decode, encodeComplete } from '../../../proto/src/codec.ts'
 import { encodeFrame, FrameDecoder } from '../../../proto/src/framing.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import type { MaintOperation, MaintRequest, MaintResponse } from '../../../proto/src/types.ts'
+import { removeStaleSocket } from './append-server.ts'
 import { errors } from './errors.ts'
 import type { StoreLogger } from './store.ts'
 
@@ -41,7 +42,7 @@ export interface MaintSocket {
 export async function startMaintSocket (handlers: MaintHandlers, options: MaintSocketOptions, logger: StoreLogger): Promise<MaintSocket> {
   const { socketPath, eventPrefix } = options
   await mkdir(path.dirname(socketPath), { recursive: true, mode: 0o750 })
-  await removeStale(socketPath)
+  await removeStaleSocket(socketPath)
   const sockets = new Set<net.Socket>()
   const server = net.createServer((socket) => {
     sockets.add(socket)
@@ -98,23 +99,4 @@ async function answerOf (handlers: MaintHandlers, request: MaintRequest, logger:
     logger.warn({ event: `${eventPrefix}.failed`, operation: request.operation, technician: request.technician, code }, 'maintenance operation failed')
     return { ...base, errorCode: code }
   }
-}
-
-/** A socket file left by a daemon that died is removed; one that answers belongs to a live daemon. */
-async function removeStale (socketPath: string): Promise<void> {
-  let info
-  try {
-    info = await lstat(socketPath)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
-    throw err
-  }
-  if (!info.isSocket()) throw errors.KEN_ERR_STORE_SOCKET_PATH(undefined, { field: 'socketPath' })
-  const alive = await new Promise<boolean>((resolve) => {
-    const probe = net.connect(socketPath)
-    probe.once('connect', () => { probe.destroy(); resolve(true) })
-    probe.once('error', () => resolve(false))
-  })
-  if (alive) throw errors.KEN_ERR_STORE_SOCKET_IN_USE(undefined, { field: 'socketPath' })
-  await unlink(socketPath)
 }

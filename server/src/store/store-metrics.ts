@@ -28,6 +28,8 @@ export class StoreMetrics {
   readonly #backups: Counter<'outcome'>
   readonly #lastBackup: Gauge
   readonly #acts: Counter<'kind'>
+  readonly #groupItems: Histogram
+  readonly #groupSeconds: Histogram
   // Per-update counts are plain numbers copied into the registry when it is read: a labelled inc()
   // hashes its labels (1–2 µs), and SPEC §8's CPU budget is per update.
   readonly #updatesOf = new Map<string, { readonly labels: { status: string, reason: string }, n: number }>()
@@ -55,6 +57,8 @@ export class StoreMetrics {
     this.#refusedRequests = new Counter({ name: 'ken_store_append_refusals_total', help: 'AppendRequests refused whole, by KEN_ERR_* code', labelNames: ['code'], registers })
     this.#backups = new Counter({ name: 'ken_store_backups_total', help: 'Backups taken, by outcome', labelNames: ['outcome'], registers })
     this.#lastBackup = new Gauge({ name: 'ken_store_last_backup_timestamp_seconds', help: 'When the last backup was completed (Unix time)', registers })
+    this.#groupItems = new Histogram({ name: 'ken_store_commit_group_items', help: 'Items per commit group (SPEC §4: many updates per fsync)', buckets: [1, 4, 16, 64, 128, 256, 512, 1024, 4096], registers })
+    this.#groupSeconds = new Histogram({ name: 'ken_store_commit_group_duration_seconds', help: 'A commit group from its start to its answer: planned, written, fsynced', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1], registers })
     this.#acts = new Counter({ name: 'ken_store_maint_acts_total', help: 'Technician acts recorded through the maintenance socket, by kind', labelNames: ['kind'], registers })
     new Gauge({ name: 'ken_store_log_entries', help: 'Entries in the log (the head position)', registers, collect () { this.set(sources.logPosition()) } })
     new Gauge({
@@ -86,6 +90,12 @@ export class StoreMetrics {
       if (entry === undefined) this.#updatesOf.set(key, { labels: { status, reason }, n: 1 })
       else entry.n++
     }
+  }
+
+  /** One commit group has run. */
+  group (items: number, seconds: number): void {
+    this.#groupItems.observe(items)
+    this.#groupSeconds.observe(seconds)
   }
 
   backup (ok: boolean, at: Date): void {

@@ -46,6 +46,8 @@ export interface StoreOptions {
   readonly maxEntries?: number
   readonly clock?: () => Date
   readonly logger?: StoreLogger
+  /** Told of each commit group when it has run: its items and seconds from start to answer (metrics). */
+  readonly onGroup?: (items: number, seconds: number) => void
   /** Called once when a commit fails and the store stops taking writes (the daemon exits). */
   readonly onFatal?: (err: KenError) => void
   /** Open without recovery and refuse every write: what `verify` needs to look at a damaged log as it is. */

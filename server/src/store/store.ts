@@ -95,7 +95,14 @@ export abstract class Store {
       }
     }
     this.#env = env
-    this.#committer = new GroupCommitter<Job>({ maxDelayMs, maxEntries }, async (jobs) => await runGroup(jobs, env))
+    const onGroup = options.onGroup
+    this.#committer = new GroupCommitter<Job>({ maxDelayMs, maxEntries }, onGroup === undefined
+      ? async (jobs) => await runGroup(jobs, env)
+      : async (jobs) => {
+        const started = performance.now()
+        await runGroup(jobs, env)
+        onGroup(jobs.reduce((n, j) => n + j.weight, 0), (performance.now() - started) / 1000)
+      })
   }
 
   // ---- lifecycle ----

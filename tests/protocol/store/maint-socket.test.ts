@@ -83,6 +83,8 @@ t.test('health names the head; metrics parse (promtool) and count the updates', 
   t.equal(sampleValue(families, 'ken_store_updates_total', { status: 'accepted' }), 40)
   t.ok((sampleValue(families, 'ken_store_append_duration_seconds') ?? 0) >= 1, 'the latency histogram counted the request')
   t.ok((sampleValue(families, 'ken_store_disk_free_bytes') ?? 0) > 0)
+  t.ok((sampleValue(families, 'ken_store_commit_group_items') ?? 0) >= 1, 'commit groups counted')
+  t.ok((sampleValue(families, 'ken_store_log_entries') ?? 0) >= 40)
   t.ok((sampleValue(families, 'process_resident_memory_bytes') ?? 0) > 0)
   t.same(leaks(m.metricsText), [])
 })

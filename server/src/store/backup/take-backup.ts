@@ -5,8 +5,7 @@
  * in the media register; then media beyond the generations kept are disposed — overwritten, removed,
  * and entered with the reason (D13).
  */
-import { randomBytes } from 'node:crypto'
-import { createHash, type KeyObject } from 'node:crypto'
+import { createHash, randomBytes, type KeyObject } from 'node:crypto'
 import { open, rename, unlink } from 'node:fs/promises'
 import { readPosition } from '../layout.ts'
 import type { Head, Store } from '../store.ts'
