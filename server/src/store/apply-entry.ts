@@ -5,7 +5,7 @@
  * (blind indexes and the sealed new record), so views are reproduced even for a shredded resident.
  */
 import { LogAdminKind, LogUpdateKind, ResultStatus, type CountsView, type LogEffect, type LogEntry, type LogUpdate, type ResidentView } from '../../../proto/src/types.ts'
-import { countsKey, dedupKey, decodeU64, encodeU64, historyKey, streamKey } from './layout.ts'
+import { countsKey, dedupKey, decodeU64, encodeU64, historyKey, searchIndexKey, streamKey } from './layout.ts'
 import { decodeStored, encodeStored } from './codec.ts'
 import type { ViewTx } from './view-tx.ts'
 
@@ -52,9 +52,12 @@ async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, e
     tx.put('history', historyKey(previousSubject, previous.position), encodeStored('HistoryView', { keyId: previous.keyId, position: previous.position, supersededAt: position, sealedRecord: previous.sealedRecord }))
     await releaseKojin(tx, previous, previousSubject, kojinToken)
     if (!previous.removed) counts.add(previous.municipalityCode, 'current', -1)
+    for (const key of previous.searchKeys) tx.del('search', searchIndexKey(key, previousSubject))
   }
   if (retired !== undefined) tx.del('current', retired)
-  tx.put('current', subject, encodeStored('ResidentView', { keyId, position, municipalityCode: effect.recordMunicipalityCode, removed: effect.removed, kojinToken, sealedRecord: effect.sealedRecord }))
+  tx.put('current', subject, encodeStored('ResidentView', { keyId, position, municipalityCode: effect.recordMunicipalityCode, removed: effect.removed, kojinToken, sealedRecord: effect.sealedRecord, searchKeys: effect.searchKeys }))
+  // SPEC §4: the search index view, rebuilt from the effects like every other view.
+  for (const key of effect.searchKeys) tx.put('search', searchIndexKey(key, subject), EMPTY_VALUE)
   tx.put('kojin', kojinToken, subject)
   if (!effect.removed) counts.add(effect.recordMunicipalityCode, 'current', 1)
 }
@@ -96,6 +99,8 @@ class CountDeltas {
     }
   }
 }
+
+const EMPTY_VALUE = Buffer.alloc(0)
 
 /** The bytes as a Buffer, without a copy (decoded fields and blind indexes are never written to). */
 function asBuffer (bytes: Uint8Array): Buffer {

@@ -7,6 +7,7 @@
  * - A 住民票コード or 個人番号 used as a key is replaced by its blind index: HMAC-SHA-256 under a second
  *   derived key, truncated to 128 bits. Equal inputs meet; the files hold no identifier in clear.
  */
+import type { SearchDomain } from './search-keys.ts'
 import { hash, hkdfSync } from 'node:crypto'
 import { KEY_ID_BYTES, TOKEN_BYTES } from './layout.ts'
 import { open, sealAad, SealPurpose } from './sealing.ts'
@@ -74,6 +75,11 @@ export class Keyring {
   /** Blind index of a 個人番号. */
   kojinToken (kojinBango: string): Buffer {
     return this.#token(DOMAIN_KOJIN, kojinBango)
+  }
+
+  /** Blind index of a search key (search-keys.ts; domains S, N, M, B — distinct from J and K). */
+  searchToken (domain: SearchDomain, value: string): Buffer {
+    return this.#token(domain, value)
   }
 
   /** Make a data key for a person the store has not seen; the caller stores `wrapped` under `keyId`. */

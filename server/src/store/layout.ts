@@ -14,8 +14,9 @@ export const PRIMARY_SPACES = ['log', 'keys', 'meta'] as const
  * - current: 本人確認情報 by 住民票コード · history: pre-change records · kojin: 個人番号 → 住民票コード
  * - counts: per municipality · dedup: (municipality, stream, 更新順番号) → first result
  * - lastseq: last 更新順番号 per (municipality, stream) · fuhyo: the 附票 file (its own keyspace, SPEC §2.2)
+ * - search: 4情報 search index, search key ‖ subject → nothing (search-keys.ts; blind indexes only)
  */
-export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo'] as const
+export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'search'] as const
 
 export type PrimarySpace = typeof PRIMARY_SPACES[number]
 export type ViewSpace = typeof VIEW_SPACES[number]
@@ -89,6 +90,11 @@ export function historyKey (subject: Uint8Array, position: number): Buffer {
   key.set(subject, 0)
   key.writeBigUInt64BE(BigInt(position), subject.length)
   return key
+}
+
+/** search key: search key token (16) ‖ subject (16): the residents under one key, in subject order. */
+export function searchIndexKey (token: Uint8Array, subject: Uint8Array): Buffer {
+  return Buffer.concat([token, subject])
 }
 
 /** The exclusive upper bound of every key that starts with `prefix`. */

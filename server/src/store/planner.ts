@@ -5,6 +5,7 @@
  * overlay at once, so the next item of the group decides against it. Nothing here does I/O but
  * reads through the overlay; the committer writes the group durably (commit-group.ts).
  */
+import { recordSearchKeys } from './search-keys.ts'
 import { ChangeReason, LogAdminKind, LogUpdateKind, ResultStatus, type AppendItem, type IdentityUpdate, type LogAct, type LogAdminAct, type LogEffect, type LogEntry, type LogUpdate, type StoredResident, type Update, type UpdateResult } from '../../../proto/src/types.ts'
 import { decideIdentityUpdate } from '../domain/transition.ts'
 import { decideFuhyoUpdate } from '../domain/fuhyo-transition.ts'
@@ -188,7 +189,8 @@ async function planIdentity (g: GroupState, item: AppendItem, update: Update, u:
     kojinToken: keyring.kojinToken(next.kojinBango),
     recordMunicipalityCode: next.municipalityCode,
     removed: next.status === 'removed',
-    sealedRecord: seal(key.dataKey, sealAad(SealPurpose.RESIDENT, key.keyId, position), encodeStored('StoredResident', stored))
+    sealedRecord: seal(key.dataKey, sealAad(SealPurpose.RESIDENT, key.keyId, position), encodeStored('StoredResident', stored)),
+    searchKeys: recordSearchKeys((domain, value) => keyring.searchToken(domain, value), next)
   } satisfies LogEffect
 }
 
@@ -211,7 +213,8 @@ async function planFuhyo (g: GroupState, item: AppendItem, update: Update, posit
     kojinToken: EMPTY, // SPEC §2.2: the 附票 file never keeps 個人番号, not even as an index
     recordMunicipalityCode: '',
     removed: false,
-    sealedRecord: seal(key.dataKey, sealAad(SealPurpose.FUHYO, key.keyId, position), encodeStored('StoredFuhyo', storedFuhyo(decision.next)))
+    sealedRecord: seal(key.dataKey, sealAad(SealPurpose.FUHYO, key.keyId, position), encodeStored('StoredFuhyo', storedFuhyo(decision.next))),
+    searchKeys: [] // the terminal's 附票 search is not part of this index
   } satisfies LogEffect
 }
 
