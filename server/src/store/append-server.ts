@@ -154,7 +154,7 @@ class AppendConnection {
 }
 
 /** A socket file left by a daemon that died is removed; one that answers belongs to a live daemon. */
-async function removeStaleSocket (socketPath: string): Promise<void> {
+export async function removeStaleSocket (socketPath: string): Promise<void> {
   let info
   try {
     info = await lstat(socketPath)

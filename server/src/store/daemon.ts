@@ -9,6 +9,8 @@ import { loadApplianceKey } from './appliance-key.ts'
 import { LevelStore } from './level-store.ts'
 import { startAppendServer } from './append-server.ts'
 import { parseDaemonOptions, type StoreDaemonInput } from './options.ts'
+import { startTerminal } from './terminal/start.ts'
+import type { NationalQuery } from './terminal/national-query.ts'
 
 export interface StoreDaemonDeps {
   /** JSON logger (default: pino to stderr). Lines carry an `event` and never personal data. */
@@ -16,6 +18,8 @@ export interface StoreDaemonDeps {
   readonly clock?: () => Date
   /** A commit failed and the store stopped writing: the daemon must exit and be restarted (default: log only). */
   readonly onFatal?: (err: KenError) => void
+  /** The national server's search (ken-national, issue 12) for the terminal; absent: "unavailable". */
+  readonly national?: NationalQuery
 }
 
 export interface StoreDaemon {
@@ -48,12 +52,16 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   applianceKey.fill(0)
   await store.open()
   let server
+  let terminal
   try {
     server = await startAppendServer(store, { socketPath: options.socketPath, socketMode: options.socketMode, maxFrameBytes: options.maxFrameBytes, maxPendingPerConnection: options.maxPendingPerConnection }, logger)
+    terminal = options.terminal === undefined ? undefined : await startTerminal(store, options.terminal, { logger, ...(deps.clock === undefined ? {} : { clock: deps.clock }), ...(deps.national === undefined ? {} : { national: deps.national }) }, options.socketMode)
   } catch (err) {
+    await server?.close()
     await store.close()
     throw err
   }
+  const terminalServer = terminal
   const head = store.head()
   logger.info({ event: 'store.ready', position: head.position, ms: Math.round(performance.now() - started) }, 'store daemon accepting appends')
   let closing: Promise<void> | undefined
@@ -65,6 +73,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
       closing ??= (async () => {
         logger.info({ event: 'store.shutdown', connections: append.connections }, 'store daemon stopping')
         await append.stopAccepting()
+        await terminalServer?.close()
         // Order: the store drains (every received request commits), then the answers go out.
         await store.close()
         await append.close()

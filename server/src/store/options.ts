@@ -41,7 +41,28 @@ const schema = z.object({
   /** Unanswered requests per connection before the daemon stops reading it. */
   maxPendingPerConnection: int(1, 65536).default(DEFAULTS.maxPendingPerConnection),
   /** LevelDB block cache, bytes. */
-  cacheSize: int(1 << 20, 8 * 1024 ** 3).default(DEFAULTS.cacheSize)
+  cacheSize: int(1 << 20, 8 * 1024 ** 3).default(DEFAULTS.cacheSize),
+  /** The terminal socket (SPEC §6) and its accounts; absent: the daemon serves no terminal. */
+  terminal: z.object({
+    socketPath: z.string().min(1).refine((p) => Buffer.byteLength(p) <= 107, 'longer than a Unix socket path may be (107 bytes)'),
+    /** The accounts file (JSON, mode 0600), beside the database. */
+    accountsFile: z.string().min(1),
+    /** A purposes registry (JSON, terminal/purposes.ts); absent: the development registry. */
+    registryFile: z.string().min(1).optional(),
+    idleLockSeconds: int(30, 3600).default(300),
+    maxFailures: int(1, 20).default(5),
+    resultCap: int(1, 200).default(20),
+    /** Set-up: the first administrator(s), created only while no account exists. */
+    bootstrap: z.array(z.object({
+      accountId: z.string().min(1),
+      role: z.string().min(1),
+      department: z.string().min(1),
+      branch: z.string().min(1),
+      purposes: z.array(z.string()).default([]),
+      certificateFile: z.string().min(1),
+      pinFile: z.string().min(1)
+    }).strict()).default([])
+  }).strict().optional()
 }).strict()
 
 export type StoreDaemonInput = z.input<typeof schema>
