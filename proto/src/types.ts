@@ -489,7 +489,7 @@ export interface AccountInfo {
   lockedOut: boolean
 }
 export interface AccountList { accounts: AccountInfo[] }
-export interface PurposeInfo { code: string, title: string, basis: string, items: string[], departments: string[] }
+export interface PurposeInfo { code: string, title: string, basis: string, items: string[], departments: string[], recipients: string[], recipientNames: string[] }
 export interface PurposeList { purposes: PurposeInfo[] }
 
 /** Message name → TS shape, for the typed codec. */

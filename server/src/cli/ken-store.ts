@@ -2,6 +2,7 @@
  * ken-store — the store daemon and its offline tools (SPEC §4).
  *
  *   ken-store serve   --db DIR --socket PATH --key FILE [--max-delay-ms N] [--max-entries N]
+ *                     [--terminal-socket PATH --accounts FILE [--bootstrap FILE.json] [--idle-lock-seconds N]]
  *   ken-store verify  --db DIR [--threads N]      exit 0: the chain verifies; 1: it does not
  *   ken-store rebuild --db DIR --actor ID [--approver ID] [--note TEXT]
  *
@@ -10,6 +11,7 @@
  * logs: JSON lines on stderr. Exit 2: usage or a KEN_ERR_* before the command could run.
  */
 import { parseArgs } from 'node:util'
+import { readFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import pino from 'pino'
 import { isKenError } from '../../../proto/src/ken-error.ts'
@@ -34,7 +36,11 @@ async function main (argv: string[]): Promise<number> {
       threads: { type: 'string' },
       actor: { type: 'string' },
       approver: { type: 'string' },
-      note: { type: 'string' }
+      note: { type: 'string' },
+      'terminal-socket': { type: 'string' },
+      accounts: { type: 'string' },
+      bootstrap: { type: 'string' },
+      'idle-lock-seconds': { type: 'string' }
     }
   })
   const db = values.db
@@ -59,7 +65,18 @@ async function serve (db: string, values: Record<string, string | undefined>): P
     socketPath: values.socket,
     keyFile: values.key,
     ...(values['max-delay-ms'] === undefined ? {} : { maxDelayMs: Number(values['max-delay-ms']) }),
-    ...(values['max-entries'] === undefined ? {} : { maxEntries: Number(values['max-entries']) })
+    ...(values['max-entries'] === undefined ? {} : { maxEntries: Number(values['max-entries']) }),
+    ...(values['terminal-socket'] === undefined
+      ? {}
+      : {
+          terminal: {
+            socketPath: values['terminal-socket'],
+            accountsFile: values.accounts ?? `${db}.accounts.json`,
+            // The set-up accounts (A1 bootstrap): a JSON array of { accountId, role, department, branch, purposes, certificateFile, pinFile }.
+            ...(values.bootstrap === undefined ? {} : { bootstrap: JSON.parse(await readFile(values.bootstrap, 'utf8')) as unknown as [] }),
+            ...(values['idle-lock-seconds'] === undefined ? {} : { idleLockSeconds: Number(values['idle-lock-seconds']) })
+          }
+        })
   }, {
     logger,
     // A failed fsync leaves the files in an unknown state: exit, and let the supervisor restart us (recovery).

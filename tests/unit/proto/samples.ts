@@ -148,7 +148,7 @@ const accountInfo: AccountInfo = {
   accountId: 'OP001', role: 'operator', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: ['B5-1'], status: 'active', registeredBy: 'AD001',
   approvedBy: 'AD002', registeredAt: '2026-05-01T00:00:00.000Z', expires: '2027-04-30', reported: true, failures: 2, lockedOut: true
 }
-const purposeInfo: PurposeInfo = { code: 'B5-1', title: '試験', basis: '別表第五', items: ['name'], departments: ['D-SHICHOSON'] }
+const purposeInfo: PurposeInfo = { code: 'B5-1', title: '試験', basis: '別表第五', items: ['name'], departments: ['D-SHICHOSON'], recipients: ['R-ZEIMU'], recipientNames: ['税務課'] }
 const session = bytes(52, 53)
 
 export const SAMPLES = {

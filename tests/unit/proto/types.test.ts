@@ -85,7 +85,7 @@ const FIELDS = {
     expires: true, reported: true, failures: true, lockedOut: true
   },
   AccountList: { accounts: true },
-  PurposeInfo: { code: true, title: true, basis: true, items: true, departments: true },
+  PurposeInfo: { code: true, title: true, basis: true, items: true, departments: true, recipients: true, recipientNames: true },
   PurposeList: { purposes: true }
 } satisfies { [N in MessageName]: Record<keyof MessageMap[N], true> }
 

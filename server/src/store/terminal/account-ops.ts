@@ -136,7 +136,14 @@ export async function listAccounts (ctx: TerminalContext, actor: Actor, q: Accou
   const me = actor.account
   const kind = 'terminal.account.list'
   if (q.listing === AccountListing.PURPOSES) {
-    return { purposes: { purposes: ctx.registry.purposes.map((p) => ({ code: p.code, title: p.title, basis: p.basis, items: [...p.items], departments: [...p.departments] })) } }
+    return {
+      purposes: {
+        purposes: ctx.registry.purposes.map((p) => {
+          const recipients = ctx.registry.recipients.filter((r) => r.purposes.includes(p.code))
+          return { code: p.code, title: p.title, basis: p.basis, items: [...p.items], departments: [...p.departments], recipients: recipients.map((r) => r.code), recipientNames: recipients.map((r) => r.name) }
+        })
+      }
+    }
   }
   const capability = q.listing === AccountListing.UNREPORTED ? 'unreported-read' : 'account-read'
   if (!may(me.role, capability) || (q.listing !== AccountListing.ALL && q.listing !== AccountListing.UNREPORTED)) {
