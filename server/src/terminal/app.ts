@@ -88,7 +88,7 @@ export async function buildTerminalApp (deps: TerminalAppDeps): Promise<FastifyI
     req.kenWho = who.session
     if (config.roles !== undefined && !config.roles.includes(who.session.role)) {
       if (config.auth === 'api') return await reply.code(403).send({ code: 'KEN_ERR_TERM_ROLE_FORBIDDEN', field: 'role' })
-      return await reply.redirect('/?e=KEN_ERR_TERM_ROLE_FORBIDDEN', 303)
+      return await reply.redirect('/home?e=KEN_ERR_TERM_ROLE_FORBIDDEN', 303)
     }
   })
 

@@ -4,10 +4,11 @@
  * and records the act; a refusal comes back as a sentence on the same screen.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { AccountListing, type PurposeInfo, type RecordItem, type SearchHit } from '../../../../proto/src/types.ts'
+import { AccountListing, type PurposeInfo, type SearchHit } from '../../../../proto/src/types.ts'
 import type { RouteDeps } from '../app.ts'
 import { h, page } from '../console/html.ts'
 import { words, type Word } from '../console/i18n.ts'
+import { itemLabel, itemValue } from '../console/labels.ts'
 import { httpStatus } from '../http-errors.ts'
 import { langOf, type Lang } from '../request-context.ts'
 import { toQuery, type SearchBody } from './api-residents.ts'
@@ -34,16 +35,6 @@ const PROVIDE_FORM = {
   }
 } as const
 
-function itemLabel (lang: Lang, item: string): string {
-  const w = words(lang) as Record<string, string>
-  return w[item] ?? item
-}
-
-function itemValue (lang: Lang, item: RecordItem): string {
-  if (item.item === 'sex' && (item.value === 'male' || item.value === 'female')) return words(lang)[item.value]
-  return item.value
-}
-
 function searchForm (lang: Lang, purposes: readonly PurposeInfo[], f: Partial<SearchForm>): string {
   const w = words(lang)
   const field = (name: keyof SearchForm & Word, attrs: string): string => `<label for="${name}">${h(w[name])}</label><input id="${name}" name="${name}" ${attrs} value="${h(String(f[name] ?? ''))}">`
@@ -54,7 +45,7 @@ ${field('juminhyoCode', 'inputmode="numeric" maxlength="11" pattern="[0-9]{11}"'
 ${field('kojinBango', 'inputmode="numeric" maxlength="12" pattern="[0-9]{12}"')}
 ${field('name', 'maxlength="64"')}
 ${field('address', 'maxlength="256"')}
-${field('birthDate', 'type="date"')}
+${field('birthDate', 'maxlength="10" placeholder="YYYY-MM-DD" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" inputmode="numeric"')}
 <label for="sex">${h(w.sex)}</label><select id="sex" name="sex"><option value="">${h(w.any)}</option><option value="male"${f.sex === 'male' ? ' selected' : ''}>${h(w.male)}</option><option value="female"${f.sex === 'female' ? ' selected' : ''}>${h(w.female)}</option></select>
 <label for="fuzzy">${h(w.fuzzy)}</label><input id="fuzzy" name="fuzzy" type="checkbox"${f.fuzzy === 'on' ? ' checked' : ''}>
 <div class="full"><button class="primary" type="submit" id="search-submit">${h(w.doSearch)}</button></div>
