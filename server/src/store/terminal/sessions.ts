@@ -77,7 +77,7 @@ export class SessionTable {
   }
 
   remember (session: Session, ref: SessionRef): string {
-    const id = randomBytes(12).toString('base64url')
+    const id = randomBytes(12).toString('hex')
     if (session.refs.size >= MAX_REFS) {
       const oldest = session.refs.keys().next().value
       if (oldest !== undefined) session.refs.delete(oldest)
