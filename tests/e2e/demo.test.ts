@@ -29,7 +29,8 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
   const state = mkdtempSync(path.join(tmpdir(), 'ken-e2e-demo-'))
   t.teardown(() => { rmSync(state, { recursive: true, force: true }) })
   const port = await freePort()
-  const child = spawn('npm', ['start', '--', '--state', state, '--duration', String(DURATION_S), '--residents', String(RESIDENTS), '--events', String(EVENTS), '--port', String(port)], {
+  const terminalPort = await freePort()
+  const child = spawn('npm', ['start', '--', '--state', state, '--duration', String(DURATION_S), '--residents', String(RESIDENTS), '--events', String(EVENTS), '--port', String(port), '--terminal-port', String(terminalPort)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true // its own process group: the teardown can end npm, the launcher and the daemons together
@@ -56,6 +57,8 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
   t.equal(last.mismatches, 0, 'no result contradicted what the simulated CS expected')
   t.ok((last.accepted ?? 0) + (last.rejected ?? 0) <= RESIDENTS + EVENTS, 'no more results than updates generated')
   t.equal(lines.at(-1), 'stopped cleanly', 'the last line says the appliance stopped cleanly')
+  t.ok(lines.some((l) => l.includes(`https://127.0.0.1:${terminalPort}/`) && l.includes('web console')), 'the console URL is printed')
+  t.ok(lines.some((l) => l.includes('OP001 operator') && l.includes('TE001 technician')), 'and where the development credentials are')
 
   const verify = await kenStoreVerify(path.join(state, 'db'))
   t.equal(verify.code, 0, 'ken-store verify --db <state>/db exits 0')

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfig, resolvePaths, type Config, type ResolvedPaths } from '../../../firmware-config/src/index.ts'
 import { devPki } from '../../../certs/src/index.ts'
+import { DEMO_PEOPLE } from './demo-terminal.ts'
 
 export interface DemoSetup {
   readonly configFile: string
@@ -19,16 +20,16 @@ export interface DemoSetup {
 }
 
 /** Prepare `stateDir` (absolute or relative to the working directory). */
-export async function prepareDemo (stateDir: string, opts: { port?: number } = {}): Promise<DemoSetup> {
+export async function prepareDemo (stateDir: string, opts: { port?: number, terminalPort?: number } = {}): Promise<DemoSetup> {
   const state = path.resolve(stateDir)
   mkdirSync(state, { recursive: true, mode: 0o750 })
   const configFile = path.join(state, 'config.json')
-  if (!existsSync(configFile) || opts.port !== undefined) {
+  if (!existsSync(configFile) || opts.port !== undefined || opts.terminalPort !== undefined) {
     // Every simulated CS connects from 127.0.0.1; in the field each CS has its own address, and the
     // per-address connection rate limit (default 10/s) would make 60 CS queue for their first link.
     const gateway: Record<string, unknown> = { maxConnectionsPerSecond: 1000 }
     if (opts.port !== undefined) gateway.port = opts.port
-    const doc: Record<string, unknown> = { paths: { stateDir: state }, gateway }
+    const doc: Record<string, unknown> = { paths: { stateDir: state }, gateway, ...(opts.terminalPort === undefined ? {} : { terminal: { port: opts.terminalPort } }) }
     writeFileSync(configFile, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o640 })
   }
   const config = loadConfig(configFile)
@@ -38,6 +39,6 @@ export async function prepareDemo (stateDir: string, opts: { port?: number } = {
   }
   const logDir = path.join(state, 'logs')
   mkdirSync(logDir, { recursive: true, mode: 0o750 })
-  const { created } = await devPki(paths.pkiDir, config.prefecture.municipalities.map((m) => m.code))
+  const { created } = await devPki(paths.pkiDir, config.prefecture.municipalities.map((m) => m.code), { people: DEMO_PEOPLE })
   return { configFile, config, paths, logDir, created }
 }

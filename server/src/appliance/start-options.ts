@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { defineErrors } from '../../../proto/src/ken-error.ts'
 import type { DemoPlan } from './demo-events.ts'
 
-export const START_USAGE = 'usage: npm start [-- --state DIR] [--rate N] [--window N] [--residents N] [--events N] [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N] [--rows N]'
+export const START_USAGE = 'usage: npm start [-- --state DIR] [--rate N] [--window N] [--residents N] [--events N] [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N] [--terminal-port N] [--rows N]'
 
 const errors = defineErrors({
   KEN_ERR_START_USAGE: { message: 'invalid option for npm start' }
@@ -22,6 +22,7 @@ const schema = z.object({
   seed: num(0, 2 ** 31, 40),
   duration: num(0, 86_400, 0),
   port: z.string().optional().transform((s) => (s === undefined ? undefined : Number(s))).pipe(z.number().int().min(1).max(65535).optional()),
+  'terminal-port': z.string().optional().transform((s) => (s === undefined ? undefined : Number(s))).pipe(z.number().int().min(1).max(65535).optional()),
   rows: num(1, 60, 20)
 }).strict()
 
@@ -31,6 +32,8 @@ export interface StartOptions {
   readonly window: number
   readonly durationSeconds: number
   readonly port: number | undefined
+  /** The web console's port (default: the configuration's terminal.port, 8443). */
+  readonly terminalPort: number | undefined
   readonly rows: number
   readonly plan: DemoPlan
 }
@@ -48,6 +51,7 @@ export function parseStartOptions (values: Record<string, unknown>): StartOption
     window: Math.floor(v.window),
     durationSeconds: v.duration,
     port: v.port,
+    terminalPort: v['terminal-port'],
     rows: Math.floor(v.rows),
     plan: { seed: Math.floor(v.seed), residents: Math.floor(v.residents), events: Math.floor(v.events), invalidRate: v['invalid-rate'] }
   }

@@ -5,7 +5,7 @@
  * shows a live view until Ctrl-C, then shuts everything down cleanly.
  *
  *   npm start [-- --state DIR] [--rate N] [--window N] [--residents N] [--events N]
- *                [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N]
+ *                [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N] [--terminal-port N]
  */
 import { readFileSync } from 'node:fs'
 import { isSingleDatabaseLayout } from '../store/level-store.ts'
@@ -18,6 +18,7 @@ import { spawnDaemon, waitUntilReachable, type DaemonProcess } from './daemon-pr
 import { planDemo } from './demo-events.ts'
 import { loadProgress, saveProgress } from './demo-progress.ts'
 import { prepareDemo } from './demo-setup.ts'
+import { prepareDemoTerminal, terminalBanner } from './demo-terminal.ts'
 import { renderFrame, summaryLine, type ViewInput } from './live-view.ts'
 import { parseStartOptions, START_USAGE } from './start-options.ts'
 
@@ -33,7 +34,7 @@ async function main (argv: string[]): Promise<number> {
   }
   const out = (line: string): void => { process.stdout.write(`${line}\n`) }
   out(`ken-server demo: state in ${opts.state}`)
-  const setup = await prepareDemo(opts.state, opts.port === undefined ? {} : { port: opts.port })
+  const setup = await prepareDemo(opts.state, { ...(opts.port === undefined ? {} : { port: opts.port }), ...(opts.terminalPort === undefined ? {} : { terminalPort: opts.terminalPort }) })
   if (setup.created.length > 0) out(`generated the development PKI (${setup.created.length} files) in ${setup.paths.pkiDir}`)
   if (isSingleDatabaseLayout(setup.paths.dbDir)) {
     // The store refuses it too (KEN_ERR_STORE_LAYOUT); the demo's state is disposable, so say how.
@@ -45,13 +46,16 @@ async function main (argv: string[]): Promise<number> {
   const progress = loadProgress(progressFile, opts.plan)
 
   const daemons: DaemonProcess[] = []
+  const terminalFiles = prepareDemoTerminal(setup.paths.stateDir, setup.paths.pkiDir, path.dirname(setup.paths.storeSocket))
+  let consoleUrl = ''
   const stopDaemons = async (): Promise<void> => {
     for (const d of daemons.reverse()) await d.stop()
   }
   try {
     const store = spawnDaemon('store', path.join(root, 'server/src/cli/ken-store.ts'), [
       'serve', '--db', setup.paths.dbDir, '--socket', setup.paths.storeSocket, '--key', setup.paths.applianceKeyFile,
-      '--max-delay-ms', String(setup.config.store.groupCommitMaxDelayMs), '--max-entries', String(setup.config.store.groupCommitMaxEntries)
+      '--max-delay-ms', String(setup.config.store.groupCommitMaxDelayMs), '--max-entries', String(setup.config.store.groupCommitMaxEntries),
+      '--terminal-socket', terminalFiles.socketPath, '--accounts', terminalFiles.accountsFile, '--bootstrap', terminalFiles.bootstrapFile
     ], path.join(setup.logDir, 'store.log'))
     daemons.push(store)
     await waitUntilReachable(store, { path: setup.paths.storeSocket }, 60_000)
@@ -60,6 +64,15 @@ async function main (argv: string[]): Promise<number> {
     const { host, port } = setup.config.gateway
     await waitUntilReachable(gateway, { host, port }, 60_000)
     out(`store daemon and gateway running (mqtts://${host}:${port}); logs in ${setup.logDir}`)
+    const t = setup.config.terminal
+    const terminal = spawnDaemon('terminal', path.join(root, 'server/src/terminal/cli/ken-terminal.ts'), [
+      'serve', '--socket', terminalFiles.socketPath, '--cert', path.join(setup.paths.pkiDir, 'server.crt'), '--key', path.join(setup.paths.pkiDir, 'server.key'),
+      '--host', t.host, '--port', String(t.port)
+    ], path.join(setup.logDir, 'terminal.log'))
+    daemons.push(terminal)
+    await waitUntilReachable(terminal, { host: t.host, port: t.port }, 60_000)
+    consoleUrl = `https://${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}/`
+    for (const line of terminalBanner(consoleUrl, setup.paths.pkiDir)) out(line)
   } catch (err) {
     await stopDaemons()
     throw err
@@ -101,7 +114,7 @@ async function main (argv: string[]): Promise<number> {
       elapsedMs: now - started,
       rate,
       latency: sim.latency?.(),
-      header: `ken-server demo — ${municipalities.length} simulated CS → gateway mqtts://${setup.config.gateway.host}:${setup.config.gateway.port} → store (${setup.paths.dbDir})`,
+      header: `ken-server demo — ${municipalities.length} simulated CS → gateway mqtts://${setup.config.gateway.host}:${setup.config.gateway.port} → store (${setup.paths.dbDir})\nweb console ${consoleUrl} (OP001 / AD001 / TE001, credentials in ${path.join(setup.paths.pkiDir, 'operators')})`,
       rows: opts.rows
     }
   }
@@ -142,6 +155,7 @@ const START_OPTIONS = {
   seed: { type: 'string' },
   duration: { type: 'string' },
   port: { type: 'string' },
+  'terminal-port': { type: 'string' },
   rows: { type: 'string' }
 } as const
 
