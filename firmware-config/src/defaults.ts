@@ -49,7 +49,7 @@ export const DEFAULTS = deepFreeze({
     retentionYears: 150
   },
   logging: { level: 'info' },
-  terminal: { host: '127.0.0.1', port: 8443, allowNonLoopback: false },
+  terminal: { host: '127.0.0.1', port: 8443, allowNonLoopback: false, idleLockMinutes: 5, maxLoginFailures: 5, resultCap: 20 },
   management: { host: '127.0.0.1', port: 9464, allowNonLoopback: false },
   retention: { provisionRecordYears: 7, operationLogYears: 7 }
 } satisfies ParsedConfig)

@@ -34,6 +34,7 @@ const TERMINAL_ACTS = {
   'terminal.account.delete': { title: 'account deleted', detail: '' },
   'terminal.account.unlock': { title: 'account unlocked after the failure lockout', detail: '' },
   'terminal.account.reported': { title: 'a 拠点管理者 change confirmed as reported', detail: '' },
+  'terminal.account.renew': { title: 'registration re-confirmed for the fiscal year (expiry 30 April of the next fiscal year)', detail: '' },
   'terminal.account.list': { title: 'the account list or the unreported-changes list was read', detail: '' },
   'terminal.account.bootstrap': { title: 'an account created at set-up (first administrator)', detail: '' }
 } as const satisfies Record<string, ActKindSpec>

@@ -402,7 +402,7 @@ export const ProvisionKind = { UNSPECIFIED: 0, TEIKYO: 1, ITEN: 2 } as const
 export type ProvisionKind = typeof ProvisionKind[keyof typeof ProvisionKind]
 
 /** ken.v1.AccountAction */
-export const AccountAction = { UNSPECIFIED: 0, REGISTER: 1, APPROVE: 2, REVOKE: 3, DELETE: 4, UNLOCK: 5, REPORTED: 6 } as const
+export const AccountAction = { UNSPECIFIED: 0, REGISTER: 1, APPROVE: 2, REVOKE: 3, DELETE: 4, UNLOCK: 5, REPORTED: 6, RENEW: 7 } as const
 export type AccountAction = typeof AccountAction[keyof typeof AccountAction]
 
 /** ken.v1.AccountListing */

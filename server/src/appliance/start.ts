@@ -55,7 +55,8 @@ async function main (argv: string[]): Promise<number> {
     const store = spawnDaemon('store', path.join(root, 'server/src/cli/ken-store.ts'), [
       'serve', '--db', setup.paths.dbDir, '--socket', setup.paths.storeSocket, '--key', setup.paths.applianceKeyFile,
       '--max-delay-ms', String(setup.config.store.groupCommitMaxDelayMs), '--max-entries', String(setup.config.store.groupCommitMaxEntries),
-      '--terminal-socket', terminalFiles.socketPath, '--accounts', terminalFiles.accountsFile, '--bootstrap', terminalFiles.bootstrapFile
+      '--terminal-socket', terminalFiles.socketPath, '--accounts', terminalFiles.accountsFile, '--bootstrap', terminalFiles.bootstrapFile,
+      '--idle-lock-seconds', String(setup.config.terminal.idleLockMinutes * 60), '--max-failures', String(setup.config.terminal.maxLoginFailures), '--result-cap', String(setup.config.terminal.resultCap)
     ], path.join(setup.logDir, 'store.log'))
     daemons.push(store)
     await waitUntilReachable(store, { path: setup.paths.storeSocket }, 60_000)

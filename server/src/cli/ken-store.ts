@@ -2,7 +2,7 @@
  * ken-store — the store daemon and its offline tools (SPEC §4).
  *
  *   ken-store serve   --db DIR --socket PATH --key FILE [--max-delay-ms N] [--max-entries N]
- *                     [--terminal-socket PATH --accounts FILE [--bootstrap FILE.json] [--idle-lock-seconds N]]
+ *                     [--terminal-socket PATH --accounts FILE [--bootstrap FILE.json] [--idle-lock-seconds N] [--max-failures N] [--result-cap N]]
  *   ken-store verify  --db DIR [--threads N]      exit 0: the chain verifies; 1: it does not
  *   ken-store rebuild --db DIR --actor ID [--approver ID] [--note TEXT]
  *
@@ -40,7 +40,9 @@ async function main (argv: string[]): Promise<number> {
       'terminal-socket': { type: 'string' },
       accounts: { type: 'string' },
       bootstrap: { type: 'string' },
-      'idle-lock-seconds': { type: 'string' }
+      'idle-lock-seconds': { type: 'string' },
+      'max-failures': { type: 'string' },
+      'result-cap': { type: 'string' }
     }
   })
   const db = values.db
@@ -74,7 +76,9 @@ async function serve (db: string, values: Record<string, string | undefined>): P
             accountsFile: values.accounts ?? `${db}.accounts.json`,
             // The set-up accounts (A1 bootstrap): a JSON array of { accountId, role, department, branch, purposes, certificateFile, pinFile }.
             ...(values.bootstrap === undefined ? {} : { bootstrap: JSON.parse(await readFile(values.bootstrap, 'utf8')) as unknown as [] }),
-            ...(values['idle-lock-seconds'] === undefined ? {} : { idleLockSeconds: Number(values['idle-lock-seconds']) })
+            ...(values['idle-lock-seconds'] === undefined ? {} : { idleLockSeconds: Number(values['idle-lock-seconds']) }),
+            ...(values['max-failures'] === undefined ? {} : { maxFailures: Number(values['max-failures']) }),
+            ...(values['result-cap'] === undefined ? {} : { resultCap: Number(values['result-cap']) })
           }
         })
   }, {

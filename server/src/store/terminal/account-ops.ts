@@ -25,7 +25,8 @@ const ACTION_KINDS: Readonly<Record<number, string>> = {
   [AccountAction.REVOKE]: 'terminal.account.revoke',
   [AccountAction.DELETE]: 'terminal.account.delete',
   [AccountAction.UNLOCK]: 'terminal.account.unlock',
-  [AccountAction.REPORTED]: 'terminal.account.reported'
+  [AccountAction.REPORTED]: 'terminal.account.reported',
+  [AccountAction.RENEW]: 'terminal.account.renew'
 }
 
 export async function changeAccount (ctx: TerminalContext, actor: Actor, q: AccountChange): Promise<Answer> {
@@ -85,6 +86,10 @@ export async function changeAccount (ctx: TerminalContext, actor: Actor, q: Acco
     target.failures = 0
   } else if (q.action === AccountAction.REPORTED) {
     target.reported = true
+  } else if (q.action === AccountAction.RENEW) {
+    // H1: renewal moves the expiry to 30 April of the next fiscal year, counted from today — never later.
+    if (target.status !== 'active') return await refuse(errors.KEN_ERR_TERM_ACCOUNT_STATE, 'status')
+    target.expires = registrationExpiry(now)
   }
   if (q.action !== AccountAction.REPORTED) {
     target.changedBy = me.id

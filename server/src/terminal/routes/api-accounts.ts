@@ -6,7 +6,7 @@ import type { RouteDeps } from '../app.ts'
 import { answer, POSITION_RESPONSE, S } from './answer.ts'
 
 export const ACTIONS: Readonly<Record<string, AccountAction>> = {
-  register: AccountAction.REGISTER, approve: AccountAction.APPROVE, revoke: AccountAction.REVOKE, delete: AccountAction.DELETE, unlock: AccountAction.UNLOCK, reported: AccountAction.REPORTED
+  register: AccountAction.REGISTER, approve: AccountAction.APPROVE, revoke: AccountAction.REVOKE, delete: AccountAction.DELETE, unlock: AccountAction.UNLOCK, reported: AccountAction.REPORTED, renew: AccountAction.RENEW
 }
 export interface AccountBody { action: string, accountId: string, role?: string, department?: string, branch?: string, purposes?: string[], pin?: string, certificatePem?: string, reason?: string }
 

@@ -33,7 +33,7 @@ function table (lang: Lang, accounts: readonly AccountInfo[], id: string, button
     `<form class="inline" method="post" action="/admin/accounts"><input type="hidden" name="action" value="${action}"><input type="hidden" name="accountId" value="${h(a.accountId)}"><button type="submit" id="${action}-${h(a.accountId)}">${h(w[action])}</button></form>`
   const rows = accounts.map((a) => `<tr><td>${h(a.accountId)}</td><td>${h(w[`role_${a.role}` as Word] ?? a.role)}</td><td>${h(a.department)}</td><td>${h(a.branch)}</td><td>${h(a.purposes.join(', '))}</td>
 <td>${h(a.status)}${a.lockedOut ? ' 🔒' : ''}</td><td>${h(a.expires)}</td><td>${h(a.registeredBy)}</td><td>${h(a.approvedBy)}</td><td>${a.failures}</td>
-<td>${buttons ? [a.status === 'pending' ? button(a, 'approve') : '', a.lockedOut ? button(a, 'unlock') : '', a.status === 'active' ? button(a, 'revoke') : '', a.status !== 'deleted' ? button(a, 'delete') : '', a.reported ? '' : button(a, 'reported')].join(' ') : ''}</td></tr>`).join('\n')
+<td>${buttons ? [a.status === 'pending' ? button(a, 'approve') : '', a.lockedOut ? button(a, 'unlock') : '', a.status === 'active' ? button(a, 'renew') : '', a.status === 'active' ? button(a, 'revoke') : '', a.status !== 'deleted' ? button(a, 'delete') : '', a.reported ? '' : button(a, 'reported')].join(' ') : ''}</td></tr>`).join('\n')
   return `<table id="${id}"><thead><tr>${cols.map((c) => `<th scope="col">${h(w[c])}</th>`).join('')}<th>${h(w.actions)}</th></tr></thead><tbody>${rows}</tbody></table>`
 }
 

@@ -105,6 +105,14 @@ t.test('refusals: no session, wrong factor, locked account, expired, purpose, it
   f.clock.now = new Date('2027-04-30T15:00:00Z') // 2027-05-01 00:00 JST
   t.equal((await f.login('OP001')).errorCode, 'KEN_ERR_TERM_ACCOUNT_EXPIRED', 'expired on 1 May')
   t.equal((await f.ask({ session, search: q({ juminhyoCode: p.juminhyoCode }) })).errorCode, 'KEN_ERR_TERM_ACCOUNT_EXPIRED', 'an open session stops too')
+  // H1: renewed on 2027-04-20 (FY2027), the expiry moves to 2028-04-30, never later.
+  f.clock.now = new Date('2027-04-20T01:00:00Z')
+  const renewer = (await f.login('AD002')).session?.session ?? new Uint8Array(0)
+  t.equal((await f.ask({ session: renewer, account: { ...noAccount, action: AccountAction.RENEW, accountId: 'OP001' } })).errorCode, '')
+  const listed = await f.ask({ session: renewer, accounts: { listing: AccountListing.ALL } })
+  t.equal(listed.accounts?.accounts.find((a) => a.accountId === 'OP001')?.expires, '2028-04-30')
+  f.clock.now = new Date('2027-05-01T01:00:00Z')
+  t.equal((await f.login('OP001')).errorCode, '', 'the renewed account works in May')
 })
 
 t.test('idle lock hides everything until both factors again; logout ends the session', async (t) => {
