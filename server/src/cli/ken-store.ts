@@ -2,7 +2,7 @@
  * ken-store — the store daemon and its offline tools (SPEC §4).
  *
  *   ken-store serve   --db DIR --socket PATH --key FILE [--max-delay-ms N] [--max-entries N]
- *                     [--terminal-socket PATH --accounts FILE [--bootstrap FILE.json] [--idle-lock-seconds N] [--max-failures N] [--result-cap N]]
+ *                     [--terminal-socket PATH --accounts FILE [--bootstrap FILE.json] [--idle-lock-seconds N] [--max-failures N] [--result-cap N] [--registry FILE.json]]
  *   ken-store verify  --db DIR [--threads N]      exit 0: the chain verifies; 1: it does not
  *   ken-store rebuild --db DIR --actor ID [--approver ID] [--note TEXT]
  *
@@ -42,7 +42,8 @@ async function main (argv: string[]): Promise<number> {
       bootstrap: { type: 'string' },
       'idle-lock-seconds': { type: 'string' },
       'max-failures': { type: 'string' },
-      'result-cap': { type: 'string' }
+      'result-cap': { type: 'string' },
+      registry: { type: 'string' }
     }
   })
   const db = values.db
@@ -78,7 +79,8 @@ async function serve (db: string, values: Record<string, string | undefined>): P
             ...(values.bootstrap === undefined ? {} : { bootstrap: JSON.parse(await readFile(values.bootstrap, 'utf8')) as unknown as [] }),
             ...(values['idle-lock-seconds'] === undefined ? {} : { idleLockSeconds: Number(values['idle-lock-seconds']) }),
             ...(values['max-failures'] === undefined ? {} : { maxFailures: Number(values['max-failures']) }),
-            ...(values['result-cap'] === undefined ? {} : { resultCap: Number(values['result-cap']) })
+            ...(values['result-cap'] === undefined ? {} : { resultCap: Number(values['result-cap']) }),
+            ...(values.registry === undefined ? {} : { registryFile: values.registry })
           }
         })
   }, {

@@ -4,7 +4,7 @@
  * a hook that runs before any handler, and errors mapped once (http-errors.ts). It holds no session
  * state and reads nothing itself: every op goes to the store over the terminal socket.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
 import type { Server } from 'node:https'
@@ -42,7 +42,7 @@ export async function buildTerminalApp (deps: TerminalAppDeps): Promise<FastifyI
     https: { key: deps.tls.key, cert: deps.tls.cert, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' },
     loggerInstance: deps.logger,
     // Request lines would carry paths and addresses; the terminal logs its own events instead.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } }
   })
