@@ -6,6 +6,7 @@
  * residents without conditions. A person not in the file is asked of the national server (A2.3).
  */
 import type { SearchHit, SearchQuery, SearchResult } from '../../../../proto/src/types.ts'
+import type { ErrorFactory } from '../../../../proto/src/ken-error.ts'
 import type { ResidentRecord } from '../../domain/records.ts'
 import { isIsoDate } from '../../domain/dates.ts'
 import { toSeionKana } from '../../domain/kana.ts'
@@ -19,7 +20,7 @@ import type { Session } from './sessions.ts'
 export type SearchMode = 'juminhyo' | 'kojin' | 'four'
 
 /** The mode of a query, or the refusal its conditions earn. */
-export function searchMode (q: SearchQuery): SearchMode | { readonly error: typeof errors.KEN_ERR_TERM_SEARCH_CONDITIONS | typeof errors.KEN_ERR_TERM_BAD_REQUEST, readonly field: string } {
+export function searchMode (q: SearchQuery): SearchMode | { readonly error: ErrorFactory, readonly field: string } {
   const four = [q.name, q.address, q.birthDate].filter((v) => v.trim() !== '').length
   const others = four + (q.sex !== 0 ? 1 : 0)
   if (q.juminhyoCode !== '') {
@@ -33,6 +34,8 @@ export function searchMode (q: SearchQuery): SearchMode | { readonly error: type
   if (four < 2) return { error: errors.KEN_ERR_TERM_SEARCH_CONDITIONS, field: 'conditions' }
   if (q.birthDate !== '' && !isIsoDate(q.birthDate)) return { error: errors.KEN_ERR_TERM_BAD_REQUEST, field: 'birthDate' }
   if (q.name.length > 64 || q.address.length > 256) return { error: errors.KEN_ERR_TERM_BAD_REQUEST, field: 'conditions' }
+  // search-keys.ts: a 漢字氏名 is no index key; with a date the date is.
+  if (q.birthDate === '' && !isKanaInput(q.name.trim())) return { error: errors.KEN_ERR_TERM_KANA_NEEDED, field: 'name' }
   return 'four'
 }
 

@@ -62,11 +62,12 @@ t.test('search rules: two of 氏名/住所/生年月日, 性別 never alone, cap
   for (const bad of [q({ sex: Sex.MALE }), q({ name: '山田太郎' }), q({ birthDate: '1990-04-01', sex: Sex.FEMALE }), q({})]) {
     t.equal((await f.ask({ session, search: bad })).errorCode, 'KEN_ERR_TERM_SEARCH_CONDITIONS')
   }
+  t.equal((await f.ask({ session, search: q({ name: '山田太郎', address: '福岡県' }) })).errorCode, 'KEN_ERR_TERM_KANA_NEEDED', '漢字氏名 + 住所: the name in kana')
   const many = await f.ask({ session, search: q({ birthDate: '1990-04-01', address: '福岡県' }) })
   t.equal(many.search?.tooMany, true, 'more than the cap: narrow the conditions')
   t.equal(many.search?.hits.length, 0)
   const acts = await actsAfter(f.store, before)
-  t.equal(acts.length, 5)
+  t.equal(acts.length, 6)
   t.ok(acts.slice(0, 4).every((a) => a.refused && a.reasonCode === 'KEN_ERR_TERM_SEARCH_CONDITIONS'), 'refused searches are recorded')
 })
 
