@@ -33,7 +33,7 @@ export async function loginFinish (ctx: TerminalContext, terminalId: string, req
     return refusal(errors.KEN_ERR_TERM_ACCOUNT_LOCKED, 'accountId', await recordAct(ctx, { ...base, refused: true, reasonCode: errors.KEN_ERR_TERM_ACCOUNT_LOCKED.code }))
   }
   const failure = await checkFactors(ctx, req, account, now)
-  if (failure !== undefined) {
+  if (failure !== undefined || account === undefined) {
     let reasonCode: string = errors.KEN_ERR_TERM_LOGIN_FAILED.code
     if (account !== undefined) {
       account.failures += 1
@@ -43,11 +43,10 @@ export async function loginFinish (ctx: TerminalContext, terminalId: string, req
         ctx.sessions.endAccount(account.id)
       }
     }
-    const position = await recordAct(ctx, { ...base, refused: true, reasonCode, note: `${base.note} failed=${failure}`, count: account?.failures ?? 0 })
+    const position = await recordAct(ctx, { ...base, refused: true, reasonCode, note: `${base.note} failed=${failure ?? 'account'}`, count: account?.failures ?? 0 })
     if (account !== undefined) await ctx.accounts.save()
     return refusal(reasonCode === errors.KEN_ERR_TERM_ACCOUNT_LOCKED.code ? errors.KEN_ERR_TERM_ACCOUNT_LOCKED : errors.KEN_ERR_TERM_LOGIN_FAILED, 'credentials', position)
   }
-  if (account === undefined) throw new Error('unreachable: factors checked without an account')
   if (account.status !== 'active') {
     return refusal(errors.KEN_ERR_TERM_ACCOUNT_INACTIVE, 'accountId', await recordAct(ctx, { ...base, refused: true, reasonCode: errors.KEN_ERR_TERM_ACCOUNT_INACTIVE.code }))
   }

@@ -131,8 +131,8 @@ export class TerminalService {
     const op: Op | undefined = req.sessionOp != null ? 'session' : req.search != null ? 'search' : req.view != null ? 'view' : req.provide != null ? 'provide' : req.account != null ? 'account' : req.accounts != null ? 'accounts' : undefined
     if (op === undefined) return { errorCode: errors.KEN_ERR_TERM_BAD_REQUEST.code, errorField: 'op' }
     const guarded = await this.#guard(req, terminalId, op)
-    if (!('session' in guarded && 'account' in guarded && 'terminalId' in guarded)) return guarded
-    const actor = guarded
+    if ('refused' in guarded) return guarded.refused
+    const actor = guarded.actor
     if (req.sessionOp != null) return await this.#sessionOp(actor, req.sessionOp.action)
     if (req.search != null) return await search(ctx, actor, req.search)
     if (req.view != null) return await view(ctx, actor, req.view)
@@ -144,16 +144,16 @@ export class TerminalService {
   }
 
   /** The session guard: nothing about any resident is answered without it. */
-  async #guard (req: TerminalRequest, terminalId: string, op: Op): Promise<Actor | Answer> {
+  async #guard (req: TerminalRequest, terminalId: string, op: Op): Promise<{ actor: Actor } | { refused: Answer }> {
     const ctx = this.#ctx
     const session = ctx.sessions.find(req.session)
-    if (session === undefined) return await this.#noSession(terminalId, op)
+    if (session === undefined) return { refused: await this.#noSession(terminalId, op) }
     const now = ctx.clock().getTime()
     const account = ctx.accounts.get(session.accountId)
     const actor: Actor | undefined = account === undefined ? undefined : { account, session, terminalId }
-    const refuse = async (error: ErrorFactory, end: boolean): Promise<Answer> => {
+    const refuse = async (error: ErrorFactory, end: boolean): Promise<{ refused: Answer }> => {
       if (end) ctx.sessions.end(session)
-      return refusal(error, 'session', await recordAct(ctx, { kind: OP_KIND[op], actor: session.accountId, role: account?.role ?? '', terminal: terminalId, refused: true, reasonCode: error.code }))
+      return { refused: refusal(error, 'session', await recordAct(ctx, { kind: OP_KIND[op], actor: session.accountId, role: account?.role ?? '', terminal: terminalId, refused: true, reasonCode: error.code })) }
     }
     if (account === undefined || actor === undefined || account.status !== 'active' || account.lockedOut) return await refuse(errors.KEN_ERR_TERM_ACCOUNT_INACTIVE, true)
     if (isExpired(account.expires, new Date(now))) return await refuse(errors.KEN_ERR_TERM_ACCOUNT_EXPIRED, true)
@@ -169,7 +169,7 @@ export class TerminalService {
     const capability = OP_CAPABILITY[op]
     if (capability !== undefined && !may(account.role, capability)) return await refuse(errors.KEN_ERR_TERM_ROLE_FORBIDDEN, false)
     if (action !== SessionAction.WHOAMI) session.lastSeen = now
-    return actor
+    return { actor }
   }
 
   async #noSession (terminalId: string, op: string): Promise<Answer> {

@@ -99,6 +99,7 @@ t.test('refusals: no session, wrong factor, locked account, expired, purpose, it
 
   const branch = (await f.login('BA001')).session?.session ?? new Uint8Array(0)
   t.equal((await f.ask({ session: branch, account: { ...noAccount, action: AccountAction.REVOKE, accountId: 'OP001' } })).errorCode, 'KEN_ERR_TERM_OTHER_BRANCH', '拠点管理者 touching another branch')
+  t.same((await f.ask({ session: branch, accounts: { listing: AccountListing.ALL } })).accounts?.accounts.map((a) => a.branch), ['KITAKYUSHU'], 'H4: and seeing only their own branch')
   t.equal((await f.ask({ session: branch, account: { ...noAccount, action: AccountAction.REGISTER, accountId: 'OP003', role: 'operator', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: ['B5-RYOKEN'], pin: DEV_PIN, certificate: f.credential('OP003').certificateDer } })).errorCode, 'KEN_ERR_TERM_OTHER_BRANCH')
 
   f.clock.now = new Date('2027-04-30T14:00:00Z') // 2027-04-30 23:00 JST: still valid
