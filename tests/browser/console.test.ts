@@ -5,7 +5,7 @@
 // Screenshots of the main screens are kept under test-output/browser/ (git-ignored).
 import t from 'tap'
 import path from 'node:path'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 import { DEV_PIN } from '../../certs/src/dev-pki.ts'
@@ -130,14 +130,30 @@ t.test('a technician and an expired account cannot search', async (t) => {
   }
 })
 
-t.test('the administrator\'s account screen', async (t) => {
+t.test('the administrators\' account screens: one registers, a second approves', async (t) => {
   const page = await browser.newPage()
   await login(page, term, 'AD001')
   t.match(page.url(), /\/admin\/accounts$/)
   t.match(await text(page, '#accounts'), 'OP001')
-  t.ok(await page.$('#register-form'))
+  await page.type('#register-form #accountId', 'OP002')
+  await page.type('#register-form #department', 'D-ZEIMU')
+  await page.type('#register-form #branch', 'HONCHO')
+  await page.type('#register-form #purposes', 'B6-KENZEI')
+  await page.type('#register-form #pin', DEV_PIN)
+  await page.$eval('#certificatePem', (el, pem) => { (el as unknown as { value: string }).value = pem }, readFileSync(path.join(term.pkiDir, 'operators', 'OP002.crt'), 'utf8'))
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load', ...WAIT }), page.click('#register-form button[type="submit"]')])
+  t.match(await text(page, '#notice'), /記録番号 \d+/)
+  t.ok(await page.$('#approve-OP002'), 'pending, with an approve button')
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load', ...WAIT }), page.click('#approve-OP002')])
+  t.equal(await page.$eval('#error', (el) => el.getAttribute('data-code')), 'KEN_ERR_TERM_SAME_ADMINISTRATOR', 'not by the one who registered')
   await shot(page, '09-accounts')
   await page.close()
+  const second = await browser.newPage()
+  await login(second, term, 'AD002')
+  await Promise.all([second.waitForNavigation({ waitUntil: 'load', ...WAIT }), second.click('#approve-OP002')])
+  t.match(await text(second, '#notice'), /記録番号 \d+/)
+  t.notOk(await second.$('#approve-OP002'), 'approved')
+  await second.close()
 })
 
 t.test('the idle lock hides the record until the operator authenticates again', async (t) => {
