@@ -82,12 +82,12 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
 t.test('npm start on demo state of the earlier single-database store layout says how to go on, and starts nothing', async (t) => {
   const state = mkdtempSync(path.join(tmpdir(), 'ken-e2e-demo-old-'))
   t.teardown(() => { rmSync(state, { recursive: true, force: true }) })
-  const first = spawnSync('npm', ['start', '--', '--state', state, '--duration', '2', '--residents', '60', '--events', '10', '--port', String(await freePort())], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
+  const first = spawnSync('npm', ['start', '--', '--state', state, '--duration', '2', '--residents', '60', '--events', '10', '--port', String(await freePort()), '--terminal-port', String(await freePort())], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
   t.equal(first.status, 0, 'a first start makes the state')
   const db = path.join(state, 'db')
   t.ok(statSync(path.join(db, 'views')).isDirectory(), 'the store made its databases')
   writeFileSync(path.join(db, 'CURRENT'), 'MANIFEST-000001\n') // what a single LevelDB database holds at its top
-  const again = spawnSync('npm', ['start', '--', '--state', state, '--duration', '2', '--residents', '60', '--events', '10', '--port', String(await freePort())], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
+  const again = spawnSync('npm', ['start', '--', '--state', state, '--duration', '2', '--residents', '60', '--events', '10', '--port', String(await freePort()), '--terminal-port', String(await freePort())], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
   t.equal(again.status, 2)
   t.match(again.stderr, /KEN_ERR_STORE_LAYOUT: .* remove the demo state/)
   t.notMatch(again.stdout, /store daemon and gateway running/)
