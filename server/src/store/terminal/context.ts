@@ -2,6 +2,7 @@
  * What every handler of the terminal capability shares: the store, the accounts, the sessions, the
  * registry, the clock, the national seam and the options — and the one way to record an act.
  */
+import { createHash } from 'node:crypto'
 import type { ActInput, Store } from '../store.ts'
 import type { AccountBook, Account } from './account-book.ts'
 import type { PurposeRegistry } from './purposes.ts'
@@ -57,6 +58,14 @@ export interface Actor {
 /** Record one act (durable before it resolves) and return its log position. */
 export async function recordAct (ctx: TerminalContext, input: ActInput): Promise<number> {
   return (await ctx.store.recordAct(input)).position
+}
+
+/**
+ * The card (A1.2, A6.2: usage is reported per card): the operator key the account is bound to, as the
+ * first 16 hex digits of the SHA-256 of its SubjectPublicKeyInfo — no personal data.
+ */
+export function cardOf (account: Account): string {
+  return createHash('sha256').update(Buffer.from(account.spki, 'base64')).digest('hex').slice(0, 16)
 }
 
 /** The act fields every act of an actor carries. */

@@ -9,7 +9,7 @@
 import { createPublicKey, verify } from 'node:crypto'
 import type { LoginFinish, TerminalResponse } from '../../../../proto/src/types.ts'
 import type { Account } from './account-book.ts'
-import { recordAct, refusal, type TerminalContext } from './context.ts'
+import { cardOf, recordAct, refusal, type TerminalContext } from './context.ts'
 import { errors } from './errors.ts'
 import { isExpired } from './fiscal.ts'
 import { verifyPin } from './pin-hash.ts'
@@ -27,7 +27,7 @@ export async function loginFinish (ctx: TerminalContext, terminalId: string, req
   const now = ctx.clock()
   const kind = locked === undefined ? 'terminal.login' : 'terminal.unlock'
   const account = ctx.accounts.get(req.accountId)
-  const base = { kind, actor: account?.id ?? 'unknown-account', role: account?.role ?? '', terminal: terminalId, note: `adapter=${req.adapter.slice(0, 32)}` }
+  const base = { kind, actor: account?.id ?? 'unknown-account', role: account?.role ?? '', terminal: terminalId, note: `adapter=${req.adapter.slice(0, 32)}${account === undefined ? '' : ` card=${cardOf(account)}`}` }
   // A locked-out account does not get its factors checked at all: guessing ends at N failures.
   if (account?.lockedOut === true) {
     return refusal(errors.KEN_ERR_TERM_ACCOUNT_LOCKED, 'accountId', await recordAct(ctx, { ...base, refused: true, reasonCode: errors.KEN_ERR_TERM_ACCOUNT_LOCKED.code }))

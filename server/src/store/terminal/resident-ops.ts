@@ -5,7 +5,7 @@
  */
 import { ProvisionKind, type ProvisionRequest, type SearchQuery, type TerminalResponse, type ViewQuery } from '../../../../proto/src/types.ts'
 import type { ErrorFactory } from '../../../../proto/src/ken-error.ts'
-import { actorFields, detail, recordAct, refusal, type Actor, type TerminalContext } from './context.ts'
+import { actorFields, cardOf, detail, recordAct, refusal, type Actor, type TerminalContext } from './context.ts'
 import { errors } from './errors.ts'
 import { findPurpose, findRecipient, ITEMS, type Item, type Purpose } from './purposes.ts'
 import { nationalValues, pickItems, recordValues } from './record-items.ts'
@@ -22,7 +22,7 @@ async function checkPurpose (ctx: TerminalContext, actor: Actor, kind: string, p
   const purpose = findPurpose(ctx.registry, purposeCode)
   const approved = purpose !== undefined && actor.account.purposes.includes(purpose.code) && purpose.departments.includes(actor.account.department)
   if (purpose !== undefined && approved) return purpose
-  const position = await recordAct(ctx, { kind, ...actorFields(actor), purpose: purposeCode.slice(0, 64), refused: true, reasonCode: errors.KEN_ERR_TERM_PURPOSE_NOT_APPROVED.code })
+  const position = await recordAct(ctx, { kind, ...actorFields(actor), purpose: purposeCode.slice(0, 64), refused: true, reasonCode: errors.KEN_ERR_TERM_PURPOSE_NOT_APPROVED.code, note: `card=${cardOf(actor.account)}` })
   return refusal(errors.KEN_ERR_TERM_PURPOSE_NOT_APPROVED, 'purpose', position)
 }
 
@@ -36,11 +36,11 @@ export async function search (ctx: TerminalContext, actor: Actor, q: SearchQuery
   const conditions = { juminhyoCode: q.juminhyoCode, kojinBango: q.kojinBango, name: q.name, address: q.address, birthDate: q.birthDate, sex: q.sex, fuzzy: q.fuzzy }
   const mode = searchMode(q)
   if (typeof mode !== 'string') {
-    const position = await recordAct(ctx, { kind: 'terminal.search', ...actorFields(actor), purpose: purpose.code, refused: true, reasonCode: mode.error.code, detail: detail({ conditions }) })
+    const position = await recordAct(ctx, { kind: 'terminal.search', ...actorFields(actor), purpose: purpose.code, refused: true, reasonCode: mode.error.code, note: `card=${cardOf(actor.account)}`, detail: detail({ conditions }) })
     return refusal(mode.error, mode.field, position)
   }
   const outcome = await runSearch(ctx, actor.session, purpose, q, mode)
-  const note = [`mode=${mode}`, q.fuzzy ? 'fuzzy' : 'exact', outcome.result.tooMany ? 'too-many' : '', outcome.result.national === '' ? '' : `national=${outcome.result.national}`].filter((s) => s !== '').join(' ')
+  const note = [`card=${cardOf(actor.account)}`, `mode=${mode}`, q.fuzzy ? 'fuzzy' : 'exact', outcome.result.tooMany ? 'too-many' : '', outcome.result.national === '' ? '' : `national=${outcome.result.national}`].filter((s) => s !== '').join(' ')
   const position = await recordAct(ctx, {
     kind: 'terminal.search',
     ...actorFields(actor),
@@ -59,18 +59,18 @@ export async function view (ctx: TerminalContext, actor: Actor, q: ViewQuery): P
   const ref = actor.session.refs.get(q.ref)
   // A3.7: a record is opened for the purpose it was found for, by the session that found it.
   if (ref === undefined || ref.purpose !== purpose.code) {
-    return refusal(errors.KEN_ERR_TERM_UNKNOWN_REF, 'ref', await recordAct(ctx, { kind: 'terminal.view', ...actorFields(actor), purpose: purpose.code, refused: true, reasonCode: errors.KEN_ERR_TERM_UNKNOWN_REF.code }))
+    return refusal(errors.KEN_ERR_TERM_UNKNOWN_REF, 'ref', await recordAct(ctx, { kind: 'terminal.view', ...actorFields(actor), purpose: purpose.code, refused: true, reasonCode: errors.KEN_ERR_TERM_UNKNOWN_REF.code, note: `card=${cardOf(actor.account)}` }))
   }
   const values = await refValues(ctx, ref)
   if (values === undefined) {
-    return refusal(errors.KEN_ERR_TERM_UNKNOWN_REF, 'ref', await recordAct(ctx, { kind: 'terminal.view', ...actorFields(actor), purpose: purpose.code, refused: true, reasonCode: errors.KEN_ERR_TERM_UNKNOWN_REF.code, juminhyoCodes: [ref.juminhyoCode] }))
+    return refusal(errors.KEN_ERR_TERM_UNKNOWN_REF, 'ref', await recordAct(ctx, { kind: 'terminal.view', ...actorFields(actor), purpose: purpose.code, refused: true, reasonCode: errors.KEN_ERR_TERM_UNKNOWN_REF.code, note: `card=${cardOf(actor.account)}`, juminhyoCodes: [ref.juminhyoCode] }))
   }
   const position = await recordAct(ctx, {
     kind: 'terminal.view',
     ...actorFields(actor),
     purpose: purpose.code,
     count: 1,
-    note: ref.national === undefined ? 'local' : 'national',
+    note: `card=${cardOf(actor.account)} ${ref.national === undefined ? 'local' : 'national'}`,
     detail: detail({ items: purpose.items }),
     juminhyoCodes: [ref.juminhyoCode]
   })
@@ -97,7 +97,7 @@ export async function provide (ctx: TerminalContext, actor: Actor, q: ProvisionR
     ...actorFields(actor),
     purpose: purpose.code,
     count: codes.length,
-    note: `${kind ?? 'unknown'} recipient=${q.recipient.slice(0, 32)} channel=${q.channel.slice(0, 16)} items=${q.items.join(',').slice(0, 128)} ref=${q.reference.slice(0, 32)}`,
+    note: `card=${cardOf(actor.account)} ${kind ?? 'unknown'} recipient=${q.recipient.slice(0, 32)} channel=${q.channel.slice(0, 16)} items=${q.items.join(',').slice(0, 128)} ref=${q.reference.slice(0, 32)}`,
     detail: detail({ kind, recipient: q.recipient, items: q.items, channel: q.channel, reference: q.reference, records: codes }),
     juminhyoCodes: codes
   }

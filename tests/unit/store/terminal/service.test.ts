@@ -37,6 +37,8 @@ t.test('login with both factors, search by 氏名+生年月日, view, provide: o
   t.same(acts.map((a) => a.kind), ['terminal.search', 'terminal.view', 'terminal.provide'], 'exactly one entry per act')
   const search = acts[0]
   t.equal(search?.count, 1)
+  t.ok(acts.every((a) => /card=[0-9a-f]{16} /.test(a.note)), 'the card (operator key) on every act (A6.2)')
+  t.match(search?.note, /mode=four exact/)
   t.equal(search?.subjects.length, 1)
   t.notOk(JSON.stringify(acts).includes(p.nameKanji), 'no name in the entries in clear')
   for await (const r of f.store.entries(before + 1, before + 1)) {
