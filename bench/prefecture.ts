@@ -14,6 +14,7 @@ import { LevelStore } from '../server/src/store/level-store.ts'
 import { loadApplianceKey } from '../server/src/store/appliance-key.ts'
 import { waitUntilReachable } from '../server/src/appliance/daemon-process.ts'
 import { Histogram } from './loadgen/histogram.ts'
+import { measureSearch, type SearchFigures } from './terminal-figures.ts'
 import { runLoad, type LoadResult } from './loadgen/load.ts'
 import type { BenchIdentity } from './loadgen/protocol.ts'
 import { benchPopulation } from './payloads.ts'
@@ -46,7 +47,7 @@ export interface PrefectureFigures {
   }
   /** The national link during the load: forwarding rate and outbox lag (issue 12). */
   readonly national: NationalFigures | undefined
-  readonly queries: { keys: number, byJuminhyoCode: { p50Ms: number, p99Ms: number }, byKojinBango: { p50Ms: number, p99Ms: number }, found: number }
+  readonly queries: { keys: number, byJuminhyoCode: { p50Ms: number, p99Ms: number }, byKojinBango: { p50Ms: number, p99Ms: number }, found: number, search: SearchFigures }
   readonly verify: { seconds: number, entries: number, ok: boolean }
   /** The transparency log (bench/transparency.ts): the tree's CPU per update, and proofs on the loaded store. */
   readonly transparency: { treeUsPerUpdate: number, size: number, checkpoints: number, inclusionP50Ms: number, inclusionP99Ms: number, consistencyMs: number }
@@ -112,7 +113,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   o.log('  transparency log: the tree\'s CPU per update, inclusion and consistency proofs')
   const transparency = { treeUsPerUpdate: treeCostPerUpdate(), ...await measureProofs(ken.dbDir) }
   o.log(`  ${o.queryKeys} random lookups by 住民票コード and by 個人番号`)
-  const queries = await measureQueries(ken.dbDir, ken.keyFile, o.seed, o.residents, o.queryKeys)
+  const queries = await measureQueries(ken.dbDir, ken.keyFile, o.seed, o.residents, o.queryKeys, o.pki.dir, o.workDir)
   return { residents: o.residents, load, national, queries, verify: { seconds: Math.round(verifySeconds * 100) / 100, entries, ok: verifyRun.status === 0 }, transparency, recovery, ...(reconcile === undefined ? {} : { reconcile }) }
 }
 
@@ -124,13 +125,14 @@ async function reconcileFukuokaCity (ken: Awaited<ReturnType<typeof startKenTarg
   return await measureReconciliation({ url: `mqtts://127.0.0.1:${o.port}`, ca: readFileSync(o.pki.caPath, 'utf8'), ...cred, population: benchPopulation(o.seed, o.residents), code: FUKUOKA_CITY, pids: { store: ken.processes.store?.child.pid, gateway: ken.processes.gateway?.child.pid }, log: o.log })
 }
 
-async function measureQueries (dbDir: string, keyFile: string, seed: number, residents: number, keys: number): Promise<PrefectureFigures['queries']> {
+async function measureQueries (dbDir: string, keyFile: string, seed: number, residents: number, keys: number, pkiDir: string, workDir: string): Promise<PrefectureFigures['queries']> {
   const store = new LevelStore({ location: dbDir, applianceKey: await loadApplianceKey(keyFile), createIfMissing: false })
   await store.open()
   const population = benchPopulation(seed, residents)
   const byCode = new Histogram()
   const byNumber = new Histogram()
   let found = 0
+  let search: SearchFigures | undefined
   let x = seed >>> 0
   try {
     for (let i = 0; i < keys; i++) {
@@ -144,11 +146,13 @@ async function measureQueries (dbDir: string, keyFile: string, seed: number, res
       byNumber.record(performance.now() - t)
       if (rec !== undefined && code === r.juminhyoCode) found++
     }
+    search = await measureSearch(store, (i) => population.at(i), residents, seed, Math.min(keys, 2000), pkiDir, workDir)
   } finally {
     await store.close()
   }
   const q = (h: Histogram): { p50Ms: number, p99Ms: number } => ({ p50Ms: Math.round(h.quantile(0.5) * 1000) / 1000, p99Ms: Math.round(h.quantile(0.99) * 1000) / 1000 })
-  return { keys, byJuminhyoCode: q(byCode), byKojinBango: q(byNumber), found }
+  if (search === undefined) throw new Error('search figures missing')
+  return { keys, byJuminhyoCode: q(byCode), byKojinBango: q(byNumber), found, search }
 }
 
 /**

@@ -64,7 +64,7 @@ export const DEFAULTS = deepFreeze({
   logging: { level: 'info' },
   // SPEC §5.1: ken-national's link; the national server's CA is its own file, apart from the prefecture's.
   national: { url: 'mqtts://localhost:8884', caFile: 'national/national-ca.crt', window: 256 },
-  terminal: { host: '127.0.0.1', port: 8443, allowNonLoopback: false },
+  terminal: { host: '127.0.0.1', port: 8443, allowNonLoopback: false, idleLockMinutes: 5, maxLoginFailures: 5, resultCap: 20 },
   management: { host: '127.0.0.1', port: 9464, allowNonLoopback: false },
   retention: { provisionRecordYears: 7, operationLogYears: 7 }
 } satisfies ParsedConfig)

@@ -96,7 +96,8 @@ const sections = {
     caFile: path,
     window: int(1, 4096)
   }).strict(),
-  terminal: listener(),
+  // SPEC §6, A8.1, A1, A2.6 (section G 5: no source gives these values; defaults chosen on the strict side).
+  terminal: listener().extend({ idleLockMinutes: int(1, 60), maxLoginFailures: int(1, 20), resultCap: int(1, 200) }).strict(),
   management: listener(),
   retention: z.object({
     provisionRecordYears: int(7, 150),
@@ -199,6 +200,10 @@ export const HINTS: Readonly<Record<string, Hint>> = {
   logging: { expect: 'an object with level', fix: 'see docs/configuration.md, section logging' },
   'logging.level': { expect: `one of ${LOG_LEVELS.join(', ')}`, fix: 'write e.g. "info"' },
   ...listenerHints('terminal', 'the operator terminal API', 8443),
+  terminal: { expect: 'an object with host, port, allowNonLoopback, idleLockMinutes, maxLoginFailures, resultCap', fix: 'see docs/configuration.md, section terminal' },
+  'terminal.idleLockMinutes': { expect: 'an integer between 1 and 60', fix: 'set the minutes after which an idle terminal session locks (A8.1)' },
+  'terminal.maxLoginFailures': { expect: 'an integer between 1 and 20', fix: 'set the consecutive login failures that lock an account' },
+  'terminal.resultCap': { expect: 'an integer between 1 and 200', fix: 'set the most hits a search shows before it asks to narrow the conditions (A2.6)' },
   ...listenerHints('management', 'health and metrics', 9464),
   retention: { expect: 'an object with provisionRecordYears and operationLogYears', fix: 'see docs/configuration.md, section retention' },
   'retention.provisionRecordYears': { expect: 'an integer between 7 and 150', fix: 'keep provision records at least 7 years (SPEC §6)' },

@@ -271,6 +271,7 @@ export interface LogEffect {
   person: Uint8Array
   /** Blind tag of the record's reconciliation digest (empty for 附票 and older entries). */
   contentTag: Uint8Array
+  searchKeys: Uint8Array[]
 }
 
 /** ken.v1.LogUpdate — a received update and its outcome */
@@ -349,6 +350,7 @@ export interface ResidentView {
   person: Uint8Array
   removedOn: string
   retiredSubjects: Uint8Array[]
+  searchKeys: Uint8Array[]
 }
 
 /** ken.v1.HistoryView — history/<subject><position> */
@@ -563,6 +565,107 @@ export interface MaintResponse {
   actPosition: number
 }
 
+// ---- the terminal socket (terminal.proto, SPEC §6) ----
+
+/** ken.v1.SessionAction */
+export const SessionAction = { UNSPECIFIED: 0, WHOAMI: 1, LOCK: 2, LOGOUT: 3 } as const
+export type SessionAction = typeof SessionAction[keyof typeof SessionAction]
+
+/** ken.v1.ProvisionKind — 提供 (another executive body) or 移転 (a department) */
+export const ProvisionKind = { UNSPECIFIED: 0, TEIKYO: 1, ITEN: 2 } as const
+export type ProvisionKind = typeof ProvisionKind[keyof typeof ProvisionKind]
+
+/** ken.v1.AccountAction */
+export const AccountAction = { UNSPECIFIED: 0, REGISTER: 1, APPROVE: 2, REVOKE: 3, DELETE: 4, UNLOCK: 5, REPORTED: 6, RENEW: 7 } as const
+export type AccountAction = typeof AccountAction[keyof typeof AccountAction]
+
+/** ken.v1.AccountListing */
+export const AccountListing = { UNSPECIFIED: 0, ALL: 1, UNREPORTED: 2, PURPOSES: 3 } as const
+export type AccountListing = typeof AccountListing[keyof typeof AccountListing]
+
+/** ken.v1.TerminalRequest — one request on the terminal socket (one op) */
+export interface TerminalRequest {
+  requestId: number
+  session: Uint8Array
+  terminalId: string
+  loginBegin?: LoginBegin | null
+  loginFinish?: LoginFinish | null
+  sessionOp?: SessionOp | null
+  search?: SearchQuery | null
+  view?: ViewQuery | null
+  provide?: ProvisionRequest | null
+  account?: AccountChange | null
+  accounts?: AccountQuery | null
+}
+
+export interface LoginBegin { accountId: string }
+export interface LoginFinish { accountId: string, challenge: Uint8Array, signature: Uint8Array, pin: string, adapter: string }
+export interface SessionOp { action: SessionAction }
+export interface SearchQuery { purpose: string, juminhyoCode: string, kojinBango: string, name: string, address: string, birthDate: string, sex: Sex, fuzzy: boolean }
+export interface ViewQuery { purpose: string, ref: string }
+export interface ProvisionRequest { purpose: string, kind: ProvisionKind, recipient: string, refs: string[], items: string[], channel: string, reference: string }
+export interface AccountChange {
+  action: AccountAction
+  accountId: string
+  role: string
+  department: string
+  branch: string
+  purposes: string[]
+  pin: string
+  certificate: Uint8Array
+  reason: string
+}
+export interface AccountQuery { listing: AccountListing }
+
+/** ken.v1.TerminalResponse — the answer (or the refusal's code) to one TerminalRequest */
+export interface TerminalResponse {
+  requestId: number
+  errorCode: string
+  errorField: string
+  logPosition: number
+  challenge?: LoginChallenge | null
+  session?: SessionInfo | null
+  search?: SearchResult | null
+  record?: RecordView | null
+  accounts?: AccountList | null
+  purposes?: PurposeList | null
+}
+
+export interface LoginChallenge { challenge: Uint8Array }
+export interface SessionInfo {
+  session: Uint8Array
+  accountId: string
+  role: string
+  department: string
+  branch: string
+  purposes: string[]
+  locked: boolean
+  expires: string
+  idleLockSeconds: number
+}
+export interface RecordItem { item: string, value: string }
+export interface SearchHit { ref: string, items: RecordItem[], removed: boolean }
+export interface SearchResult { hits: SearchHit[], tooMany: boolean, national: string }
+export interface RecordView { ref: string, items: RecordItem[], removed: boolean }
+export interface AccountInfo {
+  accountId: string
+  role: string
+  department: string
+  branch: string
+  purposes: string[]
+  status: string
+  registeredBy: string
+  approvedBy: string
+  registeredAt: string
+  expires: string
+  reported: boolean
+  failures: number
+  lockedOut: boolean
+}
+export interface AccountList { accounts: AccountInfo[] }
+export interface PurposeInfo { code: string, title: string, basis: string, items: string[], departments: string[], recipients: string[], recipientNames: string[] }
+export interface PurposeList { purposes: PurposeInfo[] }
+
 /** Message name → TS shape, for the typed codec. */
 export interface MessageMap extends TransparencyMessages {
   UpdateBatch: UpdateBatch
@@ -625,6 +728,26 @@ export interface MessageMap extends TransparencyMessages {
   MediaRecord: MediaRecord
   MediaCheck: MediaCheck
   MaintResponse: MaintResponse
+  TerminalRequest: TerminalRequest
+  LoginBegin: LoginBegin
+  LoginFinish: LoginFinish
+  SessionOp: SessionOp
+  SearchQuery: SearchQuery
+  ViewQuery: ViewQuery
+  ProvisionRequest: ProvisionRequest
+  AccountChange: AccountChange
+  AccountQuery: AccountQuery
+  TerminalResponse: TerminalResponse
+  LoginChallenge: LoginChallenge
+  SessionInfo: SessionInfo
+  RecordItem: RecordItem
+  SearchHit: SearchHit
+  SearchResult: SearchResult
+  RecordView: RecordView
+  AccountInfo: AccountInfo
+  AccountList: AccountList
+  PurposeInfo: PurposeInfo
+  PurposeList: PurposeList
 }
 export type MessageName = keyof MessageMap
 

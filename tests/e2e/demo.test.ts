@@ -32,7 +32,8 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
   const state = mkdtempSync(path.join(tmpdir(), 'ken-e2e-demo-'))
   t.teardown(() => { rmSync(state, { recursive: true, force: true }) })
   const port = await freePort()
-  const child = spawn('npm', ['start', '--', '--state', state, '--duration', String(DURATION_S), '--residents', String(RESIDENTS), '--events', String(EVENTS), '--port', String(port)], {
+  const terminalPort = await freePort()
+  const child = spawn('npm', ['start', '--', '--state', state, '--duration', String(DURATION_S), '--residents', String(RESIDENTS), '--events', String(EVENTS), '--port', String(port), '--terminal-port', String(terminalPort)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true // its own process group: the teardown can end npm, the launcher and the daemons together
@@ -101,6 +102,8 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
   t.equal((JSON.parse(restore.stdout || '{}') as { head?: { position?: number } }).head?.position, medium?.logPosition, 'restored to the backup\'s head')
   const restoredVerify = await kenStoreVerify(restored)
   t.equal(restoredVerify.code, 0, 'ken-store verify passes on the restored store')
+  t.ok(lines.some((l) => l.includes(`https://127.0.0.1:${terminalPort}/`) && l.includes('web console')), 'the console URL is printed')
+  t.ok(lines.some((l) => l.includes('OP001 operator') && l.includes('TE001 technician')), 'and where the development credentials are')
 
   const verify = await kenStoreVerify(path.join(state, 'db'))
   t.equal(verify.code, 0, 'ken-store verify --db <state>/db exits 0')
@@ -124,12 +127,12 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
 t.test('npm start on demo state of the earlier single-database store layout says how to go on, and starts nothing', async (t) => {
   const state = mkdtempSync(path.join(tmpdir(), 'ken-e2e-demo-old-'))
   t.teardown(() => { rmSync(state, { recursive: true, force: true }) })
-  const first = spawnSync('npm', ['start', '--', '--state', state, '--duration', '2', '--residents', '60', '--events', '10', '--port', String(await freePort())], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
+  const first = spawnSync('npm', ['start', '--', '--state', state, '--duration', '2', '--residents', '60', '--events', '10', '--port', String(await freePort()), '--terminal-port', String(await freePort())], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
   t.equal(first.status, 0, 'a first start makes the state')
   const db = path.join(state, 'db')
   t.ok(statSync(path.join(db, 'views')).isDirectory(), 'the store made its databases')
   writeFileSync(path.join(db, 'CURRENT'), 'MANIFEST-000001\n') // what a single LevelDB database holds at its top
-  const again = spawnSync('npm', ['start', '--', '--state', state, '--duration', '2', '--residents', '60', '--events', '10', '--port', String(await freePort())], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
+  const again = spawnSync('npm', ['start', '--', '--state', state, '--duration', '2', '--residents', '60', '--events', '10', '--port', String(await freePort()), '--terminal-port', String(await freePort())], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
   t.equal(again.status, 2)
   t.match(again.stderr, /KEN_ERR_STORE_LAYOUT: .* remove the demo state/)
   t.notMatch(again.stdout, /store daemon and gateway running/)

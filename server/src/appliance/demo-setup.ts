@@ -10,6 +10,7 @@ import { loadConfig, resolvePaths, type Config, type ResolvedPaths } from '../..
 import { devPki } from '../../../certs/src/index.ts'
 import { nationalPki, type NationalPki } from '../../../tests/sim/national/ca.ts'
 import { generateRecipientKey } from '../store/backup/recipient-key.ts'
+import { DEMO_PEOPLE } from './demo-terminal.ts'
 
 export interface DemoSetup {
   readonly configFile: string
@@ -25,16 +26,16 @@ export interface DemoSetup {
 }
 
 /** Prepare `stateDir` (absolute or relative to the working directory). */
-export async function prepareDemo (stateDir: string, opts: { port?: number, maintPort?: number } = {}): Promise<DemoSetup> {
+export async function prepareDemo (stateDir: string, opts: { port?: number, maintPort?: number, terminalPort?: number } = {}): Promise<DemoSetup> {
   const state = path.resolve(stateDir)
   mkdirSync(state, { recursive: true, mode: 0o750 })
   const configFile = path.join(state, 'config.json')
-  if (!existsSync(configFile) || opts.port !== undefined || opts.maintPort !== undefined) {
+  if (!existsSync(configFile) || opts.port !== undefined || opts.maintPort !== undefined || opts.terminalPort !== undefined) {
     // Every simulated CS connects from 127.0.0.1; in the field each CS has its own address, and the
     // per-address connection rate limit (default 10/s) would make 60 CS queue for their first link.
     const gateway: Record<string, unknown> = { maxConnectionsPerSecond: 1000 }
     if (opts.port !== undefined) gateway.port = opts.port
-    const doc: Record<string, unknown> = { paths: { stateDir: state }, gateway, ...(opts.maintPort === undefined ? {} : { management: { port: opts.maintPort } }) }
+    const doc: Record<string, unknown> = { paths: { stateDir: state }, gateway, ...(opts.maintPort === undefined ? {} : { management: { port: opts.maintPort } }), ...(opts.terminalPort === undefined ? {} : { terminal: { port: opts.terminalPort } }) }
     writeFileSync(configFile, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o640 })
   }
   const config = loadConfig(configFile)
@@ -44,7 +45,7 @@ export async function prepareDemo (stateDir: string, opts: { port?: number, main
   }
   const logDir = path.join(state, 'logs')
   mkdirSync(logDir, { recursive: true, mode: 0o750 })
-  const { created } = await devPki(paths.pkiDir, config.prefecture.municipalities.map((m) => m.code), { nationalClient: config.prefecture.code })
+  const { created } = await devPki(paths.pkiDir, config.prefecture.municipalities.map((m) => m.code), { nationalClient: config.prefecture.code, people: DEMO_PEOPLE })
   const national = await nationalPki(path.dirname(path.resolve(paths.stateDir, config.national.caFile)))
   // The administrator's backup key pair (docs/maintenance.md): the store gets the public half; the
   // private half is the administrator's, for `ken-store restore` — never the technician's.

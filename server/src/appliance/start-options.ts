@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { defineErrors } from '../../../proto/src/ken-error.ts'
 import type { DemoPlan } from './demo-events.ts'
 
-export const START_USAGE = 'usage: npm start [-- --state DIR] [--rate N] [--window N] [--batch N] [--residents N] [--events N] [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N] [--maint-port N] [--rows N]'
+export const START_USAGE = 'usage: npm start [-- --state DIR] [--rate N] [--window N] [--batch N] [--residents N] [--events N] [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N] [--maint-port N] [--terminal-port N] [--rows N]'
 
 const errors = defineErrors({
   KEN_ERR_START_USAGE: { message: 'invalid option for npm start' }
@@ -25,6 +25,7 @@ const schema = z.object({
   duration: num(0, 86_400, 0),
   port: z.string().optional().transform((s) => (s === undefined ? undefined : Number(s))).pipe(z.number().int().min(1).max(65535).optional()),
   'maint-port': z.string().optional().transform((s) => (s === undefined ? undefined : Number(s))).pipe(z.number().int().min(1024).max(65535).optional()),
+  'terminal-port': z.string().optional().transform((s) => (s === undefined ? undefined : Number(s))).pipe(z.number().int().min(1).max(65535).optional()),
   rows: num(1, 60, 20)
 }).strict()
 
@@ -37,6 +38,8 @@ export interface StartOptions {
   readonly port: number | undefined
   /** ken-maint's port (management.port); with --port alone a free one is picked. */
   readonly maintPort: number | undefined
+  /** The web console's port (default: the configuration's terminal.port, 8443). */
+  readonly terminalPort: number | undefined
   readonly rows: number
   readonly plan: DemoPlan
 }
@@ -56,6 +59,7 @@ export function parseStartOptions (values: Record<string, unknown>): StartOption
     durationSeconds: v.duration,
     port: v.port,
     maintPort: v['maint-port'],
+    terminalPort: v['terminal-port'],
     rows: Math.floor(v.rows),
     plan: { seed: Math.floor(v.seed), residents: Math.floor(v.residents), events: Math.floor(v.events), invalidRate: v['invalid-rate'] }
   }

@@ -5,7 +5,7 @@
  * shows a live view until Ctrl-C, then shuts everything down cleanly.
  *
  *   npm start [-- --state DIR] [--rate N] [--window N] [--residents N] [--events N]
- *                [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N]
+ *                [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N] [--terminal-port N]
  */
 import { readFileSync } from 'node:fs'
 import net from 'node:net'
@@ -24,6 +24,7 @@ import { receiptsLine, renderFrame, summaryLine, type ViewInput } from './live-v
 import { defaultLogKeyFile, loadLogSigningKey } from '../store/log-signing-key.ts'
 import { DemoReconciliations } from './demo-reconcile.ts'
 import { DEV_PIN } from '../../../certs/src/dev-pki.ts'
+import { prepareDemoTerminal, terminalBanner } from './demo-terminal.ts'
 import { parseStartOptions, START_USAGE } from './start-options.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -40,7 +41,7 @@ async function main (argv: string[]): Promise<number> {
   out(`ken-server demo: state in ${opts.state}`)
   // A run on a port of its own (tests) gets ken-maint on a free port too, not the fixed 9464.
   const maintPort = opts.maintPort ?? (opts.port === undefined ? undefined : await freePort())
-  const setup = await prepareDemo(opts.state, { ...(opts.port === undefined ? {} : { port: opts.port }), ...(maintPort === undefined ? {} : { maintPort }) })
+  const setup = await prepareDemo(opts.state, { ...(opts.port === undefined ? {} : { port: opts.port }), ...(maintPort === undefined ? {} : { maintPort }), ...(opts.terminalPort === undefined ? {} : { terminalPort: opts.terminalPort }) })
   if (setup.created.length > 0) out(`generated the development PKI (${setup.created.length} files) in ${setup.paths.pkiDir}`)
   if (isSingleDatabaseLayout(setup.paths.dbDir)) {
     // The store refuses it too (KEN_ERR_STORE_LAYOUT); the demo's state is disposable, so say how.
@@ -55,6 +56,8 @@ async function main (argv: string[]): Promise<number> {
   const nationalStatusFile = path.join(path.dirname(setup.paths.outboxSocket), 'national-status.json')
   let closeNational = async (): Promise<void> => undefined
   let maintLine = ''
+  const terminalFiles = prepareDemoTerminal(setup.paths.stateDir, setup.paths.pkiDir, path.dirname(setup.paths.storeSocket))
+  let consoleUrl = ''
   const stopDaemons = async (): Promise<void> => {
     for (const d of daemons.reverse()) await d.stop()
     await closeNational()
@@ -69,7 +72,9 @@ async function main (argv: string[]): Promise<number> {
       '--maint-socket', setup.paths.storeMaintSocket,
       '--backup-dir', setup.paths.backupDir, '--backup-recipient', setup.paths.backupRecipientFile,
       '--backup-at', setup.config.backup.dailyAt, '--backup-generations', String(setup.config.backup.generations),
-      '--backup-location', setup.config.backup.location, '--media-check-day', String(setup.config.backup.mediaCheckDay)
+      '--backup-location', setup.config.backup.location, '--media-check-day', String(setup.config.backup.mediaCheckDay),
+      '--terminal-socket', terminalFiles.socketPath, '--accounts', terminalFiles.accountsFile, '--bootstrap', terminalFiles.bootstrapFile,
+      '--idle-lock-seconds', String(setup.config.terminal.idleLockMinutes * 60), '--max-failures', String(setup.config.terminal.maxLoginFailures), '--result-cap', String(setup.config.terminal.resultCap)
     ], path.join(setup.logDir, 'store.log'))
     daemons.push(store)
     await waitUntilReachable(store, { path: setup.paths.storeSocket }, 60_000)
@@ -92,6 +97,15 @@ async function main (argv: string[]): Promise<number> {
     out(`${maintLine}; e.g.`)
     out(`  curl --cacert ${path.join(setup.paths.pkiDir, 'ca.crt')} --cert ${path.join(operators, 'TE001.crt')} --key ${path.join(operators, 'TE001.key')} --pass ${DEV_PIN} https://localhost:${mgmt.port}/health`)
     out(`  backups in ${setup.paths.backupDir}, encrypted to the administrator's key ${setup.adminKey} (restores only: ken-store restore)`)
+    const t = setup.config.terminal
+    const terminal = spawnDaemon('terminal', path.join(root, 'server/src/terminal/cli/ken-terminal.ts'), [
+      'serve', '--socket', terminalFiles.socketPath, '--cert', path.join(setup.paths.pkiDir, 'server.crt'), '--key', path.join(setup.paths.pkiDir, 'server.key'),
+      '--host', t.host, '--port', String(t.port)
+    ], path.join(setup.logDir, 'terminal.log'))
+    daemons.push(terminal)
+    await waitUntilReachable(terminal, { host: t.host, port: t.port }, 60_000)
+    consoleUrl = `https://${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}/`
+    for (const line of terminalBanner(consoleUrl, setup.paths.pkiDir)) out(line)
   } catch (err) {
     await stopDaemons()
     throw err
@@ -146,7 +160,7 @@ async function main (argv: string[]): Promise<number> {
       latency: sim.latency?.(),
       receipts: sim.receipts,
       extra: [nationalLine(nationalStatusFile), reconciliations.line()].filter((l): l is string => l !== undefined),
-      header: `ken-server demo — ${municipalities.length} simulated CS → gateway mqtts://${setup.config.gateway.host}:${setup.config.gateway.port} → store (${setup.paths.dbDir})\n${maintLine}`,
+      header: `ken-server demo — ${municipalities.length} simulated CS → gateway mqtts://${setup.config.gateway.host}:${setup.config.gateway.port} → store (${setup.paths.dbDir})\nweb console ${consoleUrl} (OP001 / AD001 / TE001, credentials in ${path.join(setup.paths.pkiDir, 'operators')})\n${maintLine}`,
       rows: opts.rows
     }
   }
@@ -192,6 +206,7 @@ const START_OPTIONS = {
   duration: { type: 'string' },
   port: { type: 'string' },
   'maint-port': { type: 'string' },
+  'terminal-port': { type: 'string' },
   rows: { type: 'string' }
 } as const
 

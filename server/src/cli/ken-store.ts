@@ -2,6 +2,7 @@
  * ken-store — the store daemon and its offline tools (SPEC §4).
  *
  *   ken-store serve   --db DIR --socket PATH --key FILE [--outbox PATH] [--max-delay-ms N] [--max-entries N]
+ *                     [--terminal-socket PATH --accounts FILE [--bootstrap FILE.json] [--idle-lock-seconds N] [--max-failures N] [--result-cap N] [--registry FILE.json]]
  *   ken-store verify  --db DIR [--threads N]      exit 0: the chain verifies; 1: it does not
  *   ken-store rebuild --db DIR --actor ID [--approver ID] [--note TEXT]
  *   ken-store checkpoint (--db DIR | --socket T) [--size N]            the signed note, exactly
@@ -87,7 +88,14 @@ async function main (argv: string[]): Promise<number> {
       'media-check-day': { type: 'string' },
       'passphrase-file': { type: 'string' },
       identity: { type: 'string' },
-      config: { type: 'string' }
+      config: { type: 'string' },
+      'terminal-socket': { type: 'string' },
+      accounts: { type: 'string' },
+      bootstrap: { type: 'string' },
+      'idle-lock-seconds': { type: 'string' },
+      'max-failures': { type: 'string' },
+      'result-cap': { type: 'string' },
+      registry: { type: 'string' }
     }
   })
   if (command === 'serve' && values.config !== undefined) {
@@ -152,6 +160,20 @@ async function serve (db: string, all: Readonly<Record<string, string | boolean 
             ...(values['backup-generations'] === undefined ? {} : { generations: Number(values['backup-generations']) }),
             ...(values['backup-location'] === undefined ? {} : { location: values['backup-location'] }),
             ...(values['media-check-day'] === undefined ? {} : { weeklyCheckDay: Number(values['media-check-day']) })
+          }
+        }),
+    ...(values['terminal-socket'] === undefined
+      ? {}
+      : {
+          terminal: {
+            socketPath: values['terminal-socket'],
+            accountsFile: values.accounts ?? `${db}.accounts.json`,
+            // The set-up accounts (A1 bootstrap): a JSON array of { accountId, role, department, branch, purposes, certificateFile, pinFile }.
+            ...(values.bootstrap === undefined ? {} : { bootstrap: JSON.parse(await readFile(values.bootstrap, 'utf8')) as unknown as [] }),
+            ...(values['idle-lock-seconds'] === undefined ? {} : { idleLockSeconds: Number(values['idle-lock-seconds']) }),
+            ...(values['max-failures'] === undefined ? {} : { maxFailures: Number(values['max-failures']) }),
+            ...(values['result-cap'] === undefined ? {} : { resultCap: Number(values['result-cap']) }),
+            ...(values.registry === undefined ? {} : { registryFile: values.registry })
           }
         })
   })

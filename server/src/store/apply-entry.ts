@@ -5,7 +5,7 @@
  * (blind indexes and the sealed new record), so views are reproduced even for a shredded resident.
  */
 import { LogAdminKind, LogUpdateKind, ResultStatus, type CountsView, type LogEffect, type LogEntry, type LogUpdate, type ResidentView } from '../../../proto/src/types.ts'
-import { countsKey, dedupKey, decodeU64, DueKind, dueKey, encodeU64, historyKey, OUTBOX_CONFIRMED, rdigestKey, streamKey } from './layout.ts'
+import { countsKey, dedupKey, decodeU64, DueKind, dueKey, encodeU64, historyKey, OUTBOX_CONFIRMED, rdigestKey, searchIndexKey, streamKey } from './layout.ts'
 import { TEMP_ERASED_KIND } from './temp-area.ts'
 import { jstDateOf } from '../domain/retention.ts'
 import { decodeStored, encodeStored } from './codec.ts'
@@ -80,6 +80,7 @@ async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, e
       counts.add(previous.municipalityCode, 'current', -1)
       tx.del('rdigest', rdigestKey(previous.municipalityCode, previousSubject))
     }
+    for (const key of previous.searchKeys) tx.del('search', searchIndexKey(key, previousSubject))
     retiredSubjects = previous.retiredSubjects
   }
   if (retired !== undefined) {
@@ -90,8 +91,10 @@ async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, e
   if (effect.removed && await keyEndsWithRecord(tx, effect, undefined, 'fuhyo', subject, keyId)) tx.put('due', dueKey(date, DueKind.REMOVED, keyId), DUE_VALUE)
   tx.put('current', subject, encodeStored('ResidentView', {
     keyId, position, municipalityCode: effect.recordMunicipalityCode, removed: effect.removed, kojinToken, sealedRecord: effect.sealedRecord,
-    person: effect.person, removedOn: effect.removed ? date : '', retiredSubjects
+    searchKeys: effect.searchKeys, person: effect.person, removedOn: effect.removed ? date : '', retiredSubjects
   }))
+  // SPEC §4: the search index view, rebuilt from the effects like every other view.
+  for (const key of effect.searchKeys) tx.put('search', searchIndexKey(key, subject), EMPTY_VALUE)
   tx.put('kojin', kojinToken, subject)
   if (!effect.removed) {
     counts.add(effect.recordMunicipalityCode, 'current', 1)
@@ -163,6 +166,8 @@ class CountDeltas {
     }
   }
 }
+
+const EMPTY_VALUE = Buffer.alloc(0)
 
 /** The bytes as a Buffer, without a copy (decoded fields and blind indexes are never written to). */
 function asBuffer (bytes: Uint8Array): Buffer {

@@ -23,6 +23,9 @@ import { readRecipientPublicKey } from './backup/recipient-key.ts'
 import { startStoreMaintServer } from './maint-server.ts'
 import type { MaintSocket } from './maint-socket.ts'
 import { StoreMetrics } from './store-metrics.ts'
+import { startTerminal } from './terminal/start.ts'
+import type { NationalQuery } from './terminal/national-query.ts'
+import { nationalLinkQuery } from './terminal/national-link.ts'
 
 export interface StoreDaemonDeps {
   /** JSON logger (default: pino to stderr). Lines carry an `event` and never personal data. */
@@ -30,6 +33,8 @@ export interface StoreDaemonDeps {
   readonly clock?: () => Date
   /** A commit failed and the store stopped writing: the daemon must exit and be restarted (default: log only). */
   readonly onFatal?: (err: KenError) => void
+  /** The national server's search (ken-national, issue 12) for the terminal; absent: "unavailable". */
+  readonly national?: NationalQuery
 }
 
 export interface StoreDaemon {
@@ -154,6 +159,22 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   // SPEC §2.5: what is past its term is erased automatically, by the store that holds the keys.
   const retention = new RetentionSchedule(store, { recordYears: options.retentionRecordYears, actYears: options.retentionActYears, tempLimitMs: options.tempLimitMs }, { clock: deps.clock ?? (() => new Date()), logger })
   retention.start(options.retentionCheckMs)
+  let terminal
+  try {
+    // SPEC §6: a person not in the file is searched at the national server, through ken-national.
+    const national = deps.national ?? (outbox === undefined ? undefined : nationalLinkQuery(store, outbox, options.nationalQueryTimeoutMs))
+    terminal = options.terminal === undefined ? undefined : await startTerminal(store, options.terminal, { logger, ...(deps.clock === undefined ? {} : { clock: deps.clock }), ...(national === undefined ? {} : { national }) }, options.socketMode)
+  } catch (err) {
+    backups?.stop()
+    await maint?.close()
+    await outbox?.close()
+    await reconciliation.close()
+    await transparency.close()
+    await server.close()
+    await store.close()
+    throw err
+  }
+  const terminalServer = terminal
   const head = store.head()
   logger.info({ event: 'store.log_key', verifierKey: logSigner.verifier.line }, 'checkpoints are signed; auditors verify them with this key')
   logger.info({ event: 'store.ready', position: head.position, ms: Math.round(performance.now() - started) }, 'store daemon accepting appends')
@@ -182,6 +203,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
         await transparency.close()
         await outbox?.stopAccepting()
         await reconciliation.close()
+        await terminalServer?.close()
         // Order: the store drains (every received request commits), then the answers go out.
         await store.close()
         await append.close()

@@ -7,6 +7,7 @@
  * - A 住民票コード or 個人番号 used as a key is replaced by its blind index: HMAC-SHA-256 under a second
  *   derived key, truncated to 128 bits. Equal inputs meet; the files hold no identifier in clear.
  */
+import type { SearchDomain } from './search-keys.ts'
 import { hash, hkdfSync } from 'node:crypto'
 import { KEY_ID_BYTES, TOKEN_BYTES } from './layout.ts'
 import { open, seal, sealAad, SealPurpose } from './sealing.ts'
@@ -48,6 +49,7 @@ export class Keyring {
   /** HMAC key ⊕ ipad and ⊕ opad (RFC 2104), so a blind index is two SHA-256 calls. */
   readonly #innerPad: Buffer
   readonly #outerPad: Buffer
+  readonly #searchKey: Buffer
   readonly #tokens = new Map<string, Buffer>()
   /** Unwrapped data keys by key id (hex), least recently used first. */
   readonly #cache = new Map<string, Buffer>()
@@ -62,6 +64,7 @@ export class Keyring {
     this.#wrapKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 key-wrap', 32))
     const indexKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 blind-index', 32))
     this.workKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 reconcile-work', 32))
+    this.#searchKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 search-index', 32))
     this.#innerPad = Buffer.alloc(SHA256_BLOCK, 0x36)
     this.#outerPad = Buffer.alloc(SHA256_BLOCK, 0x5c)
     for (let i = 0; i < indexKey.length; i++) {
@@ -93,6 +96,16 @@ export class Keyring {
     message.set(digest, 1)
     const inner = hash('sha256', Buffer.concat([this.#innerPad, message]), 'buffer')
     return hash('sha256', Buffer.concat([this.#outerPad, inner]), 'buffer').subarray(0, TOKEN_BYTES)
+  }
+
+  /**
+   * Blind index of a search key (search-keys.ts; domains S, N, B). On the ingest path (three per
+   * accepted update), so one hash instead of HMAC's two and no memo: SHA-256 of a secret 32-byte
+   * prefix (its own HKDF key, `ken/v1 search-index`) and the value, truncated to 128 bits — the
+   * truncation leaves an observer no hash state to extend, so the secret-prefix construction is a PRF.
+   */
+  searchToken (domain: SearchDomain, value: string): Buffer {
+    return hash('sha256', Buffer.concat([this.#searchKey, Buffer.from(domain + value, 'utf8')]), 'buffer').subarray(0, TOKEN_BYTES)
   }
 
   /** Make a data key for a person the store has not seen; the caller stores `wrapped` under `keyId`. */

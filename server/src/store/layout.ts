@@ -22,8 +22,9 @@ export const PRIMARY_SPACES = ['log', 'keys', 'meta', 'checkpoints', 'temp'] as 
  * - due: the record keys whose retention term is running, by the day it began (SPEC §2.5)
  * - outbox: the national link's confirmed position (SPEC §4 "outbox position"), from national.forward acts
  * - rdigest: (municipality, subject) → content tag of each current resident (reconciliation, SPEC §5.3)
+ * - search: 4情報 search index, search key ‖ subject → nothing (search-keys.ts; blind indexes only)
  */
-export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'due', 'outbox', 'rdigest'] as const
+export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'due', 'outbox', 'rdigest', 'search'] as const
 
 /**
  * The Merkle tree's stored subtrees (tree-nodes.ts): derived from the log like a view, rebuilt from
@@ -115,6 +116,11 @@ export function historyKey (subject: Uint8Array, position: number): Buffer {
   key.set(subject, 0)
   key.writeBigUInt64BE(BigInt(position), subject.length)
   return key
+}
+
+/** search key: search key token (16) ‖ subject (16): the residents under one key, in subject order. */
+export function searchIndexKey (token: Uint8Array, subject: Uint8Array): Buffer {
+  return Buffer.concat([token, subject])
 }
 
 /** The exclusive upper bound of every key that starts with `prefix`. */

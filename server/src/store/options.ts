@@ -87,6 +87,27 @@ const schema = z.object({
     location: z.string().min(1).max(200).default('backup directory'),
     /** Day of the weekly media check, 0 = Sunday; absent: on demand only. */
     weeklyCheckDay: int(0, 6).optional()
+  }).strict().optional(),
+  /** The terminal socket (SPEC §6) and its accounts; absent: the daemon serves no terminal. */
+  terminal: z.object({
+    socketPath: z.string().min(1).refine((p) => Buffer.byteLength(p) <= 107, 'longer than a Unix socket path may be (107 bytes)'),
+    /** The accounts file (JSON, mode 0600), beside the database. */
+    accountsFile: z.string().min(1),
+    /** A purposes registry (JSON, terminal/purposes.ts); absent: the development registry. */
+    registryFile: z.string().min(1).optional(),
+    idleLockSeconds: int(30, 3600).default(300),
+    maxFailures: int(1, 20).default(5),
+    resultCap: int(1, 200).default(20),
+    /** Set-up: the first administrator(s), created only while no account exists. */
+    bootstrap: z.array(z.object({
+      accountId: z.string().min(1),
+      role: z.string().min(1),
+      department: z.string().min(1),
+      branch: z.string().min(1),
+      purposes: z.array(z.string()).default([]),
+      certificateFile: z.string().min(1),
+      pinFile: z.string().min(1)
+    }).strict()).default([])
   }).strict().optional()
 }).strict()
 

@@ -6,6 +6,7 @@
  * reads through the overlay; the committer writes the group durably (commit-group.ts).
  */
 import { contentDigest } from '../../../proto/src/reconcile-digest.ts'
+import { recordSearchKeys } from './search-keys.ts'
 import { ChangeReason, LogAdminKind, LogUpdateKind, ResultStatus, type AppendItem, type IdentityUpdate, type LogAct, type LogAdminAct, type LogEffect, type LogEntry, type LogUpdate, type StoredResident, type Update, type UpdateResult } from '../../../proto/src/types.ts'
 import { decideIdentityUpdate } from '../domain/transition.ts'
 import { decideFuhyoUpdate } from '../domain/fuhyo-transition.ts'
@@ -217,7 +218,8 @@ async function planIdentity (g: GroupState, item: AppendItem, update: Update, u:
     sealedRecord: seal(key.dataKey, sealAad(SealPurpose.RESIDENT, key.keyId, position), encodeStored('StoredResident', stored)),
     person,
     // SPEC §5.3: the view a reconciliation compares against, kept without a key (apply-entry.ts).
-    contentTag: keyring.contentTag(contentDigest(next))
+    contentTag: keyring.contentTag(contentDigest(next)),
+    searchKeys: recordSearchKeys((domain, value) => keyring.searchToken(domain, value), next)
   } satisfies LogEffect
 }
 
@@ -245,7 +247,8 @@ async function planFuhyo (g: GroupState, item: AppendItem, update: Update, posit
     removed: false,
     sealedRecord: seal(key.dataKey, sealAad(SealPurpose.FUHYO, key.keyId, position), encodeStored('StoredFuhyo', storedFuhyo(decision.next))),
     person,
-    contentTag: EMPTY
+    contentTag: EMPTY,
+    searchKeys: [] // the terminal's 附票 search is not part of this index
   } satisfies LogEffect
 }
 

@@ -17,6 +17,7 @@ import { dueRows, expiredPeriodKeys, personKeys, type ErasureReader } from './er
 import { openSlot, sealSlot, slotCreatedAt, TEMP_DRAWN_KIND, TEMP_ERASED_KIND } from './temp-area.ts'
 import { jstDateOf, lastExpiredPeriod, MIN_ACT_RETENTION_YEARS, RECORD_RETENTION_YEARS } from '../domain/retention.ts'
 import { isActKind } from '../../../proto/src/act-kinds.ts'
+import { querySearchKey } from './search-keys.ts'
 import { open as openSeal, sealAad, SealPurpose } from './sealing.ts'
 import { decodeStored, fuhyoRecord, residentRecord } from './codec.ts'
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
@@ -412,8 +413,37 @@ export abstract class Store {
 
   /** The current 本人確認情報 under a 住民票コード (removed persons included), or undefined. */
   async getCurrent (juminhyoCode: string): Promise<ResidentRecord | undefined> {
+    return await this.getCurrentBySubject(this.#requireKeyring().subjectToken(checkCode(juminhyoCode)))
+  }
+
+  /**
+   * The residents (as subjects, blind indexes) under the search key of a 4情報 query (search-keys.ts),
+   * at most `limit`: the terminal's search reads candidates here and narrows them by the sealed
+   * records (SPEC §6; results capped — the caller asks one more than it shows).
+   */
+  async searchSubjects (query: { readonly name: string, readonly birthDate: string }, limit: number): Promise<Buffer[]> {
     const keyring = this.#requireKeyring()
-    const bytes = await this.#get('current', keyring.subjectToken(checkCode(juminhyoCode)))
+    if (!Number.isSafeInteger(limit) || limit < 1) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('limit must be a positive integer', { field: 'limit' })
+    const token = querySearchKey((domain, value) => keyring.searchToken(domain, value), query)
+    if (token === undefined) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('a search needs a name or a birth date', { field: 'query' })
+    this.#requireOpen()
+    await viewsCaughtUp(this.#env)
+    const out: Buffer[] = []
+    for await (const chunk of this._iterate('search', { gte: token, lt: prefixEnd(token), limit })) {
+      for (const [key] of chunk) out.push(key.subarray(token.length))
+    }
+    return out
+  }
+
+  /** The blind index (subject) of a 住民票コード. */
+  subjectOf (juminhyoCode: string): Buffer {
+    return this.#requireKeyring().subjectToken(checkCode(juminhyoCode))
+  }
+
+  /** The current 本人確認情報 of a subject (blind index), or undefined. */
+  async getCurrentBySubject (subject: Buffer): Promise<ResidentRecord | undefined> {
+    this.#requireKeyring()
+    const bytes = await this.#get('current', subject)
     if (bytes === undefined) return undefined
     const view = decodeStored('ResidentView', bytes)
     const plain = openSeal(await this.#dataKey(view.keyId), sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)

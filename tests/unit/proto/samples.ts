@@ -4,6 +4,7 @@
  * `satisfies` makes a message added to MessageMap a type error here until it has samples.
  */
 import {
+  AccountAction, AccountListing, ProvisionKind, SessionAction, type AccountInfo, type PurposeInfo, type RecordItem, type SearchHit, type SessionInfo,
   ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ResultStatus, Sex, Stream,
   type LogAct, type LogAdminAct, type LogEffect, type LogUpdate,
   type FourItems, type FuhyoUpdate, type IdentityUpdate, type MessageMap, type MessageName, type NationalForward, type NationalFuhyoForward,
@@ -110,7 +111,8 @@ const effect: LogEffect = {
   removed: true,
   sealedRecord: bytes(24, 25, 26),
   person: bytes(27),
-  contentTag: bytes(41, 42)
+  contentTag: bytes(41, 42),
+  searchKeys: [bytes(41), bytes(42)]
 }
 
 const logUpdate: LogUpdate = {
@@ -159,6 +161,17 @@ const mediaRecord = {
   logPosition: 21, logHeadHash: 'ef', disposedAt: '2024-06-30T01:15:00.000Z', disposalReason: 'past rated life'
 }
 const mediaCheck = { missing: ['M-3'], unknown: ['stray.kbk'], checkedAt: '2024-05-31T01:15:00.000Z' }
+const recordItem: RecordItem = { item: 'name', value: '試験太郎' }
+const hit: SearchHit = { ref: 'r-1', items: [recordItem], removed: true }
+const sessionInfo: SessionInfo = {
+  session: bytes(50, 51), accountId: 'OP001', role: 'operator', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: ['B5-1'], locked: true, expires: '2027-04-30', idleLockSeconds: 300
+}
+const accountInfo: AccountInfo = {
+  accountId: 'OP001', role: 'operator', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: ['B5-1'], status: 'active', registeredBy: 'AD001',
+  approvedBy: 'AD002', registeredAt: '2026-05-01T00:00:00.000Z', expires: '2027-04-30', reported: true, failures: 2, lockedOut: true
+}
+const purposeInfo: PurposeInfo = { code: 'B5-1', title: '試験', basis: '別表第五', items: ['name'], departments: ['D-SHICHOSON'], recipients: ['R-ZEIMU'], recipientNames: ['税務課'] }
+const session = bytes(52, 53)
 
 export const SAMPLES = {
   Update: [updateWithIdentity, updateWithFuhyo],
@@ -213,7 +226,7 @@ export const SAMPLES = {
   LogEffect: [effect],
   LogAdminAct: [adminAct],
   LogAct: [act],
-  ResidentView: [{ keyId: bytes(32), position: 3, municipalityCode: '401307', removed: true, kojinToken: bytes(33), sealedRecord: bytes(34), person: bytes(42), removedOn: '2026-11-29', retiredSubjects: [bytes(43)] }],
+  ResidentView: [{ keyId: bytes(32), position: 3, municipalityCode: '401307', removed: true, kojinToken: bytes(33), sealedRecord: bytes(34), searchKeys: [bytes(43)], person: bytes(42), removedOn: '2026-11-29', retiredSubjects: [bytes(43)] }],
   HistoryView: [{ keyId: bytes(35), position: 4, supersededAt: 5, sealedRecord: bytes(36), person: bytes(44) }],
   FuhyoView: [{ keyId: bytes(37), position: 6, sealedRecord: bytes(38), person: bytes(45) }],
   DedupView: [{ position: 7, entryHash: bytes(39), status: ResultStatus.REJECTED, reasonCode: 'KEN_REJECT_BAD_SEX', field: 'identity.sex' }],
@@ -311,5 +324,41 @@ export const SAMPLES = {
   MaintHealth: [maintHealth],
   MediaRecord: [mediaRecord],
   MediaCheck: [mediaCheck],
-  MaintResponse: [{ requestId: 16, errorCode: 'KEN_ERR_MAINT_REFUSED', health: maintHealth, metricsText: 'ken_x_total 1\n', media: [mediaRecord], mediaCheck, actPosition: 17 }]
+  MaintResponse: [{ requestId: 16, errorCode: 'KEN_ERR_MAINT_REFUSED', health: maintHealth, metricsText: 'ken_x_total 1\n', media: [mediaRecord], mediaCheck, actPosition: 17 }],
+  TerminalRequest: [
+    { requestId: 1, session, terminalId: 'T-01', loginBegin: { accountId: 'OP001' } },
+    { requestId: 2, session, terminalId: 'T-01', loginFinish: { accountId: 'OP001', challenge: bytes(54), signature: bytes(55), pin: '1234', adapter: 'key-file' } },
+    { requestId: 3, session, terminalId: 'T-01', sessionOp: { action: SessionAction.LOGOUT } },
+    { requestId: 4, session, terminalId: 'T-01', search: { purpose: 'B5-1', juminhyoCode: '12345678903', kojinBango: '123456789018', name: 'シケン', address: '福岡', birthDate: '1980-02-29', sex: Sex.MALE, fuzzy: true } },
+    { requestId: 5, session, terminalId: 'T-01', view: { purpose: 'B5-1', ref: 'r-1' } },
+    { requestId: 6, session, terminalId: 'T-01', provide: { purpose: 'B5-1', kind: ProvisionKind.ITEN, recipient: 'D-ZEIMU', refs: ['r-1'], items: ['name'], channel: 'terminal', reference: 'DOC-1' } },
+    { requestId: 7, session, terminalId: 'T-01', account: { action: AccountAction.REGISTER, accountId: 'OP002', role: 'operator', department: 'D-ZEIMU', branch: 'HONCHO', purposes: ['B5-1'], pin: '1234', certificate: bytes(56), reason: 'T-1' } },
+    { requestId: 8, session, terminalId: 'T-01', accounts: { listing: AccountListing.UNREPORTED } }
+  ],
+  LoginBegin: [{ accountId: 'OP001' }],
+  LoginFinish: [{ accountId: 'OP001', challenge: bytes(54), signature: bytes(55), pin: '1234', adapter: 'key-file' }],
+  SessionOp: [{ action: SessionAction.LOCK }],
+  SearchQuery: [{ purpose: 'B5-1', juminhyoCode: '12345678903', kojinBango: '123456789018', name: 'シケン', address: '福岡', birthDate: '1980-02-29', sex: Sex.FEMALE, fuzzy: true }],
+  ViewQuery: [{ purpose: 'B5-1', ref: 'r-1' }],
+  ProvisionRequest: [{ purpose: 'B5-1', kind: ProvisionKind.TEIKYO, recipient: 'E-KYOUIKU', refs: ['r-1'], items: ['name'], channel: 'terminal', reference: 'DOC-1' }],
+  AccountChange: [{ action: AccountAction.APPROVE, accountId: 'OP002', role: 'operator', department: 'D-ZEIMU', branch: 'HONCHO', purposes: ['B5-1'], pin: '1234', certificate: bytes(56), reason: 'T-1' }],
+  AccountQuery: [{ listing: AccountListing.ALL }],
+  TerminalResponse: [
+    { requestId: 1, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, challenge: { challenge: bytes(57) } },
+    { requestId: 2, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, session: sessionInfo },
+    { requestId: 3, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, search: { hits: [hit], tooMany: true, national: 'unavailable' } },
+    { requestId: 4, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, record: { ref: 'r-1', items: [recordItem], removed: true } },
+    { requestId: 5, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, accounts: { accounts: [accountInfo] } },
+    { requestId: 6, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, purposes: { purposes: [purposeInfo] } }
+  ],
+  LoginChallenge: [{ challenge: bytes(57) }],
+  SessionInfo: [sessionInfo],
+  RecordItem: [recordItem],
+  SearchHit: [hit],
+  SearchResult: [{ hits: [hit], tooMany: true, national: 'unavailable' }],
+  RecordView: [{ ref: 'r-1', items: [recordItem], removed: true }],
+  AccountInfo: [accountInfo],
+  AccountList: [{ accounts: [accountInfo] }],
+  PurposeInfo: [purposeInfo],
+  PurposeList: [{ purposes: [purposeInfo] }]
 } satisfies { [N in MessageName]: Array<MessageMap[N]> }

@@ -7,7 +7,7 @@ import t from 'tap'
 import protobuf from 'protobufjs'
 import { enumType, messageType, root } from '../../../proto/src/schema.ts'
 import {
-  ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ResultStatus, Sex, Stream, type MessageMap, type MessageName
+  AccountAction, AccountListing, ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ProvisionKind, ResultStatus, SessionAction, Sex, Stream, type MessageMap, type MessageName
 } from '../../../proto/src/types.ts'
 
 const FIELDS = {
@@ -58,7 +58,7 @@ const FIELDS = {
     municipalityCode: true, stream: true, sequence: true, requestId: true, payloadSha256: true, payloadLength: true, kind: true, changeReason: true,
     status: true, reasonCode: true, field: true, expectedSequence: true, keyId: true, sealedUpdate: true, effect: true
   },
-  LogEffect: { subject: true, retiredSubject: true, kojinToken: true, recordMunicipalityCode: true, removed: true, sealedRecord: true, person: true, contentTag: true },
+  LogEffect: { subject: true, retiredSubject: true, kojinToken: true, recordMunicipalityCode: true, removed: true, sealedRecord: true, person: true, contentTag: true, searchKeys: true },
   LogAdminAct: {
     kind: true, actor: true, approver: true, note: true, keyId: true, replayed: true, keyIds: true, dueRows: true, historyErased: true, removedErased: true,
     fuhyoErased: true, periodsErased: true, through: true
@@ -67,7 +67,7 @@ const FIELDS = {
     kind: true, actor: true, role: true, terminal: true, purpose: true, refused: true, reasonCode: true, count: true, fromPosition: true, toPosition: true,
     note: true, approver: true, period: true, sealedDetail: true, subjects: true, ref: true
   },
-  ResidentView: { keyId: true, position: true, municipalityCode: true, removed: true, kojinToken: true, sealedRecord: true, person: true, removedOn: true, retiredSubjects: true },
+  ResidentView: { keyId: true, position: true, municipalityCode: true, removed: true, kojinToken: true, sealedRecord: true, searchKeys: true, person: true, removedOn: true, retiredSubjects: true },
   HistoryView: { keyId: true, position: true, supersededAt: true, sealedRecord: true, person: true },
   FuhyoView: { keyId: true, position: true, sealedRecord: true, person: true },
   DedupView: { position: true, entryHash: true, status: true, reasonCode: true, field: true },
@@ -116,7 +116,30 @@ const FIELDS = {
   MaintHealth: { daemon: true, ok: true, uptimeSeconds: true, logPosition: true, logHeadHash: true, detail: true },
   MediaRecord: { mediaId: true, createdAt: true, generation: true, sha256: true, bytes: true, location: true, logPosition: true, logHeadHash: true, disposedAt: true, disposalReason: true },
   MediaCheck: { missing: true, unknown: true, checkedAt: true },
-  MaintResponse: { requestId: true, errorCode: true, health: true, metricsText: true, media: true, mediaCheck: true, actPosition: true }
+  MaintResponse: { requestId: true, errorCode: true, health: true, metricsText: true, media: true, mediaCheck: true, actPosition: true },
+  TerminalRequest: { requestId: true, session: true, terminalId: true, loginBegin: true, loginFinish: true, sessionOp: true, search: true, view: true, provide: true, account: true, accounts: true },
+  LoginBegin: { accountId: true },
+  LoginFinish: { accountId: true, challenge: true, signature: true, pin: true, adapter: true },
+  SessionOp: { action: true },
+  SearchQuery: { purpose: true, juminhyoCode: true, kojinBango: true, name: true, address: true, birthDate: true, sex: true, fuzzy: true },
+  ViewQuery: { purpose: true, ref: true },
+  ProvisionRequest: { purpose: true, kind: true, recipient: true, refs: true, items: true, channel: true, reference: true },
+  AccountChange: { action: true, accountId: true, role: true, department: true, branch: true, purposes: true, pin: true, certificate: true, reason: true },
+  AccountQuery: { listing: true },
+  TerminalResponse: { requestId: true, errorCode: true, errorField: true, logPosition: true, challenge: true, session: true, search: true, record: true, accounts: true, purposes: true },
+  LoginChallenge: { challenge: true },
+  SessionInfo: { session: true, accountId: true, role: true, department: true, branch: true, purposes: true, locked: true, expires: true, idleLockSeconds: true },
+  RecordItem: { item: true, value: true },
+  SearchHit: { ref: true, items: true, removed: true },
+  SearchResult: { hits: true, tooMany: true, national: true },
+  RecordView: { ref: true, items: true, removed: true },
+  AccountInfo: {
+    accountId: true, role: true, department: true, branch: true, purposes: true, status: true, registeredBy: true, approvedBy: true, registeredAt: true,
+    expires: true, reported: true, failures: true, lockedOut: true
+  },
+  AccountList: { accounts: true },
+  PurposeInfo: { code: true, title: true, basis: true, items: true, departments: true, recipients: true, recipientNames: true },
+  PurposeList: { purposes: true }
 } satisfies { [N in MessageName]: Record<keyof MessageMap[N], true> }
 
 t.test('each interface lists exactly the fields of its .proto message', async (t) => {
@@ -140,7 +163,9 @@ t.test('each TS enum has exactly the values of its .proto enum', async (t) => {
     ['FuhyoNotice', 'FUHYO_NOTICE_', FuhyoNotice], ['DifferenceKind', 'DIFFERENCE_KIND_', DifferenceKind],
     ['LogUpdateKind', 'LOG_UPDATE_KIND_', LogUpdateKind], ['LogAdminKind', 'LOG_ADMIN_KIND_', LogAdminKind],
     ['MismatchStatus', 'MISMATCH_STATUS_', MismatchStatus],
-    ['MaintOperation', 'MAINT_OPERATION_', MaintOperation]
+    ['MaintOperation', 'MAINT_OPERATION_', MaintOperation],
+    ['SessionAction', 'SESSION_ACTION_', SessionAction], ['ProvisionKind', 'PROVISION_KIND_', ProvisionKind],
+    ['AccountAction', 'ACCOUNT_ACTION_', AccountAction], ['AccountListing', 'ACCOUNT_LISTING_', AccountListing]
   ]
   for (const [name, prefix, ts] of enums) {
     const expected = Object.fromEntries(Object.entries(ts).map(([k, v]) => [prefix + k, v]))

@@ -1,0 +1,36 @@
+/**
+ * Error catalogue of the terminal capability (SPEC §6): what the store answers on the terminal
+ * socket and what ken-terminal maps to HTTP once (server/src/terminal/http-errors.ts). The export
+ * name is the code; docs/terminal.md carries the same table and a test keeps them in step.
+ * Messages and details MUST NOT carry personal data: they reach the terminal and its logs.
+ */
+import { defineErrors } from '../../../../proto/src/ken-error.ts'
+
+export const errors = defineErrors({
+  KEN_ERR_TERM_NO_SESSION: { message: 'no valid operator session: log in first' },
+  KEN_ERR_TERM_SESSION_LOCKED: { message: 'the session is locked (idle or by hand): authenticate again' },
+  KEN_ERR_TERM_LOGIN_FAILED: { message: 'login failed: operator key, PIN or account not accepted' },
+  KEN_ERR_TERM_ACCOUNT_LOCKED: { message: 'the account is locked after repeated failures: an administrator must unlock it' },
+  KEN_ERR_TERM_ACCOUNT_EXPIRED: { message: 'the registration has expired (at the latest 30 April of the next fiscal year): renew it' },
+  KEN_ERR_TERM_ACCOUNT_INACTIVE: { message: 'the account is not active (awaiting approval, revoked or deleted)' },
+  KEN_ERR_TERM_ROLE_FORBIDDEN: { message: 'the role of this account may not do this' },
+  KEN_ERR_TERM_PURPOSE_NOT_APPROVED: { message: 'the purpose (事務) is not approved for this account or its department' },
+  KEN_ERR_TERM_ITEMS_OUTSIDE_PURPOSE: { message: 'an item is outside what the purpose may receive' },
+  KEN_ERR_TERM_SEARCH_CONDITIONS: { message: 'a 4情報 search needs at least two of name, address and birth date (sex never counts)' },
+  KEN_ERR_TERM_KANA_NEEDED: { message: 'with name and address but no birth date, give the name in kana (the index is by 清音化かな)' },
+  KEN_ERR_TERM_BAD_REQUEST: { message: 'the request is malformed' },
+  KEN_ERR_TERM_UNKNOWN_REF: { message: 'the record reference is not from a search of this session' },
+  KEN_ERR_TERM_RECIPIENT: { message: 'the recipient is not registered for this purpose and kind of provision' },
+  KEN_ERR_TERM_CHANNEL: { message: 'the channel is not allowed for this recipient' },
+  KEN_ERR_TERM_OTHER_BRANCH: { message: 'a branch administrator may manage only the users of their own branch' },
+  KEN_ERR_TERM_SAME_ADMINISTRATOR: { message: 'the approval must come from a second administrator' },
+  KEN_ERR_TERM_ACCOUNT_EXISTS: { message: 'an account with this id exists' },
+  KEN_ERR_TERM_ACCOUNT_UNKNOWN: { message: 'no such account' },
+  KEN_ERR_TERM_ACCOUNT_STATE: { message: 'the account is not in a state that allows this change' },
+  KEN_ERR_TERM_CERTIFICATE: { message: 'the certificate is not an operator certificate for this account id' },
+  KEN_ERR_TERM_WEAK_PIN: { message: 'the PIN is too short or too simple' },
+  KEN_ERR_TERM_UNAVAILABLE: { message: 'the store could not answer' },
+  KEN_ERR_TERM_OPTIONS: { message: 'the terminal options are invalid' }
+})
+
+export type TerminalErrorCode = keyof typeof errors

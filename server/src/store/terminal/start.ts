@@ -1,0 +1,48 @@
+/** The store daemon's terminal part: the service, its accounts file, set-up accounts, the socket. */
+import { readFile } from 'node:fs/promises'
+import { fromPemAll } from '../../../../certs/src/der.ts'
+import type { DeepReadonly } from '../../../../firmware-config/src/deep.ts'
+import type { Store, StoreLogger } from '../store.ts'
+import { startTerminalServer, type TerminalServer } from '../terminal-server.ts'
+import { FileAccounts } from './account-book.ts'
+import { errors } from './errors.ts'
+import type { NationalQuery } from './national-query.ts'
+import { parseRegistry } from './purposes.ts'
+import { TerminalService } from './service.ts'
+
+export interface TerminalStartOptions {
+  readonly socketPath: string
+  readonly accountsFile: string
+  readonly registryFile?: string | undefined
+  readonly idleLockSeconds: number
+  readonly maxFailures: number
+  readonly resultCap: number
+  readonly bootstrap: ReadonlyArray<DeepReadonly<{ accountId: string, role: string, department: string, branch: string, purposes: string[], certificateFile: string, pinFile: string }>>
+}
+
+export async function startTerminal (store: Store, options: TerminalStartOptions, deps: { logger: StoreLogger, clock?: () => Date, national?: NationalQuery }, socketMode: number): Promise<TerminalServer> {
+  const registry = options.registryFile === undefined ? undefined : parseRegistry(JSON.parse(await readFile(options.registryFile, 'utf8')))
+  const service = new TerminalService({
+    store,
+    accounts: new FileAccounts(options.accountsFile),
+    ...(registry === undefined ? {} : { registry }),
+    ...(deps.national === undefined ? {} : { national: deps.national }),
+    ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+    logger: deps.logger,
+    options: { idleLockSeconds: options.idleLockSeconds, maxFailures: options.maxFailures, resultCap: options.resultCap }
+  })
+  await service.open()
+  if (service.accountCount === 0 && options.bootstrap.length > 0) {
+    const entries = await Promise.all(options.bootstrap.map(async (b) => {
+      const [certificate] = fromPemAll(await readFile(b.certificateFile, 'utf8'), 'CERTIFICATE')
+      if (certificate === undefined) throw errors.KEN_ERR_TERM_CERTIFICATE(`bootstrap ${b.accountId}: no certificate`, { field: 'certificateFile' })
+      const pin = (await readFile(b.pinFile, 'utf8')).replace(/\r?\n$/, '')
+      return { accountId: b.accountId, role: b.role, department: b.department, branch: b.branch, purposes: [...b.purposes], pin, certificate }
+    }))
+    const created = await service.bootstrap(entries)
+    deps.logger.info({ event: 'store.terminal.bootstrap', accounts: created }, 'set-up accounts created')
+  }
+  const server = await startTerminalServer(service, { socketPath: options.socketPath, socketMode }, deps.logger)
+  deps.logger.info({ event: 'store.terminal.ready', accounts: service.accountCount }, 'terminal socket ready')
+  return server
+}

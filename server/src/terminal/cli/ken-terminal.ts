@@ -1,0 +1,48 @@
+/**
+ * ken-terminal — the operator terminal daemon (SPEC §6).
+ *
+ *   ken-terminal serve --socket PATH --cert FILE --key FILE [--host IP] [--port N] [--terminal-id ID]
+ *
+ * Logs: JSON lines on stderr with an `event` (terminal.ready, terminal.request.failed, terminal.closed).
+ * SIGTERM/SIGINT finish the requests in flight and exit. Exit 2: usage or invalid options.
+ */
+import { parseArgs } from 'node:util'
+import pino from 'pino'
+import { isKenError } from '../../../../proto/src/ken-error.ts'
+import { startTerminalDaemon } from '../daemon.ts'
+
+const USAGE = 'usage: ken-terminal serve --socket PATH --cert FILE --key FILE [--host IP] [--port N] [--terminal-id ID]'
+const logger = pino({ base: { service: 'ken-terminal' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }))
+
+async function main (argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  const { values } = parseArgs({ args: rest, strict: true, options: { socket: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, 'terminal-id': { type: 'string' } } })
+  if (command !== 'serve') return usage(`unknown command ${command ?? ''}`)
+  if (values.socket === undefined || values.cert === undefined || values.key === undefined) return usage('serve needs --socket, --cert and --key')
+  const daemon = await startTerminalDaemon({
+    socketPath: values.socket,
+    certFile: values.cert,
+    keyFile: values.key,
+    ...(values.host === undefined ? {} : { host: values.host }),
+    ...(values.port === undefined ? {} : { port: Number(values.port) }),
+    ...(values['terminal-id'] === undefined ? {} : { terminalId: values['terminal-id'] })
+  }, { logger })
+  return await new Promise<number>((resolve) => {
+    const stop = (signal: string): void => {
+      logger.info({ event: 'terminal.signal', signal }, 'stopping on signal')
+      daemon.close().then(() => resolve(0), () => resolve(1))
+    }
+    process.once('SIGTERM', () => stop('SIGTERM'))
+    process.once('SIGINT', () => stop('SIGINT'))
+  })
+}
+
+function usage (why: string): number {
+  process.stderr.write(`${why}\n${USAGE}\n`)
+  return 2
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
+  logger.error({ event: 'terminal.cli.failed', code: isKenError(err) ? err.code : 'unknown', message: isKenError(err) ? err.message : String(err) }, 'ken-terminal failed')
+  process.exit(2)
+})
