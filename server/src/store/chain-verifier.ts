@@ -9,6 +9,7 @@
  */
 import { entryPosition, frameHash, nextFrame } from './log-block.ts'
 import { HASH_BYTES, readPosition } from './layout.ts'
+import type { TileSliceResult } from '../log/merkle/index.ts'
 
 /** What is wrong at the first bad position. */
 export type ChainIssueKind = 'changed' | 'missing' | 'reordered' | 'malformed' | 'truncated'
@@ -27,6 +28,8 @@ export interface ChainSlice {
   readonly lastPosition: number
   readonly lastHash: Buffer | undefined
   readonly issue: ChainIssue | undefined
+  /** The Merkle tree's pieces of this slice, when a worker was asked for them (verify-worker.ts). */
+  readonly tree?: TileSliceResult
 }
 
 export class ChainVerifier {

@@ -164,9 +164,9 @@ export class LevelStore extends Store {
     await this.#sub(space).clear()
   }
 
-  protected override async _verifyLog (threads: number, recorded: Head | undefined): Promise<ChainSlice> {
+  protected override async _verifyLog (threads: number, recorded: Head | undefined, sizes?: readonly number[]): Promise<ChainSlice & { roots?: Map<number, Buffer> }> {
     if (threads <= 1) return await super._verifyLog(threads, recorded)
-    return await verifyInWorkers(databasePath(this.#location, 'log'), threads, recorded, async () => await super._verifyLog(1, recorded))
+    return await verifyInWorkers(databasePath(this.#location, 'log'), threads, recorded, async () => await super._verifyLog(1, recorded), undefined, sizes)
   }
 
   /**

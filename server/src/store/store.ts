@@ -25,7 +25,7 @@ import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame } fr
 import { countsKey, decodeU64, DueKind, rdigestKey, HASH_BYTES, OUTBOX_CONFIRMED, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
 import { SILENT_LOGGER, type ActInput, type AdminActor, type RetentionOptions, type RetentionReport, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
 import { LogTree } from './log-tree.ts'
-import { verifyTree } from './verify-tree.ts'
+import { readKept, treeReportFromRoots, verifyTree } from './verify-tree.ts'
 import { openCheckpoint, type NoteVerifier } from '../log/checkpoint/index.ts'
 import type { TreeReport } from './verify-tree.ts'
 import { TransparencyReader } from './transparency.ts'
@@ -653,8 +653,12 @@ export abstract class Store {
     await viewsCaughtUp(this.#env)
     const started = performance.now()
     const recorded = await readAppliedHead(this.#io)
-    // The tree is recomputed in this thread while the chain is checked in workers (each reads the log once).
-    const [slice, tree] = await Promise.all([this._verifyLog(threads, recorded), verifyTree(this.#io, options.verifierKey ?? this.#signer?.verifier)])
+    const verifier = options.verifierKey ?? this.#signer?.verifier
+    const kept = await readKept(this.#io)
+    // Workers hash the tree's tiles while they check the chain (one read of the log); otherwise, or
+    // when the chain broke, the tree is recomputed here.
+    const slice = await this._verifyLog(threads, recorded, kept.map((k) => k.size))
+    const tree = slice.roots === undefined ? await verifyTree(this.#io, verifier) : treeReportFromRoots(kept, slice.roots, slice.lastPosition, verifier)
     return {
       ok: slice.issue === undefined && tree.ok,
       tree,
@@ -685,8 +689,11 @@ export abstract class Store {
    */
   protected async _compactErased (_space: 'keys' | 'temp', _ids: readonly Uint8Array[]): Promise<void> {}
 
-  /** Verify the chain; the default walks it in this thread. LevelStore overrides with worker threads. */
-  protected async _verifyLog (_threads: number, recorded: Head | undefined): Promise<ChainSlice> {
+  /**
+   * Verify the chain; the default walks it in this thread. LevelStore overrides with worker threads,
+   * which also return the Merkle tree's roots at `sizes` (and at the end) when the chain holds.
+   */
+  protected async _verifyLog (_threads: number, recorded: Head | undefined, _sizes?: readonly number[]): Promise<ChainSlice & { roots?: Map<number, Buffer> }> {
     const verifier = new ChainVerifier(1, GENESIS_HASH)
     outer: for await (const chunk of this._iterate('log', {})) {
       for (const [key, block] of chunk) if (!verifier.block(key, block)) break outer

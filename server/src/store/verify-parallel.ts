@@ -9,6 +9,7 @@ import { endIssue, type ChainIssue, type ChainSlice } from './chain-verifier.ts'
 import { positionKey, readPosition } from './layout.ts'
 import type { Head } from './store-types.ts'
 import { startTsWorker } from './ts-worker.ts'
+import { assembleRoots, type TileSliceResult } from '../log/merkle/index.ts'
 
 /** Below this many entries one thread is faster than starting workers. */
 export const PARALLEL_THRESHOLD = 100_000
@@ -17,16 +18,26 @@ export const PARALLEL_THRESHOLD = 100_000
  * Verify the log of the (open or closed) database at `location` with `threads` workers, or with
  * `inProcess` when the log is small.
  */
-export async function verifyInWorkers (location: string, threads: number, recorded: Head | undefined, inProcess: () => Promise<ChainSlice>, threshold = PARALLEL_THRESHOLD): Promise<ChainSlice> {
+export async function verifyInWorkers (location: string, threads: number, recorded: Head | undefined, inProcess: () => Promise<ChainSlice>, threshold = PARALLEL_THRESHOLD, sizes?: readonly number[]): Promise<ChainSlice & { roots?: Map<number, Buffer> }> {
   const lastKey = await lastBlockKey(location)
   if (lastKey === undefined || readPosition(lastKey) < threshold) return await inProcess()
   const end = readPosition(lastKey)
   const starts = Array.from({ length: threads }, (_, i) => 1 + Math.floor((i * end) / threads))
   const slices = await Promise.all(starts.map(async (start, i) => {
     const next = starts[i + 1]
-    return await runWorker({ location, from: positionKey(start), to: next === undefined ? null : positionKey(next), first: i === 0 })
+    return await runWorker({ location, from: positionKey(start), to: next === undefined ? null : positionKey(next), first: i === 0, ...(sizes === undefined ? {} : { sizes }) })
   }))
-  return stitch(slices, recorded)
+  const stitched = stitch(slices, recorded)
+  if (sizes === undefined || stitched.issue !== undefined) return stitched
+  // The Merkle tree's roots at every kept checkpoint and at the end, from the workers' tiles.
+  const trees = slices.map((s) => s.tree).filter((tree) => tree !== undefined).map(revive)
+  return { ...stitched, roots: assembleRoots(trees, [...sizes, stitched.lastPosition]) }
+}
+
+/** Buffers arrive from a worker as Uint8Arrays (structured clone). */
+function revive (t: TileSliceResult): TileSliceResult {
+  const b = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength)
+  return { ...t, head: t.head.map(b), tiles: t.tiles.map(b), tail: t.tail.map(b), at: t.at.map((a) => ({ size: a.size, nodes: a.nodes.map(b) })) }
 }
 
 /** Join consecutive slices; the earliest problem anywhere is the verdict. */
@@ -70,7 +81,7 @@ async function lastBlockKey (location: string): Promise<Buffer | undefined> {
 }
 
 /** Run verify-worker.ts on one range. */
-async function runWorker (task: { location: string, from: Buffer, to: Buffer | null, first: boolean }): Promise<ChainSlice> {
+async function runWorker (task: { location: string, from: Buffer, to: Buffer | null, first: boolean, sizes?: readonly number[] }): Promise<ChainSlice> {
   return await new Promise<ChainSlice>((resolve, reject) => {
     const worker = startTsWorker(new URL('./verify-worker.ts', import.meta.url), task)
     let result: ChainSlice | undefined

@@ -38,12 +38,42 @@ export interface TreeSource {
   readonly iterate: (space: 'log' | 'checkpoints', range: Range) => AsyncIterable<ReadonlyArray<readonly [Buffer, Buffer]>>
 }
 
-/** Recompute the tree and check every kept checkpoint against it. */
-export async function verifyTree (io: TreeSource | LogIo, verifier?: NoteVerifier): Promise<TreeReport> {
-  const kept: Array<{ size: number, note: string }> = []
+/** A kept checkpoint as verify reads it. */
+export interface Kept {
+  readonly size: number
+  readonly note: string
+}
+
+/** Every kept checkpoint, by size. */
+export async function readKept (io: TreeSource | LogIo): Promise<Kept[]> {
+  const kept: Kept[] = []
   for await (const chunk of io.iterate('checkpoints', {})) {
     for (const [key, value] of chunk) kept.push({ size: readPosition(key), note: value.toString('utf8') })
   }
+  return kept
+}
+
+/**
+ * The report from roots computed elsewhere (the verify workers, tile-slice.ts): `roots` holds the
+ * root at every kept size within the log and at `size`, the log's length.
+ */
+export function treeReportFromRoots (kept: readonly Kept[], roots: ReadonlyMap<number, Buffer>, size: number, verifier?: NoteVerifier): TreeReport {
+  let issue: TreeIssue | undefined
+  for (const k of kept) {
+    if (k.size > size) {
+      issue = { size: k.size, kind: 'beyond-log', detail: `checkpoint ${k.size} names more entries than the log holds (${size})` }
+      break
+    }
+    const root = roots.get(k.size)
+    issue = root === undefined ? { size: k.size, kind: 'malformed-checkpoint', detail: 'no root was computed for it' } : checkOne(k, root, verifier)
+    if (issue !== undefined) break
+  }
+  return { ok: issue === undefined, size, root: (roots.get(size) ?? Buffer.alloc(0)).toString('base64'), checkpoints: kept.length, signaturesChecked: verifier !== undefined, issue }
+}
+
+/** Recompute the tree in this thread and check every kept checkpoint against it. */
+export async function verifyTree (io: TreeSource | LogIo, verifier?: NoteVerifier): Promise<TreeReport> {
+  const kept = await readKept(io)
   const edge = new CompactRange()
   let next = 0
   let issue: TreeIssue | undefined

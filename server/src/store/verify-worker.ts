@@ -6,13 +6,17 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { ClassicLevel } from 'classic-level'
 import { ChainVerifier } from './chain-verifier.ts'
-import { GENESIS_HASH } from './log-block.ts'
+import { entryPosition, frameEntryBytes, GENESIS_HASH, nextFrame } from './log-block.ts'
+import { HASH_BYTES } from './layout.ts'
+import { leafHash, TileSlice } from '../log/merkle/index.ts'
 
 interface Task {
   readonly location: string
   readonly from: Uint8Array
   readonly to: Uint8Array | null
   readonly first: boolean
+  /** Checkpoint sizes: the Merkle tree's pieces for them are hashed here too (tile-slice.ts). */
+  readonly sizes?: readonly number[]
 }
 
 const task = workerData as Task
@@ -24,6 +28,7 @@ try {
   const options: { gte: Buffer, lt?: Buffer, fillCache: boolean, highWaterMarkBytes: number } = { gte: Buffer.from(task.from), fillCache: false, highWaterMarkBytes: 16 << 20 }
   if (task.to !== null) options.lt = Buffer.from(task.to)
   const iterator = log.iterator(options)
+  let tree: TileSlice | undefined
   const verifier = task.first ? new ChainVerifier(1, GENESIS_HASH) : new ChainVerifier(0, undefined)
   // Read ahead: the next chunk is fetched in LevelDB's thread while this one is hashed.
   let next = iterator.nextv(1024)
@@ -32,13 +37,26 @@ try {
       const chunk = await next
       if (chunk.length === 0) break
       next = iterator.nextv(1024)
-      for (const [key, block] of chunk) if (!verifier.block(key, block)) break outer
+      for (const [key, block] of chunk) {
+        if (!verifier.block(key, block)) break outer
+        if (task.sizes !== undefined) tree = leaves(block, tree, task.sizes)
+      }
     }
   } finally {
     await next.catch(() => undefined)
     await iterator.close()
   }
-  parentPort?.postMessage(verifier.slice())
+  parentPort?.postMessage({ ...verifier.slice(), ...(tree === undefined ? {} : { tree: tree.result() }) })
 } finally {
   await db.close()
+}
+
+/** The leaves of a block that verified, into the slice's tiles (begun at the block's first entry). */
+function leaves (block: Buffer, tree: TileSlice | undefined, sizes: readonly number[]): TileSlice {
+  let slice = tree
+  for (let offset = 0, ref = nextFrame(block, 0); ref !== undefined; offset = ref.end, ref = nextFrame(block, offset)) {
+    slice ??= new TileSlice(entryPosition(block, ref.start + HASH_BYTES, ref.end) - 1, sizes)
+    slice.push(leafHash(frameEntryBytes(block, ref)))
+  }
+  return slice as TileSlice
 }

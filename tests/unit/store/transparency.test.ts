@@ -11,6 +11,8 @@ import { MemoryStore } from '../../../server/src/store/memory-store.ts'
 import { signerFromSeed, parseVerifierKey } from '../../../server/src/log/checkpoint/index.ts'
 import { auditCheckpoint, auditConsistency, auditInclusion } from '../../../server/src/log/audit.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
+import { verifyInWorkers } from '../../../server/src/store/verify-parallel.ts'
+import { treeReportFromRoots } from '../../../server/src/store/verify-tree.ts'
 import type { Store } from '../../../server/src/store/store.ts'
 import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
 
@@ -102,4 +104,35 @@ t.test('without a signing key the tree is kept and no checkpoint is issued', asy
   t.equal(await store.transparency.latest(), undefined)
   t.equal(store.logVerifierKey, undefined)
   await store.close()
+})
+
+t.test('verify in worker threads: the tree from tiles hashed in slices gives the same report as one thread', async (t) => {
+  const location = path.join(tempDir(t), 'db')
+  const store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY, logSigner: signer, checkpointIntervalMs: 0 })
+  await store.open()
+  await fill(store, new Cs(FUKUOKA), 0, 700, 7)
+  await store.close()
+  const reader = new LevelStore({ location, readOnly: true, createIfMissing: false })
+  await reader.open()
+  const sequential = await reader.verify({ threads: 1, verifierKey: signer.verifier })
+  await reader.close()
+  t.same([sequential.ok, sequential.tree.checkpoints, sequential.tree.size], [true, 100, 700])
+  const kept = await (async () => {
+    const s = new LevelStore({ location, createIfMissing: false })
+    await s.open()
+    const out: Array<{ size: number, note: string }> = []
+    for await (const k of s.transparency.all()) out.push(k)
+    await s.close()
+    return out
+  })()
+  // As ken-store verify runs them: beside the store, open read-only.
+  const open = new LevelStore({ location, readOnly: true, createIfMissing: false })
+  await open.open()
+  t.teardown(async () => { await open.close() })
+  for (const threads of [2, 3, 5]) {
+    const slice = await verifyInWorkers(databasePath(location, 'log'), threads, undefined, async () => { throw new Error('not in process') }, 0, kept.map((k) => k.size))
+    t.ok(slice.roots !== undefined, `${threads} workers returned roots`)
+    const report = treeReportFromRoots(kept, slice.roots ?? new Map(), slice.lastPosition, signer.verifier)
+    t.same(report, sequential.tree, `${threads} workers: the same tree report`)
+  }
 })

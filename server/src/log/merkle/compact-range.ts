@@ -56,6 +56,23 @@ export class CompactRange {
     return made
   }
 
+  /**
+   * Add a complete subtree of 2^level leaves at the edge (its start, the current size, must be a
+   * multiple of 2^level): what joining ranges hashed elsewhere needs (tile-slice.ts).
+   */
+  appendNode (level: number, hash: Buffer): void {
+    const width = 2 ** level
+    if (this.#size % width !== 0) throw new RangeError(`a subtree of ${width} leaves cannot start at ${this.#size}`)
+    let index = this.#size / width
+    let h = hash
+    while (index % 2 === 1) {
+      h = nodeHash(this.#hashes.pop() as Buffer, h)
+      index = Math.floor(index / 2)
+    }
+    this.#hashes.push(h)
+    this.#size += width
+  }
+
   /** MTH(D[0:size]). */
   root (): Buffer {
     if (this.#hashes.length === 0) return EMPTY_ROOT

@@ -1,0 +1,35 @@
+// The tree in parallel slices (tile-slice.ts) gives the same root at every size as one compact range
+// over all the leaves — for slice boundaries on and off tile boundaries, slices inside one tile,
+// and sizes at, just before and just after tile and slice boundaries.
+import t from 'tap'
+import { assembleRoots, CompactRange, leafHash, TileSlice } from '../../../../server/src/log/merkle/index.ts'
+
+const N = 1800
+const leaves = Array.from({ length: N }, (_, i) => leafHash(Buffer.from(`entry ${i}`)))
+const truth: Buffer[] = []
+const edge = new CompactRange()
+truth.push(edge.root())
+for (const leaf of leaves) {
+  edge.append(leaf)
+  truth.push(edge.root())
+}
+const sizes = [...new Set([1, 2, 3, 100, 255, 256, 257, 300, 511, 512, 513, 700, 767, 768, 769, 1000, 1023, 1024, 1025, 1500, 1799, 1800])]
+
+for (const cuts of [[], [256, 512], [300], [1, 2, 3], [255, 257, 700, 701, 702, 1025], [100, 200, 250, 900, 1790]]) {
+  t.test(`slices cut at ${cuts.join(', ') || 'nowhere'}`, async (t) => {
+    const bounds = [0, ...cuts, N]
+    const slices = bounds.slice(0, -1).map((begin, i) => {
+      const slice = new TileSlice(begin, sizes)
+      for (let j = begin; j < (bounds[i + 1] as number); j++) slice.push(leaves[j] as Buffer)
+      return slice.result()
+    })
+    const roots = assembleRoots(slices, sizes)
+    for (const size of sizes) t.same(roots.get(size), truth[size], `root at ${size}`)
+  })
+}
+
+t.test('slices out of order are refused', async (t) => {
+  const a = new TileSlice(0, []).result()
+  const b = new TileSlice(5, []).result()
+  t.throws(() => assembleRoots([a, b], []), RangeError)
+})
