@@ -2,7 +2,7 @@
  * The store alone, in this process: how much CPU one accepted update costs the store's commit path
  * (plan, seal, frame, views, LevelDB batch). The gateway's cost and the socket are left out, so a
  * change to the store's hot path can be measured in seconds and without the noise of the whole bench.
- *   node --import tsx bench/store-append.ts [--residents N] [--request N] [--inflight N] [--prepare-keys false] [--write-buffer-mib N]
+ *   node --import tsx bench/store-append.ts [--residents N] [--request N] [--inflight N] [--prepare-keys false] [--write-buffer-mib N] [--keep DIR]
  * Prints updates/s and CPU µs per update (user + system of this process).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -17,7 +17,7 @@ import { benchPopulation } from './payloads.ts'
 import { decode, encode } from '../proto/src/codec.ts'
 import { encodeAppendRequest, type OutgoingAppendItem } from '../server/src/store/append-request.ts'
 
-const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, request: { type: 'string', default: '16' }, inflight: { type: 'string', default: '64' }, seed: { type: 'string', default: '1' }, 'prepare-keys': { type: 'string', default: 'true' }, 'write-buffer-mib': { type: 'string', default: '16' }, 'max-entries': { type: 'string', default: '512' } } })
+const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, request: { type: 'string', default: '16' }, inflight: { type: 'string', default: '64' }, seed: { type: 'string', default: '1' }, 'prepare-keys': { type: 'string', default: 'true' }, 'write-buffer-mib': { type: 'string', default: '16' }, 'max-entries': { type: 'string', default: '512' }, keep: { type: 'string' } } })
 const residents = Number(values.residents)
 const perRequest = Number(values.request)
 const inflight = Number(values.inflight)
@@ -49,7 +49,8 @@ let total = 0
   if (pending.length > 0) requests.push(encodeAppendRequest(requests.length + 1, pending))
 }
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'ken-store-bench-'))
+// --keep DIR: load into DIR and leave it (to time `ken-store verify` on it).
+const dir = values.keep ?? mkdtempSync(path.join(os.tmpdir(), 'ken-store-bench-'))
 // As the daemon runs it (daemon.ts).
 const store = new LevelStore({ location: dir, applianceKey: randomBytes(32), logSigner: signerFromSeed('ken-server.bench/log', randomBytes(32)), prepareKeys: values['prepare-keys'] !== 'false', writeBufferSize: Number(values['write-buffer-mib']) * (1 << 20), maxEntries: Number(values['max-entries']) })
 await store.open()
@@ -95,6 +96,6 @@ await Promise.all(Array.from({ length: inflight }, lane))
 const seconds = (performance.now() - t0) / 1000
 const cpu = process.cpuUsage(cpu0)
 await store.close()
-rmSync(dir, { recursive: true, force: true })
+if (values.keep === undefined) rmSync(dir, { recursive: true, force: true })
 const us = (cpu.user + cpu.system) / total
 console.log(`${total} updates (${accepted} accepted) in ${seconds.toFixed(2)} s: ${Math.round(total / seconds)}/s, CPU ${us.toFixed(1)} µs/update, of which the main thread ${((mainThreadMicros() - main0) / total).toFixed(1)}`)
