@@ -101,6 +101,11 @@ export function assembleRoots (slices: readonly TileSliceResult[], sizes: readon
       loose = [...slice.tail]
     }
   }
+  // The end of the log needs no asked size: its partial tile is the loose leaves left over.
+  if (!partial.has(expected)) {
+    const tileStart = expected - loose.length
+    partial.set(expected, nodesOfRange(tileStart, expected).map((n) => ({ level: n.level, hash: subtree(loose, n.index * 2 ** n.level - tileStart, 2 ** n.level) })))
+  }
   const roots = new Map<number, Buffer>()
   const edge = new CompactRange()
   let used = 0

@@ -25,6 +25,14 @@ for (const cuts of [[], [256, 512], [300], [1, 2, 3], [255, 257, 700, 701, 702, 
     })
     const roots = assembleRoots(slices, sizes)
     for (const size of sizes) t.same(roots.get(size), truth[size], `root at ${size}`)
+    // The end needs no asked size (the workers are told only the kept checkpoints' sizes).
+    const endOnly = bounds.slice(0, -1).map((begin, i) => {
+      const slice = new TileSlice(begin, [])
+      const end = i === bounds.length - 2 ? N - 7 : bounds[i + 1] as number
+      for (let j = begin; j < end; j++) slice.push(leaves[j] as Buffer)
+      return slice.result()
+    })
+    t.same(assembleRoots(endOnly, [N - 7]).get(N - 7), truth[N - 7], 'the root at the end, asked for by no slice')
   })
 }
 
