@@ -134,5 +134,7 @@ t.test('verify in worker threads: the tree from tiles hashed in slices gives the
     t.ok(slice.roots !== undefined, `${threads} workers returned roots`)
     const report = treeReportFromRoots(kept, slice.roots ?? new Map(), slice.lastPosition, signer.verifier)
     t.same(report, sequential.tree, `${threads} workers: the same tree report`)
+    const noEnd = await verifyInWorkers(databasePath(location, 'log'), threads, undefined, async () => { throw new Error('not in process') }, 0, kept.slice(0, 10).map((k) => k.size))
+    t.equal(noEnd.roots?.get(700)?.toString('base64'), sequential.tree.root, 'the root at the end without a checkpoint there')
   }
 })
