@@ -1,8 +1,10 @@
 // The gateway's receipts for a CS (proof-handler.ts) against a real store and its transparency
 // socket: a receipt of the CS's own entry verifies with the log's key; another municipality's entry,
 // a position past the log, an undecodable request and an unreachable store are each answered with
-// their code — never an exception, never another CS's data.
+// their code — never an exception, never another CS's data. A bad frame on the transparency socket
+// closes that connection only.
 import t from 'tap'
+import net from 'node:net'
 import path from 'node:path'
 import { decode, encode } from '../../../proto/src/codec.ts'
 import { identityOf } from '../../../gateway/src/identity.ts'
@@ -47,6 +49,14 @@ t.test('own entries only, every refusal coded', async (t) => {
   t.equal((await ask(Buffer.from(encode('ProofRequest', { requestId: 'r5', logPosition: 0, knownSize: 0 })))).reasonCode, 'KEN_ERR_LOG_RANGE')
   t.equal((await ask(Buffer.from([0xff, 0xff, 0xff]))).reasonCode.startsWith('KEN_REJECT_'), true, 'an undecodable request')
   t.equal(handler.answered, 4, 'the store answered four (refusals included); the other two never reached it')
+
+  // A frame that is not a TransparencyRequest closes that connection only.
+  const raw = net.connect(socketPath)
+  await new Promise<void>((resolve) => raw.once('connect', () => { resolve() }))
+  const closed = new Promise<void>((resolve) => raw.once('close', () => { resolve() }))
+  raw.write(Buffer.from([0, 0, 0, 3, 0xff, 0xff, 0xff]))
+  await closed
+  t.equal((await ask(Buffer.from(encode('ProofRequest', { requestId: 'r7', logPosition: 1, knownSize: 0 })))).reasonCode, '', 'the socket serves on')
 
   const nowhere = new ProofHandler(path.join(dir, 'absent.sock'), silentLogger)
   t.equal(decode('ProofResponse', await nowhere.answer(me, Buffer.from(encode('ProofRequest', { requestId: 'r6', logPosition: 1, knownSize: 0 })))).reasonCode, 'KEN_ERR_LOG_UNAVAILABLE')
