@@ -48,6 +48,9 @@ export class Keyring {
   readonly #innerPad: Buffer
   readonly #outerPad: Buffer
   readonly #tokens = new Map<string, Buffer>()
+  /** ipad ‖ 'D' ‖ digest and opad ‖ inner hash: the HMAC of a content tag (RFC 2104). */
+  readonly #tagInner = Buffer.alloc(SHA256_BLOCK + 1 + 32)
+  readonly #tagOuter = Buffer.alloc(SHA256_BLOCK + 32)
   /** Unwrapped data keys by key id (hex), least recently used first. */
   readonly #cache = new Map<string, Buffer>()
   /** Key ids erased since start: a read that raced the erasure must not bring the key back. */
@@ -67,6 +70,9 @@ export class Keyring {
       this.#innerPad[i] = (indexKey[i] ?? 0) ^ 0x36
       this.#outerPad[i] = (indexKey[i] ?? 0) ^ 0x5c
     }
+    this.#innerPad.copy(this.#tagInner, 0)
+    this.#tagInner[SHA256_BLOCK] = DOMAIN_CONTENT
+    this.#outerPad.copy(this.#tagOuter, 0)
     indexKey.fill(0)
     this.#capacity = options.cacheSize ?? 65536
   }
@@ -87,11 +93,11 @@ export class Keyring {
    * guessing the rest; the tag cannot be without the appliance key (SPEC §4 nothing personal in clear).
    */
   contentTag (digest: Uint8Array): Buffer {
-    const message = Buffer.allocUnsafe(1 + digest.length)
-    message[0] = DOMAIN_CONTENT
-    message.set(digest, 1)
-    const inner = hash('sha256', Buffer.concat([this.#innerPad, message]), 'buffer')
-    return hash('sha256', Buffer.concat([this.#outerPad, inner]), 'buffer').subarray(0, TOKEN_BYTES)
+    if (digest.length !== 32) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('a content digest is 32 bytes', { field: 'digest' })
+    // Every accepted update makes one (planner.ts): two fixed scratch buffers, no allocation but the hashes.
+    this.#tagInner.set(digest, SHA256_BLOCK + 1)
+    hash('sha256', this.#tagInner, 'buffer').copy(this.#tagOuter, SHA256_BLOCK)
+    return hash('sha256', this.#tagOuter, 'buffer').subarray(0, TOKEN_BYTES)
   }
 
   /** Make a data key for a person the store has not seen; the caller stores `wrapped` under `keyId`. */
