@@ -15,6 +15,7 @@ import { FramedClient } from '../../server/src/store/reconcile/reconcile-client.
 import { errors } from './errors.ts'
 import type { CsIdentity } from './identity.ts'
 import type { GatewayLogger } from './logger.ts'
+import { subscribedQos } from './ingest.ts'
 
 /** Sends one chunk to the store; resolves with the encoded ReconcileResult once it is durable. */
 export type ReconcileForward = (identity: CsIdentity, payload: Buffer) => Promise<Uint8Array>
@@ -58,7 +59,9 @@ export function isReconcileTopic (identity: CsIdentity, topic: string): boolean 
 
 /** After the PUBACK: the chunk's result to the owning CS only, QoS 1, not retained (SPEC §3). */
 export function publishReconcileResult (broker: Aedes, client: Client | null, identity: CsIdentity, result: Uint8Array, done: (err?: Error | null) => void): void {
-  const packet: PublishPacket = { cmd: 'publish', topic: topicFor('reconcileResult', identity.municipalityCode), payload: Buffer.from(result), qos: 1, retain: false, dup: false }
-  if (client !== null && client.connected && !client.closed) client.publish(packet, done)
+  const topic = topicFor('reconcileResult', identity.municipalityCode)
+  const packet: PublishPacket = { cmd: 'publish', topic, payload: Buffer.from(result), qos: 1, retain: false, dup: false }
+  // As publishResult (ingest.ts): straight to the link when it holds the subscription, else routed.
+  if (client !== null && client.connected && !client.closed && subscribedQos(client, topic) === 1) client.publish(packet, done)
   else broker.publish(packet, done)
 }
