@@ -154,7 +154,7 @@ export function publishAnswer (broker: Aedes, client: Client | null, answer: Ans
  * topic filter (lib/handlers/subscribe.js, `client.subscriptions[topic]`), and so does its QoS 1
  * delivery (lib/client.js deliverQoS).
  */
-function subscribedQos (client: Client, topic: string): number | undefined {
+export function subscribedQos (client: Client, topic: string): number | undefined {
   const subs = (client as Client & { readonly subscriptions?: Readonly<Record<string, { readonly qos?: number } | undefined>> }).subscriptions
   return subs?.[topic]?.qos
 }

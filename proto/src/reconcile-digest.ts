@@ -55,11 +55,24 @@ function encodeItem (item: DigestItem, value: string): Buffer {
   return out
 }
 
-/** SHA-256(label ‖ every item's encoding in DIGEST_ITEMS order): ReconcileRecord.content_digest. */
+/**
+ * SHA-256(label ‖ every item's encoding in DIGEST_ITEMS order): ReconcileRecord.content_digest. The
+ * store computes it for every accepted update (planner.ts), so it is written into one buffer.
+ */
 export function contentDigest (r: DigestInput): Buffer {
-  const parts: Buffer[] = [CONTENT_LABEL]
-  for (const item of DIGEST_ITEMS) parts.push(encodeItem(item, valueOf(r, item)))
-  return hash('sha256', Buffer.concat(parts), 'buffer')
+  const values = DIGEST_ITEMS.map((item) => valueOf(r, item))
+  let size = CONTENT_LABEL.length
+  for (let i = 0; i < values.length; i++) size += (DIGEST_ITEMS[i]?.length ?? 0) + 5 + Buffer.byteLength(values[i] ?? '', 'utf8')
+  const out = Buffer.allocUnsafe(size)
+  let at = CONTENT_LABEL.copy(out, 0)
+  for (let i = 0; i < values.length; i++) {
+    at += out.write(DIGEST_ITEMS[i] ?? '', at, 'latin1')
+    out[at] = 0x1f
+    const length = out.write(values[i] ?? '', at + 5, 'utf8')
+    out.writeUInt32BE(length, at + 1)
+    at += 5 + length
+  }
+  return hash('sha256', out, 'buffer')
 }
 
 /**

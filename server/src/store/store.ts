@@ -542,8 +542,8 @@ export abstract class Store {
 
   /** Blind indexes of 住民票コード (what the views are keyed by); the codes are not kept. */
   subjectTokens (juminhyoCodes: readonly string[]): Buffer[] {
-    const keyring = this.#requireKeyring()
-    return juminhyoCodes.map((code) => keyring.subjectToken(checkCode(code)))
+    for (const code of juminhyoCodes) checkCode(code)
+    return this.#requireKeyring().subjectTokens(juminhyoCodes)
   }
 
   /** The key that seals the working state of reconciliation runs (derived from the appliance key). */

@@ -8,6 +8,9 @@ const RUN = 0x72 // 'r' → ReconcileRunState
 const CHUNK = 0x63 // 'c' → sealed ReconcileResult of one chunk
 const SEEN = 0x73 // 's' → a subject the CS sent (empty value)
 const FINAL = 0x66 // 'f' → sealed final ReconcileResult
+const ACT = 0x61 // 'a' → position of a reconcile.run / reconcile.resolve entry (empty value)
+/** The last log position the act index has looked at (u64). */
+export const ACT_INDEX_HEAD = Buffer.from('h')
 
 export function runId (municipalityCode: string, sessionId: string): Buffer {
   return hash('sha256', Buffer.from(`${municipalityCode}\0${sessionId}`, 'utf8'), 'buffer').subarray(0, 16)
@@ -26,3 +29,11 @@ export function chunkKey (id: Buffer, index: number): Buffer {
   return tagged(CHUNK, id, i)
 }
 export const chunkRange = (id: Buffer): [Buffer, Buffer] => [tagged(CHUNK, id), tagged(CHUNK, id, Buffer.alloc(5, 0xff))]
+
+export function actKey (position: number): Buffer {
+  const p = Buffer.allocUnsafe(8)
+  p.writeBigUInt64BE(BigInt(position))
+  return tagged(ACT, p)
+}
+export const actRange: [Buffer, Buffer] = [Buffer.of(ACT), Buffer.of(ACT + 1)]
+export const actPosition = (key: Buffer): number => Number(key.readBigUInt64BE(1))

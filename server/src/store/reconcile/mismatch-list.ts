@@ -2,15 +2,24 @@
  * The mismatch list and the monthly 統計情報不一致リスト (SPEC §5.3, §6 statistics; requirements C5,
  * C6, H16). Both are read from the log alone: each `reconcile.run` act holds its run's differences
  * (sealed detail), each `reconcile.resolve` act one resolution — who, when, how (explained, or fixed
- * by the municipality's later update at log position P) — so the list needs no state of its own.
+ * by the municipality's later update at log position P) — so the list is a function of the log. An
+ * index of those entries' positions (the reconcile/ database, `work`) spares a walk of the whole log
+ * on every call: each call looks only at the entries appended since the previous one.
  */
 import { decode } from '../../../../proto/src/codec.ts'
 import { LogUpdateKind, MismatchStatus, ResultStatus, type MismatchItem, type MismatchQuery, type MismatchResolution, type MonthlyCountRow, type MonthlyReport, type ReconcileRunDetail } from '../../../../proto/src/types.ts'
 import type { LogRecord, Store } from '../store.ts'
 import { errors } from '../errors.ts'
+import { ACT_INDEX_HEAD, actKey, actPosition, actRange } from './keys.ts'
+import type { WorkDb, WorkOp } from './work-db.ts'
+
+const ACT_KINDS = new Set(['reconcile.run', 'reconcile.resolve'])
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/
 const STATUS_NOTE = { [MismatchStatus.EXPLAINED]: 'explained', [MismatchStatus.FIXED]: 'fixed' } as const
+
+/** What a resolution says about one difference. */
+type Resolution = Omit<MismatchItem, 'runPosition' | 'index' | 'municipalityCode' | 'difference' | 'runAt'>
 
 interface Run {
   readonly position: number
@@ -21,9 +30,12 @@ interface Run {
 
 export class MismatchList {
   readonly #store: Store
+  readonly #work: WorkDb
+  #indexing: Promise<void> = Promise.resolve()
 
-  constructor (store: Store) {
+  constructor (store: Store, work: WorkDb) {
     this.#store = store
+    this.#work = work
   }
 
   /** Every difference of every run (filtered), with its status. */
@@ -108,28 +120,53 @@ export class MismatchList {
   }
 
   /** The reconcile acts of the whole log: runs (with their opened detail) and the latest resolution of each difference. */
-  async #scan (): Promise<{ runs: Run[], resolutions: Map<string, Omit<MismatchItem, 'runPosition' | 'index' | 'municipalityCode' | 'difference' | 'runAt'>> }> {
+  async #scan (): Promise<{ runs: Run[], resolutions: Map<string, Resolution> }> {
     const runs: Run[] = []
-    const resolutions = new Map<string, Omit<MismatchItem, 'runPosition' | 'index' | 'municipalityCode' | 'difference' | 'runAt'>>()
-    for await (const record of this.#store.entries()) {
-      const act = record.entry.act
-      if (act === undefined || act === null) continue
-      if (act.kind === 'reconcile.run') {
-        const detail = await this.#store.openActDetail(record)
-        if (detail !== undefined) runs.push({ position: record.position, recordedAt: record.entry.recordedAt, period: act.period, detail: decode('ReconcileRunDetail', detail) })
-      } else if (act.kind === 'reconcile.resolve') {
-        const fixed = act.note.startsWith('fixed: ')
-        resolutions.set(`${act.fromPosition}/${act.count}`, {
-          status: fixed ? MismatchStatus.FIXED : MismatchStatus.EXPLAINED,
-          fixedAt: act.toPosition,
-          resolvedBy: act.actor,
-          approver: act.approver,
-          resolvedAt: record.entry.recordedAt,
-          note: act.note.slice(act.note.indexOf(': ') + 2),
-          resolutionPosition: record.position
-        })
+    const resolutions = new Map<string, Resolution>()
+    this.#indexing = this.#indexing.catch(() => undefined).then(async () => { await this.#index() })
+    await this.#indexing
+    for await (const chunk of this.#work.iterate(...actRange)) {
+      for (const [key] of chunk) {
+        const position = actPosition(key)
+        for await (const record of this.#store.entries(position, position)) await this.#read(record, runs, resolutions)
       }
     }
     return { runs, resolutions }
+  }
+
+  /** Bring the index of reconcile entries up to the log's head. */
+  async #index (): Promise<void> {
+    const [headBytes] = await this.#work.getMany([ACT_INDEX_HEAD])
+    const from = headBytes === undefined ? 1 : Number(headBytes.readBigUInt64BE(0)) + 1
+    const head = this.#store.head().position
+    if (head < from) return
+    const ops: WorkOp[] = []
+    for await (const record of this.#store.entries(from, head)) {
+      const kind = record.entry.act?.kind
+      if (kind !== undefined && ACT_KINDS.has(kind)) ops.push({ key: actKey(record.position), value: Buffer.alloc(0) })
+    }
+    const h = Buffer.alloc(8)
+    h.writeBigUInt64BE(BigInt(head))
+    ops.push({ key: ACT_INDEX_HEAD, value: h })
+    await this.#work.write(ops)
+  }
+
+  async #read (record: LogRecord, runs: Run[], resolutions: Map<string, Resolution>): Promise<void> {
+    const act = record.entry.act
+    if (act === undefined || act === null) return
+    if (act.kind === 'reconcile.run') {
+      const detail = await this.#store.openActDetail(record)
+      if (detail !== undefined) runs.push({ position: record.position, recordedAt: record.entry.recordedAt, period: act.period, detail: decode('ReconcileRunDetail', detail) })
+    } else if (act.kind === 'reconcile.resolve') {
+      resolutions.set(`${act.fromPosition}/${act.count}`, {
+        status: act.note.startsWith('fixed: ') ? MismatchStatus.FIXED : MismatchStatus.EXPLAINED,
+        fixedAt: act.toPosition,
+        resolvedBy: act.actor,
+        approver: act.approver,
+        resolvedAt: record.entry.recordedAt,
+        note: act.note.slice(act.note.indexOf(': ') + 2),
+        resolutionPosition: record.position
+      })
+    }
   }
 }

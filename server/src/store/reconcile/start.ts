@@ -26,7 +26,7 @@ export async function startReconciliation (store: LevelStore, options: StoreDaem
   const reconciler = new Reconciler(store, work, { logger, ...(clock === undefined ? {} : { clock }) })
   const lineServer = await startReconcileServer(reconciler, socketPath, options.socketMode, logger)
   // The admin socket is the operator's tool's, not the gateway's group: owner only.
-  const adminServer = await startReconcileAdminServer(reconciler, new MismatchList(store), adminSocketPath, 0o600, logger)
+  const adminServer = await startReconcileAdminServer(reconciler, new MismatchList(store, work), adminSocketPath, 0o600, logger)
   return {
     socketPath,
     adminSocketPath,

@@ -30,8 +30,9 @@ t.test('list, resolve as explained or fixed, and the monthly list', async (t) =>
   const store = new MemoryStore({ applianceKey: randomBytes(32), clock })
   await store.open()
   await loadMunicipality(store, population, FUKUOKA)
-  const reconciler = new Reconciler(store, memoryWorkDb())
-  const list = new MismatchList(store)
+  const work = memoryWorkDb()
+  const reconciler = new Reconciler(store, work)
+  const list = new MismatchList(store, work)
 
   // A clean run: the month's list is empty (H16).
   await run(store, reconciler, 'clean', 0)
