@@ -97,8 +97,9 @@ t.test('npm start brings up the demo, reports accepted updates and stops cleanly
   t.equal(technician?.backup.status, 200, 'a backup was taken while the CS were sending')
   const medium = technician?.backup.json.medium as { mediaId: string, logPosition: number } | undefined
   const restored = path.join(state, 'restored')
-  const restore = spawnSync(process.execPath, [KEN_STORE_BIN, 'restore', '--from', path.join(state, 'backups', `${medium?.mediaId ?? 'none'}.kbk`), '--identity', path.join(state, 'admin', 'backup-recipient.key'), '--db', restored, '--key', path.join(state, 'restored.key'), '--actor', 'AD001'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
-  t.equal(restore.status, 0, 'ken-store restore with the administrator\'s key', { stderr: restore.stderr.slice(-2000) })
+  const restore = spawnSync(process.execPath, [KEN_STORE_BIN, 'restore', '--from', path.join(state, 'backups', `${medium?.mediaId ?? 'none'}.kbk`), '--identity', path.join(state, 'admin', 'backup-recipient.key'), '--db', restored, '--key', path.join(state, 'restored.key'), '--actor', 'AD001', '--log-key', path.join(state, 'keys', 'log-signing.key')], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
+  t.equal(restore.status, 0, 'ken-store restore with the administrator\'s key, held to the backup\'s signed checkpoint', { stderr: restore.stderr.slice(-2000) })
+  t.notMatch(restore.stderr, /checkpoint_unsigned/, 'the checkpoint signature was checked')
   t.equal((JSON.parse(restore.stdout || '{}') as { head?: { position?: number } }).head?.position, medium?.logPosition, 'restored to the backup\'s head')
   const restoredVerify = await kenStoreVerify(restored)
   t.equal(restoredVerify.code, 0, 'ken-store verify passes on the restored store')

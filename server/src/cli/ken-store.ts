@@ -26,6 +26,7 @@ import { parseArgs } from 'node:util'
 import { availableParallelism } from 'node:os'
 import pino from 'pino'
 import { isKenError } from '../../../proto/src/ken-error.ts'
+import { errors } from '../store/errors.ts'
 import { startStoreDaemon } from '../store/daemon.ts'
 import { LevelStore } from '../store/level-store.ts'
 import { runTransparencyCommand } from './transparency-commands.ts'
@@ -125,7 +126,7 @@ async function main (argv: string[]): Promise<number> {
       return await verify(db, values.threads === undefined ? availableParallelism() : Number(values.threads), await verifierOf(values))
     case 'restore':
       if (values.from === undefined || values.identity === undefined || values.key === undefined || values.actor === undefined) return usage('restore needs --from, --identity, --key and --actor')
-      return await restore(db, { from: values.from, identity: values.identity, key: values.key, actor: values.actor, passphraseFile: values['passphrase-file'] })
+      return await restore(db, { from: values.from, identity: values.identity, key: values.key, actor: values.actor, passphraseFile: values['passphrase-file'], verifier: await verifierOf(values) })
     case 'rebuild':
       if (values.actor === undefined) return usage('--actor is required')
       return await rebuild(db, { actor: values.actor, approver: values.approver ?? '', note: values.note ?? 'ken-store rebuild' })
@@ -244,7 +245,7 @@ async function backupKeygen (out: string, passphraseFile: string | undefined): P
   return 0
 }
 
-async function restore (db: string, o: { from: string, identity: string, key: string, actor: string, passphraseFile: string | undefined }): Promise<number> {
+async function restore (db: string, o: { from: string, identity: string, key: string, actor: string, passphraseFile: string | undefined, verifier: NoteVerifier | undefined }): Promise<number> {
   const passphrase = o.passphraseFile === undefined ? undefined : (await readFile(o.passphraseFile, 'utf8')).trim()
   const identity = readIdentityKey(await readFile(o.identity), passphrase)
   const started = performance.now()
@@ -255,6 +256,20 @@ async function restore (db: string, o: { from: string, identity: string, key: st
     target: db,
     applianceKeyFile: o.key,
     actor: o.actor,
+    verifyCheckpoint: async (store, _head, note) => {
+      // SPEC §7: the restored log must hold against the backup's signed checkpoint — its signature under
+      // the log's verifier key the administrator gives (--public-key / --log-key), and its tree root.
+      if (note === undefined) {
+        if (o.verifier !== undefined) throw errors.KEN_ERR_STORE_RESTORE_VERIFY('the backup carries no signed checkpoint')
+        return
+      }
+      if (o.verifier === undefined) {
+        logger.warn({ event: 'store.restore.checkpoint_unsigned', code: 'KEN_ERR_STORE_RESTORE_VERIFY' }, 'no --public-key: the checkpoint signature is not checked')
+        return
+      }
+      const report = await store.verifyAgainstCheckpoint(note, o.verifier)
+      if (!report.ok) throw errors.KEN_ERR_STORE_RESTORE_VERIFY(`${report.issue?.kind ?? 'checkpoint'} at ${report.issue?.size ?? '?'}`)
+    },
     onProgress: (p) => {
       const now = performance.now()
       if (p.phase === 'decrypt' && now - lastAt < 1000 && p.position < p.of) return

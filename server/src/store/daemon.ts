@@ -104,7 +104,9 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
         ...(b.dailyAt === undefined ? {} : { dailyAt: b.dailyAt }),
         ...(b.weeklyCheckDay === undefined ? {} : { weeklyCheckDay: b.weeklyCheckDay }),
         ...(deps.clock === undefined ? {} : { clock: deps.clock }),
-        onBackup: (ok, at) => { metrics.backup(ok, at) }
+        onBackup: (ok, at) => { metrics.backup(ok, at) },
+        // SPEC §7: each backup carries the newest signed checkpoint its head covers; restore holds it to that.
+        checkpointAt: async (head) => (await store.transparency.atOrBefore(head.position))?.note
       }, logger)
       await backups.start()
     }

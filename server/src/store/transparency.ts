@@ -65,6 +65,15 @@ export class TransparencyReader {
     return undefined
   }
 
+  /** The newest kept checkpoint that names no more than `position` entries (a backup's head), if any. */
+  async atOrBefore (position: number): Promise<KeptCheckpoint | undefined> {
+    await this.#caughtUp()
+    for await (const chunk of this.#io.iterate('checkpoints', { lte: positionKey(position), reverse: true, limit: 1 })) {
+      for (const [key, value] of chunk) return { size: readPosition(key), note: value.toString('utf8') }
+    }
+    return undefined
+  }
+
   /** The checkpoint at `size` (or the newest). @throws KEN_ERR_LOG_NO_CHECKPOINT */
   async checkpoint (size?: number): Promise<KeptCheckpoint> {
     if (size === undefined) {

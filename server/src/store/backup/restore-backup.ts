@@ -14,13 +14,14 @@ import type { KeyObject } from 'node:crypto'
 import { ClassicLevel } from 'classic-level'
 import { databasePath, LevelStore } from '../level-store.ts'
 import { readPosition } from '../layout.ts'
-import type { Head } from '../store.ts'
+import type { Head, Store } from '../store.ts'
 import { errors } from '../errors.ts'
 import { openBackup, type BackupHeader } from './backup-cipher.ts'
 import { readRecords, RecordType, type BackupEnd, type BackupManifest } from './backup-records.ts'
 
 /** Checks the signed checkpoint the backup carries against the restored head; throws when it fails. */
-export type CheckpointVerifier = (head: Head, checkpoint: string | undefined) => Promise<void>
+/** Holds the restored store to the backup's signed checkpoint (SPEC §7); throws when it does not hold. */
+export type CheckpointVerifier = (store: Store, head: Head, checkpoint: string | undefined) => Promise<void>
 
 export interface RestoreOptions {
   readonly file: string
@@ -61,7 +62,7 @@ export async function restoreBackup (opts: RestoreOptions): Promise<RestoreResul
       }
       const head = store.head()
       try {
-        await opts.verifyCheckpoint?.(head, manifest.checkpoint)
+        await opts.verifyCheckpoint?.(store, head, manifest.checkpoint)
       } catch (err) {
         throw errors.KEN_ERR_STORE_RESTORE_VERIFY('the checkpoint does not verify', { cause: err })
       }

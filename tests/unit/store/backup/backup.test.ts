@@ -53,7 +53,7 @@ t.test('restore into a fresh directory: the chain verifies to the recorded head,
   let checkpointAsked = 0
   const r = await restoreBackup({
     file: register.fileOf(first.mediaId), identity, target, applianceKeyFile: keyFile, actor: 'AD001',
-    verifyCheckpoint: async (head) => { checkpointAsked = head.position },
+    verifyCheckpoint: async (_store, head) => { checkpointAsked = head.position },
     onProgress: (p) => phases.add(p.phase)
   })
   t.equal(r.head.position, first.logPosition)
