@@ -6,8 +6,11 @@
  */
 import { defineErrors } from './ken-error.ts'
 
-/** Where a reason is decided: at the gateway (the payload alone) or in the store (against the file). */
-export type ReasonStage = 'decode' | 'field' | 'logic'
+/**
+ * Where a reason is decided: at the gateway (the payload alone) or in the store (against the file);
+ * `reconcile`: a reconciliation chunk, not an update (SPEC §5.3, ReconcileResult.reason_code).
+ */
+export type ReasonStage = 'decode' | 'field' | 'logic' | 'reconcile'
 
 export interface ReasonSpec {
   readonly message: string
@@ -56,8 +59,8 @@ export const REASONS = {
   KEN_REJECT_KOJIN_BANGO_MISMATCH: { stage: 'logic', message: '個人番号 differs from the file and the event is not 個人番号変更', ja: '個人番号変更以外での個人番号の相違', source: '番号法7条2項 (変更は個人番号変更のみ)' },
   KEN_REJECT_JUMINHYO_CODE_IN_USE: { stage: 'logic', message: 'the new 住民票コード already belongs to another record', ja: '住民票コードの重複', source: '住基法30条の3' },
   KEN_REJECT_NO_CHANGE: { stage: 'logic', message: 'the event changes nothing it is meant to change', ja: '変更内容なし', source: 'SPEC §2.4' },
-  KEN_REJECT_RECONCILE_CHUNK_ORDER: { stage: 'logic', message: 'a reconciliation chunk beyond the next one expected (resume from the last acknowledged chunk + 1)', ja: '整合性確認の分割番号の順序誤り', source: 'SPEC §5.3 (resumable by chunk)' },
-  KEN_REJECT_RECONCILE_SESSION: { stage: 'logic', message: 'a reconciliation chunk that does not fit its run (chunk count or 基準日 changed, or index out of range)', ja: '整合性確認の実行単位との不整合', source: 'SPEC §5.3' },
+  KEN_REJECT_RECONCILE_CHUNK_ORDER: { stage: 'reconcile', message: 'a reconciliation chunk beyond the next one expected (resume from the last acknowledged chunk + 1)', ja: '整合性確認の分割番号の順序誤り', source: 'SPEC §5.3 (resumable by chunk)' },
+  KEN_REJECT_RECONCILE_SESSION: { stage: 'reconcile', message: 'a reconciliation chunk that does not fit its run (chunk count or 基準日 changed, or index out of range)', ja: '整合性確認の実行単位との不整合', source: 'SPEC §5.3' },
   KEN_REJECT_FUHYO_STATE: { stage: 'logic', message: '附票 notice does not fit the 附票 file (new for existing, change/remove for missing)', ja: '附票ファイルとの不整合', source: 'SPEC §2.2' }
 } as const satisfies Record<string, ReasonSpec>
 

@@ -201,5 +201,7 @@ export const INVALID_BUILDERS: Readonly<Partial<Record<ReasonCode, Builder>>> = 
 
 /** Codes of the catalogue the generator does not produce, and why (see the file comment). */
 export const NOT_GENERATED: Readonly<Partial<Record<ReasonCode, string>>> = {
-  KEN_REJECT_WRONG_MESSAGE_TYPE: 'a topic refusal, not a payload: the gateway closes the link'
+  KEN_REJECT_WRONG_MESSAGE_TYPE: 'a topic refusal, not a payload: the gateway closes the link',
+  KEN_REJECT_RECONCILE_CHUNK_ORDER: 'a reconciliation chunk refusal, not an update (tests/unit/store/reconcile/reconciler.test.ts)',
+  KEN_REJECT_RECONCILE_SESSION: 'a reconciliation chunk refusal, not an update (server/src/store/reconcile/check-chunk.ts)'
 }
