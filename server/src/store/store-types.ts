@@ -147,7 +147,8 @@ export interface RetentionOptions {
 
 /** What a run of the retention job erased (SPEC §2.5): counts and dates, no personal data. */
 export interface RetentionReport {
-  readonly position: number
+  /** The entry that records the run; undefined when nothing was due (no entry is made). */
+  readonly position: number | undefined
   /** Terms whose last day is before this date (JST) ended. */
   readonly today: string
   readonly historyErased: number

@@ -224,8 +224,8 @@ export abstract class Store {
   /**
    * The retention job (SPEC §2.5, E1–E3, H23): destroy the keys of every record whose term ended
    * before today (the store's clock, JST), the period keys of acts past their retention, and the
-   * 附票 temporary-area slots past their limit; one administrative entry per run with counts and
-   * dates only. `verify`, the tree and every checkpoint stay valid: the log holds ciphertext.
+   * 附票 temporary-area slots past their limit; one administrative entry per run that erased anything,
+   * with counts and dates only. `verify`, the tree and every checkpoint stay valid: the log holds ciphertext.
    */
   async runRetention (by: { actor: string }, options: RetentionOptions = {}): Promise<RetentionReport> {
     checkActor({ actor: by.actor, approver: '' }, false)
@@ -251,12 +251,15 @@ export abstract class Store {
       periodsErased: periods.length,
       through: today
     })
-    const head = await new Promise<Head>((resolve, reject) => {
-      this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject })
-    })
+    // A run that finds nothing due destroys nothing and records nothing (the daemon logs that it ran).
+    const head = due.length === 0 && periods.length === 0
+      ? undefined
+      : await new Promise<Head>((resolve, reject) => {
+        this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject })
+      })
     const tempExpired = await this.#expireTemp(by.actor, now.getTime() - (options.tempLimitMs ?? DEFAULT_TEMP_LIMIT_MS))
     await this._compactErased('keys', act.keyIds)
-    return { position: head.position, today, historyErased: act.historyErased, removedErased: act.removedErased, fuhyoErased: act.fuhyoErased, periodsErased: act.periodsErased, periodsThrough: through, tempExpired }
+    return { position: head?.position, today, historyErased: act.historyErased, removedErased: act.removedErased, fuhyoErased: act.fuhyoErased, periodsErased: act.periodsErased, periodsThrough: through, tempExpired }
   }
 
   /**
