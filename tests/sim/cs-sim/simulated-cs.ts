@@ -107,7 +107,22 @@ export class SimulatedCs {
     if (this.#receipts !== undefined) await this.#client.subscribeAsync(this.#receipts.topic, { qos: 1 })
     const started = Date.now()
     const batch: SimEvent[] = []
-    for await (const event of events) {
+    const source = (Symbol.asyncIterator in events ? events[Symbol.asyncIterator]() : events[Symbol.iterator]()) as AsyncIterator<SimEvent> | Iterator<SimEvent>
+    for (;;) {
+      // A catch-up batch waits for its neighbours only while they come: when the source pauses (it
+      // may be waiting for the answers to this very batch), what is gathered goes now.
+      let pulled = source.next()
+      if (batch.length > 0 && pulled instanceof Promise) {
+        const waited = await Promise.race([pulled, sleep(BATCH_WAIT_MS).then(() => undefined)])
+        if (waited === undefined) {
+          await this.#sendWhenWindowOpen(() => { this.#sendBatch(batch.splice(0)) })
+        } else {
+          pulled = waited
+        }
+      }
+      const r = await pulled
+      if (r.done === true) break
+      const event = r.value
       if (this.#stopped || this.#failed !== undefined) break
       const due = started + ((this.#opts.stats.sent + batch.length) / this.#opts.ratePerSecond) * 1000
       if (due > Date.now()) await sleep(due - Date.now())
@@ -115,15 +130,21 @@ export class SimulatedCs {
         batch.push(event)
         if (batch.length < batchSize) continue
       }
-      while (this.#unacked >= this.#opts.window && !this.#stopped) await new Promise<void>((resolve) => { this.#windowOpen = resolve })
-      // Order (SPEC §3): a waiting batch goes before the event that ends it.
-      if (batch.length > 0) this.#sendBatch(batch.splice(0))
-      if (event.catchUp !== true || batchSize <= 1) this.#send(event)
+      await this.#sendWhenWindowOpen(() => {
+        // Order (SPEC §3): a waiting batch goes before the event that ends it.
+        if (batch.length > 0) this.#sendBatch(batch.splice(0))
+        if (event.catchUp !== true || batchSize <= 1) this.#send(event)
+      })
     }
     if (batch.length > 0 && !this.#stopped) this.#sendBatch(batch.splice(0))
     await this.#answered()
     this.#opts.stats.missing += this.#outstanding
     await this.#receipts?.settled(this.#opts.resultTimeoutMs)
+  }
+
+  async #sendWhenWindowOpen (send: () => void): Promise<void> {
+    while (this.#unacked >= this.#opts.window && !this.#stopped) await new Promise<void>((resolve) => { this.#windowOpen = resolve })
+    send()
   }
 
   /** The CS's link, for a reconciliation over it (one link per CS: its client id is the certificate's). */
@@ -265,6 +286,9 @@ function sequenceOf (payload: Uint8Array): number {
     return 0
   }
 }
+
+/** How long a gathered batch waits for the next catch-up event before it goes as it is, ms. */
+const BATCH_WAIT_MS = 20
 
 async function sleep (ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms))
