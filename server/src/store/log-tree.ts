@@ -112,6 +112,11 @@ export class LogTree {
     return { space: 'checkpoints', key: positionKey(size), value: Buffer.from(note, 'utf8') }
   }
 
+  /** When the last checkpoint was issued (performance.now() time base), if one was since open. */
+  get lastIssuedAt (): number | undefined {
+    return Number.isFinite(this.#lastAt) ? this.#lastAt : undefined
+  }
+
   /** The root at the edge's size. */
   root (): Buffer {
     return this.#edge.root()

@@ -730,6 +730,12 @@ export abstract class Store {
     return await verifyTree(source, verifier)
   }
 
+  /** Seconds since the last checkpoint was issued (SPEC §7 monitoring), if one was since open. */
+  checkpointAgeSeconds (): number | undefined {
+    const at = this.#env.tree?.lastIssuedAt
+    return at === undefined ? undefined : (performance.now() - at) / 1000
+  }
+
   /** The log-signing key's verifier line (`name+hash+base64 key`), when the store signs checkpoints. */
   get logVerifierKey (): string | undefined {
     return this.#signer?.verifier.line

@@ -85,6 +85,8 @@ t.test('health names the head; metrics parse (promtool) and count the updates', 
   t.ok((sampleValue(families, 'ken_store_disk_free_bytes') ?? 0) > 0)
   t.ok((sampleValue(families, 'ken_store_commit_group_items') ?? 0) >= 1, 'commit groups counted')
   t.ok((sampleValue(families, 'ken_store_log_entries') ?? 0) >= 40)
+  const age = sampleValue(families, 'ken_store_checkpoint_age_seconds')
+  t.ok(age !== undefined && age >= 0 && age < 3600, `checkpoint age ${String(age)} s (SPEC §7 monitoring)`)
   t.ok((sampleValue(families, 'process_resident_memory_bytes') ?? 0) > 0)
   t.same(leaks(m.metricsText), [])
 })
