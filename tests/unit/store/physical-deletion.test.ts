@@ -3,13 +3,17 @@
 // file, the destroyed wrapped keys gone from the files too, and no remaining key opens their records.
 import t from 'tap'
 import path from 'node:path'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { ChangeReason, LogAdminKind } from '../../../proto/src/types.ts'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
 import { Keyring } from '../../../server/src/store/keyring.ts'
 import { open as openSeal, sealAad, SealPurpose } from '../../../server/src/store/sealing.ts'
 import { Cs, FUKUOKA, fuhyo, item, juminhyoCode, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
 import { dumpSpaces } from './raw.ts'
+import { takeBackup } from '../../../server/src/store/backup/take-backup.ts'
+import { restoreBackup } from '../../../server/src/store/backup/restore-backup.ts'
+import { MediaRegister } from '../../../server/src/store/backup/media-register.ts'
+import { generateRecipientKey, readIdentityKey, readRecipientPublicKey } from '../../../server/src/store/backup/recipient-key.ts'
 
 function files (dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -21,6 +25,38 @@ function files (dir: string): string[] {
 function found (dir: string, needles: readonly Buffer[]): number {
   const contents = files(dir).map((f) => readFileSync(f))
   return needles.filter((needle) => contents.some((c) => c.includes(needle))).length
+}
+
+/** Sealed records of the person in entries 1…to: what no remaining key may open. */
+async function sealedOf (store: LevelStore, to: number): Promise<Array<{ position: number, purpose: SealPurpose, keyId: Uint8Array, bytes: Uint8Array }>> {
+  const sealed = []
+  for await (const e of store.entries(1, to)) {
+    const u = e.entry.update
+    if (u === undefined || u === null) continue
+    if (u.effect?.sealedRecord !== undefined && u.effect.sealedRecord.length > 0) sealed.push({ position: e.position, purpose: u.kind === 2 ? SealPurpose.FUHYO : SealPurpose.RESIDENT, keyId: u.keyId, bytes: u.effect.sealedRecord })
+    if (u.sealedUpdate.length > 0) sealed.push({ position: e.position, purpose: SealPurpose.UPDATE, keyId: u.keyId, bytes: u.sealedUpdate })
+  }
+  return sealed
+}
+
+/** How many sealed records of GONE any of the `keys` rows (hex `id=wrapped`) opens, and how many were tried. */
+function opened (rows: readonly string[], sealed: Awaited<ReturnType<typeof sealedOf>>): { opened: number, tried: number } {
+  const keyring = new Keyring(TEST_APPLIANCE_KEY)
+  let n = 0
+  let tried = 0
+  for (const row of rows) {
+    const [id = '', w = ''] = row.split('=')
+    let dataKey: Buffer
+    try { dataKey = keyring.dataKey(Buffer.from(id, 'hex'), Buffer.from(w, 'hex')) } catch { continue }
+    for (const s of sealed) {
+      tried++
+      try {
+        const plain = openSeal(dataKey, sealAad(s.purpose, s.keyId, s.position), s.bytes)
+        if (plain.includes(Buffer.from(GONE.kojinBango)) || plain.includes(Buffer.from(GONE.nameKanji))) n++
+      } catch { /* expected: authentication fails */ }
+    }
+  }
+  return { opened: n, tried }
 }
 
 const GONE = person(7, { nameKanji: '削除対象花子', nameKana: 'サクジョタイショウハナコ', address: '福岡県福岡市東区消去町7番地' })
@@ -70,13 +106,7 @@ t.test('after a physical deletion no trace of the person is recoverable', async 
   t.equal((await store.getCurrent(STAYS.juminhyoCode))?.nameKanji, STAYS.nameKanji, 'others are untouched')
   t.equal((await store.verify()).ok, true)
   await t.rejects(store.eraseResident(GONE.juminhyoCode, { actor: 'admin01', approver: 'secoff01', note: 'REQ-401307-0007' }), { code: 'KEN_ERR_STORE_KEY_UNKNOWN' })
-  const sealed = []
-  for await (const e of store.entries(1, head.position - 1)) {
-    const u = e.entry.update
-    if (u === undefined || u === null) continue
-    if (u.effect?.sealedRecord !== undefined && u.effect.sealedRecord.length > 0) sealed.push({ position: e.position, purpose: u.kind === 2 ? SealPurpose.FUHYO : SealPurpose.RESIDENT, keyId: u.keyId, bytes: u.effect.sealedRecord })
-    if (u.sealedUpdate.length > 0) sealed.push({ position: e.position, purpose: SealPurpose.UPDATE, keyId: u.keyId, bytes: u.sealedUpdate })
-  }
+  const sealed = await sealedOf(store, head.position - 1)
   await store.close()
 
   const keysAfter = (await dumpSpaces(location, ['keys'])).keys ?? []
@@ -87,25 +117,9 @@ t.test('after a physical deletion no trace of the person is recoverable', async 
   const needles = [GONE.nameKanji, GONE.nameKana, GONE.address, GONE.kojinBango, GONE.juminhyoCode].map((s) => Buffer.from(s, 'utf8'))
   t.equal(found(location, needles), 0, 'no name, number or code in clear')
   // Every remaining key, unwrapped with the appliance key, tried on every sealed record of the person.
-  const keyring = new Keyring(TEST_APPLIANCE_KEY)
-  const remaining = keysAfter.map((row) => { const [id = '', w = ''] = row.split('='); return { id: Buffer.from(id, 'hex'), wrapped: Buffer.from(w, 'hex') } })
-  let opened = 0
-  let tried = 0
-  const staysKeys = new Set<string>()
-  for (const k of remaining) {
-    let dataKey: Buffer
-    try { dataKey = keyring.dataKey(k.id, k.wrapped) } catch { continue }
-    for (const s of sealed) {
-      tried++
-      try {
-        const plain = openSeal(dataKey, sealAad(s.purpose, s.keyId, s.position), s.bytes)
-        if (plain.includes(Buffer.from(GONE.kojinBango)) || plain.includes(Buffer.from(GONE.nameKanji))) opened++
-        else staysKeys.add(k.id.toString('hex'))
-      } catch { /* expected: authentication fails */ }
-    }
-  }
-  t.ok(tried > 0)
-  t.equal(opened, 0, 'no remaining key opens any sealed record of the person')
+  const r = opened(keysAfter, sealed)
+  t.ok(r.tried > 0)
+  t.equal(r.opened, 0, 'no remaining key opens any sealed record of the person')
 })
 
 t.test('the 附票 temporary area: a 個人番号 lives only there and is gone after confirmation or its limit', async (t) => {
@@ -144,4 +158,34 @@ t.test('the 附票 temporary area: a 個人番号 lives only there and is gone a
   await store.close()
   t.same((await dumpSpaces(location, ['temp'])).temp, [])
   t.equal(found(location, [slotValue, Buffer.from(abroad.kojinBango)]), 0, 'the slot is in no file')
+})
+
+t.test('a backup taken after a physical deletion holds no trace of the person once restored', async (t) => {
+  const dir = tempDir(t, 'ken-erase-backup-')
+  const store = new LevelStore({ location: path.join(dir, 'db'), applianceKey: TEST_APPLIANCE_KEY })
+  await store.open()
+  const cs = new Cs(FUKUOKA)
+  await store.append([item(cs.identity(GONE)), item(cs.identity(STAYS))])
+  await store.append([item(cs.identity({ ...GONE, changeReason: ChangeReason.TENKYO, changeDate: '2022-01-01', address: '福岡県福岡市東区消去町8番地' }))])
+  await store.append([item(cs.fuhyo({ ...fuhyo(7, FUKUOKA), nameKanji: GONE.nameKanji, address: GONE.address, lastAddress: GONE.address }))])
+  const { head } = await store.eraseResident(GONE.juminhyoCode, { actor: 'admin01', approver: 'secoff01', note: 'REQ-401307-0008' })
+  const sealed = await sealedOf(store, head.position - 1)
+  const admin = generateRecipientKey()
+  mkdirSync(path.join(dir, 'backups'), { recursive: true })
+  const register = new MediaRegister(path.join(dir, 'backups'))
+  const medium = await takeBackup(store, { register, recipient: readRecipientPublicKey(admin.publicPem), applianceKey: TEST_APPLIANCE_KEY, generations: 2, location: 'test' })
+  await store.close()
+  const target = path.join(dir, 'restored')
+  await restoreBackup({ file: register.fileOf(medium.mediaId), identity: readIdentityKey(admin.privatePem), target, applianceKeyFile: path.join(dir, 'restored.key'), actor: 'AD001' })
+  const needles = [GONE.nameKanji, GONE.nameKana, GONE.address, GONE.kojinBango, GONE.juminhyoCode].map((s) => Buffer.from(s, 'utf8'))
+  t.equal(found(target, needles), 0, 'no name, number or code in clear in the restored files')
+  const rows = (await dumpSpaces(target, ['keys'])).keys ?? []
+  const r = opened(rows, sealed)
+  t.ok(r.tried > 0)
+  t.equal(r.opened, 0, 'no key of the backup opens a sealed record of the person')
+  const restored = new LevelStore({ location: target, applianceKey: TEST_APPLIANCE_KEY })
+  await restored.open()
+  t.teardown(async () => await restored.close())
+  await t.rejects(restored.getCurrent(GONE.juminhyoCode), { code: 'KEN_ERR_STORE_KEY_ERASED' })
+  t.equal((await restored.getCurrent(STAYS.juminhyoCode))?.nameKanji, STAYS.nameKanji, 'the others are in the backup')
 })

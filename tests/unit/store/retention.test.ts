@@ -5,6 +5,7 @@ import t, { type Test } from 'tap'
 import path from 'node:path'
 import { ChangeReason, LogAdminKind, type IdentityUpdate } from '../../../proto/src/types.ts'
 import { MemoryStore } from '../../../server/src/store/memory-store.ts'
+import { parseVerifierKey, signerFromSeed } from '../../../server/src/log/checkpoint/index.ts'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
 import type { Store } from '../../../server/src/store/store.ts'
 import { viewSnapshot } from './conformance.ts'
@@ -87,8 +88,10 @@ function suite (name: string, make: (t: Test, clock: Clock) => Store): void {
     const records = []
     for await (const e of store.entries(checkpoint.position + 1)) records.push(e.entry.admin?.kind)
     t.ok(records.every((k) => k === LogAdminKind.RETENTION), 'one administrative entry per run, nothing else')
-    const verdict = await store.verify()
+    const verdict = await store.verify({ verifierKey })
     t.equal(verdict.ok, true, 'the chain verifies over the shredded ciphertext')
+    t.equal(verdict.tree.ok, true, 'the Merkle tree recomputed over the shredded ciphertext holds every kept checkpoint')
+    t.ok(verdict.tree.checkpoints > 10 && verdict.tree.signaturesChecked, `${verdict.tree.checkpoints} checkpoints, signatures checked, those from before the erasures too`)
     const before = await viewSnapshot(store)
     await store.rebuild({ actor: 'admin01', approver: '' })
     t.same(await viewSnapshot(store), before, 'rebuild reproduces the views, due rows included')
@@ -96,8 +99,11 @@ function suite (name: string, make: (t: Test, clock: Clock) => Store): void {
   })
 }
 
-suite('memory', (_t, clock) => new MemoryStore({ applianceKey: TEST_APPLIANCE_KEY, clock: clock.now }))
-suite('level', (t, clock) => new LevelStore({ location: path.join(tempDir(t), 'db'), applianceKey: TEST_APPLIANCE_KEY, clock: clock.now }))
+// Checkpoints after every group, so that old checkpoints are held to the tree after the erasures.
+const logSigner = signerFromSeed('ken-server.pref-40.test/log', Buffer.alloc(32, 9))
+const verifierKey = parseVerifierKey(logSigner.verifier.line)
+suite('memory', (_t, clock) => new MemoryStore({ applianceKey: TEST_APPLIANCE_KEY, clock: clock.now, logSigner, checkpointIntervalMs: 0 }))
+suite('level', (t, clock) => new LevelStore({ location: path.join(tempDir(t), 'db'), applianceKey: TEST_APPLIANCE_KEY, clock: clock.now, logSigner, checkpointIntervalMs: 0 }))
 
 t.test('the retention job refuses a retention of acts under 7 years', async (t) => {
   const store = new MemoryStore({ applianceKey: TEST_APPLIANCE_KEY })
