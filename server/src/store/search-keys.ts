@@ -5,13 +5,13 @@
  * - `S` 清音化かな ‖ 生年月日 — the usual 氏名 + 生年月日 search, exact or fuzzy
  * - `N` 清音化かな alone — 氏名 (かな) + 住所 without a date
  * - `B` 生年月日 alone — 住所 + 生年月日 without a name, and 漢字氏名 + 生年月日 (narrowed by the name)
- * 住所, 性別 and 漢字氏名 are never keys: they only narrow candidates found by a key (two conditions
- * are always required, and 性別 never counts as one — A2.4). Three keys, not four: every accepted
- * update computes them, so a 漢字氏名 + 住所 search without a date asks for the name in かな instead.
+ * - `K` 漢字氏名 (NFKC, no spaces) — 漢字氏名 + 住所 without a date (requirements H5)
+ * 住所 and 性別 are never keys: they only narrow candidates found by a key (two conditions are always
+ * required, and 性別 never counts as one — A2.4).
  */
 import { toSeionKana } from '../domain/kana.ts'
 
-export type SearchDomain = 'S' | 'N' | 'B'
+export type SearchDomain = 'S' | 'N' | 'B' | 'K'
 
 /** Makes the blind index of one normalised value (Keyring#searchToken). */
 export type SearchTokenizer = (domain: SearchDomain, value: string) => Buffer
@@ -45,21 +45,24 @@ export function isKanaInput (name: string): boolean {
 }
 
 /** The search keys of one record (the effect of an accepted 本人確認情報 update carries them). */
-export function recordSearchKeys (token: SearchTokenizer, r: { readonly nameKana: string, readonly birthDate: string }): Buffer[] {
+export function recordSearchKeys (token: SearchTokenizer, r: { readonly nameKana: string, readonly nameKanji: string, readonly birthDate: string }): Buffer[] {
   const seion = toSeionKana(r.nameKana)
   const keys = [token('B', r.birthDate)]
   if (seion !== '') keys.push(token('S', `${seion}\u0000${r.birthDate}`), token('N', seion))
+  const kanji = normalizeKanjiName(r.nameKanji)
+  if (kanji !== '') keys.push(token('K', kanji))
   return keys
 }
 
 /**
  * The index key of one search condition set: the most selective key its conditions make, or
- * undefined when they make none (no name or date; a 漢字氏名 without a date).
+ * undefined when they make none (no name and no date).
  */
 export function querySearchKey (token: SearchTokenizer, q: { readonly name: string, readonly birthDate: string }): Buffer | undefined {
   if (q.name !== '' && isKanaInput(q.name)) {
     const seion = toSeionKana(q.name)
     return q.birthDate !== '' ? token('S', `${seion}\u0000${q.birthDate}`) : token('N', seion)
   }
-  return q.birthDate !== '' ? token('B', q.birthDate) : undefined
+  if (q.birthDate !== '') return token('B', q.birthDate)
+  return q.name !== '' ? token('K', normalizeKanjiName(q.name)) : undefined
 }

@@ -6,8 +6,8 @@ const token = (domain: SearchDomain, value: string): Buffer => Buffer.from(`${do
 const record = { nameKana: 'ヤマダ　タロウ', nameKanji: '山田　太郎', birthDate: '1990-04-01' }
 const keys = recordSearchKeys(token, record).map((k) => k.toString())
 
-t.test('a record has its three keys', async (t) => {
-  t.same(keys.sort(), ['B:1990-04-01', 'N:ヤマタタロウ', 'S:ヤマタタロウ\u00001990-04-01'].sort())
+t.test('a record has its four keys', async (t) => {
+  t.same(keys.sort(), ['B:1990-04-01', 'K:山田太郎', 'N:ヤマタタロウ', 'S:ヤマタタロウ\u00001990-04-01'].sort())
 })
 
 t.test('each query finds the record under one of its keys', async (t) => {
@@ -15,11 +15,12 @@ t.test('each query finds the record under one of its keys', async (t) => {
     { name: 'やまだ たろう', birthDate: '1990-04-01' }, // kana + date: S
     { name: 'ヤマダタロウ', birthDate: '' }, // kana + address: N
     { name: '山田太郎', birthDate: '1990-04-01' }, // kanji + date: B (narrowed by the name)
-    { name: '', birthDate: '1990-04-01' } // address + date: B
+    { name: '', birthDate: '1990-04-01' }, // address + date: B
+    { name: '山田 太郎', birthDate: '' } // kanji + address: K (requirements H5)
   ]
   for (const q of queries) t.ok(keys.includes(querySearchKey(token, q)?.toString() ?? ''), JSON.stringify(q))
   t.equal(querySearchKey(token, { name: '', birthDate: '' }), undefined, 'no key without a name or a date')
-  t.equal(querySearchKey(token, { name: '山田太郎', birthDate: '' }), undefined, 'a 漢字氏名 alone is no key')
+  t.equal(querySearchKey(token, { name: '山田太郎', birthDate: '' })?.toString(), 'K:山田太郎', 'a 漢字氏名 without a date uses its own key')
 })
 
 t.test('normalisation', async (t) => {

@@ -17,7 +17,6 @@ export const errors = defineErrors({
   KEN_ERR_TERM_PURPOSE_NOT_APPROVED: { message: 'the purpose (事務) is not approved for this account or its department' },
   KEN_ERR_TERM_ITEMS_OUTSIDE_PURPOSE: { message: 'an item is outside what the purpose may receive' },
   KEN_ERR_TERM_SEARCH_CONDITIONS: { message: 'a 4情報 search needs at least two of name, address and birth date (sex never counts)' },
-  KEN_ERR_TERM_KANA_NEEDED: { message: 'with name and address but no birth date, give the name in kana (the index is by 清音化かな)' },
   KEN_ERR_TERM_BAD_REQUEST: { message: 'the request is malformed' },
   KEN_ERR_TERM_UNKNOWN_REF: { message: 'the record reference is not from a search of this session' },
   KEN_ERR_TERM_RECIPIENT: { message: 'the recipient is not registered for this purpose and kind of provision' },

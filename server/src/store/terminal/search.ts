@@ -34,8 +34,6 @@ export function searchMode (q: SearchQuery): SearchMode | { readonly error: Erro
   if (four < 2) return { error: errors.KEN_ERR_TERM_SEARCH_CONDITIONS, field: 'conditions' }
   if (q.birthDate !== '' && !isIsoDate(q.birthDate)) return { error: errors.KEN_ERR_TERM_BAD_REQUEST, field: 'birthDate' }
   if (q.name.length > 64 || q.address.length > 256) return { error: errors.KEN_ERR_TERM_BAD_REQUEST, field: 'conditions' }
-  // search-keys.ts: a 漢字氏名 is no index key; with a date the date is.
-  if (q.birthDate === '' && !isKanaInput(q.name.trim())) return { error: errors.KEN_ERR_TERM_KANA_NEEDED, field: 'name' }
   return 'four'
 }
 

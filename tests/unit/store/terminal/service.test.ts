@@ -64,7 +64,11 @@ t.test('search rules: two of 氏名/住所/生年月日, 性別 never alone, cap
   for (const bad of [q({ sex: Sex.MALE }), q({ name: '山田太郎' }), q({ birthDate: '1990-04-01', sex: Sex.FEMALE }), q({})]) {
     t.equal((await f.ask({ session, search: bad })).errorCode, 'KEN_ERR_TERM_SEARCH_CONDITIONS')
   }
-  t.equal((await f.ask({ session, search: q({ name: '山田太郎', address: '福岡県' }) })).errorCode, 'KEN_ERR_TERM_KANA_NEEDED', '漢字氏名 + 住所: the name in kana')
+  // H5: 氏名 (漢字) + 住所 without a date is answered from the index (key K).
+  const p3 = person(3)
+  const byKanjiAndAddress = await f.ask({ session, search: q({ name: p3.nameKanji, address: p3.address }) })
+  t.equal(byKanjiAndAddress.errorCode, '', '漢字氏名 + 住所 is a search')
+  t.equal(byKanjiAndAddress.search?.hits.length, 1, 'and finds the person')
   const many = await f.ask({ session, search: q({ birthDate: '1990-04-01', address: '福岡県' }) })
   t.equal(many.search?.tooMany, true, 'more than the cap: narrow the conditions')
   t.equal(many.search?.hits.length, 0)
