@@ -4,6 +4,7 @@
 import t from 'tap'
 import { otherPrefectureResidents } from '../../sim/national/others.ts'
 import { bench, until } from './helpers.ts'
+import { nationalLinkQuery } from '../../../server/src/store/terminal/national-link.ts'
 
 t.test('a resident of another prefecture, by 住民票コード, 個人番号 and 4情報: answered and logged', async (t) => {
   const b = await bench(t)
@@ -39,6 +40,30 @@ t.test('a resident of another prefecture, by 住民票コード, 個人番号 an
 
   const err = await daemon.queryNational({ ...asker, fourItems: { sex: 1, nameKana: target.nameKana } }).then(() => undefined, (e: unknown) => e)
   t.match(err, { code: 'KEN_ERR_STORE_NATIONAL_QUERY' }, 'one item of 4情報 (性別 never counts) is refused before anything is asked')
+})
+
+t.test('the terminal\'s search for a person outside the file goes through the national link (H7)', async (t) => {
+  const b = await bench(t)
+  const daemon = await b.startStore()
+  const seeded = otherPrefectureResidents(40)
+  const sim = await b.startSim({ seed: seeded })
+  const national = await b.startNational(sim.port)
+  await until(() => national.lag().linkUp && national.lag().outboxConnected, 60_000, 'link and outbox up')
+  const target = seeded[3]
+  const outbox = daemon.outbox
+  if (target === undefined || outbox === undefined) throw new Error('no seeded resident or outbox')
+  // What the terminal's search hands its NationalQuery seam (server/src/store/terminal/search.ts).
+  const seam = nationalLinkQuery(daemon.store, outbox, 10_000)
+  const blank = { purpose: 'B5-1', juminhyoCode: '', kojinBango: '', name: '', address: '', birthDate: '', sex: 0 as const }
+  const byCode = await seam.search({ ...blank, juminhyoCode: target.juminhyoCode })
+  t.equal(byCode.status, 'answered')
+  t.equal(byCode.status === 'answered' ? byCode.persons[0]?.nameKanji : '', target.nameKanji, 'the simulator\'s record, as the terminal shows it')
+  const byFour = await seam.search({ ...blank, name: target.nameKana, birthDate: target.birthDate })
+  t.ok(byFour.status === 'answered' && byFour.persons.some((p) => p.juminhyoCode === target.juminhyoCode), '4情報 (かな氏名 + 生年月日)')
+  const acts = []
+  for await (const r of daemon.store.entries()) if (r.entry.act?.kind === 'national.query') acts.push(r.entry.act)
+  t.equal(acts.length, 2, 'each query is a national.query act')
+  t.ok(acts.every((a) => a.actor === 'ken-terminal' && !a.refused))
 })
 
 t.test('without a connected ken-national the query is refused, and the refusal is logged', async (t) => {
