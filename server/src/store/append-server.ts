@@ -5,8 +5,9 @@
  * and only once its entries are durable. A connection that sends an oversized or undecodable frame
  * is closed — that connection only; the daemon and every other connection go on.
  */
+import { listenUnixSocket, removeStaleSocket } from './unix-socket.ts'
 import net from 'node:net'
-import { chmod, lstat, mkdir, unlink } from 'node:fs/promises'
+import { mkdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { decode, encodeComplete } from '../../../proto/src/codec.ts'
 import { DEFAULT_MAX_FRAME, encodeFrame, FrameDecoder } from '../../../proto/src/framing.ts'
@@ -47,14 +48,7 @@ export async function startAppendServer (store: Store, options: AppendServerOpti
     connections.add(connection)
     socket.once('close', () => connections.delete(connection))
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(socketPath, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  await chmod(socketPath, options.socketMode ?? 0o660)
+  await listenUnixSocket(server, socketPath, options.socketMode ?? 0o660)
   server.on('error', (err) => logger.error({ event: 'store.socket.error', code: (err as NodeJS.ErrnoException).code }, 'append socket error'))
   let closed: Promise<void> | undefined
   // net.Server#close stops accepting at once, and calls back only when every connection has ended.
@@ -157,23 +151,4 @@ class AppendConnection {
     this.#logger.warn({ event: 'store.append.bad_frame', code: errors.KEN_ERR_STORE_BAD_FRAME.code, cause: code }, 'bad frame: closing the connection')
     this.#socket.destroy()
   }
-}
-
-/** A socket file left by a daemon that died is removed; one that answers belongs to a live daemon. */
-export async function removeStaleSocket (socketPath: string): Promise<void> {
-  let info
-  try {
-    info = await lstat(socketPath)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
-    throw err
-  }
-  if (!info.isSocket()) throw errors.KEN_ERR_STORE_SOCKET_PATH(undefined, { field: 'socketPath' })
-  const alive = await new Promise<boolean>((resolve) => {
-    const probe = net.connect(socketPath)
-    probe.once('connect', () => { probe.destroy(); resolve(true) })
-    probe.once('error', () => resolve(false))
-  })
-  if (alive) throw errors.KEN_ERR_STORE_SOCKET_IN_USE(undefined, { field: 'socketPath' })
-  await unlink(socketPath)
 }

@@ -6,7 +6,7 @@
  * that connection: nothing else of the store is reachable here.
  */
 import net from 'node:net'
-import { chmod, mkdir, unlink } from 'node:fs/promises'
+import { mkdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { decode, encodeComplete } from '../../../proto/src/codec.ts'
 import { DEFAULT_MAX_FRAME, encodeFrame, FrameDecoder } from '../../../proto/src/framing.ts'
@@ -14,7 +14,7 @@ import { isKenError } from '../../../proto/src/ken-error.ts'
 import type { NationalSearchRequest, NationalSearchResponse, OutboxMessage, OutboxRequest } from '../../../proto/src/types.ts'
 import type { Store, StoreLogger } from './store.ts'
 import { OutboxSession } from './outbox-session.ts'
-import { removeStaleSocket } from './append-server.ts'
+import { listenUnixSocket, removeStaleSocket } from './unix-socket.ts'
 import { errors } from './errors.ts'
 
 export interface OutboxServerOptions {
@@ -59,11 +59,7 @@ export async function startOutboxServer (store: Store, options: OutboxServerOpti
       logger.info({ event: 'store.outbox.disconnected' }, 'outbox consumer gone')
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(socketPath, () => { server.off('error', reject); resolve() })
-  })
-  await chmod(socketPath, options.socketMode ?? 0o660)
+  await listenUnixSocket(server, socketPath, options.socketMode ?? 0o660)
   server.on('error', (err) => logger.error({ event: 'store.socket.error', code: (err as NodeJS.ErrnoException).code }, 'outbox socket error'))
   let closed: Promise<void> | undefined
   const stopAccepting = (): Promise<void> => {

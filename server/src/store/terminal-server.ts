@@ -6,14 +6,14 @@
  * A bad frame closes that connection only.
  */
 import net from 'node:net'
-import { chmod, mkdir, unlink } from 'node:fs/promises'
+import { mkdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { decode, encodeComplete } from '../../../proto/src/codec.ts'
 import { encodeFrame, FrameDecoder } from '../../../proto/src/framing.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import type { TerminalRequest } from '../../../proto/src/types.ts'
 import type { StoreLogger } from './store.ts'
-import { removeStaleSocket } from './append-server.ts'
+import { listenUnixSocket, removeStaleSocket } from './unix-socket.ts'
 import type { TerminalService } from './terminal/service.ts'
 
 export interface TerminalServerOptions {
@@ -66,14 +66,7 @@ export async function startTerminalServer (service: TerminalService, options: Te
       }
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(socketPath, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  await chmod(socketPath, options.socketMode ?? 0o660)
+  await listenUnixSocket(server, socketPath, options.socketMode ?? 0o660)
   return {
     socketPath,
     close: async () => {

@@ -6,14 +6,14 @@
  * TransparencyResponse, in order. A bad frame closes that connection only.
  */
 import net from 'node:net'
-import { chmod, mkdir, unlink } from 'node:fs/promises'
+import { mkdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { decode, encodeComplete } from '../../../proto/src/codec.ts'
 import { DEFAULT_MAX_FRAME, encodeFrame, FrameDecoder } from '../../../proto/src/framing.ts'
 import type { TransparencyRequest } from '../../../proto/src/types.ts'
 import type { Store, StoreLogger } from './store.ts'
 import { answerTransparency } from './transparency-answer.ts'
-import { removeStaleSocket } from './append-server.ts'
+import { listenUnixSocket, removeStaleSocket } from './unix-socket.ts'
 
 /** Requests are small; a big frame is not one of ours. */
 const MAX_FRAME = 64 * 1024
@@ -52,14 +52,7 @@ export async function startTransparencyServer (store: Store, options: { socketPa
       }
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(socketPath, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  await chmod(socketPath, options.socketMode ?? 0o660)
+  await listenUnixSocket(server, socketPath, options.socketMode ?? 0o660)
   return {
     socketPath,
     close: async () => {

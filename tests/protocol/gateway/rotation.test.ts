@@ -69,7 +69,8 @@ t.test('certificate and CRL rotated under load: links kept, nothing lost or dupl
   t.not(await serverSerial(), oldSerial, 'a new handshake meets the new certificate')
   t.equal(new X509Certificate(issued.certificatePem).serialNumber.toLowerCase().replace(/^0+/, ''), (await serverSerial()).toLowerCase().replace(/^0+/, ''))
 
-  const victimClosed = new Promise<void>((resolve) => victim.c.once('close', () => resolve()))
+  let victimClosedAt = 0
+  const victimClosed = new Promise<void>((resolve) => victim.c.once('close', () => { victimClosedAt = Date.now(); resolve() }))
   const second = Promise.all(clients.slice(1).map(async ({ code, c }, k) => {
     for (let s = PER_PHASE + 1; s <= 2 * PER_PHASE; s++) await c.publishAsync(topicFor('update', code), payload(k + 1, code, s), { qos: 1 })
   }))
@@ -77,10 +78,11 @@ t.test('certificate and CRL rotated under load: links kept, nothing lost or dupl
   await ca.revoke(victimSerial, 'keyCompromise')
   const crl = (await ca.generateCrl()).pem
   writeFileSync(env.pki.crlFile, crl)
+  const rotatedAt = Date.now()
   await callMaint(maintSocket, { operation: MaintOperation.ROTATE_TLS, technician: 'TE001', tls: { certPem: '', keyPem: '', caPem: '', crlPem: crl } })
   await second
   await victimClosed
-  t.pass('the revoked CS\'s live link was closed')
+  t.ok(victimClosedAt >= rotatedAt && !victim.c.connected, 'the revoked CS\'s live link was closed by the CRL rotation')
   const cred = env.pki.cs.get(victim.code) as Credential
   const socket = tls.connect({ host: '127.0.0.1', port: env.port, ca: env.pki.ca, cert: cred.cert, key: cred.key })
   socket.on('error', () => {})

@@ -3,8 +3,9 @@
  * the shape of the append socket (append-server.ts), for the reconciliation capabilities: one socket
  * path per capability (SPEC §1.1), so the gateway's socket offers chunks and nothing else.
  */
+import { listenUnixSocket, removeStaleSocket } from '../unix-socket.ts'
 import net from 'node:net'
-import { chmod, lstat, mkdir, unlink } from 'node:fs/promises'
+import { mkdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { DEFAULT_MAX_FRAME, encodeFrame, FrameDecoder } from '../../../../proto/src/framing.ts'
 import type { StoreLogger } from '../store.ts'
@@ -18,7 +19,7 @@ export interface FramedServer {
 /** Serve `handle` (one frame in, one frame out, in order; a throw closes that connection only). */
 export async function startFramedServer (socketPath: string, socketMode: number, handle: (frame: Buffer) => Promise<Uint8Array>, logger: StoreLogger, event: string): Promise<FramedServer> {
   await mkdir(path.dirname(socketPath), { recursive: true, mode: 0o750 })
-  await removeStale(socketPath)
+  await removeStaleSocket(socketPath)
   const sockets = new Set<net.Socket>()
   const tails = new Set<Promise<void>>()
   const server = net.createServer((socket) => {
@@ -53,11 +54,7 @@ export async function startFramedServer (socketPath: string, socketMode: number,
       }
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(socketPath, () => { server.off('error', reject); resolve() })
-  })
-  await chmod(socketPath, socketMode)
+  await listenUnixSocket(server, socketPath, socketMode)
   return {
     socketPath,
     close: async () => {
@@ -69,21 +66,4 @@ export async function startFramedServer (socketPath: string, socketMode: number,
       await unlink(socketPath).catch(() => undefined)
     }
   }
-}
-
-async function removeStale (socketPath: string): Promise<void> {
-  try {
-    const info = await lstat(socketPath)
-    if (!info.isSocket()) throw errors.KEN_ERR_STORE_SOCKET_PATH(undefined, { field: 'socketPath' })
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
-    throw err
-  }
-  const alive = await new Promise<boolean>((resolve) => {
-    const probe = net.connect(socketPath)
-    probe.once('connect', () => { probe.destroy(); resolve(true) })
-    probe.once('error', () => resolve(false))
-  })
-  if (alive) throw errors.KEN_ERR_STORE_SOCKET_IN_USE(undefined, { field: 'socketPath' })
-  await unlink(socketPath)
 }
