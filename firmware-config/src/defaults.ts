@@ -27,7 +27,11 @@ export const DEFAULTS = deepFreeze({
     gatewayMaintSocket: 'run/gateway-maint.sock',
     backupDir: 'backups',
     backupRecipientFile: 'keys/backup-recipient.pub',
-    logDir: 'logs'
+    logDir: 'logs',
+    // The terminal socket's own directory: setgid, group ken-terminal-sock (systemd/ken.tmpfiles.conf).
+    terminalSocket: 'terminal/terminal.sock',
+    terminalAccountsFile: 'accounts/terminal-accounts.json',
+    purposesRegistryFile: ''
   },
   // Sources D4–D6: daily, two generations, a weekly check of the register against the store room.
   backup: { dailyAt: '02:00', generations: 2, location: 'backup directory, server room', mediaCheckDay: 1 },
@@ -64,7 +68,7 @@ export const DEFAULTS = deepFreeze({
   logging: { level: 'info' },
   // SPEC §5.1: ken-national's link; the national server's CA is its own file, apart from the prefecture's.
   national: { url: 'mqtts://localhost:8884', caFile: 'national/national-ca.crt', window: 256 },
-  terminal: { host: '127.0.0.1', port: 8443, allowNonLoopback: false, idleLockMinutes: 5, maxLoginFailures: 5, resultCap: 20 },
+  terminal: { host: '127.0.0.1', port: 8443, allowNonLoopback: false, idleLockMinutes: 5, maxLoginFailures: 5, resultCap: 20, hardcopy: 'prohibited', socketMode: 0o660 },
   management: { host: '127.0.0.1', port: 9464, allowNonLoopback: false },
   retention: { provisionRecordYears: 7, operationLogYears: 7 }
 } satisfies ParsedConfig)

@@ -20,6 +20,10 @@ export interface ResolvedPaths {
   readonly backupRecipientFile: string
   readonly logDir: string
   readonly outboxSocket: string
+  readonly terminalSocket: string
+  readonly terminalAccountsFile: string
+  /** Absent: the built-in development registry. */
+  readonly purposesRegistryFile: string | undefined
 }
 
 // sun_path is 108 bytes on Linux, including the terminating NUL (unix(7)).
@@ -43,9 +47,12 @@ export function resolvePaths (config: Pick<Config, 'paths'>, cwd: string = proce
     backupDir: under(config.paths.backupDir),
     backupRecipientFile: under(config.paths.backupRecipientFile),
     logDir: under(config.paths.logDir),
-    outboxSocket: under(config.paths.outboxSocket)
+    outboxSocket: under(config.paths.outboxSocket),
+    terminalSocket: under(config.paths.terminalSocket),
+    terminalAccountsFile: under(config.paths.terminalAccountsFile),
+    purposesRegistryFile: config.paths.purposesRegistryFile === '' ? undefined : under(config.paths.purposesRegistryFile)
   }
-  for (const key of ['storeSocket', 'outboxSocket', 'storeMaintSocket', 'gatewayMaintSocket'] as const) {
+  for (const key of ['storeSocket', 'outboxSocket', 'terminalSocket', 'storeMaintSocket', 'gatewayMaintSocket'] as const) {
     if (Buffer.byteLength(resolved[key]) > MAX_SOCKET_PATH_BYTES) {
       throw errors.KEN_ERR_CONFIG_INVALID(`paths.${key}: expected a socket path of at most ${MAX_SOCKET_PATH_BYTES} bytes once resolved (got ${resolved[key]}); fix: use a shorter stateDir or an absolute socket path`, { field: `paths.${key}` })
     }

@@ -31,6 +31,9 @@ const fileMode = z.preprocess(
   z.number().int().min(0).max(0o777).refine((m) => (m & 0o007) === 0 && (m & 0o600) === 0o600)
 )
 
+/** A8.3: printing screens that show 本人確認情報 — forbidden, or allowed with every print recorded. */
+export const HARDCOPY_POLICIES = ['prohibited', 'print-with-record'] as const
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 const sections = {
@@ -50,7 +53,11 @@ const sections = {
     gatewayMaintSocket: path,
     backupDir: path,
     backupRecipientFile: path,
-    logDir: path
+    logDir: path,
+    terminalSocket: path,
+    terminalAccountsFile: path,
+    // '' : the built-in development registry (server/src/store/terminal/purposes.ts).
+    purposesRegistryFile: z.union([path, z.literal('')])
   }).strict(),
   backup: z.object({
     dailyAt: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/),
@@ -97,7 +104,14 @@ const sections = {
     window: int(1, 4096)
   }).strict(),
   // SPEC §6, A8.1, A1, A2.6 (section G 5: no source gives these values; defaults chosen on the strict side).
-  terminal: listener().extend({ idleLockMinutes: int(1, 60), maxLoginFailures: int(1, 20), resultCap: int(1, 200) }).strict(),
+  // A8.3 / section G 1: Fukuoka prohibits hardcopy, Gunma and the CS allow it with a record → the stricter default.
+  terminal: listener().extend({
+    idleLockMinutes: int(1, 60),
+    maxLoginFailures: int(1, 20),
+    resultCap: int(1, 200),
+    hardcopy: z.enum(HARDCOPY_POLICIES),
+    socketMode: fileMode
+  }).strict(),
   management: listener(),
   retention: z.object({
     provisionRecordYears: int(7, 150),
@@ -151,7 +165,10 @@ export const HINTS: Readonly<Record<string, Hint>> = {
   'prefecture.name': { expect: 'the prefecture name ending in 都, 道, 府 or 県', fix: 'write e.g. "福岡県"' },
   'prefecture.municipalities': { expect: 'a path to a municipality file, or a non-empty inline list', fix: 'point at firmware-config/municipalities/<prefecture>.json' },
   ...Object.fromEntries(Object.entries(MUNICIPALITY_HINTS).map(([k, v]) => [`prefecture.municipalities${k}`, v])),
-  paths: { expect: 'an object with stateDir, pkiDir, dbDir, applianceKeyFile, storeSocket, outboxSocket, storeMaintSocket, gatewayMaintSocket, backupDir, backupRecipientFile, logDir', fix: 'see docs/configuration.md, section paths' },
+  paths: { expect: 'an object with stateDir, pkiDir, dbDir, applianceKeyFile, storeSocket, outboxSocket, storeMaintSocket, gatewayMaintSocket, backupDir, backupRecipientFile, logDir, terminalSocket, terminalAccountsFile, purposesRegistryFile', fix: 'see docs/configuration.md, section paths' },
+  'paths.terminalSocket': { expect: 'a Unix socket path (relative paths are under stateDir)', fix: 'write e.g. "terminal/terminal.sock" (its own setgid directory, group ken-terminal-sock)' },
+  'paths.terminalAccountsFile': { expect: 'a file path (relative paths are under stateDir)', fix: 'write e.g. "accounts/terminal-accounts.json" (a directory only the store can read)' },
+  'paths.purposesRegistryFile': { expect: 'a file path (relative paths are under stateDir), or "" for the built-in development registry', fix: 'write the path of the 事務 registry JSON (docs/terminal.md "Purposes")' },
   'paths.stateDir': { expect: 'a directory path', fix: 'write the state directory, e.g. "/var/lib/ken/"' },
   'paths.pkiDir': { expect: 'a directory path (relative paths are under stateDir)', fix: 'write e.g. "pki"' },
   'paths.dbDir': { expect: 'a directory path (relative paths are under stateDir)', fix: 'write e.g. "db"' },
@@ -200,9 +217,11 @@ export const HINTS: Readonly<Record<string, Hint>> = {
   logging: { expect: 'an object with level', fix: 'see docs/configuration.md, section logging' },
   'logging.level': { expect: `one of ${LOG_LEVELS.join(', ')}`, fix: 'write e.g. "info"' },
   ...listenerHints('terminal', 'the operator terminal API', 8443),
-  terminal: { expect: 'an object with host, port, allowNonLoopback, idleLockMinutes, maxLoginFailures, resultCap', fix: 'see docs/configuration.md, section terminal' },
+  terminal: { expect: 'an object with host, port, allowNonLoopback, idleLockMinutes, maxLoginFailures, resultCap, hardcopy, socketMode', fix: 'see docs/configuration.md, section terminal' },
   'terminal.idleLockMinutes': { expect: 'an integer between 1 and 60', fix: 'set the minutes after which an idle terminal session locks (A8.1)' },
   'terminal.maxLoginFailures': { expect: 'an integer between 1 and 20', fix: 'set the consecutive login failures that lock an account' },
+  'terminal.hardcopy': { expect: `one of ${HARDCOPY_POLICIES.join(', ')}`, fix: 'keep "prohibited" (the stricter source, A8.3) unless the prefecture allows printing with a record' },
+  'terminal.socketMode': { expect: 'a file mode with owner read/write and nothing for others, e.g. "0660"', fix: 'write "0660" (the store and ken-terminal\'s group ken-terminal-sock)' },
   'terminal.resultCap': { expect: 'an integer between 1 and 200', fix: 'set the most hits a search shows before it asks to narrow the conditions (A2.6)' },
   ...listenerHints('management', 'health and metrics', 9464),
   retention: { expect: 'an object with provisionRecordYears and operationLogYears', fix: 'see docs/configuration.md, section retention' },

@@ -14,7 +14,8 @@
  *   ken-store backup-keygen --out DIR [--passphrase-file F]   the administrator's backup recipient key pair
  *   ken-store restore --from FILE --identity KEY [--passphrase-file F] --db NEW_DIR --key NEW_KEY_FILE --actor ID
  *
- * `ken-store serve --config FILE` takes everything from the appliance configuration (the systemd unit).
+ * `ken-store serve --config FILE [--bootstrap FILE.json]` takes everything from the appliance configuration
+ * (the systemd unit), the terminal socket included.
  * serve also takes [--maint-socket PATH] [--backup-dir DIR --backup-recipient PUB [--backup-at HH:MM]
  * [--backup-generations N] [--backup-location TEXT] [--media-check-day 0-6]] (docs/backups.md).
  *
@@ -100,7 +101,11 @@ async function main (argv: string[]): Promise<number> {
     }
   })
   if (command === 'serve' && values.config !== undefined) {
-    const options = storeOptionsFrom(loadConfig(values.config))
+    const fromConfig = storeOptionsFrom(loadConfig(values.config))
+    // Set-up (A1): the first administrator(s), once, on the appliance too: `serve --config FILE --bootstrap FILE.json`.
+    const options = values.bootstrap === undefined || fromConfig.terminal === undefined
+      ? fromConfig
+      : { ...fromConfig, terminal: { ...fromConfig.terminal, bootstrap: JSON.parse(await readFile(values.bootstrap, 'utf8')) as unknown as [] } }
     if (options.backup === undefined) logger.warn({ event: 'store.backup.not_configured', code: 'KEN_ERR_STORE_BACKUP_NOT_CONFIGURED' }, 'no backup recipient key: no backups are taken')
     return await serveWith(options)
   }

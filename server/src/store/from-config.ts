@@ -1,7 +1,7 @@
 /**
  * The appliance configuration as the store daemon's options (`ken-store serve --config FILE`, what
  * the systemd unit runs): the paths, group commit, the socket mode, the maintenance and outbox sockets,
- * the retention terms, the transparency log's origin and checkpoint interval, and
+ * the terminal socket with its accounts and registry, the retention terms, the transparency log's origin and checkpoint interval, and
  * backups when the administrator's recipient key is in place (without it the store takes none and
  * says so in its log: backups need a key the technician does not hold).
  */
@@ -25,6 +25,17 @@ export function storeOptionsFrom (config: Config, cwd = process.cwd()): StoreDae
     retentionActYears: Math.max(config.retention.provisionRecordYears, config.retention.operationLogYears),
     checkpointIntervalMs: config.store.checkpointIntervalMs,
     logOrigin: `ken-server.pref-${config.prefecture.code}/log`,
+    // SPEC §6: the systemd path serves the terminal socket too (its own directory and group, ken.tmpfiles.conf).
+    terminal: {
+      socketPath: paths.terminalSocket,
+      accountsFile: paths.terminalAccountsFile,
+      ...(paths.purposesRegistryFile === undefined ? {} : { registryFile: paths.purposesRegistryFile }),
+      idleLockSeconds: config.terminal.idleLockMinutes * 60,
+      maxFailures: config.terminal.maxLoginFailures,
+      resultCap: config.terminal.resultCap,
+      socketMode: config.terminal.socketMode,
+      hardcopy: config.terminal.hardcopy
+    },
     ...(existsSync(paths.backupRecipientFile)
       ? {
           backup: {

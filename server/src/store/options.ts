@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import { DEFAULTS as APPLIANCE_DEFAULTS } from '../../../firmware-config/src/defaults.ts'
+import { HARDCOPY_POLICIES } from '../../../firmware-config/src/schema.ts'
 import { deepFreeze, type DeepReadonly } from '../../../firmware-config/src/deep.ts'
 import { DEFAULT_MAX_FRAME } from '../../../proto/src/framing.ts'
 import { errors } from './errors.ts'
@@ -98,6 +99,10 @@ const schema = z.object({
     idleLockSeconds: int(30, 3600).default(300),
     maxFailures: int(1, 20).default(5),
     resultCap: int(1, 200).default(20),
+    /** File mode of the terminal socket: its own group (ken-terminal-sock), not the append socket's. */
+    socketMode: int(0, 0o777).default(APPLIANCE_DEFAULTS.terminal.socketMode),
+    /** A8.3: 'prohibited' refuses every print act; 'print-with-record' records each print. */
+    hardcopy: z.enum(HARDCOPY_POLICIES).default(APPLIANCE_DEFAULTS.terminal.hardcopy),
     /** Set-up: the first administrator(s), created only while no account exists. */
     bootstrap: z.array(z.object({
       accountId: z.string().min(1),

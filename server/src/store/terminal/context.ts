@@ -26,7 +26,12 @@ export interface TerminalOptions {
   /** A1.9: 拠点管理者 changes not reported after this many days are listed. */
   readonly unreportedDays: number
   readonly scryptCost: ScryptCost
+  /** A8.3: whether a screen with 本人確認情報 may be printed (each print then an act). */
+  readonly hardcopy: HardcopyPolicy
 }
+
+/** firmware-config terminal.hardcopy (HARDCOPY_POLICIES). */
+export type HardcopyPolicy = 'prohibited' | 'print-with-record'
 
 export const DEFAULT_OPTIONS: TerminalOptions = Object.freeze({
   idleLockSeconds: 300,
@@ -35,7 +40,9 @@ export const DEFAULT_OPTIONS: TerminalOptions = Object.freeze({
   candidateCap: 1000,
   sessionMaxHours: 12,
   unreportedDays: 14,
-  scryptCost: Object.freeze({ n: 1 << 15, r: 8, p: 1 })
+  scryptCost: Object.freeze({ n: 1 << 15, r: 8, p: 1 }),
+  // Section G 1: the stricter source (Fukuoka) is the default.
+  hardcopy: 'prohibited'
 })
 
 export interface TerminalContext {

@@ -1,5 +1,6 @@
 /** The store daemon's terminal part: the service, its accounts file, set-up accounts, the socket. */
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
 import { fromPemAll } from '../../../../certs/src/der.ts'
 import type { DeepReadonly } from '../../../../firmware-config/src/deep.ts'
 import type { Store, StoreLogger } from '../store.ts'
@@ -9,6 +10,7 @@ import { errors } from './errors.ts'
 import type { NationalQuery } from './national-query.ts'
 import { parseRegistry } from './purposes.ts'
 import { TerminalService } from './service.ts'
+import type { HardcopyPolicy } from './context.ts'
 
 export interface TerminalStartOptions {
   readonly socketPath: string
@@ -17,10 +19,13 @@ export interface TerminalStartOptions {
   readonly idleLockSeconds: number
   readonly maxFailures: number
   readonly resultCap: number
+  /** The terminal socket's own mode (its group is the directory's, ken-terminal-sock). */
+  readonly socketMode: number
+  readonly hardcopy: HardcopyPolicy
   readonly bootstrap: ReadonlyArray<DeepReadonly<{ accountId: string, role: string, department: string, branch: string, purposes: string[], certificateFile: string, pinFile: string }>>
 }
 
-export async function startTerminal (store: Store, options: TerminalStartOptions, deps: { logger: StoreLogger, clock?: () => Date, national?: NationalQuery }, socketMode: number): Promise<TerminalServer> {
+export async function startTerminal (store: Store, options: TerminalStartOptions, deps: { logger: StoreLogger, clock?: () => Date, national?: NationalQuery }): Promise<TerminalServer> {
   const registry = options.registryFile === undefined ? undefined : parseRegistry(JSON.parse(await readFile(options.registryFile, 'utf8')))
   const service = new TerminalService({
     store,
@@ -29,8 +34,10 @@ export async function startTerminal (store: Store, options: TerminalStartOptions
     ...(deps.national === undefined ? {} : { national: deps.national }),
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     logger: deps.logger,
-    options: { idleLockSeconds: options.idleLockSeconds, maxFailures: options.maxFailures, resultCap: options.resultCap }
+    options: { idleLockSeconds: options.idleLockSeconds, maxFailures: options.maxFailures, resultCap: options.resultCap, hardcopy: options.hardcopy }
   })
+  // The accounts' directory is the store's alone (ken.tmpfiles.conf: 0700); made here for a fresh state directory.
+  await mkdir(path.dirname(options.accountsFile), { recursive: true, mode: 0o700 })
   await service.open()
   if (service.accountCount === 0 && options.bootstrap.length > 0) {
     const entries = await Promise.all(options.bootstrap.map(async (b) => {
@@ -42,7 +49,7 @@ export async function startTerminal (store: Store, options: TerminalStartOptions
     const created = await service.bootstrap(entries)
     deps.logger.info({ event: 'store.terminal.bootstrap', accounts: created }, 'set-up accounts created')
   }
-  const server = await startTerminalServer(service, { socketPath: options.socketPath, socketMode }, deps.logger)
+  const server = await startTerminalServer(service, { socketPath: options.socketPath, socketMode: options.socketMode }, deps.logger)
   deps.logger.info({ event: 'store.terminal.ready', accounts: service.accountCount }, 'terminal socket ready')
   return server
 }

@@ -2,6 +2,7 @@
  * ken-terminal — the operator terminal daemon (SPEC §6).
  *
  *   ken-terminal serve --socket PATH --cert FILE --key FILE [--host IP] [--port N] [--terminal-id ID]
+ *   ken-terminal serve --config FILE [--terminal-id ID]      (the systemd unit: everything from the appliance configuration)
  *
  * Logs: JSON lines on stderr with an `event` (terminal.ready, terminal.request.failed, terminal.closed).
  * SIGTERM/SIGINT finish the requests in flight and exit. Exit 2: usage or invalid options.
@@ -9,24 +10,31 @@
 import { parseArgs } from 'node:util'
 import pino from 'pino'
 import { isKenError } from '../../../../proto/src/ken-error.ts'
-import { startTerminalDaemon } from '../daemon.ts'
+import { loadConfig } from '../../../../firmware-config/src/load.ts'
+import { startTerminalDaemon, type TerminalDaemon } from '../daemon.ts'
+import { terminalOptionsFrom } from '../from-config.ts'
 
-const USAGE = 'usage: ken-terminal serve --socket PATH --cert FILE --key FILE [--host IP] [--port N] [--terminal-id ID]'
+const USAGE = 'usage: ken-terminal serve (--config FILE | --socket PATH --cert FILE --key FILE [--host IP] [--port N]) [--terminal-id ID]'
 const logger = pino({ base: { service: 'ken-terminal' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }))
 
 async function main (argv: string[]): Promise<number> {
   const [command, ...rest] = argv
-  const { values } = parseArgs({ args: rest, strict: true, options: { socket: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, 'terminal-id': { type: 'string' } } })
+  const { values } = parseArgs({ args: rest, strict: true, options: { socket: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, 'terminal-id': { type: 'string' }, config: { type: 'string' } } })
   if (command !== 'serve') return usage(`unknown command ${command ?? ''}`)
-  if (values.socket === undefined || values.cert === undefined || values.key === undefined) return usage('serve needs --socket, --cert and --key')
-  const daemon = await startTerminalDaemon({
+  const terminalId = values['terminal-id'] === undefined ? {} : { terminalId: values['terminal-id'] }
+  if (values.config !== undefined) return await run(await startTerminalDaemon({ ...terminalOptionsFrom(loadConfig(values.config)), ...terminalId }, { logger }))
+  if (values.socket === undefined || values.cert === undefined || values.key === undefined) return usage('serve needs --config, or --socket, --cert and --key')
+  return await run(await startTerminalDaemon({
     socketPath: values.socket,
     certFile: values.cert,
     keyFile: values.key,
     ...(values.host === undefined ? {} : { host: values.host }),
     ...(values.port === undefined ? {} : { port: Number(values.port) }),
-    ...(values['terminal-id'] === undefined ? {} : { terminalId: values['terminal-id'] })
-  }, { logger })
+    ...terminalId
+  }, { logger }))
+}
+
+async function run (daemon: TerminalDaemon): Promise<number> {
   return await new Promise<number>((resolve) => {
     const stop = (signal: string): void => {
       logger.info({ event: 'terminal.signal', signal }, 'stopping on signal')
