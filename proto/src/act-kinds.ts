@@ -70,13 +70,26 @@ const TERMINAL_ACTS = {
   'terminal.account.bootstrap': { title: 'an account created at set-up (first administrator)', detail: '' }
 } as const satisfies Record<string, ActKindSpec>
 
+/**
+ * 物理削除 through the terminal (SPEC §2.5, E5, H24) and recorded prints (A8.3, H20): who, when, the
+ * reference — the person only as a blind index (juminhyo_codes), never the deleted content.
+ */
+const DELETION_ACTS = {
+  'terminal.deletion.request': { title: '物理削除 requested by a system administrator: request id and the municipality\'s reference in the note; refused attempts too', detail: '' },
+  'terminal.deletion.approve': { title: '物理削除 approved by a security officer other than the requester (approver); from_position the filing, to_position the erasure entry, count the keys destroyed; refused attempts too', detail: '' },
+  'terminal.deletion.reject': { title: 'a 物理削除 request declined by a security officer', detail: '' },
+  'terminal.deletion.list': { title: 'the 物理削除 requests were listed', detail: '' },
+  'terminal.print': { title: 'a record screen printed (terminal.hardcopy print-with-record), or a refused print', detail: 'JSON: the items printed' }
+} as const satisfies Record<string, ActKindSpec>
+
 /** Every kind the store accepts, by name. */
 export const ACT_KINDS: Readonly<Record<string, ActKindSpec>> = Object.freeze({
   ...STORE_ACTS,
   ...NATIONAL_ACTS,
   ...RECONCILE_ACTS,
   ...MAINT_ACTS,
-  ...TERMINAL_ACTS
+  ...TERMINAL_ACTS,
+  ...DELETION_ACTS
 })
 
 /** True when `kind` is a registered act kind. */

@@ -596,6 +596,8 @@ export interface TerminalRequest {
   provide?: ProvisionRequest | null
   account?: AccountChange | null
   accounts?: AccountQuery | null
+  deletion?: DeletionOp | null
+  print?: PrintRecord | null
 }
 
 export interface LoginBegin { accountId: string }
@@ -629,6 +631,7 @@ export interface TerminalResponse {
   record?: RecordView | null
   accounts?: AccountList | null
   purposes?: PurposeList | null
+  deletions?: DeletionList | null
 }
 
 export interface LoginChallenge { challenge: Uint8Array }
@@ -642,6 +645,7 @@ export interface SessionInfo {
   locked: boolean
   expires: string
   idleLockSeconds: number
+  hardcopy: string
 }
 export interface RecordItem { item: string, value: string }
 export interface SearchHit { ref: string, items: RecordItem[], removed: boolean }
@@ -665,6 +669,27 @@ export interface AccountInfo {
 export interface AccountList { accounts: AccountInfo[] }
 export interface PurposeInfo { code: string, title: string, basis: string, items: string[], departments: string[], recipients: string[], recipientNames: string[] }
 export interface PurposeList { purposes: PurposeInfo[] }
+
+// ---- 物理削除 and print records on the terminal socket (terminal_deletion.proto; SPEC §2.5, A8.3) ----
+
+/** ken.v1.DeletionAction */
+export const DeletionAction = { UNSPECIFIED: 0, FILE: 1, APPROVE: 2, REJECT: 3, LIST: 4 } as const
+export type DeletionAction = typeof DeletionAction[keyof typeof DeletionAction]
+export interface DeletionOp { action: DeletionAction, requestId: string, juminhyoCode: string, reference: string, reason: string }
+export interface DeletionRequestInfo {
+  requestId: string
+  reference: string
+  requestedBy: string
+  requestedAt: string
+  status: string
+  decidedBy: string
+  decidedAt: string
+  requestPosition: number
+  erasurePosition: number
+  keys: number
+}
+export interface DeletionList { requests: DeletionRequestInfo[] }
+export interface PrintRecord { purpose: string, ref: string }
 
 /** Message name → TS shape, for the typed codec. */
 export interface MessageMap extends TransparencyMessages {
@@ -748,6 +773,10 @@ export interface MessageMap extends TransparencyMessages {
   AccountList: AccountList
   PurposeInfo: PurposeInfo
   PurposeList: PurposeList
+  DeletionOp: DeletionOp
+  DeletionRequestInfo: DeletionRequestInfo
+  DeletionList: DeletionList
+  PrintRecord: PrintRecord
 }
 export type MessageName = keyof MessageMap
 

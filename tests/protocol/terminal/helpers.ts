@@ -14,6 +14,7 @@ import { startTerminalDaemon } from '../../../server/src/terminal/daemon.ts'
 import { loginSignedData } from '../../../server/src/store/terminal/sessions.ts'
 import { makeFixture, makePki, type Fixture } from '../../unit/store/terminal/helpers.ts'
 import type { NationalQuery } from '../../../server/src/store/terminal/national-query.ts'
+import type { HardcopyPolicy } from '../../../server/src/store/terminal/context.ts'
 
 export interface Terminal {
   readonly url: string
@@ -27,7 +28,7 @@ export interface Terminal {
   readonly close: () => Promise<void>
 }
 
-export async function startTerminal (dir: string, options: { national?: NationalQuery, idleLockSeconds?: number } = {}): Promise<Terminal> {
+export async function startTerminal (dir: string, options: { national?: NationalQuery, idleLockSeconds?: number, hardcopy?: HardcopyPolicy } = {}): Promise<Terminal> {
   const pkiDir = path.join(dir, 'pki')
   const pki = await makePki(pkiDir)
   const fixture = await makeFixture(pki, options)

@@ -8,7 +8,8 @@ import {
   ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ResultStatus, Sex, Stream,
   type LogAct, type LogAdminAct, type LogEffect, type LogUpdate,
   type FourItems, type FuhyoUpdate, type IdentityUpdate, type MessageMap, type MessageName, type NationalForward, type NationalFuhyoForward,
-  type PreRejection, type MismatchItem, type ReconcileRequest, type ReconcileChunk, type ReconcileDifference, type ReconcileRecord, type ReconcileSummary, type Update, type UpdateResult
+  type PreRejection, type MismatchItem, type ReconcileRequest, type ReconcileChunk, type ReconcileDifference, type ReconcileRecord, type ReconcileSummary, type Update, type UpdateResult,
+  DeletionAction, type DeletionOp, type DeletionRequestInfo
 } from '../../../proto/src/types.ts'
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b)
@@ -164,7 +165,11 @@ const mediaCheck = { missing: ['M-3'], unknown: ['stray.kbk'], checkedAt: '2024-
 const recordItem: RecordItem = { item: 'name', value: '試験太郎' }
 const hit: SearchHit = { ref: 'r-1', items: [recordItem], removed: true }
 const sessionInfo: SessionInfo = {
-  session: bytes(50, 51), accountId: 'OP001', role: 'operator', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: ['B5-1'], locked: true, expires: '2027-04-30', idleLockSeconds: 300
+  session: bytes(50, 51), accountId: 'OP001', role: 'operator', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: ['B5-1'], locked: true, expires: '2027-04-30', idleLockSeconds: 300, hardcopy: 'print-with-record'
+}
+const deletionOp: DeletionOp = { action: DeletionAction.APPROVE, requestId: 'D-0001', juminhyoCode: '12345678903', reference: 'FUK-2026-17', reason: 'duplicate' }
+const deletionInfo: DeletionRequestInfo = {
+  requestId: 'D-0001', reference: 'FUK-2026-17', requestedBy: 'AD001', requestedAt: '2026-06-01T01:00:00.000Z', status: 'erased', decidedBy: 'SO001', decidedAt: '2026-06-01T02:00:00.000Z', requestPosition: 41, erasurePosition: 42, keys: 3
 }
 const accountInfo: AccountInfo = {
   accountId: 'OP001', role: 'operator', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: ['B5-1'], status: 'active', registeredBy: 'AD001',
@@ -333,7 +338,9 @@ export const SAMPLES = {
     { requestId: 5, session, terminalId: 'T-01', view: { purpose: 'B5-1', ref: 'r-1' } },
     { requestId: 6, session, terminalId: 'T-01', provide: { purpose: 'B5-1', kind: ProvisionKind.ITEN, recipient: 'D-ZEIMU', refs: ['r-1'], items: ['name'], channel: 'terminal', reference: 'DOC-1' } },
     { requestId: 7, session, terminalId: 'T-01', account: { action: AccountAction.REGISTER, accountId: 'OP002', role: 'operator', department: 'D-ZEIMU', branch: 'HONCHO', purposes: ['B5-1'], pin: '1234', certificate: bytes(56), reason: 'T-1' } },
-    { requestId: 8, session, terminalId: 'T-01', accounts: { listing: AccountListing.UNREPORTED } }
+    { requestId: 8, session, terminalId: 'T-01', accounts: { listing: AccountListing.UNREPORTED } },
+    { requestId: 9, session, terminalId: 'T-01', deletion: deletionOp },
+    { requestId: 10, session, terminalId: 'T-01', print: { purpose: 'B5-1', ref: 'r-1' } }
   ],
   LoginBegin: [{ accountId: 'OP001' }],
   LoginFinish: [{ accountId: 'OP001', challenge: bytes(54), signature: bytes(55), pin: '1234', adapter: 'key-file' }],
@@ -349,7 +356,8 @@ export const SAMPLES = {
     { requestId: 3, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, search: { hits: [hit], tooMany: true, national: 'unavailable' } },
     { requestId: 4, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, record: { ref: 'r-1', items: [recordItem], removed: true } },
     { requestId: 5, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, accounts: { accounts: [accountInfo] } },
-    { requestId: 6, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, purposes: { purposes: [purposeInfo] } }
+    { requestId: 6, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, purposes: { purposes: [purposeInfo] } },
+    { requestId: 7, errorCode: 'KEN_ERR_TERM_DELETION_SAME_PERSON', errorField: 'approver', logPosition: 9, deletions: { requests: [deletionInfo] } }
   ],
   LoginChallenge: [{ challenge: bytes(57) }],
   SessionInfo: [sessionInfo],
@@ -360,5 +368,9 @@ export const SAMPLES = {
   AccountInfo: [accountInfo],
   AccountList: [{ accounts: [accountInfo] }],
   PurposeInfo: [purposeInfo],
-  PurposeList: [{ purposes: [purposeInfo] }]
+  PurposeList: [{ purposes: [purposeInfo] }],
+  DeletionOp: [deletionOp],
+  DeletionRequestInfo: [deletionInfo],
+  DeletionList: [{ requests: [deletionInfo] }],
+  PrintRecord: [{ purpose: 'B5-1', ref: 'r-1' }]
 } satisfies { [N in MessageName]: Array<MessageMap[N]> }

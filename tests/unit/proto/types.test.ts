@@ -7,7 +7,7 @@ import t from 'tap'
 import protobuf from 'protobufjs'
 import { enumType, messageType, root } from '../../../proto/src/schema.ts'
 import {
-  AccountAction, AccountListing, ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ProvisionKind, ResultStatus, SessionAction, Sex, Stream, type MessageMap, type MessageName
+  AccountAction, AccountListing, DeletionAction, ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ProvisionKind, ResultStatus, SessionAction, Sex, Stream, type MessageMap, type MessageName
 } from '../../../proto/src/types.ts'
 
 const FIELDS = {
@@ -117,7 +117,7 @@ const FIELDS = {
   MediaRecord: { mediaId: true, createdAt: true, generation: true, sha256: true, bytes: true, location: true, logPosition: true, logHeadHash: true, disposedAt: true, disposalReason: true },
   MediaCheck: { missing: true, unknown: true, checkedAt: true },
   MaintResponse: { requestId: true, errorCode: true, health: true, metricsText: true, media: true, mediaCheck: true, actPosition: true },
-  TerminalRequest: { requestId: true, session: true, terminalId: true, loginBegin: true, loginFinish: true, sessionOp: true, search: true, view: true, provide: true, account: true, accounts: true },
+  TerminalRequest: { requestId: true, session: true, terminalId: true, loginBegin: true, loginFinish: true, sessionOp: true, search: true, view: true, provide: true, account: true, accounts: true, deletion: true, print: true },
   LoginBegin: { accountId: true },
   LoginFinish: { accountId: true, challenge: true, signature: true, pin: true, adapter: true },
   SessionOp: { action: true },
@@ -126,9 +126,9 @@ const FIELDS = {
   ProvisionRequest: { purpose: true, kind: true, recipient: true, refs: true, items: true, channel: true, reference: true },
   AccountChange: { action: true, accountId: true, role: true, department: true, branch: true, purposes: true, pin: true, certificate: true, reason: true },
   AccountQuery: { listing: true },
-  TerminalResponse: { requestId: true, errorCode: true, errorField: true, logPosition: true, challenge: true, session: true, search: true, record: true, accounts: true, purposes: true },
+  TerminalResponse: { requestId: true, errorCode: true, errorField: true, logPosition: true, challenge: true, session: true, search: true, record: true, accounts: true, purposes: true, deletions: true },
   LoginChallenge: { challenge: true },
-  SessionInfo: { session: true, accountId: true, role: true, department: true, branch: true, purposes: true, locked: true, expires: true, idleLockSeconds: true },
+  SessionInfo: { session: true, accountId: true, role: true, department: true, branch: true, purposes: true, locked: true, expires: true, idleLockSeconds: true, hardcopy: true },
   RecordItem: { item: true, value: true },
   SearchHit: { ref: true, items: true, removed: true },
   SearchResult: { hits: true, tooMany: true, national: true },
@@ -139,7 +139,11 @@ const FIELDS = {
   },
   AccountList: { accounts: true },
   PurposeInfo: { code: true, title: true, basis: true, items: true, departments: true, recipients: true, recipientNames: true },
-  PurposeList: { purposes: true }
+  PurposeList: { purposes: true },
+  DeletionOp: { action: true, requestId: true, juminhyoCode: true, reference: true, reason: true },
+  DeletionRequestInfo: { requestId: true, reference: true, requestedBy: true, requestedAt: true, status: true, decidedBy: true, decidedAt: true, requestPosition: true, erasurePosition: true, keys: true },
+  DeletionList: { requests: true },
+  PrintRecord: { purpose: true, ref: true }
 } satisfies { [N in MessageName]: Record<keyof MessageMap[N], true> }
 
 t.test('each interface lists exactly the fields of its .proto message', async (t) => {
@@ -165,7 +169,8 @@ t.test('each TS enum has exactly the values of its .proto enum', async (t) => {
     ['MismatchStatus', 'MISMATCH_STATUS_', MismatchStatus],
     ['MaintOperation', 'MAINT_OPERATION_', MaintOperation],
     ['SessionAction', 'SESSION_ACTION_', SessionAction], ['ProvisionKind', 'PROVISION_KIND_', ProvisionKind],
-    ['AccountAction', 'ACCOUNT_ACTION_', AccountAction], ['AccountListing', 'ACCOUNT_LISTING_', AccountListing]
+    ['AccountAction', 'ACCOUNT_ACTION_', AccountAction], ['AccountListing', 'ACCOUNT_LISTING_', AccountListing],
+    ['DeletionAction', 'DELETION_ACTION_', DeletionAction]
   ]
   for (const [name, prefix, ts] of enums) {
     const expected = Object.fromEntries(Object.entries(ts).map(([k, v]) => [prefix + k, v]))

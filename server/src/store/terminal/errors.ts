@@ -29,7 +29,12 @@ export const errors = defineErrors({
   KEN_ERR_TERM_CERTIFICATE: { message: 'the certificate is not an operator certificate for this account id' },
   KEN_ERR_TERM_WEAK_PIN: { message: 'the PIN is too short or too simple' },
   KEN_ERR_TERM_UNAVAILABLE: { message: 'the store could not answer' },
-  KEN_ERR_TERM_OPTIONS: { message: 'the terminal options are invalid' }
+  KEN_ERR_TERM_OPTIONS: { message: 'the terminal options are invalid' },
+  KEN_ERR_TERM_DELETION_REFERENCE: { message: 'a 物理削除 request needs the municipality\'s request reference' },
+  KEN_ERR_TERM_DELETION_UNKNOWN_REQUEST: { message: 'no pending 物理削除 request has this id' },
+  KEN_ERR_TERM_DELETION_SAME_PERSON: { message: 'a 物理削除 must be approved by someone other than the requester' },
+  KEN_ERR_TERM_UNKNOWN_RESIDENT: { message: 'the file holds no resident under this 住民票コード' },
+  KEN_ERR_TERM_PRINT_PROHIBITED: { message: 'printing screens with 本人確認情報 is prohibited on this appliance (terminal.hardcopy)' }
 })
 
 export type TerminalErrorCode = keyof typeof errors

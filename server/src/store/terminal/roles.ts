@@ -10,7 +10,7 @@ export function isRole (s: string): s is Role {
 }
 
 /** The capabilities the terminal socket checks. */
-export type Capability = 'resident' | 'account-manage' | 'account-approve' | 'account-read' | 'unreported-read'
+export type Capability = 'resident' | 'account-manage' | 'account-approve' | 'account-read' | 'unreported-read' | 'deletion-request' | 'deletion-approve'
 
 const GRANTS: Readonly<Record<Role, readonly Capability[]>> = {
   // Only operators read residents, and only within their approved purposes (A1.6 minimum rights).
@@ -18,8 +18,9 @@ const GRANTS: Readonly<Record<Role, readonly Capability[]>> = {
   // 拠点管理者: the users of their own branch (A1.8).
   'branch-admin': ['account-manage', 'account-read'],
   // システム管理者: all users; the second administrator who approves (A1.7, A1.12).
-  'system-admin': ['account-manage', 'account-approve', 'account-read', 'unreported-read'],
-  'security-officer': ['account-read', 'unreported-read'],
+  // SPEC §2.5: a 物理削除 is requested by a system administrator and approved by a security officer.
+  'system-admin': ['account-manage', 'account-approve', 'account-read', 'unreported-read', 'deletion-request'],
+  'security-officer': ['account-read', 'unreported-read', 'deletion-approve'],
   auditor: ['account-read'],
   // SPEC §7: a technician has no access to residents at all.
   technician: []

@@ -20,6 +20,9 @@ import { hashPin, isAcceptablePin } from './pin-hash.ts'
 import { DEFAULT_REGISTRY, type PurposeRegistry } from './purposes.ts'
 import { isRole, may, type Capability, type Role } from './roles.ts'
 import { provide, search, view } from './resident-ops.ts'
+import { DeletionDesk } from './deletion-desk.ts'
+import { deletionOp } from './deletion-ops.ts'
+import { printRecord } from './print-ops.ts'
 import { SessionTable, type Session } from './sessions.ts'
 import { sessionInfo } from './session-info.ts'
 
@@ -49,14 +52,19 @@ export interface BootstrapAccount {
 }
 
 /** The op of a request, by name (for the log and the role table). */
-type Op = 'session' | 'search' | 'view' | 'provide' | 'account' | 'accounts'
+type Op = 'session' | 'search' | 'view' | 'provide' | 'account' | 'accounts' | 'deletion' | 'print'
 
-const OP_CAPABILITY: Readonly<Partial<Record<Op, Capability>>> = { search: 'resident', view: 'resident', provide: 'resident' }
-const OP_KIND: Readonly<Record<Op, string>> = { session: 'terminal.refused', search: 'terminal.search', view: 'terminal.view', provide: 'terminal.provide', account: 'terminal.account.register', accounts: 'terminal.account.list' }
+const OP_CAPABILITY: Readonly<Partial<Record<Op, Capability>>> = { search: 'resident', view: 'resident', provide: 'resident', print: 'resident' }
+const OP_KIND: Readonly<Record<Op, string>> = {
+  session: 'terminal.refused', search: 'terminal.search', view: 'terminal.view', provide: 'terminal.provide', account: 'terminal.account.register', accounts: 'terminal.account.list',
+  deletion: 'terminal.deletion.request', print: 'terminal.print'
+}
 
 export class TerminalService {
   readonly #ctx: TerminalContext
   readonly #logger: StoreLogger | undefined
+  /** 物理削除 requests awaiting their second person (memory only: no 住民票コード on disk). */
+  readonly #deletions = new DeletionDesk()
   /** Logins and account changes one at a time: failure counts and the account file stay consistent. */
   #serial: Promise<unknown> = Promise.resolve()
 
@@ -128,7 +136,7 @@ export class TerminalService {
       if (req.session.length > 0 && locked === undefined) return await this.#noSession(terminalId, 'unlock')
       return await this.#serially(async () => await loginFinish(ctx, terminalId, finish, locked))
     }
-    const op: Op | undefined = req.sessionOp != null ? 'session' : req.search != null ? 'search' : req.view != null ? 'view' : req.provide != null ? 'provide' : req.account != null ? 'account' : req.accounts != null ? 'accounts' : undefined
+    const op: Op | undefined = req.sessionOp != null ? 'session' : req.search != null ? 'search' : req.view != null ? 'view' : req.provide != null ? 'provide' : req.account != null ? 'account' : req.accounts != null ? 'accounts' : req.deletion != null ? 'deletion' : req.print != null ? 'print' : undefined
     if (op === undefined) return { errorCode: errors.KEN_ERR_TERM_BAD_REQUEST.code, errorField: 'op' }
     const guarded = await this.#guard(req, terminalId, op)
     if ('refused' in guarded) return guarded.refused
@@ -137,6 +145,9 @@ export class TerminalService {
     if (req.search != null) return await search(ctx, actor, req.search)
     if (req.view != null) return await view(ctx, actor, req.view)
     if (req.provide != null) return await provide(ctx, actor, req.provide)
+    if (req.print != null) return await printRecord(ctx, actor, req.print)
+    const deletion = req.deletion
+    if (deletion != null) return await this.#serially(async () => await deletionOp(ctx, this.#deletions, actor, deletion))
     const change = req.account
     if (change != null) return await this.#serially(async () => await changeAccount(ctx, actor, change))
     const listing = req.accounts

@@ -14,6 +14,7 @@ export function sessionInfo (ctx: TerminalContext, account: Account, session: Se
     purposes: [...account.purposes],
     locked: session.locked,
     expires: account.expires,
-    idleLockSeconds: ctx.options.idleLockSeconds
+    idleLockSeconds: ctx.options.idleLockSeconds,
+    hardcopy: ctx.options.hardcopy
   }
 }

@@ -78,7 +78,12 @@ const ERRORS_JA: Readonly<Record<string, string>> = {
   KEN_ERR_TERM_ACCOUNT_STATE: 'このアカウントの状態では、この変更はできません。',
   KEN_ERR_TERM_CERTIFICATE: '証明書がこの操作者IDの操作者証明書ではありません。',
   KEN_ERR_TERM_WEAK_PIN: 'PIN が短すぎるか単純すぎます。',
-  KEN_ERR_TERM_UNAVAILABLE: '県サーバに接続できません。しばらくしてからやり直してください。'
+  KEN_ERR_TERM_UNAVAILABLE: '県サーバに接続できません。しばらくしてからやり直してください。',
+  KEN_ERR_TERM_DELETION_REFERENCE: '物理削除の申請には、市町村の依頼文書番号が必要です。',
+  KEN_ERR_TERM_DELETION_UNKNOWN_REQUEST: 'この番号の承認待ちの物理削除申請はありません。',
+  KEN_ERR_TERM_DELETION_SAME_PERSON: '物理削除は申請者以外の者が承認してください。',
+  KEN_ERR_TERM_UNKNOWN_RESIDENT: 'この住民票コードの住民は記録されていません。',
+  KEN_ERR_TERM_PRINT_PROHIBITED: 'この装置では本人確認情報の画面を印刷できません（ハードコピー禁止）。'
 }
 
 const ERRORS_EN: Readonly<Record<string, string>> = {
@@ -103,7 +108,12 @@ const ERRORS_EN: Readonly<Record<string, string>> = {
   KEN_ERR_TERM_ACCOUNT_STATE: 'The account\'s state does not allow this change.',
   KEN_ERR_TERM_CERTIFICATE: 'The certificate is not an operator certificate for this ID.',
   KEN_ERR_TERM_WEAK_PIN: 'The PIN is too short or too simple.',
-  KEN_ERR_TERM_UNAVAILABLE: 'The prefectural server cannot be reached. Try again shortly.'
+  KEN_ERR_TERM_UNAVAILABLE: 'The prefectural server cannot be reached. Try again shortly.',
+  KEN_ERR_TERM_DELETION_REFERENCE: 'A physical deletion request needs the municipality\'s request reference.',
+  KEN_ERR_TERM_DELETION_UNKNOWN_REQUEST: 'No pending physical deletion request has this id.',
+  KEN_ERR_TERM_DELETION_SAME_PERSON: 'A physical deletion must be approved by someone other than the requester.',
+  KEN_ERR_TERM_UNKNOWN_RESIDENT: 'No resident with this resident code is on file.',
+  KEN_ERR_TERM_PRINT_PROHIBITED: 'Printing identity screens is prohibited on this appliance.'
 }
 
 export function errorText (lang: Lang, code: string): string {

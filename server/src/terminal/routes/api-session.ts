@@ -15,12 +15,12 @@ const SESSION_SCHEMA = {
   additionalProperties: false,
   properties: {
     session: { type: 'string' }, accountId: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' }, branch: { type: 'string' },
-    purposes: { type: 'array', items: { type: 'string' } }, locked: { type: 'boolean' }, expires: { type: 'string' }, idleLockSeconds: { type: 'integer' }, logPosition: { type: 'integer' }
+    purposes: { type: 'array', items: { type: 'string' } }, locked: { type: 'boolean' }, expires: { type: 'string' }, idleLockSeconds: { type: 'integer' }, hardcopy: { type: 'string' }, logPosition: { type: 'integer' }
   }
 } as const
 
 export function sessionJson (s: SessionInfo, logPosition = 0): Record<string, unknown> {
-  return { ...(s.session.length > 0 ? { session: Buffer.from(s.session).toString('base64url') } : {}), accountId: s.accountId, role: s.role, department: s.department, branch: s.branch, purposes: s.purposes, locked: s.locked, expires: s.expires, idleLockSeconds: s.idleLockSeconds, logPosition }
+  return { ...(s.session.length > 0 ? { session: Buffer.from(s.session).toString('base64url') } : {}), accountId: s.accountId, role: s.role, department: s.department, branch: s.branch, purposes: s.purposes, locked: s.locked, expires: s.expires, idleLockSeconds: s.idleLockSeconds, hardcopy: s.hardcopy, logPosition }
 }
 
 export async function apiSessionRoutes (app: FastifyInstance, deps: RouteDeps): Promise<void> {
@@ -49,5 +49,5 @@ export async function apiSessionRoutes (app: FastifyInstance, deps: RouteDeps): 
 }
 
 function emptySession (): SessionInfo {
-  return { session: new Uint8Array(0), accountId: '', role: '', department: '', branch: '', purposes: [], locked: true, expires: '', idleLockSeconds: 0 }
+  return { session: new Uint8Array(0), accountId: '', role: '', department: '', branch: '', purposes: [], locked: true, expires: '', idleLockSeconds: 0, hardcopy: 'prohibited' }
 }

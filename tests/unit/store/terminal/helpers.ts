@@ -16,11 +16,12 @@ import { MemoryAccounts } from '../../../../server/src/store/terminal/account-bo
 import { TerminalService } from '../../../../server/src/store/terminal/service.ts'
 import { loginSignedData } from '../../../../server/src/store/terminal/sessions.ts'
 import type { NationalQuery } from '../../../../server/src/store/terminal/national-query.ts'
+import type { HardcopyPolicy } from '../../../../server/src/store/terminal/context.ts'
 import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY } from '../helpers.ts'
 
 export const PEOPLE = [
   { id: 'AD001', role: 'admin' }, { id: 'AD002', role: 'admin' }, { id: 'OP001', role: 'operator' }, { id: 'OP002', role: 'operator' },
-  { id: 'OP003', role: 'operator' }, { id: 'TE001', role: 'technician' }, { id: 'BA001', role: 'admin' }
+  { id: 'OP003', role: 'operator' }, { id: 'TE001', role: 'technician' }, { id: 'BA001', role: 'admin' }, { id: 'SO001', role: 'security' }
 ] as const
 
 export interface Credential {
@@ -61,7 +62,7 @@ export interface Fixture {
 
 let nextId = 1
 
-export async function makeFixture (pki: { credential: (id: string) => Credential }, options: { national?: NationalQuery, residents?: number, idleLockSeconds?: number } = {}): Promise<Fixture> {
+export async function makeFixture (pki: { credential: (id: string) => Credential }, options: { national?: NationalQuery, residents?: number, idleLockSeconds?: number, hardcopy?: HardcopyPolicy } = {}): Promise<Fixture> {
   const clock = new Clock()
   const store = new MemoryStore({ applianceKey: TEST_APPLIANCE_KEY, clock: clock.read })
   await store.open()
@@ -69,7 +70,7 @@ export async function makeFixture (pki: { credential: (id: string) => Credential
   const residents = options.residents ?? 40
   await store.append(Array.from({ length: residents }, (_, i) => item(cs.identity(person(i)))))
   const service = new TerminalService({
-    store, accounts: new MemoryAccounts(), clock: clock.read, options: { scryptCost: { n: 1 << 10, r: 8, p: 1 }, resultCap: 5, ...(options.idleLockSeconds === undefined ? {} : { idleLockSeconds: options.idleLockSeconds }) },
+    store, accounts: new MemoryAccounts(), clock: clock.read, options: { scryptCost: { n: 1 << 10, r: 8, p: 1 }, resultCap: 5, ...(options.idleLockSeconds === undefined ? {} : { idleLockSeconds: options.idleLockSeconds }), ...(options.hardcopy === undefined ? {} : { hardcopy: options.hardcopy }) },
     ...(options.national === undefined ? {} : { national: options.national })
   })
   await service.open()
@@ -95,6 +96,8 @@ export async function makeFixture (pki: { credential: (id: string) => Credential
   await register('OP001', 'operator', 'D-SHICHOSON', 'HONCHO', ['B5-RYOKEN', 'J1-KYOIKU'])
   await register('TE001', 'technician', 'D-SHICHOSON', 'HONCHO', [])
   await register('BA001', 'branch-admin', 'D-KITAKYU', 'KITAKYUSHU', [])
+  // The security officer who approves 物理削除 (SPEC §2.5).
+  await register('SO001', 'security-officer', 'D-SHICHOSON', 'HONCHO', [])
   await ask({ session: a1, sessionOp: { action: 3 } })
   await ask({ session: a2, sessionOp: { action: 3 } })
   return { store, service, clock, credential, ask, login }
