@@ -5,6 +5,7 @@
  * more than the cap answers "narrow the conditions" with no hit (A2.6); there is no way to list
  * residents without conditions. A person not in the file is asked of the national server (A2.3).
  */
+import { isKenError } from '../../../../proto/src/ken-error.ts'
 import type { SearchHit, SearchQuery, SearchResult } from '../../../../proto/src/types.ts'
 import type { ErrorFactory } from '../../../../proto/src/ken-error.ts'
 import type { ResidentRecord } from '../../domain/records.ts'
@@ -73,22 +74,35 @@ export async function runSearch (ctx: TerminalContext, session: Session, purpose
 async function localMatches (ctx: TerminalContext, q: SearchQuery, mode: SearchMode): Promise<ResidentRecord[] | 'too-many'> {
   const store = ctx.store
   if (mode === 'juminhyo') {
-    const r = await store.getCurrent(q.juminhyoCode)
+    const r = await readable(store.getCurrent(q.juminhyoCode))
     return r === undefined ? [] : [r]
   }
   if (mode === 'kojin') {
     const code = await store.findByKojinBango(q.kojinBango)
-    const r = code === undefined ? undefined : await store.getCurrent(code)
+    const r = code === undefined ? undefined : await readable(store.getCurrent(code))
     return r === undefined ? [] : [r]
   }
   const subjects = await store.searchSubjects({ name: q.name.trim(), birthDate: q.birthDate }, ctx.options.candidateCap + 1)
   if (subjects.length > ctx.options.candidateCap) return 'too-many'
   const out: ResidentRecord[] = []
   for (const subject of subjects) {
-    const r = await store.getCurrentBySubject(subject)
+    const r = await readable(store.getCurrentBySubject(subject))
     if (r !== undefined && matches(r, q)) out.push(r)
   }
   return out
+}
+
+/**
+ * SPEC §2.5: a person whose keys were destroyed (物理削除, or the retention job) is no longer in the
+ * file — the views and the blind index may still name the subject, but nothing of them can be read.
+ */
+async function readable (read: Promise<ResidentRecord | undefined>): Promise<ResidentRecord | undefined> {
+  try {
+    return await read
+  } catch (err) {
+    if (isKenError(err) && err.code === 'KEN_ERR_STORE_KEY_ERASED') return undefined
+    throw err
+  }
 }
 
 function matches (r: ResidentRecord, q: SearchQuery): boolean {

@@ -9,6 +9,10 @@
  *   ken-term provide --purpose P --kind teikyo|iten --recipient R --refs R1,R2 --items a,b [--channel terminal] [--reference DOC]
  *   ken-term accounts [--unreported]
  *   ken-term account register|approve|revoke|delete|unlock|reported --id ID [--role R --department D --branch B --purposes P1,P2 --pin-file F --cert FILE] [--reason T]
+ *   ken-term deletions                                              物理削除 requests (pending first)
+ *   ken-term deletion file --juminhyo C --reference REF            a system administrator files the municipality's request
+ *   ken-term deletion approve|reject --request D-XXXXXXXX [--reason T]   a security officer, not the requester, decides
+ *   ken-term print --purpose P --ref R                             record a print (terminal.hardcopy print-with-record)
  *
  * Common: --url (or $KEN_TERM_URL, default https://127.0.0.1:8443/), --ca FILE (or $KEN_TERM_CA),
  * --session TOKEN (or $KEN_TERM_SESSION). The PIN comes from --pin-file or $KEN_TERM_PIN, never from
@@ -25,7 +29,7 @@ const OPTIONS = {
   'pin-file': { type: 'string' }, purpose: { type: 'string' }, juminhyo: { type: 'string' }, kojin: { type: 'string' }, name: { type: 'string' },
   address: { type: 'string' }, birth: { type: 'string' }, sex: { type: 'string' }, fuzzy: { type: 'boolean' }, ref: { type: 'string' }, kind: { type: 'string' },
   recipient: { type: 'string' }, refs: { type: 'string' }, items: { type: 'string' }, channel: { type: 'string' }, reference: { type: 'string' },
-  unreported: { type: 'boolean' }, role: { type: 'string' }, department: { type: 'string' }, branch: { type: 'string' }, purposes: { type: 'string' }, reason: { type: 'string' }
+  unreported: { type: 'boolean' }, role: { type: 'string' }, department: { type: 'string' }, branch: { type: 'string' }, purposes: { type: 'string' }, reason: { type: 'string' }, request: { type: 'string' }
 } as const
 
 class Usage extends Error {}
@@ -100,6 +104,16 @@ export async function run (argv: readonly string[], env: NodeJS.ProcessEnv = pro
       })
       break
     }
+    case 'deletions': answer = await api.call('GET', '/api/deletions'); break
+    case 'deletion': {
+      const action = need(sub, 'action (file|approve|reject)')
+      if (!['file', 'approve', 'reject'].includes(action)) throw new Usage(`unknown deletion action ${action}`)
+      answer = await api.call('POST', '/api/deletions', action === 'file'
+        ? { action, juminhyoCode: need(v.juminhyo, 'juminhyo'), reference: need(v.reference, 'reference') }
+        : { action, requestId: need(v.request, 'request'), ...(v.reason === undefined ? {} : { reason: v.reason }) })
+      break
+    }
+    case 'print': answer = await api.call('POST', '/api/print', { purpose: need(v.purpose, 'purpose'), ref: need(v.ref, 'ref') }); break
     default:
       throw new Usage(`unknown command ${command ?? ''}`)
   }

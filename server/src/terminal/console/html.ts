@@ -28,6 +28,7 @@ export function page (p: Page): string {
     : `<nav aria-label="menu">
   ${who.role === 'operator' ? `<a href="/search" accesskey="s">${h(w.search)}</a>` : ''}
   ${['system-admin', 'branch-admin', 'security-officer', 'auditor'].includes(who.role) ? `<a href="/admin/accounts" accesskey="a">${h(w.accounts)}</a>` : ''}
+  ${['system-admin', 'security-officer'].includes(who.role) ? `<a href="/admin/deletions" accesskey="d" id="nav-deletions">${h(w.deletions)}</a>` : ''}
   <form method="post" action="/lock"><button type="submit" accesskey="l">${h(w.lock)}</button></form>
   <form method="post" action="/logout"><button type="submit">${h(w.logout)}</button></form>
 </nav>`
@@ -35,7 +36,7 @@ export function page (p: Page): string {
   return `<!doctype html>
 <html lang="${p.lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${h(w[p.title])} — ${h(w.title)}</title>
-<link rel="stylesheet" href="/static/console.css">${idle === '' ? '' : '\n<script src="/static/idle.js" defer></script>'}</head>
+<link rel="stylesheet" href="/static/console.css">${idle === '' ? '' : '\n<script src="/static/idle.js" defer></script>'}${who?.hardcopy === 'print-with-record' ? '\n<script src="/static/print.js" defer></script>' : ''}</head>
 <body${idle}>
 <header><span class="brand">${h(w.title)}</span>${who === undefined ? '' : `<span class="who">${h(who.accountId)} · ${h(w[`role_${who.role}` as Word] ?? who.role)} · ${h(who.department)}</span>`}
 ${nav}<a class="lang" href="/lang/${p.lang === 'ja' ? 'en' : 'ja'}">${h(w.lang)}</a></header>

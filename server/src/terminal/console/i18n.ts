@@ -23,7 +23,12 @@ const JA = {
   locked: '画面はロックされています', lockedHelp: '一定時間操作がなかったため、個人情報を隠しました。再度、鍵と PIN で認証してください。', unlockBtn: 'ロック解除',
   lock: '画面ロック', logout: 'ログアウト', loggedOut: 'ログアウトしました。', home: 'ホーム', noResidentRole: 'この役割では住民の情報を扱うことはできません。',
   lang: 'English', role_operator: '操作者', 'role_branch-admin': '拠点管理者', 'role_system-admin': 'システム管理者', 'role_security-officer': 'セキュリティ総括責任者',
-  role_auditor: '監査者', role_technician: '保守技術者'
+  role_auditor: '監査者', role_technician: '保守技術者',
+  deletions: '物理削除', deletionHelp: '市町村からの依頼に基づく物理削除：システム管理者が依頼文書番号を付して申請し、申請者以外のセキュリティ総括責任者が承認すると、その住民の鍵が破棄され、記録は復元できなくなります。',
+  fileDeletion: '物理削除の申請', deletionReference: '市町村の依頼文書番号', doFileDeletion: '申請（承認待ち）', requestId: '申請番号', requestedBy: '申請者', requestedAt: '申請日時',
+  decidedBy: '決定者', decidedAt: '決定日時', keysDestroyed: '破棄した鍵', reject: '却下', deletionStatus_pending: '承認待ち', deletionStatus_erased: '削除済み', deletionStatus_rejected: '却下',
+  deletionFiled: '物理削除を申請しました。記録番号', deletionDecided: '決定を記録しました。記録番号', noDeletions: '申請はありません。',
+  print: '印刷（記録されます）', printRecorded: '印刷を記録しました。'
 }
 
 type Words = typeof JA
@@ -47,7 +52,12 @@ const EN: Words = {
   locked: 'The screen is locked', lockedHelp: 'Nothing was done for a while, so personal data was hidden. Authenticate again with your key and PIN.', unlockBtn: 'Unlock',
   lock: 'Lock screen', logout: 'Log out', loggedOut: 'You are logged out.', home: 'Home', noResidentRole: 'This role has no access to residents\' data.',
   lang: '日本語', role_operator: 'Operator', 'role_branch-admin': 'Branch administrator', 'role_system-admin': 'System administrator', 'role_security-officer': 'Security officer',
-  role_auditor: 'Auditor', role_technician: 'Technician'
+  role_auditor: 'Auditor', role_technician: 'Technician',
+  deletions: 'Physical deletion', deletionHelp: 'Physical deletion on a municipality\'s request: a system administrator files it with the request reference; a security officer other than the requester approves, and the resident\'s keys are destroyed — the records can no longer be read.',
+  fileDeletion: 'File a physical deletion', deletionReference: 'Municipality request reference', doFileDeletion: 'File (awaits approval)', requestId: 'Request', requestedBy: 'Requested by', requestedAt: 'Requested at',
+  decidedBy: 'Decided by', decidedAt: 'Decided at', keysDestroyed: 'Keys destroyed', reject: 'Reject', deletionStatus_pending: 'Awaiting approval', deletionStatus_erased: 'Erased', deletionStatus_rejected: 'Rejected',
+  deletionFiled: 'Physical deletion filed. Log position', deletionDecided: 'Decision recorded. Log position', noDeletions: 'No requests.',
+  print: 'Print (recorded)', printRecorded: 'Print recorded.'
 }
 
 export type Word = keyof Words

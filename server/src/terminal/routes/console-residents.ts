@@ -108,7 +108,9 @@ export async function consoleResidentRoutes (app: FastifyInstance, deps: RouteDe
 <label for="reference">${h(w.reference)}</label><input id="reference" name="reference" maxlength="64">
 <div class="full"><button class="primary" type="submit" id="provide-submit">${h(w.doProvide)}</button></div>
 </form>`
-    return html(reply, 200, page({ lang, title: 'record', who: req.kenWho, body: `${r.record.removed ? `<p class="removed">${h(w.removed)}</p>` : ''}<table id="record"><tbody>${rows}</tbody></table>${provideForm}` }))
+    // A8.3: the print action exists only with terminal.hardcopy "print-with-record" (print.js records, then prints).
+    const print = req.kenWho?.hardcopy === 'print-with-record' && purpose !== undefined ? `<p><button type="button" id="print-record" data-purpose="${h(purpose.code)}" data-ref="${h(r.record.ref)}">${h(w.print)}</button></p>` : ''
+    return html(reply, 200, page({ lang, title: 'record', who: req.kenWho, body: `${r.record.removed ? `<p class="removed">${h(w.removed)}</p>` : ''}<table id="record"><tbody>${rows}</tbody></table>${print}${provideForm}` }))
   })
 
   app.post<{ Body: ProvideForm }>('/provide', { schema: { body: PROVIDE_FORM }, config: { auth: 'console' } }, async (req, reply) => {

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify'
 const DIR = new URL('../console/static/', import.meta.url)
 const FILES: ReadonlyMap<string, { type: string, body: string }> = new Map([
   ['console.css', { type: 'text/css; charset=utf-8', body: readFileSync(new URL('console.css', DIR), 'utf8') }],
-  ['idle.js', { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('idle.js', DIR), 'utf8') }]
+  ['idle.js', { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('idle.js', DIR), 'utf8') }],
+  ['print.js', { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('print.js', DIR), 'utf8') }]
 ])
 
 export async function staticRoutes (app: FastifyInstance): Promise<void> {

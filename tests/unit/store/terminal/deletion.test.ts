@@ -86,7 +86,11 @@ t.test('approved by the security officer: the person is gone from search; the lo
   t.ok((info?.keys ?? 0) >= 1, `${info?.keys ?? 0} keys destroyed`)
   t.equal(await fx.store.getCurrent(victim.juminhyoCode).catch(() => undefined), undefined, 'unreadable')
   const after = await fx.ask({ session: operator, search: { purpose: 'B5-RYOKEN', juminhyoCode: victim.juminhyoCode, kojinBango: '', name: '', address: '', birthDate: '', sex: 0, fuzzy: false } })
-  t.equal(after.search?.hits.length ?? 0, 0, 'gone from search')
+  t.equal(after.errorCode, '', 'answered, not failed')
+  t.same(after.search?.hits, [], 'gone from search')
+  const byName = await fx.ask({ session: operator, search: { purpose: 'B5-RYOKEN', juminhyoCode: '', kojinBango: '', name: victim.nameKana, address: '', birthDate: victim.birthDate, sex: 0, fuzzy: false } })
+  t.equal(byName.errorCode, '')
+  t.notOk(byName.search?.hits.some((h) => h.items.some((i) => i.value === victim.nameKanji)), 'nor by 4情報 (the blind index may name the subject; nothing of it is readable)')
   const again = await fx.ask({ session: so, deletion: op({ action: DeletionAction.APPROVE, requestId: pending?.requestId ?? '' }) })
   t.equal(again.errorCode, 'KEN_ERR_TERM_DELETION_UNKNOWN_REQUEST', 'a decided request cannot be approved twice')
 
