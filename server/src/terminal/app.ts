@@ -36,8 +36,11 @@ export interface RouteDeps {
   readonly adapter: PossessionAdapter
 }
 
-/** A strict Content-Security-Policy: nothing inline, nothing from elsewhere (STYLE.md "The console"). */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+/**
+ * A strict Content-Security-Policy: nothing inline, nothing from elsewhere (STYLE.md "The console").
+ * connect-src 'self': print.js records a print at /api/print before printing (A8.3).
+ */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 export async function buildTerminalApp (deps: TerminalAppDeps): Promise<FastifyInstance<Server>> {
   const app = Fastify({
