@@ -1,7 +1,9 @@
 // The systemd path of the terminal (issue 13): `ken-store serve --config FILE` serves the terminal
 // socket from the appliance configuration (paths.terminalSocket, its own mode terminal.socketMode, the
 // accounts file, set-up accounts by --bootstrap), and `ken-terminal serve --config FILE` reaches it:
-// an administrator logs in with both factors over HTTPS, the login recorded by the store.
+// an administrator logs in with both factors over HTTPS, the login recorded by the store. Then 物理削除
+// through the real daemons with ken-term (issue 17 item 3): filed by AD001, refused to AD001 as
+// approver, approved by SO001; the person is gone from OP001's search; `ken-store verify` passes.
 import t from 'tap'
 import https from 'node:https'
 import path from 'node:path'
@@ -12,7 +14,10 @@ import { sign } from 'node:crypto'
 import { devPki, DEV_PIN } from '../../certs/src/dev-pki.ts'
 import { openOperatorCredential } from '../../certs/src/operator-credential.ts'
 import { loginSignedData } from '../../server/src/store/terminal/sessions.ts'
-import { ROOT, freePort } from './helpers/appliance.ts'
+import { ROOT, freePort, kenStoreVerify } from './helpers/appliance.ts'
+import { AppendClient } from '../../server/src/store/append-client.ts'
+import { run } from '../../server/src/terminal/cli/ken-term.ts'
+import { Cs, FUKUOKA, item, person } from '../unit/store/helpers.ts'
 
 const state = mkdtempSync(path.join(tmpdir(), 'ken-e2e-tcfg-'))
 t.teardown(() => { rmSync(state, { recursive: true, force: true }) })
@@ -54,13 +59,14 @@ async function post (port: number, route: string, body: unknown, ca: Buffer): Pr
 
 t.test('ken-store and ken-terminal from one configuration file: the terminal socket is served and reached', async (t) => {
   const pkiDir = path.join(state, 'pki')
-  await devPki(pkiDir, ['401307'], { people: [{ id: 'AD001', role: 'admin' }] })
+  await devPki(pkiDir, [FUKUOKA], { people: [{ id: 'AD001', role: 'admin' }, { id: 'SO001', role: 'security' }, { id: 'OP001', role: 'operator' }] })
   const port = await freePort()
   const config = path.join(state, 'ken.json')
   writeFileSync(config, JSON.stringify({ paths: { stateDir: state }, terminal: { port }, management: { port: await freePort() } }))
   writeFileSync(path.join(state, 'pin'), `${DEV_PIN}\n`, { mode: 0o600 })
   const bootstrap = path.join(state, 'bootstrap.json')
-  writeFileSync(bootstrap, JSON.stringify([{ accountId: 'AD001', role: 'system-admin', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: [], certificateFile: path.join(pkiDir, 'operators', 'AD001.crt'), pinFile: path.join(state, 'pin') }]))
+  const account = (accountId: string, role: string, purposes: string[]): object => ({ accountId, role, department: 'D-SHICHOSON', branch: 'HONCHO', purposes, certificateFile: path.join(pkiDir, 'operators', `${accountId}.crt`), pinFile: path.join(state, 'pin') })
+  writeFileSync(bootstrap, JSON.stringify([account('AD001', 'system-admin', []), account('SO001', 'security-officer', []), account('OP001', 'operator', ['B5-RYOKEN'])]))
 
   const store = spawnBin('server/bin/ken-store.js', ['serve', '--config', config, '--bootstrap', bootstrap])
   t.ok(await waitFor(store, 'store.terminal.ready'), 'the store serves the terminal socket')
@@ -83,8 +89,33 @@ t.test('ken-store and ken-terminal from one configuration file: the terminal soc
   t.equal(login.status, 200, 'both factors accepted by the store behind the configured socket')
   t.equal(login.json.role, 'system-admin')
 
+  // Residents as the gateway would append them, then 物理削除 with ken-term.
+  const victim = person(3)
+  const client = await AppendClient.connect(path.join(state, 'run', 'store.sock'))
+  const cs = new Cs(FUKUOKA)
+  await client.append([person(1), person(2), victim].map((p) => item(cs.identity(p))))
+  await client.close()
+  const common = ['--url', `https://127.0.0.1:${port}/`, '--ca', path.join(pkiDir, 'ca.crt')]
+  const sessionOf = async (id: string): Promise<string[]> => {
+    const r = await run(['login', ...common, '--id', id, '--cert', path.join(pkiDir, 'operators', `${id}.crt`), '--key', path.join(pkiDir, 'operators', `${id}.key`), '--pin-file', path.join(state, 'pin')])
+    return ['--session', String((r.out as Record<string, unknown>).session)]
+  }
+  const [admin, officer, operator] = [await sessionOf('AD001'), await sessionOf('SO001'), await sessionOf('OP001')]
+  const search = async (): Promise<unknown> => (await run(['search', ...common, ...operator, '--purpose', 'B5-RYOKEN', '--juminhyo', victim.juminhyoCode])).out
+  t.match(await search(), { hits: [{ items: { name: victim.nameKanji } }] }, 'found before')
+  const filed = await run(['deletion', 'file', ...common, ...admin, '--juminhyo', victim.juminhyoCode, '--reference', 'FUK-E2E-1'])
+  t.equal(filed.code, 0, JSON.stringify(filed.out))
+  const id = (filed.out as { requests: Array<{ requestId: string }> }).requests[0]?.requestId ?? ''
+  t.match((await run(['deletion', 'approve', ...common, ...admin, '--request', id])).out, { code: 'KEN_ERR_TERM_DELETION_SAME_PERSON' })
+  const approved = await run(['deletion', 'approve', ...common, ...officer, '--request', id])
+  t.equal(approved.code, 0, JSON.stringify(approved.out))
+  t.match(await search(), { hits: [] }, 'gone from search')
+
   terminal.child.kill('SIGTERM')
   t.equal(await terminal.exited, 0, 'ken-terminal stops cleanly')
   store.child.kill('SIGTERM')
   t.equal(await store.exited, 0, 'the store stops cleanly')
+  const verified = await kenStoreVerify(path.join(state, 'db'))
+  t.equal(verified.code, 0, 'ken-store verify passes after the erasure')
+  t.equal(verified.report.ok, true)
 })

@@ -58,7 +58,7 @@ t.test('the development accounts log in through the real daemons; the technician
   t.match(refused.out, { code: 'KEN_ERR_TERM_ROLE_FORBIDDEN' })
   const ad = await run(['login', ...common, ...cred('AD001')])
   const listed = await run(['accounts', ...common, '--session', sessionOf(ad.out)])
-  t.same((listed.out as { accounts: Array<{ accountId: string }> }).accounts.map((a) => a.accountId), ['AD001', 'AD002', 'OP001', 'TE001'])
+  t.same((listed.out as { accounts: Array<{ accountId: string }> }).accounts.map((a) => a.accountId), ['AD001', 'AD002', 'OP001', 'SO001', 'TE001'])
 })
 
 t.test('a store restart ends the sessions, keeps the accounts and does not set them up twice', async (t) => {
