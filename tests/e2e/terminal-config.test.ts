@@ -8,7 +8,7 @@ import t from 'tap'
 import https from 'node:https'
 import path from 'node:path'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { sign } from 'node:crypto'
 import { devPki, DEV_PIN } from '../../certs/src/dev-pki.ts'
@@ -118,4 +118,10 @@ t.test('ken-store and ken-terminal from one configuration file: the terminal soc
   const verified = await kenStoreVerify(path.join(state, 'db'))
   t.equal(verified.code, 0, 'ken-store verify passes after the erasure')
   t.equal(verified.report.ok, true)
+  // After the deletion nothing of the person is in clear anywhere the store writes (db, accounts, run).
+  const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? files(path.join(d, e.name)) : e.isFile() ? [path.join(d, e.name)] : [])
+  const written = ['db', 'accounts'].flatMap((d) => files(path.join(state, d))).map((f) => readFileSync(f))
+  for (const needle of [victim.juminhyoCode, victim.nameKanji, victim.nameKana, victim.kojinBango, victim.address]) {
+    t.notOk(written.some((b) => b.includes(Buffer.from(needle, 'utf8'))), 'no trace of the person in clear in the store\'s files')
+  }
 })
