@@ -90,6 +90,7 @@ t.test('approved by the security officer: the person is gone from search; the lo
   t.same(after.search?.hits, [], 'gone from search')
   const byName = await fx.ask({ session: operator, search: { purpose: 'B5-RYOKEN', juminhyoCode: '', kojinBango: '', name: victim.nameKana, address: '', birthDate: victim.birthDate, sex: 0, fuzzy: false } })
   t.equal(byName.errorCode, '')
+  t.equal(byName.search?.tooMany, false, 'a real answer, not "narrow the conditions"')
   t.notOk(byName.search?.hits.some((h) => h.items.some((i) => i.value === victim.nameKanji)), 'nor by 4情報 (the blind index may name the subject; nothing of it is readable)')
   const again = await fx.ask({ session: so, deletion: op({ action: DeletionAction.APPROVE, requestId: pending?.requestId ?? '' }) })
   t.equal(again.errorCode, 'KEN_ERR_TERM_DELETION_UNKNOWN_REQUEST', 'a decided request cannot be approved twice')
