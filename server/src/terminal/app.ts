@@ -35,11 +35,14 @@ export interface RouteDeps {
 }
 
 /** A strict Content-Security-Policy: nothing inline, nothing from elsewhere (STYLE.md "The console"). */
+/** TLS of the HTTPS listener (also what a rotated secure context is built with: maint/terminal-maint.ts). */
+export const TERMINAL_TLS = { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' } as const
+
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 export async function buildTerminalApp (deps: TerminalAppDeps): Promise<FastifyInstance<Server>> {
   const app = Fastify({
-    https: { key: deps.tls.key, cert: deps.tls.cert, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' },
+    https: { key: deps.tls.key, cert: deps.tls.cert, ...TERMINAL_TLS },
     loggerInstance: deps.logger,
     // Request lines would carry paths and addresses; the terminal logs its own events instead.
     logController: new LogController({ disableRequestLogging: true }),

@@ -27,7 +27,8 @@ const STATUS: Readonly<Record<TerminalErrorCode, number>> = {
   KEN_ERR_TERM_CERTIFICATE: 422,
   KEN_ERR_TERM_WEAK_PIN: 422,
   KEN_ERR_TERM_UNAVAILABLE: 503,
-  KEN_ERR_TERM_OPTIONS: 500
+  KEN_ERR_TERM_OPTIONS: 500,
+  KEN_ERR_TERM_ROTATION_INVALID: 422
 }
 
 export function httpStatus (code: string): number {

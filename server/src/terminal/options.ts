@@ -18,7 +18,9 @@ const schema = z.object({
   certFile: z.string().min(1),
   keyFile: z.string().min(1),
   /** 操作端末ID recorded with every act of this terminal. */
-  terminalId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/).default('TERM-01')
+  terminalId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/).default('TERM-01'),
+  /** The maintenance socket ken-maint reaches (health, metrics, live rotation of the certificate). */
+  maintSocket: z.string().min(1).optional()
 }).strict()
 
 export type TerminalDaemonInput = z.input<typeof schema>

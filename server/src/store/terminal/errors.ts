@@ -29,7 +29,8 @@ export const errors = defineErrors({
   KEN_ERR_TERM_CERTIFICATE: { message: 'the certificate is not an operator certificate for this account id' },
   KEN_ERR_TERM_WEAK_PIN: { message: 'the PIN is too short or too simple' },
   KEN_ERR_TERM_UNAVAILABLE: { message: 'the store could not answer' },
-  KEN_ERR_TERM_OPTIONS: { message: 'the terminal options are invalid' }
+  KEN_ERR_TERM_OPTIONS: { message: 'the terminal options are invalid' },
+  KEN_ERR_TERM_ROTATION_INVALID: { message: 'the TLS material offered for rotation is unusable; the certificate in force stays' }
 })
 
 export type TerminalErrorCode = keyof typeof errors

@@ -1,7 +1,7 @@
 /**
  * ken-terminal — the operator terminal daemon (SPEC §6).
  *
- *   ken-terminal serve --socket PATH --cert FILE --key FILE [--host IP] [--port N] [--terminal-id ID]
+ *   ken-terminal serve --socket PATH --cert FILE --key FILE [--host IP] [--port N] [--terminal-id ID] [--maint-socket PATH]
  *
  * Logs: JSON lines on stderr with an `event` (terminal.ready, terminal.request.failed, terminal.closed).
  * SIGTERM/SIGINT finish the requests in flight and exit. Exit 2: usage or invalid options.
@@ -11,12 +11,12 @@ import pino from 'pino'
 import { isKenError } from '../../../../proto/src/ken-error.ts'
 import { startTerminalDaemon } from '../daemon.ts'
 
-const USAGE = 'usage: ken-terminal serve --socket PATH --cert FILE --key FILE [--host IP] [--port N] [--terminal-id ID]'
+const USAGE = 'usage: ken-terminal serve --socket PATH --cert FILE --key FILE [--host IP] [--port N] [--terminal-id ID] [--maint-socket PATH]'
 const logger = pino({ base: { service: 'ken-terminal' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }))
 
 async function main (argv: string[]): Promise<number> {
   const [command, ...rest] = argv
-  const { values } = parseArgs({ args: rest, strict: true, options: { socket: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, 'terminal-id': { type: 'string' } } })
+  const { values } = parseArgs({ args: rest, strict: true, options: { socket: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, 'terminal-id': { type: 'string' }, 'maint-socket': { type: 'string' } } })
   if (command !== 'serve') return usage(`unknown command ${command ?? ''}`)
   if (values.socket === undefined || values.cert === undefined || values.key === undefined) return usage('serve needs --socket, --cert and --key')
   const daemon = await startTerminalDaemon({
@@ -25,7 +25,8 @@ async function main (argv: string[]): Promise<number> {
     keyFile: values.key,
     ...(values.host === undefined ? {} : { host: values.host }),
     ...(values.port === undefined ? {} : { port: Number(values.port) }),
-    ...(values['terminal-id'] === undefined ? {} : { terminalId: values['terminal-id'] })
+    ...(values['terminal-id'] === undefined ? {} : { terminalId: values['terminal-id'] }),
+    ...(values['maint-socket'] === undefined ? {} : { maintSocket: values['maint-socket'] })
   }, { logger })
   return await new Promise<number>((resolve) => {
     const stop = (signal: string): void => {
