@@ -42,7 +42,9 @@ const schema = z.object({
   queryTimeoutMs: int(100, 120_000).default(DEFAULTS.queryTimeoutMs),
   /** Where the lag is written as JSON (atomically, every statusIntervalMs), for the live view and metrics. */
   statusFile: z.string().min(1).optional(),
-  statusIntervalMs: int(100, 60_000).default(DEFAULTS.statusIntervalMs)
+  statusIntervalMs: int(100, 60_000).default(DEFAULTS.statusIntervalMs),
+  /** The maintenance socket ken-maint reaches (health, metrics, live rotation of the credential). */
+  maintSocket: z.string().min(1).optional()
 }).strict()
 
 export type NationalInput = z.input<typeof schema>
