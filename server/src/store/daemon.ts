@@ -135,7 +135,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   }
   let reconciliation: Reconciliation
   try {
-    reconciliation = await startReconciliation(store, options, logger, deps.clock)
+    reconciliation = await startReconciliation(store, options, logger, deps.clock, (result, kinds) => { metrics.reconcileRun(result, kinds) })
   } catch (err) {
     backups?.stop()
     await maint?.close()
