@@ -100,7 +100,7 @@ async function main (argv: string[]): Promise<number> {
     const t = setup.config.terminal
     const terminal = spawnDaemon('terminal', path.join(root, 'server/src/terminal/cli/ken-terminal.ts'), [
       'serve', '--socket', terminalFiles.socketPath, '--cert', path.join(setup.paths.pkiDir, 'server.crt'), '--key', path.join(setup.paths.pkiDir, 'server.key'),
-      '--host', t.host, '--port', String(t.port)
+      '--host', t.host, '--port', String(t.port), '--maint-socket', setup.paths.terminalMaintSocket
     ], path.join(setup.logDir, 'terminal.log'))
     daemons.push(terminal)
     await waitUntilReachable(terminal, { host: t.host, port: t.port }, 60_000)

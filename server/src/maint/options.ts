@@ -6,7 +6,8 @@ import { z } from 'zod'
 import { deepFreeze, type DeepReadonly } from '../../../firmware-config/src/deep.ts'
 import { errors } from './errors.ts'
 
-const tlsFiles = z.object({ caFile: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1), crlFile: z.string().min(1) }).strict()
+/** crlFile is absent for a daemon that takes no CRL (ken-national: the national server judges its certificate). */
+const tlsFiles = z.object({ caFile: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1), crlFile: z.string().min(1).optional() }).strict()
 
 const schema = z.object({
   host: z.string().min(1),
