@@ -19,6 +19,7 @@ import { startMaint } from '../../../server/src/maint/daemon.ts'
 import { FUKUOKA, tempDir } from '../../unit/store/helpers.ts'
 import { parseMetrics, promtoolProblems, sampleValue } from '../../helpers/prometheus.ts'
 import { recorder } from '../national/helpers.ts'
+import { maintClient, type Reply } from './https-client.ts'
 
 const dir = tempDir(t, 'ken-maint-tn-')
 const pki = path.join(dir, 'pki')
@@ -47,26 +48,8 @@ const maint = await startMaint({
 t.teardown(async () => await maint.close())
 
 const technician = { cert: readFileSync(pkiFile('operators/TE001.crt')), key: readFileSync(pkiFile('operators/TE001.key')), passphrase: DEV_PIN }
-interface Reply { status: number, body: string, json: Record<string, unknown> }
-async function request (method: string, url: string, body?: unknown): Promise<Reply> {
-  return await new Promise((resolve, reject) => {
-    const req = https.request({
-      host: '127.0.0.1', port: maint.port, method, path: url, ca: readFileSync(pkiFile('ca.crt')), servername: 'localhost', agent: false, ...technician,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' }
-    }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        let json: Record<string, unknown> = {}
-        try { json = JSON.parse(text) as Record<string, unknown> } catch {}
-        resolve({ status: res.statusCode ?? 0, body: text, json })
-      })
-    })
-    req.once('error', reject)
-    req.end(body === undefined ? undefined : JSON.stringify(body))
-  })
-}
+const send = maintClient(() => maint.port, readFileSync(pkiFile('ca.crt')))
+const request = async (method: string, url: string, body?: unknown): Promise<Reply> => await send(method, url, body, technician)
 const lastAct = async () => {
   const r = await store.store.entries(store.store.head().position).next()
   return r.done === true ? undefined : r.value.entry.act
