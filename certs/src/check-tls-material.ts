@@ -11,7 +11,7 @@ const EKU = { server: '1.3.6.1.5.5.7.3.1', client: '1.3.6.1.5.5.7.3.2' } as cons
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
 
 /** Why `certPem` (its leaf first, then any chain) and `keyPem` cannot serve as `use`, or undefined. */
-export function credentialProblem (certPem: string, keyPem: string, use: keyof typeof EKU, now = Date.now()): string | undefined {
+export function credentialProblem (certPem: string | Buffer, keyPem: string | Buffer, use: keyof typeof EKU, now = Date.now()): string | undefined {
   let leaf: X509Certificate
   try {
     leaf = new X509Certificate(certPem)
