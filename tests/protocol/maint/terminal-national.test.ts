@@ -19,6 +19,8 @@ import { startMaint } from '../../../server/src/maint/daemon.ts'
 import { FUKUOKA, tempDir } from '../../unit/store/helpers.ts'
 import { parseMetrics, promtoolProblems, sampleValue } from '../../helpers/prometheus.ts'
 import { recorder } from '../national/helpers.ts'
+import { MaintOperation } from '../../../proto/src/types.ts'
+import { callMaint } from '../../../server/src/store/maint-client.ts'
 import { maintClient, type Reply } from './https-client.ts'
 
 const dir = tempDir(t, 'ken-maint-tn-')
@@ -121,4 +123,15 @@ t.test('ken-national\'s client certificate rotated through ken-maint, recorded; 
   t.same([server.status, server.json.code], [422, 'KEN_ERR_MAINT_ROTATION_INVALID'], 'a server certificate is no client certificate')
   t.equal(readFileSync(nationalFiles.certFile, 'utf8'), issued.chainPem, 'the file is put back to the rotated one')
   t.same([(await lastAct())?.refused, (await lastAct())?.reasonCode], [true, 'KEN_ERR_NATIONAL_ROTATION_INVALID'])
+})
+
+t.test('the two sockets offer health, metrics and rotation only: every other operation refused', async (t) => {
+  const offered = new Set<number>([MaintOperation.HEALTH, MaintOperation.METRICS, MaintOperation.ROTATE_TLS])
+  for (const daemon of ['terminal', 'national']) {
+    for (const [name, operation] of Object.entries(MaintOperation)) {
+      if (offered.has(operation)) continue
+      const r = await callMaint(sock(`${daemon}-maint`), { operation, technician: 'TE001', act: { kind: 'maint.login', refused: false, reasonCode: '', note: '', count: 0 } }).then(() => 'answered', (err: { code: string }) => err.code)
+      t.equal(r, 'KEN_ERR_STORE_MAINT_UNSUPPORTED', `${daemon}: ${name} not offered`)
+    }
+  }
 })
