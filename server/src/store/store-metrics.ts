@@ -18,6 +18,11 @@ export interface StoreMetricsSources {
   readonly dbPath: string
   /** Seconds since the last signed checkpoint, once the log issues them (issue 11); undefined hides the series. */
   readonly checkpointAgeSeconds?: () => number | undefined
+  /**
+   * The outbox's confirmed position, when the store serves ken-national. Scraped from the store, it
+   * stays visible when ken-national itself is down (its own registry then cannot be read).
+   */
+  readonly outboxConfirmed?: () => Promise<number | undefined>
 }
 
 export class StoreMetrics {
@@ -79,6 +84,10 @@ export class StoreMetrics {
     if (sources.checkpointAgeSeconds !== undefined) {
       const age = sources.checkpointAgeSeconds
       new Gauge({ name: 'ken_store_checkpoint_age_seconds', help: 'Seconds since the newest signed checkpoint', registers, collect () { const a = age(); if (a !== undefined) this.set(a) } })
+    }
+    if (sources.outboxConfirmed !== undefined) {
+      const confirmed = sources.outboxConfirmed
+      new Gauge({ name: 'ken_store_outbox_confirmed_position', help: 'The log position ken-national confirmed as forwarded (compare with ken_store_log_entries)', registers, async collect () { const c = await confirmed(); if (c !== undefined) this.set(c) } })
     }
     collectDefaultMetrics({ register: this.registry })
   }

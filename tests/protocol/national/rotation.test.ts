@@ -10,6 +10,7 @@ import { MaintOperation } from '../../../proto/src/types.ts'
 import { callMaint } from '../../../server/src/store/maint-client.ts'
 import { Cs, FUKUOKA, item, person } from '../../unit/store/helpers.ts'
 import { bench, recorder, until } from './helpers.ts'
+import { promtoolProblems } from '../../helpers/prometheus.ts'
 
 t.test('client certificate rotated: link kept, the next connection uses the new one, nothing lost or twice', async (t) => {
   const b = await bench(t)
@@ -66,6 +67,10 @@ t.test('client certificate rotated: link kept, the next connection uses the new 
   t.match(caught, /^ken_national_oldest_unconfirmed_age_seconds 0$/m)
   t.match(caught, new RegExp(`^ken_national_confirmed_position ${accepted.at(-1) ?? -1}$`, 'm'))
   t.match(caught, /^ken_national_link_up 1$/m)
+  const storeText = await daemon.metrics.text()
+  t.match(storeText, new RegExp(`^ken_store_outbox_confirmed_position ${accepted.at(-1) ?? -1}$`, 'm'), 'the store shows the confirmed position too (visible when ken-national is not)')
+  t.same(await promtoolProblems(storeText), [], 'promtool: the store\'s metrics with the outbox')
+  t.same(await promtoolProblems(caught), [], 'promtool: ken-national\'s metrics')
   const health = (await callMaint(maintSocket, { operation: MaintOperation.HEALTH, technician: 'TE001' })).health
   t.same([health?.daemon, health?.ok], ['national', true])
 })
