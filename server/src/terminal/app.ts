@@ -9,6 +9,7 @@ import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
 import type { Server } from 'node:https'
 import { SessionAction } from '../../../proto/src/types.ts'
+import { TLS_POLICY } from '../../../certs/src/tls-policy.ts'
 import { httpStatus } from './http-errors.ts'
 import { KEY_FILE_ADAPTER, type PossessionAdapter } from './auth/possession.ts'
 import { clearSessionCookie, tokenOf } from './request-context.ts'
@@ -35,8 +36,11 @@ export interface RouteDeps {
 }
 
 /** A strict Content-Security-Policy: nothing inline, nothing from elsewhere (STYLE.md "The console"). */
-/** TLS of the HTTPS listener (also what a rotated secure context is built with: maint/terminal-maint.ts). */
-export const TERMINAL_TLS = { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' } as const
+/**
+ * TLS of the HTTPS listener: TLS 1.3 and the groups X25519, P-256, P-384 only (certs/src/tls-policy.ts,
+ * issue 16) — also what a rotated secure context is built with (maint/terminal-maint.ts).
+ */
+export const TERMINAL_TLS = TLS_POLICY
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 

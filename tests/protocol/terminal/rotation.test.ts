@@ -8,6 +8,7 @@ import https from 'node:https'
 import tls from 'node:tls'
 import path from 'node:path'
 import { X509Certificate } from 'node:crypto'
+import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { openCa } from '../../../certs/src/certificate-authority.ts'
 import { MaintOperation } from '../../../proto/src/types.ts'
@@ -44,6 +45,19 @@ const whoami = async (token: string): Promise<{ status: number, fingerprint: str
   req.end()
 })
 
+/** Whether `openssl s_client` (not our code) completes a TLS 1.3 handshake offering only `group`. */
+const opensslHandshake = async (group: string): Promise<boolean> => await new Promise((resolve) => {
+  const child = execFile('openssl', ['s_client', '-connect', `127.0.0.1:${term.port}`, '-brief', '-CAfile', path.join(term.pkiDir, 'ca.crt'), '-tls1_3', '-groups', group], { timeout: 20_000 }, (err, stdout, stderr) => {
+    resolve(err === null && /Protocol version: TLSv1\.3/.test(`${stdout}\n${stderr}`))
+  })
+  child.stdin?.end()
+})
+const groupsOffered = async (): Promise<string[]> => {
+  const out: string[] = []
+  for (const group of ['X25519', 'P-256', 'P-384', 'ffdhe2048', 'ffdhe3072']) if (await opensslHandshake(group)) out.push(group)
+  return out
+}
+
 const rotate = async (tlsMaterial: { certPem?: string, keyPem?: string, caPem?: string }): Promise<string> =>
   await callMaint(maintSocket, { operation: MaintOperation.ROTATE_TLS, technician: 'TE001', tls: { certPem: tlsMaterial.certPem ?? '', keyPem: tlsMaterial.keyPem ?? '', caPem: tlsMaterial.caPem ?? '', crlPem: '' } }).then(() => 'rotated', (err: { code: string }) => err.code)
 
@@ -52,6 +66,7 @@ t.test('rotated while a session is open: the open connection keeps its certifica
   t.equal(login.status, 200)
   const token = String(login.json.session)
   const oldFingerprint = await freshFingerprint()
+  t.same(await groupsOffered(), ['X25519', 'P-256', 'P-384'], 'openssl: only the three groups, no finite-field group (issue 16)')
   const before = await whoami(token)
   t.same(before, { status: 200, fingerprint: oldFingerprint })
 
@@ -69,6 +84,7 @@ t.test('rotated while a session is open: the open connection keeps its certifica
   const newFingerprint = new X509Certificate(issued.certificatePem).fingerprint256
   t.not(newFingerprint, oldFingerprint)
   t.equal(await freshFingerprint(), newFingerprint, 'a new TLS connection meets the new certificate')
+  t.same(await groupsOffered(), ['X25519', 'P-256', 'P-384'], 'the rotated context keeps the policy')
   const after = await whoami(token)
   t.same(after, { status: 200, fingerprint: oldFingerprint }, 'the open connection was kept, with the certificate it began with')
   t.equal(sockets.size, 1, 'one connection throughout')
