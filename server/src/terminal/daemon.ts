@@ -37,11 +37,10 @@ export async function startTerminalDaemon (input: TerminalDaemonInput, deps: Ter
   const logger = deps.logger ?? pino({ base: { service: 'ken-terminal' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: false }))
   const metrics = new TerminalMetrics()
   const link = metrics.counting(deps.link ?? new TerminalClient(options.socketPath, options.terminalId))
-  const credential = { key: await readFile(options.keyFile, 'utf8'), cert: await readFile(options.certFile, 'utf8') }
   const app = await buildTerminalApp({
     link,
     logger,
-    tls: credential,
+    tls: { key: await readFile(options.keyFile), cert: await readFile(options.certFile) },
     ...(deps.adapter === undefined ? {} : { adapter: deps.adapter })
   })
   await app.listen({ host: options.host, port: options.port })
@@ -49,7 +48,7 @@ export async function startTerminalDaemon (input: TerminalDaemonInput, deps: Ter
   const port = typeof address === 'object' && address !== null ? address.port : options.port
   const host = options.host.includes(':') ? `[${options.host}]` : options.host
   const url = `https://${host}:${port}/`
-  const maintDeps = { server: app.server, metrics, logger, credential }
+  const maintDeps = { server: app.server, metrics, logger }
   let maint: MaintSocket | undefined
   if (options.maintSocket !== undefined) {
     maint = await startTerminalMaint(maintDeps, options.maintSocket).catch(async (err: unknown) => {

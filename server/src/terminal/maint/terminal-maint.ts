@@ -19,8 +19,6 @@ export interface TerminalMaintDeps {
   readonly server: Server
   readonly metrics: TerminalMetrics
   readonly logger: Logger
-  /** The PEM in force (from the files at start), replaced on each rotation. */
-  readonly credential: { cert: string, key: string }
 }
 
 /** Check `m` and swap it in. @throws KEN_ERR_TERM_ROTATION_INVALID (the material in force stays) */
@@ -33,8 +31,6 @@ export function rotateTerminalTls (deps: TerminalMaintDeps, m: Partial<TlsMateri
   const problem = credentialProblem(cert, key, 'server')
   if (problem !== undefined) throw errors.KEN_ERR_TERM_ROTATION_INVALID(problem, { field: 'certPem' })
   deps.server.setSecureContext({ cert, key, ...TERMINAL_TLS })
-  deps.credential.cert = cert
-  deps.credential.key = key
   deps.logger.info({ event: 'terminal.tls.rotated' }, 'server certificate rotated; links already up keep theirs')
 }
 
