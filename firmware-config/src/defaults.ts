@@ -25,6 +25,8 @@ export const DEFAULTS = deepFreeze({
     outboxSocket: 'run/outbox.sock',
     storeMaintSocket: 'run/store-maint.sock',
     gatewayMaintSocket: 'run/gateway-maint.sock',
+    terminalMaintSocket: 'run/terminal-maint.sock',
+    nationalMaintSocket: 'run/national-maint.sock',
     backupDir: 'backups',
     backupRecipientFile: 'keys/backup-recipient.pub',
     logDir: 'logs',

@@ -16,6 +16,8 @@ export interface ResolvedPaths {
   readonly storeSocket: string
   readonly storeMaintSocket: string
   readonly gatewayMaintSocket: string
+  readonly terminalMaintSocket: string
+  readonly nationalMaintSocket: string
   readonly backupDir: string
   readonly backupRecipientFile: string
   readonly logDir: string
@@ -44,6 +46,8 @@ export function resolvePaths (config: Pick<Config, 'paths'>, cwd: string = proce
     storeSocket: under(config.paths.storeSocket),
     storeMaintSocket: under(config.paths.storeMaintSocket),
     gatewayMaintSocket: under(config.paths.gatewayMaintSocket),
+    terminalMaintSocket: under(config.paths.terminalMaintSocket),
+    nationalMaintSocket: under(config.paths.nationalMaintSocket),
     backupDir: under(config.paths.backupDir),
     backupRecipientFile: under(config.paths.backupRecipientFile),
     logDir: under(config.paths.logDir),
@@ -52,7 +56,7 @@ export function resolvePaths (config: Pick<Config, 'paths'>, cwd: string = proce
     terminalAccountsFile: under(config.paths.terminalAccountsFile),
     purposesRegistryFile: config.paths.purposesRegistryFile === '' ? undefined : under(config.paths.purposesRegistryFile)
   }
-  for (const key of ['storeSocket', 'outboxSocket', 'terminalSocket', 'storeMaintSocket', 'gatewayMaintSocket'] as const) {
+  for (const key of ['storeSocket', 'outboxSocket', 'terminalSocket', 'storeMaintSocket', 'gatewayMaintSocket', 'terminalMaintSocket', 'nationalMaintSocket'] as const) {
     if (Buffer.byteLength(resolved[key]) > MAX_SOCKET_PATH_BYTES) {
       throw errors.KEN_ERR_CONFIG_INVALID(`paths.${key}: expected a socket path of at most ${MAX_SOCKET_PATH_BYTES} bytes once resolved (got ${resolved[key]}); fix: use a shorter stateDir or an absolute socket path`, { field: `paths.${key}` })
     }

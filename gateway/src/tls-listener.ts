@@ -14,10 +14,11 @@
  * replaced for new handshakes and every live link is verified again; refused ones are closed.
  * Connections over the per-source rate are closed before the handshake costs anything.
  */
-import { constants as cryptoConstants, createPrivateKey, X509Certificate } from 'node:crypto'
+import { constants as cryptoConstants } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { AddressInfo, Socket } from 'node:net'
 import tls, { type TLSSocket } from 'node:tls'
+import { credentialProblem } from '../../certs/src/check-tls-material.ts'
 import type { CrlStore } from '../../certs/src/crl-store.ts'
 import { peerChain } from '../../certs/src/peer-certificate.ts'
 import { TLS_POLICY } from '../../certs/src/tls-policy.ts'
@@ -216,16 +217,9 @@ function secureContext (ctx: StaticContext, crls: string[] | undefined): tls.Sec
 
 /** The certificate is a server's, valid now, and the key is its own. @throws KEN_ERR_GW_ROTATION_INVALID */
 function checkServerMaterial (ctx: StaticContext): void {
-  let leaf: X509Certificate
-  try {
-    leaf = new X509Certificate(ctx.cert as string | Buffer)
-    if (!leaf.checkPrivateKey(createPrivateKey(ctx.key as string | Buffer))) throw errors.KEN_ERR_GW_ROTATION_INVALID('the key does not match the certificate')
-  } catch (err) {
-    throw isKenError(err) ? err : errors.KEN_ERR_GW_ROTATION_INVALID('not a certificate and key in PEM', { cause: err })
-  }
-  const now = Date.now()
-  if (Date.parse(leaf.validFrom) > now || Date.parse(leaf.validTo) < now) throw errors.KEN_ERR_GW_ROTATION_INVALID('the certificate is not valid now')
-  if (leaf.keyUsage !== undefined && !leaf.keyUsage.includes('1.3.6.1.5.5.7.3.1')) throw errors.KEN_ERR_GW_ROTATION_INVALID('not a TLS server certificate (EKU)')
+  const pem = (v: StaticContext['cert']): string | Buffer => typeof v === 'string' || Buffer.isBuffer(v) ? v : ''
+  const problem = credentialProblem(pem(ctx.cert), pem(ctx.key as StaticContext['cert']), 'server')
+  if (problem !== undefined) throw errors.KEN_ERR_GW_ROTATION_INVALID(problem)
 }
 
 function crlKey (crl: CrlStore): string {

@@ -35,7 +35,7 @@ export async function startNationalLink (setup: DemoSetup, root: string, statusF
     '--outbox', setup.paths.outboxSocket, '--prefecture', setup.config.prefecture.code, '--url', url,
     '--ca', path.resolve(setup.paths.stateDir, setup.config.national.caFile),
     '--cert', path.join(pki, 'national', 'ken-national.crt'), '--key', path.join(pki, 'national', 'ken-national.key'),
-    '--window', String(setup.config.national.window), '--status-file', statusFile
+    '--window', String(setup.config.national.window), '--status-file', statusFile, '--maint-socket', setup.paths.nationalMaintSocket
   ], path.join(setup.logDir, 'national.log'))
   return { ken, closeSimulator: sim.close, url }
 }

@@ -88,6 +88,14 @@ async function main (argv: string[]): Promise<number> {
     closeNational = link.closeSimulator
     daemons.push(link.ken)
     out(`national-server simulator (${link.url}) and ken-national running`)
+    // Before ken-maint, so the first health a technician asks for finds the terminal's socket too.
+    const t = setup.config.terminal
+    const terminal = spawnDaemon('terminal', path.join(root, 'server/src/terminal/cli/ken-terminal.ts'), [
+      'serve', '--socket', terminalFiles.socketPath, '--cert', path.join(setup.paths.pkiDir, 'server.crt'), '--key', path.join(setup.paths.pkiDir, 'server.key'),
+      '--host', t.host, '--port', String(t.port), '--maint-socket', setup.paths.terminalMaintSocket
+    ], path.join(setup.logDir, 'terminal.log'))
+    daemons.push(terminal)
+    await waitUntilReachable(terminal, { host: t.host, port: t.port }, 60_000)
     const maint = spawnDaemon('maint', path.join(root, 'server/src/maint/cli/ken-maint.ts'), ['--config', setup.configFile], path.join(setup.logDir, 'maint.log'))
     daemons.push(maint)
     const mgmt = setup.config.management
@@ -97,13 +105,6 @@ async function main (argv: string[]): Promise<number> {
     out(`${maintLine}; e.g.`)
     out(`  curl --cacert ${path.join(setup.paths.pkiDir, 'ca.crt')} --cert ${path.join(operators, 'TE001.crt')} --key ${path.join(operators, 'TE001.key')} --pass ${DEV_PIN} https://localhost:${mgmt.port}/health`)
     out(`  backups in ${setup.paths.backupDir}, encrypted to the administrator's key ${setup.adminKey} (restores only: ken-store restore)`)
-    const t = setup.config.terminal
-    const terminal = spawnDaemon('terminal', path.join(root, 'server/src/terminal/cli/ken-terminal.ts'), [
-      'serve', '--socket', terminalFiles.socketPath, '--cert', path.join(setup.paths.pkiDir, 'server.crt'), '--key', path.join(setup.paths.pkiDir, 'server.key'),
-      '--host', t.host, '--port', String(t.port)
-    ], path.join(setup.logDir, 'terminal.log'))
-    daemons.push(terminal)
-    await waitUntilReachable(terminal, { host: t.host, port: t.port }, 60_000)
     consoleUrl = `https://${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}/`
     for (const line of terminalBanner(consoleUrl, setup.paths.pkiDir)) out(line)
   } catch (err) {

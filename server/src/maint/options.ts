@@ -3,10 +3,12 @@
  * The CLI maps the appliance configuration onto it (cli/ken-maint.ts).
  */
 import { z } from 'zod'
-import { deepFreeze, type DeepReadonly } from '../../../firmware-config/src/deep.ts'
+import type { DeepReadonly } from '../../../firmware-config/src/deep.ts'
+import { parseOptions } from '../../../firmware-config/src/parse-options.ts'
 import { errors } from './errors.ts'
 
-const tlsFiles = z.object({ caFile: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1), crlFile: z.string().min(1) }).strict()
+/** crlFile is absent for a daemon that takes no CRL (ken-national: the national server judges its certificate). */
+const tlsFiles = z.object({ caFile: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1), crlFile: z.string().min(1).optional() }).strict()
 
 const schema = z.object({
   host: z.string().min(1),
@@ -34,11 +36,5 @@ export type MaintOptions = DeepReadonly<z.output<typeof schema>>
 
 /** @throws KEN_ERR_MAINT_OPTIONS naming the key */
 export function parseMaintOptions (input: unknown): MaintOptions {
-  const r = schema.safeParse(input)
-  if (!r.success) {
-    const issue = r.error.issues[0]
-    const key = issue?.path.join('.') ?? ''
-    throw errors.KEN_ERR_MAINT_OPTIONS(`${key === '' ? '(root)' : key}: ${issue?.message ?? 'invalid'}`, { field: key })
-  }
-  return deepFreeze(r.data)
+  return parseOptions(schema, input, errors.KEN_ERR_MAINT_OPTIONS)
 }

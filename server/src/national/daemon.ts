@@ -10,10 +10,17 @@ import { NationalLink } from './national-link.ts'
 import { OutboxClient } from './outbox-client.ts'
 import { nationalLogger, type NationalLogger } from './logger.ts'
 import { parseNationalOptions, type NationalInput } from './options.ts'
+import { NationalMetrics } from './maint/national-metrics.ts'
+import { rotateNationalTls, startNationalMaint } from './maint/national-maint.ts'
+import type { TlsMaterial } from '../../../proto/src/types.ts'
+import type { MaintSocket } from '../store/maint-socket.ts'
 
 export interface NationalDaemon {
   /** Outbox lag and link state (no personal data). */
   lag: () => NationalLag
+  readonly metrics: NationalMetrics
+  /** New client credential and/or national CA for the next connection (also on the maintenance socket). @throws KEN_ERR_NATIONAL_ROTATION_INVALID */
+  rotateTls: (material: Partial<TlsMaterial>) => void
   close: () => Promise<void>
 }
 
@@ -45,6 +52,9 @@ export async function startNationalDaemon (input: NationalInput, deps: NationalD
     queryTimeoutMs: o.queryTimeoutMs,
     connectOutbox: async () => await OutboxClient.connect(o.outboxSocketPath)
   })
+  const metrics = new NationalMetrics(() => forwarder.lag())
+  const rotate = (next: Parameters<NationalLink['rotate']>[0]): void => { link.rotate(next) }
+  const maint: MaintSocket | undefined = o.maintSocket === undefined ? undefined : await startNationalMaint({ rotate, lag: () => forwarder.lag(), metrics, log }, o.maintSocket)
   log.info('national.start', { prefecture: o.prefectureCode, url: o.nationalUrl, window: o.window })
   forwarder.start()
   link.start()
@@ -62,8 +72,11 @@ export async function startNationalDaemon (input: NationalInput, deps: NationalD
   let closing: Promise<void> | undefined
   return {
     lag: () => forwarder.lag(),
+    metrics,
+    rotateTls: (material) => { rotateNationalTls(rotate, material) },
     close: async () => {
       closing ??= (async () => {
+        await maint?.close()
         clearInterval(status)
         await writing
         await forwarder.stop()

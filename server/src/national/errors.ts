@@ -12,7 +12,8 @@ export const errors = defineErrors({
   KEN_ERR_NATIONAL_OUTBOX_REFUSED: { message: 'the store refused an outbox read or confirm' },
   KEN_ERR_NATIONAL_LINK_DOWN: { message: 'the link to the national server is down; the query was not sent' },
   KEN_ERR_NATIONAL_PEER_REFUSED: { message: 'the national server failed mutual authentication; nothing was sent to it' },
-  KEN_ERR_NATIONAL_QUERY_TIMEOUT: { message: 'the national server did not answer the query in time' }
+  KEN_ERR_NATIONAL_QUERY_TIMEOUT: { message: 'the national server did not answer the query in time' },
+  KEN_ERR_NATIONAL_ROTATION_INVALID: { message: 'the TLS material offered for rotation is unusable; the credential in force stays' }
 })
 
 export type NationalErrorCode = keyof typeof errors

@@ -18,6 +18,7 @@ export function nationalOptionsFrom (config: Config): NationalInput {
     caFile: path.resolve(paths.stateDir, config.national.caFile),
     certFile: path.join(paths.pkiDir, 'national', 'ken-national.crt'),
     keyFile: path.join(paths.pkiDir, 'national', 'ken-national.key'),
-    window: config.national.window
+    window: config.national.window,
+    maintSocket: paths.nationalMaintSocket
   }
 }

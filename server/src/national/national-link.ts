@@ -28,6 +28,13 @@ export interface NationalLinkOptions {
   readonly keepaliveSeconds: number
 }
 
+/** ken-national's client credential and the national CA it trusts (PEM). */
+export interface NationalCredential {
+  readonly ca: Buffer
+  readonly cert: Buffer
+  readonly key: Buffer
+}
+
 export interface NationalLinkEvents {
   /** Authenticated and subscribed; `peer` names the national server's certificate (no personal data). */
   up: [peer: string]
@@ -39,6 +46,7 @@ export interface NationalLinkEvents {
 export class NationalLink extends EventEmitter<NationalLinkEvents> {
   readonly #opts: NationalLinkOptions
   readonly #log: NationalLogger
+  #credential: NationalCredential
   #client: MqttClient | undefined
   #delay: number
   #timer: NodeJS.Timeout | undefined
@@ -49,6 +57,7 @@ export class NationalLink extends EventEmitter<NationalLinkEvents> {
   constructor (opts: NationalLinkOptions, log: NationalLogger) {
     super()
     this.#opts = opts
+    this.#credential = { ca: opts.ca, cert: opts.cert, key: opts.key }
     this.#log = log
     this.#delay = opts.reconnectMinMs
   }
@@ -59,6 +68,15 @@ export class NationalLink extends EventEmitter<NationalLinkEvents> {
 
   start (): void {
     this.#connect()
+  }
+
+  /**
+   * New credential and/or CA bundle for the next (re)connection (SPEC §7, rotation without restart):
+   * the link up now is not dropped — it was authenticated with what was in force when it began.
+   */
+  rotate (next: Partial<NationalCredential>): void {
+    this.#credential = { ...this.#credential, ...next }
+    this.#log.info('national.tls.rotated', { reason: Object.keys(next).join(','), linkUp: this.#up })
   }
 
   publishForward (kind: 'identity', forward: NationalForward): void
@@ -89,13 +107,14 @@ export class NationalLink extends EventEmitter<NationalLinkEvents> {
     if (this.#stopped) return
     this.#attempts++
     const o = this.#opts
+    const credential = this.#credential
     // mqtt.js hands its options to tls.connect (lib/connect/tls.js); its types omit the version bounds.
     const tlsBounds: Pick<ConnectionOptions, 'minVersion' | 'maxVersion'> = { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' }
     const client = mqtt.connect(o.url, {
       ...(tlsBounds as IClientOptions),
-      ca: o.ca,
-      cert: o.cert,
-      key: o.key,
+      ca: credential.ca,
+      cert: credential.cert,
+      key: credential.key,
       rejectUnauthorized: true,
       protocolVersion: 4,
       clientId: `ken-national-${o.prefectureCode}`,

@@ -4,7 +4,8 @@
  * prefecture's CA: the national server is trusted only for this link.
  */
 import { z } from 'zod'
-import { deepFreeze, type DeepReadonly } from '../../../firmware-config/src/deep.ts'
+import type { DeepReadonly } from '../../../firmware-config/src/deep.ts'
+import { parseOptions } from '../../../firmware-config/src/parse-options.ts'
 import { errors } from './errors.ts'
 
 export const DEFAULTS = Object.freeze({
@@ -42,7 +43,9 @@ const schema = z.object({
   queryTimeoutMs: int(100, 120_000).default(DEFAULTS.queryTimeoutMs),
   /** Where the lag is written as JSON (atomically, every statusIntervalMs), for the live view and metrics. */
   statusFile: z.string().min(1).optional(),
-  statusIntervalMs: int(100, 60_000).default(DEFAULTS.statusIntervalMs)
+  statusIntervalMs: int(100, 60_000).default(DEFAULTS.statusIntervalMs),
+  /** The maintenance socket ken-maint reaches (health, metrics, live rotation of the credential). */
+  maintSocket: z.string().min(1).optional()
 }).strict()
 
 export type NationalInput = z.input<typeof schema>
@@ -50,12 +53,5 @@ export type NationalOptions = DeepReadonly<z.output<typeof schema>>
 
 /** Validate once at the edge. @throws KEN_ERR_NATIONAL_INVALID_OPTIONS naming the key */
 export function parseNationalOptions (input: unknown): NationalOptions {
-  const result = schema.safeParse(input)
-  if (!result.success) {
-    const issue = result.error.issues[0]
-    const key = issue?.path.join('.') ?? ''
-    const what = issue?.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue?.message ?? 'invalid'
-    throw errors.KEN_ERR_NATIONAL_INVALID_OPTIONS(`${key === '' ? '(root)' : key}: ${what}`, { field: key })
-  }
-  return deepFreeze(result.data)
+  return parseOptions(schema, input, errors.KEN_ERR_NATIONAL_INVALID_OPTIONS)
 }

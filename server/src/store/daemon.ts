@@ -66,7 +66,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   // SPEC §4: the log-signing key is made at set-up beside the appliance key, outside the database.
   const logSigner = await loadLogSigningKey(options.logKeyFile ?? defaultLogKeyFile(options.keyFile), options.logOrigin, options.logOrigin ?? DEFAULTS.logOrigin)
   let opened: LevelStore | undefined
-  const metrics = new StoreMetrics({ logPosition: () => opened?.head().position ?? 0, dbPath: options.dbPath, checkpointAgeSeconds: () => opened?.checkpointAgeSeconds() })
+  const metrics = new StoreMetrics({ logPosition: () => opened?.head().position ?? 0, dbPath: options.dbPath, checkpointAgeSeconds: () => opened?.checkpointAgeSeconds(), ...(options.outboxSocketPath === undefined ? {} : { outboxConfirmed: async () => await opened?.outboxConfirmed().catch(() => undefined) }) })
   const store = new LevelStore({
     location: options.dbPath,
     applianceKey,
@@ -135,7 +135,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   }
   let reconciliation: Reconciliation
   try {
-    reconciliation = await startReconciliation(store, options, logger, deps.clock)
+    reconciliation = await startReconciliation(store, options, logger, deps.clock, (result, kinds) => { metrics.reconcileRun(result, kinds) })
   } catch (err) {
     backups?.stop()
     await maint?.close()

@@ -7,7 +7,8 @@
 import { z } from 'zod'
 import { DEFAULTS as APPLIANCE_DEFAULTS } from '../../../firmware-config/src/defaults.ts'
 import { HARDCOPY_POLICIES } from '../../../firmware-config/src/schema.ts'
-import { deepFreeze, type DeepReadonly } from '../../../firmware-config/src/deep.ts'
+import type { DeepReadonly } from '../../../firmware-config/src/deep.ts'
+import { parseOptions } from '../../../firmware-config/src/parse-options.ts'
 import { DEFAULT_MAX_FRAME } from '../../../proto/src/framing.ts'
 import { errors } from './errors.ts'
 
@@ -121,12 +122,5 @@ export type StoreDaemonOptions = DeepReadonly<z.output<typeof schema>>
 
 /** Validate once at the edge. @throws KEN_ERR_STORE_INVALID_OPTIONS naming the key and what is wrong */
 export function parseDaemonOptions (input: unknown): StoreDaemonOptions {
-  const result = schema.safeParse(input)
-  if (!result.success) {
-    const issue = result.error.issues[0]
-    const key = issue?.path.join('.') ?? ''
-    const what = issue?.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue?.message ?? 'invalid'
-    throw errors.KEN_ERR_STORE_INVALID_OPTIONS(`${key === '' ? '(root)' : key}: ${what}`, { field: key })
-  }
-  return deepFreeze(result.data)
+  return parseOptions(schema, input, errors.KEN_ERR_STORE_INVALID_OPTIONS)
 }

@@ -6,8 +6,9 @@
  */
 import { statfs } from 'node:fs/promises'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import { ResultStatus, type UpdateResult } from '../../../proto/src/types.ts'
+import { DifferenceKind, ResultStatus, type UpdateResult } from '../../../proto/src/types.ts'
 
+const DIFFERENCE: Readonly<Record<number, string>> = { [DifferenceKind.MISSING_HERE]: 'missing_here', [DifferenceKind.MISSING_AT_CS]: 'missing_at_cs', [DifferenceKind.DIFFERS]: 'differs' }
 const STATUS: Readonly<Record<number, string>> = { [ResultStatus.ACCEPTED]: 'accepted', [ResultStatus.DUPLICATE]: 'duplicate', [ResultStatus.REJECTED]: 'rejected' }
 
 export interface StoreMetricsSources {
@@ -17,6 +18,11 @@ export interface StoreMetricsSources {
   readonly dbPath: string
   /** Seconds since the last signed checkpoint, once the log issues them (issue 11); undefined hides the series. */
   readonly checkpointAgeSeconds?: () => number | undefined
+  /**
+   * The outbox's confirmed position, when the store serves ken-national. Scraped from the store, it
+   * stays visible when ken-national itself is down (its own registry then cannot be read).
+   */
+  readonly outboxConfirmed?: () => Promise<number | undefined>
 }
 
 export class StoreMetrics {
@@ -28,6 +34,8 @@ export class StoreMetrics {
   readonly #backups: Counter<'outcome'>
   readonly #lastBackup: Gauge
   readonly #acts: Counter<'kind'>
+  readonly #reconcileRuns: Counter<'result'>
+  readonly #mismatches: Counter<'kind'>
   readonly #groupItems: Histogram
   readonly #groupSeconds: Histogram
   // Per-update counts are plain numbers copied into the registry when it is read: a labelled inc()
@@ -60,6 +68,9 @@ export class StoreMetrics {
     this.#groupItems = new Histogram({ name: 'ken_store_commit_group_items', help: 'Items per commit group (SPEC §4: many updates per fsync)', buckets: [1, 4, 16, 64, 128, 256, 512, 1024, 4096], registers })
     this.#groupSeconds = new Histogram({ name: 'ken_store_commit_group_duration_seconds', help: 'A commit group from its start to its answer: planned, written, fsynced', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1], registers })
     this.#acts = new Counter({ name: 'ken_store_maint_acts_total', help: 'Technician acts recorded through the maintenance socket, by kind', labelNames: ['kind'], registers })
+    // SPEC §5.3, requirements C5: runs closed by result, and what they found (the kinds are public enum names).
+    this.#reconcileRuns = new Counter({ name: 'ken_store_reconcile_runs_total', help: 'Reconciliation runs closed (matched, mismatched) and chunks refused, by result', labelNames: ['result'], registers })
+    this.#mismatches = new Counter({ name: 'ken_store_reconcile_mismatches_total', help: 'Differences found by closed reconciliation runs, by kind', labelNames: ['kind'], registers })
     new Gauge({ name: 'ken_store_log_entries', help: 'Entries in the log (the head position)', registers, collect () { this.set(sources.logPosition()) } })
     new Gauge({
       name: 'ken_store_disk_free_bytes',
@@ -73,6 +84,10 @@ export class StoreMetrics {
     if (sources.checkpointAgeSeconds !== undefined) {
       const age = sources.checkpointAgeSeconds
       new Gauge({ name: 'ken_store_checkpoint_age_seconds', help: 'Seconds since the newest signed checkpoint', registers, collect () { const a = age(); if (a !== undefined) this.set(a) } })
+    }
+    if (sources.outboxConfirmed !== undefined) {
+      const confirmed = sources.outboxConfirmed
+      new Gauge({ name: 'ken_store_outbox_confirmed_position', help: 'The log position ken-national confirmed as forwarded (compare with ken_store_log_entries)', registers, async collect () { const c = await confirmed(); if (c !== undefined) this.set(c) } })
     }
     collectDefaultMetrics({ register: this.registry })
   }
@@ -101,6 +116,14 @@ export class StoreMetrics {
   backup (ok: boolean, at: Date): void {
     this.#backups.inc({ outcome: ok ? 'written' : 'failed' })
     if (ok) this.#lastBackup.set(at.getTime() / 1000)
+  }
+
+  /** A reconciliation run closed (or a chunk refused), with the kinds of its differences. */
+  reconcileRun (result: string, differenceKinds: readonly number[]): void {
+    this.#reconcileRuns.inc({ result })
+    const byKind = new Map<string, number>()
+    for (const k of differenceKinds) byKind.set(DIFFERENCE[k] ?? 'unspecified', (byKind.get(DIFFERENCE[k] ?? 'unspecified') ?? 0) + 1)
+    for (const [kind, n] of byKind) this.#mismatches.inc({ kind }, n)
   }
 
   act (kind: string): void {

@@ -9,6 +9,7 @@ import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
 import type { Server } from 'node:https'
 import { SessionAction } from '../../../proto/src/types.ts'
+import { TLS_POLICY } from '../../../certs/src/tls-policy.ts'
 import { httpStatus } from './http-errors.ts'
 import { KEY_FILE_ADAPTER, type PossessionAdapter } from './auth/possession.ts'
 import { clearSessionCookie, tokenOf } from './request-context.ts'
@@ -37,6 +38,12 @@ export interface RouteDeps {
 }
 
 /**
+ * TLS of the HTTPS listener: TLS 1.3 and the groups X25519, P-256, P-384 only (certs/src/tls-policy.ts,
+ * issue 16) — also what a rotated secure context is built with (maint/terminal-maint.ts).
+ */
+export const TERMINAL_TLS = TLS_POLICY
+
+/**
  * A strict Content-Security-Policy: nothing inline, nothing from elsewhere (STYLE.md "The console").
  * connect-src 'self': print.js records a print at /api/print before printing (A8.3).
  */
@@ -44,7 +51,7 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 
 export async function buildTerminalApp (deps: TerminalAppDeps): Promise<FastifyInstance<Server>> {
   const app = Fastify({
-    https: { key: deps.tls.key, cert: deps.tls.cert, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' },
+    https: { key: deps.tls.key, cert: deps.tls.cert, ...TERMINAL_TLS },
     loggerInstance: deps.logger,
     // Request lines would carry paths and addresses; the terminal logs its own events instead.
     logController: new LogController({ disableRequestLogging: true }),

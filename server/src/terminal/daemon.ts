@@ -9,11 +9,18 @@ import { buildTerminalApp } from './app.ts'
 import { parseTerminalOptions, type TerminalDaemonInput } from './options.ts'
 import { TerminalClient, type StoreLink } from './store-client.ts'
 import type { PossessionAdapter } from './auth/possession.ts'
+import { TerminalMetrics } from './maint/terminal-metrics.ts'
+import { rotateTerminalTls, startTerminalMaint } from './maint/terminal-maint.ts'
+import type { TlsMaterial } from '../../../proto/src/types.ts'
+import type { MaintSocket } from '../store/maint-socket.ts'
 
 export interface TerminalDaemon {
   /** https://host:port/ */
   readonly url: string
   readonly port: number
+  readonly metrics: TerminalMetrics
+  /** Swap the HTTPS certificate live (also offered on the maintenance socket). @throws KEN_ERR_TERM_ROTATION_INVALID */
+  rotateTls: (material: Partial<TlsMaterial>) => void
   close: () => Promise<void>
 }
 
@@ -28,7 +35,8 @@ export interface TerminalDaemonDeps {
 export async function startTerminalDaemon (input: TerminalDaemonInput, deps: TerminalDaemonDeps = {}): Promise<TerminalDaemon> {
   const options = parseTerminalOptions(input)
   const logger = deps.logger ?? pino({ base: { service: 'ken-terminal' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: false }))
-  const link = deps.link ?? new TerminalClient(options.socketPath, options.terminalId)
+  const metrics = new TerminalMetrics()
+  const link = metrics.counting(deps.link ?? new TerminalClient(options.socketPath, options.terminalId))
   const app = await buildTerminalApp({
     link,
     logger,
@@ -40,11 +48,23 @@ export async function startTerminalDaemon (input: TerminalDaemonInput, deps: Ter
   const port = typeof address === 'object' && address !== null ? address.port : options.port
   const host = options.host.includes(':') ? `[${options.host}]` : options.host
   const url = `https://${host}:${port}/`
+  const maintDeps = { server: app.server, metrics, logger }
+  let maint: MaintSocket | undefined
+  if (options.maintSocket !== undefined) {
+    maint = await startTerminalMaint(maintDeps, options.maintSocket).catch(async (err: unknown) => {
+      await app.close()
+      await link.close()
+      throw err
+    })
+  }
   logger.info({ event: 'terminal.ready', url, terminal: options.terminalId }, 'ken-terminal listening')
   return {
     url,
     port,
+    metrics,
+    rotateTls: (material) => { rotateTerminalTls(maintDeps, material) },
     close: async () => {
+      await maint?.close()
       await app.close()
       await link.close()
       logger.info({ event: 'terminal.closed' }, 'ken-terminal stopped')

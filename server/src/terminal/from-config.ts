@@ -1,7 +1,7 @@
 /**
  * The appliance configuration as ken-terminal's options (`ken-terminal serve --config FILE`, what the
  * systemd unit runs): the terminal socket (paths.terminalSocket, reached through the group
- * ken-terminal-sock), the listener (terminal.host/port, loopback unless allowed), and the TLS server
+ * ken-terminal-sock), the maintenance socket (paths.terminalMaintSocket), the listener (terminal.host/port, loopback unless allowed), and the TLS server
  * certificate and key from the PKI directory.
  */
 import path from 'node:path'
@@ -16,6 +16,8 @@ export function terminalOptionsFrom (config: Config, cwd = process.cwd()): Termi
     host: config.terminal.host,
     port: config.terminal.port,
     certFile: path.join(paths.pkiDir, 'server.crt'),
-    keyFile: path.join(paths.pkiDir, 'server.key')
+    keyFile: path.join(paths.pkiDir, 'server.key'),
+    // ken-maint's health, metrics and live certificate rotation (issue 16; /run/ken-terminal on the appliance)
+    maintSocket: paths.terminalMaintSocket
   }
 }

@@ -5,7 +5,8 @@
 import { z } from 'zod'
 import { isIP } from 'node:net'
 import { DEFAULTS as APPLIANCE } from '../../../firmware-config/src/defaults.ts'
-import { deepFreeze, type DeepReadonly } from '../../../firmware-config/src/deep.ts'
+import type { DeepReadonly } from '../../../firmware-config/src/deep.ts'
+import { parseOptions } from '../../../firmware-config/src/parse-options.ts'
 import { errors } from '../store/terminal/errors.ts'
 
 const schema = z.object({
@@ -18,17 +19,15 @@ const schema = z.object({
   certFile: z.string().min(1),
   keyFile: z.string().min(1),
   /** 操作端末ID recorded with every act of this terminal. */
-  terminalId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/).default('TERM-01')
+  terminalId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/).default('TERM-01'),
+  /** The maintenance socket ken-maint reaches (health, metrics, live rotation of the certificate). */
+  maintSocket: z.string().min(1).optional()
 }).strict()
 
 export type TerminalDaemonInput = z.input<typeof schema>
 export type TerminalDaemonOptions = DeepReadonly<z.output<typeof schema>>
 
+/** Validate once at the edge. @throws KEN_ERR_TERM_OPTIONS naming the key */
 export function parseTerminalOptions (input: unknown): TerminalDaemonOptions {
-  const result = schema.safeParse(input)
-  if (!result.success) {
-    const issue = result.error.issues[0]
-    throw errors.KEN_ERR_TERM_OPTIONS(`${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, { field: issue?.path.join('.') ?? '' })
-  }
-  return deepFreeze(result.data)
+  return parseOptions(schema, input, errors.KEN_ERR_TERM_OPTIONS)
 }

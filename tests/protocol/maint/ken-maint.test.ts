@@ -5,7 +5,6 @@
 // for the appliance key; paths that would reach a resident are refused and recorded. An operator's
 // certificate, or none, gets nothing.
 import t from 'tap'
-import https from 'node:https'
 import path from 'node:path'
 import { execFile } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -20,6 +19,7 @@ import { generateRecipientKey } from '../../../server/src/store/backup/recipient
 import { startMaint } from '../../../server/src/maint/daemon.ts'
 import { Cs, FUKUOKA, item, person, tempDir } from '../../unit/store/helpers.ts'
 import { parseMetrics, promtoolProblems, sampleValue } from '../../helpers/prometheus.ts'
+import { maintClient, type Credential, type Reply } from './https-client.ts'
 
 const dir = tempDir(t, 'ken-maint-')
 const pki = path.join(dir, 'pki')
@@ -69,32 +69,11 @@ const secrets = [
   applianceKey.toString('hex'), applianceKey.toString('base64'), readFileSync(path.join(dir, 'recipient.pub'), 'utf8').split('\n')[1] as string
 ]
 
-interface Reply { status: number, body: string, json: Record<string, unknown> }
 const seen: Array<{ what: string, body: string }> = []
 const technician = { cert: readFileSync(pkiFile('operators/TE001.crt')), key: readFileSync(pkiFile('operators/TE001.key')), passphrase: DEV_PIN }
 const operator = { cert: readFileSync(pkiFile('operators/OP001.crt')), key: readFileSync(pkiFile('operators/OP001.key')), passphrase: DEV_PIN }
-
-async function request (method: string, url: string, body?: unknown, cred: typeof technician | null = technician): Promise<Reply> {
-  return await new Promise((resolve, reject) => {
-    const req = https.request({
-      host: '127.0.0.1', port: maint.port, method, path: url, ca: readFileSync(pkiFile('ca.crt')), servername: 'localhost', agent: false,
-      ...(cred === null ? {} : cred),
-      headers: body === undefined ? {} : { 'content-type': 'application/json' }
-    }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        seen.push({ what: `${method} ${url}`, body: text + JSON.stringify(res.headers) })
-        let json: Record<string, unknown> = {}
-        try { json = JSON.parse(text) as Record<string, unknown> } catch {}
-        resolve({ status: res.statusCode ?? 0, body: text, json })
-      })
-    })
-    req.once('error', reject)
-    req.end(body === undefined ? undefined : JSON.stringify(body))
-  })
-}
+const send = maintClient(() => maint.port, readFileSync(pkiFile('ca.crt')), (what, body) => { seen.push({ what, body }) })
+const request = async (method: string, url: string, body?: unknown, cred: Credential | null = technician): Promise<Reply> => await send(method, url, body, cred)
 
 /** The last log entry's act. */
 const lastAct = async () => {

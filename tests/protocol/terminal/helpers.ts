@@ -28,12 +28,12 @@ export interface Terminal {
   readonly close: () => Promise<void>
 }
 
-export async function startTerminal (dir: string, options: { national?: NationalQuery, idleLockSeconds?: number, hardcopy?: HardcopyPolicy } = {}): Promise<Terminal> {
+export async function startTerminal (dir: string, options: { national?: NationalQuery, idleLockSeconds?: number, hardcopy?: HardcopyPolicy, maintSocket?: string } = {}): Promise<Terminal> {
   const pkiDir = path.join(dir, 'pki')
   const pki = await makePki(pkiDir)
   const fixture = await makeFixture(pki, options)
   const socket = await startTerminalServer(fixture.service, { socketPath: path.join(dir, 'terminal.sock') }, { info: () => undefined, warn: () => undefined, error: () => undefined })
-  const daemon = await startTerminalDaemon({ socketPath: socket.socketPath, certFile: path.join(pkiDir, 'server.crt'), keyFile: path.join(pkiDir, 'server.key'), port: 0, terminalId: 'TERM-TEST' }, { logger: pino({ level: 'silent' }) })
+  const daemon = await startTerminalDaemon({ socketPath: socket.socketPath, certFile: path.join(pkiDir, 'server.crt'), keyFile: path.join(pkiDir, 'server.key'), port: 0, terminalId: 'TERM-TEST', ...(options.maintSocket === undefined ? {} : { maintSocket: options.maintSocket }) }, { logger: pino({ level: 'silent' }) })
   const ca = readFileSync(path.join(pkiDir, 'ca.crt'), 'utf8')
   const request = async (method: string, route: string, body?: unknown, token?: string): Promise<{ status: number, json: Record<string, unknown>, headers: Record<string, unknown> }> => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body))

@@ -1,10 +1,10 @@
 /**
- * POST /rotation/:daemon — new TLS material without a restart (SPEC §7; the gateway's CS line, and
- * the terminal's and national link's once their daemons offer ROTATE_TLS on their sockets): ken-maint
- * writes the files the gateway reads at start (so a restart keeps them), then the gateway checks
- * and swaps them live over its maintenance socket (links already up are kept; a CRL re-verifies
- * them). If the gateway refuses, the previous files are put back. Either way the act is recorded
- * naming the technician. A private key goes to the file and the gateway only; nothing returns it.
+ * POST /rotation/:daemon — new TLS material without a restart (SPEC §7; the gateway's CS line, the
+ * terminal's HTTPS certificate, the national link's client certificate and CA): ken-maint
+ * writes the files the daemon reads at start (so a restart keeps them), then the daemon checks and
+ * swaps them live over its maintenance socket (links already up are kept; a CRL re-verifies the
+ * gateway's). If the daemon refuses, the previous files are put back. Either way the act is
+ * recorded naming the technician. A private key goes to the file and the daemon only; nothing returns it.
  */
 import type { FastifyInstance } from 'fastify'
 import { isKenError } from '../../../../proto/src/ken-error.ts'
@@ -29,8 +29,9 @@ export function rotationRoutes (app: FastifyInstance, daemons: Daemons, rotatabl
     if (files === undefined) throw errors.KEN_ERR_MAINT_UNKNOWN_DAEMON(`${daemon}: no TLS files configured`)
     const b = request.body
     if ((b.certPem === undefined) !== (b.keyPem === undefined)) throw errors.KEN_ERR_MAINT_BAD_REQUEST('a certificate and its key go together', { field: 'keyPem' })
-    const parts: Array<[keyof Body, string, number]> = [['certPem', files.certFile, 0o644], ['keyPem', files.keyFile, 0o600], ['caPem', files.caFile, 0o644], ['crlPem', files.crlFile, 0o644]]
-    const changed = parts.filter(([k]) => b[k] !== undefined)
+    if (b.crlPem !== undefined && files.crlFile === undefined) throw errors.KEN_ERR_MAINT_BAD_REQUEST(`${daemon} takes no CRL`, { field: 'crlPem' })
+    const parts: Array<[keyof Body, string | undefined, number]> = [['certPem', files.certFile, 0o644], ['keyPem', files.keyFile, 0o600], ['caPem', files.caFile, 0o644], ['crlPem', files.crlFile, 0o644]]
+    const changed = parts.filter((p): p is [keyof Body, string, number] => b[p[0]] !== undefined && p[1] !== undefined)
     const previous = await Promise.all(changed.map(async ([, file]) => await readIfExists(file)))
     const note = changed.map(([k]) => k.replace('Pem', '')).join(',')
     for (const [k, file, mode] of changed) await replaceFile(file, b[k] as string, mode)

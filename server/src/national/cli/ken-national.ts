@@ -3,7 +3,7 @@
  *
  *   ken-national --config FILE [--status-file PATH]       (the appliance: firmware-config)
  *   ken-national --outbox PATH --prefecture PP --url mqtts://HOST:PORT --ca NATIONAL_CA.pem
- *                --cert CLIENT.crt --key CLIENT.key [--window N] [--status-file PATH]
+ *                --cert CLIENT.crt --key CLIENT.key [--window N] [--status-file PATH] [--maint-socket PATH]
  *
  * JSON log lines on stderr (events `national.*`, no personal data); SIGTERM/SIGINT stop it cleanly.
  */
@@ -14,7 +14,7 @@ import { nationalLogger } from '../logger.ts'
 import { nationalOptionsFrom } from '../from-config.ts'
 import { loadConfig } from '../../../../firmware-config/src/load.ts'
 
-const USAGE = 'usage: ken-national --config FILE [--status-file PATH] | ken-national --outbox PATH --prefecture PP --url mqtts://HOST:PORT --ca FILE --cert FILE --key FILE [--window N] [--status-file PATH]'
+const USAGE = 'usage: ken-national --config FILE [--status-file PATH] | ken-national --outbox PATH --prefecture PP --url mqtts://HOST:PORT --ca FILE --cert FILE --key FILE [--window N] [--status-file PATH] [--maint-socket PATH]'
 
 async function main (argv: string[]): Promise<number> {
   let values
@@ -31,7 +31,8 @@ async function main (argv: string[]): Promise<number> {
         cert: { type: 'string' },
         key: { type: 'string' },
         window: { type: 'string' },
-        'status-file': { type: 'string' }
+        'status-file': { type: 'string' },
+        'maint-socket': { type: 'string' }
       }
     }))
   } catch (err) {
@@ -50,7 +51,8 @@ async function main (argv: string[]): Promise<number> {
       certFile: values.cert ?? '',
       keyFile: values.key ?? '',
       ...(values.window === undefined ? {} : { window: Number(values.window) }),
-      ...(values['status-file'] === undefined ? {} : { statusFile: values['status-file'] })
+      ...(values['status-file'] === undefined ? {} : { statusFile: values['status-file'] }),
+      ...(values['maint-socket'] === undefined ? {} : { maintSocket: values['maint-socket'] })
     }, { logger: log })
   } catch (err) {
     process.stderr.write(`${isKenError(err) ? `${err.code}: ` : ''}${(err as Error).message}\n${USAGE}\n`)

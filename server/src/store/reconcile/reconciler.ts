@@ -29,17 +29,22 @@ export type RunSource = 'line' | 'media'
 
 const EMPTY_SUMMARY: ReconcileSummary = { recordsAtCs: 0, recordsHere: 0, matching: 0, missingHere: 0, missingAtCs: 0, differing: 0 }
 
+/** Told of each run closed (with the kinds of its differences) and each chunk refused: the metrics. */
+export type ReconcileRunObserver = (result: 'matched' | 'mismatched' | 'refused', differenceKinds: readonly DifferenceKind[]) => void
+
 export class Reconciler {
   readonly #store: Store
   readonly #work: WorkDb
   readonly #logger: StoreLogger
   readonly #clock: () => Date
+  readonly #onRun: ReconcileRunObserver
   /** The chunks of each run waiting for the one being written (in arrival order). */
   readonly #queues = new Map<string, Pending[]>()
 
-  constructor (store: Store, work: WorkDb, options: { logger?: StoreLogger, clock?: () => Date } = {}) {
+  constructor (store: Store, work: WorkDb, options: { logger?: StoreLogger, clock?: () => Date, onRun?: ReconcileRunObserver } = {}) {
     this.#store = store
     this.#work = work
+    this.#onRun = options.onRun ?? (() => undefined)
     this.#logger = options.logger ?? { info: () => undefined, warn: () => undefined, error: () => undefined }
     this.#clock = options.clock ?? (() => new Date())
   }
@@ -56,6 +61,7 @@ export class Reconciler {
       if (!isKenError(err) || !isReasonCode(err.code)) throw err
       await this.#store.recordAct({ kind: 'reconcile.refused', actor, terminal: municipalityCode, refused: true, reasonCode: err.code, note: source })
       this.#logger.warn({ event: 'store.reconcile.refused', municipality: municipalityCode, code: err.code }, 'reconciliation chunk refused')
+      this.#onRun('refused', [])
       return refusal(municipalityCode, '', 0, err.code)
     }
     const key = `${municipalityCode}/${chunk.sessionId}`
@@ -201,6 +207,7 @@ export class Reconciler {
     // The blind indexes were only needed to find what the CS did not send.
     await this.#work.clearRange(...seenRange(id))
     this.#logger.info({ event: 'store.reconcile.closed', municipality: state.municipalityCode, position: runPosition, ...summary }, 'reconciliation run closed')
+    this.#onRun(all.length === 0 ? 'matched' : 'mismatched', all.map((d) => d.kind))
     return final
   }
 

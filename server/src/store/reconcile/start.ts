@@ -6,7 +6,7 @@ import path from 'node:path'
 import type { LevelStore } from '../level-store.ts'
 import type { StoreLogger } from '../store.ts'
 import type { StoreDaemonOptions } from '../options.ts'
-import { Reconciler } from './reconciler.ts'
+import { Reconciler, type ReconcileRunObserver } from './reconciler.ts'
 import { MismatchList } from './mismatch-list.ts'
 import { openLevelWorkDb } from './work-db.ts'
 import { startReconcileServer } from './reconcile-server.ts'
@@ -18,12 +18,12 @@ export interface Reconciliation {
   close: () => Promise<void>
 }
 
-export async function startReconciliation (store: LevelStore, options: StoreDaemonOptions, logger: StoreLogger, clock?: () => Date): Promise<Reconciliation> {
+export async function startReconciliation (store: LevelStore, options: StoreDaemonOptions, logger: StoreLogger, clock?: () => Date, onRun?: ReconcileRunObserver): Promise<Reconciliation> {
   const dir = path.dirname(options.socketPath)
   const socketPath = options.reconcileSocketPath ?? path.join(dir, 'reconcile.sock')
   const adminSocketPath = options.reconcileAdminSocketPath ?? path.join(dir, 'reconcile-admin.sock')
   const work = await openLevelWorkDb(store.location)
-  const reconciler = new Reconciler(store, work, { logger, ...(clock === undefined ? {} : { clock }) })
+  const reconciler = new Reconciler(store, work, { logger, ...(clock === undefined ? {} : { clock }), ...(onRun === undefined ? {} : { onRun }) })
   const lineServer = await startReconcileServer(reconciler, socketPath, options.socketMode, logger)
   // The admin socket is the operator's tool's, not the gateway's group: owner only.
   const adminServer = await startReconcileAdminServer(reconciler, new MismatchList(store, work), adminSocketPath, 0o600, logger)

@@ -34,7 +34,8 @@ export const errors = defineErrors({
   KEN_ERR_TERM_DELETION_UNKNOWN_REQUEST: { message: 'no pending 物理削除 request has this id' },
   KEN_ERR_TERM_DELETION_SAME_PERSON: { message: 'a 物理削除 must be approved by someone other than the requester' },
   KEN_ERR_TERM_UNKNOWN_RESIDENT: { message: 'the file holds no resident under this 住民票コード' },
-  KEN_ERR_TERM_PRINT_PROHIBITED: { message: 'printing screens with 本人確認情報 is prohibited on this appliance (terminal.hardcopy)' }
+  KEN_ERR_TERM_PRINT_PROHIBITED: { message: 'printing screens with 本人確認情報 is prohibited on this appliance (terminal.hardcopy)' },
+  KEN_ERR_TERM_ROTATION_INVALID: { message: 'the TLS material offered for rotation is unusable; the certificate in force stays' }
 })
 
 export type TerminalErrorCode = keyof typeof errors

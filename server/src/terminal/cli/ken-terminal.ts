@@ -1,7 +1,7 @@
 /**
  * ken-terminal — the operator terminal daemon (SPEC §6).
  *
- *   ken-terminal serve --socket PATH --cert FILE --key FILE [--host IP] [--port N] [--terminal-id ID]
+ *   ken-terminal serve --socket PATH --cert FILE --key FILE [--host IP] [--port N] [--terminal-id ID] [--maint-socket PATH]
  *   ken-terminal serve --config FILE [--terminal-id ID]      (the systemd unit: everything from the appliance configuration)
  *
  * Logs: JSON lines on stderr with an `event` (terminal.ready, terminal.request.failed, terminal.closed).
@@ -14,12 +14,12 @@ import { loadConfig } from '../../../../firmware-config/src/load.ts'
 import { startTerminalDaemon, type TerminalDaemon } from '../daemon.ts'
 import { terminalOptionsFrom } from '../from-config.ts'
 
-const USAGE = 'usage: ken-terminal serve (--config FILE | --socket PATH --cert FILE --key FILE [--host IP] [--port N]) [--terminal-id ID]'
+const USAGE = 'usage: ken-terminal serve (--config FILE | --socket PATH --cert FILE --key FILE [--host IP] [--port N] [--maint-socket PATH]) [--terminal-id ID]'
 const logger = pino({ base: { service: 'ken-terminal' }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }))
 
 async function main (argv: string[]): Promise<number> {
   const [command, ...rest] = argv
-  const { values } = parseArgs({ args: rest, strict: true, options: { socket: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, 'terminal-id': { type: 'string' }, config: { type: 'string' } } })
+  const { values } = parseArgs({ args: rest, strict: true, options: { socket: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, 'terminal-id': { type: 'string' }, config: { type: 'string' }, 'maint-socket': { type: 'string' } } })
   if (command !== 'serve') return usage(`unknown command ${command ?? ''}`)
   const terminalId = values['terminal-id'] === undefined ? {} : { terminalId: values['terminal-id'] }
   if (values.config !== undefined) return await run(await startTerminalDaemon({ ...terminalOptionsFrom(loadConfig(values.config)), ...terminalId }, { logger }))
@@ -30,6 +30,7 @@ async function main (argv: string[]): Promise<number> {
     keyFile: values.key,
     ...(values.host === undefined ? {} : { host: values.host }),
     ...(values.port === undefined ? {} : { port: Number(values.port) }),
+    ...(values['maint-socket'] === undefined ? {} : { maintSocket: values['maint-socket'] }),
     ...terminalId
   }, { logger }))
 }
