@@ -98,6 +98,8 @@ const schema = z.object({
     idleLockSeconds: int(30, 3600).default(300),
     maxFailures: int(1, 20).default(5),
     resultCap: int(1, 200).default(20),
+    /** The prefecture's name on the disclosure form (firmware-config prefecture.name). */
+    prefectureName: z.string().min(1).max(16).default(APPLIANCE_DEFAULTS.prefecture.name),
     /** Set-up: the first administrator(s), created only while no account exists. */
     bootstrap: z.array(z.object({
       accountId: z.string().min(1),

@@ -20,6 +20,9 @@ import { consoleSessionRoutes } from './routes/console-session.ts'
 import { consoleResidentRoutes } from './routes/console-residents.ts'
 import { consoleAccountRoutes } from './routes/console-accounts.ts'
 import { staticRoutes } from './routes/static.ts'
+import { apiDisclosureRoutes } from './routes/api-disclosure.ts'
+import { consoleDisclosureRoutes } from './routes/console-disclosure.ts'
+import { consoleCorrectionRoutes } from './routes/console-corrections.ts'
 
 export interface TerminalAppDeps {
   readonly link: StoreLink
@@ -108,5 +111,8 @@ export async function buildTerminalApp (deps: TerminalAppDeps): Promise<FastifyI
   await app.register(consoleSessionRoutes, routeDeps)
   await app.register(consoleResidentRoutes, routeDeps)
   await app.register(consoleAccountRoutes, routeDeps)
+  await app.register(apiDisclosureRoutes, routeDeps)
+  await app.register(consoleDisclosureRoutes, routeDeps)
+  await app.register(consoleCorrectionRoutes, routeDeps)
   return app
 }

@@ -3,6 +3,7 @@
  * registry, the clock, the national seam and the options — and the one way to record an act.
  */
 import { createHash } from 'node:crypto'
+import { DEFAULTS } from '../../../../firmware-config/src/defaults.ts'
 import type { ActInput, Store } from '../store.ts'
 import type { AccountBook, Account } from './account-book.ts'
 import type { PurposeRegistry } from './purposes.ts'
@@ -26,6 +27,8 @@ export interface TerminalOptions {
   /** A1.9: 拠点管理者 changes not reported after this many days are listed. */
   readonly unreportedDays: number
   readonly scryptCost: ScryptCost
+  /** The prefecture's name on the disclosure form (firmware-config prefecture.name). */
+  readonly prefectureName: string
 }
 
 export const DEFAULT_OPTIONS: TerminalOptions = Object.freeze({
@@ -35,7 +38,8 @@ export const DEFAULT_OPTIONS: TerminalOptions = Object.freeze({
   candidateCap: 1000,
   sessionMaxHours: 12,
   unreportedDays: 14,
-  scryptCost: Object.freeze({ n: 1 << 15, r: 8, p: 1 })
+  scryptCost: Object.freeze({ n: 1 << 15, r: 8, p: 1 }),
+  prefectureName: DEFAULTS.prefecture.name
 })
 
 export interface TerminalContext {

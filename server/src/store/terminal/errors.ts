@@ -29,7 +29,11 @@ export const errors = defineErrors({
   KEN_ERR_TERM_CERTIFICATE: { message: 'the certificate is not an operator certificate for this account id' },
   KEN_ERR_TERM_WEAK_PIN: { message: 'the PIN is too short or too simple' },
   KEN_ERR_TERM_UNAVAILABLE: { message: 'the store could not answer' },
-  KEN_ERR_TERM_OPTIONS: { message: 'the terminal options are invalid' }
+  KEN_ERR_TERM_OPTIONS: { message: 'the terminal options are invalid' },
+  KEN_ERR_TERM_IDENTITY_UNVERIFIED: { message: 'a disclosure needs the requester\'s identity verification: a listed document and the request form number' },
+  KEN_ERR_TERM_CASE_UNKNOWN: { message: 'no such correction case' },
+  KEN_ERR_TERM_CASE_STEP: { message: 'this step cannot follow the correction case\'s present state' },
+  KEN_ERR_TERM_UPDATE_MISMATCH: { message: 'the log position is not an accepted update of the case\'s resident' }
 })
 
 export type TerminalErrorCode = keyof typeof errors

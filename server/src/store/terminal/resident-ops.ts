@@ -18,7 +18,7 @@ type Answer = Partial<TerminalResponse>
  * SPEC §6: every act names a purpose; the account must hold it and its department must be approved
  * for it (A1.13, A3.3). Refusals are recorded like any act.
  */
-async function checkPurpose (ctx: TerminalContext, actor: Actor, kind: string, purposeCode: string): Promise<Purpose | Answer> {
+export async function checkPurpose (ctx: TerminalContext, actor: Actor, kind: string, purposeCode: string): Promise<Purpose | Answer> {
   const purpose = findPurpose(ctx.registry, purposeCode)
   const approved = purpose !== undefined && actor.account.purposes.includes(purpose.code) && purpose.departments.includes(actor.account.department)
   if (purpose !== undefined && approved) return purpose
@@ -26,7 +26,7 @@ async function checkPurpose (ctx: TerminalContext, actor: Actor, kind: string, p
   return refusal(errors.KEN_ERR_TERM_PURPOSE_NOT_APPROVED, 'purpose', position)
 }
 
-function isPurpose (p: Purpose | Answer): p is Purpose {
+export function isPurpose (p: Purpose | Answer): p is Purpose {
   return 'departments' in p
 }
 

@@ -20,6 +20,8 @@ import { hashPin, isAcceptablePin } from './pin-hash.ts'
 import { DEFAULT_REGISTRY, type PurposeRegistry } from './purposes.ts'
 import { isRole, may, type Capability, type Role } from './roles.ts'
 import { provide, search, view } from './resident-ops.ts'
+import { disclose } from './disclosure-ops.ts'
+import { correctionStep, listCorrections } from './correction-ops.ts'
 import { SessionTable, type Session } from './sessions.ts'
 import { sessionInfo } from './session-info.ts'
 
@@ -49,10 +51,10 @@ export interface BootstrapAccount {
 }
 
 /** The op of a request, by name (for the log and the role table). */
-type Op = 'session' | 'search' | 'view' | 'provide' | 'account' | 'accounts'
+type Op = 'session' | 'search' | 'view' | 'provide' | 'account' | 'accounts' | 'disclosure' | 'correction' | 'corrections'
 
-const OP_CAPABILITY: Readonly<Partial<Record<Op, Capability>>> = { search: 'resident', view: 'resident', provide: 'resident' }
-const OP_KIND: Readonly<Record<Op, string>> = { session: 'terminal.refused', search: 'terminal.search', view: 'terminal.view', provide: 'terminal.provide', account: 'terminal.account.register', accounts: 'terminal.account.list' }
+const OP_CAPABILITY: Readonly<Partial<Record<Op, Capability>>> = { search: 'resident', view: 'resident', provide: 'resident', disclosure: 'resident', correction: 'resident', corrections: 'resident' }
+const OP_KIND: Readonly<Record<Op, string>> = { session: 'terminal.refused', search: 'terminal.search', view: 'terminal.view', provide: 'terminal.provide', account: 'terminal.account.register', accounts: 'terminal.account.list', disclosure: 'disclosure.give', correction: 'correction.receive', corrections: 'correction.list' }
 
 export class TerminalService {
   readonly #ctx: TerminalContext
@@ -128,7 +130,7 @@ export class TerminalService {
       if (req.session.length > 0 && locked === undefined) return await this.#noSession(terminalId, 'unlock')
       return await this.#serially(async () => await loginFinish(ctx, terminalId, finish, locked))
     }
-    const op: Op | undefined = req.sessionOp != null ? 'session' : req.search != null ? 'search' : req.view != null ? 'view' : req.provide != null ? 'provide' : req.account != null ? 'account' : req.accounts != null ? 'accounts' : undefined
+    const op: Op | undefined = req.sessionOp != null ? 'session' : req.search != null ? 'search' : req.view != null ? 'view' : req.provide != null ? 'provide' : req.account != null ? 'account' : req.accounts != null ? 'accounts' : req.disclosure != null ? 'disclosure' : req.correction != null ? 'correction' : req.corrections != null ? 'corrections' : undefined
     if (op === undefined) return { errorCode: errors.KEN_ERR_TERM_BAD_REQUEST.code, errorField: 'op' }
     const guarded = await this.#guard(req, terminalId, op)
     if ('refused' in guarded) return guarded.refused
@@ -137,6 +139,9 @@ export class TerminalService {
     if (req.search != null) return await search(ctx, actor, req.search)
     if (req.view != null) return await view(ctx, actor, req.view)
     if (req.provide != null) return await provide(ctx, actor, req.provide)
+    if (req.disclosure != null) return await disclose(ctx, actor, req.disclosure)
+    if (req.correction != null) return await correctionStep(ctx, actor, req.correction)
+    if (req.corrections != null) return await listCorrections(ctx, actor, req.corrections)
     const change = req.account
     if (change != null) return await this.#serially(async () => await changeAccount(ctx, actor, change))
     const listing = req.accounts

@@ -17,6 +17,7 @@ export interface TerminalStartOptions {
   readonly idleLockSeconds: number
   readonly maxFailures: number
   readonly resultCap: number
+  readonly prefectureName: string
   readonly bootstrap: ReadonlyArray<DeepReadonly<{ accountId: string, role: string, department: string, branch: string, purposes: string[], certificateFile: string, pinFile: string }>>
 }
 
@@ -29,7 +30,7 @@ export async function startTerminal (store: Store, options: TerminalStartOptions
     ...(deps.national === undefined ? {} : { national: deps.national }),
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     logger: deps.logger,
-    options: { idleLockSeconds: options.idleLockSeconds, maxFailures: options.maxFailures, resultCap: options.resultCap }
+    options: { idleLockSeconds: options.idleLockSeconds, maxFailures: options.maxFailures, resultCap: options.resultCap, prefectureName: options.prefectureName }
   })
   await service.open()
   if (service.accountCount === 0 && options.bootstrap.length > 0) {

@@ -23,7 +23,8 @@ const JA = {
   locked: '画面はロックされています', lockedHelp: '一定時間操作がなかったため、個人情報を隠しました。再度、鍵と PIN で認証してください。', unlockBtn: 'ロック解除',
   lock: '画面ロック', logout: 'ログアウト', loggedOut: 'ログアウトしました。', home: 'ホーム', noResidentRole: 'この役割では住民の情報を扱うことはできません。',
   lang: 'English', role_operator: '操作者', 'role_branch-admin': '拠点管理者', 'role_system-admin': 'システム管理者', 'role_security-officer': 'セキュリティ総括責任者',
-  role_auditor: '監査者', role_technician: '保守技術者'
+  role_auditor: '監査者', role_technician: '保守技術者',
+  disclosure: '本人確認情報の開示', corrections: '訂正等の申出', correctionCase: '訂正案件'
 }
 
 type Words = typeof JA
@@ -47,7 +48,8 @@ const EN: Words = {
   locked: 'The screen is locked', lockedHelp: 'Nothing was done for a while, so personal data was hidden. Authenticate again with your key and PIN.', unlockBtn: 'Unlock',
   lock: 'Lock screen', logout: 'Log out', loggedOut: 'You are logged out.', home: 'Home', noResidentRole: 'This role has no access to residents\' data.',
   lang: '日本語', role_operator: 'Operator', 'role_branch-admin': 'Branch administrator', 'role_system-admin': 'System administrator', 'role_security-officer': 'Security officer',
-  role_auditor: 'Auditor', role_technician: 'Technician'
+  role_auditor: 'Auditor', role_technician: 'Technician',
+  disclosure: 'Disclosure to the resident', corrections: 'Correction requests', correctionCase: 'Correction case'
 }
 
 export type Word = keyof Words
@@ -78,7 +80,11 @@ const ERRORS_JA: Readonly<Record<string, string>> = {
   KEN_ERR_TERM_ACCOUNT_STATE: 'このアカウントの状態では、この変更はできません。',
   KEN_ERR_TERM_CERTIFICATE: '証明書がこの操作者IDの操作者証明書ではありません。',
   KEN_ERR_TERM_WEAK_PIN: 'PIN が短すぎるか単純すぎます。',
-  KEN_ERR_TERM_UNAVAILABLE: '県サーバに接続できません。しばらくしてからやり直してください。'
+  KEN_ERR_TERM_UNAVAILABLE: '県サーバに接続できません。しばらくしてからやり直してください。',
+  KEN_ERR_TERM_IDENTITY_UNVERIFIED: '開示の前に、本人確認の方法（書類）と請求書番号を記録してください。',
+  KEN_ERR_TERM_CASE_UNKNOWN: 'その訂正案件は見つかりません。',
+  KEN_ERR_TERM_CASE_STEP: 'この案件の現在の段階では、その処理はできません。',
+  KEN_ERR_TERM_UPDATE_MISMATCH: 'その記録番号は、この案件の住民についての受理済みの更新ではありません。'
 }
 
 const ERRORS_EN: Readonly<Record<string, string>> = {
@@ -103,7 +109,11 @@ const ERRORS_EN: Readonly<Record<string, string>> = {
   KEN_ERR_TERM_ACCOUNT_STATE: 'The account\'s state does not allow this change.',
   KEN_ERR_TERM_CERTIFICATE: 'The certificate is not an operator certificate for this ID.',
   KEN_ERR_TERM_WEAK_PIN: 'The PIN is too short or too simple.',
-  KEN_ERR_TERM_UNAVAILABLE: 'The prefectural server cannot be reached. Try again shortly.'
+  KEN_ERR_TERM_UNAVAILABLE: 'The prefectural server cannot be reached. Try again shortly.',
+  KEN_ERR_TERM_IDENTITY_UNVERIFIED: 'Record how the requester\'s identity was verified (document and request form number) first.',
+  KEN_ERR_TERM_CASE_UNKNOWN: 'No such correction case.',
+  KEN_ERR_TERM_CASE_STEP: 'This step cannot follow the case\'s present state.',
+  KEN_ERR_TERM_UPDATE_MISMATCH: 'That log position is not an accepted update of this case\'s resident.'
 }
 
 export function errorText (lang: Lang, code: string): string {
