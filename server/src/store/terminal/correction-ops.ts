@@ -72,7 +72,6 @@ async function step (ctx: TerminalContext, actor: Actor, q: CorrectionStep): Pro
   if (acts === undefined) return await refuse(errors.KEN_ERR_TERM_CASE_UNKNOWN, 'caseId')
   const current = foldCase(acts)
   if (name === 'refer' && !/^\d{6}$/.test(q.municipalityCode)) return await refuse(errors.KEN_ERR_TERM_BAD_REQUEST, 'municipalityCode')
-  if (name === 'updated' && !await fixesTheCase(ctx, acts, q.position)) return await refuse(errors.KEN_ERR_TERM_UPDATE_MISMATCH, 'position')
   const next: CaseStep = name === 'investigate'
     ? { kind: 'investigate', at, by }
     : name === 'refer'
@@ -87,6 +86,7 @@ async function step (ctx: TerminalContext, actor: Actor, q: CorrectionStep): Pro
     if (isKenError(err) && err.code === 'KEN_ERR_FORM_INPUT') return await refuse(errors.KEN_ERR_TERM_CASE_STEP, 'kind')
     throw err
   }
+  if (next.kind === 'updated' && !await fixesTheCase(ctx, acts, next.position)) return await refuse(errors.KEN_ERR_TERM_UPDATE_MISMATCH, 'position')
   const position = await recordAct(ctx, {
     ...base,
     note: `${note}${next.kind === 'refer' ? ` municipality=${next.municipalityCode}` : ''}${next.kind === 'close' ? ` outcome=${next.outcome}` : ''}`,
