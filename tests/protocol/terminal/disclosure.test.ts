@@ -11,11 +11,12 @@ import { devPki, DEV_PIN } from '../../../certs/src/dev-pki.ts'
 import { fromPemAll } from '../../../certs/src/der.ts'
 import { readFileSync } from 'node:fs'
 import { openOperatorCredential } from '../../../certs/src/operator-credential.ts'
-import { AccountAction, ChangeReason, Stream } from '../../../proto/src/types.ts'
+import { ChangeReason, Stream } from '../../../proto/src/types.ts'
 import { loginSignedData } from '../../../server/src/store/terminal/sessions.ts'
 import { Cs, FUKUOKA, item, person, tempDir } from '../../unit/store/helpers.ts'
 import { actsAfter } from '../../unit/store/terminal/helpers.ts'
 import { startTerminal } from './helpers.ts'
+import { registerAccount, REQUEST_PURPOSES } from './request-clerk.ts'
 
 const dir = tempDir(t, 'ken-term-disclosure-')
 const term = await startTerminal(dir)
@@ -30,17 +31,8 @@ await devPki(auditorPki, [FUKUOKA], { people: [{ id: 'AU001', role: 'security' }
 const auditorCert = readFileSync(path.join(auditorPki, 'operators', 'AU001.crt'), 'utf8')
 const auditorKey = readFileSync(path.join(auditorPki, 'operators', 'AU001.key'), 'utf8')
 
-const none = { role: '', department: '', branch: '', purposes: [], pin: '', certificate: new Uint8Array(0), reason: '' }
-const a1 = (await f.login('AD001')).session?.session ?? new Uint8Array(0)
-const a2 = (await f.login('AD002')).session?.session ?? new Uint8Array(0)
-async function register (id: string, role: string, purposes: string[], certificate: Uint8Array): Promise<void> {
-  const r = await f.ask({ session: a1, account: { action: AccountAction.REGISTER, accountId: id, role, department: 'D-SHICHOSON', branch: 'HONCHO', purposes, pin: DEV_PIN, certificate, reason: 'setup' } })
-  if (r.errorCode !== '') throw new Error(`register ${id}: ${r.errorCode}`)
-  const a = await f.ask({ session: a2, account: { ...none, action: AccountAction.APPROVE, accountId: id } })
-  if (a.errorCode !== '') throw new Error(`approve ${id}: ${a.errorCode}`)
-}
-await register('OP002', 'operator', ['B5-RYOKEN', 'K-KAIJI', 'K-TEISEI'], f.credential('OP002').certificateDer)
-await register('AU001', 'auditor', [], fromPemAll(auditorCert, 'CERTIFICATE')[0] ?? new Uint8Array(0))
+await registerAccount(f, 'OP002', 'operator', REQUEST_PURPOSES)
+await registerAccount(f, 'AU001', 'auditor', [], fromPemAll(auditorCert, 'CERTIFICATE')[0] ?? new Uint8Array(0))
 
 async function token (id: string): Promise<string> {
   if (id !== 'AU001') return String((await term.login(id)).json.session ?? '')
