@@ -8,6 +8,7 @@
  *   ken-term view --purpose P --ref R
  *   ken-term provide --purpose P --kind teikyo|iten --recipient R --refs R1,R2 --items a,b [--channel terminal] [--reference DOC]
  *   ken-term accounts [--unreported]
+ *   ken-term disclose | correction STEP | corrections  (ken-term-requests.ts: 開示 and 訂正, issue 14)
  *   ken-term account register|approve|revoke|delete|unlock|reported --id ID [--role R --department D --branch B --purposes P1,P2 --pin-file F --cert FILE] [--reason T]
  *
  * Common: --url (or $KEN_TERM_URL, default https://127.0.0.1:8443/), --ca FILE (or $KEN_TERM_CA),
@@ -19,13 +20,15 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { KEY_FILE_ADAPTER } from '../auth/possession.ts'
 import { ApiClient, type ApiAnswer } from './api-client.ts'
+import { REQUEST_OPTIONS, requestCommand } from './ken-term-requests.ts'
 
 const OPTIONS = {
   url: { type: 'string' }, ca: { type: 'string' }, session: { type: 'string' }, id: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' },
   'pin-file': { type: 'string' }, purpose: { type: 'string' }, juminhyo: { type: 'string' }, kojin: { type: 'string' }, name: { type: 'string' },
   address: { type: 'string' }, birth: { type: 'string' }, sex: { type: 'string' }, fuzzy: { type: 'boolean' }, ref: { type: 'string' }, kind: { type: 'string' },
   recipient: { type: 'string' }, refs: { type: 'string' }, items: { type: 'string' }, channel: { type: 'string' }, reference: { type: 'string' },
-  unreported: { type: 'boolean' }, role: { type: 'string' }, department: { type: 'string' }, branch: { type: 'string' }, purposes: { type: 'string' }, reason: { type: 'string' }
+  unreported: { type: 'boolean' }, role: { type: 'string' }, department: { type: 'string' }, branch: { type: 'string' }, purposes: { type: 'string' }, reason: { type: 'string' },
+  ...REQUEST_OPTIONS
 } as const
 
 class Usage extends Error {}
@@ -100,8 +103,11 @@ export async function run (argv: readonly string[], env: NodeJS.ProcessEnv = pro
       })
       break
     }
-    default:
-      throw new Usage(`unknown command ${command ?? ''}`)
+    default: {
+      const request = await requestCommand(api, command, sub, v, need)
+      if (request === undefined) throw new Usage(`unknown command ${command ?? ''}`)
+      answer = request
+    }
   }
   return { code: answer.status >= 200 && answer.status < 300 ? 0 : 1, out: answer.body }
 }
