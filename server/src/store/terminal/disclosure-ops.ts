@@ -88,7 +88,7 @@ interface ProvisionDetail { kind?: unknown, recipient?: unknown, items?: unknown
  * The 提供状況 rows from the provision acts. An act whose period key was shredded is past its
  * retention (SPEC §2.5: ≥ 7 years) and is no longer disclosed: its detail cannot be opened.
  */
-async function provisionRows (store: Store, registry: PurposeRegistry, records: readonly LogRecord[]): Promise<DisclosureProvision[]> {
+export async function provisionRows (store: Store, registry: PurposeRegistry, records: readonly LogRecord[]): Promise<DisclosureProvision[]> {
   const rows: DisclosureProvision[] = []
   for (const r of records) {
     const act = r.entry.act
