@@ -11,6 +11,14 @@ import { disclosureWords, wordOf } from '../console/words-disclosure.ts'
 import { httpStatus } from '../http-errors.ts'
 import { langOf, type Lang } from '../request-context.ts'
 import { STEP_KINDS, toStep, type StepBody } from './api-disclosure.ts'
+import { formatWareki } from '../../domain/wareki.ts'
+
+/** An instant as the clerk reads it: the Japan-time day in 和暦 and the time. */
+function jst (iso: string): string {
+  if (iso === '') return ''
+  const local = new Date(Date.parse(iso) + 9 * 3600_000).toISOString()
+  return `${formatWareki(local.slice(0, 10))} ${local.slice(11, 16)}`
+}
 
 const PURPOSE = 'K-TEISEI'
 const STEP_FORM = {
@@ -38,7 +46,7 @@ export function receiveFormHtml (lang: Lang, purpose: string, ref: string): stri
 
 function listHtml (lang: Lang, cases: readonly CorrectionCaseInfo[], open: boolean): string {
   const w = disclosureWords(lang)
-  const rows = cases.map((c) => `<tr><td><a href="/corrections/${h(c.caseId)}">${h(c.caseId.slice(0, 8))}</a></td><td>${h(wordOf(lang, 'state_', c.state))}</td><td class="days">${h(c.daysOpen)}</td><td>${h(c.receivedAt.slice(0, 10))}</td><td>${h(c.municipalityCode)}</td></tr>`).join('')
+  const rows = cases.map((c) => `<tr><td><a href="/corrections/${h(c.caseId)}">${h(c.caseId.slice(0, 8))}</a></td><td>${h(wordOf(lang, 'state_', c.state))}</td><td class="days">${h(c.daysOpen)}</td><td>${h(jst(c.receivedAt))}</td><td>${h(c.municipalityCode)}</td></tr>`).join('')
   return `<p><a href="/corrections${open ? '?all=1' : ''}" id="toggle-all">${h(open ? w.showAll : w.showOpen)}</a></p>
 ${rows === '' ? `<p id="no-cases">${h(w.noCases)}</p>` : `<table id="cases"><thead><tr><th>${h(w.caseId)}</th><th>${h(w.state)}</th><th>${h(w.daysOpen)}</th><th>${h(w.receivedAt)}</th><th>${h(w.municipalityCode)}</th></tr></thead><tbody>${rows}</tbody></table>`}`
 }
@@ -50,7 +58,7 @@ ${fields}<div class="full"><button class="primary" type="submit" id="${id}-submi
 
 function caseHtml (lang: Lang, c: CorrectionCaseInfo): string {
   const w = disclosureWords(lang)
-  const steps = c.steps.map((s) => `<tr><td>${h(wordOf(lang, 'step_', s.kind))}</td><td>${h(s.at)}</td><td>${h(s.by)}</td><td>${h(s.logPosition)}</td></tr>`).join('')
+  const steps = c.steps.map((s) => `<tr><td>${h(wordOf(lang, 'step_', s.kind))}</td><td>${h(jst(s.at))}</td><td>${h(s.by)}</td><td>${h(s.logPosition)}</td></tr>`).join('')
   const next = c.state === 'received'
     ? stepForm('investigate-form', c.caseId, 'investigate', '', w.doInvestigate)
     : c.state === 'investigating' || c.state === 'referred' || c.state === 'updated'
