@@ -61,7 +61,9 @@ t.test('a correction case through ken-term, closed without correction', async (t
   const closed = await step('close', '--text', '住民票の記載どおりであり誤りはない')
   t.equal(closed.code, 0)
   t.match(closed.out, { case: { state: 'closed', outcome: 'not-corrected', municipalityCode: FUKUOKA } })
-  t.same((await run(['corrections', ...common, ...s, '--purpose', 'K-TEISEI'])).out, { logPosition: term.fixture.store.head().position, cases: [] }, 'no open case')
+  const open = (await run(['corrections', ...common, ...s, '--purpose', 'K-TEISEI'])).out as { logPosition: number, cases: unknown[] }
+  t.same(open.cases, [], 'no open case')
+  t.ok(open.logPosition > 0, 'reading the list is an act')
   const all = await run(['corrections', ...common, ...s, '--purpose', 'K-TEISEI', '--all'])
   t.equal((all.out as { cases: unknown[] }).cases.length, 1)
 })
