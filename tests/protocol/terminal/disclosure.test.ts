@@ -158,7 +158,7 @@ t.test('a correction case from receipt to closure: every step one act, the fix l
   for (const who of ['TE001', 'AU001']) {
     const refused = await step({ kind: 'investigate', caseId }, await token(who))
     t.equal(refused.r.json.code, 'KEN_ERR_TERM_ROLE_FORBIDDEN', who)
-    t.equal(refused.acts.length, 1, `${who}: one entry`)
+    t.same(refused.acts.map((a) => [a.kind, a.refused]), [['correction.investigate', true]], `${who}: one entry, of the step tried`)
   }
   t.equal((await step({ kind: 'investigate', caseId }, await token('OP001'))).r.json.code, 'KEN_ERR_TERM_PURPOSE_NOT_APPROVED', 'an operator without the correction purpose')
 

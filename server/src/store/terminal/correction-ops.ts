@@ -41,13 +41,18 @@ async function serially<T> (ctx: TerminalContext, fn: () => Promise<T>): Promise
   return await run
 }
 
+/** The act kind of a step (`correction.<step>`; an unknown step is recorded as a receipt attempt). */
+export function correctionActKind (q: CorrectionStep): string {
+  return `correction.${STEP_NAMES[q.kind] ?? 'receive'}`
+}
+
 export async function correctionStep (ctx: TerminalContext, actor: Actor, q: CorrectionStep): Promise<Answer> {
   return await serially(ctx, async () => await step(ctx, actor, q))
 }
 
 async function step (ctx: TerminalContext, actor: Actor, q: CorrectionStep): Promise<Answer> {
   const name = STEP_NAMES[q.kind]
-  const kind = `correction.${name ?? 'receive'}`
+  const kind = correctionActKind(q)
   const purpose = await checkPurpose(ctx, actor, kind, q.purpose)
   if (!isPurpose(purpose)) return purpose
   const caseId = name === 'receive' ? randomBytes(16) : CASE_ID.test(q.caseId) ? Buffer.from(q.caseId, 'hex') : undefined

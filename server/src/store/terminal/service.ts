@@ -21,7 +21,7 @@ import { DEFAULT_REGISTRY, type PurposeRegistry } from './purposes.ts'
 import { isRole, may, type Capability, type Role } from './roles.ts'
 import { provide, search, view } from './resident-ops.ts'
 import { disclose } from './disclosure-ops.ts'
-import { correctionStep, listCorrections } from './correction-ops.ts'
+import { correctionActKind, correctionStep, listCorrections } from './correction-ops.ts'
 import { SessionTable, type Session } from './sessions.ts'
 import { sessionInfo } from './session-info.ts'
 
@@ -158,7 +158,7 @@ export class TerminalService {
     const actor: Actor | undefined = account === undefined ? undefined : { account, session, terminalId }
     const refuse = async (error: ErrorFactory, end: boolean): Promise<{ refused: Answer }> => {
       if (end) ctx.sessions.end(session)
-      return { refused: refusal(error, 'session', await recordAct(ctx, { kind: OP_KIND[op], actor: session.accountId, role: account?.role ?? '', terminal: terminalId, refused: true, reasonCode: error.code })) }
+      return { refused: refusal(error, 'session', await recordAct(ctx, { kind: req.correction != null ? correctionActKind(req.correction) : OP_KIND[op], actor: session.accountId, role: account?.role ?? '', terminal: terminalId, refused: true, reasonCode: error.code })) }
     }
     if (account === undefined || actor === undefined || account.status !== 'active' || account.lockedOut) return await refuse(errors.KEN_ERR_TERM_ACCOUNT_INACTIVE, true)
     if (isExpired(account.expires, new Date(now))) return await refuse(errors.KEN_ERR_TERM_ACCOUNT_EXPIRED, true)
