@@ -42,7 +42,9 @@ export function disclosureFormHtml (lang: Lang, purpose: string, ref: string): s
 
 function screenHtml (lang: Lang, d: DisclosureAnswer): string {
   const w = disclosureWords(lang)
-  const record = d.items.map((i) => `<tr><th scope="row">${h(itemLabel(lang, i.item))}</th><td>${h(itemValue(lang, i))}</td></tr>`).join('')
+  // The screen shows dates in 和暦 like the printed form (SPEC §6).
+  const value = (i: { item: string, value: string }): string => i.item === 'birthDate' || i.item === 'changeDate' ? formatWareki(i.value) : itemValue(lang, i)
+  const record = d.items.map((i) => `<tr><th scope="row">${h(itemLabel(lang, i.item))}</th><td>${h(value(i))}</td></tr>`).join('')
   const rows = provisionRows(d).map((r) => `<tr><td>${h(formatWareki(r.date))}</td><td>${h(r.recipient)}</td><td>${h(r.purpose)}</td><td>${h(r.items.join('、'))}</td></tr>`).join('')
   return `<p id="disclosure-ref">${h(w.referenceNumber)}: ${h(d.referenceNumber)} · ${h(w.issuedOn)}: ${h(formatWareki(d.issuedOn))} · ${h(d.prefectureName)}</p>
 <table id="disclosed-record"><tbody>${record}</tbody></table>
