@@ -82,6 +82,20 @@ const DELETION_ACTS = {
   'terminal.print': { title: 'a record screen printed (terminal.hardcopy print-with-record), or a refused print', detail: 'JSON: the items printed' }
 } as const satisfies Record<string, ActKindSpec>
 
+/**
+ * Disclosure and correction requests (issue 14; 住基法30条の32, 30条の35; requirements A4, H10, H11).
+ * Correction steps carry the case id in `ref` (the actidx view files them by case).
+ */
+const DISCLOSURE_ACTS = {
+  'disclosure.give': { title: '開示: a resident\'s own record and 提供状況 disclosed to them; identity document and medium (screen/paper) in the note; refused attempts too', detail: 'JSON: the request form number, the document kind, the medium, the provision positions disclosed' },
+  'correction.receive': { title: '訂正等の申出 received: a case opened for a resident', detail: 'JSON: the request as the resident put it, the request form number' },
+  'correction.investigate': { title: 'a correction case under investigation (調査)', detail: '' },
+  'correction.refer': { title: 'the municipality was contacted about a correction case (its 市町村コード in the note)', detail: '' },
+  'correction.updated': { title: 'the municipality\'s update that fixed a correction case: its log position in to_position', detail: '' },
+  'correction.close': { title: 'a correction case closed: corrected, or not corrected with the reason', detail: 'JSON: the reason given to the requester' },
+  'correction.list': { title: 'the correction cases were read (no personal data shown)', detail: '' }
+} as const satisfies Record<string, ActKindSpec>
+
 /** Every kind the store accepts, by name. */
 export const ACT_KINDS: Readonly<Record<string, ActKindSpec>> = Object.freeze({
   ...STORE_ACTS,
@@ -89,7 +103,8 @@ export const ACT_KINDS: Readonly<Record<string, ActKindSpec>> = Object.freeze({
   ...RECONCILE_ACTS,
   ...MAINT_ACTS,
   ...TERMINAL_ACTS,
-  ...DELETION_ACTS
+  ...DELETION_ACTS,
+  ...DISCLOSURE_ACTS
 })
 
 /** True when `kind` is a registered act kind. */

@@ -598,6 +598,9 @@ export interface TerminalRequest {
   accounts?: AccountQuery | null
   deletion?: DeletionOp | null
   print?: PrintRecord | null
+  disclosure?: DisclosureRequest | null
+  correction?: CorrectionStep | null
+  corrections?: CorrectionQuery | null
 }
 
 export interface LoginBegin { accountId: string }
@@ -632,6 +635,8 @@ export interface TerminalResponse {
   accounts?: AccountList | null
   purposes?: PurposeList | null
   deletions?: DeletionList | null
+  disclosure?: DisclosureAnswer | null
+  corrections?: CorrectionCaseList | null
 }
 
 export interface LoginChallenge { challenge: Uint8Array }
@@ -690,9 +695,56 @@ export interface DeletionRequestInfo {
 }
 export interface DeletionList { requests: DeletionRequestInfo[] }
 export interface PrintRecord { purpose: string, ref: string }
+// ---- disclosure.proto and correction.proto (issue 14: 開示 30条の32, 訂正 30条の35) ----
+
+/** ken.v1.IdentityDocument */
+export const IdentityDocument = { UNSPECIFIED: 0, MY_NUMBER_CARD: 1, DRIVING_LICENCE: 2, PASSPORT: 3, RESIDENCE_CARD: 4, TWO_DOCUMENTS: 5 } as const
+export type IdentityDocument = typeof IdentityDocument[keyof typeof IdentityDocument]
+
+/** ken.v1.DisclosureMedium */
+export const DisclosureMedium = { UNSPECIFIED: 0, SCREEN: 1, PAPER: 2 } as const
+export type DisclosureMedium = typeof DisclosureMedium[keyof typeof DisclosureMedium]
+
+export interface DisclosureRequest { purpose: string, ref: string, document: IdentityDocument, documentReference: string, medium: DisclosureMedium }
+export interface DisclosureItem { item: string, value: string }
+export interface DisclosureProvision { recordedAt: string, kind: string, recipient: string, recipientName: string, purpose: string, purposeTitle: string, items: string[], position: number }
+export interface DisclosureAnswer {
+  items: DisclosureItem[]
+  removed: boolean
+  provisions: DisclosureProvision[]
+  truncated: boolean
+  prefectureName: string
+  issuedOn: string
+  referenceNumber: string
+  medium: DisclosureMedium
+  document: IdentityDocument
+}
+
+/** ken.v1.CorrectionStepKind */
+export const CorrectionStepKind = { UNSPECIFIED: 0, RECEIVE: 1, INVESTIGATE: 2, REFER: 3, UPDATED: 4, CLOSE: 5 } as const
+export type CorrectionStepKind = typeof CorrectionStepKind[keyof typeof CorrectionStepKind]
+
+export interface CorrectionStep { purpose: string, kind: CorrectionStepKind, caseId: string, ref: string, municipalityCode: string, position: number, corrected: boolean, text: string, reference: string }
+export interface CorrectionQuery { purpose: string, openOnly: boolean, caseId: string }
+export interface CorrectionStepInfo { kind: string, at: string, by: string, logPosition: number }
+export interface CorrectionCaseInfo { caseId: string, state: string, receivedAt: string, daysOpen: number, municipalityCode: string, fixedAt: number, outcome: string, steps: CorrectionStepInfo[] }
+export interface CorrectionCaseList { cases: CorrectionCaseInfo[] }
+
+/** The messages of disclosure.proto and correction.proto, for MessageMap. */
+export interface DisclosureCorrectionMessages {
+  DisclosureRequest: DisclosureRequest
+  DisclosureItem: DisclosureItem
+  DisclosureProvision: DisclosureProvision
+  DisclosureAnswer: DisclosureAnswer
+  CorrectionStep: CorrectionStep
+  CorrectionQuery: CorrectionQuery
+  CorrectionStepInfo: CorrectionStepInfo
+  CorrectionCaseInfo: CorrectionCaseInfo
+  CorrectionCaseList: CorrectionCaseList
+}
 
 /** Message name → TS shape, for the typed codec. */
-export interface MessageMap extends TransparencyMessages {
+export interface MessageMap extends TransparencyMessages, DisclosureCorrectionMessages {
   UpdateBatch: UpdateBatch
   UpdateBatchResult: UpdateBatchResult
   Update: Update

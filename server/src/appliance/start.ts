@@ -74,7 +74,8 @@ async function main (argv: string[]): Promise<number> {
       '--backup-at', setup.config.backup.dailyAt, '--backup-generations', String(setup.config.backup.generations),
       '--backup-location', setup.config.backup.location, '--media-check-day', String(setup.config.backup.mediaCheckDay),
       '--terminal-socket', terminalFiles.socketPath, '--accounts', terminalFiles.accountsFile, '--bootstrap', terminalFiles.bootstrapFile,
-      '--idle-lock-seconds', String(setup.config.terminal.idleLockMinutes * 60), '--max-failures', String(setup.config.terminal.maxLoginFailures), '--result-cap', String(setup.config.terminal.resultCap)
+      '--idle-lock-seconds', String(setup.config.terminal.idleLockMinutes * 60), '--max-failures', String(setup.config.terminal.maxLoginFailures), '--result-cap', String(setup.config.terminal.resultCap),
+      '--prefecture-name', setup.config.prefecture.name
     ], path.join(setup.logDir, 'store.log'))
     daemons.push(store)
     await waitUntilReachable(store, { path: setup.paths.storeSocket }, 60_000)

@@ -2,7 +2,7 @@
  * ken-store — the store daemon and its offline tools (SPEC §4).
  *
  *   ken-store serve   --db DIR --socket PATH --key FILE [--outbox PATH] [--max-delay-ms N] [--max-entries N]
- *                     [--terminal-socket PATH --accounts FILE [--bootstrap FILE.json] [--idle-lock-seconds N] [--max-failures N] [--result-cap N] [--registry FILE.json]]
+ *                     [--terminal-socket PATH --accounts FILE [--bootstrap FILE.json] [--idle-lock-seconds N] [--max-failures N] [--result-cap N] [--registry FILE.json] [--prefecture-name NAME]]
  *   ken-store verify  --db DIR [--threads N]      exit 0: the chain verifies; 1: it does not
  *   ken-store rebuild --db DIR --actor ID [--approver ID] [--note TEXT]
  *   ken-store checkpoint (--db DIR | --socket T) [--size N]            the signed note, exactly
@@ -92,6 +92,7 @@ async function main (argv: string[]): Promise<number> {
       identity: { type: 'string' },
       config: { type: 'string' },
       'terminal-socket': { type: 'string' },
+      'prefecture-name': { type: 'string' },
       accounts: { type: 'string' },
       bootstrap: { type: 'string' },
       'idle-lock-seconds': { type: 'string' },
@@ -179,7 +180,8 @@ async function serve (db: string, all: Readonly<Record<string, string | boolean 
             ...(values['idle-lock-seconds'] === undefined ? {} : { idleLockSeconds: Number(values['idle-lock-seconds']) }),
             ...(values['max-failures'] === undefined ? {} : { maxFailures: Number(values['max-failures']) }),
             ...(values['result-cap'] === undefined ? {} : { resultCap: Number(values['result-cap']) }),
-            ...(values.registry === undefined ? {} : { registryFile: values.registry })
+            ...(values.registry === undefined ? {} : { registryFile: values.registry }),
+            ...(values['prefecture-name'] === undefined ? {} : { prefectureName: values['prefecture-name'] })
           }
         })
   })

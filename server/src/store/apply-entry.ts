@@ -7,6 +7,7 @@
 import { LogAdminKind, LogUpdateKind, ResultStatus, type CountsView, type LogEffect, type LogEntry, type LogUpdate, type ResidentView } from '../../../proto/src/types.ts'
 import { countsKey, dedupKey, decodeU64, DueKind, dueKey, encodeU64, historyKey, OUTBOX_CONFIRMED, rdigestKey, searchIndexKey, streamKey } from './layout.ts'
 import { TEMP_ERASED_KIND } from './temp-area.ts'
+import { actIndexKeys } from './act-index.ts'
 import { jstDateOf } from '../domain/retention.ts'
 import { decodeStored, encodeStored } from './codec.ts'
 import type { ViewTx } from './view-tx.ts'
@@ -27,6 +28,8 @@ export async function applyEntry (tx: ViewTx, entry: LogEntry, hash: Buffer): Pr
     const last = await tx.get('outbox', OUTBOX_CONFIRMED)
     if (last === undefined || decodeU64(last) < act.toPosition) tx.put('outbox', OUTBOX_CONFIRMED, encodeU64(act.toPosition))
   }
+  // 提供状況 per person and correction cases (act-index.ts).
+  if (act !== undefined && act !== null) for (const key of actIndexKeys(act, entry.position)) tx.put('actidx', key, EMPTY_VALUE)
   const admin = entry.admin
   if (admin === undefined || admin === null) return
   if (admin.kind === LogAdminKind.KEY_ERASURE) tx.del('keys', Buffer.from(admin.keyId))

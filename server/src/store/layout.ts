@@ -23,8 +23,9 @@ export const PRIMARY_SPACES = ['log', 'keys', 'meta', 'checkpoints', 'temp'] as 
  * - outbox: the national link's confirmed position (SPEC §4 "outbox position"), from national.forward acts
  * - rdigest: (municipality, subject) → content tag of each current resident (reconciliation, SPEC §5.3)
  * - search: 4情報 search index, search key ‖ subject → nothing (search-keys.ts; blind indexes only)
+ * - actidx: acts by the person they concern and by correction case (act-index.ts; 提供状況 A4.5, 訂正 A4.6)
  */
-export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'due', 'outbox', 'rdigest', 'search'] as const
+export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'due', 'outbox', 'rdigest', 'search', 'actidx'] as const
 
 /**
  * The Merkle tree's stored subtrees (tree-nodes.ts): derived from the log like a view, rebuilt from

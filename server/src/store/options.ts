@@ -104,6 +104,8 @@ const schema = z.object({
     socketMode: int(0, 0o777).default(APPLIANCE_DEFAULTS.terminal.socketMode),
     /** A8.3: 'prohibited' refuses every print act; 'print-with-record' records each print. */
     hardcopy: z.enum(HARDCOPY_POLICIES).default(APPLIANCE_DEFAULTS.terminal.hardcopy),
+    /** The prefecture's name on the disclosure form (firmware-config prefecture.name). */
+    prefectureName: z.string().min(1).max(16).default(APPLIANCE_DEFAULTS.prefecture.name),
     /** Set-up: the first administrator(s), created only while no account exists. */
     bootstrap: z.array(z.object({
       accountId: z.string().min(1),

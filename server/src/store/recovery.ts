@@ -16,7 +16,7 @@ import { errors } from './errors.ts'
  * Views of another version are rebuilt from the log on open — the store migrates itself, and
  * Store.open records the migration in the log.
  */
-export const VIEWS_VERSION = 2
+export const VIEWS_VERSION = 3
 const META_VIEWS_VERSION = Buffer.from('views-version')
 
 function versionOp (): WriteOp {

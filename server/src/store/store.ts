@@ -30,6 +30,7 @@ import { openCheckpoint, type NoteVerifier } from '../log/checkpoint/index.ts'
 import type { TreeReport } from './verify-tree.ts'
 import { TransparencyReader } from './transparency.ts'
 import { errors } from './errors.ts'
+import { actIndexPosition, caseIdOf, caseRange, CASE_ID_BYTES, subjectRange } from './act-index.ts'
 
 /** What {@link Store.backupSnapshot} hands out: the head, and each primary space's pairs in key order. */
 export interface BackupSnapshot {
@@ -130,7 +131,7 @@ export abstract class Store {
       const migrated = recovered.migrated
       if (migrated !== undefined) {
         // docs/store-contract.md "Keys that die on time": an earlier store migrates itself, logged.
-        const act = adminAct(LogAdminKind.REBUILD, { actor: 'ken-store', approver: '', note: `migration: views v${VIEWS_VERSION} (a key per record, retention terms)` }, { replayed: migrated })
+        const act = adminAct(LogAdminKind.REBUILD, { actor: 'ken-store', approver: '', note: `migration: views v${VIEWS_VERSION} (a key per record, retention terms, acts by person and case)` }, { replayed: migrated })
         await new Promise<Head>((resolve, reject) => { this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject }) })
       }
     } catch (err) {
@@ -451,6 +452,61 @@ export abstract class Store {
     const view = decodeStored('ResidentView', bytes)
     const plain = openSeal(await this.#dataKey(view.keyId), sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
     return residentRecord(decodeStored('StoredResident', plain))
+  }
+
+  /**
+   * The provision and transfer acts that handed over a person's record (提供状況, 住基法30条の32;
+   * A4.5), oldest first — also under the 住民票コード the person gave up. At most `limit` (the
+   * `actidx` view makes this a range read, not a scan of the log).
+   */
+  async provisionActsOf (juminhyoCode: string, limit: number): Promise<{ records: LogRecord[], truncated: boolean }> {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('limit must be a positive integer', { field: 'limit' })
+    const subject = this.#requireKeyring().subjectToken(checkCode(juminhyoCode))
+    this.#requireOpen()
+    await viewsCaughtUp(this.#env)
+    const current = await this.#get('current', subject)
+    const subjects = [subject, ...(current === undefined ? [] : decodeStored('ResidentView', current).retiredSubjects)]
+    const positions: number[] = []
+    for (const s of subjects) {
+      for await (const chunk of this._iterate('actidx', { ...subjectRange(s), limit: limit + 1 })) for (const [key] of chunk) positions.push(actIndexPosition(key))
+    }
+    positions.sort((a, b) => a - b)
+    return { records: await this.#entriesAt(positions.slice(0, limit)), truncated: positions.length > limit }
+  }
+
+  /**
+   * The acts of correction cases (30条の35), grouped by case id (hex), each case's acts in log order:
+   * one case, or every case when `caseId` is undefined. At most `limit` acts in all.
+   */
+  async caseActs (caseId: Uint8Array | undefined, limit: number): Promise<{ cases: Map<string, LogRecord[]>, truncated: boolean }> {
+    if (caseId !== undefined && caseId.length !== CASE_ID_BYTES) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('a case id is 16 bytes', { field: 'caseId' })
+    this.#requireOpen()
+    await viewsCaughtUp(this.#env)
+    const keys: Buffer[] = []
+    for await (const chunk of this._iterate('actidx', { ...caseRange(caseId), limit: limit + 1 })) for (const [key] of chunk) keys.push(key)
+    const cases = new Map<string, LogRecord[]>()
+    const records = await this.#entriesAt(keys.slice(0, limit).map(actIndexPosition))
+    keys.slice(0, limit).forEach((key, i) => {
+      const id = caseIdOf(key).toString('hex')
+      const record = records[i]
+      if (record !== undefined) cases.set(id, [...(cases.get(id) ?? []), record])
+    })
+    return { cases, truncated: keys.length > limit }
+  }
+
+  /** The log entry at `position`, or undefined past the head. */
+  async entryAt (position: number): Promise<LogRecord | undefined> {
+    for await (const record of this.entries(position, position)) return record
+    return undefined
+  }
+
+  async #entriesAt (positions: readonly number[]): Promise<LogRecord[]> {
+    const out: LogRecord[] = []
+    for (const p of positions) {
+      const record = await this.entryAt(p)
+      if (record !== undefined) out.push(record)
+    }
+    return out
   }
 
   /** The pre-change records filed under a 住民票コード, oldest first. */

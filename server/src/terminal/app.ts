@@ -23,6 +23,9 @@ import { consoleAccountRoutes } from './routes/console-accounts.ts'
 import { staticRoutes } from './routes/static.ts'
 import { apiDeletionRoutes } from './routes/api-deletion.ts'
 import { consoleDeletionRoutes } from './routes/console-deletion.ts'
+import { apiDisclosureRoutes } from './routes/api-disclosure.ts'
+import { consoleDisclosureRoutes } from './routes/console-disclosure.ts'
+import { consoleCorrectionRoutes } from './routes/console-corrections.ts'
 
 export interface TerminalAppDeps {
   readonly link: StoreLink
@@ -122,5 +125,8 @@ export async function buildTerminalApp (deps: TerminalAppDeps): Promise<FastifyI
   await app.register(consoleAccountRoutes, routeDeps)
   await app.register(apiDeletionRoutes, routeDeps)
   await app.register(consoleDeletionRoutes, routeDeps)
+  await app.register(apiDisclosureRoutes, routeDeps)
+  await app.register(consoleDisclosureRoutes, routeDeps)
+  await app.register(consoleCorrectionRoutes, routeDeps)
   return app
 }

@@ -4,6 +4,7 @@
  * `satisfies` makes a message added to MessageMap a type error here until it has samples.
  */
 import {
+  CorrectionStepKind, DisclosureMedium, IdentityDocument, type CorrectionCaseInfo, type CorrectionStep, type DisclosureAnswer, type DisclosureRequest,
   AccountAction, AccountListing, ProvisionKind, SessionAction, type AccountInfo, type PurposeInfo, type RecordItem, type SearchHit, type SessionInfo,
   ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ResultStatus, Sex, Stream,
   type LogAct, type LogAdminAct, type LogEffect, type LogUpdate,
@@ -178,6 +179,16 @@ const accountInfo: AccountInfo = {
 const purposeInfo: PurposeInfo = { code: 'B5-1', title: '試験', basis: '別表第五', items: ['name'], departments: ['D-SHICHOSON'], recipients: ['R-ZEIMU'], recipientNames: ['税務課'] }
 const session = bytes(52, 53)
 
+const disclosureRequest: DisclosureRequest = { purpose: 'K-KAIJI', ref: 'r-1', document: IdentityDocument.DRIVING_LICENCE, documentReference: 'KJ-1', medium: DisclosureMedium.PAPER }
+const disclosureProvision = { recordedAt: '2026-06-01T01:00:00.000Z', kind: 'iten', recipient: 'R-RYOKEN', recipientName: '旅券センター', purpose: 'B5-RYOKEN', purposeTitle: '旅券', items: ['name'], position: 7 }
+const disclosureAnswer: DisclosureAnswer = {
+  items: [{ item: 'name', value: '試験' }], removed: true, provisions: [disclosureProvision], truncated: true, prefectureName: '福岡県', issuedOn: '2026-06-01',
+  referenceNumber: 'K2026-9', medium: DisclosureMedium.SCREEN, document: IdentityDocument.PASSPORT
+}
+const correctionStep: CorrectionStep = { purpose: 'K-TEISEI', kind: CorrectionStepKind.UPDATED, caseId: 'ab', ref: 'r-1', municipalityCode: '401307', position: 5, corrected: true, text: '住所の誤り', reference: 'TS-1' }
+const correctionStepInfo = { kind: 'receive', at: '2026-06-01T01:00:00.000Z', by: 'OP002', logPosition: 3 }
+const correctionCase: CorrectionCaseInfo = { caseId: 'ab', state: 'referred', receivedAt: '2026-06-01T01:00:00.000Z', daysOpen: 3, municipalityCode: '401307', fixedAt: 5, outcome: 'corrected', steps: [correctionStepInfo] }
+
 export const SAMPLES = {
   Update: [updateWithIdentity, updateWithFuhyo],
   IdentityUpdate: [identity],
@@ -340,7 +351,10 @@ export const SAMPLES = {
     { requestId: 7, session, terminalId: 'T-01', account: { action: AccountAction.REGISTER, accountId: 'OP002', role: 'operator', department: 'D-ZEIMU', branch: 'HONCHO', purposes: ['B5-1'], pin: '1234', certificate: bytes(56), reason: 'T-1' } },
     { requestId: 8, session, terminalId: 'T-01', accounts: { listing: AccountListing.UNREPORTED } },
     { requestId: 9, session, terminalId: 'T-01', deletion: deletionOp },
-    { requestId: 10, session, terminalId: 'T-01', print: { purpose: 'B5-1', ref: 'r-1' } }
+    { requestId: 10, session, terminalId: 'T-01', print: { purpose: 'B5-1', ref: 'r-1' } },
+    { requestId: 9, session, terminalId: 'T-01', disclosure: disclosureRequest },
+    { requestId: 10, session, terminalId: 'T-01', correction: correctionStep },
+    { requestId: 11, session, terminalId: 'T-01', corrections: { purpose: 'K-TEISEI', openOnly: true, caseId: 'ab' } }
   ],
   LoginBegin: [{ accountId: 'OP001' }],
   LoginFinish: [{ accountId: 'OP001', challenge: bytes(54), signature: bytes(55), pin: '1234', adapter: 'key-file' }],
@@ -357,7 +371,9 @@ export const SAMPLES = {
     { requestId: 4, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, record: { ref: 'r-1', items: [recordItem], removed: true } },
     { requestId: 5, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, accounts: { accounts: [accountInfo] } },
     { requestId: 6, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, purposes: { purposes: [purposeInfo] } },
-    { requestId: 7, errorCode: 'KEN_ERR_TERM_DELETION_SAME_PERSON', errorField: 'approver', logPosition: 9, deletions: { requests: [deletionInfo] } }
+    { requestId: 7, errorCode: 'KEN_ERR_TERM_DELETION_SAME_PERSON', errorField: 'approver', logPosition: 9, deletions: { requests: [deletionInfo] } },
+    { requestId: 7, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, disclosure: disclosureAnswer },
+    { requestId: 8, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, corrections: { cases: [correctionCase] } }
   ],
   LoginChallenge: [{ challenge: bytes(57) }],
   SessionInfo: [sessionInfo],
@@ -372,5 +388,14 @@ export const SAMPLES = {
   DeletionOp: [deletionOp],
   DeletionRequestInfo: [deletionInfo],
   DeletionList: [{ requests: [deletionInfo] }],
-  PrintRecord: [{ purpose: 'B5-1', ref: 'r-1' }]
+  PrintRecord: [{ purpose: 'B5-1', ref: 'r-1' }],
+  DisclosureRequest: [disclosureRequest],
+  DisclosureItem: [{ item: 'name', value: '試験' }],
+  DisclosureProvision: [disclosureProvision],
+  DisclosureAnswer: [disclosureAnswer],
+  CorrectionStep: [correctionStep],
+  CorrectionQuery: [{ purpose: 'K-TEISEI', openOnly: true, caseId: 'ab' }],
+  CorrectionStepInfo: [correctionStepInfo],
+  CorrectionCaseInfo: [correctionCase],
+  CorrectionCaseList: [{ cases: [correctionCase] }]
 } satisfies { [N in MessageName]: Array<MessageMap[N]> }

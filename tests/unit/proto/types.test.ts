@@ -7,7 +7,7 @@ import t from 'tap'
 import protobuf from 'protobufjs'
 import { enumType, messageType, root } from '../../../proto/src/schema.ts'
 import {
-  AccountAction, AccountListing, DeletionAction, ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ProvisionKind, ResultStatus, SessionAction, Sex, Stream, type MessageMap, type MessageName
+  AccountAction, AccountListing, DeletionAction, CorrectionStepKind, DisclosureMedium, IdentityDocument, ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ProvisionKind, ResultStatus, SessionAction, Sex, Stream, type MessageMap, type MessageName
 } from '../../../proto/src/types.ts'
 
 const FIELDS = {
@@ -117,7 +117,7 @@ const FIELDS = {
   MediaRecord: { mediaId: true, createdAt: true, generation: true, sha256: true, bytes: true, location: true, logPosition: true, logHeadHash: true, disposedAt: true, disposalReason: true },
   MediaCheck: { missing: true, unknown: true, checkedAt: true },
   MaintResponse: { requestId: true, errorCode: true, health: true, metricsText: true, media: true, mediaCheck: true, actPosition: true },
-  TerminalRequest: { requestId: true, session: true, terminalId: true, loginBegin: true, loginFinish: true, sessionOp: true, search: true, view: true, provide: true, account: true, accounts: true, deletion: true, print: true },
+  TerminalRequest: { requestId: true, session: true, terminalId: true, loginBegin: true, loginFinish: true, sessionOp: true, search: true, view: true, provide: true, account: true, accounts: true, deletion: true, print: true, disclosure: true, correction: true, corrections: true },
   LoginBegin: { accountId: true },
   LoginFinish: { accountId: true, challenge: true, signature: true, pin: true, adapter: true },
   SessionOp: { action: true },
@@ -126,7 +126,7 @@ const FIELDS = {
   ProvisionRequest: { purpose: true, kind: true, recipient: true, refs: true, items: true, channel: true, reference: true },
   AccountChange: { action: true, accountId: true, role: true, department: true, branch: true, purposes: true, pin: true, certificate: true, reason: true },
   AccountQuery: { listing: true },
-  TerminalResponse: { requestId: true, errorCode: true, errorField: true, logPosition: true, challenge: true, session: true, search: true, record: true, accounts: true, purposes: true, deletions: true },
+  TerminalResponse: { requestId: true, errorCode: true, errorField: true, logPosition: true, challenge: true, session: true, search: true, record: true, accounts: true, purposes: true, deletions: true, disclosure: true, corrections: true },
   LoginChallenge: { challenge: true },
   SessionInfo: { session: true, accountId: true, role: true, department: true, branch: true, purposes: true, locked: true, expires: true, idleLockSeconds: true, hardcopy: true },
   RecordItem: { item: true, value: true },
@@ -143,7 +143,16 @@ const FIELDS = {
   DeletionOp: { action: true, requestId: true, juminhyoCode: true, reference: true, reason: true },
   DeletionRequestInfo: { requestId: true, reference: true, requestedBy: true, requestedAt: true, status: true, decidedBy: true, decidedAt: true, requestPosition: true, erasurePosition: true, keys: true },
   DeletionList: { requests: true },
-  PrintRecord: { purpose: true, ref: true }
+  PrintRecord: { purpose: true, ref: true },
+  DisclosureRequest: { purpose: true, ref: true, document: true, documentReference: true, medium: true },
+  DisclosureItem: { item: true, value: true },
+  DisclosureProvision: { recordedAt: true, kind: true, recipient: true, recipientName: true, purpose: true, purposeTitle: true, items: true, position: true },
+  DisclosureAnswer: { items: true, removed: true, provisions: true, truncated: true, prefectureName: true, issuedOn: true, referenceNumber: true, medium: true, document: true },
+  CorrectionStep: { purpose: true, kind: true, caseId: true, ref: true, municipalityCode: true, position: true, corrected: true, text: true, reference: true },
+  CorrectionQuery: { purpose: true, openOnly: true, caseId: true },
+  CorrectionStepInfo: { kind: true, at: true, by: true, logPosition: true },
+  CorrectionCaseInfo: { caseId: true, state: true, receivedAt: true, daysOpen: true, municipalityCode: true, fixedAt: true, outcome: true, steps: true },
+  CorrectionCaseList: { cases: true }
 } satisfies { [N in MessageName]: Record<keyof MessageMap[N], true> }
 
 t.test('each interface lists exactly the fields of its .proto message', async (t) => {
@@ -170,7 +179,9 @@ t.test('each TS enum has exactly the values of its .proto enum', async (t) => {
     ['MaintOperation', 'MAINT_OPERATION_', MaintOperation],
     ['SessionAction', 'SESSION_ACTION_', SessionAction], ['ProvisionKind', 'PROVISION_KIND_', ProvisionKind],
     ['AccountAction', 'ACCOUNT_ACTION_', AccountAction], ['AccountListing', 'ACCOUNT_LISTING_', AccountListing],
-    ['DeletionAction', 'DELETION_ACTION_', DeletionAction]
+    ['DeletionAction', 'DELETION_ACTION_', DeletionAction],
+    ['IdentityDocument', 'IDENTITY_DOCUMENT_', IdentityDocument], ['DisclosureMedium', 'DISCLOSURE_MEDIUM_', DisclosureMedium],
+    ['CorrectionStepKind', 'CORRECTION_STEP_KIND_', CorrectionStepKind]
   ]
   for (const [name, prefix, ts] of enums) {
     const expected = Object.fromEntries(Object.entries(ts).map(([k, v]) => [prefix + k, v]))

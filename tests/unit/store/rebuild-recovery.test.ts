@@ -55,6 +55,9 @@ async function makeStore (t: Test): Promise<string> {
     const keyId = await store.keyIdOf(juminhyoCode(4))
     if (keyId !== undefined) await store.eraseResidentKey(keyId, ADMIN)
     await store.recordAct({ kind: 'national.forward', actor: 'ken-national', terminal: 'CN=national', fromPosition: 1, toPosition: 3, count: 2 })
+    // The actidx view: a provision by person, a correction step by case (act-index.ts).
+    await store.recordAct({ kind: 'terminal.provide', actor: 'OP001', juminhyoCodes: [juminhyoCode(1)] })
+    await store.recordAct({ kind: 'correction.investigate', actor: 'OP001', ref: Buffer.alloc(16, 7) })
   })
   return location
 }
@@ -64,7 +67,7 @@ t.test('rebuild reproduces every view key and value, also of a shredded resident
   const before = await dumpSpaces(location)
   t.ok(VIEW_SPACES.every((space) => (before[space]?.length ?? 0) > 0), 'every view has rows')
   const { replayed } = await withStore(location, async (store) => await store.rebuild(ADMIN))
-  t.equal(replayed, 33)
+  t.equal(replayed, 35)
   t.same(await dumpSpaces(location), before)
 })
 
@@ -96,7 +99,7 @@ t.test('views missing altogether are rebuilt on open', async (t) => {
   const empty = Object.fromEntries([...VIEW_SPACES, 'meta'].map((space) => [space, []]))
   await restoreSpaces(location, empty)
   const logger = recorder()
-  await withStore(location, async (store) => t.equal(store.head().position, 33), logger)
+  await withStore(location, async (store) => t.equal(store.head().position, 35), logger)
   t.ok(logger.events.some((e) => e.event === 'store.recovery.rebuild'))
   t.same(await dumpSpaces(location), reference)
 })

@@ -3,6 +3,7 @@
  * registry, the clock, the national seam and the options — and the one way to record an act.
  */
 import { createHash } from 'node:crypto'
+import { DEFAULTS } from '../../../../firmware-config/src/defaults.ts'
 import type { ActInput, Store } from '../store.ts'
 import type { AccountBook, Account } from './account-book.ts'
 import type { PurposeRegistry } from './purposes.ts'
@@ -28,6 +29,8 @@ export interface TerminalOptions {
   readonly scryptCost: ScryptCost
   /** A8.3: whether a screen with 本人確認情報 may be printed (each print then an act). */
   readonly hardcopy: HardcopyPolicy
+  /** The prefecture's name on the disclosure form (firmware-config prefecture.name). */
+  readonly prefectureName: string
 }
 
 /** firmware-config terminal.hardcopy (HARDCOPY_POLICIES). */
@@ -42,7 +45,8 @@ export const DEFAULT_OPTIONS: TerminalOptions = Object.freeze({
   unreportedDays: 14,
   scryptCost: Object.freeze({ n: 1 << 15, r: 8, p: 1 }),
   // Section G 1: the stricter source (Fukuoka) is the default.
-  hardcopy: 'prohibited'
+  hardcopy: 'prohibited',
+  prefectureName: DEFAULTS.prefecture.name
 })
 
 export interface TerminalContext {

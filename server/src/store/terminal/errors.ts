@@ -35,7 +35,11 @@ export const errors = defineErrors({
   KEN_ERR_TERM_DELETION_SAME_PERSON: { message: 'a 物理削除 must be approved by someone other than the requester' },
   KEN_ERR_TERM_UNKNOWN_RESIDENT: { message: 'the file holds no resident under this 住民票コード' },
   KEN_ERR_TERM_PRINT_PROHIBITED: { message: 'printing screens with 本人確認情報 is prohibited on this appliance (terminal.hardcopy)' },
-  KEN_ERR_TERM_ROTATION_INVALID: { message: 'the TLS material offered for rotation is unusable; the certificate in force stays' }
+  KEN_ERR_TERM_ROTATION_INVALID: { message: 'the TLS material offered for rotation is unusable; the certificate in force stays' },
+  KEN_ERR_TERM_IDENTITY_UNVERIFIED: { message: 'a disclosure needs the requester\'s identity verification: a listed document and the request form number' },
+  KEN_ERR_TERM_CASE_UNKNOWN: { message: 'no such correction case' },
+  KEN_ERR_TERM_CASE_STEP: { message: 'this step cannot follow the correction case\'s present state' },
+  KEN_ERR_TERM_UPDATE_MISMATCH: { message: 'the log position is not an accepted update of the case\'s resident' }
 })
 
 export type TerminalErrorCode = keyof typeof errors

@@ -95,7 +95,10 @@ export const DEFAULT_REGISTRY: PurposeRegistry = parseRegistry({
     { code: 'B5-RYOKEN', title: '旅券の発給に関する事務', basis: '住基法 別表第五', items: [...FOUR, 'changeReason', 'changeDate'], departments: ['D-SHICHOSON'] },
     { code: 'B5-ONKYU', title: '恩給・年金等の支給に関する事務', basis: '住基法 別表第五', items: [...FOUR, 'changeReason', 'changeDate'], departments: ['D-KENKO'] },
     { code: 'B6-KENZEI', title: '県税の賦課徴収に関する事務', basis: '住基法 別表第六', items: [...FOUR, 'juminhyoCode', 'kojinBango', 'changeReason', 'changeDate'], departments: ['D-ZEIMU', 'D-KITAKYU'] },
-    { code: 'J1-KYOIKU', title: '教育委員会の奨学金に関する事務', basis: '福岡県住民基本台帳法施行条例 別表第一', items: ['name', 'birthDate', 'address'], departments: ['D-SHICHOSON'] }
+    { code: 'J1-KYOIKU', title: '教育委員会の奨学金に関する事務', basis: '福岡県住民基本台帳法施行条例 別表第一', items: ['name', 'birthDate', 'address'], departments: ['D-SHICHOSON'] },
+    // A4.1, A4.3: disclosure and correction requests are handled by 市町村支援課; every item is disclosed.
+    { code: 'K-KAIJI', title: '本人確認情報の開示に関する事務', basis: '住基法 第30条の32', items: [...FOUR, 'juminhyoCode', 'kojinBango', 'changeReason', 'changeDate'], departments: ['D-SHICHOSON'] },
+    { code: 'K-TEISEI', title: '本人確認情報の訂正等の申出に関する事務', basis: '住基法 第30条の35', items: [...FOUR, 'juminhyoCode', 'kojinBango', 'changeReason', 'changeDate'], departments: ['D-SHICHOSON'] }
   ],
   recipients: [
     { code: 'R-ZEIMU', name: '税務課', kind: 'iten', purposes: ['B6-KENZEI'], channels: ['terminal'] },

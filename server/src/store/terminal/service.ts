@@ -23,6 +23,8 @@ import { provide, search, view } from './resident-ops.ts'
 import { DeletionDesk } from './deletion-desk.ts'
 import { deletionOp } from './deletion-ops.ts'
 import { printRecord } from './print-ops.ts'
+import { disclose } from './disclosure-ops.ts'
+import { correctionActKind, correctionStep, listCorrections } from './correction-ops.ts'
 import { SessionTable, type Session } from './sessions.ts'
 import { sessionInfo } from './session-info.ts'
 
@@ -52,12 +54,13 @@ export interface BootstrapAccount {
 }
 
 /** The op of a request, by name (for the log and the role table). */
-type Op = 'session' | 'search' | 'view' | 'provide' | 'account' | 'accounts' | 'deletion' | 'print'
+type Op = 'session' | 'search' | 'view' | 'provide' | 'account' | 'accounts' | 'deletion' | 'print' | 'disclosure' | 'correction' | 'corrections'
 
-const OP_CAPABILITY: Readonly<Partial<Record<Op, Capability>>> = { search: 'resident', view: 'resident', provide: 'resident', print: 'resident' }
+const OP_CAPABILITY: Readonly<Partial<Record<Op, Capability>>> = { search: 'resident', view: 'resident', provide: 'resident', print: 'resident', disclosure: 'resident', correction: 'resident', corrections: 'resident' }
 const OP_KIND: Readonly<Record<Op, string>> = {
   session: 'terminal.refused', search: 'terminal.search', view: 'terminal.view', provide: 'terminal.provide', account: 'terminal.account.register', accounts: 'terminal.account.list',
-  deletion: 'terminal.deletion.request', print: 'terminal.print'
+  deletion: 'terminal.deletion.request', print: 'terminal.print',
+  disclosure: 'disclosure.give', correction: 'correction.receive', corrections: 'correction.list'
 }
 
 export class TerminalService {
@@ -136,7 +139,7 @@ export class TerminalService {
       if (req.session.length > 0 && locked === undefined) return await this.#noSession(terminalId, 'unlock')
       return await this.#serially(async () => await loginFinish(ctx, terminalId, finish, locked))
     }
-    const op: Op | undefined = req.sessionOp != null ? 'session' : req.search != null ? 'search' : req.view != null ? 'view' : req.provide != null ? 'provide' : req.account != null ? 'account' : req.accounts != null ? 'accounts' : req.deletion != null ? 'deletion' : req.print != null ? 'print' : undefined
+    const op: Op | undefined = req.sessionOp != null ? 'session' : req.search != null ? 'search' : req.view != null ? 'view' : req.provide != null ? 'provide' : req.account != null ? 'account' : req.accounts != null ? 'accounts' : req.deletion != null ? 'deletion' : req.print != null ? 'print' : req.disclosure != null ? 'disclosure' : req.correction != null ? 'correction' : req.corrections != null ? 'corrections' : undefined
     if (op === undefined) return { errorCode: errors.KEN_ERR_TERM_BAD_REQUEST.code, errorField: 'op' }
     const guarded = await this.#guard(req, terminalId, op)
     if ('refused' in guarded) return guarded.refused
@@ -148,6 +151,9 @@ export class TerminalService {
     if (req.print != null) return await printRecord(ctx, actor, req.print)
     const deletion = req.deletion
     if (deletion != null) return await this.#serially(async () => await deletionOp(ctx, this.#deletions, actor, deletion))
+    if (req.disclosure != null) return await disclose(ctx, actor, req.disclosure)
+    if (req.correction != null) return await correctionStep(ctx, actor, req.correction)
+    if (req.corrections != null) return await listCorrections(ctx, actor, req.corrections)
     const change = req.account
     if (change != null) return await this.#serially(async () => await changeAccount(ctx, actor, change))
     const listing = req.accounts
@@ -164,7 +170,7 @@ export class TerminalService {
     const actor: Actor | undefined = account === undefined ? undefined : { account, session, terminalId }
     const refuse = async (error: ErrorFactory, end: boolean): Promise<{ refused: Answer }> => {
       if (end) ctx.sessions.end(session)
-      return { refused: refusal(error, 'session', await recordAct(ctx, { kind: OP_KIND[op], actor: session.accountId, role: account?.role ?? '', terminal: terminalId, refused: true, reasonCode: error.code })) }
+      return { refused: refusal(error, 'session', await recordAct(ctx, { kind: req.correction != null ? correctionActKind(req.correction) : OP_KIND[op], actor: session.accountId, role: account?.role ?? '', terminal: terminalId, refused: true, reasonCode: error.code })) }
     }
     if (account === undefined || actor === undefined || account.status !== 'active' || account.lockedOut) return await refuse(errors.KEN_ERR_TERM_ACCOUNT_INACTIVE, true)
     if (isExpired(account.expires, new Date(now))) return await refuse(errors.KEN_ERR_TERM_ACCOUNT_EXPIRED, true)

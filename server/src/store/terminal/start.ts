@@ -22,6 +22,7 @@ export interface TerminalStartOptions {
   /** The terminal socket's own mode (its group is the directory's, ken-terminal-sock). */
   readonly socketMode: number
   readonly hardcopy: HardcopyPolicy
+  readonly prefectureName: string
   readonly bootstrap: ReadonlyArray<DeepReadonly<{ accountId: string, role: string, department: string, branch: string, purposes: string[], certificateFile: string, pinFile: string }>>
 }
 
@@ -34,7 +35,7 @@ export async function startTerminal (store: Store, options: TerminalStartOptions
     ...(deps.national === undefined ? {} : { national: deps.national }),
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     logger: deps.logger,
-    options: { idleLockSeconds: options.idleLockSeconds, maxFailures: options.maxFailures, resultCap: options.resultCap, hardcopy: options.hardcopy }
+    options: { idleLockSeconds: options.idleLockSeconds, maxFailures: options.maxFailures, resultCap: options.resultCap, hardcopy: options.hardcopy, prefectureName: options.prefectureName }
   })
   // The accounts' directory is the store's alone (ken.tmpfiles.conf: 0700); made here for a fresh state directory.
   await mkdir(path.dirname(options.accountsFile), { recursive: true, mode: 0o700 })

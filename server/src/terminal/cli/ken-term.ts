@@ -8,6 +8,7 @@
  *   ken-term view --purpose P --ref R
  *   ken-term provide --purpose P --kind teikyo|iten --recipient R --refs R1,R2 --items a,b [--channel terminal] [--reference DOC]
  *   ken-term accounts [--unreported]
+ *   ken-term disclose | correction STEP | corrections  (ken-term-requests.ts: 開示 and 訂正, issue 14)
  *   ken-term account register|approve|revoke|delete|unlock|reported --id ID [--role R --department D --branch B --purposes P1,P2 --pin-file F --cert FILE] [--reason T]
  *   ken-term deletions                                              物理削除 requests (pending first)
  *   ken-term deletion file --juminhyo C --reference REF            a system administrator files the municipality's request
@@ -23,13 +24,15 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { KEY_FILE_ADAPTER } from '../auth/possession.ts'
 import { ApiClient, type ApiAnswer } from './api-client.ts'
+import { REQUEST_OPTIONS, requestCommand } from './ken-term-requests.ts'
 
 const OPTIONS = {
   url: { type: 'string' }, ca: { type: 'string' }, session: { type: 'string' }, id: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' },
   'pin-file': { type: 'string' }, purpose: { type: 'string' }, juminhyo: { type: 'string' }, kojin: { type: 'string' }, name: { type: 'string' },
   address: { type: 'string' }, birth: { type: 'string' }, sex: { type: 'string' }, fuzzy: { type: 'boolean' }, ref: { type: 'string' }, kind: { type: 'string' },
   recipient: { type: 'string' }, refs: { type: 'string' }, items: { type: 'string' }, channel: { type: 'string' }, reference: { type: 'string' },
-  unreported: { type: 'boolean' }, role: { type: 'string' }, department: { type: 'string' }, branch: { type: 'string' }, purposes: { type: 'string' }, reason: { type: 'string' }, request: { type: 'string' }
+  unreported: { type: 'boolean' }, role: { type: 'string' }, department: { type: 'string' }, branch: { type: 'string' }, purposes: { type: 'string' }, reason: { type: 'string' }, request: { type: 'string' },
+  ...REQUEST_OPTIONS
 } as const
 
 class Usage extends Error {}
@@ -114,8 +117,11 @@ export async function run (argv: readonly string[], env: NodeJS.ProcessEnv = pro
       break
     }
     case 'print': answer = await api.call('POST', '/api/print', { purpose: need(v.purpose, 'purpose'), ref: need(v.ref, 'ref') }); break
-    default:
-      throw new Usage(`unknown command ${command ?? ''}`)
+    default: {
+      const request = await requestCommand(api, command, sub, v, need)
+      if (request === undefined) throw new Usage(`unknown command ${command ?? ''}`)
+      answer = request
+    }
   }
   return { code: answer.status >= 200 && answer.status < 300 ? 0 : 1, out: answer.body }
 }

@@ -27,6 +27,7 @@ export function page (p: Page): string {
     ? ''
     : `<nav aria-label="menu">
   ${who.role === 'operator' ? `<a href="/search" accesskey="s">${h(w.search)}</a>` : ''}
+  ${who.role === 'operator' && who.purposes.includes('K-TEISEI') ? `<a href="/corrections" id="nav-corrections">${h(w.corrections)}</a>` : ''}
   ${['system-admin', 'branch-admin', 'security-officer', 'auditor'].includes(who.role) ? `<a href="/admin/accounts" accesskey="a">${h(w.accounts)}</a>` : ''}
   ${['system-admin', 'security-officer'].includes(who.role) ? `<a href="/admin/deletions" accesskey="d" id="nav-deletions">${h(w.deletions)}</a>` : ''}
   <form method="post" action="/lock"><button type="submit" accesskey="l">${h(w.lock)}</button></form>

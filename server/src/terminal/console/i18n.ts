@@ -28,7 +28,8 @@ const JA = {
   fileDeletion: '物理削除の申請', deletionReference: '市町村の依頼文書番号', doFileDeletion: '申請（承認待ち）', requestId: '申請番号', requestedBy: '申請者', requestedAt: '申請日時',
   decidedBy: '決定者', decidedAt: '決定日時', keysDestroyed: '破棄した鍵', reject: '却下', deletionStatus_pending: '承認待ち', deletionStatus_erased: '削除済み', deletionStatus_rejected: '却下',
   deletionFiled: '物理削除を申請しました。記録番号', deletionDecided: '決定を記録しました。記録番号', noDeletions: '申請はありません。',
-  print: '印刷（記録されます）', printRecorded: '印刷を記録しました。'
+  print: '印刷（記録されます）', printRecorded: '印刷を記録しました。',
+  disclosure: '本人確認情報の開示', corrections: '訂正等の申出', correctionCase: '訂正案件'
 }
 
 type Words = typeof JA
@@ -57,7 +58,8 @@ const EN: Words = {
   fileDeletion: 'File a physical deletion', deletionReference: 'Municipality request reference', doFileDeletion: 'File (awaits approval)', requestId: 'Request', requestedBy: 'Requested by', requestedAt: 'Requested at',
   decidedBy: 'Decided by', decidedAt: 'Decided at', keysDestroyed: 'Keys destroyed', reject: 'Reject', deletionStatus_pending: 'Awaiting approval', deletionStatus_erased: 'Erased', deletionStatus_rejected: 'Rejected',
   deletionFiled: 'Physical deletion filed. Log position', deletionDecided: 'Decision recorded. Log position', noDeletions: 'No requests.',
-  print: 'Print (recorded)', printRecorded: 'Print recorded.'
+  print: 'Print (recorded)', printRecorded: 'Print recorded.',
+  disclosure: 'Disclosure to the resident', corrections: 'Correction requests', correctionCase: 'Correction case'
 }
 
 export type Word = keyof Words
@@ -93,7 +95,11 @@ const ERRORS_JA: Readonly<Record<string, string>> = {
   KEN_ERR_TERM_DELETION_UNKNOWN_REQUEST: 'この番号の承認待ちの物理削除申請はありません。',
   KEN_ERR_TERM_DELETION_SAME_PERSON: '物理削除は申請者以外の者が承認してください。',
   KEN_ERR_TERM_UNKNOWN_RESIDENT: 'この住民票コードの住民は記録されていません。',
-  KEN_ERR_TERM_PRINT_PROHIBITED: 'この装置では本人確認情報の画面を印刷できません（ハードコピー禁止）。'
+  KEN_ERR_TERM_PRINT_PROHIBITED: 'この装置では本人確認情報の画面を印刷できません（ハードコピー禁止）。',
+  KEN_ERR_TERM_IDENTITY_UNVERIFIED: '開示の前に、本人確認の方法（書類）と請求書番号を記録してください。',
+  KEN_ERR_TERM_CASE_UNKNOWN: 'その訂正案件は見つかりません。',
+  KEN_ERR_TERM_CASE_STEP: 'この案件の現在の段階では、その処理はできません。',
+  KEN_ERR_TERM_UPDATE_MISMATCH: 'その記録番号は、この案件の住民についての受理済みの更新ではありません。'
 }
 
 const ERRORS_EN: Readonly<Record<string, string>> = {
@@ -123,7 +129,11 @@ const ERRORS_EN: Readonly<Record<string, string>> = {
   KEN_ERR_TERM_DELETION_UNKNOWN_REQUEST: 'No pending physical deletion request has this id.',
   KEN_ERR_TERM_DELETION_SAME_PERSON: 'A physical deletion must be approved by someone other than the requester.',
   KEN_ERR_TERM_UNKNOWN_RESIDENT: 'No resident with this resident code is on file.',
-  KEN_ERR_TERM_PRINT_PROHIBITED: 'Printing identity screens is prohibited on this appliance.'
+  KEN_ERR_TERM_PRINT_PROHIBITED: 'Printing identity screens is prohibited on this appliance.',
+  KEN_ERR_TERM_IDENTITY_UNVERIFIED: 'Record how the requester\'s identity was verified (document and request form number) first.',
+  KEN_ERR_TERM_CASE_UNKNOWN: 'No such correction case.',
+  KEN_ERR_TERM_CASE_STEP: 'This step cannot follow the case\'s present state.',
+  KEN_ERR_TERM_UPDATE_MISMATCH: 'That log position is not an accepted update of this case\'s resident.'
 }
 
 export function errorText (lang: Lang, code: string): string {

@@ -23,6 +23,9 @@ export interface ProvisionRow {
   readonly items: readonly string[]
 }
 
+/** The items of the record the form prints (住基法30条の32: the person's own 本人確認情報; A4.1). */
+export type DisclosedRecord = Pick<ResidentRecord, 'juminhyoCode' | 'nameKanji' | 'nameKana' | 'birthDate' | 'sex' | 'address' | 'kojinBango' | 'changeReason' | 'changeDate' | 'kyuujiKanji'>
+
 export interface DisclosureForm {
   /** 福岡県 … */
   readonly prefectureName: string
@@ -32,7 +35,7 @@ export interface DisclosureForm {
   readonly issuedOn: string
   /** How the requester's identity was verified, as recorded by the clerk. */
   readonly verification: string
-  readonly record: ResidentRecord
+  readonly record: DisclosedRecord
   readonly provisions: readonly ProvisionRow[]
 }
 

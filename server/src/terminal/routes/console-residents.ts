@@ -12,6 +12,9 @@ import { itemLabel, itemValue } from '../console/labels.ts'
 import { httpStatus } from '../http-errors.ts'
 import { langOf, type Lang } from '../request-context.ts'
 import { toQuery, type SearchBody } from './api-residents.ts'
+import { disclosureFormHtml } from './console-disclosure.ts'
+import { receiveFormHtml } from './console-corrections.ts'
+import { CORRECTION_PURPOSE, DISCLOSURE_PURPOSE } from '../../store/terminal/request-purposes.ts'
 
 interface SearchForm { purpose: string, juminhyoCode: string, kojinBango: string, name: string, address: string, birthDate: string, sex: '' | 'male' | 'female', fuzzy?: 'on' }
 const SEARCH_FORM = {
@@ -98,7 +101,9 @@ export async function consoleResidentRoutes (app: FastifyInstance, deps: RouteDe
     if (r.errorCode !== '' || r.record == null) return html(reply, httpStatus(r.errorCode), page({ lang, title: 'record', who: req.kenWho, error: r.errorCode, body: `<p><a href="/search">${h(w.search)}</a></p>` }))
     const purpose = (await purposesOf(req)).find((p) => p.code === req.body.purpose)
     const rows = r.record.items.map((i) => `<tr><th scope="row">${h(itemLabel(lang, i.item))}</th><td>${h(itemValue(lang, i))}</td></tr>`).join('')
-    const provideForm = purpose === undefined ? '' : `<h2>${h(w.provide)}</h2>
+    // Issue 14: under the disclosure or correction 事務 the record page offers that request instead.
+    const own = purpose?.code === DISCLOSURE_PURPOSE ? disclosureFormHtml(lang, purpose.code, r.record.ref) : purpose?.code === CORRECTION_PURPOSE ? receiveFormHtml(lang, purpose.code, r.record.ref) : undefined
+    const provideForm = own !== undefined ? own : purpose === undefined ? '' : `<h2>${h(w.provide)}</h2>
 <form class="grid" method="post" action="/provide" id="provide-form">
 <input type="hidden" name="purpose" value="${h(purpose.code)}"><input type="hidden" name="ref" value="${h(r.record.ref)}">
 <label for="kind">${h(w.kind)}</label><select id="kind" name="kind"><option value="iten">${h(w.iten)}</option><option value="teikyo">${h(w.teikyo)}</option></select>
