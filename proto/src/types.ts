@@ -683,7 +683,7 @@ export interface StatisticsQuery { month: string, reason: string }
 export interface StatisticsRow { table: string, keys: string[], count: number, refused: number, records: number }
 export interface StatisticsReport { month: string, fromPosition: number, toPosition: number, rows: StatisticsRow[] }
 export interface ReviewQuery { actor: string, terminal: string, from: string, to: string, kind: string, purpose: string, flaggedOnly: boolean }
-export interface ReviewSampleRequest { fiscalYear: number, size: number, seed: string }
+export interface ReviewSampleRequest { fiscalYear: number, size: number, seed: string, upTo: number }
 export interface ReviewRow {
   position: number
   at: string

@@ -348,7 +348,7 @@ export const SAMPLES = {
     { requestId: 31, session, terminalId: 'T-01', bulkRun: bulkRun },
     { requestId: 32, session, terminalId: 'T-01', statistics: { month: '2026-06', reason: 'R-1' } },
     { requestId: 33, session, terminalId: 'T-01', review: reviewQuery },
-    { requestId: 34, session, terminalId: 'T-01', reviewSample: { fiscalYear: 2026, size: 5, seed: 'ab'.repeat(16) } }
+    { requestId: 34, session, terminalId: 'T-01', reviewSample: { fiscalYear: 2026, size: 5, seed: 'ab'.repeat(16), upTo: 99 } }
   ],
   LoginBegin: [{ accountId: 'OP001' }],
   LoginFinish: [{ accountId: 'OP001', challenge: bytes(54), signature: bytes(55), pin: '1234', adapter: 'key-file' }],
@@ -387,7 +387,7 @@ export const SAMPLES = {
   StatisticsRow: [statisticsRow],
   StatisticsReport: [statisticsReport],
   ReviewQuery: [reviewQuery],
-  ReviewSampleRequest: [{ fiscalYear: 2026, size: 5, seed: 'ab'.repeat(16) }],
+  ReviewSampleRequest: [{ fiscalYear: 2026, size: 5, seed: 'ab'.repeat(16), upTo: 99 }],
   ReviewRow: [reviewRow],
   ReviewResult: [reviewResult]
 } satisfies { [N in MessageName]: Array<MessageMap[N]> }

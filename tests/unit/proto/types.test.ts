@@ -148,7 +148,7 @@ const FIELDS = {
   StatisticsRow: { table: true, keys: true, count: true, refused: true, records: true },
   StatisticsReport: { month: true, fromPosition: true, toPosition: true, rows: true },
   ReviewQuery: { actor: true, terminal: true, from: true, to: true, kind: true, purpose: true, flaggedOnly: true },
-  ReviewSampleRequest: { fiscalYear: true, size: true, seed: true },
+  ReviewSampleRequest: { fiscalYear: true, size: true, seed: true, upTo: true },
   ReviewRow: { position: true, at: true, kind: true, title: true, actor: true, role: true, terminal: true, purpose: true, refused: true, reasonCode: true, count: true, note: true, flags: true, approver: true },
   ReviewResult: { rows: true, truncated: true, seed: true, population: true }
 } satisfies { [N in MessageName]: Record<keyof MessageMap[N], true> }

@@ -29,7 +29,11 @@ export const errors = defineErrors({
   KEN_ERR_TERM_CERTIFICATE: { message: 'the certificate is not an operator certificate for this account id' },
   KEN_ERR_TERM_WEAK_PIN: { message: 'the PIN is too short or too simple' },
   KEN_ERR_TERM_UNAVAILABLE: { message: 'the store could not answer' },
-  KEN_ERR_TERM_OPTIONS: { message: 'the terminal options are invalid' }
+  KEN_ERR_TERM_OPTIONS: { message: 'the terminal options are invalid' },
+  KEN_ERR_TERM_BULK_NO_APPROVAL: { message: 'no approval of a bulk provision with this ID' },
+  KEN_ERR_TERM_BULK_APPROVAL_EXPIRED: { message: 'the approval of this bulk provision has expired' },
+  KEN_ERR_TERM_BULK_APPROVAL_USED: { message: 'the approval of this bulk provision was used already' },
+  KEN_ERR_TERM_BULK_APPROVAL_MISMATCH: { message: 'the bulk provision does not match its approval (requester, purpose or count)' }
 })
 
 export type TerminalErrorCode = keyof typeof errors

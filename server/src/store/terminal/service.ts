@@ -22,6 +22,8 @@ import { isRole, may, type Capability, type Role } from './roles.ts'
 import { provide, search, view } from './resident-ops.ts'
 import { SessionTable, type Session } from './sessions.ts'
 import { sessionInfo } from './session-info.ts'
+import { REPORT_OP_CAPABILITY, REPORT_OP_KIND, reportOp, reportOpOf, type ReportOp } from './report-dispatch.ts'
+import type { MonthlyMismatches } from './statistics-ops.ts'
 
 type Answer = Partial<TerminalResponse>
 
@@ -34,6 +36,8 @@ export interface TerminalServiceDeps {
   readonly clock?: () => Date
   readonly options?: Partial<TerminalOptions>
   readonly logger?: StoreLogger
+  /** The reconciliation's monthly mismatch list for the statistics (absent: no such table). */
+  readonly mismatches?: MonthlyMismatches
 }
 
 /** An account created at set-up, before any administrator exists (A1: the bootstrap path). */
@@ -49,14 +53,15 @@ export interface BootstrapAccount {
 }
 
 /** The op of a request, by name (for the log and the role table). */
-type Op = 'session' | 'search' | 'view' | 'provide' | 'account' | 'accounts'
+type Op = 'session' | 'search' | 'view' | 'provide' | 'account' | 'accounts' | ReportOp
 
-const OP_CAPABILITY: Readonly<Partial<Record<Op, Capability>>> = { search: 'resident', view: 'resident', provide: 'resident' }
-const OP_KIND: Readonly<Record<Op, string>> = { session: 'terminal.refused', search: 'terminal.search', view: 'terminal.view', provide: 'terminal.provide', account: 'terminal.account.register', accounts: 'terminal.account.list' }
+const OP_CAPABILITY: Readonly<Partial<Record<Op, Capability>>> = { search: 'resident', view: 'resident', provide: 'resident', ...REPORT_OP_CAPABILITY }
+const OP_KIND: Readonly<Record<Op, string>> = { session: 'terminal.refused', search: 'terminal.search', view: 'terminal.view', provide: 'terminal.provide', account: 'terminal.account.register', accounts: 'terminal.account.list', ...REPORT_OP_KIND }
 
 export class TerminalService {
   readonly #ctx: TerminalContext
   readonly #logger: StoreLogger | undefined
+  readonly #mismatches: MonthlyMismatches | undefined
   /** Logins and account changes one at a time: failure counts and the account file stay consistent. */
   #serial: Promise<unknown> = Promise.resolve()
 
@@ -71,6 +76,7 @@ export class TerminalService {
       options: { ...DEFAULT_OPTIONS, ...deps.options }
     }
     this.#logger = deps.logger
+    this.#mismatches = deps.mismatches
   }
 
   async open (): Promise<void> {
@@ -128,7 +134,7 @@ export class TerminalService {
       if (req.session.length > 0 && locked === undefined) return await this.#noSession(terminalId, 'unlock')
       return await this.#serially(async () => await loginFinish(ctx, terminalId, finish, locked))
     }
-    const op: Op | undefined = req.sessionOp != null ? 'session' : req.search != null ? 'search' : req.view != null ? 'view' : req.provide != null ? 'provide' : req.account != null ? 'account' : req.accounts != null ? 'accounts' : undefined
+    const op: Op | undefined = req.sessionOp != null ? 'session' : req.search != null ? 'search' : req.view != null ? 'view' : req.provide != null ? 'provide' : req.account != null ? 'account' : req.accounts != null ? 'accounts' : reportOpOf(req)
     if (op === undefined) return { errorCode: errors.KEN_ERR_TERM_BAD_REQUEST.code, errorField: 'op' }
     const guarded = await this.#guard(req, terminalId, op)
     if ('refused' in guarded) return guarded.refused
@@ -137,6 +143,8 @@ export class TerminalService {
     if (req.search != null) return await search(ctx, actor, req.search)
     if (req.view != null) return await view(ctx, actor, req.view)
     if (req.provide != null) return await provide(ctx, actor, req.provide)
+    const report = await reportOp(ctx, actor, req, this.#mismatches)
+    if (report !== undefined) return report
     const change = req.account
     if (change != null) return await this.#serially(async () => await changeAccount(ctx, actor, change))
     const listing = req.accounts

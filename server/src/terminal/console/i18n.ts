@@ -78,7 +78,11 @@ const ERRORS_JA: Readonly<Record<string, string>> = {
   KEN_ERR_TERM_ACCOUNT_STATE: 'このアカウントの状態では、この変更はできません。',
   KEN_ERR_TERM_CERTIFICATE: '証明書がこの操作者IDの操作者証明書ではありません。',
   KEN_ERR_TERM_WEAK_PIN: 'PIN が短すぎるか単純すぎます。',
-  KEN_ERR_TERM_UNAVAILABLE: '県サーバに接続できません。しばらくしてからやり直してください。'
+  KEN_ERR_TERM_UNAVAILABLE: '県サーバに接続できません。しばらくしてからやり直してください。',
+  KEN_ERR_TERM_BULK_NO_APPROVAL: 'この承認番号の一括提供の承認はありません。管理者の事前承認を受けてください。',
+  KEN_ERR_TERM_BULK_APPROVAL_EXPIRED: '一括提供の承認の有効期限を過ぎています。改めて承認を受けてください。',
+  KEN_ERR_TERM_BULK_APPROVAL_USED: 'この一括提供の承認は使用済みです。',
+  KEN_ERR_TERM_BULK_APPROVAL_MISMATCH: '一括提供の内容が承認と一致しません（申請者・利用事務・件数）。'
 }
 
 const ERRORS_EN: Readonly<Record<string, string>> = {
@@ -103,7 +107,11 @@ const ERRORS_EN: Readonly<Record<string, string>> = {
   KEN_ERR_TERM_ACCOUNT_STATE: 'The account\'s state does not allow this change.',
   KEN_ERR_TERM_CERTIFICATE: 'The certificate is not an operator certificate for this ID.',
   KEN_ERR_TERM_WEAK_PIN: 'The PIN is too short or too simple.',
-  KEN_ERR_TERM_UNAVAILABLE: 'The prefectural server cannot be reached. Try again shortly.'
+  KEN_ERR_TERM_UNAVAILABLE: 'The prefectural server cannot be reached. Try again shortly.',
+  KEN_ERR_TERM_BULK_NO_APPROVAL: 'There is no bulk-provision approval with this ID. Obtain an administrator\'s approval first.',
+  KEN_ERR_TERM_BULK_APPROVAL_EXPIRED: 'The bulk-provision approval has expired. Obtain a new approval.',
+  KEN_ERR_TERM_BULK_APPROVAL_USED: 'This bulk-provision approval has been used already.',
+  KEN_ERR_TERM_BULK_APPROVAL_MISMATCH: 'The bulk provision does not match its approval (requester, purpose or count).'
 }
 
 export function errorText (lang: Lang, code: string): string {
