@@ -20,6 +20,8 @@ import { consoleSessionRoutes } from './routes/console-session.ts'
 import { consoleResidentRoutes } from './routes/console-residents.ts'
 import { consoleAccountRoutes } from './routes/console-accounts.ts'
 import { staticRoutes } from './routes/static.ts'
+import { apiReportRoutes } from './routes/api-reports.ts'
+import { consoleReportRoutes } from './routes/console-reports.ts'
 
 export interface TerminalAppDeps {
   readonly link: StoreLink
@@ -108,5 +110,7 @@ export async function buildTerminalApp (deps: TerminalAppDeps): Promise<FastifyI
   await app.register(consoleSessionRoutes, routeDeps)
   await app.register(consoleResidentRoutes, routeDeps)
   await app.register(consoleAccountRoutes, routeDeps)
+  await app.register(apiReportRoutes, routeDeps)
+  await app.register(consoleReportRoutes, routeDeps)
   return app
 }

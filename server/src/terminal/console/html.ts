@@ -2,6 +2,7 @@
 import type { SessionInfo } from '../../../../proto/src/types.ts'
 import type { Lang } from '../request-context.ts'
 import { errorText, words, type Word } from './i18n.ts'
+import { reportLinks } from './nav-reports.ts'
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
@@ -28,6 +29,7 @@ export function page (p: Page): string {
     : `<nav aria-label="menu">
   ${who.role === 'operator' ? `<a href="/search" accesskey="s">${h(w.search)}</a>` : ''}
   ${['system-admin', 'branch-admin', 'security-officer', 'auditor'].includes(who.role) ? `<a href="/admin/accounts" accesskey="a">${h(w.accounts)}</a>` : ''}
+  ${reportLinks(who.role, w)}
   <form method="post" action="/lock"><button type="submit" accesskey="l">${h(w.lock)}</button></form>
   <form method="post" action="/logout"><button type="submit">${h(w.logout)}</button></form>
 </nav>`

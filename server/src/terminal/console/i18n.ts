@@ -23,7 +23,8 @@ const JA = {
   locked: '画面はロックされています', lockedHelp: '一定時間操作がなかったため、個人情報を隠しました。再度、鍵と PIN で認証してください。', unlockBtn: 'ロック解除',
   lock: '画面ロック', logout: 'ログアウト', loggedOut: 'ログアウトしました。', home: 'ホーム', noResidentRole: 'この役割では住民の情報を扱うことはできません。',
   lang: 'English', role_operator: '操作者', 'role_branch-admin': '拠点管理者', 'role_system-admin': 'システム管理者', 'role_security-officer': 'セキュリティ総括責任者',
-  role_auditor: '監査者', role_technician: '保守技術者'
+  role_auditor: '監査者', role_technician: '保守技術者',
+  statistics: '統計', review: '操作履歴の点検', bulk: '一括提供'
 }
 
 type Words = typeof JA
@@ -47,7 +48,8 @@ const EN: Words = {
   locked: 'The screen is locked', lockedHelp: 'Nothing was done for a while, so personal data was hidden. Authenticate again with your key and PIN.', unlockBtn: 'Unlock',
   lock: 'Lock screen', logout: 'Log out', loggedOut: 'You are logged out.', home: 'Home', noResidentRole: 'This role has no access to residents\' data.',
   lang: '日本語', role_operator: 'Operator', 'role_branch-admin': 'Branch administrator', 'role_system-admin': 'System administrator', 'role_security-officer': 'Security officer',
-  role_auditor: 'Auditor', role_technician: 'Technician'
+  role_auditor: 'Auditor', role_technician: 'Technician',
+  statistics: 'Statistics', review: 'Operation-history review', bulk: 'Bulk provision'
 }
 
 export type Word = keyof Words
