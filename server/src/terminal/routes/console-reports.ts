@@ -49,7 +49,7 @@ function reviewTable (lang: Lang, r: ReviewResult, id: string): string {
   const cols: ReportWord[] = ['position', 'at', 'kind', 'actor', 'role', 'terminal', 'purpose', 'refused', 'count', 'note', 'flags']
   const local = (iso: string): string => new Date(Date.parse(iso) + 9 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')
   const rows = r.rows.map((x) => `<tr data-position="${x.position}"${x.flags.length > 0 ? ` class="flagged" data-flags="${h(x.flags.join(' '))}"` : ''}>
-<td>${x.position}</td><td>${h(local(x.at))}</td><td title="${h(x.title)}">${h(x.kind)}</td><td>${h(x.actor)}</td><td>${h(x.role)}</td><td>${h(x.terminal)}</td><td>${h(x.purpose)}</td>
+<td>${x.position}</td><td>${h(local(x.at))}</td><td>${h(x.kind)}<br><small class="act-title">${h(x.title)}</small></td><td>${h(x.actor)}</td><td>${h(x.role)}</td><td>${h(x.terminal)}</td><td>${h(x.purpose)}</td>
 <td>${x.refused ? h(`${w.refused} ${x.reasonCode}`) : ''}</td><td class="num">${x.count}</td><td>${h(x.note)}</td><td>${x.flags.map((f) => `<span class="flag">${h(w[`flag_${f}` as ReportWord] ?? f)}</span>`).join(' ')}</td></tr>`).join('\n')
   return `${r.truncated ? `<p class="notice">${h(w.truncated)}</p>` : ''}<table id="${id}"><thead><tr>${cols.map((c) => `<th scope="col">${h(w[c])}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`
 }
