@@ -9,6 +9,7 @@ import { errors } from './errors.ts'
 import type { NationalQuery } from './national-query.ts'
 import { parseRegistry } from './purposes.ts'
 import { TerminalService } from './service.ts'
+import type { MonthlyMismatches } from './statistics-ops.ts'
 
 export interface TerminalStartOptions {
   readonly socketPath: string
@@ -20,13 +21,14 @@ export interface TerminalStartOptions {
   readonly bootstrap: ReadonlyArray<DeepReadonly<{ accountId: string, role: string, department: string, branch: string, purposes: string[], certificateFile: string, pinFile: string }>>
 }
 
-export async function startTerminal (store: Store, options: TerminalStartOptions, deps: { logger: StoreLogger, clock?: () => Date, national?: NationalQuery }, socketMode: number): Promise<TerminalServer> {
+export async function startTerminal (store: Store, options: TerminalStartOptions, deps: { logger: StoreLogger, clock?: () => Date, national?: NationalQuery, mismatches?: MonthlyMismatches }, socketMode: number): Promise<TerminalServer> {
   const registry = options.registryFile === undefined ? undefined : parseRegistry(JSON.parse(await readFile(options.registryFile, 'utf8')))
   const service = new TerminalService({
     store,
     accounts: new FileAccounts(options.accountsFile),
     ...(registry === undefined ? {} : { registry }),
     ...(deps.national === undefined ? {} : { national: deps.national }),
+    ...(deps.mismatches === undefined ? {} : { mismatches: deps.mismatches }),
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     logger: deps.logger,
     options: { idleLockSeconds: options.idleLockSeconds, maxFailures: options.maxFailures, resultCap: options.resultCap }

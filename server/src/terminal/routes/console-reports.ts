@@ -32,7 +32,7 @@ function statisticsBody (lang: Lang, report: StatisticsReport): string {
   const month = h(report.month)
   const sections = STATISTICS_TABLES.map((table) => {
     const rows = rowsOf(report, table)
-    const chart = barChartSvg(rows.map((r) => ({ label: shownKeys(table, r).join(' / '), value: r.count })), { title: table.title })
+    const chart = barChartSvg(rows.map((r) => ({ label: shownKeys(table, r).join(' / '), value: r.count })), { title: table.title, width: 720, labelWidth: 260 })
     const head = [...table.keys, ...table.values.map((v) => v.title)].map((c) => `<th scope="col">${h(c)}</th>`).join('')
     const body = rows.length === 0
       ? `<tr><td colspan="${table.keys.length + table.values.length}">${h(w.noRows)}</td></tr>`

@@ -3,7 +3,13 @@
 // an off-hours search, decodes rows without any resident's data, and the yearly sample is
 // reproducible from the seed its own act records. Auditors and security officers get no resident op.
 import t from 'tap'
-import { ProvisionKind, type SearchQuery } from '../../../../proto/src/types.ts'
+import { sign } from 'node:crypto'
+import { DEV_PIN } from '../../../../certs/src/dev-pki.ts'
+import { openOperatorCredential } from '../../../../certs/src/operator-credential.ts'
+import { ProvisionKind, type SearchQuery, type TerminalRequest, type TerminalResponse } from '../../../../proto/src/types.ts'
+import { MemoryAccounts } from '../../../../server/src/store/terminal/account-book.ts'
+import { TerminalService } from '../../../../server/src/store/terminal/service.ts'
+import { loginSignedData } from '../../../../server/src/store/terminal/sessions.ts'
 import { samplePositions } from '../../../../server/src/terminal/review/sample.ts'
 import { person, tempDir } from '../helpers.ts'
 import { actsAfter } from './helpers.ts'
@@ -145,4 +151,30 @@ t.test('the yearly sample: seed, size and range are an act; the same seed and ra
   for await (const r of f.store.entries(act?.fromPosition ?? 1, act?.toPosition ?? 0)) if (r.entry.act != null) population.push(r.position)
   t.same(samplePositions(population, 5, sample.seed), sample.rows.map((r) => r.position), 'recomputed from the log alone')
   t.equal((await f.ask({ session: f.sessions.AU001, reviewSample: { fiscalYear: 2026, size: 5, seed: 'xyz', upTo: 0 } })).errorCode, 'KEN_ERR_TERM_BAD_REQUEST')
+})
+
+t.test('the reconciliation\'s monthly mismatch list is the statistics\' mismatches table (H16)', async (t) => {
+  const dir = tempDir(t)
+  const f = await makeReportFixture(dir, { residents: 4 })
+  t.teardown(async () => await f.store.close())
+  const asked: string[] = []
+  const mismatches = {
+    monthly: async (month: string) => {
+      asked.push(month)
+      return { month, rows: [{ municipalityCode: '401307', recordsAtCs: 5, recordsHere: 4, currentNow: 4, openMismatches: 1, runPosition: 2 }], items: [] }
+    }
+  }
+  const service = new TerminalService({ store: f.store, accounts: new MemoryAccounts(), clock: f.clock.read, mismatches, options: { scryptCost: { n: 1 << 10, r: 8, p: 1 } } })
+  await service.open()
+  await service.bootstrap([{ accountId: 'AU001', role: 'auditor', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: [], pin: DEV_PIN, certificate: f.credential('AU001').certificateDer }])
+  let id = 1_000
+  const ask = async (req: Partial<TerminalRequest>): Promise<TerminalResponse> => await service.handle({ requestId: id++, session: new Uint8Array(0), terminalId: 'T-TEST', ...req })
+  const challenge = (await ask({ loginBegin: { accountId: 'AU001' } })).challenge?.challenge ?? new Uint8Array(0)
+  const c = f.credential('AU001')
+  const signature = sign('sha256', loginSignedData(challenge), openOperatorCredential(c.certificatePem, c.keyPem, DEV_PIN).privateKey)
+  const session = (await ask({ loginFinish: { accountId: 'AU001', challenge, signature, pin: DEV_PIN, adapter: 'key-file' } })).session?.session ?? new Uint8Array(0)
+  const r = await ask({ session, statistics: { month: '2026-06', reason: '' } })
+  t.equal(r.errorCode, '')
+  t.same(asked, ['2026-06'])
+  t.same(r.statistics?.rows.filter((x) => x.table === 'mismatches').map((x) => [x.keys, x.count]), [[['401307', '5', '4'], 1]])
 })
