@@ -44,7 +44,8 @@ function reviewAct (position: number, at: string, a: LogAct): ReviewAct {
 export async function review (ctx: TerminalContext, actor: Actor, q: ReviewQuery): Promise<Answer> {
   const today = japanDate(ctx.clock())
   const to = q.to === '' ? today : q.to
-  const from = q.from === '' ? japanDate(new Date(Date.parse(dayStart(to)) - 30 * DAY_MS)) : q.from
+  // A malformed `to` is refused below; the default `from` is only computed from a valid one.
+  const from = q.from !== '' ? q.from : isIsoDate(to) ? japanDate(new Date(Date.parse(dayStart(to)) - 30 * DAY_MS)) : ''
   const filters = `actor=${q.actor.slice(0, 16)} terminal=${q.terminal.slice(0, 64)} kind=${q.kind.slice(0, 64)} purpose=${q.purpose.slice(0, 32)} from=${from.slice(0, 10)} to=${to.slice(0, 10)}${q.flaggedOnly ? ' flagged' : ''}`
   const base = { kind: 'terminal.review.query', ...actorFields(actor), note: filters.slice(0, 256) }
   const bad = !isIsoDate(from) ? 'from' : !isIsoDate(to) || to < from || Date.parse(to) - Date.parse(from) > MAX_DAYS * DAY_MS ? 'to' : [q.actor, q.terminal, q.kind, q.purpose].some((s) => !CODE.test(s)) ? 'filters' : ''

@@ -127,6 +127,11 @@ t.test('review: an off-hours search is flagged; filters; rows decoded; no reside
     t.same(codes, Array(4).fill('KEN_ERR_TERM_ROLE_FORBIDDEN'), `${id}: every resident op refused`)
   }
   t.equal((await f.ask({ session: f.sessions.OP001, review: { actor: '', terminal: '', from: '', to: '', kind: '', purpose: '', flaggedOnly: false } })).errorCode, 'KEN_ERR_TERM_ROLE_FORBIDDEN', 'an operator does not review')
+  for (const [from, to] of [['', '2026-13-45'], ['2026-02-30', '2026-03-01'], ['2026-06-02', '2026-06-01'], ['2025-01-01', '2026-06-01']] as const) {
+    const r = await f.ask({ session: f.sessions.AU001, review: { actor: '', terminal: '', from, to, kind: '', purpose: '', flaggedOnly: false } })
+    t.equal(r.errorCode, 'KEN_ERR_TERM_BAD_REQUEST', `period ${from}..${to} refused`)
+    t.ok(r.logPosition > 0, 'and recorded')
+  }
 })
 
 t.test('the yearly sample: seed, size and range are an act; the same seed and range give the same sample', async (t) => {
