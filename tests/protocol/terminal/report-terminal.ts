@@ -19,6 +19,8 @@ export interface ReportTerminal {
   readonly fixture: ReportFixture
   /** A request as account `as` (its fixture session), or without a session when `as` is ''. */
   readonly request: (as: string, method: string, route: string, body?: unknown) => Promise<HttpAnswer>
+  /** A request with a body of its own content type (console forms: urlencoded, multipart). */
+  readonly raw: (as: string, method: string, route: string, body: Buffer, contentType: string) => Promise<HttpAnswer>
   readonly token: (as: string) => string
   readonly close: () => Promise<void>
 }
@@ -31,12 +33,13 @@ export async function startReportTerminal (dir: string): Promise<ReportTerminal>
   const daemon = await startTerminalDaemon({ socketPath: socket.socketPath, certFile: path.join(pkiDir, 'server.crt'), keyFile: path.join(pkiDir, 'server.key'), port: 0, terminalId: 'TERM-TEST' }, { logger: pino({ level: 'silent' }) })
   const ca = readFileSync(path.join(pkiDir, 'ca.crt'), 'utf8')
   const token = (as: string): string => Buffer.from(fixture.sessions[as] ?? new Uint8Array(0)).toString('base64url')
-  const request = async (as: string, method: string, route: string, body?: unknown): Promise<HttpAnswer> => {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body))
+  const request = async (as: string, method: string, route: string, body?: unknown): Promise<HttpAnswer> =>
+    await raw(as, method, route, body === undefined ? undefined : Buffer.from(JSON.stringify(body)), 'application/json')
+  const raw = async (as: string, method: string, route: string, payload: Buffer | undefined, contentType: string): Promise<HttpAnswer> => {
     return await new Promise((resolve, reject) => {
       const req = https.request(new URL(route, daemon.url), {
         method, ca, minVersion: 'TLSv1.3',
-        headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': payload.length }), ...(as === '' ? {} : { authorization: `Bearer ${token(as)}` }) }
+        headers: { ...(payload === undefined ? {} : { 'content-type': contentType, 'content-length': payload.length }), ...(as === '' ? {} : { authorization: `Bearer ${token(as)}` }) }
       }, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
@@ -52,7 +55,7 @@ export async function startReportTerminal (dir: string): Promise<ReportTerminal>
     })
   }
   return {
-    url: daemon.url, ca, fixture, request, token,
+    url: daemon.url, ca, fixture, request, token, raw,
     close: async () => {
       await daemon.close()
       await socket.close()

@@ -106,3 +106,38 @@ t.test('bulk provision, statistics and review through the HTTPS API', async (t) 
   for await (const r of f.store.entries()) if (r.entry.act != null) acts.push(r.entry.act.kind)
   t.ok(['terminal.bulk.approve', 'terminal.bulk.run', 'terminal.statistics', 'terminal.review.query', 'terminal.review.sample'].every((k) => acts.includes(k)), 'each request is an act')
 })
+
+t.test('the console: an administrator approves on /bulk, the requester uploads the CSV and receives the age file', async (t) => {
+  const dir = tempDir(t)
+  const term = await startReportTerminal(dir)
+  t.teardown(async () => await term.close())
+  const identity = path.join(dir, 'recipient.key')
+  execFileSync('age-keygen', ['-o', identity], { stdio: 'pipe' })
+  const recipientKey = /public key: (age1[0-9a-z]+)/.exec(readFileSync(identity, 'utf8'))?.[1] ?? ''
+  const form = new URLSearchParams({ requester: 'BA002', recipient: 'R-RYOKEN', recipientKey, purpose: 'B5-RYOKEN', expected: '3', expires: '2026-06-10', reference: 'DOC-3' })
+  const approved = await term.raw('AD001', 'POST', '/bulk/approve', Buffer.from(form.toString()), 'application/x-www-form-urlencoded')
+  t.equal(approved.status, 200)
+  const approvalId = /id="notice">[^<]*?(\d+)</.exec(approved.body.toString('utf8'))?.[1] ?? ''
+  t.match(approvalId, /^\d+$/)
+  const p = person(4)
+  const csv = writeCsv([['氏名', '住所'], [p.nameKanji, p.address]])
+  const boundary = '----ken-test-boundary'
+  const part = (name: string, value: string, file?: string): string => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file === undefined ? '' : `; filename="${file}"\r\nContent-Type: text/csv`}\r\n\r\n${value}\r\n`
+  const multipart = Buffer.from(part('approvalId', approvalId) + part('purpose', 'B5-RYOKEN') + part('medium', 'dvd-r') + part('conditions', csv, 'conditions.csv') + `--${boundary}--\r\n`)
+  const run = await term.raw('BA002', 'POST', '/bulk/run', multipart, `multipart/form-data; boundary=${boundary}`)
+  t.equal(run.status, 200)
+  t.match(run.headers['content-disposition'], /attachment; filename="bulk-\d+\.csv\.age"/)
+  const file = path.join(dir, 'console-result.age')
+  writeFileSync(file, run.body)
+  const plain = execFileSync('age', ['-d', '-i', identity, file]).toString('utf8')
+  t.ok(plain.includes(p.nameKanji) && plain.includes(p.address))
+  const again = await term.raw('BA002', 'POST', '/bulk/run', multipart, `multipart/form-data; boundary=${boundary}`)
+  t.equal(again.status, 409)
+  t.match(again.body.toString('utf8'), /data-code="KEN_ERR_TERM_BULK_APPROVAL_USED"/)
+  const forbidden = await term.raw('OP001', 'POST', '/bulk/run', multipart, `multipart/form-data; boundary=${boundary}`)
+  t.equal(forbidden.status, 403, 'an operator has no export (H13)')
+  t.match(forbidden.body.toString('utf8'), /data-code="KEN_ERR_TERM_ROLE_FORBIDDEN"/)
+  const acts: Array<{ kind: string, actor: string, refused: boolean }> = []
+  for await (const r of term.fixture.store.entries()) if (r.entry.act != null) acts.push(r.entry.act)
+  t.ok(acts.some((a) => a.kind === 'terminal.bulk.run' && a.actor === 'OP001' && a.refused), 'and the attempt is in the log')
+})
