@@ -91,6 +91,8 @@ async function runOnce (ctx: TerminalContext, actor: Actor, q: BulkRun): Promise
   const sealed = await sealResultFile(Buffer.from(csv, 'utf8'), approval.recipientKey)
   const position = await recordAct(ctx, {
     ...base,
+    // A5.2: the approval is logged with the job: its ID (from_position) and who gave it.
+    approver: approval.approver,
     count: codes.length,
     note: `approval=${approval.id} rows=${q.conditions.length} records=${codes.length} medium=${q.medium} recipient=${approval.recipient} sha256=${sealed.sha256} card=${card}`,
     detail: detail({ conditions: q.conditions, records: codes }),

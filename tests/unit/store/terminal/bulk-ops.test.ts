@@ -69,7 +69,7 @@ t.test('approved by a second administrator, run once by the requester: the file 
   const [approveAct, runAct] = [acts.find((a) => a.kind === 'terminal.bulk.approve'), acts.find((a) => a.kind === 'terminal.bulk.run')]
   t.match(approveAct, { actor: 'AD001', approver: 'AD001', purpose: 'B5-RYOKEN', refused: false, count: 4 })
   t.match(approveAct?.note, /requester=BA002 recipient=R-RYOKEN expected=4 expires=2026-06-08 key=age1/)
-  t.match(runAct, { actor: 'BA002', fromPosition: approvalId, count: 3, refused: false })
+  t.match(runAct, { actor: 'BA002', approver: 'AD001', fromPosition: approvalId, count: 3, refused: false })
   t.match(runAct?.note, new RegExp(`approval=${approvalId} rows=4 records=3 medium=usb recipient=R-RYOKEN sha256=${out.sha256}`))
   t.equal(runAct?.subjects.length, 3, 'the persons output, as blind indexes')
   t.notOk(JSON.stringify(acts.map((a) => a.note)).includes(p5.nameKanji), 'no name in any clear field')
