@@ -4,10 +4,7 @@
  * officer, bulk provision only for roles with 管理権限 (A5.7, H13: an operator sees no export).
  */
 import { may, isRole } from '../../store/terminal/roles.ts'
-
-type Html = (value: string | number) => string
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-const h: Html = (v) => String(v).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
+import { h } from './html.ts'
 
 export function reportLinks (role: string, w: { readonly statistics: string, readonly review: string, readonly bulk: string }): string {
   if (!isRole(role)) return ''
