@@ -5,6 +5,7 @@
  * the encrypted result file). Every screen asks the store, which checks the role and records the act.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ACT_KINDS } from '../../../../proto/src/act-kinds.ts'
 import { isKenError } from '../../../../proto/src/ken-error.ts'
 import type { ReviewResult, StatisticsReport } from '../../../../proto/src/types.ts'
 import type { RouteDeps } from '../app.ts'
@@ -58,7 +59,9 @@ function reviewForms (lang: Lang, q: ReviewFilters): string {
   const w = reportWords(lang)
   const field = (name: keyof ReviewFilters & ReportWord, type = 'text'): string => `<label for="${name}">${h(w[name])}</label><input id="${name}" name="${name}" type="${type}" value="${h(q[name] ?? '')}">`
   return `<form class="grid" method="get" action="/review" id="review-form">
-${field('from', 'date')}${field('to', 'date')}${field('actor')}${field('terminal')}${field('kind')}${field('purpose')}
+${field('from', 'date')}${field('to', 'date')}${field('actor')}${field('terminal')}
+<label for="kind">${h(w.kind)}</label><select id="kind" name="kind"><option value=""></option>${Object.keys(ACT_KINDS).map((k) => `<option value="${h(k)}"${k === q.kind ? ' selected' : ''}>${h(k)}</option>`).join('')}</select>
+${field('purpose')}
 <label for="flagged">${h(w.flaggedOnly)}</label><input id="flagged" name="flagged" type="checkbox"${q.flagged === 'on' ? ' checked' : ''}>
 <div class="full"><button class="primary" type="submit">${h(w.filter)}</button></div></form>
 <h2>${h(w.sample)}</h2>
