@@ -7,6 +7,7 @@ import { approveBulk, runBulk } from './bulk-ops.ts'
 import type { Actor, TerminalContext } from './context.ts'
 import { review, reviewSample } from './review-ops.ts'
 import type { ReportCapability } from './roles.ts'
+import type { AnomalyRules } from '../../terminal/review/anomalies.ts'
 import { statistics, type MonthlyMismatches } from './statistics-ops.ts'
 
 export type ReportOp = 'bulkApprove' | 'bulkRun' | 'statistics' | 'review' | 'reviewSample'
@@ -21,11 +22,17 @@ export function reportOpOf (req: TerminalRequest): ReportOp | undefined {
 }
 
 /** The answer of a report op, or undefined when the request holds none. */
-export async function reportOp (ctx: TerminalContext, actor: Actor, req: TerminalRequest, mismatches: MonthlyMismatches | undefined): Promise<Partial<TerminalResponse> | undefined> {
+/** What the report ops take from the service's set-up besides the context. */
+export interface ReportDeps {
+  readonly mismatches?: MonthlyMismatches | undefined
+  readonly reviewRules?: AnomalyRules | undefined
+}
+
+export async function reportOp (ctx: TerminalContext, actor: Actor, req: TerminalRequest, deps: ReportDeps): Promise<Partial<TerminalResponse> | undefined> {
   if (req.bulkApprove != null) return await approveBulk(ctx, actor, req.bulkApprove)
   if (req.bulkRun != null) return await runBulk(ctx, actor, req.bulkRun)
-  if (req.statistics != null) return await statistics(ctx, actor, req.statistics, mismatches)
-  if (req.review != null) return await review(ctx, actor, req.review)
+  if (req.statistics != null) return await statistics(ctx, actor, req.statistics, deps.mismatches)
+  if (req.review != null) return await review(ctx, actor, req.review, deps.reviewRules)
   if (req.reviewSample != null) return await reviewSample(ctx, actor, req.reviewSample)
   return undefined
 }

@@ -9,7 +9,7 @@
 import type { LogAct, ReviewQuery, ReviewRow, ReviewSampleRequest, TerminalResponse } from '../../../../proto/src/types.ts'
 import { ACT_KINDS } from '../../../../proto/src/act-kinds.ts'
 import { isIsoDate } from '../../domain/dates.ts'
-import { flagAnomalies, type ReviewAct } from '../../terminal/review/anomalies.ts'
+import { DEFAULT_RULES, flagAnomalies, type AnomalyRules, type ReviewAct } from '../../terminal/review/anomalies.ts'
 import { newSampleSeed, samplePositions } from '../../terminal/review/sample.ts'
 import { firstPositionAtOrAfter } from '../statistics.ts'
 import { japanDate } from './bulk-approval.ts'
@@ -41,7 +41,7 @@ function reviewAct (position: number, at: string, a: LogAct): ReviewAct {
   return { position, at, actor: a.actor, kind: a.kind, refused: a.refused, hits: a.count, fuzzy: / fuzzy(?: |$)/.test(a.note) }
 }
 
-export async function review (ctx: TerminalContext, actor: Actor, q: ReviewQuery): Promise<Answer> {
+export async function review (ctx: TerminalContext, actor: Actor, q: ReviewQuery, rules: AnomalyRules = DEFAULT_RULES): Promise<Answer> {
   const today = japanDate(ctx.clock())
   const to = q.to === '' ? today : q.to
   // A malformed `to` is refused below; the default `from` is only computed from a valid one.
@@ -57,7 +57,7 @@ export async function review (ctx: TerminalContext, actor: Actor, q: ReviewQuery
   if (toPosition >= fromPosition) {
     for await (const r of ctx.store.entries(fromPosition, toPosition)) if (r.entry.act != null) acts.push({ position: r.position, at: r.entry.recordedAt, act: r.entry.act })
   }
-  const flags = flagAnomalies(acts.map((x) => reviewAct(x.position, x.at, x.act)))
+  const flags = flagAnomalies(acts.map((x) => reviewAct(x.position, x.at, x.act)), rules)
   const matching = acts.filter(({ position, act }) =>
     (q.actor === '' || act.actor === q.actor) && (q.terminal === '' || act.terminal === q.terminal) && (q.kind === '' || act.kind === q.kind) &&
     (q.purpose === '' || act.purpose === q.purpose) && (!q.flaggedOnly || flags.has(position)))

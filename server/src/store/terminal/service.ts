@@ -22,8 +22,9 @@ import { isRole, may, type Capability, type Role } from './roles.ts'
 import { provide, search, view } from './resident-ops.ts'
 import { SessionTable, type Session } from './sessions.ts'
 import { sessionInfo } from './session-info.ts'
-import { REPORT_OP_CAPABILITY, REPORT_OP_KIND, reportOp, reportOpOf, type ReportOp } from './report-dispatch.ts'
+import { REPORT_OP_CAPABILITY, REPORT_OP_KIND, reportOp, reportOpOf, type ReportDeps, type ReportOp } from './report-dispatch.ts'
 import type { MonthlyMismatches } from './statistics-ops.ts'
+import type { AnomalyRules } from '../../terminal/review/anomalies.ts'
 
 type Answer = Partial<TerminalResponse>
 
@@ -38,6 +39,8 @@ export interface TerminalServiceDeps {
   readonly logger?: StoreLogger
   /** The reconciliation's monthly mismatch list for the statistics (absent: no such table). */
   readonly mismatches?: MonthlyMismatches
+  /** The review's anomaly rules (review-rules.ts); absent: anomalies.ts DEFAULT_RULES. */
+  readonly reviewRules?: AnomalyRules
 }
 
 /** An account created at set-up, before any administrator exists (A1: the bootstrap path). */
@@ -61,7 +64,7 @@ const OP_KIND: Readonly<Record<Op, string>> = { session: 'terminal.refused', sea
 export class TerminalService {
   readonly #ctx: TerminalContext
   readonly #logger: StoreLogger | undefined
-  readonly #mismatches: MonthlyMismatches | undefined
+  readonly #reports: ReportDeps
   /** Logins and account changes one at a time: failure counts and the account file stay consistent. */
   #serial: Promise<unknown> = Promise.resolve()
 
@@ -76,7 +79,7 @@ export class TerminalService {
       options: { ...DEFAULT_OPTIONS, ...deps.options }
     }
     this.#logger = deps.logger
-    this.#mismatches = deps.mismatches
+    this.#reports = { mismatches: deps.mismatches, reviewRules: deps.reviewRules }
   }
 
   async open (): Promise<void> {
@@ -143,7 +146,7 @@ export class TerminalService {
     if (req.search != null) return await search(ctx, actor, req.search)
     if (req.view != null) return await view(ctx, actor, req.view)
     if (req.provide != null) return await provide(ctx, actor, req.provide)
-    const report = await reportOp(ctx, actor, req, this.#mismatches)
+    const report = await reportOp(ctx, actor, req, this.#reports)
     if (report !== undefined) return report
     const change = req.account
     if (change != null) return await this.#serially(async () => await changeAccount(ctx, actor, change))

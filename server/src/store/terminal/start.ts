@@ -8,6 +8,7 @@ import { FileAccounts } from './account-book.ts'
 import { errors } from './errors.ts'
 import type { NationalQuery } from './national-query.ts'
 import { parseRegistry } from './purposes.ts'
+import { parseReviewRules } from './review-rules.ts'
 import { TerminalService } from './service.ts'
 import type { MonthlyMismatches } from './statistics-ops.ts'
 
@@ -15,6 +16,8 @@ export interface TerminalStartOptions {
   readonly socketPath: string
   readonly accountsFile: string
   readonly registryFile?: string | undefined
+  /** The review's anomaly rules (review-rules.ts), JSON; absent: the defaults. */
+  readonly reviewRulesFile?: string | undefined
   readonly idleLockSeconds: number
   readonly maxFailures: number
   readonly resultCap: number
@@ -23,12 +26,14 @@ export interface TerminalStartOptions {
 
 export async function startTerminal (store: Store, options: TerminalStartOptions, deps: { logger: StoreLogger, clock?: () => Date, national?: NationalQuery, mismatches?: MonthlyMismatches }, socketMode: number): Promise<TerminalServer> {
   const registry = options.registryFile === undefined ? undefined : parseRegistry(JSON.parse(await readFile(options.registryFile, 'utf8')))
+  const reviewRules = options.reviewRulesFile === undefined ? undefined : parseReviewRules(JSON.parse(await readFile(options.reviewRulesFile, 'utf8')))
   const service = new TerminalService({
     store,
     accounts: new FileAccounts(options.accountsFile),
     ...(registry === undefined ? {} : { registry }),
     ...(deps.national === undefined ? {} : { national: deps.national }),
     ...(deps.mismatches === undefined ? {} : { mismatches: deps.mismatches }),
+    ...(reviewRules === undefined ? {} : { reviewRules }),
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     logger: deps.logger,
     options: { idleLockSeconds: options.idleLockSeconds, maxFailures: options.maxFailures, resultCap: options.resultCap }

@@ -8,7 +8,8 @@ import { DEV_PIN } from '../../../../certs/src/dev-pki.ts'
 import { openOperatorCredential } from '../../../../certs/src/operator-credential.ts'
 import { ProvisionKind, type SearchQuery, type TerminalRequest, type TerminalResponse } from '../../../../proto/src/types.ts'
 import { MemoryAccounts } from '../../../../server/src/store/terminal/account-book.ts'
-import { TerminalService } from '../../../../server/src/store/terminal/service.ts'
+import { TerminalService, type TerminalServiceDeps } from '../../../../server/src/store/terminal/service.ts'
+import { parseReviewRules } from '../../../../server/src/store/terminal/review-rules.ts'
 import { loginSignedData } from '../../../../server/src/store/terminal/sessions.ts'
 import { samplePositions } from '../../../../server/src/terminal/review/sample.ts'
 import { person, tempDir } from '../helpers.ts'
@@ -32,6 +33,20 @@ async function workday (f: ReportFixture): Promise<void> {
     }
   }
   await f.ask({ session: s, search: q({ purpose: 'B6-KENZEI', juminhyoCode: person(4).juminhyoCode }) })
+}
+
+/** A second service on the fixture's store, with the given set-up, and a logged-in auditor of its own. */
+async function auditorService (f: ReportFixture, deps: Pick<TerminalServiceDeps, 'mismatches' | 'reviewRules'>): Promise<{ ask: (req: Partial<TerminalRequest>) => Promise<TerminalResponse>, session: Uint8Array }> {
+  const service = new TerminalService({ store: f.store, accounts: new MemoryAccounts(), clock: f.clock.read, ...deps, options: { scryptCost: { n: 1 << 10, r: 8, p: 1 } } })
+  await service.open()
+  await service.bootstrap([{ accountId: 'AU001', role: 'auditor', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: [], pin: DEV_PIN, certificate: f.credential('AU001').certificateDer }])
+  let id = 1_000
+  const ask = async (req: Partial<TerminalRequest>): Promise<TerminalResponse> => await service.handle({ requestId: id++, session: new Uint8Array(0), terminalId: 'T-TEST', ...req })
+  const challenge = (await ask({ loginBegin: { accountId: 'AU001' } })).challenge?.challenge ?? new Uint8Array(0)
+  const c = f.credential('AU001')
+  const signature = sign('sha256', loginSignedData(challenge), openOperatorCredential(c.certificatePem, c.keyPem, DEV_PIN).privateKey)
+  const session = (await ask({ loginFinish: { accountId: 'AU001', challenge, signature, pin: DEV_PIN, adapter: 'key-file' } })).session?.session ?? new Uint8Array(0)
+  return { ask, session }
 }
 
 /** Every personal value of the seeded residents, for scanning what a reviewer receives. */
@@ -169,17 +184,23 @@ t.test('the reconciliation\'s monthly mismatch list is the statistics\' mismatch
       return { month, rows: [{ municipalityCode: '401307', recordsAtCs: 5, recordsHere: 4, currentNow: 4, openMismatches: 1, runPosition: 2 }], items: [] }
     }
   }
-  const service = new TerminalService({ store: f.store, accounts: new MemoryAccounts(), clock: f.clock.read, mismatches, options: { scryptCost: { n: 1 << 10, r: 8, p: 1 } } })
-  await service.open()
-  await service.bootstrap([{ accountId: 'AU001', role: 'auditor', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: [], pin: DEV_PIN, certificate: f.credential('AU001').certificateDer }])
-  let id = 1_000
-  const ask = async (req: Partial<TerminalRequest>): Promise<TerminalResponse> => await service.handle({ requestId: id++, session: new Uint8Array(0), terminalId: 'T-TEST', ...req })
-  const challenge = (await ask({ loginBegin: { accountId: 'AU001' } })).challenge?.challenge ?? new Uint8Array(0)
-  const c = f.credential('AU001')
-  const signature = sign('sha256', loginSignedData(challenge), openOperatorCredential(c.certificatePem, c.keyPem, DEV_PIN).privateKey)
-  const session = (await ask({ loginFinish: { accountId: 'AU001', challenge, signature, pin: DEV_PIN, adapter: 'key-file' } })).session?.session ?? new Uint8Array(0)
+  const { ask, session } = await auditorService(f, { mismatches })
   const r = await ask({ session, statistics: { month: '2026-06', reason: '' } })
   t.equal(r.errorCode, '')
   t.same(asked, ['2026-06'])
   t.same(r.statistics?.rows.filter((x) => x.table === 'mismatches').map((x) => [x.keys, x.count]), [[['401307', '5', '4'], 1]])
+})
+
+t.test('the review rules a prefecture sets: a listed closed day makes a daytime search off-hours', async (t) => {
+  const f = await makeReportFixture(tempDir(t), { residents: 8 })
+  t.teardown(async () => await f.store.close())
+  await workday(f) // 1 June 2026, 10:00 in Japan: a Monday
+  const rules = parseReviewRules({ holidays: ['2026-06-01'], businessHours: [9, 17] })
+  const { ask, session } = await auditorService(f, { reviewRules: rules })
+  const r = await ask({ session, review: { actor: 'OP001', terminal: '', from: '2026-06-01', to: '2026-06-01', kind: 'terminal.search', purpose: '', flaggedOnly: false } })
+  t.equal(r.errorCode, '')
+  t.ok((r.review?.rows.length ?? 0) >= 3 && r.review?.rows.every((x) => x.flags.includes('off-hours')), 'every search of the closed day flagged')
+  const plain = await f.ask({ session: f.sessions.AU001, review: { actor: 'OP001', terminal: '', from: '2026-06-01', to: '2026-06-01', kind: 'terminal.search', purpose: '', flaggedOnly: true } })
+  t.same(plain.review?.rows, [], 'with the default rules the same searches are business as usual')
+  for (const bad of [{ holidays: ['2026-02-30'] }, { businessHours: [18, 9] }, { refusals: 0 }, { unknown: 1 }]) t.throws(() => parseReviewRules(bad), { code: 'KEN_ERR_TERM_OPTIONS' })
 })
