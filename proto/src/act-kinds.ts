@@ -96,6 +96,18 @@ const DISCLOSURE_ACTS = {
   'correction.list': { title: 'the correction cases were read (no personal data shown)', detail: '' }
 } as const satisfies Record<string, ActKindSpec>
 
+/**
+ * Bulk provision, statistics and the operation-history review on the terminal socket (issue 14 items
+ * 3–5; requirements A5.2, A5.3, A6.6, A7.6): server/src/store/terminal/{bulk,statistics,review}-ops.ts.
+ */
+const REPORT_ACTS = {
+  'terminal.bulk.approve': { title: '一括提供 approved beforehand by an administrator: requester, recipient, recipient key, expected count, expiry in the note; its log position is the approval ID', detail: '' },
+  'terminal.bulk.run': { title: '一括提供 run: the approval in from_position, records in count, rows, medium and SHA-256 of the encrypted result file in the note; refused runs too', detail: 'JSON: the conditions of the file and the 住民票コード output' },
+  'terminal.statistics': { title: 'monthly statistics computed (month and the recorded reason in the note, A6.6)', detail: '' },
+  'terminal.review.query': { title: 'the operation history was read by a reviewer (the filters in the note)', detail: '' },
+  'terminal.review.sample': { title: 'a random sample of the operation history for the yearly check: fiscal year, size, seed and population in the note, range in from/to_position', detail: '' }
+} as const satisfies Record<string, ActKindSpec>
+
 /** Every kind the store accepts, by name. */
 export const ACT_KINDS: Readonly<Record<string, ActKindSpec>> = Object.freeze({
   ...STORE_ACTS,
@@ -104,7 +116,8 @@ export const ACT_KINDS: Readonly<Record<string, ActKindSpec>> = Object.freeze({
   ...MAINT_ACTS,
   ...TERMINAL_ACTS,
   ...DELETION_ACTS,
-  ...DISCLOSURE_ACTS
+  ...DISCLOSURE_ACTS,
+  ...REPORT_ACTS
 })
 
 /** True when `kind` is a registered act kind. */

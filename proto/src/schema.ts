@@ -13,7 +13,7 @@ protobuf.configure()
 const protoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 /** Every file of wire contract v1. */
-export const PROTO_FILES = ['common', 'update', 'result', 'reconcile', 'national', 'store', 'log', 'batch', 'transparency', 'outbox', 'reconcile_socket', 'maint', 'terminal_deletion', 'disclosure', 'correction', 'terminal'].map((f) => `ken/v1/${f}.proto`)
+export const PROTO_FILES = ['common', 'update', 'result', 'reconcile', 'national', 'store', 'log', 'batch', 'transparency', 'outbox', 'reconcile_socket', 'maint', 'terminal_deletion', 'disclosure', 'correction', 'terminal_reports', 'terminal'].map((f) => `ken/v1/${f}.proto`)
 
 function load (): protobuf.Root {
   const root = new protobuf.Root()

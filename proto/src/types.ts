@@ -601,6 +601,11 @@ export interface TerminalRequest {
   disclosure?: DisclosureRequest | null
   correction?: CorrectionStep | null
   corrections?: CorrectionQuery | null
+  bulkApprove?: BulkApproval | null
+  bulkRun?: BulkRun | null
+  statistics?: StatisticsQuery | null
+  review?: ReviewQuery | null
+  reviewSample?: ReviewSampleRequest | null
 }
 
 export interface LoginBegin { accountId: string }
@@ -637,6 +642,9 @@ export interface TerminalResponse {
   deletions?: DeletionList | null
   disclosure?: DisclosureAnswer | null
   corrections?: CorrectionCaseList | null
+  bulk?: BulkOutput | null
+  statistics?: StatisticsReport | null
+  review?: ReviewResult | null
 }
 
 export interface LoginChallenge { challenge: Uint8Array }
@@ -742,6 +750,33 @@ export interface DisclosureCorrectionMessages {
   CorrectionCaseInfo: CorrectionCaseInfo
   CorrectionCaseList: CorrectionCaseList
 }
+// ---- terminal_reports.proto: bulk provision, statistics, operation-history review (issue 14 items 3–5) ----
+export interface BulkApproval { requester: string, recipient: string, recipientKey: string, purpose: string, expectedCount: number, expires: string, reason: string }
+export interface BulkConditionRow { row: number, juminhyoCode: string, kojinBango: string, name: string, address: string, birthDate: string, sex: Sex }
+export interface BulkRun { approvalId: number, purpose: string, medium: string, conditions: BulkConditionRow[] }
+export interface BulkOutput { approvalId: number, rows: number, records: number, file: Uint8Array, sha256: string, recipient: string }
+export interface StatisticsQuery { month: string, reason: string }
+export interface StatisticsRow { table: string, keys: string[], count: number, refused: number, records: number }
+export interface StatisticsReport { month: string, fromPosition: number, toPosition: number, rows: StatisticsRow[] }
+export interface ReviewQuery { actor: string, terminal: string, from: string, to: string, kind: string, purpose: string, flaggedOnly: boolean }
+export interface ReviewSampleRequest { fiscalYear: number, size: number, seed: string, upTo: number }
+export interface ReviewRow {
+  position: number
+  at: string
+  kind: string
+  title: string
+  actor: string
+  role: string
+  terminal: string
+  purpose: string
+  refused: boolean
+  reasonCode: string
+  count: number
+  note: string
+  flags: string[]
+  approver: string
+}
+export interface ReviewResult { rows: ReviewRow[], truncated: boolean, seed: string, population: number }
 
 /** Message name → TS shape, for the typed codec. */
 export interface MessageMap extends TransparencyMessages, DisclosureCorrectionMessages {
@@ -774,6 +809,17 @@ export interface MessageMap extends TransparencyMessages, DisclosureCorrectionMe
   OutboxItem: OutboxItem
   OutboxConfirmed: OutboxConfirmed
   LogEntry: LogEntry
+  BulkApproval: BulkApproval
+  BulkConditionRow: BulkConditionRow
+  BulkRun: BulkRun
+  BulkOutput: BulkOutput
+  StatisticsQuery: StatisticsQuery
+  StatisticsRow: StatisticsRow
+  StatisticsReport: StatisticsReport
+  ReviewQuery: ReviewQuery
+  ReviewSampleRequest: ReviewSampleRequest
+  ReviewRow: ReviewRow
+  ReviewResult: ReviewResult
   LogUpdate: LogUpdate
   LogEffect: LogEffect
   LogAdminAct: LogAdminAct

@@ -2,7 +2,7 @@
  * ken-store — the store daemon and its offline tools (SPEC §4).
  *
  *   ken-store serve   --db DIR --socket PATH --key FILE [--outbox PATH] [--max-delay-ms N] [--max-entries N]
- *                     [--terminal-socket PATH --accounts FILE [--bootstrap FILE.json] [--idle-lock-seconds N] [--max-failures N] [--result-cap N] [--registry FILE.json] [--prefecture-name NAME]]
+ *                     [--terminal-socket PATH --accounts FILE [--bootstrap FILE.json] [--idle-lock-seconds N] [--max-failures N] [--result-cap N] [--registry FILE.json] [--prefecture-name NAME] [--review-rules FILE.json]]
  *   ken-store verify  --db DIR [--threads N]      exit 0: the chain verifies; 1: it does not
  *   ken-store rebuild --db DIR --actor ID [--approver ID] [--note TEXT]
  *   ken-store checkpoint (--db DIR | --socket T) [--size N]            the signed note, exactly
@@ -98,7 +98,8 @@ async function main (argv: string[]): Promise<number> {
       'idle-lock-seconds': { type: 'string' },
       'max-failures': { type: 'string' },
       'result-cap': { type: 'string' },
-      registry: { type: 'string' }
+      registry: { type: 'string' },
+      'review-rules': { type: 'string' }
     }
   })
   if (command === 'serve' && values.config !== undefined) {
@@ -181,7 +182,8 @@ async function serve (db: string, all: Readonly<Record<string, string | boolean 
             ...(values['max-failures'] === undefined ? {} : { maxFailures: Number(values['max-failures']) }),
             ...(values['result-cap'] === undefined ? {} : { resultCap: Number(values['result-cap']) }),
             ...(values.registry === undefined ? {} : { registryFile: values.registry }),
-            ...(values['prefecture-name'] === undefined ? {} : { prefectureName: values['prefecture-name'] })
+            ...(values['prefecture-name'] === undefined ? {} : { prefectureName: values['prefecture-name'] }),
+            ...(values['review-rules'] === undefined ? {} : { reviewRulesFile: values['review-rules'] })
           }
         })
   })

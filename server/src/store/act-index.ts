@@ -10,8 +10,11 @@
 import type { LogAct } from '../../../proto/src/types.ts'
 import { positionKey, prefixEnd } from './layout.ts'
 
-/** Act kinds that hand a person's record to a recipient (a provision or transfer). */
-export const PROVISION_KINDS: ReadonlySet<string> = new Set(['terminal.provide'])
+/**
+ * Act kinds that hand a person's record to a recipient (a provision or transfer): one by one at the
+ * terminal, or in a 一括提供 file (A5; its detail names kind, recipient and items like a provision's).
+ */
+export const PROVISION_KINDS: ReadonlySet<string> = new Set(['terminal.provide', 'terminal.bulk.run'])
 
 /** Act kinds that are steps of a correction case (their `ref` is the case id). */
 export const CASE_KIND_PREFIX = 'correction.'

@@ -165,7 +165,7 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   try {
     // SPEC §6: a person not in the file is searched at the national server, through ken-national.
     const national = deps.national ?? (outbox === undefined ? undefined : nationalLinkQuery(store, outbox, options.nationalQueryTimeoutMs))
-    terminal = options.terminal === undefined ? undefined : await startTerminal(store, options.terminal, { logger, ...(deps.clock === undefined ? {} : { clock: deps.clock }), ...(national === undefined ? {} : { national }) })
+    terminal = options.terminal === undefined ? undefined : await startTerminal(store, options.terminal, { logger, mismatches: reconciliation.mismatches, ...(deps.clock === undefined ? {} : { clock: deps.clock }), ...(national === undefined ? {} : { national }) })
   } catch (err) {
     backups?.stop()
     await maint?.close()

@@ -97,6 +97,8 @@ const schema = z.object({
     accountsFile: z.string().min(1),
     /** A purposes registry (JSON, terminal/purposes.ts); absent: the development registry. */
     registryFile: z.string().min(1).optional(),
+    /** The review's anomaly rules (terminal/review-rules.ts: business hours, closed days, thresholds); absent: the defaults. */
+    reviewRulesFile: z.string().min(1).optional(),
     idleLockSeconds: int(30, 3600).default(300),
     maxFailures: int(1, 20).default(5),
     resultCap: int(1, 200).default(20),

@@ -27,8 +27,12 @@ export interface ActCount {
   readonly actor: string
   readonly terminal: string
   readonly purpose: string
+  /** The operator card (A6.2 カード別): `card=` of the act's note, '' when it names none. */
+  readonly card: string
   readonly refused: number
   readonly done: number
+  /** The sum of the done acts' `count` (hits, persons provided, records output). */
+  readonly records: number
 }
 
 export interface MonthlyStatistics {
@@ -43,6 +47,8 @@ export interface MonthlyStatistics {
 }
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/
+/** The terminal's acts name the operator's card in their note (server/src/store/terminal/context.ts cardOf). */
+const CARD = /(?:^| )card=([0-9a-f]{16})(?: |$)/
 
 /** The first instant of a month in Japan, as an ISO string (UTC). */
 export function monthStart (month: string): string {
@@ -76,7 +82,7 @@ export async function monthlyStatistics (log: LogReader, month: string): Promise
   const to = (await firstPositionAtOrAfter(log, monthStart(nextMonth(month)))) - 1
   const updates = new Map<string, { municipalityCode: string, changeReason: number, accepted: number, rejected: number }>()
   const rejections = new Map<string, number>()
-  const acts = new Map<string, { kind: string, actor: string, terminal: string, purpose: string, refused: number, done: number }>()
+  const acts = new Map<string, { kind: string, actor: string, terminal: string, purpose: string, card: string, refused: number, done: number, records: number }>()
   if (to >= from) {
     for await (const r of log.entries(from, to)) {
       const u = r.entry.update
@@ -90,10 +96,11 @@ export async function monthlyStatistics (log: LogReader, month: string): Promise
       }
       const a = r.entry.act
       if (a !== undefined && a !== null) {
-        const key = [a.kind, a.actor, a.terminal, a.purpose].join('\u0000')
-        const c = acts.get(key) ?? { kind: a.kind, actor: a.actor, terminal: a.terminal, purpose: a.purpose, refused: 0, done: 0 }
+        const card = CARD.exec(a.note)?.[1] ?? ''
+        const key = [a.kind, a.actor, a.terminal, a.purpose, card].join('\u0000')
+        const c = acts.get(key) ?? { kind: a.kind, actor: a.actor, terminal: a.terminal, purpose: a.purpose, card, refused: 0, done: 0, records: 0 }
         if (a.refused) c.refused++
-        else c.done++
+        else { c.done++; c.records += a.count }
         acts.set(key, c)
       }
     }

@@ -26,6 +26,8 @@ import { consoleDeletionRoutes } from './routes/console-deletion.ts'
 import { apiDisclosureRoutes } from './routes/api-disclosure.ts'
 import { consoleDisclosureRoutes } from './routes/console-disclosure.ts'
 import { consoleCorrectionRoutes } from './routes/console-corrections.ts'
+import { apiReportRoutes } from './routes/api-reports.ts'
+import { consoleReportRoutes } from './routes/console-reports.ts'
 
 export interface TerminalAppDeps {
   readonly link: StoreLink
@@ -128,5 +130,7 @@ export async function buildTerminalApp (deps: TerminalAppDeps): Promise<FastifyI
   await app.register(apiDisclosureRoutes, routeDeps)
   await app.register(consoleDisclosureRoutes, routeDeps)
   await app.register(consoleCorrectionRoutes, routeDeps)
+  await app.register(apiReportRoutes, routeDeps)
+  await app.register(consoleReportRoutes, routeDeps)
   return app
 }

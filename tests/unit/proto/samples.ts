@@ -5,6 +5,7 @@
  */
 import {
   CorrectionStepKind, DisclosureMedium, IdentityDocument, type CorrectionCaseInfo, type CorrectionStep, type DisclosureAnswer, type DisclosureRequest,
+  type BulkApproval, type BulkConditionRow, type BulkRun, type BulkOutput, type StatisticsRow, type StatisticsReport, type ReviewQuery, type ReviewRow, type ReviewResult,
   AccountAction, AccountListing, ProvisionKind, SessionAction, type AccountInfo, type PurposeInfo, type RecordItem, type SearchHit, type SessionInfo,
   ChangeReason, DifferenceKind, MismatchStatus, FuhyoNotice, FuhyoState, LogAdminKind, LogUpdateKind, MaintOperation, ResultStatus, Sex, Stream,
   type LogAct, type LogAdminAct, type LogEffect, type LogUpdate,
@@ -165,6 +166,15 @@ const mediaRecord = {
 const mediaCheck = { missing: ['M-3'], unknown: ['stray.kbk'], checkedAt: '2024-05-31T01:15:00.000Z' }
 const recordItem: RecordItem = { item: 'name', value: '試験太郎' }
 const hit: SearchHit = { ref: 'r-1', items: [recordItem], removed: true }
+const bulkApproval: BulkApproval = { requester: 'BA002', recipient: 'R-ZEIMU', recipientKey: 'age1' + 'q'.repeat(58), purpose: 'B6-KENZEI', expectedCount: 10, expires: '2026-06-30', reason: 'DOC-9' }
+const bulkCondition: BulkConditionRow = { row: 1, juminhyoCode: '12345678903', kojinBango: '123456789018', name: 'シケン', address: '福岡', birthDate: '1980-02-29', sex: Sex.FEMALE }
+const bulkRun: BulkRun = { approvalId: 12, purpose: 'B6-KENZEI', medium: 'usb', conditions: [bulkCondition] }
+const bulkOutput: BulkOutput = { approvalId: 12, rows: 1, records: 2, file: bytes(60), sha256: 'ab'.repeat(32), recipient: 'R-ZEIMU' }
+const statisticsRow: StatisticsRow = { table: 'updates', keys: ['401307', 'TENNYU'], count: 3, refused: 1, records: 2 }
+const statisticsReport: StatisticsReport = { month: '2026-06', fromPosition: 1, toPosition: 9, rows: [statisticsRow] }
+const reviewQuery: ReviewQuery = { actor: 'OP001', terminal: 'T-01', from: '2026-06-01', to: '2026-06-30', kind: 'terminal.search', purpose: 'B5-1', flaggedOnly: true }
+const reviewRow: ReviewRow = { position: 7, at: '2026-06-01T18:00:00.000Z', kind: 'terminal.search', title: 'search', actor: 'OP001', role: 'operator', terminal: 'T-01', purpose: 'B5-1', refused: true, reasonCode: 'KEN_ERR_TERM_X', count: 3, note: 'card=1', flags: ['off-hours'], approver: 'AD002' }
+const reviewResult: ReviewResult = { rows: [reviewRow], truncated: true, seed: 'ab'.repeat(16), population: 40 }
 const sessionInfo: SessionInfo = {
   session: bytes(50, 51), accountId: 'OP001', role: 'operator', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: ['B5-1'], locked: true, expires: '2027-04-30', idleLockSeconds: 300, hardcopy: 'print-with-record'
 }
@@ -354,7 +364,12 @@ export const SAMPLES = {
     { requestId: 10, session, terminalId: 'T-01', print: { purpose: 'B5-1', ref: 'r-1' } },
     { requestId: 9, session, terminalId: 'T-01', disclosure: disclosureRequest },
     { requestId: 10, session, terminalId: 'T-01', correction: correctionStep },
-    { requestId: 11, session, terminalId: 'T-01', corrections: { purpose: 'K-TEISEI', openOnly: true, caseId: 'ab' } }
+    { requestId: 11, session, terminalId: 'T-01', corrections: { purpose: 'K-TEISEI', openOnly: true, caseId: 'ab' } },
+    { requestId: 30, session, terminalId: 'T-01', bulkApprove: bulkApproval },
+    { requestId: 31, session, terminalId: 'T-01', bulkRun: bulkRun },
+    { requestId: 32, session, terminalId: 'T-01', statistics: { month: '2026-06', reason: 'R-1' } },
+    { requestId: 33, session, terminalId: 'T-01', review: reviewQuery },
+    { requestId: 34, session, terminalId: 'T-01', reviewSample: { fiscalYear: 2026, size: 5, seed: 'ab'.repeat(16), upTo: 99 } }
   ],
   LoginBegin: [{ accountId: 'OP001' }],
   LoginFinish: [{ accountId: 'OP001', challenge: bytes(54), signature: bytes(55), pin: '1234', adapter: 'key-file' }],
@@ -373,7 +388,10 @@ export const SAMPLES = {
     { requestId: 6, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, purposes: { purposes: [purposeInfo] } },
     { requestId: 7, errorCode: 'KEN_ERR_TERM_DELETION_SAME_PERSON', errorField: 'approver', logPosition: 9, deletions: { requests: [deletionInfo] } },
     { requestId: 7, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, disclosure: disclosureAnswer },
-    { requestId: 8, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, corrections: { cases: [correctionCase] } }
+    { requestId: 8, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, corrections: { cases: [correctionCase] } },
+    { requestId: 30, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, bulk: bulkOutput },
+    { requestId: 31, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, statistics: statisticsReport },
+    { requestId: 32, errorCode: 'KEN_ERR_TERM_PURPOSE', errorField: 'purpose', logPosition: 9, review: reviewResult }
   ],
   LoginChallenge: [{ challenge: bytes(57) }],
   SessionInfo: [sessionInfo],
@@ -397,5 +415,16 @@ export const SAMPLES = {
   CorrectionQuery: [{ purpose: 'K-TEISEI', openOnly: true, caseId: 'ab' }],
   CorrectionStepInfo: [correctionStepInfo],
   CorrectionCaseInfo: [correctionCase],
-  CorrectionCaseList: [{ cases: [correctionCase] }]
+  CorrectionCaseList: [{ cases: [correctionCase] }],
+  BulkApproval: [bulkApproval],
+  BulkConditionRow: [bulkCondition],
+  BulkRun: [bulkRun],
+  BulkOutput: [bulkOutput],
+  StatisticsQuery: [{ month: '2026-06', reason: 'R-1' }],
+  StatisticsRow: [statisticsRow],
+  StatisticsReport: [statisticsReport],
+  ReviewQuery: [reviewQuery],
+  ReviewSampleRequest: [{ fiscalYear: 2026, size: 5, seed: 'ab'.repeat(16), upTo: 99 }],
+  ReviewRow: [reviewRow],
+  ReviewResult: [reviewResult]
 } satisfies { [N in MessageName]: Array<MessageMap[N]> }

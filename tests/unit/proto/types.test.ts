@@ -117,7 +117,7 @@ const FIELDS = {
   MediaRecord: { mediaId: true, createdAt: true, generation: true, sha256: true, bytes: true, location: true, logPosition: true, logHeadHash: true, disposedAt: true, disposalReason: true },
   MediaCheck: { missing: true, unknown: true, checkedAt: true },
   MaintResponse: { requestId: true, errorCode: true, health: true, metricsText: true, media: true, mediaCheck: true, actPosition: true },
-  TerminalRequest: { requestId: true, session: true, terminalId: true, loginBegin: true, loginFinish: true, sessionOp: true, search: true, view: true, provide: true, account: true, accounts: true, deletion: true, print: true, disclosure: true, correction: true, corrections: true },
+  TerminalRequest: { requestId: true, session: true, terminalId: true, loginBegin: true, loginFinish: true, sessionOp: true, search: true, view: true, provide: true, account: true, accounts: true, deletion: true, print: true, disclosure: true, correction: true, corrections: true, bulkApprove: true, bulkRun: true, statistics: true, review: true, reviewSample: true },
   LoginBegin: { accountId: true },
   LoginFinish: { accountId: true, challenge: true, signature: true, pin: true, adapter: true },
   SessionOp: { action: true },
@@ -126,7 +126,7 @@ const FIELDS = {
   ProvisionRequest: { purpose: true, kind: true, recipient: true, refs: true, items: true, channel: true, reference: true },
   AccountChange: { action: true, accountId: true, role: true, department: true, branch: true, purposes: true, pin: true, certificate: true, reason: true },
   AccountQuery: { listing: true },
-  TerminalResponse: { requestId: true, errorCode: true, errorField: true, logPosition: true, challenge: true, session: true, search: true, record: true, accounts: true, purposes: true, deletions: true, disclosure: true, corrections: true },
+  TerminalResponse: { requestId: true, errorCode: true, errorField: true, logPosition: true, challenge: true, session: true, search: true, record: true, accounts: true, purposes: true, deletions: true, disclosure: true, corrections: true, bulk: true, statistics: true, review: true },
   LoginChallenge: { challenge: true },
   SessionInfo: { session: true, accountId: true, role: true, department: true, branch: true, purposes: true, locked: true, expires: true, idleLockSeconds: true, hardcopy: true },
   RecordItem: { item: true, value: true },
@@ -152,7 +152,18 @@ const FIELDS = {
   CorrectionQuery: { purpose: true, openOnly: true, caseId: true },
   CorrectionStepInfo: { kind: true, at: true, by: true, logPosition: true },
   CorrectionCaseInfo: { caseId: true, state: true, receivedAt: true, daysOpen: true, municipalityCode: true, fixedAt: true, outcome: true, steps: true },
-  CorrectionCaseList: { cases: true }
+  CorrectionCaseList: { cases: true },
+  BulkApproval: { requester: true, recipient: true, recipientKey: true, purpose: true, expectedCount: true, expires: true, reason: true },
+  BulkConditionRow: { row: true, juminhyoCode: true, kojinBango: true, name: true, address: true, birthDate: true, sex: true },
+  BulkRun: { approvalId: true, purpose: true, medium: true, conditions: true },
+  BulkOutput: { approvalId: true, rows: true, records: true, file: true, sha256: true, recipient: true },
+  StatisticsQuery: { month: true, reason: true },
+  StatisticsRow: { table: true, keys: true, count: true, refused: true, records: true },
+  StatisticsReport: { month: true, fromPosition: true, toPosition: true, rows: true },
+  ReviewQuery: { actor: true, terminal: true, from: true, to: true, kind: true, purpose: true, flaggedOnly: true },
+  ReviewSampleRequest: { fiscalYear: true, size: true, seed: true, upTo: true },
+  ReviewRow: { position: true, at: true, kind: true, title: true, actor: true, role: true, terminal: true, purpose: true, refused: true, reasonCode: true, count: true, note: true, flags: true, approver: true },
+  ReviewResult: { rows: true, truncated: true, seed: true, population: true }
 } satisfies { [N in MessageName]: Record<keyof MessageMap[N], true> }
 
 t.test('each interface lists exactly the fields of its .proto message', async (t) => {

@@ -44,7 +44,7 @@ t.test('a month\'s updates, rejections and acts, from the log', async (t) => {
   t.same(Object.fromEntries(october.updates.map((u) => [`${u.municipalityCode}/${u.changeReason}`, { accepted: u.accepted, rejected: u.rejected }])), Object.fromEntries(expected))
   t.same(october.updates.map((u) => [u.changeReason, u.accepted, u.rejected]), [[ChangeReason.TENKYO, 1, 0], [ChangeReason.SHUSSEI, 2, 1]])
   t.same(october.rejections, [{ reasonCode: 'KEN_REJECT_ALREADY_RESIDENT', count: 1 }])
-  t.same(october.acts, [{ kind: 'store.act-test', actor: 'op-1', terminal: 'T-01', purpose: 'P-1', refused: 1, done: 1 }])
+  t.same(october.acts, [{ kind: 'store.act-test', actor: 'op-1', terminal: 'T-01', purpose: 'P-1', card: '', refused: 1, done: 1, records: 0 }])
   t.equal(october.acts.reduce((n, a) => n + a.refused + a.done, 0), acts)
   t.same([october.from, october.to], [2, 7])
   const september = await monthlyStatistics(store, '2026-09')

@@ -15,6 +15,8 @@ import { startReconcileAdminServer } from './admin-server.ts'
 export interface Reconciliation {
   readonly socketPath: string
   readonly adminSocketPath: string
+  /** The mismatch list, also read by the terminal's monthly statistics (H16). */
+  readonly mismatches: MismatchList
   close: () => Promise<void>
 }
 
@@ -26,10 +28,12 @@ export async function startReconciliation (store: LevelStore, options: StoreDaem
   const reconciler = new Reconciler(store, work, { logger, ...(clock === undefined ? {} : { clock }), ...(onRun === undefined ? {} : { onRun }) })
   const lineServer = await startReconcileServer(reconciler, socketPath, options.socketMode, logger)
   // The admin socket is the operator's tool's, not the gateway's group: owner only.
-  const adminServer = await startReconcileAdminServer(reconciler, new MismatchList(store, work), adminSocketPath, 0o600, logger)
+  const mismatches = new MismatchList(store, work)
+  const adminServer = await startReconcileAdminServer(reconciler, mismatches, adminSocketPath, 0o600, logger)
   return {
     socketPath,
     adminSocketPath,
+    mismatches,
     close: async () => {
       await lineServer.close()
       await adminServer.close()

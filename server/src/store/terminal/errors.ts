@@ -39,7 +39,11 @@ export const errors = defineErrors({
   KEN_ERR_TERM_IDENTITY_UNVERIFIED: { message: 'a disclosure needs the requester\'s identity verification: a listed document and the request form number' },
   KEN_ERR_TERM_CASE_UNKNOWN: { message: 'no such correction case' },
   KEN_ERR_TERM_CASE_STEP: { message: 'this step cannot follow the correction case\'s present state' },
-  KEN_ERR_TERM_UPDATE_MISMATCH: { message: 'the log position is not an accepted update of the case\'s resident' }
+  KEN_ERR_TERM_UPDATE_MISMATCH: { message: 'the log position is not an accepted update of the case\'s resident' },
+  KEN_ERR_TERM_BULK_NO_APPROVAL: { message: 'no approval of a bulk provision with this ID' },
+  KEN_ERR_TERM_BULK_APPROVAL_EXPIRED: { message: 'the approval of this bulk provision has expired' },
+  KEN_ERR_TERM_BULK_APPROVAL_USED: { message: 'the approval of this bulk provision was used already' },
+  KEN_ERR_TERM_BULK_APPROVAL_MISMATCH: { message: 'the bulk provision does not match its approval (requester, purpose or count)' }
 })
 
 export type TerminalErrorCode = keyof typeof errors

@@ -71,7 +71,7 @@ export async function runSearch (ctx: TerminalContext, session: Session, purpose
   return { result: { hits, tooMany: false, national: 'answered' }, codes: answer.persons.map((p) => p.juminhyoCode), matched: hits.length }
 }
 
-async function localMatches (ctx: TerminalContext, q: SearchQuery, mode: SearchMode): Promise<ResidentRecord[] | 'too-many'> {
+export async function localMatches (ctx: TerminalContext, q: SearchQuery, mode: SearchMode): Promise<ResidentRecord[] | 'too-many'> {
   const store = ctx.store
   if (mode === 'juminhyo') {
     const r = await readable(store.getCurrent(q.juminhyoCode))

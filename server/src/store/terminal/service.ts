@@ -27,6 +27,9 @@ import { disclose } from './disclosure-ops.ts'
 import { correctionActKind, correctionStep, listCorrections } from './correction-ops.ts'
 import { SessionTable, type Session } from './sessions.ts'
 import { sessionInfo } from './session-info.ts'
+import { REPORT_OP_CAPABILITY, REPORT_OP_KIND, reportOp, reportOpOf, type ReportDeps, type ReportOp } from './report-dispatch.ts'
+import type { MonthlyMismatches } from './statistics-ops.ts'
+import type { AnomalyRules } from '../../terminal/review/anomalies.ts'
 
 type Answer = Partial<TerminalResponse>
 
@@ -39,6 +42,10 @@ export interface TerminalServiceDeps {
   readonly clock?: () => Date
   readonly options?: Partial<TerminalOptions>
   readonly logger?: StoreLogger
+  /** The reconciliation's monthly mismatch list for the statistics (absent: no such table). */
+  readonly mismatches?: MonthlyMismatches
+  /** The review's anomaly rules (review-rules.ts); absent: anomalies.ts DEFAULT_RULES. */
+  readonly reviewRules?: AnomalyRules
 }
 
 /** An account created at set-up, before any administrator exists (A1: the bootstrap path). */
@@ -54,13 +61,14 @@ export interface BootstrapAccount {
 }
 
 /** The op of a request, by name (for the log and the role table). */
-type Op = 'session' | 'search' | 'view' | 'provide' | 'account' | 'accounts' | 'deletion' | 'print' | 'disclosure' | 'correction' | 'corrections'
+type Op = 'session' | 'search' | 'view' | 'provide' | 'account' | 'accounts' | 'deletion' | 'print' | 'disclosure' | 'correction' | 'corrections' | ReportOp
 
-const OP_CAPABILITY: Readonly<Partial<Record<Op, Capability>>> = { search: 'resident', view: 'resident', provide: 'resident', print: 'resident', disclosure: 'resident', correction: 'resident', corrections: 'resident' }
+const OP_CAPABILITY: Readonly<Partial<Record<Op, Capability>>> = { search: 'resident', view: 'resident', provide: 'resident', print: 'resident', disclosure: 'resident', correction: 'resident', corrections: 'resident', ...REPORT_OP_CAPABILITY }
 const OP_KIND: Readonly<Record<Op, string>> = {
   session: 'terminal.refused', search: 'terminal.search', view: 'terminal.view', provide: 'terminal.provide', account: 'terminal.account.register', accounts: 'terminal.account.list',
   deletion: 'terminal.deletion.request', print: 'terminal.print',
-  disclosure: 'disclosure.give', correction: 'correction.receive', corrections: 'correction.list'
+  disclosure: 'disclosure.give', correction: 'correction.receive', corrections: 'correction.list',
+  ...REPORT_OP_KIND
 }
 
 export class TerminalService {
@@ -68,6 +76,7 @@ export class TerminalService {
   readonly #logger: StoreLogger | undefined
   /** 物理削除 requests awaiting their second person (memory only: no 住民票コード on disk). */
   readonly #deletions = new DeletionDesk()
+  readonly #reports: ReportDeps
   /** Logins and account changes one at a time: failure counts and the account file stay consistent. */
   #serial: Promise<unknown> = Promise.resolve()
 
@@ -82,6 +91,7 @@ export class TerminalService {
       options: { ...DEFAULT_OPTIONS, ...deps.options }
     }
     this.#logger = deps.logger
+    this.#reports = { mismatches: deps.mismatches, reviewRules: deps.reviewRules }
   }
 
   async open (): Promise<void> {
@@ -139,7 +149,7 @@ export class TerminalService {
       if (req.session.length > 0 && locked === undefined) return await this.#noSession(terminalId, 'unlock')
       return await this.#serially(async () => await loginFinish(ctx, terminalId, finish, locked))
     }
-    const op: Op | undefined = req.sessionOp != null ? 'session' : req.search != null ? 'search' : req.view != null ? 'view' : req.provide != null ? 'provide' : req.account != null ? 'account' : req.accounts != null ? 'accounts' : req.deletion != null ? 'deletion' : req.print != null ? 'print' : req.disclosure != null ? 'disclosure' : req.correction != null ? 'correction' : req.corrections != null ? 'corrections' : undefined
+    const op: Op | undefined = req.sessionOp != null ? 'session' : req.search != null ? 'search' : req.view != null ? 'view' : req.provide != null ? 'provide' : req.account != null ? 'account' : req.accounts != null ? 'accounts' : req.deletion != null ? 'deletion' : req.print != null ? 'print' : req.disclosure != null ? 'disclosure' : req.correction != null ? 'correction' : req.corrections != null ? 'corrections' : reportOpOf(req)
     if (op === undefined) return { errorCode: errors.KEN_ERR_TERM_BAD_REQUEST.code, errorField: 'op' }
     const guarded = await this.#guard(req, terminalId, op)
     if ('refused' in guarded) return guarded.refused
@@ -154,6 +164,8 @@ export class TerminalService {
     if (req.disclosure != null) return await disclose(ctx, actor, req.disclosure)
     if (req.correction != null) return await correctionStep(ctx, actor, req.correction)
     if (req.corrections != null) return await listCorrections(ctx, actor, req.corrections)
+    const report = await reportOp(ctx, actor, req, this.#reports)
+    if (report !== undefined) return report
     const change = req.account
     if (change != null) return await this.#serially(async () => await changeAccount(ctx, actor, change))
     const listing = req.accounts

@@ -9,13 +9,17 @@ import { FileAccounts } from './account-book.ts'
 import { errors } from './errors.ts'
 import type { NationalQuery } from './national-query.ts'
 import { parseRegistry } from './purposes.ts'
+import { parseReviewRules } from './review-rules.ts'
 import { TerminalService } from './service.ts'
 import type { HardcopyPolicy } from './context.ts'
+import type { MonthlyMismatches } from './statistics-ops.ts'
 
 export interface TerminalStartOptions {
   readonly socketPath: string
   readonly accountsFile: string
   readonly registryFile?: string | undefined
+  /** The review's anomaly rules (review-rules.ts), JSON; absent: the defaults. */
+  readonly reviewRulesFile?: string | undefined
   readonly idleLockSeconds: number
   readonly maxFailures: number
   readonly resultCap: number
@@ -26,13 +30,16 @@ export interface TerminalStartOptions {
   readonly bootstrap: ReadonlyArray<DeepReadonly<{ accountId: string, role: string, department: string, branch: string, purposes: string[], certificateFile: string, pinFile: string }>>
 }
 
-export async function startTerminal (store: Store, options: TerminalStartOptions, deps: { logger: StoreLogger, clock?: () => Date, national?: NationalQuery }): Promise<TerminalServer> {
+export async function startTerminal (store: Store, options: TerminalStartOptions, deps: { logger: StoreLogger, clock?: () => Date, national?: NationalQuery, mismatches?: MonthlyMismatches }): Promise<TerminalServer> {
   const registry = options.registryFile === undefined ? undefined : parseRegistry(JSON.parse(await readFile(options.registryFile, 'utf8')))
+  const reviewRules = options.reviewRulesFile === undefined ? undefined : parseReviewRules(JSON.parse(await readFile(options.reviewRulesFile, 'utf8')))
   const service = new TerminalService({
     store,
     accounts: new FileAccounts(options.accountsFile),
     ...(registry === undefined ? {} : { registry }),
     ...(deps.national === undefined ? {} : { national: deps.national }),
+    ...(deps.mismatches === undefined ? {} : { mismatches: deps.mismatches }),
+    ...(reviewRules === undefined ? {} : { reviewRules }),
     ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     logger: deps.logger,
     options: { idleLockSeconds: options.idleLockSeconds, maxFailures: options.maxFailures, resultCap: options.resultCap, hardcopy: options.hardcopy, prefectureName: options.prefectureName }

@@ -14,6 +14,10 @@
  *   ken-term deletion file --juminhyo C --reference REF            a system administrator files the municipality's request
  *   ken-term deletion approve|reject --request D-XXXXXXXX [--reason T]   a security officer, not the requester, decides
  *   ken-term print --purpose P --ref R                             record a print (terminal.hardcopy print-with-record)
+ *   ken-term statistics --month YYYY-MM [--reason REF]
+ *   ken-term review [--from D] [--to D] [--actor ID] [--terminal T] [--kind K] [--purpose P] [--flagged]
+ *   ken-term sample --fiscal-year Y --size N [--seed HEX] [--up-to POSITION]
+ *   ken-term bulk-approve --requester ID --recipient R --recipient-key age1… --purpose P --expected N --expires YYYY-MM-DD [--reference DOC]
  *
  * Common: --url (or $KEN_TERM_URL, default https://127.0.0.1:8443/), --ca FILE (or $KEN_TERM_CA),
  * --session TOKEN (or $KEN_TERM_SESSION). The PIN comes from --pin-file or $KEN_TERM_PIN, never from
@@ -32,6 +36,9 @@ const OPTIONS = {
   address: { type: 'string' }, birth: { type: 'string' }, sex: { type: 'string' }, fuzzy: { type: 'boolean' }, ref: { type: 'string' }, kind: { type: 'string' },
   recipient: { type: 'string' }, refs: { type: 'string' }, items: { type: 'string' }, channel: { type: 'string' }, reference: { type: 'string' },
   unreported: { type: 'boolean' }, role: { type: 'string' }, department: { type: 'string' }, branch: { type: 'string' }, purposes: { type: 'string' }, reason: { type: 'string' }, request: { type: 'string' },
+  month: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, actor: { type: 'string' }, terminal: { type: 'string' }, flagged: { type: 'boolean' },
+  'fiscal-year': { type: 'string' }, size: { type: 'string' }, seed: { type: 'string' }, 'up-to': { type: 'string' }, requester: { type: 'string' },
+  'recipient-key': { type: 'string' }, expected: { type: 'string' }, expires: { type: 'string' },
   ...REQUEST_OPTIONS
 } as const
 
@@ -117,6 +124,21 @@ export async function run (argv: readonly string[], env: NodeJS.ProcessEnv = pro
       break
     }
     case 'print': answer = await api.call('POST', '/api/print', { purpose: need(v.purpose, 'purpose'), ref: need(v.ref, 'ref') }); break
+    case 'statistics': answer = await api.call('GET', `/api/statistics?${new URLSearchParams({ month: need(v.month, 'month'), ...(v.reason === undefined ? {} : { reason: v.reason }) }).toString()}`); break
+    case 'review': {
+      const q = { from: v.from, to: v.to, actor: v.actor, terminal: v.terminal, kind: v.kind, purpose: v.purpose, flagged: v.flagged === true ? 'true' : undefined }
+      answer = await api.call('GET', `/api/review?${new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined)).toString()}`)
+      break
+    }
+    case 'sample':
+      answer = await api.call('GET', `/api/review/sample?${new URLSearchParams({ fiscalYear: need(v['fiscal-year'], 'fiscal-year'), size: need(v.size, 'size'), ...(v.seed === undefined ? {} : { seed: v.seed }), ...(v['up-to'] === undefined ? {} : { upTo: v['up-to'] }) }).toString()}`)
+      break
+    case 'bulk-approve':
+      answer = await api.call('POST', '/api/bulk/approvals', {
+        requester: need(v.requester, 'requester'), recipient: need(v.recipient, 'recipient'), recipientKey: need(v['recipient-key'], 'recipient-key'), purpose: need(v.purpose, 'purpose'),
+        expectedCount: Number(need(v.expected, 'expected')), expires: need(v.expires, 'expires'), ...(v.reference === undefined ? {} : { reason: v.reference })
+      })
+      break
     default: {
       const request = await requestCommand(api, command, sub, v, need)
       if (request === undefined) throw new Usage(`unknown command ${command ?? ''}`)

@@ -2,6 +2,7 @@
 import type { SessionInfo } from '../../../../proto/src/types.ts'
 import type { Lang } from '../request-context.ts'
 import { errorText, words, type Word } from './i18n.ts'
+import { reportLinks } from './nav-reports.ts'
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
@@ -30,6 +31,7 @@ export function page (p: Page): string {
   ${who.role === 'operator' && who.purposes.includes('K-TEISEI') ? `<a href="/corrections" id="nav-corrections">${h(w.corrections)}</a>` : ''}
   ${['system-admin', 'branch-admin', 'security-officer', 'auditor'].includes(who.role) ? `<a href="/admin/accounts" accesskey="a">${h(w.accounts)}</a>` : ''}
   ${['system-admin', 'security-officer'].includes(who.role) ? `<a href="/admin/deletions" accesskey="d" id="nav-deletions">${h(w.deletions)}</a>` : ''}
+  ${reportLinks(who.role, w)}
   <form method="post" action="/lock"><button type="submit" accesskey="l">${h(w.lock)}</button></form>
   <form method="post" action="/logout"><button type="submit">${h(w.logout)}</button></form>
 </nav>`

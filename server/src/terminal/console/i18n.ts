@@ -29,7 +29,8 @@ const JA = {
   decidedBy: '決定者', decidedAt: '決定日時', keysDestroyed: '破棄した鍵', reject: '却下', deletionStatus_pending: '承認待ち', deletionStatus_erased: '削除済み', deletionStatus_rejected: '却下',
   deletionFiled: '物理削除を申請しました。記録番号', deletionDecided: '決定を記録しました。記録番号', noDeletions: '申請はありません。',
   print: '印刷（記録されます）', printRecorded: '印刷を記録しました。',
-  disclosure: '本人確認情報の開示', corrections: '訂正等の申出', correctionCase: '訂正案件'
+  disclosure: '本人確認情報の開示', corrections: '訂正等の申出', correctionCase: '訂正案件',
+  statistics: '統計', review: '操作履歴の点検', bulk: '一括提供'
 }
 
 type Words = typeof JA
@@ -59,7 +60,8 @@ const EN: Words = {
   decidedBy: 'Decided by', decidedAt: 'Decided at', keysDestroyed: 'Keys destroyed', reject: 'Reject', deletionStatus_pending: 'Awaiting approval', deletionStatus_erased: 'Erased', deletionStatus_rejected: 'Rejected',
   deletionFiled: 'Physical deletion filed. Log position', deletionDecided: 'Decision recorded. Log position', noDeletions: 'No requests.',
   print: 'Print (recorded)', printRecorded: 'Print recorded.',
-  disclosure: 'Disclosure to the resident', corrections: 'Correction requests', correctionCase: 'Correction case'
+  disclosure: 'Disclosure to the resident', corrections: 'Correction requests', correctionCase: 'Correction case',
+  statistics: 'Statistics', review: 'Operation-history review', bulk: 'Bulk provision'
 }
 
 export type Word = keyof Words
@@ -99,7 +101,11 @@ const ERRORS_JA: Readonly<Record<string, string>> = {
   KEN_ERR_TERM_IDENTITY_UNVERIFIED: '開示の前に、本人確認の方法（書類）と請求書番号を記録してください。',
   KEN_ERR_TERM_CASE_UNKNOWN: 'その訂正案件は見つかりません。',
   KEN_ERR_TERM_CASE_STEP: 'この案件の現在の段階では、その処理はできません。',
-  KEN_ERR_TERM_UPDATE_MISMATCH: 'その記録番号は、この案件の住民についての受理済みの更新ではありません。'
+  KEN_ERR_TERM_UPDATE_MISMATCH: 'その記録番号は、この案件の住民についての受理済みの更新ではありません。',
+  KEN_ERR_TERM_BULK_NO_APPROVAL: 'この承認番号の一括提供の承認はありません。管理者の事前承認を受けてください。',
+  KEN_ERR_TERM_BULK_APPROVAL_EXPIRED: '一括提供の承認の有効期限を過ぎています。改めて承認を受けてください。',
+  KEN_ERR_TERM_BULK_APPROVAL_USED: 'この一括提供の承認は使用済みです。',
+  KEN_ERR_TERM_BULK_APPROVAL_MISMATCH: '一括提供の内容が承認と一致しません（申請者・利用事務・件数）。'
 }
 
 const ERRORS_EN: Readonly<Record<string, string>> = {
@@ -133,7 +139,11 @@ const ERRORS_EN: Readonly<Record<string, string>> = {
   KEN_ERR_TERM_IDENTITY_UNVERIFIED: 'Record how the requester\'s identity was verified (document and request form number) first.',
   KEN_ERR_TERM_CASE_UNKNOWN: 'No such correction case.',
   KEN_ERR_TERM_CASE_STEP: 'This step cannot follow the case\'s present state.',
-  KEN_ERR_TERM_UPDATE_MISMATCH: 'That log position is not an accepted update of this case\'s resident.'
+  KEN_ERR_TERM_UPDATE_MISMATCH: 'That log position is not an accepted update of this case\'s resident.',
+  KEN_ERR_TERM_BULK_NO_APPROVAL: 'There is no bulk-provision approval with this ID. Obtain an administrator\'s approval first.',
+  KEN_ERR_TERM_BULK_APPROVAL_EXPIRED: 'The bulk-provision approval has expired. Obtain a new approval.',
+  KEN_ERR_TERM_BULK_APPROVAL_USED: 'This bulk-provision approval has been used already.',
+  KEN_ERR_TERM_BULK_APPROVAL_MISMATCH: 'The bulk provision does not match its approval (requester, purpose or count).'
 }
 
 export function errorText (lang: Lang, code: string): string {

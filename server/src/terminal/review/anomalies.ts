@@ -57,12 +57,16 @@ export function flagAnomalies (acts: readonly ReviewAct[], rules: AnomalyRules =
     const weekend = d.getUTCDay() === 0 || d.getUTCDay() === 6
     if (weekend || rules.holidays.includes(day(a)) || hour < rules.businessHours[0] || hour >= rules.businessHours[1]) flag(a.position, 'off-hours')
     const key = `${a.actor}\u0000${day(a)}`
-    byActorDay.set(key, [...(byActorDay.get(key) ?? []), a])
+    const list = byActorDay.get(key)
+    if (list === undefined) byActorDay.set(key, [a])
+    else list.push(a)
   }
   const byActor = new Map<string, number[]>()
   for (const [key, list] of byActorDay) {
     const actor = key.split('\u0000')[0] ?? ''
-    byActor.set(actor, [...(byActor.get(actor) ?? []), list.length])
+    const days = byActor.get(actor)
+    if (days === undefined) byActor.set(actor, [list.length])
+    else days.push(list.length)
     const refused = list.filter((a) => a.refused)
     if (refused.length >= rules.refusals) for (const a of refused) flag(a.position, 'repeated-refusals')
   }
@@ -73,7 +77,11 @@ export function flagAnomalies (acts: readonly ReviewAct[], rules: AnomalyRules =
   const sorted = [...acts].sort((a, b) => a.position - b.position)
   sorted.forEach((a, i) => {
     if (!SEARCH.test(a.kind) || a.fuzzy !== true || (a.hits ?? 0) < rules.fuzzyHits) return
-    const next = sorted.slice(i + 1).find((b) => b.actor === a.actor && (SEARCH.test(b.kind) || VIEW.test(b.kind)))
+    let next: ReviewAct | undefined
+    for (let j = i + 1; j < sorted.length && next === undefined; j++) {
+      const b = sorted[j] as ReviewAct
+      if (b.actor === a.actor && (SEARCH.test(b.kind) || VIEW.test(b.kind))) next = b
+    }
     if (next === undefined || !VIEW.test(next.kind)) flag(a.position, 'fuzzy-no-view')
   })
   return out
