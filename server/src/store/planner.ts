@@ -6,7 +6,6 @@
  * reads through the overlay; the committer writes the group durably (commit-group.ts).
  */
 import { contentDigest } from '../../../proto/src/reconcile-digest.ts'
-import { recordSearchKeys } from './search-keys.ts'
 import { ChangeReason, LogAdminKind, LogUpdateKind, ResultStatus, type AppendItem, type IdentityUpdate, type LogAct, type LogAdminAct, type LogEffect, type LogEntry, type LogUpdate, type StoredResident, type Update, type UpdateResult } from '../../../proto/src/types.ts'
 import { decideIdentityUpdate } from '../domain/transition.ts'
 import { decideFuhyoUpdate } from '../domain/fuhyo-transition.ts'
@@ -219,7 +218,7 @@ async function planIdentity (g: GroupState, item: AppendItem, update: Update, u:
     person,
     // SPEC §5.3: the view a reconciliation compares against, kept without a key (apply-entry.ts).
     contentTag: keyring.contentTag(contentDigest(next)),
-    searchKeys: recordSearchKeys((domain, value) => keyring.searchToken(domain, value), next)
+    searchKeys: keyring.recordSearchKeys(next)
   } satisfies LogEffect
 }
 
