@@ -6,11 +6,13 @@
  * - a search key (search-keys.ts): SHA-256(search key ‖ domain ‖ value) truncated (keyring.ts says why)
  */
 import { hash } from 'node:crypto'
+import { contentDigest, type DigestInput } from '../../../proto/src/reconcile-digest.ts'
 import { recordSearchKeys, type SearchDomain } from './search-keys.ts'
 import { TOKEN_BYTES } from './layout.ts'
 
 const SHA256_BLOCK = 64
 const KEY_BYTES = 32
+const CONTENT_DOMAIN = Buffer.from('D', 'latin1')
 
 /** The items of a record the search keys are made of (recordSearchKeys). */
 export interface SearchNames {
@@ -40,6 +42,15 @@ export class BlindIndex {
   token (domain: string, value: string): Buffer {
     const message = Buffer.from(domain + value, 'utf8')
     const inner = hash('sha256', Buffer.concat([this.#innerPad, message]), 'buffer')
+    return hash('sha256', Buffer.concat([this.#outerPad, inner]), 'buffer').subarray(0, TOKEN_BYTES)
+  }
+
+  /**
+   * The blind tag of a record's reconciliation digest (keyring.ts contentTag): HMAC under the index
+   * key of 'D' ‖ the digest, truncated.
+   */
+  contentTag (r: DigestInput): Buffer {
+    const inner = hash('sha256', Buffer.concat([this.#innerPad, CONTENT_DOMAIN, contentDigest(r)]), 'buffer')
     return hash('sha256', Buffer.concat([this.#outerPad, inner]), 'buffer').subarray(0, TOKEN_BYTES)
   }
 

@@ -13,6 +13,7 @@ import { AHEAD_FIELDS, type AheadAnswer } from './index-ahead-layout.ts'
 import { TOKEN_BYTES } from './layout.ts'
 import { ChangeReason } from '../../../proto/src/types.ts'
 import type { SearchNames } from './blind-index.ts'
+import type { DigestInput } from '../../../proto/src/reconcile-digest.ts'
 
 /** What the answer to one item holds. */
 export interface AheadTokens {
@@ -24,6 +25,8 @@ export interface AheadTokens {
   readonly kojinToken: Buffer | undefined
   readonly names: SearchNames | undefined
   readonly searchKeys: Buffer[] | undefined
+  /** An 本人確認情報 item's reconciliation items and the blind tag of their digest. */
+  readonly digest: { readonly input: DigestInput, readonly tag: Buffer } | undefined
 }
 
 /** Requests not answered yet beyond which new ones are not asked (the worker is behind). */
@@ -65,9 +68,10 @@ export class IndexAhead {
       const identity = update.identity ?? undefined
       if (identity !== undefined) {
         const previous = identity.changeReason === ChangeReason.JUMINHYO_CODE_HENKO ? identity.previousJuminhyoCode : ''
-        strings.push(identity.juminhyoCode, previous, identity.kojinBango, '1', identity.nameKana, identity.nameKanji, identity.birthDate)
+        strings.push(identity.juminhyoCode, previous, identity.kojinBango, '1', identity.nameKana, identity.nameKanji, identity.birthDate,
+          String(identity.sex), identity.address, String(identity.changeReason), identity.changeDate)
       } else if (update.fuhyo !== undefined && update.fuhyo !== null) {
-        strings.push(update.fuhyo.juminhyoCode, '', '', '', '', '', '')
+        strings.push(update.fuhyo.juminhyoCode, '', '', '', '', '', '', '', '', '', '')
       }
     }
     if (strings.length === 0) return
@@ -108,12 +112,15 @@ export class IndexAhead {
       const kojinToken = kojinBango === '' ? undefined : next()
       let names: SearchNames | undefined
       let searchKeys: Buffer[] | undefined
+      let digest: AheadTokens['digest']
       if (s[at + 3] !== '') {
         names = { nameKana: s[at + 4] as string, nameKanji: s[at + 5] as string, birthDate: s[at + 6] as string }
         const count = b[countAt++] ?? 0
         searchKeys = Array.from({ length: count }, next)
+        const input: DigestInput = { juminhyoCode: code, ...names, sex: Number(s[at + 7]), address: s[at + 8] as string, kojinBango, changeReason: Number(s[at + 9]), changeDate: s[at + 10] as string }
+        digest = { input, tag: next() }
       }
-      this.#onTokens({ code, subject, previousCode, previousSubject, kojinBango, kojinToken, names, searchKeys })
+      this.#onTokens({ code, subject, previousCode, previousSubject, kojinBango, kojinToken, names, searchKeys, digest })
     }
   }
 }

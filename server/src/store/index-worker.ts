@@ -15,7 +15,7 @@ parentPort?.on('message', (request: AheadRequest) => {
   const tokens: Buffer[] = []
   const counts: number[] = []
   for (let at = 0; at + AHEAD_FIELDS <= s.length; at += AHEAD_FIELDS) {
-    const [code, previous, kojin, named, nameKana, nameKanji, birthDate] = s.slice(at, at + AHEAD_FIELDS) as [string, string, string, string, string, string, string]
+    const [code, previous, kojin, named, nameKana, nameKanji, birthDate, sex, address, changeReason, changeDate] = s.slice(at, at + AHEAD_FIELDS) as [string, string, string, string, string, string, string, string, string, string, string]
     tokens.push(index.token('J', code))
     if (previous !== '') tokens.push(index.token('J', previous))
     if (kojin !== '') tokens.push(index.token('K', kojin))
@@ -23,6 +23,7 @@ parentPort?.on('message', (request: AheadRequest) => {
       const keys = index.searchKeys({ nameKana, nameKanji, birthDate })
       counts.push(keys.length)
       tokens.push(...keys)
+      tokens.push(index.contentTag({ juminhyoCode: code, nameKanji, nameKana, birthDate, sex: Number(sex), address, kojinBango: kojin, changeReason: Number(changeReason), changeDate }))
     }
   }
   const out = Buffer.allocUnsafeSlow(tokens.length * TOKEN_BYTES + counts.length)

@@ -17,6 +17,7 @@ import { KeyFactory } from './key-factory.ts'
 import { BlindIndex, searchNamesId, type SearchNames } from './blind-index.ts'
 import { IndexAhead, type AheadTokens } from './index-ahead.ts'
 import type { AppendItem } from '../../../proto/src/types.ts'
+import { contentDigest, type DigestInput } from '../../../proto/src/reconcile-digest.ts'
 import { APPLIANCE_KEY_BYTES } from './appliance-key.ts'
 import { errors } from './errors.ts'
 
@@ -62,6 +63,8 @@ export class Keyring {
   readonly #ahead = new Map<string, Buffer>()
   /** Search keys made ahead, by {@link searchNamesId}. */
   readonly #aheadSearch = new Map<string, Buffer[]>()
+  /** Content tags made ahead, by 住民票コード, with the items they were made of. */
+  readonly #aheadTags = new Map<string, { readonly input: DigestInput, readonly tag: Buffer }>()
   #indexAhead: IndexAhead | undefined
   /** ipad ‖ 'D' ‖ digest and opad ‖ inner hash: the HMAC of a content tag (RFC 2104). */
   readonly #tagInner = Buffer.alloc(SHA256_BLOCK + 1 + 32)
@@ -142,6 +145,21 @@ export class Keyring {
     this.#tagInner.set(digest, SHA256_BLOCK + 1)
     hash('sha256', this.#tagInner, 'buffer').copy(this.#tagOuter, SHA256_BLOCK)
     return hash('sha256', this.#tagOuter, 'buffer').subarray(0, TOKEN_BYTES)
+  }
+
+  /**
+   * The content tag of a record ({@link contentTag} of its reconciliation digest): made ahead from the
+   * update when the record holds the update's items unchanged (every item compared), or now.
+   */
+  recordContentTag (r: DigestInput): Buffer {
+    const ahead = this.#aheadTags.get(r.juminhyoCode)
+    if (ahead !== undefined) {
+      this.#aheadTags.delete(r.juminhyoCode)
+      const a = ahead.input
+      if (a.nameKanji === r.nameKanji && a.nameKana === r.nameKana && a.birthDate === r.birthDate && a.sex === r.sex && a.address === r.address &&
+        a.kojinBango === r.kojinBango && a.changeReason === r.changeReason && a.changeDate === r.changeDate) return ahead.tag
+    }
+    return this.contentTag(contentDigest(r))
   }
 
   /**
@@ -226,6 +244,7 @@ export class Keyring {
     this.#indexAhead = undefined
     this.#ahead.clear()
     this.#aheadSearch.clear()
+    this.#aheadTags.clear()
     await Promise.all([factory?.close(), indexAhead?.close()])
   }
 
@@ -266,10 +285,12 @@ export class Keyring {
   #learn (t: AheadTokens): void {
     if (this.#ahead.size >= AHEAD_LIMIT) this.#ahead.clear()
     if (this.#aheadSearch.size >= AHEAD_LIMIT) this.#aheadSearch.clear()
+    if (this.#aheadTags.size >= AHEAD_LIMIT) this.#aheadTags.clear()
     this.#ahead.set(DOMAIN_JUMINHYO + t.code, t.subject)
     if (t.previousSubject !== undefined) this.#ahead.set(DOMAIN_JUMINHYO + t.previousCode, t.previousSubject)
     if (t.kojinToken !== undefined) this.#ahead.set(DOMAIN_KOJIN + t.kojinBango, t.kojinToken)
     if (t.names !== undefined && t.searchKeys !== undefined) this.#aheadSearch.set(searchNamesId(t.names), t.searchKeys)
+    if (t.digest !== undefined) this.#aheadTags.set(t.code, t.digest)
   }
 
   #remember (keyId: Uint8Array, dataKey: Buffer): void {

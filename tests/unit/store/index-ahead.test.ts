@@ -6,6 +6,7 @@ import { ChangeReason, ResultStatus, type AppendItem } from '../../../proto/src/
 import { IndexAhead, type AheadTokens } from '../../../server/src/store/index-ahead.ts'
 import { BlindIndex } from '../../../server/src/store/blind-index.ts'
 import { Keyring } from '../../../server/src/store/keyring.ts'
+import { contentDigest } from '../../../proto/src/reconcile-digest.ts'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
 import { Cs, FUKUOKA, fuhyo, item, juminhyoCode, person, preRejected, tempDir, TEST_APPLIANCE_KEY } from './helpers.ts'
 
@@ -42,10 +43,13 @@ t.test('the worker makes exactly the indexes the store thread makes', async (t) 
     if (a.kojinBango !== '') t.same(a.kojinToken, inline.token('K', a.kojinBango))
     else t.equal(a.kojinToken, undefined)
     if (a.names !== undefined) t.same(a.searchKeys, inline.searchKeys(a.names))
+    if (a.digest !== undefined) t.same(a.digest.tag, inline.contentTag(a.digest.input))
   }
   t.equal(got[1]?.previousCode, juminhyoCode(3), 'a 住民票コード変更 names the code it replaces')
   t.equal(got[2]?.searchKeys?.length, 1, 'no name: the date key only')
   t.equal(got[3]?.names, undefined, 'a 附票 update has no search keys')
+  t.equal(got[3]?.digest, undefined, 'nor a content tag')
+  t.same(got[0]?.digest?.input, (({ juminhyoCode, nameKanji, nameKana, birthDate, sex, address, kojinBango, changeReason, changeDate }) => ({ juminhyoCode, nameKanji, nameKana, birthDate, sex, address, kojinBango, changeReason, changeDate }))(person(1)), 'the reconciliation items of the update')
 })
 
 t.test('the keyring hands out the indexes made ahead, equal to those made inline', async (t) => {
@@ -65,6 +69,12 @@ t.test('the keyring hands out the indexes made ahead, equal to those made inline
     return keys !== first
   })
   t.same(withWorker.recordSearchKeys(names), without.recordSearchKeys(names))
+  // The content tag made ahead is the keyring's own (its scratch-buffer HMAC, keyring.ts contentTag)…
+  t.same(withWorker.recordContentTag(p), without.contentTag(contentDigest(p)), 'content tag of the record as the update had it')
+  // … and a record whose items differ from the update's is tagged as it is, not as the update was.
+  const changed = { ...person(4, { kojinBango: '', nameKana: '', nameKanji: '' }), address: '福岡市中央区天神一丁目1番1号' }
+  t.same(withWorker.recordContentTag(changed), without.contentTag(contentDigest(changed)), 'content tag of a record that differs from the update')
+  t.notSame(withWorker.recordContentTag(changed), without.contentTag(contentDigest(person(4, { kojinBango: '', nameKana: '', nameKanji: '' }))))
   for (const i of [1, 2, 3, 4, 5]) t.same(withWorker.subjectToken(juminhyoCode(i)), without.subjectToken(juminhyoCode(i)), `subject ${i}`)
   t.same(withWorker.kojinToken(p.kojinBango), without.kojinToken(p.kojinBango))
 })
