@@ -21,6 +21,7 @@ import { BENCH_POPULATION, createPayloadSource } from './payloads.ts'
 import { measurePhysicalLimits, type PhysicalLimits } from './physical.ts'
 import { cpuModel, runPrefecture, type PrefectureFigures } from './prefecture.ts'
 import { renderTable } from './report.ts'
+import { issueTargets, renderTargets } from './issue-targets.ts'
 
 const { values } = parseArgs({
   strict: true,
@@ -96,10 +97,11 @@ async function main (): Promise<void> {
       ingest,
       prefecture
     }
+    const targets = issueTargets(result)
     const outDir = new URL('./results/', import.meta.url)
     mkdirSync(outDir, { recursive: true })
-    writeFileSync(new URL('latest.json', outDir), `${JSON.stringify(result, null, 2)}\n`)
-    process.stdout.write(`${renderTable(result)}\n`)
+    writeFileSync(new URL('latest.json', outDir), `${JSON.stringify({ ...result, targets }, null, 2)}\n`)
+    process.stdout.write(`${renderTable(result)}\n\n${renderTargets(targets)}\n`)
     log('wrote bench/results/latest.json')
   } finally {
     if (values.keep !== true) rmSync(work, { recursive: true, force: true })

@@ -15,7 +15,7 @@ import type { ViewTx } from './view-tx.ts'
 /** Apply the entry at `entry.position`, whose chain hash is `hash`, to the views in `tx`. */
 export async function applyEntry (tx: ViewTx, entry: LogEntry, hash: Buffer): Promise<void> {
   const update = entry.update
-  if (update !== undefined && update !== null) await applyUpdate(tx, entry.position, update, hash, jstDateOf(new Date(entry.recordedAt)))
+  if (update !== undefined && update !== null) await applyUpdate(tx, entry.position, update, hash, recordedDate(entry.recordedAt))
   // A key erasure deletes the wrapped key (SPEC §2.5), here so that replaying an erasure whose group
   // was cut off after its log block deletes the key again (level-store.ts write order). It changes no
   // view but `due`: the views' ciphertext stays in place, unreadable.
@@ -146,21 +146,39 @@ async function applyFuhyo (tx: ViewTx, position: number, keyId: Uint8Array, effe
   tx.put('fuhyo', subject, encodeStored('FuhyoView', { keyId, position, sealedRecord: effect.sealedRecord, person: effect.person }))
 }
 
-/** Count changes of one entry, by municipality; applied with one read and one write each. */
+/**
+ * The JST date of an entry's recordedAt. Every entry of a commit group has the same recordedAt, so
+ * the last one is kept (this runs once per entry on the store's serial thread).
+ */
+let lastRecordedAt = ''
+let lastRecordedDate = ''
+function recordedDate (recordedAt: string): string {
+  if (recordedAt !== lastRecordedAt) {
+    lastRecordedDate = jstDateOf(new Date(recordedAt))
+    lastRecordedAt = recordedAt
+  }
+  return lastRecordedDate
+}
+
+/**
+ * Count changes of one entry, by municipality; applied with one read and one write each. An entry
+ * moves the counts of one or two municipalities (a 転入 between two), so a short list, not a map.
+ */
 class CountDeltas {
-  readonly #byCode = new Map<string, { current: number, accepted: number, rejected: number }>()
+  readonly #byCode: Array<{ readonly municipalityCode: string, current: number, accepted: number, rejected: number }> = []
 
   add (municipalityCode: string, count: keyof CountsView, delta: number): void {
-    let d = this.#byCode.get(municipalityCode)
+    let d = this.#byCode.find((x) => x.municipalityCode === municipalityCode)
     if (d === undefined) {
-      d = { current: 0, accepted: 0, rejected: 0 }
-      this.#byCode.set(municipalityCode, d)
+      d = { municipalityCode, current: 0, accepted: 0, rejected: 0 }
+      this.#byCode.push(d)
     }
     d[count] += delta
   }
 
   async apply (tx: ViewTx): Promise<void> {
-    for (const [municipalityCode, d] of this.#byCode) {
+    for (const d of this.#byCode) {
+      const municipalityCode = d.municipalityCode
       if (d.current === 0 && d.accepted === 0 && d.rejected === 0) continue
       const key = countsKey(municipalityCode)
       const bytes = await tx.get('counts', key)

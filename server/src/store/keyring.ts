@@ -14,6 +14,10 @@ import { open, seal, sealAad, SealPurpose } from './sealing.ts'
 import { randomBytesFromPool } from './random-pool.ts'
 import { makeDataKey, type NewDataKey } from './data-key.ts'
 import { KeyFactory } from './key-factory.ts'
+import { BlindIndex, searchNamesId, type SearchNames } from './blind-index.ts'
+import { IndexAhead, type AheadTokens } from './index-ahead.ts'
+import type { AppendItem } from '../../../proto/src/types.ts'
+import { contentDigest, type DigestInput } from '../../../proto/src/reconcile-digest.ts'
 import { APPLIANCE_KEY_BYTES } from './appliance-key.ts'
 import { errors } from './errors.ts'
 
@@ -26,6 +30,8 @@ const DOMAIN_CONTENT = 0x44
 const SHA256_BLOCK = 64
 /** Blind indexes computed recently, so one group computes each once (bounded; memory only). */
 const TOKEN_MEMO = 8192
+/** Blind indexes made ahead and not used yet (index-ahead.ts); past this the set starts over. */
+const AHEAD_LIMIT = 65536
 
 export type { NewDataKey } from './data-key.ts'
 
@@ -51,8 +57,15 @@ export class Keyring {
   /** HMAC key ⊕ ipad and ⊕ opad (RFC 2104), so a blind index is two SHA-256 calls. */
   readonly #innerPad: Buffer
   readonly #outerPad: Buffer
-  readonly #searchKey: Buffer
+  readonly #index: BlindIndex
   readonly #tokens = new Map<string, Buffer>()
+  /** Blind indexes of 住民票コード and 個人番号 made ahead by the index worker, by memo key. */
+  readonly #ahead = new Map<string, Buffer>()
+  /** Search keys made ahead, by {@link searchNamesId}. */
+  readonly #aheadSearch = new Map<string, Buffer[]>()
+  /** Content tags made ahead, by 住民票コード, with the items they were made of. */
+  readonly #aheadTags = new Map<string, { readonly input: DigestInput, readonly tag: Buffer }>()
+  #indexAhead: IndexAhead | undefined
   /** ipad ‖ 'D' ‖ digest and opad ‖ inner hash: the HMAC of a content tag (RFC 2104). */
   readonly #tagInner = Buffer.alloc(SHA256_BLOCK + 1 + 32)
   readonly #tagOuter = Buffer.alloc(SHA256_BLOCK + 32)
@@ -72,7 +85,11 @@ export class Keyring {
     this.#wrapKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 key-wrap', 32))
     const indexKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 blind-index', 32))
     this.workKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 reconcile-work', 32))
-    this.#searchKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 search-index', 32))
+    const searchKey = Buffer.from(hkdfSync('sha256', applianceKey, Buffer.alloc(0), 'ken/v1 search-index', 32))
+    const secrets = Buffer.concat([indexKey, searchKey])
+    this.#index = new BlindIndex(secrets)
+    secrets.fill(0)
+    searchKey.fill(0)
     this.#innerPad = Buffer.alloc(SHA256_BLOCK, 0x36)
     this.#outerPad = Buffer.alloc(SHA256_BLOCK, 0x5c)
     for (let i = 0; i < indexKey.length; i++) {
@@ -131,13 +148,49 @@ export class Keyring {
   }
 
   /**
+   * The content tag of a record ({@link contentTag} of its reconciliation digest): made ahead from the
+   * update when the record holds the update's items unchanged (every item compared), or now.
+   */
+  recordContentTag (r: DigestInput): Buffer {
+    const ahead = this.#aheadTags.get(r.juminhyoCode)
+    if (ahead !== undefined) {
+      this.#aheadTags.delete(r.juminhyoCode)
+      const a = ahead.input
+      if (a.nameKanji === r.nameKanji && a.nameKana === r.nameKana && a.birthDate === r.birthDate && a.sex === r.sex && a.address === r.address &&
+        a.kojinBango === r.kojinBango && a.changeReason === r.changeReason && a.changeDate === r.changeDate) return ahead.tag
+    }
+    return this.contentTag(contentDigest(r))
+  }
+
+  /**
    * Blind index of a search key (search-keys.ts; domains S, N, B). On the ingest path (three per
    * accepted update), so one hash instead of HMAC's two and no memo: SHA-256 of a secret 32-byte
    * prefix (its own HKDF key, `ken/v1 search-index`) and the value, truncated to 128 bits — the
    * truncation leaves an observer no hash state to extend, so the secret-prefix construction is a PRF.
    */
   searchToken (domain: SearchDomain, value: string): Buffer {
-    return hash('sha256', Buffer.concat([this.#searchKey, Buffer.from(domain + value, 'utf8')]), 'buffer').subarray(0, TOKEN_BYTES)
+    return this.#index.searchToken(domain, value)
+  }
+
+  /** The search keys of a record (search-keys.ts recordSearchKeys): made ahead, or now. */
+  recordSearchKeys (r: SearchNames): Buffer[] {
+    if (this.#aheadSearch.size > 0) {
+      const id = searchNamesId(r)
+      const ahead = this.#aheadSearch.get(id)
+      if (ahead !== undefined) {
+        this.#aheadSearch.delete(id)
+        return ahead
+      }
+    }
+    return this.#index.searchKeys(r)
+  }
+
+  /**
+   * Ask the index worker (started by {@link prepareKeys}) for the blind indexes `items` will need
+   * when they are planned; a no-op without it.
+   */
+  indexAhead (items: readonly AppendItem[]): void {
+    this.#indexAhead?.request(items)
   }
 
   /** Make a data key for a person the store has not seen; the caller stores `wrapped` under `keyId`. */
@@ -174,6 +227,10 @@ export class Keyring {
 
   /** Make data keys ahead of need in a worker thread (key-factory.ts); until {@link close}. */
   prepareKeys (): void {
+    if (this.#indexAhead === undefined) {
+      this.#indexAhead = new IndexAhead(this.#index.secrets(), (tokens) => { this.#learn(tokens) })
+      this.#indexAhead.start()
+    }
     if (this.#factory !== undefined) return
     this.#factory = new KeyFactory(this.#wrapKey)
     this.#factory.start()
@@ -183,7 +240,12 @@ export class Keyring {
   async close (): Promise<void> {
     const factory = this.#factory
     this.#factory = undefined
-    await factory?.close()
+    const indexAhead = this.#indexAhead
+    this.#indexAhead = undefined
+    this.#ahead.clear()
+    this.#aheadSearch.clear()
+    this.#aheadTags.clear()
+    await Promise.all([factory?.close(), indexAhead?.close()])
   }
 
   /** The data key of `keyId`, from the cache or by unwrapping `wrapped` (undefined: erased). */
@@ -219,6 +281,18 @@ export class Keyring {
     this.#cache.delete(hex)
   }
 
+  /** Keep what the index worker made until the planner asks for it. */
+  #learn (t: AheadTokens): void {
+    if (this.#ahead.size >= AHEAD_LIMIT) this.#ahead.clear()
+    if (this.#aheadSearch.size >= AHEAD_LIMIT) this.#aheadSearch.clear()
+    if (this.#aheadTags.size >= AHEAD_LIMIT) this.#aheadTags.clear()
+    this.#ahead.set(DOMAIN_JUMINHYO + t.code, t.subject)
+    if (t.previousSubject !== undefined) this.#ahead.set(DOMAIN_JUMINHYO + t.previousCode, t.previousSubject)
+    if (t.kojinToken !== undefined) this.#ahead.set(DOMAIN_KOJIN + t.kojinBango, t.kojinToken)
+    if (t.names !== undefined && t.searchKeys !== undefined) this.#aheadSearch.set(searchNamesId(t.names), t.searchKeys)
+    if (t.digest !== undefined) this.#aheadTags.set(t.code, t.digest)
+  }
+
   #remember (keyId: Uint8Array, dataKey: Buffer): void {
     this.#cache.set(Buffer.from(keyId).toString('hex'), dataKey)
     if (this.#cache.size > this.#capacity) {
@@ -232,9 +306,9 @@ export class Keyring {
     const memoKey = domain + value
     const memo = this.#tokens.get(memoKey)
     if (memo !== undefined) return memo
-    const message = Buffer.from(memoKey, 'utf8')
-    const inner = hash('sha256', Buffer.concat([this.#innerPad, message]), 'buffer')
-    const token = hash('sha256', Buffer.concat([this.#outerPad, inner]), 'buffer').subarray(0, TOKEN_BYTES)
+    let token = this.#ahead.get(memoKey)
+    if (token === undefined) token = this.#index.token(domain, value)
+    else this.#ahead.delete(memoKey)
     if (this.#tokens.size >= TOKEN_MEMO) this.#tokens.clear()
     this.#tokens.set(memoKey, token)
     return token

@@ -5,8 +5,6 @@
  * overlay at once, so the next item of the group decides against it. Nothing here does I/O but
  * reads through the overlay; the committer writes the group durably (commit-group.ts).
  */
-import { contentDigest } from '../../../proto/src/reconcile-digest.ts'
-import { recordSearchKeys } from './search-keys.ts'
 import { ChangeReason, LogAdminKind, LogUpdateKind, ResultStatus, type AppendItem, type IdentityUpdate, type LogAct, type LogAdminAct, type LogEffect, type LogEntry, type LogUpdate, type StoredResident, type Update, type UpdateResult } from '../../../proto/src/types.ts'
 import { decideIdentityUpdate } from '../domain/transition.ts'
 import { decideFuhyoUpdate } from '../domain/fuhyo-transition.ts'
@@ -218,8 +216,8 @@ async function planIdentity (g: GroupState, item: AppendItem, update: Update, u:
     sealedRecord: seal(key.dataKey, sealAad(SealPurpose.RESIDENT, key.keyId, position), encodeStored('StoredResident', stored)),
     person,
     // SPEC §5.3: the view a reconciliation compares against, kept without a key (apply-entry.ts).
-    contentTag: keyring.contentTag(contentDigest(next)),
-    searchKeys: recordSearchKeys((domain, value) => keyring.searchToken(domain, value), next)
+    contentTag: keyring.recordContentTag(next),
+    searchKeys: keyring.recordSearchKeys(next)
   } satisfies LogEffect
 }
 

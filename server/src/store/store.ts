@@ -173,6 +173,8 @@ export abstract class Store {
     validateItems(items)
     this.#checkWritable()
     if (items.length === 0) return []
+    // While the request waits for its group, a worker makes the blind indexes it will need (index-ahead.ts).
+    this.#keyring?.indexAhead(items)
     return await new Promise<UpdateResult[]>((resolve, reject) => {
       this.#committer.push({ kind: 'append', weight: items.length, exclusive: false, items, resolve, reject })
     })
