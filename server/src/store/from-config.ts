@@ -34,7 +34,9 @@ export function storeOptionsFrom (config: Config, cwd = process.cwd()): StoreDae
       maxFailures: config.terminal.maxLoginFailures,
       resultCap: config.terminal.resultCap,
       socketMode: config.terminal.socketMode,
-      hardcopy: config.terminal.hardcopy
+      hardcopy: config.terminal.hardcopy,
+      // the disclosure form's issuer (住基法30条の32): the prefecture this appliance serves
+      prefectureName: config.prefecture.name
     },
     ...(existsSync(paths.backupRecipientFile)
       ? {

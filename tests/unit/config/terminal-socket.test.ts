@@ -45,7 +45,7 @@ t.test('the store and ken-terminal take the same socket from one configuration',
   const store = parseDaemonOptions(storeOptionsFrom(config))
   t.same(store.terminal, {
     socketPath: '/srv/ken/terminal/terminal.sock', accountsFile: '/srv/ken/accounts/terminal-accounts.json', registryFile: '/srv/ken/registry.json',
-    idleLockSeconds: 180, maxFailures: 5, resultCap: 20, socketMode: 0o660, hardcopy: 'print-with-record', bootstrap: []
+    idleLockSeconds: 180, maxFailures: 5, resultCap: 20, socketMode: 0o660, hardcopy: 'print-with-record', prefectureName: '福岡県', bootstrap: []
   })
   const terminal = terminalOptionsFrom(config)
   t.equal(terminal.socketPath, store.terminal?.socketPath)
