@@ -5,37 +5,19 @@
 // Screenshots of the main screens are kept under test-output/browser/ (git-ignored).
 import t from 'tap'
 import path from 'node:path'
-import { mkdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import { readFileSync } from 'node:fs'
+import type { Page } from 'puppeteer-core'
+import { launchChromium, shot, WAIT } from './chromium.ts'
 import { DEV_PIN } from '../../certs/src/dev-pki.ts'
 import { person, tempDir } from '../unit/store/helpers.ts'
 import { actsAfter } from '../unit/store/terminal/helpers.ts'
 import { startTerminal, type Terminal } from '../protocol/terminal/helpers.ts'
 
-const OUT = fileURLToPath(new URL('../../test-output/browser/', import.meta.url))
-mkdirSync(OUT, { recursive: true })
-const WAIT = { timeout: 60_000 }
 
 const dir = tempDir(t, 'ken-term-browser-')
 const term = await startTerminal(path.join(dir, 'main'))
 const idle = await startTerminal(path.join(dir, 'idle'), { idleLockSeconds: 3 })
-const browser: Browser = await puppeteer.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  // Tests run as root; the development CA is not in Chromium's store, so certificate errors are accepted here only.
-  args: ['--no-sandbox', '--ignore-certificate-errors', '--lang=ja-JP'],
-  acceptInsecureCerts: true
-})
-t.teardown(async () => {
-  await browser.close()
-  await term.close()
-  await idle.close()
-})
-
-async function shot (page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true })
-}
+const browser = await launchChromium(t, term, idle)
 
 async function login (page: Page, terminal: Terminal, id: string, pin = DEV_PIN): Promise<void> {
   await page.goto(new URL('/login', terminal.url).href, { waitUntil: 'load' })

@@ -6,38 +6,19 @@
 // button records a terminal.print act before the browser prints. Screenshots under test-output/browser/.
 import t from 'tap'
 import path from 'node:path'
-import { mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import type { Page } from 'puppeteer-core'
+import { launchChromium, shot, WAIT } from './chromium.ts'
 import { DEV_PIN } from '../../certs/src/dev-pki.ts'
 import { LogAdminKind, type LogEntry } from '../../proto/src/types.ts'
 import { person, tempDir } from '../unit/store/helpers.ts'
 import { actsAfter } from '../unit/store/terminal/helpers.ts'
 import { startTerminal, type Terminal } from '../protocol/terminal/helpers.ts'
 
-const OUT = fileURLToPath(new URL('../../test-output/browser/', import.meta.url))
-mkdirSync(OUT, { recursive: true })
-const WAIT = { timeout: 60_000 }
 
 const dir = tempDir(t, 'ken-term-browser-del-')
 const term = await startTerminal(path.join(dir, 'main'))
 const printing = await startTerminal(path.join(dir, 'print'), { hardcopy: 'print-with-record' })
-const browser: Browser = await puppeteer.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  // Tests run as root; the development CA is not in Chromium's store, so certificate errors are accepted here only.
-  args: ['--no-sandbox', '--ignore-certificate-errors', '--lang=ja-JP'],
-  acceptInsecureCerts: true
-})
-t.teardown(async () => {
-  await browser.close()
-  await term.close()
-  await printing.close()
-})
-
-async function shot (page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true })
-}
+const browser = await launchChromium(t, term, printing)
 
 /** A fresh browser context per person (own cookie), logged in with both factors. */
 async function loggedIn (terminal: Terminal, id: string): Promise<Page> {

@@ -7,37 +7,20 @@ import t from 'tap'
 import path from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import type { Page } from 'puppeteer-core'
+import { launchChromium, OUT, shot, WAIT } from './chromium.ts'
 import { DEV_PIN } from '../../certs/src/dev-pki.ts'
 import { person, tempDir } from '../unit/store/helpers.ts'
 import { actsAfter } from '../unit/store/terminal/helpers.ts'
 import { startTerminal } from '../protocol/terminal/helpers.ts'
 import { registerAccount, REQUEST_PURPOSES } from '../protocol/terminal/request-clerk.ts'
 
-const OUT = fileURLToPath(new URL('../../test-output/browser/', import.meta.url))
-mkdirSync(OUT, { recursive: true })
-const WAIT = { timeout: 60_000 }
 
 const dir = tempDir(t, 'ken-term-disclosure-browser-')
 const term = await startTerminal(path.join(dir, 'term'))
 await registerAccount(term.fixture, 'OP002', 'operator', REQUEST_PURPOSES)
-const browser: Browser = await puppeteer.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  // The development CA is not in Chromium's store: certificate errors are accepted in this test only.
-  args: ['--no-sandbox', '--ignore-certificate-errors', '--lang=ja-JP'],
-  acceptInsecureCerts: true
-})
-t.teardown(async () => {
-  await browser.close()
-  await term.close()
-})
+const browser = await launchChromium(t, term)
 const p = person(7)
-
-async function shot (page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true })
-}
 
 async function text (page: Page, selector: string): Promise<string> {
   return await page.$eval(selector, (el) => el.textContent ?? '')

@@ -4,30 +4,16 @@
 // an operator's menu has no export entry (H13). Screenshots go to test-output/browser/.
 import t from 'tap'
 import path from 'node:path'
-import { mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import type { Page } from 'puppeteer-core'
+import { launchChromium, OUT, WAIT } from './chromium.ts'
 import { person, tempDir } from '../unit/store/helpers.ts'
 import { startReportTerminal } from '../protocol/terminal/report-terminal.ts'
 
-const OUT = fileURLToPath(new URL('../../test-output/browser/', import.meta.url))
-mkdirSync(OUT, { recursive: true })
-const WAIT = { timeout: 60_000 }
 
 const dir = tempDir(t, 'ken-reports-browser-')
 const term = await startReportTerminal(dir)
 const f = term.fixture
-const browser: Browser = await puppeteer.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  // Tests run as root; the development CA is not in Chromium's store, so certificate errors are accepted here only.
-  args: ['--no-sandbox', '--ignore-certificate-errors', '--lang=ja-JP'],
-  acceptInsecureCerts: true
-})
-t.teardown(async () => {
-  await browser.close()
-  await term.close()
-})
+const browser = await launchChromium(t, term)
 
 /** A page signed in as `id` with the fixture's session (the login screen is console.test.ts's). */
 async function pageAs (id: string): Promise<Page> {
