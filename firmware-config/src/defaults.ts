@@ -70,7 +70,19 @@ export const DEFAULTS = deepFreeze({
   logging: { level: 'info' },
   // SPEC §5.1: ken-national's link; the national server's CA is its own file, apart from the prefecture's.
   national: { url: 'mqtts://localhost:8884', caFile: 'national/national-ca.crt', window: 256 },
-  terminal: { host: '127.0.0.1', port: 8443, allowNonLoopback: false, idleLockMinutes: 5, maxLoginFailures: 5, resultCap: 20, hardcopy: 'prohibited', socketMode: 0o660 },
+  terminal: {
+    host: '127.0.0.1',
+    port: 8443,
+    allowNonLoopback: false,
+    idleLockMinutes: 5,
+    maxLoginFailures: 5,
+    resultCap: 20,
+    hardcopy: 'prohibited',
+    socketMode: 0o660,
+    // A7.6: the review's anomaly rules (server/src/terminal/review/anomalies.ts DEFAULT_RULES); the
+    // holidays are the prefecture's to list (国民の祝日, 年末年始 change yearly).
+    review: { businessHours: [8, 19], closedWeekdays: [0, 6], holidays: [], volumeFactor: 3, volumeMin: 30, fuzzyHits: 20, refusals: 3 }
+  },
   management: { host: '127.0.0.1', port: 9464, allowNonLoopback: false },
   retention: { provisionRecordYears: 7, operationLogYears: 7 }
 } satisfies ParsedConfig)

@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { isIsoDate } from '../../server/src/domain/dates.ts'
 import { checkMunicipalities, municipalitySchema, MUNICIPALITY_HINTS } from './municipalities.ts'
 import type { Hint } from './issues.ts'
 
@@ -33,6 +34,21 @@ const fileMode = z.preprocess(
 
 /** A8.3: printing screens that show 本人確認情報 — forbidden, or allowed with every print recorded. */
 export const HARDCOPY_POLICIES = ['prohibited', 'print-with-record'] as const
+
+// The operation-history review's anomaly rules (A7.6, server/src/terminal/review/anomalies.ts): no
+// source fixes office hours or closed days, and 国民の祝日 change yearly, so each prefecture sets them.
+const hour = int(0, 24)
+const reviewRules = z.object({
+  businessHours: z.array(hour).length(2).superRefine(([a = 0, b = 0], ctx) => {
+    if (a >= b) ctx.addIssue({ code: 'custom', params: { expect: `a start hour before the end hour (got ${a} to ${b})`, fix: 'write [start, end), e.g. [8, 19]' } })
+  }),
+  closedWeekdays: z.array(int(0, 6)).max(7).refine((d) => new Set(d).size === d.length),
+  holidays: z.array(z.string().refine(isIsoDate)).max(2000),
+  volumeFactor: z.number().min(1).max(100),
+  volumeMin: int(1, 100_000),
+  fuzzyHits: int(1, 10_000),
+  refusals: int(1, 1000)
+}).strict()
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -112,7 +128,8 @@ const sections = {
     maxLoginFailures: int(1, 20),
     resultCap: int(1, 200),
     hardcopy: z.enum(HARDCOPY_POLICIES),
-    socketMode: fileMode
+    socketMode: fileMode,
+    review: reviewRules
   }).strict(),
   management: listener(),
   retention: z.object({
@@ -221,12 +238,22 @@ export const HINTS: Readonly<Record<string, Hint>> = {
   logging: { expect: 'an object with level', fix: 'see docs/configuration.md, section logging' },
   'logging.level': { expect: `one of ${LOG_LEVELS.join(', ')}`, fix: 'write e.g. "info"' },
   ...listenerHints('terminal', 'the operator terminal API', 8443),
-  terminal: { expect: 'an object with host, port, allowNonLoopback, idleLockMinutes, maxLoginFailures, resultCap, hardcopy, socketMode', fix: 'see docs/configuration.md, section terminal' },
+  terminal: { expect: 'an object with host, port, allowNonLoopback, idleLockMinutes, maxLoginFailures, resultCap, hardcopy, socketMode, review', fix: 'see docs/configuration.md, section terminal' },
   'terminal.idleLockMinutes': { expect: 'an integer between 1 and 60', fix: 'set the minutes after which an idle terminal session locks (A8.1)' },
   'terminal.maxLoginFailures': { expect: 'an integer between 1 and 20', fix: 'set the consecutive login failures that lock an account' },
   'terminal.hardcopy': { expect: `one of ${HARDCOPY_POLICIES.join(', ')}`, fix: 'keep "prohibited" (the stricter source, A8.3) unless the prefecture allows printing with a record' },
   'terminal.socketMode': { expect: 'a file mode with owner read/write and nothing for others, e.g. "0660"', fix: 'write "0660" (the store and ken-terminal\'s group ken-terminal-sock)' },
   'terminal.resultCap': { expect: 'an integer between 1 and 200', fix: 'set the most hits a search shows before it asks to narrow the conditions (A2.6)' },
+  'terminal.review': { expect: 'an object with businessHours, closedWeekdays, holidays, volumeFactor, volumeMin, fuzzyHits, refusals', fix: 'see docs/configuration.md, section terminal' },
+  'terminal.review.businessHours': { expect: 'a list [start, end) of two hours 0–24 in Japan time, start before end', fix: 'write e.g. [8, 19]' },
+  'terminal.review.closedWeekdays': { expect: 'a list of distinct weekdays, 0 (Sunday) to 6', fix: 'write e.g. [0, 6] for Sunday and Saturday' },
+  'terminal.review.closedWeekdays[]': { expect: 'a weekday, 0 (Sunday) to 6', fix: 'write e.g. 6 for Saturday' },
+  'terminal.review.holidays': { expect: 'a list of at most 2000 dates "YYYY-MM-DD" (Japan) the offices are closed', fix: 'list 国民の祝日 and 年末年始, e.g. ["2027-01-01", "2027-01-11"]' },
+  'terminal.review.holidays[]': { expect: 'a real date "YYYY-MM-DD"', fix: 'write e.g. "2027-01-01"' },
+  'terminal.review.volumeFactor': { expect: 'a number between 1 and 100', fix: 'set how many times an operator\'s median day a day must exceed to be flagged, e.g. 3' },
+  'terminal.review.volumeMin': { expect: 'an integer between 1 and 100000', fix: 'set the fewest acts in a day that can be flagged as unusual volume, e.g. 30' },
+  'terminal.review.fuzzyHits': { expect: 'an integer between 1 and 10000', fix: 'set the hits from which a fuzzy search with no record viewed after it is flagged, e.g. 20' },
+  'terminal.review.refusals': { expect: 'an integer between 1 and 1000', fix: 'set the refusals of one operator in one day that flag them, e.g. 3' },
   ...listenerHints('management', 'health and metrics', 9464),
   retention: { expect: 'an object with provisionRecordYears and operationLogYears', fix: 'see docs/configuration.md, section retention' },
   'retention.provisionRecordYears': { expect: 'an integer between 7 and 150', fix: 'keep provision records at least 7 years (SPEC §6)' },

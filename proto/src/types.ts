@@ -757,7 +757,7 @@ export interface BulkRun { approvalId: number, purpose: string, medium: string, 
 export interface BulkOutput { approvalId: number, rows: number, records: number, file: Uint8Array, sha256: string, recipient: string }
 export interface StatisticsQuery { month: string, reason: string }
 export interface StatisticsRow { table: string, keys: string[], count: number, refused: number, records: number }
-export interface StatisticsReport { month: string, fromPosition: number, toPosition: number, rows: StatisticsRow[] }
+export interface StatisticsReport { month: string, fromPosition: number, toPosition: number, rows: StatisticsRow[], prefectureName: string }
 export interface ReviewQuery { actor: string, terminal: string, from: string, to: string, kind: string, purpose: string, flaggedOnly: boolean }
 export interface ReviewSampleRequest { fiscalYear: number, size: number, seed: string, upTo: number }
 export interface ReviewRow {

@@ -7,7 +7,7 @@
  *   npm start [-- --state DIR] [--rate N] [--window N] [--residents N] [--events N]
  *                [--invalid-rate R] [--seed N] [--duration SECONDS] [--port N] [--terminal-port N]
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { isSingleDatabaseLayout } from '../store/level-store.ts'
 import path from 'node:path'
@@ -57,6 +57,9 @@ async function main (argv: string[]): Promise<number> {
   let closeNational = async (): Promise<void> => undefined
   let maintLine = ''
   const terminalFiles = prepareDemoTerminal(setup.paths.stateDir, setup.paths.pkiDir, path.dirname(setup.paths.storeSocket))
+  // The review's rules (terminal.review) go to the store as the JSON `--review-rules` reads, rewritten each start.
+  const reviewRulesFile = path.join(setup.paths.stateDir, 'review-rules.json')
+  writeFileSync(reviewRulesFile, JSON.stringify(setup.config.terminal.review))
   let consoleUrl = ''
   const stopDaemons = async (): Promise<void> => {
     for (const d of daemons.reverse()) await d.stop()
@@ -75,7 +78,7 @@ async function main (argv: string[]): Promise<number> {
       '--backup-location', setup.config.backup.location, '--media-check-day', String(setup.config.backup.mediaCheckDay),
       '--terminal-socket', terminalFiles.socketPath, '--accounts', terminalFiles.accountsFile, '--bootstrap', terminalFiles.bootstrapFile,
       '--idle-lock-seconds', String(setup.config.terminal.idleLockMinutes * 60), '--max-failures', String(setup.config.terminal.maxLoginFailures), '--result-cap', String(setup.config.terminal.resultCap),
-      '--prefecture-name', setup.config.prefecture.name
+      '--prefecture-name', setup.config.prefecture.name, '--review-rules', reviewRulesFile
     ], path.join(setup.logDir, 'store.log'))
     daemons.push(store)
     await waitUntilReachable(store, { path: setup.paths.storeSocket }, 60_000)

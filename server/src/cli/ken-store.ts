@@ -15,7 +15,7 @@
  *   ken-store restore --from FILE --identity KEY [--passphrase-file F] --db NEW_DIR --key NEW_KEY_FILE --actor ID
  *
  * `ken-store serve --config FILE [--bootstrap FILE.json]` takes everything from the appliance configuration
- * (the systemd unit), the terminal socket included.
+ * (the systemd unit), the terminal socket and the review's rules (terminal.review) included.
  * serve also takes [--maint-socket PATH] [--backup-dir DIR --backup-recipient PUB [--backup-at HH:MM]
  * [--backup-generations N] [--backup-location TEXT] [--media-check-day 0-6]] (docs/backups.md).
  *
@@ -40,6 +40,7 @@ import { generateRecipientKey, readIdentityKey } from '../store/backup/recipient
 import { restoreBackup } from '../store/backup/restore-backup.ts'
 import { storeOptionsFrom } from '../store/from-config.ts'
 import type { StoreDaemonInput } from '../store/options.ts'
+import type { ReviewRulesInput } from '../store/terminal/review-rules.ts'
 import { loadConfig } from '../../../firmware-config/src/load.ts'
 
 const USAGE = 'usage: ken-store serve (--config FILE | --db DIR --socket PATH --key FILE [--outbox PATH] [--log-key FILE] [--log-origin NAME] [--checkpoint-interval-ms N] [--maint-socket PATH] [--backup-dir DIR --backup-recipient PUB [--backup-at HH:MM]]) | verify --db DIR [--threads N] [--public-key LINE | --log-key FILE] | rebuild --db DIR --actor ID | checkpoint|prove|public-key (see docs/transparency-log.md) | reconcile|mismatches|resolve|monthly --socket ADMIN --actor ID … | backup-keygen --out DIR | restore --from FILE --identity KEY --db NEW_DIR --key NEW_KEY_FILE --actor ID (docs/backups.md)'
@@ -183,7 +184,8 @@ async function serve (db: string, all: Readonly<Record<string, string | boolean 
             ...(values['result-cap'] === undefined ? {} : { resultCap: Number(values['result-cap']) }),
             ...(values.registry === undefined ? {} : { registryFile: values.registry }),
             ...(values['prefecture-name'] === undefined ? {} : { prefectureName: values['prefecture-name'] }),
-            ...(values['review-rules'] === undefined ? {} : { reviewRulesFile: values['review-rules'] })
+            // Without --config (which carries terminal.review): the rules as JSON, validated with the other options.
+            ...(values['review-rules'] === undefined ? {} : { reviewRules: JSON.parse(await readFile(values['review-rules'], 'utf8')) as unknown as ReviewRulesInput })
           }
         })
   })

@@ -1,7 +1,7 @@
 /**
  * The appliance configuration as the store daemon's options (`ken-store serve --config FILE`, what
  * the systemd unit runs): the paths, group commit, the socket mode, the maintenance and outbox sockets,
- * the terminal socket with its accounts and registry, the retention terms, the transparency log's origin and checkpoint interval, and
+ * the terminal socket with its accounts, registry and review rules, the retention terms, the transparency log's origin and checkpoint interval, and
  * backups when the administrator's recipient key is in place (without it the store takes none and
  * says so in its log: backups need a key the technician does not hold).
  */
@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs'
 import type { Config } from '../../../firmware-config/src/load.ts'
 import { resolvePaths } from '../../../firmware-config/src/paths.ts'
 import type { StoreDaemonInput } from './options.ts'
+import type { ReviewRulesInput } from './terminal/review-rules.ts'
 
 export function storeOptionsFrom (config: Config, cwd = process.cwd()): StoreDaemonInput {
   const paths = resolvePaths(config, cwd)
@@ -36,7 +37,9 @@ export function storeOptionsFrom (config: Config, cwd = process.cwd()): StoreDae
       socketMode: config.terminal.socketMode,
       hardcopy: config.terminal.hardcopy,
       // the disclosure form's issuer (住基法30条の32): the prefecture this appliance serves
-      prefectureName: config.prefecture.name
+      prefectureName: config.prefecture.name,
+      // The operation-history review's anomaly rules (A7.6): the prefecture's hours, closed days, thresholds.
+      reviewRules: reviewRulesOf(config)
     },
     ...(existsSync(paths.backupRecipientFile)
       ? {
@@ -51,4 +54,9 @@ export function storeOptionsFrom (config: Config, cwd = process.cwd()): StoreDae
         }
       : {})
   }
+}
+
+function reviewRulesOf (config: Config): ReviewRulesInput {
+  const r = config.terminal.review
+  return { ...r, businessHours: [...r.businessHours], closedWeekdays: [...r.closedWeekdays], holidays: [...r.holidays] }
 }

@@ -11,6 +11,7 @@ import type { DeepReadonly } from '../../../firmware-config/src/deep.ts'
 import { parseOptions } from '../../../firmware-config/src/parse-options.ts'
 import { DEFAULT_MAX_FRAME } from '../../../proto/src/framing.ts'
 import { errors } from './errors.ts'
+import { reviewRulesSchema } from './terminal/review-rules.ts'
 
 const STORE = APPLIANCE_DEFAULTS.store
 
@@ -97,8 +98,8 @@ const schema = z.object({
     accountsFile: z.string().min(1),
     /** A purposes registry (JSON, terminal/purposes.ts); absent: the development registry. */
     registryFile: z.string().min(1).optional(),
-    /** The review's anomaly rules (terminal/review-rules.ts: business hours, closed days, thresholds); absent: the defaults. */
-    reviewRulesFile: z.string().min(1).optional(),
+    /** The review's anomaly rules (terminal/review-rules.ts: business hours, closed weekdays and days, thresholds; firmware-config terminal.review); absent: the defaults. */
+    reviewRules: reviewRulesSchema.optional(),
     idleLockSeconds: int(30, 3600).default(300),
     maxFailures: int(1, 20).default(5),
     resultCap: int(1, 200).default(20),

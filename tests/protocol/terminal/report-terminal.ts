@@ -25,9 +25,9 @@ export interface ReportTerminal {
   readonly close: () => Promise<void>
 }
 
-export async function startReportTerminal (dir: string): Promise<ReportTerminal> {
+export async function startReportTerminal (dir: string, options: { prefectureName?: string } = {}): Promise<ReportTerminal> {
   const pkiDir = path.join(dir, 'pki')
-  const fixture = await makeReportFixture(pkiDir, { residents: 40 })
+  const fixture = await makeReportFixture(pkiDir, { residents: 40, ...options })
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
   const socket = await startTerminalServer(fixture.service, { socketPath: path.join(dir, 'terminal.sock') }, quiet)
   const daemon = await startTerminalDaemon({ socketPath: socket.socketPath, certFile: path.join(pkiDir, 'server.crt'), keyFile: path.join(pkiDir, 'server.key'), port: 0, terminalId: 'TERM-TEST' }, { logger: pino({ level: 'silent' }) })

@@ -64,6 +64,7 @@ t.test('bulk provision, statistics and review through the HTTPS API', async (t) 
   t.match(execFileSync('pdfinfo', [pdfFile]).toString('utf8'), /Page size:\s+595\.28 x 841\.89 pts \(A4\)/)
   const text = execFileSync('pdftotext', ['-layout', pdfFile, '-']).toString('utf8')
   for (const s of ['統計報告書', '提供事務区分別本人確認情報提供件数一覧表', '情報提供業務利用状況一覧表', 'OP001']) t.ok(text.includes(s), `pdftotext shows ${s}`)
+  t.match(text, /福岡県\s+都道府県サーバ/, 'the issuer: the configured prefecture (the default)')
   t.match(text, /1\s*\/\s*1/, 'page numbers')
 
   // The auditor: the history, never a resident.

@@ -45,7 +45,8 @@ t.test('the store and ken-terminal take the same socket from one configuration',
   const store = parseDaemonOptions(storeOptionsFrom(config))
   t.same(store.terminal, {
     socketPath: '/srv/ken/terminal/terminal.sock', accountsFile: '/srv/ken/accounts/terminal-accounts.json', registryFile: '/srv/ken/registry.json',
-    idleLockSeconds: 180, maxFailures: 5, resultCap: 20, socketMode: 0o660, hardcopy: 'print-with-record', prefectureName: '福岡県', bootstrap: []
+    idleLockSeconds: 180, maxFailures: 5, resultCap: 20, socketMode: 0o660, hardcopy: 'print-with-record', prefectureName: '福岡県', bootstrap: [],
+    reviewRules: { businessHours: [8, 19], closedWeekdays: [0, 6], holidays: [], volumeFactor: 3, volumeMin: 30, fuzzyHits: 20, refusals: 3 }
   })
   const terminal = terminalOptionsFrom(config)
   t.equal(terminal.socketPath, store.terminal?.socketPath)

@@ -171,7 +171,7 @@ const bulkCondition: BulkConditionRow = { row: 1, juminhyoCode: '12345678903', k
 const bulkRun: BulkRun = { approvalId: 12, purpose: 'B6-KENZEI', medium: 'usb', conditions: [bulkCondition] }
 const bulkOutput: BulkOutput = { approvalId: 12, rows: 1, records: 2, file: bytes(60), sha256: 'ab'.repeat(32), recipient: 'R-ZEIMU' }
 const statisticsRow: StatisticsRow = { table: 'updates', keys: ['401307', 'TENNYU'], count: 3, refused: 1, records: 2 }
-const statisticsReport: StatisticsReport = { month: '2026-06', fromPosition: 1, toPosition: 9, rows: [statisticsRow] }
+const statisticsReport: StatisticsReport = { month: '2026-06', fromPosition: 1, toPosition: 9, rows: [statisticsRow], prefectureName: '福岡県' }
 const reviewQuery: ReviewQuery = { actor: 'OP001', terminal: 'T-01', from: '2026-06-01', to: '2026-06-30', kind: 'terminal.search', purpose: 'B5-1', flaggedOnly: true }
 const reviewRow: ReviewRow = { position: 7, at: '2026-06-01T18:00:00.000Z', kind: 'terminal.search', title: 'search', actor: 'OP001', role: 'operator', terminal: 'T-01', purpose: 'B5-1', refused: true, reasonCode: 'KEN_ERR_TERM_X', count: 3, note: 'card=1', flags: ['off-hours'], approver: 'AD002' }
 const reviewResult: ReviewResult = { rows: [reviewRow], truncated: true, seed: 'ab'.repeat(16), population: 40 }

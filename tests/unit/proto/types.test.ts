@@ -159,7 +159,7 @@ const FIELDS = {
   BulkOutput: { approvalId: true, rows: true, records: true, file: true, sha256: true, recipient: true },
   StatisticsQuery: { month: true, reason: true },
   StatisticsRow: { table: true, keys: true, count: true, refused: true, records: true },
-  StatisticsReport: { month: true, fromPosition: true, toPosition: true, rows: true },
+  StatisticsReport: { month: true, fromPosition: true, toPosition: true, rows: true, prefectureName: true },
   ReviewQuery: { actor: true, terminal: true, from: true, to: true, kind: true, purpose: true, flaggedOnly: true },
   ReviewSampleRequest: { fiscalYear: true, size: true, seed: true, upTo: true },
   ReviewRow: { position: true, at: true, kind: true, title: true, actor: true, role: true, terminal: true, purpose: true, refused: true, reasonCode: true, count: true, note: true, flags: true, approver: true },

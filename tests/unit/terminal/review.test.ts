@@ -13,9 +13,12 @@ function act (position: number, jst: string, fields: Partial<ReviewAct> = {}): R
 
 t.test('off-hours: before 8, from 19, weekends and listed holidays', async (t) => {
   const acts = [act(1, '2026-11-27T07:59'), act(2, '2026-11-27T08:00'), act(3, '2026-11-27T18:59'), act(4, '2026-11-27T19:00'), act(5, '2026-11-28T10:00'), act(6, '2026-11-23T10:00')]
-  const flags = flagAnomalies(acts, { businessHours: [8, 19], holidays: ['2026-11-23'], volumeFactor: 3, volumeMin: 30, fuzzyHits: 20, refusals: 3 })
+  const rules = { businessHours: [8, 19] as const, closedWeekdays: [0, 6], holidays: ['2026-11-23'], volumeFactor: 3, volumeMin: 30, fuzzyHits: 20, refusals: 3 }
+  const flags = flagAnomalies(acts, rules)
   t.same([...flags.keys()].sort(), [1, 4, 5, 6])
   t.same(flags.get(1), ['off-hours'])
+  // An office open on Saturdays (2026-11-28) and closed on Fridays (2026-11-27) instead.
+  t.same([...flagAnomalies(acts, { ...rules, closedWeekdays: [0, 5] }).keys()].sort(), [1, 2, 3, 4, 6])
 })
 
 t.test('volume far above the operator\'s own median', async (t) => {

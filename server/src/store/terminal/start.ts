@@ -9,7 +9,7 @@ import { FileAccounts } from './account-book.ts'
 import { errors } from './errors.ts'
 import type { NationalQuery } from './national-query.ts'
 import { parseRegistry } from './purposes.ts'
-import { parseReviewRules } from './review-rules.ts'
+import { parseReviewRules, type ReviewRulesInput } from './review-rules.ts'
 import { TerminalService } from './service.ts'
 import type { HardcopyPolicy } from './context.ts'
 import type { MonthlyMismatches } from './statistics-ops.ts'
@@ -18,8 +18,8 @@ export interface TerminalStartOptions {
   readonly socketPath: string
   readonly accountsFile: string
   readonly registryFile?: string | undefined
-  /** The review's anomaly rules (review-rules.ts), JSON; absent: the defaults. */
-  readonly reviewRulesFile?: string | undefined
+  /** The review's anomaly rules (review-rules.ts; firmware-config terminal.review); absent: the defaults. */
+  readonly reviewRules?: DeepReadonly<ReviewRulesInput> | undefined
   readonly idleLockSeconds: number
   readonly maxFailures: number
   readonly resultCap: number
@@ -30,10 +30,13 @@ export interface TerminalStartOptions {
   readonly bootstrap: ReadonlyArray<DeepReadonly<{ accountId: string, role: string, department: string, branch: string, purposes: string[], certificateFile: string, pinFile: string }>>
 }
 
-export async function startTerminal (store: Store, options: TerminalStartOptions, deps: { logger: StoreLogger, clock?: () => Date, national?: NationalQuery, mismatches?: MonthlyMismatches }): Promise<TerminalServer> {
+interface StartDeps { logger: StoreLogger, clock?: () => Date, national?: NationalQuery, mismatches?: MonthlyMismatches }
+
+/** The service as the options set it up (not yet opened): registry, review rules, terminal options. */
+export async function terminalServiceFrom (store: Store, options: TerminalStartOptions, deps: StartDeps): Promise<TerminalService> {
   const registry = options.registryFile === undefined ? undefined : parseRegistry(JSON.parse(await readFile(options.registryFile, 'utf8')))
-  const reviewRules = options.reviewRulesFile === undefined ? undefined : parseReviewRules(JSON.parse(await readFile(options.reviewRulesFile, 'utf8')))
-  const service = new TerminalService({
+  const reviewRules = options.reviewRules === undefined ? undefined : parseReviewRules(options.reviewRules)
+  return new TerminalService({
     store,
     accounts: new FileAccounts(options.accountsFile),
     ...(registry === undefined ? {} : { registry }),
@@ -44,6 +47,10 @@ export async function startTerminal (store: Store, options: TerminalStartOptions
     logger: deps.logger,
     options: { idleLockSeconds: options.idleLockSeconds, maxFailures: options.maxFailures, resultCap: options.resultCap, hardcopy: options.hardcopy, prefectureName: options.prefectureName }
   })
+}
+
+export async function startTerminal (store: Store, options: TerminalStartOptions, deps: StartDeps): Promise<TerminalServer> {
+  const service = await terminalServiceFrom(store, options, deps)
   // The accounts' directory is the store's alone (ken.tmpfiles.conf: 0700); made here for a fresh state directory.
   await mkdir(path.dirname(options.accountsFile), { recursive: true, mode: 0o700 })
   await service.open()

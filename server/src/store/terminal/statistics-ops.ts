@@ -42,7 +42,7 @@ export async function statistics (ctx: TerminalContext, actor: Actor, q: Statist
     ...(mismatches === undefined ? [] : (await mismatches.monthly(q.month)).rows.map((m) => row('mismatches', [m.municipalityCode, String(m.recordsAtCs), String(m.recordsHere)], m.openMismatches, 0, 0)))
   ]
   const position = await recordAct(ctx, { ...base, count: rows.length, fromPosition: s.from, toPosition: Math.max(0, s.to) })
-  return { logPosition: position, statistics: { month: q.month, fromPosition: s.from, toPosition: Math.max(0, s.to), rows } }
+  return { logPosition: position, statistics: { month: q.month, fromPosition: s.from, toPosition: Math.max(0, s.to), rows, prefectureName: ctx.options.prefectureName } }
 }
 
 function row (table: string, keys: string[], count: number, refused: number, records: number): StatisticsRow {

@@ -2,7 +2,7 @@
  * Anomaly flags of the operation-history review (SPEC §6 操作履歴; requirements A7): what an auditor
  * or the security officer looks at first. Pure: the acts in, the flags out; thresholds configurable,
  * defaults strict. Time of day is Japan's (UTC+9, no DST).
- * - off-hours: an act outside business hours or on a weekend / listed holiday;
+ * - off-hours: an act outside business hours or on a closed weekday (default Saturday, Sunday) / listed holiday;
  * - volume: an operator's acts on one day far above their own median day;
  * - fuzzy: a fuzzy name search with many hits and no record viewed after it (browsing, not looking up);
  * - refusals: repeated refused attempts by one operator on one day.
@@ -26,7 +26,9 @@ export type AnomalyFlag = 'off-hours' | 'volume' | 'fuzzy-no-view' | 'repeated-r
 export interface AnomalyRules {
   /** Business hours in Japan, [start, end) in hours. */
   readonly businessHours: readonly [number, number]
-  /** Dates (YYYY-MM-DD, Japan) that are not business days besides weekends. */
+  /** Weekdays the offices are closed (0 = Sunday … 6 = Saturday, Japan). */
+  readonly closedWeekdays: readonly number[]
+  /** Dates (YYYY-MM-DD, Japan) that are not business days besides the closed weekdays. */
   readonly holidays: readonly string[]
   /** A day counts as unusual volume above this multiple of the operator's median day … */
   readonly volumeFactor: number
@@ -38,7 +40,7 @@ export interface AnomalyRules {
   readonly refusals: number
 }
 
-export const DEFAULT_RULES: AnomalyRules = { businessHours: [8, 19], holidays: [], volumeFactor: 3, volumeMin: 30, fuzzyHits: 20, refusals: 3 }
+export const DEFAULT_RULES: AnomalyRules = { businessHours: [8, 19], closedWeekdays: [0, 6], holidays: [], volumeFactor: 3, volumeMin: 30, fuzzyHits: 20, refusals: 3 }
 
 const JST = 9 * 3600_000
 const SEARCH = /search/
@@ -54,8 +56,7 @@ export function flagAnomalies (acts: readonly ReviewAct[], rules: AnomalyRules =
   for (const a of acts) {
     const d = local(a)
     const hour = d.getUTCHours()
-    const weekend = d.getUTCDay() === 0 || d.getUTCDay() === 6
-    if (weekend || rules.holidays.includes(day(a)) || hour < rules.businessHours[0] || hour >= rules.businessHours[1]) flag(a.position, 'off-hours')
+    if (rules.closedWeekdays.includes(d.getUTCDay()) || rules.holidays.includes(day(a)) || hour < rules.businessHours[0] || hour >= rules.businessHours[1]) flag(a.position, 'off-hours')
     const key = `${a.actor}\u0000${day(a)}`
     const list = byActorDay.get(key)
     if (list === undefined) byActorDay.set(key, [a])

@@ -15,8 +15,12 @@ import { statisticsCsvRows } from '../stats/statistics-tables.ts'
 import { renderStatisticsPdf } from '../stats/statistics-pdf.ts'
 import { answer, S } from './answer.ts'
 
-/** The header of the printed statistics report. */
-export const REPORT_ISSUER = '都道府県サーバ（住民基本台帳ネットワークシステム）'
+const SYSTEM_NAME = '都道府県サーバ（住民基本台帳ネットワークシステム）'
+
+/** The issuer in the printed statistics report's header: the prefecture the store serves (its StatisticsReport says which). */
+export function reportIssuer (report: StatisticsReport): string {
+  return report.prefectureName === '' ? SYSTEM_NAME : `${report.prefectureName} ${SYSTEM_NAME}`
+}
 const MAX_CONDITIONS = 1000
 const MONTH = { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' } as const
 const DATE = { type: 'string', pattern: '^([0-9]{4}-[0-9]{2}-[0-9]{2})?$' } as const
@@ -116,8 +120,11 @@ export async function apiReportRoutes (app: FastifyInstance, deps: RouteDeps): P
     config: { auth: 'api' }
   }, async (req, reply) => {
     const r = await statisticsOf(deps, session(req.kenToken), req.query.month, req.query.reason ?? '')
-    return await refusedOr(reply, r, async (x) => await reply.type('application/pdf').header('content-disposition', `attachment; filename="statistics-${req.query.month}.pdf"`)
-      .send(await renderStatisticsPdf(x.statistics as StatisticsReport, REPORT_ISSUER)))
+    return await refusedOr(reply, r, async (x) => {
+      const report = x.statistics as StatisticsReport
+      return await reply.type('application/pdf').header('content-disposition', `attachment; filename="statistics-${req.query.month}.pdf"`)
+        .send(await renderStatisticsPdf(report, reportIssuer(report)))
+    })
   })
 
   app.get<{ Querystring: ReviewFilters }>('/api/review', {

@@ -62,7 +62,7 @@ export interface Fixture {
 
 let nextId = 1
 
-export async function makeFixture (pki: { credential: (id: string) => Credential }, options: { national?: NationalQuery, residents?: number, idleLockSeconds?: number, hardcopy?: HardcopyPolicy } = {}): Promise<Fixture> {
+export async function makeFixture (pki: { credential: (id: string) => Credential }, options: { national?: NationalQuery, residents?: number, idleLockSeconds?: number, hardcopy?: HardcopyPolicy, prefectureName?: string } = {}): Promise<Fixture> {
   const clock = new Clock()
   const store = new MemoryStore({ applianceKey: TEST_APPLIANCE_KEY, clock: clock.read })
   await store.open()
@@ -70,7 +70,7 @@ export async function makeFixture (pki: { credential: (id: string) => Credential
   const residents = options.residents ?? 40
   await store.append(Array.from({ length: residents }, (_, i) => item(cs.identity(person(i)))))
   const service = new TerminalService({
-    store, accounts: new MemoryAccounts(), clock: clock.read, options: { scryptCost: { n: 1 << 10, r: 8, p: 1 }, resultCap: 5, ...(options.idleLockSeconds === undefined ? {} : { idleLockSeconds: options.idleLockSeconds }), ...(options.hardcopy === undefined ? {} : { hardcopy: options.hardcopy }) },
+    store, accounts: new MemoryAccounts(), clock: clock.read, options: { scryptCost: { n: 1 << 10, r: 8, p: 1 }, resultCap: 5, ...(options.idleLockSeconds === undefined ? {} : { idleLockSeconds: options.idleLockSeconds }), ...(options.hardcopy === undefined ? {} : { hardcopy: options.hardcopy }), ...(options.prefectureName === undefined ? {} : { prefectureName: options.prefectureName }) },
     ...(options.national === undefined ? {} : { national: options.national })
   })
   await service.open()

@@ -21,7 +21,7 @@ export interface ReportFixture extends Fixture {
   readonly relogin: (...ids: string[]) => Promise<void>
 }
 
-export async function makeReportFixture (dir: string, options: { residents?: number } = {}): Promise<ReportFixture> {
+export async function makeReportFixture (dir: string, options: { residents?: number, prefectureName?: string } = {}): Promise<ReportFixture> {
   await devPki(dir, [FUKUOKA], { people: REPORT_PEOPLE })
   const credential = (id: string): Credential => {
     const certificatePem = readFileSync(path.join(dir, 'operators', `${id}.crt`), 'utf8')
