@@ -5,14 +5,9 @@
  * KEN_ERR_STORE_MAINT_UNSUPPORTED, so the socket's capability is exactly that table (the store's is
  * maint-server.ts, the gateway's its own). A bad frame closes that connection only.
  */
-import net from 'node:net'
-import { mkdir, unlink } from 'node:fs/promises'
-import path from 'node:path'
-import { decode, encodeComplete } from '../../../proto/src/codec.ts'
-import { encodeFrame, FrameDecoder } from '../../../proto/src/framing.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import type { MaintOperation, MaintRequest, MaintResponse } from '../../../proto/src/types.ts'
-import { listenUnixSocket, removeStaleSocket } from './unix-socket.ts'
+import { serveInOrder, type FramedSocket } from './unix-socket.ts'
 import { errors } from './errors.ts'
 import type { StoreLogger } from './store.ts'
 
@@ -33,51 +28,20 @@ export interface MaintSocketOptions {
   readonly onUnsupported?: (request: MaintRequest) => Promise<void>
 }
 
-export interface MaintSocket {
-  readonly socketPath: string
-  close: () => Promise<void>
-}
+export type MaintSocket = FramedSocket
 
 /** Listen on `options.socketPath` and answer with `handlers`. */
 export async function startMaintSocket (handlers: MaintHandlers, options: MaintSocketOptions, logger: StoreLogger): Promise<MaintSocket> {
-  const { socketPath, eventPrefix } = options
-  await mkdir(path.dirname(socketPath), { recursive: true, mode: 0o750 })
-  await removeStaleSocket(socketPath)
-  const sockets = new Set<net.Socket>()
-  const server = net.createServer((socket) => {
-    sockets.add(socket)
-    socket.once('close', () => sockets.delete(socket))
-    socket.on('error', () => undefined)
-    const decoder = new FrameDecoder(options.maxFrameBytes ?? 64 * 1024)
-    let tail = Promise.resolve()
-    socket.on('data', (chunk: Buffer) => {
-      let requests: MaintRequest[]
-      try {
-        requests = decoder.push(chunk).map((f) => decode('MaintRequest', f))
-      } catch (err) {
-        logger.warn({ event: `${eventPrefix}.bad_frame`, code: errors.KEN_ERR_STORE_MAINT_BAD_FRAME.code, cause: isKenError(err) ? err.code : 'unknown' }, 'bad maintenance frame: closing the connection')
-        socket.destroy()
-        return
-      }
-      for (const request of requests) {
-        const answer = answerOf(handlers, request, logger, eventPrefix, options.onUnsupported)
-        tail = tail.then(async () => {
-          const response = await answer
-          if (!socket.destroyed) socket.write(encodeFrame(encodeComplete('MaintResponse', response)))
-        })
-      }
-    })
+  const { eventPrefix } = options
+  return await serveInOrder({
+    socketPath: options.socketPath,
+    socketMode: options.socketMode ?? 0o660,
+    maxFrameBytes: options.maxFrameBytes ?? 64 * 1024,
+    request: 'MaintRequest',
+    response: 'MaintResponse',
+    answer: async (request) => await answerOf(handlers, request, logger, eventPrefix, options.onUnsupported),
+    onBadFrame: (err) => logger.warn({ event: `${eventPrefix}.bad_frame`, code: errors.KEN_ERR_STORE_MAINT_BAD_FRAME.code, cause: isKenError(err) ? err.code : 'unknown' }, 'bad maintenance frame: closing the connection')
   })
-  await listenUnixSocket(server, socketPath, options.socketMode ?? 0o660)
-  return {
-    socketPath,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      for (const s of sockets) s.destroy()
-      await closed
-      await unlink(socketPath).catch(() => undefined)
-    }
-  }
 }
 
 async function answerOf (handlers: MaintHandlers, request: MaintRequest, logger: StoreLogger, eventPrefix: string, onUnsupported: MaintSocketOptions['onUnsupported']): Promise<MaintResponse> {

@@ -12,7 +12,7 @@
  *   ken-term account register|approve|revoke|delete|unlock|reported --id ID [--role R --department D --branch B --purposes P1,P2 --pin-file F --cert FILE] [--reason T]
  *   ken-term deletions                                              物理削除 requests (pending first)
  *   ken-term deletion file --juminhyo C --reference REF            a system administrator files the municipality's request
- *   ken-term deletion approve|reject --request D-XXXXXXXX [--reason T]   a security officer, not the requester, decides
+ *   ken-term deletion approve|reject --request ID [--reason T]          a security officer, not the requester, decides
  *   ken-term print --purpose P --ref R                             record a print (terminal.hardcopy print-with-record)
  *   ken-term statistics --month YYYY-MM [--reason REF]
  *   ken-term review [--from D] [--to D] [--actor ID] [--terminal T] [--kind K] [--purpose P] [--flagged]
