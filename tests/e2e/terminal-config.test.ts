@@ -98,7 +98,7 @@ t.test('ken-store and ken-terminal from one configuration file: the terminal soc
   const common = ['--url', `https://127.0.0.1:${port}/`, '--ca', path.join(pkiDir, 'ca.crt')]
   const sessionOf = async (id: string): Promise<string[]> => {
     const r = await run(['login', ...common, '--id', id, '--cert', path.join(pkiDir, 'operators', `${id}.crt`), '--key', path.join(pkiDir, 'operators', `${id}.key`), '--pin-file', path.join(state, 'pin')])
-    return ['--session', String((r.out as Record<string, unknown>).session)]
+    return [`--session=${String((r.out as Record<string, unknown>).session)}`]
   }
   const [admin, officer, operator] = [await sessionOf('AD001'), await sessionOf('SO001'), await sessionOf('OP001')]
   const search = async (): Promise<unknown> => (await run(['search', ...common, ...operator, '--purpose', 'B5-RYOKEN', '--juminhyo', victim.juminhyoCode])).out

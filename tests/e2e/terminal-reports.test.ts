@@ -43,14 +43,14 @@ const sessionOf = (out: unknown): string => String((out as Record<string, unknow
 t.test('this month\'s statistics from the store process; the operator is refused', async (t) => {
   const month = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 7)
   const op = await run(['login', ...common, ...cred('OP001')])
-  await run(['search', ...common, '--session', sessionOf(op.out), '--purpose', 'B5-RYOKEN', '--juminhyo', '12345678901'])
+  await run(['search', ...common, `--session=${sessionOf(op.out)}`, '--purpose', 'B5-RYOKEN', '--juminhyo', '12345678901'])
   const ad = await run(['login', ...common, ...cred('AD001')])
-  const stats = await run(['statistics', ...common, '--session', sessionOf(ad.out), '--month', month, '--reason', 'E2E'])
+  const stats = await run(['statistics', ...common, `--session=${sessionOf(ad.out)}`, '--month', month, '--reason', 'E2E'])
   t.equal(stats.code, 0, JSON.stringify(stats.out))
   const rows = (stats.out as { rows: Array<{ table: string, keys: string[], count: number }> }).rows
   t.same(rows.filter((r) => r.table === 'usage-operator').map((r) => [r.keys[0], r.count]), [['OP001', 1]])
   t.same(rows.filter((r) => r.table === 'mismatches'), [], 'no reconciliation run: an empty 不一致リスト (H16)')
-  const refused = await run(['statistics', ...common, '--session', sessionOf(op.out), '--month', month])
+  const refused = await run(['statistics', ...common, `--session=${sessionOf(op.out)}`, '--month', month])
   t.match(refused.out, { code: 'KEN_ERR_TERM_ROLE_FORBIDDEN' })
 })
 

@@ -49,15 +49,15 @@ const sessionOf = (out: unknown): string => String((out as Record<string, unknow
 t.test('the development accounts log in through the real daemons; the technician is refused', async (t) => {
   const op = await run(['login', ...common, ...cred('OP001')])
   t.equal(op.code, 0, JSON.stringify(op.out))
-  const none = await run(['search', ...common, '--session', sessionOf(op.out), '--purpose', 'B5-RYOKEN', '--juminhyo', '12345678901'])
+  const none = await run(['search', ...common, `--session=${sessionOf(op.out)}`, '--purpose', 'B5-RYOKEN', '--juminhyo', '12345678901'])
   t.equal(none.code, 0)
   t.match(none.out, { hits: [], national: 'unavailable' }, 'nobody in an empty file; no national link in this run')
   const te = await run(['login', ...common, ...cred('TE001')])
-  const refused = await run(['search', ...common, '--session', sessionOf(te.out), '--purpose', 'B5-RYOKEN', '--juminhyo', '12345678901'])
+  const refused = await run(['search', ...common, `--session=${sessionOf(te.out)}`, '--purpose', 'B5-RYOKEN', '--juminhyo', '12345678901'])
   t.equal(refused.code, 1)
   t.match(refused.out, { code: 'KEN_ERR_TERM_ROLE_FORBIDDEN' })
   const ad = await run(['login', ...common, ...cred('AD001')])
-  const listed = await run(['accounts', ...common, '--session', sessionOf(ad.out)])
+  const listed = await run(['accounts', ...common, `--session=${sessionOf(ad.out)}`])
   t.same((listed.out as { accounts: Array<{ accountId: string }> }).accounts.map((a) => a.accountId), ['AD001', 'AD002', 'OP001', 'SO001', 'TE001'])
 })
 
@@ -66,7 +66,7 @@ t.test('a store restart ends the sessions, keeps the accounts and does not set t
   t.equal(await store.stop(20_000), 0, 'the store stops cleanly on SIGTERM')
   running.splice(running.indexOf(store), 1)
   await startStore()
-  t.match((await run(['whoami', ...common, '--session', sessionOf(before.out)])).out, { code: 'KEN_ERR_TERM_NO_SESSION' }, 'sessions end with the store')
+  t.match((await run(['whoami', ...common, `--session=${sessionOf(before.out)}`])).out, { code: 'KEN_ERR_TERM_NO_SESSION' }, 'sessions end with the store')
   t.equal((await run(['login', ...common, ...cred('OP001')])).code, 0, 'the account is still there')
 })
 

@@ -66,7 +66,7 @@ t.test('ken-term: file, list, approve; refusals exit 1 with the code', async (t)
   const common = ['--url', term.url, '--ca', path.join(term.pkiDir, 'ca.crt')]
   const login = async (id: string): Promise<string[]> => {
     const r = await run(['login', ...common, '--id', id, '--cert', path.join(term.pkiDir, 'operators', `${id}.crt`), '--key', path.join(term.pkiDir, 'operators', `${id}.key`), '--pin-file', pinFile])
-    return ['--session', String((r.out as Record<string, unknown>).session)]
+    return [`--session=${String((r.out as Record<string, unknown>).session)}`]
   }
   const admin = await login('AD001')
   const officer = await login('SO001')

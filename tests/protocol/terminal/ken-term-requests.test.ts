@@ -22,7 +22,7 @@ const p = person(9)
 
 async function session (): Promise<string[]> {
   const login = await run(['login', ...common, '--id', 'OP002', '--cert', path.join(term.pkiDir, 'operators', 'OP002.crt'), '--key', path.join(term.pkiDir, 'operators', 'OP002.key'), '--pin-file', pinFile])
-  return ['--session', String((login.out as Record<string, unknown>).session)]
+  return [`--session=${String((login.out as Record<string, unknown>).session)}`]
 }
 
 async function refOf (s: string[], purpose: string): Promise<string> {

@@ -31,7 +31,7 @@ t.test('operator: search, view, provide; refusals exit 1', async (t) => {
   const login = await run(['login', ...common, ...cred('OP001')])
   t.equal(login.code, 0)
   const session = String((login.out as Record<string, unknown>).session)
-  const s = ['--session', session]
+  const s = [`--session=${session}`]
   const p = person(8)
   const found = await run(['search', ...common, ...s, '--purpose', 'B5-RYOKEN', '--name', p.nameKana, '--birth', p.birthDate])
   t.equal(found.code, 0)
@@ -48,11 +48,11 @@ t.test('operator: search, view, provide; refusals exit 1', async (t) => {
 t.test('administrators: register, second approval, list', async (t) => {
   const a1 = String(((await run(['login', ...common, ...cred('AD001')])).out as Record<string, unknown>).session)
   const a2 = String(((await run(['login', ...common, ...cred('AD002')])).out as Record<string, unknown>).session)
-  const reg = await run(['account', 'register', ...common, '--session', a1, ...cred('OP002'), '--role', 'operator', '--department', 'D-ZEIMU', '--branch', 'HONCHO', '--purposes', 'B6-KENZEI'])
+  const reg = await run(['account', 'register', ...common, `--session=${a1}`, ...cred('OP002'), '--role', 'operator', '--department', 'D-ZEIMU', '--branch', 'HONCHO', '--purposes', 'B6-KENZEI'])
   t.equal(reg.code, 0, JSON.stringify(reg.out))
-  t.equal(((await run(['account', 'approve', ...common, '--session', a1, '--id', 'OP002'])).out as Record<string, unknown>).code, 'KEN_ERR_TERM_SAME_ADMINISTRATOR')
-  t.equal((await run(['account', 'approve', ...common, '--session', a2, '--id', 'OP002'])).code, 0)
-  const listed = await run(['accounts', ...common, '--session', a2])
+  t.equal(((await run(['account', 'approve', ...common, `--session=${a1}`, '--id', 'OP002'])).out as Record<string, unknown>).code, 'KEN_ERR_TERM_SAME_ADMINISTRATOR')
+  t.equal((await run(['account', 'approve', ...common, `--session=${a2}`, '--id', 'OP002'])).code, 0)
+  const listed = await run(['accounts', ...common, `--session=${a2}`])
   t.ok((listed.out as { accounts: Array<{ accountId: string, status: string }> }).accounts.some((a) => a.accountId === 'OP002' && a.status === 'active'))
   t.equal((await run(['login', ...common, ...cred('OP002')])).code, 0, 'the approved operator logs in')
 })

@@ -3,6 +3,8 @@
  * The operator key never leaves this machine: login signs the terminal's challenge here.
  *
  *   ken-term login --id ID --cert FILE --key FILE [--pin-file F]   prints the session token
+ *   (then --session=TOKEN or $KEN_TERM_SESSION: a random token may begin with '-', which the
+ *   spaced form `--session TOKEN` would read as an option)
  *   ken-term whoami | lock | logout | purposes
  *   ken-term search --purpose P (--juminhyo C | --kojin N | [--name S] [--address S] [--birth YYYY-MM-DD] [--sex male|female] [--fuzzy])
  *   ken-term view --purpose P --ref R
