@@ -7,9 +7,9 @@
  * carry positions out of order. The first bad position is reported and the walk stops.
  * One verifier may cover a slice of the log (worker threads); the slices are stitched by verify.ts.
  */
-import { entryPosition, frameHash, nextFrame } from './log-block.ts'
+import { entryPosition, nextFrame, type FrameRef } from './log-block.ts'
 import { HASH_BYTES, readPosition } from './layout.ts'
-import type { TileSliceResult } from '../log/merkle/index.ts'
+import { sha256Binary, toBuffer, type BinaryHash, type TileSliceResult } from '../log/merkle/index.ts'
 
 /** What is wrong at the first bad position. */
 export type ChainIssueKind = 'changed' | 'missing' | 'reordered' | 'malformed' | 'truncated'
@@ -32,9 +32,13 @@ export interface ChainSlice {
   readonly tree?: TileSliceResult
 }
 
+/** Told of every entry that chained, in order, while its block is at hand (the verify workers' leaves). */
+export type OnEntry = (block: Buffer, ref: FrameRef) => void
+
 export class ChainVerifier {
   #expected: number
-  #hash: Buffer | undefined
+  // A binary string (hash-binary.ts): millions of hashes, each ~0.8 µs cheaper than a Buffer.
+  #hash: BinaryHash | undefined
   #entries = 0
   #firstPosition = 0
   #firstPrev: Buffer | undefined
@@ -46,11 +50,11 @@ export class ChainVerifier {
    */
   constructor (startPosition: number, startHash: Buffer | undefined) {
     this.#expected = startPosition
-    this.#hash = startHash
+    this.#hash = startHash?.toString('latin1')
   }
 
   /** Check one block; false once an issue was found (stop feeding). */
-  block (key: Buffer, block: Buffer): boolean {
+  block (key: Buffer, block: Buffer, onEntry?: OnEntry): boolean {
     if (this.#issue !== undefined) return false
     const keyPosition = key.length === 8 ? readPosition(key) : -1
     if (this.#expected === 0) this.#expected = keyPosition
@@ -71,12 +75,14 @@ export class ChainVerifier {
       }
       if (this.#hash === undefined) {
         this.#firstPrev = Buffer.from(block.subarray(ref.start, ref.start + HASH_BYTES))
-      } else if (block.compare(this.#hash, 0, HASH_BYTES, ref.start, ref.start + HASH_BYTES) !== 0) {
+      } else if (block.toString('latin1', ref.start, ref.start + HASH_BYTES) !== this.#hash) {
         // The previous entry's bytes (or this entry's link) changed: the chain holds up to position - 2.
         return this.#fail(position - 1, 'changed', `entry ${position} does not chain to entry ${position - 1}`)
       }
       if (this.#firstPosition === 0) this.#firstPosition = position
-      this.#hash = frameHash(block, ref)
+      // hash(entry) = SHA-256(prev_hash ‖ entry): the frame minus its length prefix (log-block.ts).
+      this.#hash = sha256Binary(block.subarray(ref.start, ref.end))
+      onEntry?.(block, ref)
       this.#entries++
       this.#expected++
       offset = ref.end
@@ -88,7 +94,7 @@ export class ChainVerifier {
   /** The expected head, checked after the last block (the views' recorded head, when there is one). */
   end (head: { position: number, hash: Buffer } | undefined): void {
     if (this.#issue !== undefined) return
-    this.#issue = endIssue(this.#expected - 1, this.#hash, head)
+    this.#issue = endIssue(this.#expected - 1, this.#hash === undefined ? undefined : toBuffer(this.#hash), head)
   }
 
   get issue (): ChainIssue | undefined {
@@ -96,7 +102,7 @@ export class ChainVerifier {
   }
 
   slice (): ChainSlice {
-    return { entries: this.#entries, firstPosition: this.#firstPosition, firstPrev: this.#firstPrev, lastPosition: this.#expected - 1, lastHash: this.#hash, issue: this.#issue }
+    return { entries: this.#entries, firstPosition: this.#firstPosition, firstPrev: this.#firstPrev, lastPosition: this.#expected - 1, lastHash: this.#hash === undefined ? undefined : toBuffer(this.#hash), issue: this.#issue }
   }
 
   #fail (position: number, kind: ChainIssueKind, detail: string): false {

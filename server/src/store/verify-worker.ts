@@ -5,10 +5,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { ClassicLevel } from 'classic-level'
-import { ChainVerifier } from './chain-verifier.ts'
-import { entryPosition, frameEntryBytes, GENESIS_HASH, nextFrame } from './log-block.ts'
+import { ChainVerifier, type OnEntry } from './chain-verifier.ts'
+import { entryPosition, GENESIS_HASH, type FrameRef } from './log-block.ts'
 import { HASH_BYTES } from './layout.ts'
-import { leafHash, TileSlice } from '../log/merkle/index.ts'
+import { sha256Binary, TileSlice, type BinaryHash } from '../log/merkle/index.ts'
 
 interface Task {
   readonly location: string
@@ -29,6 +29,14 @@ try {
   if (task.to !== null) options.lt = Buffer.from(task.to)
   const iterator = log.iterator(options)
   let tree: TileSlice | undefined
+  const sizes = task.sizes
+  // The leaves are hashed in the chain's own pass over each block: one walk of the frames, not two.
+  const onEntry: OnEntry | undefined = sizes === undefined
+    ? undefined
+    : (block, ref) => {
+        tree ??= new TileSlice(entryPosition(block, ref.start + HASH_BYTES, ref.end) - 1, sizes)
+        tree.push(leafOfFrame(block, ref))
+      }
   const verifier = task.first ? new ChainVerifier(1, GENESIS_HASH) : new ChainVerifier(0, undefined)
   // Read ahead: the next chunk is fetched in LevelDB's thread while this one is hashed.
   let next = iterator.nextv(1024)
@@ -38,8 +46,7 @@ try {
       if (chunk.length === 0) break
       next = iterator.nextv(1024)
       for (const [key, block] of chunk) {
-        if (!verifier.block(key, block)) break outer
-        if (task.sizes !== undefined) tree = leaves(block, tree, task.sizes)
+        if (!verifier.block(key, block, onEntry)) break outer
       }
     }
   } finally {
@@ -51,12 +58,16 @@ try {
   await db.close()
 }
 
-/** The leaves of a block that verified, into the slice's tiles (begun at the block's first entry). */
-function leaves (block: Buffer, tree: TileSlice | undefined, sizes: readonly number[]): TileSlice {
-  let slice = tree
-  for (let offset = 0, ref = nextFrame(block, 0); ref !== undefined; offset = ref.end, ref = nextFrame(block, offset)) {
-    slice ??= new TileSlice(entryPosition(block, ref.start + HASH_BYTES, ref.end) - 1, sizes)
-    slice.push(leafHash(frameEntryBytes(block, ref)))
-  }
-  return slice as TileSlice
+/**
+ * MTH({entry}) = SHA-256(0x00 ‖ entry) (RFC 9162 §2.1.1) hashed in place: the byte before the entry is
+ * the last of its frame's prev_hash, already checked by the chain, so it stands in for the 0x00
+ * prefix for the one call and is put back — no copy of the entry.
+ */
+function leafOfFrame (block: Buffer, ref: FrameRef): BinaryHash {
+  const at = ref.start + HASH_BYTES - 1
+  const kept = block[at] as number
+  block[at] = 0x00
+  const leaf = sha256Binary(block.subarray(at, ref.end))
+  block[at] = kept
+  return leaf
 }

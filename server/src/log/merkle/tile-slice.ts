@@ -9,6 +9,7 @@
 import { CompactRange } from './compact-range.ts'
 import { nodeHash } from './hash.ts'
 import { nodesOfRange } from './range.ts'
+import { subtreeBinary, toBuffer, type BinaryHash } from './hash-binary.ts'
 
 const TILE_LEVEL = 8
 const TILE = 2 ** TILE_LEVEL
@@ -33,10 +34,11 @@ export class TileSlice {
   readonly #sizes: readonly number[]
   #next = 0
   #end: number
-  readonly #head: Buffer[] = []
-  readonly #tiles: Buffer[] = []
-  #current: Buffer[] = []
-  readonly #at: Array<{ size: number, nodes: Buffer[] }> = []
+  // Binary strings (hash-binary.ts): a verify worker pushes one leaf and hashes ~one node per entry.
+  readonly #head: BinaryHash[] = []
+  readonly #tiles: BinaryHash[] = []
+  #current: BinaryHash[] = []
+  readonly #at: Array<{ size: number, nodes: BinaryHash[] }> = []
 
   /** @param sizes the sizes (ascending) whose partial nodes to keep; those outside the slice are ignored */
   constructor (begin: number, sizes: readonly number[]) {
@@ -46,12 +48,13 @@ export class TileSlice {
     this.#sizes = sizes.filter((s) => s > begin)
   }
 
-  push (leaf: Buffer): void {
+  /** The next leaf hash, as a binary string (sha256Binary of 0x00 ‖ entry). */
+  push (leaf: BinaryHash): void {
     if (this.#end < this.#firstTile) this.#head.push(leaf)
     else this.#current.push(leaf)
     this.#end++
     if (this.#end >= this.#firstTile && this.#current.length === TILE) {
-      this.#tiles.push(subtree(this.#current, 0, TILE))
+      this.#tiles.push(subtreeBinary(this.#current, 0, TILE))
       this.#current = []
     }
     while (this.#next < this.#sizes.length && (this.#sizes[this.#next] as number) === this.#end) {
@@ -59,13 +62,13 @@ export class TileSlice {
       const lo = Math.max(Math.floor(size / TILE) * TILE, this.#begin)
       const leaves = lo < this.#firstTile ? this.#head : this.#current
       const offset = lo < this.#firstTile ? this.#begin : Math.floor(size / TILE) * TILE
-      this.#at.push({ size, nodes: nodesOfRange(lo, size).map((n) => subtree(leaves, n.index * 2 ** n.level - offset, 2 ** n.level)) })
+      this.#at.push({ size, nodes: nodesOfRange(lo, size).map((n) => subtreeBinary(leaves, n.index * 2 ** n.level - offset, 2 ** n.level)) })
       this.#next++
     }
   }
 
   result (): TileSliceResult {
-    return { begin: this.#begin, end: this.#end, head: this.#head, tiles: this.#tiles, tail: this.#current, at: this.#at }
+    return { begin: this.#begin, end: this.#end, head: this.#head.map(toBuffer), tiles: this.#tiles.map(toBuffer), tail: this.#current.map(toBuffer), at: this.#at.map((a) => ({ size: a.size, nodes: a.nodes.map(toBuffer) })) }
   }
 }
 
