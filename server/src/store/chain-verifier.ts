@@ -28,7 +28,7 @@ export interface ChainSlice {
   readonly lastPosition: number
   readonly lastHash: Buffer | undefined
   readonly issue: ChainIssue | undefined
-  /** The Merkle tree's pieces of this slice, when a worker was asked for them (verify-worker.ts). */
+  /** The Merkle tree's pieces of this slice, when a worker was asked for them (verify-range.ts). */
   readonly tree?: TileSliceResult
 }
 

@@ -1,35 +1,64 @@
 /**
  * `verify` on several cores (SPEC §8: a 5 M-entry log in under 10 s on 2 cores). The log is cut
- * into position ranges, one worker thread per range; every entry holds the previous entry's hash, so
- * each worker checks its range alone and the ranges are stitched here: each must start where the
- * previous one ended, chaining to its last hash. The first bad position over all of them wins.
+ * into position ranges of about RANGE_ENTRIES; `threads - 1` worker threads and this thread claim
+ * them from one shared counter until none is left — this thread works while the workers start, and
+ * a thread slowed by others' load just does fewer ranges. Every entry holds the previous entry's
+ * hash, so each range is checked alone and the ranges are stitched here in order: each must start
+ * where the previous one ended, chaining to its last hash. The first bad position over all wins.
  */
 import { ClassicLevel } from 'classic-level'
 import { endIssue, type ChainIssue, type ChainSlice } from './chain-verifier.ts'
 import { positionKey, readPosition } from './layout.ts'
 import type { Head } from './store-types.ts'
 import { startTsWorker } from './ts-worker.ts'
+import { verifyRange, type RangeTask } from './verify-range.ts'
 import { assembleRoots, type TileSliceResult } from '../log/merkle/index.ts'
 
 /** Below this many entries one thread is faster than starting workers. */
 export const PARALLEL_THRESHOLD = 100_000
 
+/** Entries per range: small enough that the threads end together, large enough to cost nothing to cut. */
+export const RANGE_ENTRIES = 32_768
+
+type Db = ClassicLevel<Buffer, Buffer>
+const logOf = (db: Db) => db.sublevel<Buffer, Buffer>('log', { keyEncoding: 'buffer', valueEncoding: 'buffer' })
+
 /**
- * Verify the log of the (open or closed) database at `location` with `threads` workers, or with
- * `inProcess` when the log is small.
+ * Verify the log of the (open or closed) database at `location` with `threads` threads (this one
+ * and `threads - 1` workers), or with `inProcess` when the log is small.
  */
-export async function verifyInWorkers (location: string, threads: number, recorded: Head | undefined, inProcess: () => Promise<ChainSlice>, threshold = PARALLEL_THRESHOLD, sizes?: readonly number[]): Promise<ChainSlice & { roots?: Map<number, Buffer> }> {
-  const lastKey = await lastBlockKey(location)
-  if (lastKey === undefined || readPosition(lastKey) < threshold) return await inProcess()
-  const end = readPosition(lastKey)
-  const starts = Array.from({ length: threads }, (_, i) => 1 + Math.floor((i * end) / threads))
-  const slices = await Promise.all(starts.map(async (start, i) => {
-    const next = starts[i + 1]
-    return await runWorker({ location, from: positionKey(start), to: next === undefined ? null : positionKey(next), first: i === 0, ...(sizes === undefined ? {} : { sizes }) })
-  }))
+export async function verifyInWorkers (location: string, threads: number, recorded: Head | undefined, inProcess: () => Promise<ChainSlice>, threshold = PARALLEL_THRESHOLD, sizes?: readonly number[], rangeEntries = RANGE_ENTRIES): Promise<ChainSlice & { roots?: Map<number, Buffer> }> {
+  const db: Db = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', multithreading: true, createIfMissing: false })
+  await db.open()
+  let slices: ChainSlice[]
+  try {
+    const log = logOf(db)
+    const lastKey = await lastBlockKey(log)
+    if (lastKey === undefined || readPosition(lastKey) < threshold) return await inProcess()
+    const end = readPosition(lastKey)
+    const count = Math.max(threads, Math.ceil(end / rangeEntries))
+    const starts = Array.from({ length: count }, (_, i) => 1 + Math.floor((i * end) / count))
+    const ranges: RangeTask[] = starts.map((start, i) => {
+      const next = starts[i + 1]
+      return { from: positionKey(start), to: next === undefined ? null : positionKey(next), first: i === 0 }
+    })
+    const counter = new Int32Array(new SharedArrayBuffer(4))
+    const found: ChainSlice[] = new Array<ChainSlice>(count)
+    const here = async (): Promise<void> => {
+      for (let index = Atomics.add(counter, 0, 1); index < count; index = Atomics.add(counter, 0, 1)) found[index] = await verifyRange(log, ranges[index] as RangeTask, sizes)
+    }
+    const workers = Array.from({ length: threads - 1 }, async () => { await runWorker({ location, ranges, counter, ...(sizes === undefined ? {} : { sizes }) }, found) })
+    await Promise.all([here(), ...workers])
+    slices = found.map((slice, i) => {
+      if (slice === undefined) throw new RangeError(`range ${i} of the log was not verified`)
+      return slice
+    })
+  } finally {
+    await db.close()
+  }
   const stitched = stitch(slices, recorded)
   if (sizes === undefined || stitched.issue !== undefined) return stitched
-  // The Merkle tree's roots at every kept checkpoint and at the end, from the workers' tiles.
+  // The Merkle tree's roots at every kept checkpoint and at the end, from the threads' tiles.
   const trees = slices.map((s) => s.tree).filter((tree) => tree !== undefined).map(revive)
   return { ...stitched, roots: assembleRoots(trees, [...sizes, stitched.lastPosition]) }
 }
@@ -68,27 +97,19 @@ export function stitch (slices: readonly ChainSlice[], recorded: Head | undefine
   return { entries, firstPosition: slices[0]?.firstPosition ?? 0, firstPrev: firstPrev === undefined ? undefined : Buffer.from(firstPrev), lastPosition: last?.lastPosition ?? 0, lastHash, issue: issues[0] }
 }
 
-async function lastBlockKey (location: string): Promise<Buffer | undefined> {
-  const db = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', multithreading: true, createIfMissing: false })
-  await db.open()
-  try {
-    const log = db.sublevel<Buffer, Buffer>('log', { keyEncoding: 'buffer', valueEncoding: 'buffer' })
-    for await (const key of log.keys({ reverse: true, limit: 1 })) return key
-    return undefined
-  } finally {
-    await db.close()
-  }
+async function lastBlockKey (log: ReturnType<typeof logOf>): Promise<Buffer | undefined> {
+  for await (const key of log.keys({ reverse: true, limit: 1 })) return key
+  return undefined
 }
 
-/** Run verify-worker.ts on one range. */
-async function runWorker (task: { location: string, from: Buffer, to: Buffer | null, first: boolean, sizes?: readonly number[] }): Promise<ChainSlice> {
-  return await new Promise<ChainSlice>((resolve, reject) => {
+/** Run verify-worker.ts until no range is left; its slices go into `found` by index. */
+async function runWorker (task: { location: string, ranges: readonly RangeTask[], counter: Int32Array, sizes?: readonly number[] }, found: ChainSlice[]): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
     const worker = startTsWorker(new URL('./verify-worker.ts', import.meta.url), task)
-    let result: ChainSlice | undefined
-    worker.once('message', (slice: ChainSlice) => { result = slice })
+    worker.on('message', ({ index, slice }: { index: number, slice: ChainSlice }) => { found[index] = slice })
     worker.once('error', reject)
     worker.once('exit', (code) => {
-      if (result !== undefined) resolve(result)
+      if (code === 0) resolve()
       else reject(new Error(`verify worker exited with code ${code}`))
     })
   })

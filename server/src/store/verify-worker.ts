@@ -1,20 +1,17 @@
 /**
- * Worker thread of a parallel verify: checks the log blocks whose keys lie in [from, to) and posts
- * back its ChainSlice. Each entry carries the previous entry's hash, so slices verify independently
- * and verify-parallel.ts checks the links between them.
+ * Worker thread of a parallel verify: claims ranges of the log one by one from the counter it shares
+ * with verify-parallel.ts (Atomics.add, so no thread waits for another to hand out work), checks each
+ * (verify-range.ts) and posts back `{ index, slice }`; verify-parallel.ts stitches the slices in order.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { ClassicLevel } from 'classic-level'
-import { ChainVerifier, type OnEntry } from './chain-verifier.ts'
-import { entryPosition, GENESIS_HASH, type FrameRef } from './log-block.ts'
-import { HASH_BYTES } from './layout.ts'
-import { sha256Binary, TileSlice, type BinaryHash } from '../log/merkle/index.ts'
+import { verifyRange, type RangeTask } from './verify-range.ts'
 
 interface Task {
   readonly location: string
-  readonly from: Uint8Array
-  readonly to: Uint8Array | null
-  readonly first: boolean
+  readonly ranges: readonly RangeTask[]
+  /** Int32Array over a SharedArrayBuffer: the next range index to claim. */
+  readonly counter: Int32Array
   /** Checkpoint sizes: the Merkle tree's pieces for them are hashed here too (tile-slice.ts). */
   readonly sizes?: readonly number[]
 }
@@ -24,50 +21,9 @@ const db = new ClassicLevel<Buffer, Buffer>(task.location, { keyEncoding: 'buffe
 await db.open()
 try {
   const log = db.sublevel<Buffer, Buffer>('log', { keyEncoding: 'buffer', valueEncoding: 'buffer' })
-  // fillCache off: a one-pass scan must not evict what the daemon keeps hot.
-  const options: { gte: Buffer, lt?: Buffer, fillCache: boolean, highWaterMarkBytes: number } = { gte: Buffer.from(task.from), fillCache: false, highWaterMarkBytes: 16 << 20 }
-  if (task.to !== null) options.lt = Buffer.from(task.to)
-  const iterator = log.iterator(options)
-  let tree: TileSlice | undefined
-  const sizes = task.sizes
-  // The leaves are hashed in the chain's own pass over each block: one walk of the frames, not two.
-  const onEntry: OnEntry | undefined = sizes === undefined
-    ? undefined
-    : (block, ref) => {
-        tree ??= new TileSlice(entryPosition(block, ref.start + HASH_BYTES, ref.end) - 1, sizes)
-        tree.push(leafOfFrame(block, ref))
-      }
-  const verifier = task.first ? new ChainVerifier(1, GENESIS_HASH) : new ChainVerifier(0, undefined)
-  // Read ahead: the next chunk is fetched in LevelDB's thread while this one is hashed.
-  let next = iterator.nextv(1024)
-  try {
-    outer: while (true) {
-      const chunk = await next
-      if (chunk.length === 0) break
-      next = iterator.nextv(1024)
-      for (const [key, block] of chunk) {
-        if (!verifier.block(key, block, onEntry)) break outer
-      }
-    }
-  } finally {
-    await next.catch(() => undefined)
-    await iterator.close()
+  for (let index = Atomics.add(task.counter, 0, 1); index < task.ranges.length; index = Atomics.add(task.counter, 0, 1)) {
+    parentPort?.postMessage({ index, slice: await verifyRange(log, task.ranges[index] as RangeTask, task.sizes) })
   }
-  parentPort?.postMessage({ ...verifier.slice(), ...(tree === undefined ? {} : { tree: tree.result() }) })
 } finally {
   await db.close()
-}
-
-/**
- * MTH({entry}) = SHA-256(0x00 ‖ entry) (RFC 9162 §2.1.1) hashed in place: the byte before the entry is
- * the last of its frame's prev_hash, already checked by the chain, so it stands in for the 0x00
- * prefix for the one call and is put back — no copy of the entry.
- */
-function leafOfFrame (block: Buffer, ref: FrameRef): BinaryHash {
-  const at = ref.start + HASH_BYTES - 1
-  const kept = block[at] as number
-  block[at] = 0x00
-  const leaf = sha256Binary(block.subarray(at, ref.end))
-  block[at] = kept
-  return leaf
 }

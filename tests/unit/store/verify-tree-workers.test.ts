@@ -1,7 +1,8 @@
 // verify's tree in worker threads (verify-worker.ts hashes each leaf in place in the chain's pass, as a
 // binary string) finds a rewritten entry whose later chain hashes were all recomputed — what the chain
 // alone cannot see — at the same checkpoint as the tree recomputed in one thread, for slice
-// boundaries that are not powers of two nor tile boundaries.
+// boundaries that are not powers of two nor tile boundaries, and for ranges of 50 and 97 entries
+// claimed by verify's own thread and the workers alike.
 import t from 'tap'
 import path from 'node:path'
 import { createHash } from 'node:crypto'
@@ -54,8 +55,8 @@ t.test('a rewritten, re-chained entry: the workers\' tree finds it at the first 
   const kept = await readKept(io)
   const sequential = await verifyTree(io, signer.verifier)
   t.match(sequential.issue, { kind: 'root-mismatch', size: 301 }, 'one thread: the first checkpoint at or after the changed entry')
-  for (const threads of [2, 3, 5]) {
-    const slice = await verifyInWorkers(databasePath(location, 'log'), threads, undefined, async () => { throw new Error('not in process') }, 0, kept.map((k) => k.size))
+  for (const [threads, rangeEntries] of [[2, undefined], [3, undefined], [5, undefined], [2, 50], [3, 97]] as const) {
+    const slice = await verifyInWorkers(databasePath(location, 'log'), threads, undefined, async () => { throw new Error('not in process') }, 0, kept.map((k) => k.size), rangeEntries)
     t.equal(slice.issue, undefined, `${threads} workers: the re-chained log holds as a chain`)
     t.equal(slice.entries, ENTRIES)
     const report = treeReportFromRoots(kept, slice.roots ?? new Map(), slice.lastPosition, signer.verifier)

@@ -43,7 +43,7 @@ function frames (block: Buffer): FrameRef[] {
   return out
 }
 
-/** The verdict in one thread and in two worker threads (forced, whatever the log's size). */
+/** The verdict in one thread, in two threads, and in three over ranges of 3 entries (forced, whatever the log's size). */
 async function verdicts (location: string): Promise<Array<{ ok: boolean, position: number | undefined, kind: string | undefined }>> {
   const store = new LevelStore({ location, readOnly: true, createIfMissing: false })
   await store.open()
@@ -55,9 +55,12 @@ async function verdicts (location: string): Promise<Array<{ ok: boolean, positio
     await raw.close()
     const recorded = headBytes === undefined ? undefined : { position: readPosition(headBytes), hash: headBytes.subarray(8) }
     const parallel: ChainSlice = await verifyInWorkers(databasePath(location, 'log'), 2, recorded, async () => { throw new Error('not in process') }, 0)
+    // Ranges of 3 entries claimed by three threads: most cut inside a block, most checked by this thread or another.
+    const ranges: ChainSlice = await verifyInWorkers(databasePath(location, 'log'), 3, recorded, async () => { throw new Error('not in process') }, 0, undefined, 3)
     return [
       { ok: one.ok, position: one.issue?.position, kind: one.issue?.kind },
-      { ok: parallel.issue === undefined, position: parallel.issue?.position, kind: parallel.issue?.kind }
+      { ok: parallel.issue === undefined, position: parallel.issue?.position, kind: parallel.issue?.kind },
+      { ok: ranges.issue === undefined, position: ranges.issue?.position, kind: ranges.issue?.kind }
     ]
   } finally {
     await store.close()

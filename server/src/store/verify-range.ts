@@ -1,0 +1,72 @@
+/**
+ * One position range of the log checked in the calling thread — a verify worker, or verify's own
+ * thread while the workers start (verify-parallel.ts): the hash chain over the blocks whose keys lie
+ * in [from, to), and, when `sizes` is given, the Merkle tree's leaves and tiles of those entries
+ * (tile-slice.ts), hashed in the chain's own walk of each block.
+ */
+import { ChainVerifier, type ChainSlice, type OnEntry } from './chain-verifier.ts'
+import { entryPosition, GENESIS_HASH, type FrameRef } from './log-block.ts'
+import { HASH_BYTES } from './layout.ts'
+import { sha256Binary, TileSlice, type BinaryHash } from '../log/merkle/index.ts'
+
+export interface RangeTask {
+  readonly from: Uint8Array
+  readonly to: Uint8Array | null
+  /** The range starting at position 1: its first entry must chain to the genesis hash. */
+  readonly first: boolean
+}
+
+/** The log space as verify reads it (a classic-level sublevel). */
+export interface LogBlocks {
+  iterator: (options: { gte: Buffer, lt?: Buffer, fillCache: boolean, highWaterMarkBytes: number }) => {
+    nextv: (size: number) => Promise<Array<[Buffer, Buffer]>>
+    close: () => Promise<void>
+  }
+}
+
+/** Check one range; `sizes`: the checkpoint sizes whose partial tree nodes to keep (tile-slice.ts). */
+export async function verifyRange (log: LogBlocks, task: RangeTask, sizes: readonly number[] | undefined): Promise<ChainSlice> {
+  // fillCache off: a one-pass scan must not evict what the daemon keeps hot.
+  const options: { gte: Buffer, lt?: Buffer, fillCache: boolean, highWaterMarkBytes: number } = { gte: Buffer.from(task.from), fillCache: false, highWaterMarkBytes: 16 << 20 }
+  if (task.to !== null) options.lt = Buffer.from(task.to)
+  const iterator = log.iterator(options)
+  let tree: TileSlice | undefined
+  const onEntry: OnEntry | undefined = sizes === undefined
+    ? undefined
+    : (block, ref) => {
+        tree ??= new TileSlice(entryPosition(block, ref.start + HASH_BYTES, ref.end) - 1, sizes)
+        tree.push(leafOfFrame(block, ref))
+      }
+  const verifier = task.first ? new ChainVerifier(1, GENESIS_HASH) : new ChainVerifier(0, undefined)
+  // Read ahead: the next chunk is fetched in LevelDB's thread while this one is hashed.
+  let next = iterator.nextv(1024)
+  try {
+    outer: while (true) {
+      const chunk = await next
+      if (chunk.length === 0) break
+      next = iterator.nextv(1024)
+      for (const [key, block] of chunk) {
+        if (!verifier.block(key, block, onEntry)) break outer
+      }
+    }
+  } finally {
+    await next.catch(() => undefined)
+    await iterator.close()
+  }
+  const t = tree as TileSlice | undefined
+  return { ...verifier.slice(), ...(t === undefined ? {} : { tree: t.result() }) }
+}
+
+/**
+ * MTH({entry}) = SHA-256(0x00 ‖ entry) (RFC 9162 §2.1.1) hashed in place: the byte before the entry is
+ * the last of its frame's prev_hash, already checked by the chain, so it stands in for the 0x00
+ * prefix for the one call and is put back — no copy of the entry.
+ */
+function leafOfFrame (block: Buffer, ref: FrameRef): BinaryHash {
+  const at = ref.start + HASH_BYTES - 1
+  const kept = block[at] as number
+  block[at] = 0x00
+  const leaf = sha256Binary(block.subarray(at, ref.end))
+  block[at] = kept
+  return leaf
+}
