@@ -26,8 +26,9 @@ export interface LogBlocks {
 
 /** Check one range; `sizes`: the checkpoint sizes whose partial tree nodes to keep (tile-slice.ts). */
 export async function verifyRange (log: LogBlocks, task: RangeTask, sizes: readonly number[] | undefined): Promise<ChainSlice> {
-  // fillCache off: a one-pass scan must not evict what the daemon keeps hot.
-  const options: { gte: Buffer, lt?: Buffer, fillCache: boolean, highWaterMarkBytes: number } = { gte: Buffer.from(task.from), fillCache: false, highWaterMarkBytes: 16 << 20 }
+  // fillCache off: a one-pass scan must not evict what the daemon keeps hot. Read ahead 1 MiB at a
+  // time, not 16: the blocks are hashed while still in the CPU's cache (16 MiB: ~9 % more CPU).
+  const options: { gte: Buffer, lt?: Buffer, fillCache: boolean, highWaterMarkBytes: number } = { gte: Buffer.from(task.from), fillCache: false, highWaterMarkBytes: 1 << 20 }
   if (task.to !== null) options.lt = Buffer.from(task.to)
   const iterator = log.iterator(options)
   let tree: TileSlice | undefined
