@@ -48,6 +48,9 @@ export const DEFAULTS = deepFreeze({
     maxBatchUpdates: 256,
     maxConnections: 128,
     maxInflightPerCs: 64,
+    // Updates (not PUBLISHes) of one link between arrival and answer: 64 PUBLISHes of 256-update batches
+    // would be 16,384 per link, about a million in the gateway for 60 links (issue 18, gateway RSS).
+    maxInflightUpdatesPerCs: 2048,
     // 福岡市 (≈1.6 M residents) must finish the initial load in under 5 minutes (SPEC §8).
     maxMessagesPerSecondPerCs: 10000,
     // A CS subscribes to its two result topics once per connection; more is a flood of denials.

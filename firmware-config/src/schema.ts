@@ -92,6 +92,7 @@ const sections = {
     maxBatchUpdates: int(1, 4096),
     maxConnections: int(1, 10000),
     maxInflightPerCs: int(1, 65535),
+    maxInflightUpdatesPerCs: int(1, 1048576),
     maxMessagesPerSecondPerCs: int(1, 1000000),
     maxSubscriptionsPerSecondPerCs: int(1, 1000),
     maxConnectionsPerSecond: int(1, 10000),
@@ -105,6 +106,9 @@ const sections = {
   }).strict().superRefine((g, ctx) => {
     if (g.maxUpdateBytes >= g.maxPacketBytes) {
       ctx.addIssue({ code: 'custom', path: ['maxUpdateBytes'], params: { expect: `less than gateway.maxPacketBytes (${g.maxPacketBytes}): the packet also carries the topic`, fix: 'lower maxUpdateBytes or raise maxPacketBytes' } })
+    }
+    if (g.maxInflightUpdatesPerCs < g.maxBatchUpdates) {
+      ctx.addIssue({ code: 'custom', path: ['maxInflightUpdatesPerCs'], params: { expect: `at least gateway.maxBatchUpdates (${g.maxBatchUpdates}): one whole batch must fit`, fix: 'raise maxInflightUpdatesPerCs or lower maxBatchUpdates' } })
     }
   }),
   store: z.object({
@@ -219,6 +223,7 @@ export const HINTS: Readonly<Record<string, Hint>> = {
   'gateway.maxUpdateBytes': { expect: 'an integer between 256 and 1048576', fix: 'set a number of bytes below gateway.maxPacketBytes; bigger updates are rejected KEN_REJECT_OVERSIZED' },
   'gateway.maxConnections': { expect: 'an integer between 1 and 10000', fix: 'set a number of simultaneous connections (one per CS, plus headroom)' },
   'gateway.maxInflightPerCs': { expect: 'an integer between 1 and 65535', fix: 'set the number of unacknowledged QoS 1 messages one CS may have' },
+  'gateway.maxInflightUpdatesPerCs': { expect: 'an integer between 1 and 1048576, at least gateway.maxBatchUpdates', fix: 'set the number of updates one CS may have between arrival and answer (a batch counts each of its updates)' },
   'gateway.maxMessagesPerSecondPerCs': { expect: 'an integer between 1 and 1000000', fix: 'set a number of messages per second' },
   'gateway.maxSubscriptionsPerSecondPerCs': { expect: 'an integer between 1 and 1000', fix: 'set a number of SUBSCRIBE/UNSUBSCRIBE packets per second' },
   'gateway.maxConnectionsPerSecond': { expect: 'an integer between 1 and 10000', fix: 'set a number of new connections per second from one source address' },

@@ -9,9 +9,11 @@
  * empty one, or one over `maxBatchUpdates` is one rejection record, answered with one REJECTED result.
  */
 import { hash } from 'node:crypto'
+import protobuf from 'protobufjs'
 import { decodeMessage } from '../../proto/src/codec.ts'
 import { reject } from '../../proto/src/reason-codes.ts'
 import { Stream } from '../../proto/src/types.ts'
+import type { TopicKind } from '../../proto/src/topics.ts'
 import type { EncodedUpdateResult } from '../../server/src/store/append-client.ts'
 import type { OutgoingAppendItem } from '../../server/src/store/append-request.ts'
 import type { KenError } from '../../proto/src/ken-error.ts'
@@ -78,3 +80,32 @@ function varint (n: number): Buffer {
   out.push(v)
   return Buffer.from(out)
 }
+
+/**
+ * How many updates a PUBLISH on a topic of `kind` hands to the store, for the link's update budget
+ * (limits.ts PublishPermits), counted over the wire format before ingest decodes it: one per element
+ * of a batch, one for a batch refused whole (batchItems: malformed, empty or over `maxBatchUpdates` is
+ * one rejection record), one for an update alone, none for a receipt request or a reconciliation
+ * chunk (they commit no update).
+ */
+export function updatesOf (kind: TopicKind | undefined, payload: Uint8Array, maxBatchUpdates: number): number {
+  if (kind === 'update') return 1
+  if (kind !== 'updateBatch') return 0
+  const reader = protobuf.Reader.create(payload)
+  let n = 0
+  try {
+    while (reader.pos < reader.len) {
+      const tag = reader.uint32()
+      // UpdateBatch has one field, `repeated bytes updates = 1` (batch.proto); anything else is malformed.
+      if (tag !== UPDATES_TAG) return 1
+      reader.skipType(tag & 7)
+      n++
+    }
+  } catch {
+    return 1
+  }
+  return n === 0 || n > maxBatchUpdates ? 1 : n
+}
+
+/** Field 1, wire type 2 (length-delimited): protobuf encoding spec, "Message Structure". */
+const UPDATES_TAG = (1 << 3) | 2

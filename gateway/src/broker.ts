@@ -23,6 +23,8 @@ import type { CsIdentity } from './identity.ts'
 import type { GatewayLogger } from './logger.ts'
 import type { GatewayMetrics } from './metrics.ts'
 import { publishAnswer, type Answer } from './ingest.ts'
+import { updatesOf } from './batch-ingest.ts'
+import { parseTopic } from '../../proto/src/topics.ts'
 import type { EncodedUpdateResult } from '../../server/src/store/append-client.ts'
 
 export interface BrokerDeps {
@@ -34,6 +36,8 @@ export interface BrokerDeps {
   readonly connectTimeoutMs: number
   /** The packet guard admits at most this many PUBLISH packets per link. */
   readonly maxInflightPerCs: number
+  /** Most updates one …/update-batch PUBLISH may carry (gateway.maxBatchUpdates). */
+  readonly maxBatchUpdates: number
   readonly keepalive: KeepaliveBounds
   readonly log: GatewayLogger
   readonly metrics: GatewayMetrics
@@ -100,18 +104,28 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
       }
       // Parsed before its link closed (e.g. because an earlier update of it failed to commit):
       // committing it would put it after a failed predecessor (SPEC §3 order), and no PUBACK can go.
-      if (client === null || client.closed) {
+      if (client === null || client.closed || conn === undefined) {
         conn?.permits.release()
         return done(errors.KEN_ERR_GW_CONNECTION_CLOSED())
       }
-      deps.ingest(identity, packet.topic, packet.payload as Buffer).then((answer) => {
-        answered.set(packet, { identity, answer })
-        conn?.permits.release()
-        done(null)
-      }, (err: unknown) => {
-        conn?.permits.release()
-        notCommitted(identity, err)
-        done(err instanceof Error ? err : new Error(String(err)))
+      const payload = packet.payload as Buffer
+      const updates = updatesOf(parseTopic(packet.topic)?.kind, payload, deps.maxBatchUpdates)
+      // The link's update budget (gateway.maxInflightUpdatesPerCs): the updates go to the store only
+      // when there is room, in the link's order; the guard reads no further meanwhile.
+      conn.permits.admitUpdates(updates, (admitted) => {
+        if (!admitted || client.closed) {
+          conn.permits.release(admitted ? updates : 0)
+          return done(errors.KEN_ERR_GW_CONNECTION_CLOSED())
+        }
+        deps.ingest(identity, packet.topic, payload).then((answer) => {
+          answered.set(packet, { identity, answer })
+          conn.permits.release(updates)
+          done(null)
+        }, (err: unknown) => {
+          conn.permits.release(updates)
+          notCommitted(identity, err)
+          done(err instanceof Error ? err : new Error(String(err)))
+        })
       })
     },
     authorizeSubscribe (client, sub, done) {

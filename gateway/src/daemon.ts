@@ -115,6 +115,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     }),
     connectTimeoutMs: opts.connectTimeoutMs,
     maxInflightPerCs: opts.maxInflightPerCs,
+    maxBatchUpdates: opts.maxBatchUpdates,
     keepalive: opts.keepalive,
     log,
     metrics
@@ -144,7 +145,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     metrics,
     onConnection (socket, identity) {
       const code = identity.municipalityCode
-      const permits = new PublishPermits(opts.maxInflightPerCs, buckets.of(code), (delta) => { metrics.inflight(code, delta) })
+      const permits = new PublishPermits(opts.maxInflightPerCs, buckets.of(code), (delta) => { metrics.inflight(code, delta) }, opts.maxInflightUpdatesPerCs)
       const conn = new GuardedConnection(socket, {
         identity,
         permits,

@@ -45,25 +45,40 @@ export class TokenBucket {
 }
 
 /**
- * Admission of one connection's PUBLISH packets: an in-flight slot (returned at PUBACK time) and a
- * token of the CS's rate bucket. The packet guard asks before it lets a PUBLISH through.
+ * Admission of one connection's PUBLISH packets: an in-flight slot (returned at PUBACK time), a
+ * token of the CS's rate bucket, and room in the link's update budget. The packet guard asks before
+ * it lets a PUBLISH through; the broker, once it knows how many updates the PUBLISH carries (a batch
+ * carries up to gateway.maxBatchUpdates), asks the budget before it hands them to the store.
+ * The budget is counted in updates because a slot may hold one update or a whole batch: 64 slots of
+ * 256-update batches would let one link hold 16,384 updates in the gateway and at the store (issue 18).
+ * While the budget is full, or a PUBLISH waits for it, the guard reads nothing more from the link.
  */
 export class PublishPermits {
   readonly #max: number
   readonly #bucket: TokenBucket
   readonly #onChange: (delta: number) => void
+  readonly #maxUpdates: number
   #inflight = 0
+  #updates = 0
+  /** PUBLISHes whose updates wait for room in the budget, in arrival order (SPEC §3 order). */
+  readonly #queued: Array<{ readonly updates: number, readonly go: (admitted: boolean) => void }> = []
   #waiter: (() => void) | undefined
   #timer: NodeJS.Timeout | undefined
 
-  constructor (maxInflight: number, bucket: TokenBucket, onChange: (delta: number) => void = () => {}) {
+  constructor (maxInflight: number, bucket: TokenBucket, onChange: (delta: number) => void = () => {}, maxUpdates = Number.POSITIVE_INFINITY) {
     this.#max = maxInflight
     this.#bucket = bucket
     this.#onChange = onChange
+    this.#maxUpdates = maxUpdates
   }
 
   get inflight (): number {
     return this.#inflight
+  }
+
+  /** Updates of this link handed to the store and not yet answered (never above the budget). */
+  get updates (): number {
+    return this.#updates
   }
 
   /**
@@ -77,28 +92,62 @@ export class PublishPermits {
     return false
   }
 
-  /** Return an in-flight slot (the PUBLISH was answered or refused). */
-  release (): void {
-    if (this.#inflight === 0) return
-    this.#inflight--
-    this.#onChange(-1)
+  /**
+   * Room in the budget for `updates` updates of an admitted PUBLISH: `go(true)` at once (same tick)
+   * or once earlier PUBLISHes were answered — always in the order asked, so a link's updates reach
+   * the store in its order; `go(false)` if the connection closes first. More than the whole budget
+   * is counted as the whole budget, so a PUBLISH never waits forever.
+   */
+  admitUpdates (updates: number, go: (admitted: boolean) => void): void {
+    const n = Math.min(updates, this.#maxUpdates)
+    if (this.#queued.length === 0 && this.#updates + n <= this.#maxUpdates) {
+      this.#updates += n
+      go(true)
+      return
+    }
+    this.#queued.push({ updates: n, go })
+  }
+
+  /** Return an in-flight slot and the `updates` it was admitted with (the PUBLISH was answered or refused). */
+  release (updates = 0): void {
+    this.#updates = Math.max(0, this.#updates - Math.min(updates, this.#maxUpdates))
+    if (this.#inflight > 0) {
+      this.#inflight--
+      this.#onChange(-1)
+    }
+    this.#admitQueued()
     this.#retry()
   }
 
-  /** The connection is gone: forget the waiter and give every slot back. */
+  /** The connection is gone: forget the waiters and give every slot back. */
   cancel (): void {
     this.#waiter = undefined
     if (this.#timer !== undefined) clearTimeout(this.#timer)
     this.#timer = undefined
     if (this.#inflight > 0) this.#onChange(-this.#inflight)
     this.#inflight = 0
+    for (const q of this.#queued.splice(0)) q.go(false)
+  }
+
+  #admitQueued (): void {
+    while (this.#queued.length > 0) {
+      const head = this.#queued[0] as { readonly updates: number, readonly go: (admitted: boolean) => void }
+      if (this.#updates + head.updates > this.#maxUpdates) return
+      this.#queued.shift()
+      this.#updates += head.updates
+      head.go(true)
+    }
   }
 
   #tryTake (): boolean {
-    if (this.#inflight >= this.#max || !this.#bucket.take()) return false
+    if (this.#inflight >= this.#max || !this.#budgetOpen() || !this.#bucket.take()) return false
     this.#inflight++
     this.#onChange(1)
     return true
+  }
+
+  #budgetOpen (): boolean {
+    return this.#queued.length === 0 && this.#updates < this.#maxUpdates
   }
 
   #retry (): void {
@@ -112,9 +161,9 @@ export class PublishPermits {
     }
   }
 
-  /** Waiting for a token needs a timer; waiting for a slot is woken by release(). */
+  /** Waiting for a token needs a timer; waiting for a slot or the budget is woken by release(). */
   #armTimer (): void {
-    if (this.#inflight >= this.#max || this.#timer !== undefined) return
+    if (this.#inflight >= this.#max || !this.#budgetOpen() || this.#timer !== undefined) return
     this.#timer = setTimeout(() => {
       this.#timer = undefined
       this.#retry()

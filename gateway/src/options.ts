@@ -21,6 +21,7 @@ export const DEFAULTS = Object.freeze({
   maxBatchUpdates: LINK.maxBatchUpdates,
   maxConnections: LINK.maxConnections,
   maxInflightPerCs: LINK.maxInflightPerCs,
+  maxInflightUpdatesPerCs: LINK.maxInflightUpdatesPerCs,
   maxMessagesPerSecondPerCs: LINK.maxMessagesPerSecondPerCs,
   maxSubscriptionsPerSecondPerCs: LINK.maxSubscriptionsPerSecondPerCs,
   maxConnectionsPerSecond: LINK.maxConnectionsPerSecond,
@@ -63,6 +64,8 @@ const schema = z.object({
   maxConnections: int(1, 10000).default(DEFAULTS.maxConnections),
   /** PUBLISH packets of one link between arrival and PUBACK; more are left unread (backpressure). */
   maxInflightPerCs: int(1, 65535).default(DEFAULTS.maxInflightPerCs),
+  /** Updates of one link between arrival and answer (a batch counts each); beyond it the link is left unread. */
+  maxInflightUpdatesPerCs: int(1, 1048576).default(DEFAULTS.maxInflightUpdatesPerCs),
   /** Token-bucket rate per CS (one second of burst); above it the link is read more slowly. */
   maxMessagesPerSecondPerCs: int(1, 1000000).default(DEFAULTS.maxMessagesPerSecondPerCs),
   /** SUBSCRIBE/UNSUBSCRIBE token bucket per CS; above it the link is read more slowly. */
@@ -92,6 +95,9 @@ const schema = z.object({
 }).strict().superRefine((o, ctx) => {
   if (o.maxUpdateBytes >= o.maxPacketBytes) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['maxUpdateBytes'], message: 'must be below maxPacketBytes (the packet also carries the topic)' })
+  }
+  if (o.maxInflightUpdatesPerCs < o.maxBatchUpdates) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['maxInflightUpdatesPerCs'], message: 'must be at least maxBatchUpdates (one whole batch must fit)' })
   }
 })
 

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { openSync, closeSync, existsSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
+import { DAEMON_MALLOC_ENV } from './malloc-env.ts'
 
 export interface DaemonProcess {
   readonly name: string
@@ -31,7 +32,8 @@ export function spawnDaemon (name: string, script: string, args: readonly string
   const fd = openSync(logFile, 'a', 0o640)
   const profDir = process.env.KEN_CPU_PROF_DIR
   const prof = profDir === undefined || profDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.join(profDir, name)}`]
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, ...args], { stdio: ['ignore', fd, fd] })
+  // The malloc settings of the systemd units (malloc-env.ts); one already in the environment wins.
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, ...args], { stdio: ['ignore', fd, fd], env: { ...DAEMON_MALLOC_ENV, ...process.env } })
   closeSync(fd)
   running.add(child)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {

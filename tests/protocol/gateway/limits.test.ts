@@ -1,8 +1,9 @@
-// The link limits over a real TLS socket (SPEC §3): the in-flight cap and the message rate slow the
+// The link limits over a real TLS socket (SPEC §3): the in-flight cap, the update budget and the message rate slow the
 // link down (backpressure) without dropping or reordering anything; new connections per second from
 // one source are capped before TLS.
 import t from 'tap'
 import net from 'node:net'
+import { encode } from '../../../proto/src/codec.ts'
 import { topicFor } from '../../../proto/src/topics.ts'
 import { ResultStatus } from '../../../proto/src/types.ts'
 import { startGatewayWithDouble, startTestGateway, FUKUOKA, KITAKYUSHU } from './helpers/gateway.ts'
@@ -28,6 +29,24 @@ t.test('the in-flight cap holds PUBLISH packets back; nothing is lost or reorder
   t.same(env.store.items.map((i) => i.update?.sequence), Array.from({ length: N }, (_, i) => i + 1), 'committed in arrival order')
   const results = await inbox.waitFor(N)
   t.ok(results.every((r) => r.status === ResultStatus.ACCEPTED))
+  await c.endAsync(true)
+})
+
+t.test('the update budget counts the updates of batches: no more pending at the store, nothing lost or reordered', async (t) => {
+  // 64 PUBLISH slots of 16-update batches would allow 1,024 updates; the budget allows 20.
+  const env = await startGatewayWithDouble([FUKUOKA], { maxInflightPerCs: 64, maxBatchUpdates: 16, maxInflightUpdatesPerCs: 20 })
+  t.teardown(env.close)
+  env.store.delayMs = 20
+  const c = await connectCs(env.port, env.pki.ca, env.pki.cs.get(FUKUOKA) as Credential, 'cs-401307')
+  const BATCHES = 12
+  const PER = 8
+  await Promise.all(Array.from({ length: BATCHES }, async (_, b) => {
+    const updates = Array.from({ length: PER }, (_, i) => payloadFor(FUKUOKA, b * PER + i + 1))
+    return await c.publishAsync(topicFor('updateBatch', FUKUOKA), Buffer.from(encode('UpdateBatch', { updates })), { qos: 1 })
+  }))
+  t.ok(env.store.peakPending > 0 && env.store.peakPending <= 20, `at most 20 updates pending at the store (peak ${env.store.peakPending})`)
+  t.equal(env.store.answered, BATCHES * PER, 'every update was answered before its PUBACK')
+  t.same(env.store.items.map((i) => i.update?.sequence), Array.from({ length: BATCHES * PER }, (_, i) => i + 1), 'committed in arrival order, none lost')
   await c.endAsync(true)
 })
 

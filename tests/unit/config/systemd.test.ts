@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfig } from '../../../firmware-config/src/index.ts'
 import { resolvePaths } from '../../../firmware-config/src/paths.ts'
+import { DAEMON_MALLOC_ENV } from '../../../server/src/appliance/malloc-env.ts'
 
 /** `Key=value` lines of a unit file (comments dropped), key → every value. */
 function directives (file: string): Map<string, string[]> {
@@ -24,6 +25,14 @@ const units = {
   maint: { file: 'firmware-config/systemd/ken-maint.service', user: 'ken-maint' },
   terminal: { file: 'firmware-config/systemd/ken-terminal.service', user: 'ken-term' },
   national: { file: 'firmware-config/systemd/ken-national.service', user: 'ken-national' }
+}
+
+// Issue 18: every daemon runs with the malloc settings spawnDaemon gives it (malloc-env.ts).
+for (const [name, unit] of Object.entries(units)) {
+  t.test(`${name} unit sets the daemons' malloc environment`, async (t) => {
+    const env = new Map((directives(unit.file).get('Environment') ?? []).flatMap((line) => line.split(/\s+/)).map((kv) => kv.split('=') as [string, string]))
+    for (const [key, value] of Object.entries(DAEMON_MALLOC_ENV)) t.equal(env.get(key), value, key)
+  })
 }
 
 // Issue 16: every unit rated by systemd's own judge at an exposure of 2.0 or lower.

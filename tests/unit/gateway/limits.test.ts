@@ -1,5 +1,5 @@
 // The link limits with an injected clock: the token bucket, the publish permits (in-flight slot and
-// rate token; waiters woken, never dropped), and new connections per source per second.
+// rate token, room in the update budget; waiters woken, never dropped), and new connections per source per second.
 import t from 'tap'
 import { ConnectionRateLimiter, CsRateBuckets, PublishPermits, TokenBucket } from '../../../gateway/src/limits.ts'
 
@@ -58,6 +58,44 @@ t.test('permits: cancel() drops the waiter and gives every slot back', async (t)
   t.notOk(woken)
   t.equal(p.inflight, 0)
   t.same(deltas, [1, -1])
+})
+
+t.test('permits: the update budget holds a batch that does not fit, in order, and the guard stops taking PUBLISHes', async (t) => {
+  const p = new PublishPermits(100, new TokenBucket(1e6), () => {}, 10)
+  const went: string[] = []
+  t.ok(p.take(() => {}))
+  p.admitUpdates(6, (ok) => went.push(`a ${String(ok)}`))
+  t.ok(p.take(() => {}))
+  p.admitUpdates(6, (ok) => went.push(`b ${String(ok)}`))
+  t.same(went, ['a true'], 'the second batch (6 + 6 > 10) waits')
+  t.equal(p.updates, 6)
+  let granted = false
+  t.notOk(p.take(() => { granted = true }), 'no PUBLISH is read while a batch waits for the budget')
+  p.admitUpdates(1, (ok) => went.push(`c ${String(ok)}`))
+  t.same(went, ['a true'], 'a small one does not overtake the waiting batch (SPEC §3 order)')
+  p.release(6)
+  t.same(went, ['a true', 'b true', 'c true'], 'both admitted once the first was answered, in order')
+  t.equal(p.updates, 7)
+  t.ok(granted, 'the guard\'s waiter got its PUBLISH slot back once the budget had room')
+  for (let i = 0; i < 3; i++) p.admitUpdates(1, () => {})
+  t.equal(p.updates, 10, 'never more than the budget')
+  let woken = false
+  t.notOk(p.take(() => { woken = true }), 'a full budget holds the next PUBLISH back')
+  p.release(1)
+  t.ok(woken)
+  p.admitUpdates(50, (ok) => went.push(`d ${String(ok)}`))
+  p.cancel()
+  t.same(went.at(-1), 'd false', 'a waiting batch is refused when the connection goes')
+})
+
+t.test('permits: more updates than the budget counts as the whole budget, so it does not wait forever', async (t) => {
+  const p = new PublishPermits(100, new TokenBucket(1e6), () => {}, 8)
+  let ok = false
+  p.admitUpdates(20, (a) => { ok = a })
+  t.ok(ok)
+  t.equal(p.updates, 8)
+  p.release(20)
+  t.equal(p.updates, 0)
 })
 
 t.test('one rate bucket per municipality, shared by its connections', async (t) => {

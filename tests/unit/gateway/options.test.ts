@@ -20,6 +20,7 @@ t.test('refusals name the key', async (t) => {
     [{ ...minimal, wildcards: true }, ''],
     [{ ...minimal, maxPacketBytes: 'big' }, 'maxPacketBytes'],
     [{ ...minimal, maxUpdateBytes: 65536, maxPacketBytes: 65536 }, 'maxUpdateBytes'],
+    [{ ...minimal, maxBatchUpdates: 64, maxInflightUpdatesPerCs: 63 }, 'maxInflightUpdatesPerCs'],
     [{ ...minimal, tls: { ...minimal.tls, ciphers: 'NULL' } }, 'tls'],
     [{ ...minimal, tlsMinVersion: 'TLSv1.2' }, 'tlsMinVersion'],
     [{ ...minimal, municipalities: ['401300'] }, 'municipalities.0'],

@@ -51,6 +51,31 @@ t.test('data keys unwrap only under the same appliance key and key id', async (t
   t.throws(() => ring.dataKey(fresh.keyId, fresh.wrapped), { code: 'KEN_ERR_STORE_KEY_ERASED' }, 'a read racing the erasure cannot bring it back')
 })
 
+t.test('the data key cache holds no more than its size, least recently used out first', async (t) => {
+  const ring = new Keyring(Buffer.alloc(32, 1), { cacheSize: 8 })
+  const made = Array.from({ length: 20 }, () => ring.createDataKey())
+  t.equal(ring.cachedKeys, 8, 'filled past its size, it holds 8')
+  t.ok(made.slice(12).every((k) => ring.has(k.keyId)), 'the last 8 made are held')
+  t.notOk(made.slice(0, 12).some((k) => ring.has(k.keyId)), 'the first 12 are not')
+  const [first] = made
+  const next = made[12]
+  if (first === undefined || next === undefined) throw new Error('20 keys made')
+  t.same(ring.dataKey(first.keyId, first.wrapped), first.dataKey, 'an evicted key unwraps again')
+  t.equal(ring.cachedKeys, 8)
+  t.notOk(ring.has(next.keyId), 'and pushed out the least recently used')
+})
+
+t.test('a cached data key owns its 32 bytes: it keeps no shared pool slab alive', async (t) => {
+  const ring = new Keyring(Buffer.alloc(32, 1))
+  const fresh = ring.createDataKey()
+  t.equal(fresh.dataKey.buffer.byteLength > 32, true, 'made as a slice of a larger buffer (Buffer.from)')
+  const other = new Keyring(Buffer.alloc(32, 1))
+  const unwrapped = other.dataKey(fresh.keyId, fresh.wrapped)
+  t.equal(unwrapped.buffer.byteLength, 32, 'the unwrapped key cached is its own allocation')
+  t.equal(ring.dataKey(fresh.keyId, undefined).buffer.byteLength, 32, 'so is a key made here, as cached')
+  t.same(ring.dataKey(fresh.keyId, undefined), fresh.dataKey)
+})
+
 t.test('a seal is bound to its purpose, key id and position', async (t) => {
   const key = Buffer.alloc(32, 3)
   const id = Buffer.alloc(16, 4)

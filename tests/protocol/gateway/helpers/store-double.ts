@@ -19,6 +19,10 @@ export class AppendServerDouble {
   readonly batches: number[] = []
   /** Items received, answered or not yet. */
   received = 0
+  /** Items answered (committed or failed). */
+  answered = 0
+  /** Most items received and not yet answered at any one time. */
+  peakPending = 0
   /** Answer the next N requests with error_code (nothing committed). */
   failNext = 0
   /** Hold every answer this long (ms). */
@@ -61,6 +65,7 @@ export class AppendServerDouble {
       for (const frame of frames.push(chunk)) {
         const req = decode('AppendRequest', frame)
         this.received += req.items.length
+        this.peakPending = Math.max(this.peakPending, this.received - this.answered)
         answering = answering.then(async () => {
           if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs))
           socket.write(encodeFrame(encode('AppendResponse', this.#answer(req.batchId, req.items))))
@@ -70,6 +75,7 @@ export class AppendServerDouble {
   }
 
   #answer (batchId: number, items: AppendItem[]): { batchId: number, results: UpdateResult[], errorCode: string } {
+    this.answered += items.length
     if (this.failNext > 0) {
       this.failNext--
       return { batchId, results: [], errorCode: 'KEN_ERR_STORE_TEST_FAILURE' }

@@ -1,0 +1,31 @@
+// spawnDaemon starts each daemon with the malloc settings of the systemd units (malloc-env.ts, issue 18),
+// and a value already in the launcher's environment wins (to measure without them).
+import t from 'tap'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { spawnDaemon } from '../../../server/src/appliance/daemon-process.ts'
+import { DAEMON_MALLOC_ENV } from '../../../server/src/appliance/malloc-env.ts'
+
+const dir = mkdtempSync(path.join(tmpdir(), 'ken-daemon-'))
+const script = path.join(dir, 'print-env.ts')
+writeFileSync(script, `process.stdout.write(JSON.stringify({ arena: process.env.MALLOC_ARENA_MAX, mmap: process.env.MALLOC_MMAP_THRESHOLD_ }))\n`)
+
+async function envOf (log: string): Promise<{ arena?: string, mmap?: string }> {
+  const d = spawnDaemon('print-env', script, [], path.join(dir, log))
+  t.equal(await d.exited, 0)
+  return JSON.parse(readFileSync(path.join(dir, log), 'utf8')) as { arena?: string, mmap?: string }
+}
+
+t.test('a daemon gets the malloc settings', async (t) => {
+  const saved = { arena: process.env.MALLOC_ARENA_MAX, mmap: process.env.MALLOC_MMAP_THRESHOLD_ }
+  delete process.env.MALLOC_ARENA_MAX
+  delete process.env.MALLOC_MMAP_THRESHOLD_
+  t.teardown(() => {
+    if (saved.arena !== undefined) process.env.MALLOC_ARENA_MAX = saved.arena
+    if (saved.mmap !== undefined) process.env.MALLOC_MMAP_THRESHOLD_ = saved.mmap
+  })
+  t.same(await envOf('a.log'), { arena: DAEMON_MALLOC_ENV.MALLOC_ARENA_MAX, mmap: DAEMON_MALLOC_ENV.MALLOC_MMAP_THRESHOLD_ })
+  process.env.MALLOC_ARENA_MAX = '8'
+  t.same(await envOf('b.log'), { arena: '8', mmap: DAEMON_MALLOC_ENV.MALLOC_MMAP_THRESHOLD_ }, 'the launcher\'s own value wins')
+})
