@@ -74,6 +74,8 @@ export class Keyring {
   readonly #codeOuter = Buffer.alloc(SHA256_BLOCK + 32)
   /** Unwrapped data keys by key id (hex), least recently used first. */
   readonly #cache = new Map<string, Buffer>()
+  /** Where eviction from {@link #cache} goes on from (see {@link #remember}). */
+  #evictions: Iterator<string> = this.#cache.keys()
   /** Key ids erased since start: a read that raced the erasure must not bring the key back. */
   readonly #erased = new Set<string>()
   readonly #capacity: number
@@ -296,8 +298,16 @@ export class Keyring {
   #remember (keyId: Uint8Array, dataKey: Buffer): void {
     this.#cache.set(Buffer.from(keyId).toString('hex'), dataKey)
     if (this.#cache.size > this.#capacity) {
-      const oldest = this.#cache.keys().next().value
-      if (oldest !== undefined) this.#cache.delete(oldest)
+      // One iterator kept across evictions: a Map iterator goes on past deleted entries and reaches
+      // entries added or re-added (moved to the end) since (ECMA-262 CreateMapIterator), so it always yields
+      // the least recently used key. A fresh `keys().next()` each time would first step over every
+      // slot the evictions deleted before V8 rehashes — tens of µs per new resident once full.
+      let oldest = this.#evictions.next()
+      if (oldest.done === true) {
+        this.#evictions = this.#cache.keys()
+        oldest = this.#evictions.next()
+      }
+      if (oldest.done !== true) this.#cache.delete(oldest.value)
     }
   }
 

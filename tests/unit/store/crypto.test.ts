@@ -51,6 +51,31 @@ t.test('data keys unwrap only under the same appliance key and key id', async (t
   t.throws(() => ring.dataKey(fresh.keyId, fresh.wrapped), { code: 'KEN_ERR_STORE_KEY_ERASED' }, 'a read racing the erasure cannot bring it back')
 })
 
+t.test('the data key cache evicts the least recently used key, again and again once full', async (t) => {
+  const ring = new Keyring(Buffer.alloc(32, 1), { cacheSize: 3 })
+  const keys = [ring.createDataKey(), ring.createDataKey(), ring.createDataKey()]
+  // Using the first moves it behind the others: the second is now the oldest.
+  const first = keys[0]
+  if (first === undefined) throw new Error('no key')
+  t.same(ring.dataKey(first.keyId, undefined), first.dataKey)
+  keys.push(ring.createDataKey())
+  t.same(keys.map((k) => ring.has(k.keyId)), [true, false, true, true])
+  // Many evictions in a row (the initial load): always the oldest goes, the newest three stay.
+  for (let i = 0; i < 1000; i++) keys.push(ring.createDataKey())
+  t.same(keys.map((k) => ring.has(k.keyId)).filter((x) => x).length, 3)
+  t.same(keys.slice(-3).map((k) => ring.has(k.keyId)), [true, true, true])
+  // A key used while others are evicted survives them, then goes first when it is the oldest.
+  const kept = keys[keys.length - 3]
+  if (kept === undefined) throw new Error('no key')
+  ring.dataKey(kept.keyId, undefined)
+  const a = ring.createDataKey()
+  const b = ring.createDataKey()
+  t.same([kept, a, b].map((k) => ring.has(k.keyId)), [true, true, true])
+  t.notOk(ring.has((keys[keys.length - 2] ?? a).keyId))
+  ring.createDataKey()
+  t.notOk(ring.has(kept.keyId))
+})
+
 t.test('a seal is bound to its purpose, key id and position', async (t) => {
   const key = Buffer.alloc(32, 3)
   const id = Buffer.alloc(16, 4)
