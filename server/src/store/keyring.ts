@@ -198,8 +198,7 @@ export class Keyring {
   /** Make a data key for a person the store has not seen; the caller stores `wrapped` under `keyId`. */
   createDataKey (): NewDataKey {
     const key = this.#factory?.take() ?? makeDataKey(this.#wrapKey)
-    this.#remember(key.keyId, key.dataKey)
-    return key
+    return { keyId: key.keyId, wrapped: key.wrapped, dataKey: this.#remember(key.keyId, key.dataKey) }
   }
 
   /**
@@ -209,8 +208,7 @@ export class Keyring {
    */
   createPeriodKey (keyId: Buffer): NewDataKey {
     const key = makeDataKey(this.#wrapKey, keyId)
-    this.#remember(key.keyId, key.dataKey)
-    return key
+    return { keyId: key.keyId, wrapped: key.wrapped, dataKey: this.#remember(key.keyId, key.dataKey) }
   }
 
   /**
@@ -261,9 +259,7 @@ export class Keyring {
       return hit
     }
     if (wrapped === undefined) throw errors.KEN_ERR_STORE_KEY_ERASED()
-    const dataKey = open(this.#wrapKey, sealAad(SealPurpose.DATA_KEY, keyId, 0), wrapped)
-    this.#remember(keyId, dataKey)
-    return dataKey
+    return this.#remember(keyId, open(this.#wrapKey, sealAad(SealPurpose.DATA_KEY, keyId, 0), wrapped))
   }
 
   /** True when the data key of `keyId` is in memory (no read of the `keys` space needed). */
@@ -295,8 +291,16 @@ export class Keyring {
     if (t.digest !== undefined) this.#aheadTags.set(t.code, t.digest)
   }
 
-  #remember (keyId: Uint8Array, dataKey: Buffer): void {
-    this.#cache.set(Buffer.from(keyId).toString('hex'), dataKey)
+  /**
+   * Cache `dataKey` and return the cached copy; `dataKey` itself is wiped. The copy has a memory of
+   * its own: a small Buffer made the usual way is a slice of an 8 KiB pool (Node's Buffer.poolSize)
+   * and keeps all of it alive, so 65536 cached keys held some 200 MB of pools.
+   */
+  #remember (keyId: Uint8Array, dataKey: Buffer): Buffer {
+    const own = Buffer.allocUnsafeSlow(dataKey.length)
+    dataKey.copy(own)
+    dataKey.fill(0)
+    this.#cache.set(Buffer.from(keyId).toString('hex'), own)
     if (this.#cache.size > this.#capacity) {
       // One iterator kept across evictions: a Map iterator goes on past deleted entries and reaches
       // entries added or re-added (moved to the end) since (ECMA-262 CreateMapIterator), so it always yields
@@ -309,6 +313,7 @@ export class Keyring {
       }
       if (oldest.done !== true) this.#cache.delete(oldest.value)
     }
+    return own
   }
 
   /** HMAC-SHA-256(index key, domain ‖ value), truncated (RFC 2104 §5). */

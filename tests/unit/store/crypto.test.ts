@@ -76,6 +76,21 @@ t.test('the data key cache evicts the least recently used key, again and again o
   t.notOk(ring.has(kept.keyId))
 })
 
+t.test('a cached data key holds memory of its own, not a slice of a shared Buffer pool', async (t) => {
+  const ring = new Keyring(Buffer.alloc(32, 1))
+  const fresh = ring.createDataKey()
+  // A pooled 32-byte Buffer would keep an 8 KiB pool alive for as long as the key stays cached.
+  t.equal(fresh.dataKey.buffer.byteLength, 32)
+  const other = new Keyring(Buffer.alloc(32, 1))
+  const unwrapped = other.dataKey(fresh.keyId, fresh.wrapped)
+  t.same(unwrapped, fresh.dataKey)
+  t.equal(unwrapped.buffer.byteLength, 32)
+  t.equal(other.dataKey(fresh.keyId, undefined), unwrapped, 'the cache hands out that same copy')
+  const period = ring.createPeriodKey(Buffer.from('P2026-11\0\0\0\0\0\0\0\0', 'latin1'))
+  t.equal(period.dataKey.buffer.byteLength, 32)
+  t.same(new Keyring(Buffer.alloc(32, 1)).dataKey(period.keyId, period.wrapped), period.dataKey)
+})
+
 t.test('a seal is bound to its purpose, key id and position', async (t) => {
   const key = Buffer.alloc(32, 3)
   const id = Buffer.alloc(16, 4)
