@@ -65,15 +65,44 @@ t.test('the data key cache holds no more than its size, least recently used out 
   t.notOk(ring.has(next.keyId), 'and pushed out the least recently used')
 })
 
-t.test('a cached data key owns its 32 bytes: it keeps no shared pool slab alive', async (t) => {
+t.test('the data key cache evicts the least recently used key, again and again once full', async (t) => {
+  const ring = new Keyring(Buffer.alloc(32, 1), { cacheSize: 3 })
+  const keys = [ring.createDataKey(), ring.createDataKey(), ring.createDataKey()]
+  // Using the first moves it behind the others: the second is now the oldest.
+  const first = keys[0]
+  if (first === undefined) throw new Error('no key')
+  t.same(ring.dataKey(first.keyId, undefined), first.dataKey)
+  keys.push(ring.createDataKey())
+  t.same(keys.map((k) => ring.has(k.keyId)), [true, false, true, true])
+  // Many evictions in a row (the initial load): always the oldest goes, the newest three stay.
+  for (let i = 0; i < 1000; i++) keys.push(ring.createDataKey())
+  t.same(keys.map((k) => ring.has(k.keyId)).filter((x) => x).length, 3)
+  t.same(keys.slice(-3).map((k) => ring.has(k.keyId)), [true, true, true])
+  // A key used while others are evicted survives them, then goes first when it is the oldest.
+  const kept = keys[keys.length - 3]
+  if (kept === undefined) throw new Error('no key')
+  ring.dataKey(kept.keyId, undefined)
+  const a = ring.createDataKey()
+  const b = ring.createDataKey()
+  t.same([kept, a, b].map((k) => ring.has(k.keyId)), [true, true, true])
+  t.notOk(ring.has((keys[keys.length - 2] ?? a).keyId))
+  ring.createDataKey()
+  t.notOk(ring.has(kept.keyId))
+})
+
+t.test('a cached data key holds memory of its own, not a slice of a shared Buffer pool', async (t) => {
   const ring = new Keyring(Buffer.alloc(32, 1))
   const fresh = ring.createDataKey()
-  t.equal(fresh.dataKey.buffer.byteLength > 32, true, 'made as a slice of a larger buffer (Buffer.from)')
+  // A pooled 32-byte Buffer would keep an 8 KiB pool alive for as long as the key stays cached.
+  t.equal(fresh.dataKey.buffer.byteLength, 32)
   const other = new Keyring(Buffer.alloc(32, 1))
   const unwrapped = other.dataKey(fresh.keyId, fresh.wrapped)
-  t.equal(unwrapped.buffer.byteLength, 32, 'the unwrapped key cached is its own allocation')
-  t.equal(ring.dataKey(fresh.keyId, undefined).buffer.byteLength, 32, 'so is a key made here, as cached')
-  t.same(ring.dataKey(fresh.keyId, undefined), fresh.dataKey)
+  t.same(unwrapped, fresh.dataKey)
+  t.equal(unwrapped.buffer.byteLength, 32)
+  t.equal(other.dataKey(fresh.keyId, undefined), unwrapped, 'the cache hands out that same copy')
+  const period = ring.createPeriodKey(Buffer.from('P2026-11\0\0\0\0\0\0\0\0', 'latin1'))
+  t.equal(period.dataKey.buffer.byteLength, 32)
+  t.same(new Keyring(Buffer.alloc(32, 1)).dataKey(period.keyId, period.wrapped), period.dataKey)
 })
 
 t.test('a seal is bound to its purpose, key id and position', async (t) => {
