@@ -106,6 +106,22 @@ function writeBytes (): number {
   return ioCounter('wchar')
 }
 
+/**
+ * What LevelDB wrote to tables in one database, from its info log (LOG; leveldb db_impl.cc): memtable
+ * flushes ("Level-0 table #N: B bytes") and compactions ("Compacted … => B bytes"); its write-ahead
+ * log (every batch once) is not in it.
+ */
+function tableWrites (db: string): { flushed: number, compacted: number } {
+  let text = ''
+  try {
+    text = readFileSync(path.join(db, 'LOG'), 'utf8')
+  } catch {
+    return { flushed: Number.NaN, compacted: Number.NaN }
+  }
+  const sum = (re: RegExp): number => [...text.matchAll(re)].reduce((a, m) => a + Number(m[1]), 0)
+  return { flushed: sum(/Level-0 table #\d+: (\d+) bytes/g), compacted: sum(/Compacted .* => (\d+) bytes/g) }
+}
+
 /** Bytes of the files under `dir`. */
 function duBytes (dir: string): number {
   let sum = 0
@@ -135,6 +151,10 @@ const kept = Object.fromEntries(readdirSync(dir, { withFileTypes: true }).filter
 const keptTotal = Object.values(kept).reduce((a, b) => a + b, 0)
 const mb = (n: number): string => (n / 1e6).toFixed(1)
 console.log(`disk: wrote ${mb(written)} MB (${Math.round(written / total)} B/update; ${mb(device)} MB reached the device) to keep ${mb(keptTotal)} MB (${Object.entries(kept).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}): ${(written / keptTotal).toFixed(2)}× what it keeps`)
+for (const name of Object.keys(kept)) {
+  const { flushed, compacted } = tableWrites(path.join(dir, name))
+  console.log(`  ${name}: keeps ${mb(kept[name] ?? 0)} MB (${Math.round((kept[name] ?? 0) / total)} B/update); flushed ${mb(flushed)} MB, compacted ${mb(compacted)} MB (${Math.round((flushed + compacted) / total)} B/update in tables)`)
+}
 if (values.keep === undefined) rmSync(dir, { recursive: true, force: true })
 const us = (cpu.user + cpu.system) / total
 // The first window pays for start-up (JIT, the first LevelDB files): left out of the quartile.
