@@ -6,8 +6,11 @@
  * Prints updates/s and CPU µs per update (user + system of this process), and per window of `--every`
  * updates; the least-loaded windows (the lowest quarter) are what to compare between two builds on a
  * machine others use too, since contention only ever adds CPU time (caches, frequency).
+ * Also prints LevelDB's write amplification: bytes this process wrote (/proc/self/io: `wchar`, what it
+ * handed to write() — LevelDB's write-ahead logs, tables and compactions — and `write_bytes`, what
+ * reached the block device, 0 on tmpfs) per update and against what each database keeps.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -56,6 +59,8 @@ const dir = values.keep ?? mkdtempSync(path.join(os.tmpdir(), 'ken-store-bench-'
 // As the daemon runs it (daemon.ts).
 const store = new LevelStore({ location: dir, applianceKey: randomBytes(32), logSigner: signerFromSeed('ken-server.bench/log', randomBytes(32)), prepareKeys: values['prepare-keys'] !== 'false', writeBufferSize: Number(values['write-buffer-mib']) * (1 << 20), maxEntries: Number(values['max-entries']) })
 await store.open()
+const io0 = writeBytes()
+const device0 = ioCounter('write_bytes')
 const cpu0 = process.cpuUsage()
 const main0 = mainThreadMicros()
 const t0 = performance.now()
@@ -64,7 +69,7 @@ let nextRequest = 0
 let accepted = 0
 const every = values.every === undefined ? Math.max(50_000, Math.floor(total / 10)) : Number(values.every)
 let mark = every
-let last = { at: t0, cpu: process.cpuUsage(), done: 0 }
+let last = { at: t0, cpu: process.cpuUsage(), done: 0, written: io0 }
 let lastMain = mainThreadMicros()
 const windows: Array<{ cpu: number, main: number }> = []
 function report (): void {
@@ -72,9 +77,10 @@ function report (): void {
   const cpu = process.cpuUsage(last.cpu)
   const main = mainThreadMicros()
   const n = next - last.done
-  console.log(`  ${next}: ${Math.round(n / ((now - last.at) / 1000))}/s, CPU ${((cpu.user + cpu.system) / n).toFixed(1)} µs/update, of which the main thread ${((main - lastMain) / n).toFixed(1)}`)
+  const written = writeBytes()
+  console.log(`  ${next}: ${Math.round(n / ((now - last.at) / 1000))}/s, CPU ${((cpu.user + cpu.system) / n).toFixed(1)} µs/update, of which the main thread ${((main - lastMain) / n).toFixed(1)}; wrote ${Math.round((written - last.written) / n)} B/update`)
   windows.push({ cpu: (cpu.user + cpu.system) / n, main: (main - lastMain) / n })
-  last = { at: now, cpu: process.cpuUsage(), done: next }
+  last = { at: now, cpu: process.cpuUsage(), done: next, written }
   lastMain = main
   mark += every
 }
@@ -88,6 +94,44 @@ function mainThreadMicros (): number {
     return Number.NaN
   }
 }
+/** A counter of /proc/self/io (Linux), bytes. */
+function ioCounter (name: 'wchar' | 'write_bytes'): number {
+  try {
+    return Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? Number.NaN)
+  } catch {
+    return Number.NaN
+  }
+}
+function writeBytes (): number {
+  return ioCounter('wchar')
+}
+
+/**
+ * What LevelDB wrote to tables in one database, from its info log (LOG; leveldb db_impl.cc): memtable
+ * flushes ("Level-0 table #N: B bytes") and compactions ("Compacted … => B bytes"); its write-ahead
+ * log (every batch once) is not in it.
+ */
+function tableWrites (db: string): { flushed: number, compacted: number } {
+  let text = ''
+  try {
+    text = readFileSync(path.join(db, 'LOG'), 'utf8')
+  } catch {
+    return { flushed: Number.NaN, compacted: Number.NaN }
+  }
+  const sum = (re: RegExp): number => [...text.matchAll(re)].reduce((a, m) => a + Number(m[1]), 0)
+  return { flushed: sum(/Level-0 table #\d+: (\d+) bytes/g), compacted: sum(/Compacted .* => (\d+) bytes/g) }
+}
+
+/** Bytes of the files under `dir`. */
+function duBytes (dir: string): number {
+  let sum = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name)
+    sum += entry.isDirectory() ? duBytes(p) : statSync(p).size
+  }
+  return sum
+}
+
 async function lane (): Promise<void> {
   while (nextRequest < requests.length) {
     const request = decode('AppendRequest', requests[nextRequest++] as Uint8Array)
@@ -100,6 +144,17 @@ await Promise.all(Array.from({ length: inflight }, lane))
 const seconds = (performance.now() - t0) / 1000
 const cpu = process.cpuUsage(cpu0)
 await store.close()
+// After close: a compaction the load started finishes first (its bytes are the load's).
+const written = writeBytes() - io0
+const device = ioCounter('write_bytes') - device0
+const kept = Object.fromEntries(readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => [e.name, duBytes(path.join(dir, e.name))]))
+const keptTotal = Object.values(kept).reduce((a, b) => a + b, 0)
+const mb = (n: number): string => (n / 1e6).toFixed(1)
+console.log(`disk: wrote ${mb(written)} MB (${Math.round(written / total)} B/update; ${mb(device)} MB reached the device) to keep ${mb(keptTotal)} MB (${Object.entries(kept).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}): ${(written / keptTotal).toFixed(2)}× what it keeps`)
+for (const name of Object.keys(kept)) {
+  const { flushed, compacted } = tableWrites(path.join(dir, name))
+  console.log(`  ${name}: keeps ${mb(kept[name] ?? 0)} MB (${Math.round((kept[name] ?? 0) / total)} B/update); flushed ${mb(flushed)} MB, compacted ${mb(compacted)} MB (${Math.round((flushed + compacted) / total)} B/update in tables)`)
+}
 if (values.keep === undefined) rmSync(dir, { recursive: true, force: true })
 const us = (cpu.user + cpu.system) / total
 // The first window pays for start-up (JIT, the first LevelDB files): left out of the quartile.

@@ -41,15 +41,20 @@ export const SPACES: readonly Space[] = [...PRIMARY_SPACES, ...VIEW_SPACES, TREE
 
 /**
  * The LevelDB databases of a LevelStore (level-store.ts), one per kind of key order: the log (only
- * growing keys), the wrapped data keys, and the views with their recorded head (`meta`).
+ * growing keys, and nothing else), the wrapped data keys, and the views with their recorded head
+ * (`meta`), the tree's subtrees and the signed checkpoints.
  */
 export const DATABASES = ['log', 'keys', 'views'] as const
 export type Database = typeof DATABASES[number]
 
 /** The database a space lives in. */
 export function databaseOf (space: Space): Database {
-  // Checkpoints live beside the log: written only after the log block they name (commit-group.ts).
-  return space === 'log' || space === 'checkpoints' ? 'log' : space === 'keys' || space === 'temp' ? 'keys' : 'views'
+  // The log database holds the log alone: a second key range in it (checkpoints, once kept there)
+  // makes every table span both ranges, so each new table overlaps all older ones and LevelDB
+  // rewrites the whole log at every level instead of moving its tables down (version_set.cc
+  // trivial move; bench/store-append.ts at 1 M: see docs/store-contract.md "Key layout").
+  // Checkpoints go with the views, written after the log block they name (commit-group.ts).
+  return space === 'log' ? 'log' : space === 'keys' || space === 'temp' ? 'keys' : 'views'
 }
 
 /** One write of an atomic batch; `value: null` deletes. */

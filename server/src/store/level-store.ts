@@ -4,9 +4,10 @@
  * level with keys spread at random: LevelDB then moves the log's files down its levels without
  * rewriting them, and compacts only the views (SPEC §8 initial load; measured in bench/store-append.ts).
  * One database per kind of key order:
- *   log/    the hash-chained log blocks (positions: sequential)
+ *   log/    the hash-chained log blocks (positions: sequential), and nothing else: a second range
+ *           of keys there would make every table overlap every other (layout.ts databaseOf)
  *   keys/   the wrapped resident data keys (key ids: random, small)
- *   views/  every derived view and their recorded head (`meta`)
+ *   views/  every derived view and their recorded head (`meta`), the tree's subtrees, the checkpoints
  * A commit group is written in this order, each batch fsynced (`sync: true`) before the next starts
  * (SPEC §3 "PUBACK only after fsync", §4 group commit; commit-group.ts makes two calls of `_write`):
  *   1. new wrapped keys — a log entry is never durable before the key that opens its ciphertext;
@@ -73,6 +74,7 @@ const PREFIXES: ReadonlyMap<Space, Buffer> = new Map(SPACES.map((space) => [spac
 export class LevelStore extends Store {
   readonly #location: string
   readonly #createIfMissing: boolean
+  readonly #readOnly: boolean
   readonly #tuning: Record<Database, { cacheSize: number, writeBufferSize: number, maxFileSize: number }>
   #dbs: ReadonlyMap<Database, Db> = new Map()
   #subs: ReadonlyMap<Space, Sub> = new Map()
@@ -81,6 +83,7 @@ export class LevelStore extends Store {
     super(options)
     this.#location = options.location
     this.#createIfMissing = options.createIfMissing ?? true
+    this.#readOnly = options.readOnly ?? false
     // Larger table files than LevelDB's 2 MiB keep a whole prefecture's views within the table cache
     // (max_open_files), so a lookup does not reopen a file (SPEC §8 lookup p99 < 1 ms).
     this.#tuning = {
@@ -103,6 +106,7 @@ export class LevelStore extends Store {
     this.#subs = new Map(SPACES.map((space) => [space, sublevelOf(this.#db(databaseOf(space)), space)]))
     try {
       for (const db of this.#dbs.values()) await db.open()
+      await this.#moveCheckpoints()
     } catch (err) {
       await this._close().catch(() => undefined)
       throw err
@@ -190,6 +194,32 @@ export class LevelStore extends Store {
       else batch.put(key, op.value)
     }
     await batch.write({ sync: true })
+  }
+
+  /**
+   * A store made before the checkpoints moved out of the log database keeps them in `log/`: copied
+   * to their space (fsynced) and then deleted there, so a crash between the two only repeats the copy.
+   */
+  async #moveCheckpoints (): Promise<void> {
+    const old = sublevelOf(this.#db('log'), 'checkpoints')
+    if (this.#readOnly) {
+      // Read where they are: a read-only open (ken-store verify) changes nothing on disk.
+      if ((await old.keys({ limit: 1 }).all()).length > 0) this.#subs = new Map([...this.#subs, ['checkpoints', old]])
+      return
+    }
+    const prefix = this.#prefix('checkpoints')
+    while (true) {
+      const rows = await old.iterator({ limit: CHUNK }).all()
+      if (rows.length === 0) return
+      const views = this.#db('views').batch()
+      const log = this.#db('log').batch()
+      for (const [key, value] of rows) {
+        views.put(Buffer.concat([prefix, key]), value)
+        log.del(Buffer.concat([prefix, key]))
+      }
+      await views.write({ sync: true })
+      await log.write({ sync: true })
+    }
   }
 
   #db (database: Database): Db {

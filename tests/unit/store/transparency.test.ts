@@ -138,3 +138,49 @@ t.test('verify in worker threads: the tree from tiles hashed in slices gives the
     t.equal(noEnd.roots?.get(700)?.toString('base64'), sequential.tree.root, 'the root at the end without a checkpoint there')
   }
 })
+
+t.test('LevelStore: the log database holds the log alone; checkpoints an earlier layout kept there are moved on open', async (t) => {
+  const location = path.join(tempDir(t), 'db')
+  const ENC = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const
+  const cs = new Cs(FUKUOKA)
+  let store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY, logSigner: signer, checkpointIntervalMs: 0 })
+  await store.open()
+  await fill(store, cs, 0, 30, 10)
+  await store.close()
+  const logKeys = async (): Promise<string[]> => {
+    const raw = new ClassicLevel<Buffer, Buffer>(databasePath(location, 'log'), ENC)
+    const keys = (await raw.keys().all()).map((k) => k.toString('latin1').replace(/^(![a-z]+!).*$/s, '$1'))
+    await raw.close()
+    return [...new Set(keys)]
+  }
+  // One range of growing keys only, so LevelDB moves the log's tables down instead of rewriting them.
+  t.same(await logKeys(), ['!log!'])
+
+  // The layout before: checkpoints in log/.
+  const views = new ClassicLevel<Buffer, Buffer>(databasePath(location, 'views'), ENC)
+  const kept = await views.sublevel<Buffer, Buffer>('checkpoints', ENC).iterator().all()
+  await views.sublevel<Buffer, Buffer>('checkpoints', ENC).clear()
+  await views.close()
+  t.same(kept.length, 3, 'a checkpoint per group and none on close (nothing new)')
+  const log = new ClassicLevel<Buffer, Buffer>(databasePath(location, 'log'), ENC)
+  await log.sublevel<Buffer, Buffer>('checkpoints', ENC).batch(kept.map(([key, value]) => ({ type: 'put' as const, key, value })))
+  await log.close()
+
+  const reader = new LevelStore({ location, readOnly: true, createIfMissing: false })
+  await reader.open()
+  t.same((await reader.verify({ threads: 1, verifierKey: signer.verifier })).tree.checkpoints, 3, 'read-only: read where they are')
+  await reader.close()
+  t.same(await logKeys(), ['!checkpoints!', '!log!'], 'read-only: nothing moved')
+
+  store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY, logSigner: signer, checkpointIntervalMs: 0 })
+  await store.open()
+  t.same(await checkAll(t, store), [10, 20, 30], 'moved, and every proof verifies')
+  await fill(store, cs, 30, 10, 10)
+  await store.close()
+  t.same(await logKeys(), ['!log!'])
+  const after = new LevelStore({ location, readOnly: true, createIfMissing: false })
+  await after.open()
+  const report = await after.verify({ threads: 1, verifierKey: signer.verifier })
+  t.same([report.ok, report.tree.checkpoints, report.tree.size], [true, 4, 40], 'the next checkpoint kept beside the moved ones')
+  await after.close()
+})
