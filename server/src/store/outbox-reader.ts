@@ -32,22 +32,36 @@ export async function readForwards (store: Store, from: number, maxItems: number
   let lastForward = previous
   if (from > head) return { items, scannedTo, lastForward }
   const to = Math.min(head, from + MAX_SCAN - 1)
+  // Scan first, then open: the data keys of the whole slice come in one read instead of one each. A
+  // read of the store waits for the commit group in flight, so during a load one read per forward
+  // held the link to a forward per group (19/s at 5.1 M, issue 18).
+  const candidates: LogRecord[] = []
   for await (const record of store.entries(from, to)) {
     scannedTo = record.position
+    if (!mayForward(record)) continue
+    candidates.push(record)
+    if (candidates.length >= maxItems) break
+  }
+  if (candidates.length < maxItems) scannedTo = Math.max(scannedTo, to)
+  await store.loadDataKeys(candidates)
+  for (const record of candidates) {
     const item = await forwardOf(store, record, lastForward, logger)
     if (item === undefined) continue
     items.push(item)
     lastForward = record.position
-    if (items.length >= maxItems) break
   }
-  if (items.length < maxItems) scannedTo = Math.max(scannedTo, to)
   return { items, scannedTo, lastForward }
+}
+
+function mayForward (record: LogRecord): boolean {
+  const u = record.entry.update
+  if (u === undefined || u === null || u.status !== ResultStatus.ACCEPTED) return false
+  return u.kind === LogUpdateKind.IDENTITY || u.kind === LogUpdateKind.FUHYO
 }
 
 async function forwardOf (store: Store, record: LogRecord, previous: number, logger: StoreLogger): Promise<OutboxItem | undefined> {
   const u = record.entry.update
-  if (u === undefined || u === null || u.status !== ResultStatus.ACCEPTED) return undefined
-  if (u.kind !== LogUpdateKind.IDENTITY && u.kind !== LogUpdateKind.FUHYO) return undefined
+  if (u === undefined || u === null) return undefined
   let update: Update | undefined
   try {
     update = await store.openUpdate(record)
