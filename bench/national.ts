@@ -43,7 +43,7 @@ export async function startNationalBench (o: { pkiDir: string, dir: string, outb
   const ken = spawnDaemon('national', path.join(root, 'server/src/national/cli/ken-national.ts'), [
     '--outbox', o.outboxSocket, '--prefecture', '40', '--url', `mqtts://localhost:${o.port}`, '--ca', pki.caFile,
     '--cert', path.join(o.pkiDir, 'national', 'ken-national.crt'), '--key', path.join(o.pkiDir, 'national', 'ken-national.key'),
-    '--window', String(o.window ?? 256), '--status-file', statusFile
+    ...(o.window === undefined ? [] : ['--window', String(o.window)]), '--status-file', statusFile
   ], path.join(o.dir, 'logs', 'national.log'))
   const read = (): Status | undefined => {
     try {

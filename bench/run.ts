@@ -36,7 +36,9 @@ const { values } = parseArgs({
     'load-batch': { type: 'string' },
     'query-keys': { type: 'string' },
     seed: { type: 'string' },
-    keep: { type: 'boolean', default: false }
+    keep: { type: 'boolean', default: false },
+    // Added to every port the bench listens on, so that benches on one machine do not meet.
+    'port-offset': { type: 'string' }
   }
 })
 const quick = values.quick === true
@@ -53,7 +55,8 @@ const opts = {
   // Updates per PUBLISH in the initial load (…/update-batch, batch.proto); 1 sends each alone.
   loadBatch: Math.min(int(values['load-batch'], 1), APPLIANCE_DEFAULTS.gateway.maxBatchUpdates),
   queryKeys: int(values['query-keys'], quick ? 10_000 : 100_000),
-  seed: int(values.seed, 8)
+  seed: int(values.seed, 8),
+  portOffset: Math.max(0, Math.floor(Number(values['port-offset'] ?? 0)))
 }
 const log = (line: string): void => { process.stderr.write(`${line}\n`) }
 
@@ -76,7 +79,7 @@ async function main (): Promise<void> {
     log(`generating ${perCs} updates per CS for the ingest comparison (not timed)`)
     const ingestIds = identities(work, 'ingest', pkiDir, codes, (code, file) => writePayloadFile(file, createPayloadSource('initial-load', code, opts.seed, BENCH_POPULATION), perCs))
     log(`ingest: Mosquitto vs ken-server vs bare aedes, ${opts.rounds} rounds of ${opts.durationMs / 1000} s, 60 CS, QoS 1, window ${opts.window}`)
-    const ingest: IngestSummary = await runIngestComparison({ pki, identities: ingestIds, workDir: path.join(work, 'ingest'), mosquittoBin, rounds: opts.rounds, durationMs: opts.durationMs, warmupMs: opts.warmupMs, window: opts.window, workers: opts.workers, basePort: 18_883, log })
+    const ingest: IngestSummary = await runIngestComparison({ pki, identities: ingestIds, workDir: path.join(work, 'ingest'), mosquittoBin, rounds: opts.rounds, durationMs: opts.durationMs, warmupMs: opts.warmupMs, window: opts.window, workers: opts.workers, basePort: 18_883 + opts.portOffset, log })
 
     log(`generating the initial load of ${opts.residents} residents (not timed)`)
     let total = 0
@@ -86,7 +89,7 @@ async function main (): Promise<void> {
       return n
     })
     log(`initial load: ${total} residents through the gateway, window ${opts.loadWindow} per CS, ${opts.loadBatch} update(s) per PUBLISH`)
-    const prefecture: PrefectureFigures = await runPrefecture({ pki, identities: loadIds, residents: opts.residents, seed: opts.seed, workDir: path.join(work, 'prefecture'), port: 18_800, window: opts.loadWindow, batch: opts.loadBatch, workers: opts.workers, queryKeys: opts.queryKeys, log })
+    const prefecture: PrefectureFigures = await runPrefecture({ pki, identities: loadIds, residents: opts.residents, seed: opts.seed, workDir: path.join(work, 'prefecture'), port: 18_800 + opts.portOffset, window: opts.loadWindow, batch: opts.loadBatch, workers: opts.workers, queryKeys: opts.queryKeys, log })
 
     const result = {
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,

@@ -26,6 +26,8 @@ export class OutboxSession {
   readonly #alive: () => boolean
   #nextFrom: number | undefined
   #lastForward = 0
+  /** The confirmed position: read from the store when a session (re)starts, then moved by its own confirms. */
+  #confirmed = 0
   /** Forward positions given and not yet confirmed, in order. */
   #given: number[] = []
 
@@ -36,16 +38,18 @@ export class OutboxSession {
   }
 
   async read (req: OutboxRead): Promise<OutboxBatch> {
-    const confirmed = await this.#store.outboxConfirmed()
     let from: number
     if (req.fromPosition === 0) {
-      from = confirmed + 1
-      this.#lastForward = confirmed
+      // Only here is the view read: a read of the views waits for the commit group in flight, which
+      // during a load would cost every read a group (issue 18). Only this session's confirms move it.
+      this.#confirmed = await this.#store.outboxConfirmed()
+      from = this.#confirmed + 1
+      this.#lastForward = this.#confirmed
       this.#given = []
     } else if (req.fromPosition === this.#nextFrom) {
       from = req.fromPosition
     } else {
-      return { items: [], scannedTo: 0, head: this.#store.head().position, confirmed, errorCode: errors.KEN_ERR_STORE_OUTBOX_POSITION.code }
+      return { items: [], scannedTo: 0, head: this.#store.head().position, confirmed: this.#confirmed, errorCode: errors.KEN_ERR_STORE_OUTBOX_POSITION.code }
     }
     const maxItems = Math.max(1, Math.min(req.maxItems, MAX_ITEMS))
     const deadline = performance.now() + Math.min(req.waitMs, MAX_WAIT_MS)
@@ -57,7 +61,7 @@ export class OutboxSession {
     this.#nextFrom = slice.scannedTo + 1
     this.#lastForward = slice.lastForward
     for (const item of slice.items) this.#given.push((item.identity ?? item.fuhyo)?.logPosition ?? 0)
-    return { items: slice.items, scannedTo: slice.scannedTo, head: this.#store.head().position, confirmed, errorCode: '' }
+    return { items: slice.items, scannedTo: slice.scannedTo, head: this.#store.head().position, confirmed: this.#confirmed, errorCode: '' }
   }
 
   async confirm (req: OutboxConfirm): Promise<OutboxConfirmed> {
@@ -78,6 +82,7 @@ export class OutboxSession {
         toPosition: req.upToPosition,
         count: batch.length
       })
+      this.#confirmed = Math.max(this.#confirmed, req.upToPosition)
       return { confirmed: req.upToPosition, actPosition: head.position, errorCode: '' }
     } catch (err) {
       this.#given = [...batch, ...this.#given]

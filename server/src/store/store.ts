@@ -695,6 +695,37 @@ export abstract class Store {
     }
   }
 
+  /**
+   * Bring the data keys of committed entries into memory with one read, so that `openUpdate` on each
+   * needs none (the outbox reader, issue 18). It does not wait for the views: a new wrapped key is
+   * durable with, or before, the log block that first uses it (commit-group.ts, step 1), and an erased
+   * key is refused by the keyring from its planning on, whatever the disk still holds. Keys it cannot
+   * find or open are left to `openUpdate`, which says why.
+   */
+  async loadDataKeys (records: readonly LogRecord[]): Promise<void> {
+    this.#requireOpen()
+    const keyring = this.#requireKeyring()
+    const wanted = new Map<string, Buffer>()
+    const head = this.#env.head.position
+    for (const record of records) {
+      const keyId = record.entry.update?.keyId
+      if (record.position > head || keyId === undefined || keyId.length === 0 || keyring.has(keyId)) continue
+      wanted.set(Buffer.from(keyId).toString('hex'), Buffer.from(keyId))
+    }
+    if (wanted.size === 0) return
+    const keyIds = [...wanted.values()]
+    const wrapped = await this._getMany('keys', keyIds)
+    keyIds.forEach((keyId, i) => {
+      const bytes = wrapped[i]
+      if (bytes === undefined) return
+      try {
+        keyring.dataKey(keyId, bytes)
+      } catch (err) {
+        if (!isKenError(err, 'KEN_ERR_STORE_KEY_ERASED')) throw err
+      }
+    })
+  }
+
   /** Every key and value of a view, in key order: ciphertext and blind indexes only (rebuild checks, backups). */
   async * scanView (space: ViewSpace): AsyncGenerator<readonly [Buffer, Buffer]> {
     if (!(VIEW_SPACES as readonly string[]).includes(space)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('not a view', { field: 'space' })

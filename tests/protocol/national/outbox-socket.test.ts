@@ -131,3 +131,27 @@ t.test('one consumer at a time; anything but an OutboxRequest closes the connect
   t.equal(await closedWithoutAnswer(empty, encodeFrame(new Uint8Array(0))), 0, 'a request with no member is refused')
   t.equal((await env.daemon.store.counts(FUKUOKA)).accepted, 3, 'nothing was appended through the outbox')
 })
+
+t.test('a crypto-shredded update is passed, whether its key was in memory or is read with the rest of a batch', async (t) => {
+  const dir = tempDir(t, 'ken-outbox-')
+  let env = await start(t, dir)
+  const cs = new Cs(FUKUOKA)
+  const store = env.daemon.store
+  await store.append([item(cs.identity(person(1)))])
+  await store.append([item(cs.identity(person(1, { changeReason: ChangeReason.SHIBOU, changeDate: '2023-01-01' })))])
+  await store.append([item(cs.identity(person(2)))])
+  const keyId = await store.keyIdOf(person(1).juminhyoCode)
+  if (keyId === undefined) throw new Error('no key id')
+  // Answered once the erasure's log entry is durable; the keys space may still hold the wrapped key.
+  await store.eraseResidentKey(keyId, { actor: 'admin01', approver: 'secoff01', note: 'outbox test' })
+  const forwarded = async (): Promise<Array<[number | undefined, number | undefined]>> => {
+    const client = await OutboxClient.connect(env.paths.outboxSocketPath)
+    const batch = await client.read(0, 100, 0)
+    client.close()
+    return batch.items.map((i) => [(i.identity ?? i.fuhyo)?.logPosition, (i.identity ?? i.fuhyo)?.previousPosition])
+  }
+  t.same(await forwarded(), [[1, 0], [3, 1]], 'the 死亡 (2) is passed; 3 names 1 as its predecessor')
+  await env.daemon.close()
+  env = await start(t, dir)
+  t.same(await forwarded(), [[1, 0], [3, 1]], 'after a restart, with no key in memory, the same')
+})

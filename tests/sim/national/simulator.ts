@@ -58,14 +58,22 @@ export async function startNationalSimulator (options: NationalSimulatorOptions)
   if (options.seed !== undefined && options.seed.length > 0) await store.seed(options.seed)
   const stats = { received: 0, duplicates: 0, gaps: 0, queries: 0, refusedPeers: 0 }
   const prefectures = new Map<string, Prefecture>()
+  const opening = new Map<string, Promise<Prefecture>>()
+  // One promise per prefecture, taken synchronously: forwards that arrive while its last position is
+  // still being read then queue behind that read in arrival order, instead of the first read to come
+  // back making the stream and refusing the forwards before it as gaps (a storm of resends at start).
   const prefectureOf = async (code: string): Promise<Prefecture> => {
-    let p = prefectures.get(code)
+    let p = opening.get(code)
     if (p === undefined) {
-      const last = await store.last(code)
-      p = prefectures.get(code) ?? new Prefecture(code, last, store)
-      prefectures.set(code, p)
+      p = store.last(code).then((last) => {
+        const opened = new Prefecture(code, last, store)
+        prefectures.set(code, opened)
+        return opened
+      })
+      opening.set(code, p)
+      p.catch(() => opening.delete(code))
     }
-    return p
+    return await p
   }
   const identities = new WeakMap<object, string>()
   const prefOfClient = (client: Client | null): string | undefined => client === null ? undefined : identities.get(client.conn)

@@ -20,7 +20,7 @@ const good = { outboxSocketPath: '/run/ken/outbox.sock', prefectureCode: '40', n
 
 t.test('options: defaults filled, frozen; refusals name the key', async (t) => {
   const o = parseNationalOptions(good)
-  t.equal(o.window, 256)
+  t.equal(o.window, 1024)
   t.ok(Object.isFrozen(o))
   const refused = (input: unknown): string | undefined => {
     try {
