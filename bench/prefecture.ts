@@ -4,7 +4,7 @@
  * the time from SIGKILL of the store daemon to the gateway accepting again.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { measureProofs, treeCostPerUpdate } from './transparency.ts'
@@ -24,6 +24,7 @@ import { describeCpu } from './report.ts'
 import { readPayloadFile } from './payload-cache.ts'
 import { describeNational, startNationalBench, type NationalFigures } from './national.ts'
 import { benchCredential, FUKUOKA_CITY, measureReconciliation, type ReconcileFigures } from './reconcile.ts'
+import { diskUsage } from './disk-usage.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -56,15 +57,6 @@ export interface PrefectureFigures {
   readonly reconcile?: ReconcileFigures
 }
 
-function du (dir: string): number {
-  let total = 0
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name)
-    total += e.isDirectory() ? du(p) : statSync(p).size
-  }
-  return total
-}
-
 export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdentity[], residents: number, seed: number, workDir: string, port: number, window: number, batch: number, workers: number, queryKeys: number, log: (l: string) => void }): Promise<PrefectureFigures> {
   const ken = await startKenTarget(o.pki, o.workDir, o.port)
   let load: PrefectureFigures['load']
@@ -87,7 +79,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
     const cpuPerUpdateUs = { gateway, store, storeMainThread, loadGenerator, total, ceilingPerSec: Math.round((os.cpus().length * 1e6) / Math.max(1, total)) }
     const phases = loadPhases(r.timeline.ackedPerSecond, r.timeline.links)
     const storeBytesWritten = processWriteBytes(storePid) - before.written
-    load = { ...r, wallSeconds: Math.round(wallSeconds * 10) / 10, storeBytesOnDisk: du(ken.dbDir), storeBytesWritten, peakRssMb: ken.peakRssMb(), window: o.window, phases, cpuPerUpdateUs }
+    load = { ...r, wallSeconds: Math.round(wallSeconds * 10) / 10, storeBytesOnDisk: diskUsage(ken.dbDir), storeBytesWritten, peakRssMb: ken.peakRssMb(), window: o.window, phases, cpuPerUpdateUs }
     o.log(`  initial load: ${r.acked} updates in ${load.wallSeconds} s (${r.ratePerSec}/s), all sent: ${r.exhausted}`)
     for (const p of phases) o.log(`    links sending: ${p.busyLinks}, ${describePhase(p)}`)
     o.log(`    CPU per update: ${describeCpu(cpuPerUpdateUs)}`)
@@ -102,7 +94,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   }
   const recovery = await measureRecovery(ken, o)
   await ken.stop()
-  load = { ...load, storeBytesOnDisk: du(ken.dbDir) }
+  load = { ...load, storeBytesOnDisk: diskUsage(ken.dbDir) }
 
   o.log(`  verify over the whole log`)
   const v0 = performance.now()

@@ -10,7 +10,7 @@
  * handed to write() — LevelDB's write-ahead logs, tables and compactions — and `write_bytes`, what
  * reached the block device, 0 on tmpfs) per update and against what each database keeps.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -21,6 +21,7 @@ import { initialLoadUpdate } from '../tests/sim/generator/index.ts'
 import { benchPopulation } from './payloads.ts'
 import { decode, encode } from '../proto/src/codec.ts'
 import { encodeAppendRequest, type OutgoingAppendItem } from '../server/src/store/append-request.ts'
+import { diskUsage } from './disk-usage.ts'
 
 const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, request: { type: 'string', default: '16' }, inflight: { type: 'string', default: '64' }, seed: { type: 'string', default: '1' }, 'prepare-keys': { type: 'string', default: 'true' }, 'write-buffer-mib': { type: 'string', default: '16' }, 'max-entries': { type: 'string', default: '512' }, every: { type: 'string' }, keep: { type: 'string' } } })
 const residents = Number(values.residents)
@@ -122,16 +123,6 @@ function tableWrites (db: string): { flushed: number, compacted: number } {
   return { flushed: sum(/Level-0 table #\d+: (\d+) bytes/g), compacted: sum(/Compacted .* => (\d+) bytes/g) }
 }
 
-/** Bytes of the files under `dir`. */
-function duBytes (dir: string): number {
-  let sum = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name)
-    sum += entry.isDirectory() ? duBytes(p) : statSync(p).size
-  }
-  return sum
-}
-
 async function lane (): Promise<void> {
   while (nextRequest < requests.length) {
     const request = decode('AppendRequest', requests[nextRequest++] as Uint8Array)
@@ -147,7 +138,7 @@ await store.close()
 // After close: a compaction the load started finishes first (its bytes are the load's).
 const written = writeBytes() - io0
 const device = ioCounter('write_bytes') - device0
-const kept = Object.fromEntries(readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => [e.name, duBytes(path.join(dir, e.name))]))
+const kept = Object.fromEntries(readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => [e.name, diskUsage(path.join(dir, e.name))]))
 const keptTotal = Object.values(kept).reduce((a, b) => a + b, 0)
 const mb = (n: number): string => (n / 1e6).toFixed(1)
 console.log(`disk: wrote ${mb(written)} MB (${Math.round(written / total)} B/update; ${mb(device)} MB reached the device) to keep ${mb(keptTotal)} MB (${Object.entries(kept).map(([k, v]) => `${k} ${mb(v)}`).join(', ')}): ${(written / keptTotal).toFixed(2)}× what it keeps`)
