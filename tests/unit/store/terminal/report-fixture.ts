@@ -4,11 +4,15 @@
  * purpose too (AD003, to try approving one's own request), an auditor (AU001) and a security officer
  * (SO001). Sessions are logged in and returned by id.
  */
+import { sign } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { devPki, DEV_PIN } from '../../../../certs/src/dev-pki.ts'
 import { fromPemAll } from '../../../../certs/src/der.ts'
-import { AccountAction } from '../../../../proto/src/types.ts'
+import { AccountAction, type TerminalRequest, type TerminalResponse } from '../../../../proto/src/types.ts'
+import { openOperatorCredential } from '../../../../certs/src/operator-credential.ts'
+import { loginSignedData } from '../../../../server/src/store/terminal/sessions.ts'
+import type { TerminalService } from '../../../../server/src/store/terminal/service.ts'
 import { FUKUOKA } from '../helpers.ts'
 import { makeFixture, PEOPLE, type Credential, type Fixture } from './helpers.ts'
 
@@ -50,4 +54,16 @@ export async function makeReportFixture (dir: string, options: { residents?: num
   for (const id of ['OP001', 'BA002', 'AD003', 'AU001', 'SO001', 'TE001']) sessions[id] = await session(id)
   const relogin = async (...ids: string[]): Promise<void> => { for (const id of ids) sessions[id] = await session(id) }
   return { ...f, sessions, relogin }
+}
+
+/** An auditor (AU001) bootstrapped into `service` and logged in: its requests, and the session they carry. */
+export async function auditorSession (f: ReportFixture, service: TerminalService): Promise<{ ask: (req: Partial<TerminalRequest>) => Promise<TerminalResponse>, session: Uint8Array }> {
+  await service.bootstrap([{ accountId: 'AU001', role: 'auditor', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: [], pin: DEV_PIN, certificate: f.credential('AU001').certificateDer }])
+  let id = 1_000
+  const ask = async (req: Partial<TerminalRequest>): Promise<TerminalResponse> => await service.handle({ requestId: id++, session: new Uint8Array(0), terminalId: 'T-TEST', ...req })
+  const challenge = (await ask({ loginBegin: { accountId: 'AU001' } })).challenge?.challenge ?? new Uint8Array(0)
+  const c = f.credential('AU001')
+  const signature = sign('sha256', loginSignedData(challenge), openOperatorCredential(c.certificatePem, c.keyPem, DEV_PIN).privateKey)
+  const session = (await ask({ loginFinish: { accountId: 'AU001', challenge, signature, pin: DEV_PIN, adapter: 'key-file' } })).session?.session ?? new Uint8Array(0)
+  return { ask, session }
 }

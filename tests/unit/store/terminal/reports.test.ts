@@ -3,18 +3,14 @@
 // an off-hours search, decodes rows without any resident's data, and the yearly sample is
 // reproducible from the seed its own act records. Auditors and security officers get no resident op.
 import t from 'tap'
-import { sign } from 'node:crypto'
-import { DEV_PIN } from '../../../../certs/src/dev-pki.ts'
-import { openOperatorCredential } from '../../../../certs/src/operator-credential.ts'
 import { ProvisionKind, type SearchQuery, type TerminalRequest, type TerminalResponse } from '../../../../proto/src/types.ts'
 import { MemoryAccounts } from '../../../../server/src/store/terminal/account-book.ts'
 import { TerminalService, type TerminalServiceDeps } from '../../../../server/src/store/terminal/service.ts'
 import { parseReviewRules } from '../../../../server/src/store/terminal/review-rules.ts'
-import { loginSignedData } from '../../../../server/src/store/terminal/sessions.ts'
 import { samplePositions } from '../../../../server/src/terminal/review/sample.ts'
 import { person, tempDir } from '../helpers.ts'
 import { actsAfter } from './helpers.ts'
-import { makeReportFixture, type ReportFixture } from './report-fixture.ts'
+import { auditorSession, makeReportFixture, type ReportFixture } from './report-fixture.ts'
 
 const RESIDENTS = 40
 const q = (o: Partial<SearchQuery>): SearchQuery => ({ purpose: 'B5-RYOKEN', juminhyoCode: '', kojinBango: '', name: '', address: '', birthDate: '', sex: 0, fuzzy: false, ...o })
@@ -39,14 +35,7 @@ async function workday (f: ReportFixture): Promise<void> {
 async function auditorService (f: ReportFixture, deps: Pick<TerminalServiceDeps, 'mismatches' | 'reviewRules'>): Promise<{ ask: (req: Partial<TerminalRequest>) => Promise<TerminalResponse>, session: Uint8Array }> {
   const service = new TerminalService({ store: f.store, accounts: new MemoryAccounts(), clock: f.clock.read, ...deps, options: { scryptCost: { n: 1 << 10, r: 8, p: 1 } } })
   await service.open()
-  await service.bootstrap([{ accountId: 'AU001', role: 'auditor', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: [], pin: DEV_PIN, certificate: f.credential('AU001').certificateDer }])
-  let id = 1_000
-  const ask = async (req: Partial<TerminalRequest>): Promise<TerminalResponse> => await service.handle({ requestId: id++, session: new Uint8Array(0), terminalId: 'T-TEST', ...req })
-  const challenge = (await ask({ loginBegin: { accountId: 'AU001' } })).challenge?.challenge ?? new Uint8Array(0)
-  const c = f.credential('AU001')
-  const signature = sign('sha256', loginSignedData(challenge), openOperatorCredential(c.certificatePem, c.keyPem, DEV_PIN).privateKey)
-  const session = (await ask({ loginFinish: { accountId: 'AU001', challenge, signature, pin: DEV_PIN, adapter: 'key-file' } })).session?.session ?? new Uint8Array(0)
-  return { ask, session }
+  return await auditorSession(f, service)
 }
 
 /** Every personal value of the seeded residents, for scanning what a reviewer receives. */

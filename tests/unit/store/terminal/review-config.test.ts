@@ -2,22 +2,18 @@
 // holiday the prefecture lists makes a daytime search on that date off-hours, through the path the
 // systemd unit takes (loadConfig → storeOptionsFrom → the store's options → the terminal service).
 import t from 'tap'
-import { sign } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { DEV_PIN } from '../../../../certs/src/dev-pki.ts'
-import { openOperatorCredential } from '../../../../certs/src/operator-credential.ts'
 import { loadConfig } from '../../../../firmware-config/src/load.ts'
 import type { SearchQuery, TerminalRequest, TerminalResponse } from '../../../../proto/src/types.ts'
 import { storeOptionsFrom } from '../../../../server/src/store/from-config.ts'
 import { parseDaemonOptions } from '../../../../server/src/store/options.ts'
 import { SILENT_LOGGER } from '../../../../server/src/store/store-types.ts'
 import { parseReviewRules } from '../../../../server/src/store/terminal/review-rules.ts'
-import { loginSignedData } from '../../../../server/src/store/terminal/sessions.ts'
 import { terminalServiceFrom } from '../../../../server/src/store/terminal/start.ts'
 import { DEFAULT_RULES } from '../../../../server/src/terminal/review/anomalies.ts'
 import { person, tempDir } from '../helpers.ts'
-import { makeReportFixture, type ReportFixture } from './report-fixture.ts'
+import { auditorSession, makeReportFixture, type ReportFixture } from './report-fixture.ts'
 
 const q = (o: Partial<SearchQuery>): SearchQuery => ({ purpose: 'B5-RYOKEN', juminhyoCode: '', kojinBango: '', name: '', address: '', birthDate: '', sex: 0, fuzzy: false, ...o })
 const day = (flaggedOnly: boolean): TerminalRequest['review'] => ({ actor: 'OP001', terminal: '', from: '2026-06-01', to: '2026-06-01', kind: 'terminal.search', purpose: '', flaggedOnly })
@@ -29,13 +25,7 @@ async function configuredService (f: ReportFixture, stateDir: string, review: Re
   mkdirSync(path.dirname(options.terminal.accountsFile), { recursive: true })
   const service = await terminalServiceFrom(f.store, options.terminal, { logger: SILENT_LOGGER, clock: f.clock.read })
   await service.open()
-  await service.bootstrap([{ accountId: 'AU001', role: 'auditor', department: 'D-SHICHOSON', branch: 'HONCHO', purposes: [], pin: DEV_PIN, certificate: f.credential('AU001').certificateDer }])
-  let id = 1_000
-  const ask = async (req: Partial<TerminalRequest>): Promise<TerminalResponse> => await service.handle({ requestId: id++, session: new Uint8Array(0), terminalId: 'T-TEST', ...req })
-  const challenge = (await ask({ loginBegin: { accountId: 'AU001' } })).challenge?.challenge ?? new Uint8Array(0)
-  const c = f.credential('AU001')
-  const signature = sign('sha256', loginSignedData(challenge), openOperatorCredential(c.certificatePem, c.keyPem, DEV_PIN).privateKey)
-  const session = (await ask({ loginFinish: { accountId: 'AU001', challenge, signature, pin: DEV_PIN, adapter: 'key-file' } })).session?.session ?? new Uint8Array(0)
+  const { ask, session } = await auditorSession(f, service)
   return async (req) => await ask({ session, ...req })
 }
 
