@@ -41,19 +41,20 @@ const MIB = 1 << 20
  *          trivial move), so their size is writeBufferSize. mapped ≤ 64 × 2 MiB = 128 MiB (149 MB
  *          measured: a whole log of 400 k entries read in order; 258 MB with the former 16 MiB
  *          tables and 990 open, ~3.1 GB at 5.1 M).
- *   keys   read at random (the outbox's key reads, which run in LevelDB's thread pool): 64 × 2 MiB =
- *          128 MiB. At 5.1 M residents (~420 MB of keys) most of those reads open a table.
  *   views  read at random on the lookup path (SPEC §8 lookup p99 < 1 ms): a table-cache miss costs a
  *          get ~50 µs of CPU and took a random get's p99 from 0.05–0.26 to 1.7–4 ms (1.25 M keys in 274
  *          tables, 64 open against 990, 3 alternating runs, issue 18). So the views keep LevelDB's
  *          1,000 open files, their tables ~8 MiB: a 5.1 M prefecture's ~490 tables all stay open, and
  *          their mapped pages are bounded by what lookups touch, up to the database's size.
- * Three databases stay under the 1,000 mmaps up to ~870 views tables (~7 GB of views).
+ *   keys   read at random on the same path (a lookup opens the record with the resident's data key,
+ *          and the keyring caches 65,536 of 5.1 M): kept open like the views, ~425 MB at 5.1 M.
+ * The three stay under the 1,000 mmaps while views and keys hold fewer than ~930 tables (~7 GB); past
+ * that, LevelDB reads the other tables with pread, through the block cache.
  */
 export function storeTuning (views: { readonly cacheSize?: number, readonly writeBufferSize?: number } = {}): Record<Database, DatabaseTuning> {
   return {
     log: { cacheSize: 8 * MIB, writeBufferSize: 2 * MIB, maxFileSize: 2 * MIB, maxOpenFiles: LEAST_OPEN_FILES },
-    keys: { cacheSize: 8 * MIB, writeBufferSize: 2 * MIB, maxFileSize: 2 * MIB, maxOpenFiles: LEAST_OPEN_FILES },
+    keys: { cacheSize: 8 * MIB, writeBufferSize: 4 * MIB, maxFileSize: 8 * MIB, maxOpenFiles: 1000 },
     views: { cacheSize: views.cacheSize ?? 64 * MIB, writeBufferSize: views.writeBufferSize ?? 16 * MIB, maxFileSize: 8 * MIB, maxOpenFiles: 1000 }
   }
 }
