@@ -10,7 +10,7 @@
  * handed to write() — LevelDB's write-ahead logs, tables and compactions — and `write_bytes`, what
  * reached the block device, 0 on tmpfs) per update and against what each database keeps.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -23,7 +23,7 @@ import { decode, encode } from '../proto/src/codec.ts'
 import { encodeAppendRequest, type OutgoingAppendItem } from '../server/src/store/append-request.ts'
 import { diskUsage } from './disk-usage.ts'
 
-const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, request: { type: 'string', default: '16' }, inflight: { type: 'string', default: '64' }, seed: { type: 'string', default: '1' }, 'prepare-keys': { type: 'string', default: 'true' }, 'write-buffer-mib': { type: 'string', default: '16' }, 'max-entries': { type: 'string', default: '512' }, every: { type: 'string' }, keep: { type: 'string' } } })
+const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, request: { type: 'string', default: '16' }, inflight: { type: 'string', default: '64' }, seed: { type: 'string', default: '1' }, 'prepare-keys': { type: 'string', default: 'true' }, 'write-buffer-mib': { type: 'string' }, 'max-entries': { type: 'string', default: '512' }, every: { type: 'string' }, keep: { type: 'string' } } })
 const residents = Number(values.residents)
 const perRequest = Number(values.request)
 const inflight = Number(values.inflight)
@@ -58,7 +58,11 @@ let total = 0
 // --keep DIR: load into DIR and leave it (to time `ken-store verify` on it).
 const dir = values.keep ?? mkdtempSync(path.join(os.tmpdir(), 'ken-store-bench-'))
 // As the daemon runs it (daemon.ts).
-const store = new LevelStore({ location: dir, applianceKey: randomBytes(32), logSigner: signerFromSeed('ken-server.bench/log', randomBytes(32)), prepareKeys: values['prepare-keys'] !== 'false', writeBufferSize: Number(values['write-buffer-mib']) * (1 << 20), maxEntries: Number(values['max-entries']) })
+// With --keep the keys go beside DIR (DIR.keys.json), so bench/store-reads.ts can open the same store.
+const applianceKey = randomBytes(32)
+const signerSeed = randomBytes(32)
+if (values.keep !== undefined) writeFileSync(`${dir}.keys.json`, JSON.stringify({ applianceKey: applianceKey.toString('hex'), signerSeed: signerSeed.toString('hex'), seed: Number(values.seed), residents }), { mode: 0o600 })
+const store = new LevelStore({ location: dir, applianceKey, logSigner: signerFromSeed('ken-server.bench/log', signerSeed), prepareKeys: values['prepare-keys'] !== 'false', ...(values['write-buffer-mib'] === undefined ? {} : { writeBufferSize: Number(values['write-buffer-mib']) * (1 << 20) }), maxEntries: Number(values['max-entries']) })
 await store.open()
 const io0 = writeBytes()
 const device0 = ioCounter('write_bytes')

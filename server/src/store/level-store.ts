@@ -26,6 +26,7 @@ import { DATABASES, databaseOf, SPACES, type Database, type Space, type WriteOp 
 import { verifyInWorkers } from './verify-parallel.ts'
 import type { ChainSlice } from './chain-verifier.ts'
 import { errors } from './errors.ts'
+import { storeTuning, type DatabaseTuning } from './level-tuning.ts'
 
 type Db = ClassicLevel<Buffer, Buffer>
 
@@ -34,7 +35,7 @@ export interface LevelStoreOptions extends StoreOptions {
   readonly location: string
   /** LevelDB block cache of the views, bytes (default 64 MiB). */
   readonly cacheSize?: number
-  /** LevelDB write buffer of the views, bytes (default 16 MiB). */
+  /** LevelDB write buffer of the views, bytes (default 4 MiB, level-tuning.ts). */
   readonly writeBufferSize?: number
   /** Create the databases when missing (default true; the offline tools refuse a wrong path instead). */
   readonly createIfMissing?: boolean
@@ -44,7 +45,6 @@ const ENCODING = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const
 const CHUNK = 1024
 /** Erased keys compacted range by range; more than this and the whole keys space is compacted. */
 const COMPACT_ONE_BY_ONE = 256
-const MIB = 1 << 20
 /**
  * Bytes one iterator read (nextv) gathers at most beyond its first entry. classic-level 3 keeps the
  * copies of an iterator's last read in native memory until V8 collects the closed iterator (binding.cc
@@ -75,7 +75,7 @@ export class LevelStore extends Store {
   readonly #location: string
   readonly #createIfMissing: boolean
   readonly #readOnly: boolean
-  readonly #tuning: Record<Database, { cacheSize: number, writeBufferSize: number, maxFileSize: number }>
+  readonly #tuning: Record<Database, DatabaseTuning>
   #dbs: ReadonlyMap<Database, Db> = new Map()
   #subs: ReadonlyMap<Space, Sub> = new Map()
 
@@ -84,13 +84,7 @@ export class LevelStore extends Store {
     this.#location = options.location
     this.#createIfMissing = options.createIfMissing ?? true
     this.#readOnly = options.readOnly ?? false
-    // Larger table files than LevelDB's 2 MiB keep a whole prefecture's views within the table cache
-    // (max_open_files), so a lookup does not reopen a file (SPEC §8 lookup p99 < 1 ms).
-    this.#tuning = {
-      log: { cacheSize: 8 * MIB, writeBufferSize: 16 * MIB, maxFileSize: 32 * MIB },
-      keys: { cacheSize: 8 * MIB, writeBufferSize: 4 * MIB, maxFileSize: 8 * MIB },
-      views: { cacheSize: options.cacheSize ?? 64 * MIB, writeBufferSize: options.writeBufferSize ?? 16 * MIB, maxFileSize: 8 * MIB }
-    }
+    this.#tuning = storeTuning({ ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }), ...(options.writeBufferSize === undefined ? {} : { writeBufferSize: options.writeBufferSize }) })
   }
 
   get location (): string {
@@ -102,7 +96,7 @@ export class LevelStore extends Store {
     if (this.#createIfMissing) mkdirSync(this.#location, { recursive: true, mode: 0o700 })
     // Made here, not in the constructor: abstract-level opens (and creates) a database it constructs.
     // multithreading: verify's worker threads open the log database alongside this handle.
-    this.#dbs = new Map(DATABASES.map((name) => [name, new ClassicLevel<Buffer, Buffer>(databasePath(this.#location, name), { ...ENCODING, multithreading: true, createIfMissing: this.#createIfMissing, ...this.#tuning[name] })]))
+    this.#dbs = new Map(DATABASES.map((name) => [name, new ClassicLevel<Buffer, Buffer>(databasePath(this.#location, name), { ...ENCODING, multithreading: true, createIfMissing: this.#createIfMissing, ...this.tableOptions(name) })]))
     this.#subs = new Map(SPACES.map((space) => [space, sublevelOf(this.#db(databaseOf(space)), space)]))
     try {
       for (const db of this.#dbs.values()) await db.open()
@@ -111,6 +105,11 @@ export class LevelStore extends Store {
       await this._close().catch(() => undefined)
       throw err
     }
+  }
+
+  /** LevelDB's options for one database (level-tuning.ts); a test may scale its tables down. */
+  protected tableOptions (database: Database): DatabaseTuning {
+    return this.#tuning[database]
   }
 
   protected override async _close (): Promise<void> {

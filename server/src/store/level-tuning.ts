@@ -1,0 +1,70 @@
+/**
+ * LevelDB's options for each database of the store, chosen from how it is read, and the bound they put
+ * on the table files a store process keeps mapped (issue 18: store RSS < 1 GB at 5.1 M residents).
+ *
+ * LevelDB (1.20, util/env_posix.cc) mmaps every table file it opens, up to 1,000 per process, and keeps
+ * it mapped while the table is in the database's table cache, which holds max_open_files − 10 tables
+ * (db/db_impl.cc kNumNonTableCacheFiles); every page a read touched counts in the process's RSS. So
+ *   mapped ≤ (maxOpenFiles − 10) × table size, per database,
+ * plus the few tables a live iterator or compaction still holds (util/cache.cc keeps an evicted entry
+ * until it is released).
+ * LevelDB clips max_open_files to at least 74 (db_impl.cc SanitizeOptions): 64 tables is the least.
+ * Tables of a flushed memtable are about writeBufferSize (passed by up to one write batch: a commit
+ * group), of a compaction about maxFileSize.
+ * While under the 1,000 mmaps, every table is mapped and a block is read from the mapping, never copied
+ * into the block cache (table/format.cc ReadBlock: "Do not double-cache"): the block caches stay nearly
+ * empty and cost no memory.
+ */
+import type { Database } from './layout.ts'
+
+export interface DatabaseTuning {
+  /** LevelDB block cache, bytes: only blocks of tables read without mmap go there. */
+  readonly cacheSize: number
+  /** Memtable, bytes; a flush writes one level-0 table of about this size. */
+  readonly writeBufferSize: number
+  /** Largest table a compaction writes, bytes. */
+  readonly maxFileSize: number
+  /** max_open_files: the table cache holds this − 10 tables, each one mapped. */
+  readonly maxOpenFiles: number
+}
+
+/** LevelDB's floor for max_open_files (64 tables + 10 other files). */
+export const LEAST_OPEN_FILES = 74
+/** Files LevelDB reserves outside the table cache (db_impl.cc kNumNonTableCacheFiles). */
+const NON_TABLE_FILES = 10
+const MIB = 1 << 20
+
+/**
+ * The options of each database; the views' block cache and write buffer are options (LevelStoreOptions).
+ *   log    read in order (outbox, verify, proofs): a small table cache costs one open per table passed.
+ *          Its tables are flushed memtables moved down without rewriting (sequential keys: version_set.cc
+ *          trivial move), so their size is writeBufferSize. mapped ≤ 64 × 2 MiB = 128 MiB (149 MB
+ *          measured: a whole log of 400 k entries read in order; 258 MB with the former 16 MiB
+ *          tables and 990 open, ~3.1 GB at 5.1 M).
+ *   views  read at random on the lookup path (SPEC §8 lookup p99 < 1 ms): a table-cache miss costs a
+ *          get ~50 µs of CPU and took a random get's p99 from 0.05–0.26 to 1.7–4 ms (1.25 M keys in 274
+ *          tables, 64 open against 990, 3 alternating runs, issue 18). So the views keep LevelDB's
+ *          1,000 open files, their tables ~8 MiB: a 5.1 M prefecture's ~490 tables all stay open, and
+ *          their mapped pages are bounded by what lookups touch, up to the database's size.
+ *   keys   read at random on the same path (a lookup opens the record with the resident's data key,
+ *          and the keyring caches 65,536 of 5.1 M): kept open like the views, ~425 MB at 5.1 M.
+ * The three stay under the 1,000 mmaps while views and keys hold fewer than ~930 tables (~7 GB); past
+ * that, LevelDB reads the other tables with pread, through the block cache.
+ */
+export function storeTuning (views: { readonly cacheSize?: number, readonly writeBufferSize?: number } = {}): Record<Database, DatabaseTuning> {
+  return {
+    log: { cacheSize: 8 * MIB, writeBufferSize: 2 * MIB, maxFileSize: 2 * MIB, maxOpenFiles: LEAST_OPEN_FILES },
+    keys: { cacheSize: 8 * MIB, writeBufferSize: 4 * MIB, maxFileSize: 8 * MIB, maxOpenFiles: 1000 },
+    views: { cacheSize: views.cacheSize ?? 64 * MIB, writeBufferSize: views.writeBufferSize ?? 16 * MIB, maxFileSize: 8 * MIB, maxOpenFiles: 1000 }
+  }
+}
+
+/** Tables a database keeps open, so mapped, at most. */
+export function tablesMapped (tuning: DatabaseTuning): number {
+  return Math.max(tuning.maxOpenFiles, LEAST_OPEN_FILES) - NON_TABLE_FILES
+}
+
+/** The bytes of table files a database keeps mapped, at most (a table may pass its size by one write batch). */
+export function mappedBound (tuning: DatabaseTuning): number {
+  return tablesMapped(tuning) * Math.max(tuning.writeBufferSize, tuning.maxFileSize)
+}
