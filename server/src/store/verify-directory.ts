@@ -3,9 +3,9 @@
  * the same checks and the same report as Store#verify (store.ts) on an open read-only store, but it
  * opens only what verify reads, and only while it reads it:
  * - views/ for the recorded head (`meta/head`) and the kept checkpoints, closed before the walk:
- *   LevelDB compacts an open database in its own thread (DB::Open schedules it, db_impl.cc), and a
- *   store stopped after a load leaves the views a backlog that took one of the two cores away from
- *   the walk until verify closed it;
+ *   LevelDB compacts an open database in its own thread when its levels need it (DB::Open schedules
+ *   it, db_impl.cc), and a store stopped after a heavy load may leave the views such a backlog, which
+ *   would take a core from the walk (closing stops it: DoCompactionWork checks shutting_down_);
  * - log/ for the walk (verify-parallel.ts), and for the checkpoints of a store of the earlier layout;
  * - keys/ not at all (verify reads ciphertext and hashes only).
  * It loads none of the daemon's modules (level-store.ts pulls in the whole store): that start is serial.
