@@ -7,7 +7,7 @@
  * carry positions out of order. The first bad position is reported and the walk stops.
  * One verifier may cover a slice of the log (worker threads); the slices are stitched by verify.ts.
  */
-import { entryPosition, nextFrame, type FrameRef } from './log-block.ts'
+import { entryPosition, FRAME_OVERHEAD } from './log-block.ts'
 import { HASH_BYTES, readPosition } from './layout.ts'
 import { sha256Binary, toBuffer, type BinaryHash, type TileSliceResult } from '../log/merkle/index.ts'
 
@@ -32,8 +32,11 @@ export interface ChainSlice {
   readonly tree?: TileSliceResult
 }
 
-/** Told of every entry that chained, in order, while its block is at hand (the verify workers' leaves). */
-export type OnEntry = (block: Buffer, ref: FrameRef) => void
+/**
+ * Told of every entry that chained, in order, while its block is at hand (the verify workers' leaves):
+ * its frame's hashed region is block[start, end) — prev_hash, then the entry.
+ */
+export type OnEntry = (block: Buffer, start: number, end: number) => void
 
 export class ChainVerifier {
   #expected: number
@@ -63,9 +66,12 @@ export class ChainVerifier {
     }
     let offset = 0
     while (offset < block.length) {
-      const ref = nextFrame(block, offset)
-      if (ref === undefined) return this.#fail(this.#expected, 'malformed', 'frame runs past the end of its block')
-      const position = entryPosition(block, ref.start + HASH_BYTES, ref.end)
+      // The frame read in place (log-block.ts nextFrame): no object per entry, millions of times.
+      if (offset + FRAME_OVERHEAD > block.length) return this.#fail(this.#expected, 'malformed', 'frame runs past the end of its block')
+      const start = offset + FRAME_OVERHEAD - HASH_BYTES
+      const end = offset + FRAME_OVERHEAD + block.readUInt32BE(offset)
+      if (end > block.length) return this.#fail(this.#expected, 'malformed', 'frame runs past the end of its block')
+      const position = entryPosition(block, start + HASH_BYTES, end)
       if (position !== this.#expected) {
         // An entry under another block's key was moved there; an entry beyond the expected one means
         // the expected one is not here; an earlier one again means entries were put out of order.
@@ -74,18 +80,18 @@ export class ChainVerifier {
         return this.#fail(this.#expected, kind, `entry carries position ${position}`)
       }
       if (this.#hash === undefined) {
-        this.#firstPrev = Buffer.from(block.subarray(ref.start, ref.start + HASH_BYTES))
-      } else if (block.toString('latin1', ref.start, ref.start + HASH_BYTES) !== this.#hash) {
+        this.#firstPrev = Buffer.from(block.subarray(start, start + HASH_BYTES))
+      } else if (!holds(block, start, this.#hash)) {
         // The previous entry's bytes (or this entry's link) changed: the chain holds up to position - 2.
         return this.#fail(position - 1, 'changed', `entry ${position} does not chain to entry ${position - 1}`)
       }
       if (this.#firstPosition === 0) this.#firstPosition = position
       // hash(entry) = SHA-256(prev_hash ‖ entry): the frame minus its length prefix (log-block.ts).
-      this.#hash = sha256Binary(block.subarray(ref.start, ref.end))
-      onEntry?.(block, ref)
+      this.#hash = sha256Binary(block.subarray(start, end))
+      onEntry?.(block, start, end)
       this.#entries++
       this.#expected++
-      offset = ref.end
+      offset = end
     }
     if (offset === 0) return this.#fail(this.#expected, 'malformed', 'empty block')
     return true
@@ -120,4 +126,10 @@ export function endIssue (lastPosition: number, lastHash: Buffer | undefined, he
   if (lastPosition < head.position) return { position: lastPosition + 1, kind: 'truncated', detail: `log ends at ${lastPosition}, head is ${head.position}` }
   if (lastPosition === head.position && lastHash !== undefined && !lastHash.equals(head.hash)) return { position: lastPosition, kind: 'changed', detail: 'last entry does not match the recorded head' }
   return undefined
+}
+
+/** Whether block[at, at + 32) is `hash` (a binary string): compared in place, no string made per entry. */
+function holds (block: Buffer, at: number, hash: BinaryHash): boolean {
+  for (let i = 0; i < HASH_BYTES; i++) if (block[at + i] !== hash.charCodeAt(i)) return false
+  return true
 }

@@ -5,7 +5,7 @@
  * (tile-slice.ts), hashed in the chain's own walk of each block.
  */
 import { ChainVerifier, type ChainSlice, type OnEntry } from './chain-verifier.ts'
-import { entryPosition, GENESIS_HASH, type FrameRef } from './log-block.ts'
+import { entryPosition, GENESIS_HASH } from './log-block.ts'
 import { HASH_BYTES } from './layout.ts'
 import { sha256Binary, TileSlice, type BinaryHash } from '../log/merkle/index.ts'
 
@@ -34,9 +34,9 @@ export async function verifyRange (log: LogBlocks, task: RangeTask, sizes: reado
   let tree: TileSlice | undefined
   const onEntry: OnEntry | undefined = sizes === undefined
     ? undefined
-    : (block, ref) => {
-        tree ??= new TileSlice(entryPosition(block, ref.start + HASH_BYTES, ref.end) - 1, sizes)
-        tree.push(leafOfFrame(block, ref))
+    : (block, start, end) => {
+        tree ??= new TileSlice(entryPosition(block, start + HASH_BYTES, end) - 1, sizes)
+        tree.push(leafOfFrame(block, start, end))
       }
   const verifier = task.first ? new ChainVerifier(1, GENESIS_HASH) : new ChainVerifier(0, undefined)
   // Read ahead: the next chunk is fetched in LevelDB's thread while this one is hashed.
@@ -63,11 +63,11 @@ export async function verifyRange (log: LogBlocks, task: RangeTask, sizes: reado
  * the last of its frame's prev_hash, already checked by the chain, so it stands in for the 0x00
  * prefix for the one call and is put back — no copy of the entry.
  */
-function leafOfFrame (block: Buffer, ref: FrameRef): BinaryHash {
-  const at = ref.start + HASH_BYTES - 1
+function leafOfFrame (block: Buffer, start: number, end: number): BinaryHash {
+  const at = start + HASH_BYTES - 1
   const kept = block[at] as number
   block[at] = 0x00
-  const leaf = sha256Binary(block.subarray(at, ref.end))
+  const leaf = sha256Binary(block.subarray(at, end))
   block[at] = kept
   return leaf
 }

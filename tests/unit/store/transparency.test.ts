@@ -12,6 +12,7 @@ import { signerFromSeed, parseVerifierKey } from '../../../server/src/log/checkp
 import { auditCheckpoint, auditConsistency, auditInclusion } from '../../../server/src/log/audit.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import { verifyInWorkers } from '../../../server/src/store/verify-parallel.ts'
+import { verifyDirectory } from '../../../server/src/store/verify-directory.ts'
 import { treeReportFromRoots } from '../../../server/src/store/verify-tree.ts'
 import type { Store } from '../../../server/src/store/store.ts'
 import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
@@ -117,6 +118,12 @@ t.test('verify in worker threads: the tree from tiles hashed in slices gives the
   const sequential = await reader.verify({ threads: 1, verifierKey: signer.verifier })
   await reader.close()
   t.same([sequential.ok, sequential.tree.checkpoints, sequential.tree.size], [true, 100, 700])
+  // As ken-store verify runs (verify-directory.ts): the same report, in one thread and in workers over odd ranges.
+  for (const options of [{ threads: 1 }, { threads: 2, threshold: 0 }, { threads: 3, threshold: 0, rangeEntries: 97 }]) {
+    const { elapsedMs: _a, ...direct } = await verifyDirectory(location, { ...options, verifierKey: signer.verifier })
+    const { elapsedMs: _b, ...expected } = sequential
+    t.same(direct, expected, `verifyDirectory, ${options.threads} thread(s): the same report`)
+  }
   const kept = await (async () => {
     const s = new LevelStore({ location, createIfMissing: false })
     await s.open()
@@ -170,6 +177,7 @@ t.test('LevelStore: the log database holds the log alone; checkpoints an earlier
   await reader.open()
   t.same((await reader.verify({ threads: 1, verifierKey: signer.verifier })).tree.checkpoints, 3, 'read-only: read where they are')
   await reader.close()
+  for (const threads of [1, 2]) t.same((await verifyDirectory(location, { threads, threshold: 0, verifierKey: signer.verifier })).tree.checkpoints, 3, `verifyDirectory (${threads}): read where they are`)
   t.same(await logKeys(), ['!checkpoints!', '!log!'], 'read-only: nothing moved')
 
   store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY, logSigner: signer, checkpointIntervalMs: 0 })

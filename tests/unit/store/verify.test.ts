@@ -5,6 +5,7 @@ import path from 'node:path'
 import { ClassicLevel } from 'classic-level'
 import { databasePath, LevelStore } from '../../../server/src/store/level-store.ts'
 import { verifyInWorkers } from '../../../server/src/store/verify-parallel.ts'
+import { verifyDirectory } from '../../../server/src/store/verify-directory.ts'
 import { nextFrame, type FrameRef } from '../../../server/src/store/log-block.ts'
 import { META_HEAD, positionKey, readPosition } from '../../../server/src/store/layout.ts'
 import type { ChainSlice } from '../../../server/src/store/chain-verifier.ts'
@@ -43,8 +44,16 @@ function frames (block: Buffer): FrameRef[] {
   return out
 }
 
-/** The verdict in one thread, in two threads, and in three over ranges of 3 entries (forced, whatever the log's size). */
+/**
+ * The verdict in one thread, in two threads, and in three over ranges of 3 entries (forced, whatever
+ * the log's size); then as `ken-store verify` reaches it (verify-directory.ts), in one thread and in three.
+ */
 async function verdicts (location: string): Promise<Array<{ ok: boolean, position: number | undefined, kind: string | undefined }>> {
+  const directory = []
+  for (const options of [{ threads: 1 }, { threads: 3, threshold: 0, rangeEntries: 3 }]) {
+    const result = await verifyDirectory(location, options)
+    directory.push({ ok: result.ok, position: result.issue?.position, kind: result.issue?.kind })
+  }
   const store = new LevelStore({ location, readOnly: true, createIfMissing: false })
   await store.open()
   try {
@@ -60,7 +69,8 @@ async function verdicts (location: string): Promise<Array<{ ok: boolean, positio
     return [
       { ok: one.ok, position: one.issue?.position, kind: one.issue?.kind },
       { ok: parallel.issue === undefined, position: parallel.issue?.position, kind: parallel.issue?.kind },
-      { ok: ranges.issue === undefined, position: ranges.issue?.position, kind: ranges.issue?.kind }
+      { ok: ranges.issue === undefined, position: ranges.issue?.position, kind: ranges.issue?.kind },
+      ...directory
     ]
   } finally {
     await store.close()
