@@ -25,7 +25,7 @@ const CATEGORIES: ReadonlyArray<readonly [string, RegExp]> = [
   ['idle', /^\(idle\)/],
   ['AES-GCM (store sealing)', /internal\/crypto\/cipher|sealing\.ts/],
   ['SHA-256 / HMAC (chain, blind index, payload hash)', /internal\/crypto\/hash|keyring\.ts|log-block\.ts/],
-  ['protobuf encode/decode', /protobufjs|codec\.ts|strict-wire\.ts|schema\.ts|append-request\.ts/],
+  ['protobuf encode/decode', /protobufjs|codec\.ts|strict-wire\.ts|schema\.ts|append-request\.ts|stored-encode\.ts|proto-writer\.ts/],
   ['validation / domain rules', /server\/src\/domain\/|validate-items\.ts/],
   ['append socket framing', /framing\.ts|append-client\.ts|append-server\.ts/],
   ['LevelDB (getMany, batch) and the overlay', /classic-level|abstract-level|level-store\.ts|view-tx\.ts|prefetch\.ts/],

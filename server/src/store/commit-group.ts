@@ -21,9 +21,9 @@ import { isKenError, type KenError } from '../../../proto/src/ken-error.ts'
 import type { CommitJob } from './group-commit.ts'
 import { planAct, planAdmin, planItem, planTemp, type GroupState } from './planner.ts'
 import { prefetchGroup } from './prefetch.ts'
-import { overlayId, ViewTx, type BaseReader } from './view-tx.ts'
+import { overlayKey, ViewTx, type BaseReader, type GroupWrites } from './view-tx.ts'
 import { headOp } from './replay.ts'
-import { positionKey, type WriteOp } from './layout.ts'
+import { positionKey, type Space, type WriteOp } from './layout.ts'
 import type { Keyring } from './keyring.ts'
 import type { LogTree } from './log-tree.ts'
 import type { ActInput, Head, LogIo, StoreLogger } from './store-types.ts'
@@ -67,7 +67,7 @@ export interface PendingGroup {
   /** Settles when its views are durable, or will never be written (a failed write). Never rejects. */
   readonly done: Promise<void>
   /** Its writes, for later groups to read through until they are in LevelDB. */
-  readonly ops: ReadonlyMap<string, WriteOp>
+  readonly ops: GroupWrites
 }
 
 /** Groups whose views may lag behind the log: the one being written and the one before it. */
@@ -149,7 +149,7 @@ export async function runGroup (jobs: Job[], env: GroupEnv): Promise<void> {
       env.onFailure(errors.KEN_ERR_STORE_WRITE_FAILED(undefined, { cause: err }))
     }
   })()
-  const group: PendingGroup = { logged, done, ops: g.tx.writes() }
+  const group: PendingGroup = { logged, done, ops: g.tx }
   env.pending.push(group)
   void done.finally(() => {
     const at = env.pending.indexOf(group)
@@ -175,10 +175,10 @@ function refuseAll (jobs: readonly Job[], failed: KenError): void {
 }
 
 /** Reads that see the writes of the groups not yet in LevelDB (newest first) before the committed state. */
-function readThrough (pending: ReadonlyArray<ReadonlyMap<string, WriteOp>>, base: BaseReader): BaseReader {
-  const find = (id: string): WriteOp | undefined => {
-    for (const ops of pending) {
-      const op = ops.get(id)
+function readThrough (pending: readonly GroupWrites[], base: BaseReader): BaseReader {
+  const find = (space: Space, id: string): WriteOp | undefined => {
+    for (const writes of pending) {
+      const op = writes.find(space, id)
       if (op !== undefined) return op
     }
     return undefined
@@ -188,7 +188,7 @@ function readThrough (pending: ReadonlyArray<ReadonlyMap<string, WriteOp>>, base
     const missing: Buffer[] = []
     const at: number[] = []
     keys.forEach((key, i) => {
-      const op = find(overlayId(space, key))
+      const op = find(space, overlayKey(key))
       if (op === undefined) {
         missing.push(key)
         at.push(i)

@@ -3,22 +3,31 @@
  * group goes here first, and every read looks here before the committed state, so a later item sees
  * the effects of an earlier item of the same group. At the end its writes become one atomic batch.
  * An undo journal lets one request of the group be taken back when planning it fails.
+ * Kept per space, keyed by the key's bytes as a latin1 string: a combined space‖key string per get
+ * and put cost more than the lookup it named (a concatenated string is flattened to be hashed).
  */
 import type { Space, WriteOp } from './layout.ts'
 
 /** Reads committed values (one I/O for many keys). */
 export type BaseReader = (space: Space, keys: readonly Buffer[]) => Promise<Array<Buffer | undefined>>
 
+/** The last write of every key of a group, looked up by space and {@link overlayKey}. */
+export interface GroupWrites {
+  find: (space: Space, id: string) => WriteOp | undefined
+}
+
 interface Undo {
+  readonly space: Space
   readonly id: string
   readonly previous: WriteOp | undefined
 }
 
-export class ViewTx {
+export class ViewTx implements GroupWrites {
   readonly #base: BaseReader
-  readonly #writes = new Map<string, WriteOp>()
-  readonly #fetched = new Map<string, Buffer | undefined>()
+  readonly #writes = new Map<Space, Map<string, WriteOp>>()
+  readonly #fetched = new Map<Space, Map<string, Buffer | undefined>>()
   readonly #journal: Undo[] = []
+  #size = 0
 
   constructor (base: BaseReader) {
     this.#base = base
@@ -26,27 +35,33 @@ export class ViewTx {
 
   /** The value as the group sees it now. */
   async get (space: Space, key: Buffer): Promise<Buffer | undefined> {
-    const id = overlayId(space, key)
-    const written = this.#writes.get(id)
+    const id = overlayKey(key)
+    const written = this.#writes.get(space)?.get(id)
     if (written !== undefined) return written.value ?? undefined
-    if (this.#fetched.has(id)) return this.#fetched.get(id)
+    const fetched = this.#fetchedOf(space)
+    if (fetched.has(id)) return fetched.get(id)
     const [value] = await this.#base(space, [key])
-    this.#fetched.set(id, value)
+    fetched.set(id, value)
     return value
   }
 
   /** Read many committed values at once, so the group's items find them in memory. */
   async prefetch (space: Space, keys: readonly Buffer[]): Promise<void> {
+    const written = this.#writes.get(space)
+    const fetched = this.#fetchedOf(space)
     const seen = new Set<string>()
-    const wanted = keys.filter((key) => {
-      const id = overlayId(space, key)
-      if (seen.has(id) || this.#writes.has(id) || this.#fetched.has(id)) return false
+    const wanted: Buffer[] = []
+    const ids: string[] = []
+    for (const key of keys) {
+      const id = overlayKey(key)
+      if (seen.has(id) || written?.has(id) === true || fetched.has(id)) continue
       seen.add(id)
-      return true
-    })
+      wanted.push(key)
+      ids.push(id)
+    }
     if (wanted.length === 0) return
     const values = await this.#base(space, wanted)
-    wanted.forEach((key, i) => this.#fetched.set(overlayId(space, key), values[i]))
+    ids.forEach((id, i) => fetched.set(id, values[i]))
   }
 
   put (space: Space, key: Buffer, value: Buffer): void {
@@ -67,33 +82,61 @@ export class ViewTx {
     while (this.#journal.length > mark) {
       const undo = this.#journal.pop()
       if (undo === undefined) break
-      if (undo.previous === undefined) this.#writes.delete(undo.id)
-      else this.#writes.set(undo.id, undo.previous)
+      const writes = this.#writesOf(undo.space)
+      if (undo.previous === undefined) {
+        writes.delete(undo.id)
+        this.#size--
+      } else {
+        writes.set(undo.id, undo.previous)
+      }
     }
   }
 
-  /** The batch: the last write of every key. */
+  /** The batch: the last write of every key (space by space; keys are distinct, so order is free). */
   ops (): WriteOp[] {
-    return [...this.#writes.values()]
+    const out: WriteOp[] = []
+    for (const writes of this.#writes.values()) for (const op of writes.values()) out.push(op)
+    return out
   }
 
-  /** The last write of every key, by {@link overlayId}. */
-  writes (): ReadonlyMap<string, WriteOp> {
-    return this.#writes
+  /** The last write of a key of a space, by {@link overlayKey}. */
+  find (space: Space, id: string): WriteOp | undefined {
+    return this.#writes.get(space)?.get(id)
   }
 
   get size (): number {
-    return this.#writes.size
+    return this.#size
   }
 
   #write (op: WriteOp): void {
-    const id = overlayId(op.space, op.key)
-    this.#journal.push({ id, previous: this.#writes.get(id) })
-    this.#writes.set(id, op)
+    const id = overlayKey(op.key)
+    const writes = this.#writesOf(op.space)
+    const previous = writes.get(id)
+    this.#journal.push({ space: op.space, id, previous })
+    if (previous === undefined) this.#size++
+    writes.set(id, op)
+  }
+
+  #writesOf (space: Space): Map<string, WriteOp> {
+    let writes = this.#writes.get(space)
+    if (writes === undefined) {
+      writes = new Map()
+      this.#writes.set(space, writes)
+    }
+    return writes
+  }
+
+  #fetchedOf (space: Space): Map<string, Buffer | undefined> {
+    let fetched = this.#fetched.get(space)
+    if (fetched === undefined) {
+      fetched = new Map()
+      this.#fetched.set(space, fetched)
+    }
+    return fetched
   }
 }
 
-/** The overlay's name of a key of a space. */
-export function overlayId (space: Space, key: Buffer): string {
-  return `${space}\0${key.toString('latin1')}`
+/** The overlay's name of a key within its space. */
+export function overlayKey (key: Buffer): string {
+  return key.toString('latin1')
 }

@@ -1,0 +1,156 @@
+// The store's hand-written encoders (stored-encode.ts, proto-writer.ts) against protobufjs's generated
+// ones, byte for byte: the encoded LogEntry feeds the chain hash, so any difference forks the chain.
+// Records vary every field: empty, absent (undefined/null), long (nested lengths over 127 and 16383),
+// unicode (kanji, surrogate pairs, lone surrogates, strings either side of protobufjs's 40-unit
+// switch), varints at their boundaries, negative enums.
+import t from 'tap'
+import { messageType } from '../../../proto/src/schema.ts'
+import type { IdentityUpdate, LogEffect, LogEntry, LogUpdate, ResidentView, StoredResident } from '../../../proto/src/types.ts'
+import { encodeResidentView, encodeStoredResident, encodeUpdateEntry } from '../../../server/src/store/stored-encode.ts'
+import { encodeStored } from '../../../server/src/store/codec.ts'
+
+function protobufjs (name: string, value: unknown): Buffer {
+  return Buffer.from(messageType(name).encode(value as never).finish())
+}
+
+/** A small deterministic generator, so a failure names a seed that reproduces it. */
+function rng (seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0
+    return s / 4294967296
+  }
+}
+
+const PIECES = ['', 'a', '1', '福岡', '𠮷', '\uD800', '\uDC00x', 'ﾌｸｵｶ', 'é', '\u0000', '髙橋', '\uD83D\uDE00']
+
+function text (r: () => number): string | undefined {
+  const pick = r()
+  if (pick < 0.08) return undefined
+  if (pick < 0.16) return ''
+  const length = [1, 5, 13, 20, 39, 40, 41, 70, 200, 3000][Math.floor(r() * 10)] as number
+  let s = ''
+  while (s.length < length) s += PIECES[Math.floor(r() * PIECES.length)] as string
+  return s.slice(0, length)
+}
+
+function bytes (r: () => number): Uint8Array | undefined {
+  const pick = r()
+  if (pick < 0.08) return undefined
+  const n = [0, 1, 16, 32, 127, 128, 300, 20_000][Math.floor(r() * 8)] as number
+  return Buffer.from(Array.from({ length: n }, () => Math.floor(r() * 256)))
+}
+
+const NUMBERS = [0, 1, 127, 128, 16383, 16384, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1, 5_115_812]
+
+function uint (r: () => number): number | undefined {
+  return r() < 0.08 ? undefined : NUMBERS[Math.floor(r() * NUMBERS.length)]
+}
+
+function enumValue (r: () => number): number | undefined {
+  const pick = r()
+  if (pick < 0.08) return undefined
+  if (pick < 0.15) return -1
+  return Math.floor(r() * 40)
+}
+
+function flag (r: () => number): boolean | undefined {
+  const pick = r()
+  return pick < 0.08 ? undefined : pick < 0.54
+}
+
+function list (r: () => number): Uint8Array[] | undefined {
+  if (r() < 0.1) return undefined
+  return Array.from({ length: Math.floor(r() * 6) }, () => bytes(r) ?? new Uint8Array(0))
+}
+
+function identity (r: () => number): IdentityUpdate {
+  return {
+    juminhyoCode: text(r), changeReason: enumValue(r), changeDate: text(r), nameKanji: text(r), nameGaijiCount: uint(r), nameKana: text(r),
+    birthDate: text(r), sex: enumValue(r), address: text(r), addressGaijiCount: uint(r), kojinBango: text(r), oazaCode: text(r), gaijiFlag: flag(r),
+    nameGaijiSerial: uint(r), addressGaijiSerial: uint(r), kyuujiKanji: text(r), kyuujiGaijiCount: uint(r), kyuujiKana: text(r),
+    kyuujiGaijiSerial: uint(r), previousJuminhyoCode: text(r)
+  } as unknown as IdentityUpdate
+}
+
+function storedResident (r: () => number): StoredResident {
+  return {
+    identity: r() < 0.1 ? null : identity(r), municipalityCode: text(r), removed: flag(r), seionKana: text(r), notifiedDate: text(r), deleted: flag(r),
+    retentionOnly: flag(r), sequence: uint(r), stream: enumValue(r), operatorId: text(r), terminalId: text(r), timestamp: text(r)
+  } as unknown as StoredResident
+}
+
+function effect (r: () => number): LogEffect {
+  return {
+    subject: bytes(r), retiredSubject: bytes(r), kojinToken: bytes(r), recordMunicipalityCode: text(r), removed: flag(r), sealedRecord: bytes(r),
+    person: bytes(r), contentTag: bytes(r), searchKeys: list(r)
+  } as unknown as LogEffect
+}
+
+function logUpdate (r: () => number): LogUpdate {
+  return {
+    municipalityCode: text(r), stream: enumValue(r), sequence: uint(r), requestId: text(r), payloadSha256: bytes(r), payloadLength: uint(r),
+    kind: enumValue(r), changeReason: enumValue(r), status: enumValue(r), reasonCode: text(r), field: text(r), expectedSequence: uint(r),
+    keyId: bytes(r), sealedUpdate: bytes(r), effect: r() < 0.2 ? null : effect(r)
+  } as unknown as LogUpdate
+}
+
+function residentView (r: () => number): ResidentView {
+  return {
+    keyId: bytes(r), position: uint(r), municipalityCode: text(r), removed: flag(r), kojinToken: bytes(r), sealedRecord: bytes(r),
+    searchKeys: list(r), person: bytes(r), removedOn: text(r), retiredSubjects: list(r)
+  } as unknown as ResidentView
+}
+
+t.test('StoredResident: the same bytes as protobufjs', async (t) => {
+  let differ = 0
+  for (let seed = 1; seed <= 2000; seed++) {
+    const value = storedResident(rng(seed))
+    if (!encodeStoredResident(value).equals(protobufjs('StoredResident', value))) differ++
+  }
+  t.equal(differ, 0, 'no record of 2,000 encodes differently')
+})
+
+t.test('LogEntry of an update: the same bytes as protobufjs', async (t) => {
+  let differ = 0
+  for (let seed = 1; seed <= 2000; seed++) {
+    const r = rng(seed)
+    const value = { position: uint(r), recordedAt: text(r), update: r() < 0.05 ? null : logUpdate(r), admin: null, act: r() < 0.5 ? undefined : null } as unknown as LogEntry
+    if (!(encodeUpdateEntry(value) as Buffer).equals(protobufjs('LogEntry', value))) differ++
+  }
+  t.equal(differ, 0, 'no entry of 2,000 encodes differently')
+})
+
+t.test('ResidentView: the same bytes as protobufjs', async (t) => {
+  let differ = 0
+  for (let seed = 1; seed <= 2000; seed++) {
+    const value = residentView(rng(seed))
+    if (!encodeResidentView(value).equals(protobufjs('ResidentView', value))) differ++
+  }
+  t.equal(differ, 0, 'no view of 2,000 encodes differently')
+})
+
+t.test('every field present and empty, every field absent', async (t) => {
+  const empty = { position: 0, recordedAt: '', update: { municipalityCode: '', stream: 0, sequence: 0, requestId: '', payloadSha256: new Uint8Array(0), payloadLength: 0, kind: 0, changeReason: 0, status: 0, reasonCode: '', field: '', expectedSequence: 0, keyId: new Uint8Array(0), sealedUpdate: new Uint8Array(0), effect: { subject: new Uint8Array(0), retiredSubject: new Uint8Array(0), kojinToken: new Uint8Array(0), recordMunicipalityCode: '', removed: false, sealedRecord: new Uint8Array(0), person: new Uint8Array(0), contentTag: new Uint8Array(0), searchKeys: [] } }, admin: null, act: null } as LogEntry
+  t.same(encodeUpdateEntry(empty), protobufjs('LogEntry', empty), 'defaults are written, as protobufjs writes them')
+  t.ok((encodeUpdateEntry(empty) as Buffer).length > 40, 'the empty fields are in the bytes')
+  t.same(encodeUpdateEntry({}), protobufjs('LogEntry', {}))
+  t.equal((encodeUpdateEntry({}) as Buffer).length, 0)
+  t.same(encodeStoredResident({}), protobufjs('StoredResident', {}))
+  t.same(encodeResidentView({}), protobufjs('ResidentView', {}))
+})
+
+t.test('the store encodes through them, and an entry of an act through protobufjs', async (t) => {
+  const value = storedResident(rng(7))
+  t.same(encodeStored('StoredResident', value), protobufjs('StoredResident', value))
+  const act = { position: 9, recordedAt: '2026-11-30T00:00:00.000Z', update: null, admin: null, act: { kind: 'terminal.search', actor: 'OP001', subjects: [Buffer.alloc(32, 1)] } } as unknown as LogEntry
+  t.equal(encodeUpdateEntry(act), undefined, 'not an update: left to protobufjs')
+  t.same(encodeStored('LogEntry', act), protobufjs('LogEntry', act))
+})
+
+t.test('the scratch buffer: a result is a copy, not a view that the next encode overwrites', async (t) => {
+  const a = encodeResidentView({ keyId: Buffer.alloc(16, 1), municipalityCode: '401005' })
+  const copy = Buffer.from(a)
+  encodeResidentView({ keyId: Buffer.alloc(16, 2), municipalityCode: '401307' })
+  t.same(a, copy)
+})
