@@ -33,7 +33,8 @@ export function issueTargets (r: BenchResult): TargetFigure[] {
     { figure: 'lookup by 住民票コード p99', measured: p.queries.byJuminhyoCode.p99Ms, unit: 'ms', bound: '<', target: 1 },
     { figure: '4情報 search p99', measured: p.queries.search.store.p99Ms, unit: 'ms', bound: '<', target: 5 },
     { figure: 'verify with the tree, projected to 5.1 M', measured: Math.round(p.verify.seconds * scale * 100) / 100, unit: 's', bound: '<', target: 10 },
-    { figure: 'store peak RSS', measured: p.load.peakRssMb.store ?? 0, unit: 'MB', bound: '<', target: 1024 }
+    // The whole run's peak up to the reconciliation, not the load's alone: the store's memory rises after it.
+    { figure: 'store peak RSS', measured: Math.max(p.load.peakRssMb.store ?? 0, p.peakRssThroughReconcileMb?.store ?? 0), unit: 'MB', bound: '<', target: 1024 }
   ]
   return rows.map((row) => {
     const ratio = Math.round((row.measured / row.target) * 1000) / 1000

@@ -55,6 +55,13 @@ export interface PrefectureFigures {
   readonly recovery: { secondsToAccepting: number }
   /** SPEC §8: reconciliation of 福岡市 over its link, after the initial load (reconcile.ts). */
   readonly reconcile?: ReconcileFigures
+  /**
+   * Peak resident set (VmHWM) of each daemon from its start to the end of the reconciliation, MB: the
+   * national link's catch-up and the reconciliation after the load included (the store's memory rose
+   * past its load peak there: bench/results/2026-11-30-session7-store-rss-during-load.txt). Absent in
+   * records kept from before session 7.
+   */
+  readonly peakRssThroughReconcileMb?: Record<string, number>
 }
 
 export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdentity[], residents: number, seed: number, workDir: string, port: number, window: number, batch: number, workers: number, queryKeys: number, log: (l: string) => void }): Promise<PrefectureFigures> {
@@ -64,6 +71,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   // The national link forwards while the load runs (issue 12: the forwarding rate and the lag).
   const link = await startNationalBench({ pkiDir: o.pki.dir, dir: o.workDir, outboxSocket: ken.outboxSocket, port: o.port + 1 })
   let reconcile: ReconcileFigures | undefined
+  let peakRssThroughReconcileMb: Record<string, number> = {}
   try {
     const storePid = ken.processes.store?.child.pid
     const before = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(storePid), storeMain: processCpuMicros(storePid, 'main'), written: processWriteBytes(storePid) }
@@ -86,6 +94,8 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
     national = await link.finish(wallSeconds)
     o.log(`    national link: ${describeNational(national)}`)
     reconcile = await reconcileFukuokaCity(ken, o)
+    // Before the recovery measurement kills the store: VmHWM is per process.
+    peakRssThroughReconcileMb = ken.peakRssMb()
     o.log('  recovery: SIGKILL of the store daemon under a publishing CS')
   } catch (err) {
     for (const p of link.processes) await p.stop()
@@ -106,7 +116,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   const transparency = { treeUsPerUpdate: treeCostPerUpdate(), ...await measureProofs(ken.dbDir) }
   o.log(`  ${o.queryKeys} random lookups by 住民票コード and by 個人番号`)
   const queries = await measureQueries(ken.dbDir, ken.keyFile, o.seed, o.residents, o.queryKeys, o.pki.dir, o.workDir)
-  return { residents: o.residents, load, national, queries, verify: { seconds: Math.round(verifySeconds * 100) / 100, entries, ok: verifyRun.status === 0 }, transparency, recovery, ...(reconcile === undefined ? {} : { reconcile }) }
+  return { residents: o.residents, load, national, queries, verify: { seconds: Math.round(verifySeconds * 100) / 100, entries, ok: verifyRun.status === 0 }, transparency, recovery, ...(reconcile === undefined ? {} : { reconcile }), peakRssThroughReconcileMb }
 }
 
 /** The reconciliation of 福岡市 as its CS would run it, on the file the initial load made. */

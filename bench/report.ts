@@ -46,6 +46,7 @@ export function renderTable (r: BenchResult): string {
     // LevelDB rewrites what it compacts: the bytes written over the bytes kept is its write amplification.
     ['  written by the store', `${n(Math.round(p.load.storeBytesWritten / 2 ** 20))} MiB, ${(p.load.storeBytesWritten / Math.max(1, p.load.storeBytesOnDisk)).toFixed(1)}× what it keeps`, '', ''],
     ['  peak RSS', Object.entries(p.load.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', '), 'gateway < 200 MB, server < 1 GB', ok(gwRss < 200 && (p.load.peakRssMb.store ?? 0) < 1024)],
+    ['  peak RSS to reconciliation', p.peakRssThroughReconcileMb === undefined ? 'not measured' : Object.entries(p.peakRssThroughReconcileMb).map(([k, v]) => `${k} ${v} MB`).join(', '), '', ''],
     // p.national is absent in records kept from before the national link (bench/results/*.json).
     ['national link during the load', p.national === undefined ? 'not measured' : describeNational(p.national), 'SPEC §5.1 随時', ''],
     ['lookup by 住民票コード', `p50 ${p.queries.byJuminhyoCode.p50Ms} ms  p99 ${p.queries.byJuminhyoCode.p99Ms} ms (${n(p.queries.keys)} keys, ${n(p.queries.found)} found)`, 'p99 < 1 ms', ok(p.queries.byJuminhyoCode.p99Ms < 1)],

@@ -28,6 +28,13 @@ t.test('each figure of issue 18 against its target', async (t) => {
   t.match(table[2], /appliance CPU per update .* 492 µs +≤ 150 µs +3\.280 +NOT met$/)
 })
 
+t.test('store peak RSS is the larger of the load\'s peak and the peak up to the reconciliation', async (t) => {
+  const after = { ...run, prefecture: { ...run.prefecture, peakRssThroughReconcileMb: { store: 1500, gateway: 300 } } } as BenchResult
+  t.match(new Map(issueTargets(after).map((x) => [x.figure, x])).get('store peak RSS'), { measured: 1500, met: false })
+  const lower = { ...run, prefecture: { ...run.prefecture, peakRssThroughReconcileMb: { store: 600 } } } as BenchResult
+  t.match(new Map(issueTargets(lower).map((x) => [x.figure, x])).get('store peak RSS'), { measured: 838, met: true })
+})
+
 t.test('a figure exactly at an upper bound is met; a strict one is not', async (t) => {
   const at = { ...run, prefecture: { ...run.prefecture, load: { ...run.prefecture.load, cpuPerUpdateUs: { ...cpu, storeMainThread: 50 } }, queries: { ...run.prefecture.queries, byJuminhyoCode: { p50Ms: 0.1, p99Ms: 1 } } } } as BenchResult
   const by = new Map(issueTargets(at).map((x) => [x.figure, x]))
