@@ -27,6 +27,7 @@ import { verifyInWorkers } from './verify-parallel.ts'
 import type { ChainSlice } from './chain-verifier.ts'
 import { errors } from './errors.ts'
 import { storeTuning, type DatabaseTuning } from './level-tuning.ts'
+import { ITERATOR_HIGH_WATER_BYTES, readAhead } from './level-read.ts'
 
 type Db = ClassicLevel<Buffer, Buffer>
 
@@ -45,13 +46,7 @@ const ENCODING = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const
 const CHUNK = 1024
 /** Erased keys compacted range by range; more than this and the whole keys space is compacted. */
 const COMPACT_ONE_BY_ONE = 256
-/**
- * Bytes one iterator read (nextv) gathers at most beyond its first entry. classic-level 3 keeps the
- * copies of an iterator's last read in native memory until V8 collects the closed iterator (binding.cc
- * Iterator::cache_, freed by its GC finalizer, unknown to V8): at 8 MiB a store daemon serving the
- * national link (a log iterator per outbox read) held GBs of it between major GCs (issue 18).
- */
-export const ITERATOR_HIGH_WATER_BYTES = 256 << 10
+export { ITERATOR_HIGH_WATER_BYTES } from './level-read.ts'
 
 /** True when `location` is itself one LevelDB database: the layout before log/keys/views. */
 export function isSingleDatabaseLayout (location: string): boolean {
@@ -165,20 +160,7 @@ export class LevelStore extends Store {
   protected override async * _iterate (space: Space, range: Range): AsyncGenerator<ReadonlyArray<readonly [Buffer, Buffer]>> {
     // highWaterMarkBytes is classic-level's; sublevels pass it through to the database iterator.
     const options: Range & { highWaterMarkBytes: number } = { ...range, highWaterMarkBytes: ITERATOR_HIGH_WATER_BYTES }
-    const iterator = this.#sub(space).iterator(options)
-    // Read ahead: LevelDB fetches the next chunk (in its thread pool) while the caller works on this one.
-    let next = iterator.nextv(CHUNK)
-    try {
-      while (true) {
-        const chunk = await next
-        if (chunk.length === 0) return
-        next = iterator.nextv(CHUNK)
-        yield chunk
-      }
-    } finally {
-      await next.catch(() => undefined)
-      await iterator.close()
-    }
+    yield * readAhead(this.#sub(space).iterator(options))
   }
 
   protected override async _clear (space: Space): Promise<void> {

@@ -25,7 +25,7 @@ import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame } fr
 import { countsKey, decodeU64, DueKind, rdigestKey, HASH_BYTES, OUTBOX_CONFIRMED, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
 import { SILENT_LOGGER, type ActInput, type AdminActor, type RetentionOptions, type RetentionReport, type Counts, type Head, type HistoryItem, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
 import { LogTree } from './log-tree.ts'
-import { readKept, treeReportFromRoots, verifyTree } from './verify-tree.ts'
+import { readKept, treeReportFromRoots, verifyResult, verifyTree } from './verify-tree.ts'
 import { openCheckpoint, type NoteVerifier } from '../log/checkpoint/index.ts'
 import type { TreeReport } from './verify-tree.ts'
 import { TransparencyReader } from './transparency.ts'
@@ -751,14 +751,7 @@ export abstract class Store {
     // when the chain broke, the tree is recomputed here.
     const slice = await this._verifyLog(threads, recorded, kept.map((k) => k.size))
     const tree = slice.roots === undefined ? await verifyTree(this.#io, verifier) : treeReportFromRoots(kept, slice.roots, slice.lastPosition, verifier)
-    return {
-      ok: slice.issue === undefined && tree.ok,
-      tree,
-      entries: slice.entries,
-      head: { position: slice.lastPosition, hash: (slice.lastHash ?? GENESIS_HASH).toString('hex') },
-      issue: slice.issue,
-      elapsedMs: performance.now() - started
-    }
+    return verifyResult(slice, tree, started)
   }
 
   // ---- protected I/O (implementations) ----

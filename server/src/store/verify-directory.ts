@@ -14,20 +14,18 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { ClassicLevel } from 'classic-level'
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
+import { ITERATOR_HIGH_WATER_BYTES, readAhead } from './level-read.ts'
 import { errors } from './errors.ts'
 import { GENESIS_HASH } from './log-block.ts'
 import { HASH_BYTES, META_HEAD, readPosition, type Database } from './layout.ts'
 import type { Head, Range, VerifyResult } from './store-types.ts'
 import { PARALLEL_THRESHOLD, RANGE_ENTRIES, verifyInWorkers } from './verify-parallel.ts'
-import { readKept, treeReportFromRoots, verifyTree, type TreeSource } from './verify-tree.ts'
+import { readKept, treeReportFromRoots, verifyResult, verifyTree, type TreeSource } from './verify-tree.ts'
 import type { NoteVerifier } from '../log/checkpoint/index.ts'
 
 type Db = ClassicLevel<Buffer, Buffer>
 type Rows = ReadonlyArray<readonly [Buffer, Buffer]>
 const ENCODING = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const
-const CHUNK = 1024
-/** As level-store.ts reads the log: 256 KiB a read (ITERATOR_HIGH_WATER_BYTES). */
-const HIGH_WATER_BYTES = 256 << 10
 
 const spaceOf = (db: Db, name: string) => db.sublevel<Buffer, Buffer>(name, ENCODING)
 type Space = ReturnType<typeof spaceOf>
@@ -79,14 +77,7 @@ export async function verifyDirectory (location: string, options: VerifyDirector
       : await verifyInWorkers(path.join(location, 'log'), threads, views.recorded, inProcess, options.threshold ?? PARALLEL_THRESHOLD, kept.map((k) => k.size), options.rangeEntries ?? RANGE_ENTRIES)
     // As Store#verify: the workers' roots when the chain held; otherwise the tree recomputed here.
     const tree = slice.roots === undefined ? await verifyTree(source, options.verifierKey) : treeReportFromRoots(kept, slice.roots, slice.lastPosition, options.verifierKey)
-    return {
-      ok: slice.issue === undefined && tree.ok,
-      tree,
-      entries: slice.entries,
-      head: { position: slice.lastPosition, hash: (slice.lastHash ?? GENESIS_HASH).toString('hex') },
-      issue: slice.issue,
-      elapsedMs: performance.now() - started
-    }
+    return verifyResult(slice, tree, started)
   } finally {
     await log.close()
   }
@@ -118,19 +109,7 @@ async function rowsOf (space: Space, range: Range): Promise<Rows> {
   return rows
 }
 
-async function * chunks (space: Space, range: Range): AsyncGenerator<Rows> {
-  const iterator = space.iterator({ ...range, highWaterMarkBytes: HIGH_WATER_BYTES } as Range)
-  // Read ahead: LevelDB fetches the next chunk in its thread while the caller works on this one.
-  let next = iterator.nextv(CHUNK)
-  try {
-    while (true) {
-      const chunk = await next
-      if (chunk.length === 0) return
-      next = iterator.nextv(CHUNK)
-      yield chunk as Rows
-    }
-  } finally {
-    await next.catch(() => undefined)
-    await iterator.close()
-  }
+/** As level-store.ts reads a range (level-read.ts). */
+function chunks (space: Space, range: Range): AsyncGenerator<Rows> {
+  return readAhead(space.iterator({ ...range, highWaterMarkBytes: ITERATOR_HIGH_WATER_BYTES } as Range))
 }

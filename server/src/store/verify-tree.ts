@@ -9,9 +9,10 @@
  */
 import { CompactRange, leafHash } from '../log/merkle/index.ts'
 import { openCheckpoint, parseCheckpointBody, type NoteVerifier } from '../log/checkpoint/index.ts'
-import { frameEntryBytes, nextFrame } from './log-block.ts'
+import { frameEntryBytes, GENESIS_HASH, nextFrame } from './log-block.ts'
+import type { ChainSlice } from './chain-verifier.ts'
 import { readPosition } from './layout.ts'
-import type { LogIo, Range } from './store-types.ts'
+import type { LogIo, Range, VerifyResult } from './store-types.ts'
 
 export type TreeIssueKind = 'root-mismatch' | 'beyond-log' | 'bad-signature' | 'malformed-checkpoint'
 
@@ -51,6 +52,18 @@ export async function readKept (io: TreeSource | LogIo): Promise<Kept[]> {
     for (const [key, value] of chunk) kept.push({ size: readPosition(key), note: value.toString('utf8') })
   }
   return kept
+}
+
+/** The report of a verify (Store#verify, verify-directory.ts): the chain's slice and the tree's report. */
+export function verifyResult (slice: ChainSlice, tree: TreeReport, startedMs: number): VerifyResult {
+  return {
+    ok: slice.issue === undefined && tree.ok,
+    tree,
+    entries: slice.entries,
+    head: { position: slice.lastPosition, hash: (slice.lastHash ?? GENESIS_HASH).toString('hex') },
+    issue: slice.issue,
+    elapsedMs: performance.now() - startedMs
+  }
 }
 
 /**
