@@ -10,12 +10,11 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { createHash } from 'node:crypto'
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { LevelStore } from '../server/src/store/level-store.ts'
 import { loadApplianceKey } from '../server/src/store/appliance-key.ts'
-import { initialLoadUpdate } from '../tests/sim/generator/index.ts'
 import { benchPopulation } from './payloads.ts'
+import { appendPopulation } from './append-population.ts'
 import { Histogram } from './loadgen/histogram.ts'
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, residents: { type: 'string', default: '200000' }, runs: { type: 'string', default: '3' }, keys: { type: 'string', default: '20000' }, searches: { type: 'string', default: '2000' }, seed: { type: 'string', default: '1' }, 'slow-ms': { type: 'string', default: '1' }, 'search-passes': { type: 'string', default: '0' } } })
@@ -31,20 +30,9 @@ if (!existsSync(dbDir)) {
   const store = new LevelStore({ location: dbDir, applianceKey: await loadApplianceKey(keyFile), prepareKeys: true })
   await store.open()
   const t0 = performance.now()
-  const indexes = population.blocks.flatMap((b) => Array.from({ length: b.end - b.start }, (_, k) => b.start + k))
-  let next = 0
-  await Promise.all(Array.from({ length: 32 }, async () => {
-    while (next < indexes.length) {
-      const chunk = indexes.slice(next, next + 64)
-      next += 64
-      await store.append(chunk.map((i) => {
-        const u = initialLoadUpdate(population, i)
-        return { municipalityCode: u.municipalityCode, update: u, rejection: null, payloadSha256: createHash('sha256').update(u.requestId).digest() }
-      }))
-    }
-  }))
+  const loaded = await appendPopulation(store, population)
   await store.close()
-  console.log(`loaded ${indexes.length} residents in ${((performance.now() - t0) / 1000).toFixed(1)} s into ${dbDir}`)
+  console.log(`loaded ${loaded} residents in ${((performance.now() - t0) / 1000).toFixed(1)} s into ${dbDir}`)
 }
 
 interface Event { readonly at: number, readonly what: string }

@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { LevelStore } from '../server/src/store/level-store.ts'
 import { devPki } from '../certs/src/dev-pki.ts'
-import { initialLoadUpdate } from '../tests/sim/generator/index.ts'
 import { benchPopulation } from './payloads.ts'
 import { measureSearch } from './terminal-figures.ts'
+import { appendPopulation } from './append-population.ts'
 
 const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, searches: { type: 'string', default: '2000' }, seed: { type: 'string', default: '1' } } })
 const residents = Number(values.residents)
@@ -24,19 +24,8 @@ try {
   const store = new LevelStore({ location: path.join(dir, 'db'), applianceKey: randomBytes(32), prepareKeys: true })
   await store.open()
   const t0 = performance.now()
-  let next = 0
-  const indexes = population.blocks.flatMap((b) => Array.from({ length: b.end - b.start }, (_, k) => b.start + k))
-  await Promise.all(Array.from({ length: 32 }, async () => {
-    while (next < indexes.length) {
-      const chunk = indexes.slice(next, next + 64)
-      next += 64
-      await store.append(chunk.map((i) => {
-        const u = initialLoadUpdate(population, i)
-        return { municipalityCode: u.municipalityCode, update: u, rejection: null, payloadSha256: createHash('sha256').update(u.requestId).digest() }
-      }))
-    }
-  }))
-  console.log(`loaded ${indexes.length} residents in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  const loaded = await appendPopulation(store, population)
+  console.log(`loaded ${loaded} residents in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   await devPki(path.join(dir, 'pki'), population.blocks.slice(0, 1).map((b) => b.municipality.code))
   const f = await measureSearch(store, (i) => population.at(i), residents, seed, Number(values.searches), path.join(dir, 'pki'), dir)
   console.log(`${f.searches} searches, ${f.meanHits} hits each`)
