@@ -27,7 +27,6 @@ export class ViewTx implements GroupWrites {
   readonly #writes = new Map<Space, Map<string, WriteOp>>()
   readonly #fetched = new Map<Space, Map<string, Buffer | undefined>>()
   readonly #journal: Undo[] = []
-  #size = 0
 
   constructor (base: BaseReader) {
     this.#base = base
@@ -38,7 +37,7 @@ export class ViewTx implements GroupWrites {
     const id = overlayKey(key)
     const written = this.#writes.get(space)?.get(id)
     if (written !== undefined) return written.value ?? undefined
-    const fetched = this.#fetchedOf(space)
+    const fetched = perSpace(this.#fetched, space)
     if (fetched.has(id)) return fetched.get(id)
     const [value] = await this.#base(space, [key])
     fetched.set(id, value)
@@ -48,7 +47,7 @@ export class ViewTx implements GroupWrites {
   /** Read many committed values at once, so the group's items find them in memory. */
   async prefetch (space: Space, keys: readonly Buffer[]): Promise<void> {
     const written = this.#writes.get(space)
-    const fetched = this.#fetchedOf(space)
+    const fetched = perSpace(this.#fetched, space)
     const seen = new Set<string>()
     const wanted: Buffer[] = []
     const ids: string[] = []
@@ -82,13 +81,9 @@ export class ViewTx implements GroupWrites {
     while (this.#journal.length > mark) {
       const undo = this.#journal.pop()
       if (undo === undefined) break
-      const writes = this.#writesOf(undo.space)
-      if (undo.previous === undefined) {
-        writes.delete(undo.id)
-        this.#size--
-      } else {
-        writes.set(undo.id, undo.previous)
-      }
+      const writes = perSpace(this.#writes, undo.space)
+      if (undo.previous === undefined) writes.delete(undo.id)
+      else writes.set(undo.id, undo.previous)
     }
   }
 
@@ -104,36 +99,29 @@ export class ViewTx implements GroupWrites {
     return this.#writes.get(space)?.get(id)
   }
 
+  /** Keys written (replay flushes by it). */
   get size (): number {
-    return this.#size
+    let n = 0
+    for (const writes of this.#writes.values()) n += writes.size
+    return n
   }
 
   #write (op: WriteOp): void {
     const id = overlayKey(op.key)
-    const writes = this.#writesOf(op.space)
-    const previous = writes.get(id)
-    this.#journal.push({ space: op.space, id, previous })
-    if (previous === undefined) this.#size++
+    const writes = perSpace(this.#writes, op.space)
+    this.#journal.push({ space: op.space, id, previous: writes.get(id) })
     writes.set(id, op)
   }
+}
 
-  #writesOf (space: Space): Map<string, WriteOp> {
-    let writes = this.#writes.get(space)
-    if (writes === undefined) {
-      writes = new Map()
-      this.#writes.set(space, writes)
-    }
-    return writes
+/** One space's map of a per-space map, made on first use. */
+function perSpace<V> (maps: Map<Space, Map<string, V>>, space: Space): Map<string, V> {
+  let map = maps.get(space)
+  if (map === undefined) {
+    map = new Map()
+    maps.set(space, map)
   }
-
-  #fetchedOf (space: Space): Map<string, Buffer | undefined> {
-    let fetched = this.#fetched.get(space)
-    if (fetched === undefined) {
-      fetched = new Map()
-      this.#fetched.set(space, fetched)
-    }
-    return fetched
-  }
+  return map
 }
 
 /** The overlay's name of a key within its space. */
