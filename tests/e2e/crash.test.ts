@@ -48,12 +48,21 @@ t.test('SIGKILL of the store daemon or the gateway under load loses no PUBACKed 
     }
   }
 
+  const reconnected = async (before: number[], ms: number): Promise<void> => {
+    const deadline = Date.now() + ms
+    while (clients.some((c, i) => c.connects <= (before[i] ?? 0))) {
+      if (Date.now() > deadline) throw new Error(`a CS did not reconnect within ${ms} ms (after ${kills.length} kills)`)
+      await sleep(20)
+    }
+  }
+
   // Before the first kill, the load is flowing.
   await progressed(ackedNow(), 60_000)
   for (const role of roles) {
     if (kills.length >= KILLS_AT_LEAST && Date.now() - started > KILL_PHASE_BUDGET_MS) break
     await sleep(between(0, 1200)) // a random moment of the load
     const inflight = inflightNow()
+    const connectsBefore = clients.map((c) => c.connects)
     await app.kill(role)
     await sleep(between(0, 200)) // RestartSec=
     const t0 = Date.now()
@@ -61,6 +70,9 @@ t.test('SIGKILL of the store daemon or the gateway under load loses no PUBACKed 
     const restartMs = Date.now() - t0
     // Accepting again (SPEC §8): the CS reconnect and PUBACKs flow. Bounded; a hang fails the test.
     await progressed(ackedNow(), 30_000)
+    // After a gateway kill every CS must come back, not only the first one to PUBACK again: wait
+    // for each (bounded), so that the next kill cannot land before a slow CS reconnected.
+    if (role === 'gateway') await reconnected(connectsBefore, 30_000)
     kills.push({ role, inflight, restartMs, resumedMs: Date.now() - t0 })
   }
   await sleep(1000)
