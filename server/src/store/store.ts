@@ -434,11 +434,9 @@ export abstract class Store {
     if (token === undefined) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('a search needs a name or a birth date', { field: 'query' })
     this.#requireOpen()
     await viewsCaughtUp(this.#env)
-    const out: Buffer[] = []
-    for await (const chunk of this._iterate('search', { gte: token, lt: prefixEnd(token), limit })) {
-      for (const [key] of chunk) out.push(key.subarray(token.length))
-    }
-    return out
+    const keys = await this._keysIn('search', token, prefixEnd(token), limit)
+    for (let i = 0; i < keys.length; i++) keys[i] = (keys[i] as Buffer).subarray(token.length)
+    return keys
   }
 
   /** The blind index (subject) of a 住民票コード. */
@@ -769,6 +767,12 @@ export abstract class Store {
   protected abstract _write (ops: readonly WriteOp[]): Promise<void>
   /** Iterate a space in key order, in chunks. */
   protected abstract _iterate (space: Space, range: Range): AsyncIterable<ReadonlyArray<readonly [Buffer, Buffer]>>
+  /** The keys of a space from `gte` (included) to `lt` (excluded) in key order, at most `limit`, without their values. */
+  protected async _keysIn (space: Space, gte: Buffer, lt: Buffer, limit: number): Promise<Buffer[]> {
+    const out: Buffer[] = []
+    for await (const chunk of this._iterate(space, { gte, lt, limit })) for (const [key] of chunk) out.push(key)
+    return out
+  }
   /** Delete every key of a space. */
   protected abstract _clear (space: Space): Promise<void>
 
