@@ -30,6 +30,8 @@ import { storeTuning, type DatabaseTuning } from './level-tuning.ts'
 import { ITERATOR_HIGH_WATER_BYTES, readAhead } from './level-read.ts'
 
 type Db = ClassicLevel<Buffer, Buffer>
+/** The iterator read patches/classic-level-3.0.0-nextv-sync.patch adds to classic-level 3.0.0. */
+interface SyncRead { nextvSync: (size: number) => Array<[Buffer, Buffer]> }
 
 export interface LevelStoreOptions extends StoreOptions {
   /** The store's directory (it holds one LevelDB database per entry of DATABASES). */
@@ -164,20 +166,23 @@ export class LevelStore extends Store {
   }
 
   /**
-   * A short range read (a 4情報 search's candidates) as one iterator read: one hand-off to libuv's pool
-   * and back, on the database itself with the space's prefix put on the bounds here (no sublevel
-   * iterator, no read-ahead generator), keys only. classic-level 3 has no synchronous iterator read, so
-   * this hand-off is the least a range read costs (issue 18: 4情報 p99).
+   * A short range read (a 4情報 search's candidates): keys only, on the database itself with the
+   * space's prefix put on the bounds here (no sublevel iterator, no read-ahead generator). Read on this
+   * thread when classic-level is built with patches/classic-level-3.0.0-nextv-sync.patch (nextvSync:
+   * LevelDB's seek and next, microseconds), else with one hand-off to libuv's pool and back — which
+   * waits for a core, and behind whatever holds the pool (a commit's fsync), as point reads did before
+   * getSync (issue 18: 4情報 p99; bench/query-latency.ts).
    */
   protected override async _keysIn (space: Space, gte: Buffer, lt: Buffer, limit: number): Promise<Buffer[]> {
     const prefix = this.#prefix(space)
     const iterator = this.#db(databaseOf(space)).iterator({ gte: Buffer.concat([prefix, gte]), lt: Buffer.concat([prefix, lt]), limit, values: false, highWaterMarkBytes: ITERATOR_HIGH_WATER_BYTES })
+    const sync = (iterator as Partial<SyncRead>).nextvSync
     const out: Buffer[] = []
     try {
-      // nextv stops short of `limit` only at the high-water mark; the read that finds the end marks the
-      // iterator ended, and a nextv after it answers without a hand-off.
+      // A read stops short of `limit` only at the high-water mark; the read that finds the end marks the
+      // iterator ended, and a read after it answers at once.
       while (out.length < limit) {
-        const rows = await iterator.nextv(limit - out.length)
+        const rows = sync === undefined ? await iterator.nextv(limit - out.length) : sync.call(iterator, limit - out.length)
         if (rows.length === 0) break
         for (const [key] of rows) out.push(key.subarray(prefix.length))
       }

@@ -1,0 +1,51 @@
+// A 4情報 search reads its candidates (LevelStore#_keysIn) on the calling thread when classic-level is
+// built with patches/classic-level-3.0.0-nextv-sync.patch (patches/classic-level.sh), and with one
+// hand-off to libuv's pool otherwise (issue 18: that hand-off waits for a core, and behind whatever
+// holds the pool). Proof, as for point reads (level-point-read.test.ts): with every pool thread held,
+// the patched build answers the search before any pool thread is free; the stock build waits for one.
+import t from 'tap'
+import path from 'node:path'
+import { createRequire } from 'node:module'
+import { pbkdf2 } from 'node:crypto'
+import { LevelStore } from '../../../server/src/store/level-store.ts'
+import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
+
+const binding = createRequire(import.meta.url)('classic-level/binding.js') as Record<string, unknown>
+const patched = typeof binding.iterator_nextv_sync === 'function'
+
+/** Occupy every libuv pool thread; resolves when the first of them is free again. */
+function holdPool (): { released: () => boolean, done: Promise<void> } {
+  const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4)
+  let free = false
+  const done = Promise.all(Array.from({ length: threads }, async () => await new Promise<void>((resolve, reject) => {
+    pbkdf2('pool', 'held', 600_000, 32, 'sha256', (err) => { free = true; if (err === null) resolve(); else reject(err) })
+  }))).then(() => undefined)
+  return { released: () => free, done }
+}
+
+t.test(`a search with every pool thread busy (classic-level ${patched ? 'with' : 'without'} nextvSync)`, async (t) => {
+  const location = path.join(tempDir(t), 'db')
+  const cs = new Cs(FUKUOKA)
+  // Two people share 氏名 and 生年月日: one search key, two candidates.
+  const twin = person(2)
+  const people = [person(1), twin, person(3, { nameKana: twin.nameKana, nameKanji: twin.nameKanji, birthDate: twin.birthDate })]
+  const writer = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
+  await writer.open()
+  await writer.append(people.map((p) => item(cs.identity(p))))
+  await writer.close()
+
+  const store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY, createIfMissing: false })
+  await store.open()
+  t.teardown(async () => { await store.close() })
+  const expected = [people[1], people[2]].map((p) => store.subjectOf(p?.juminhyoCode ?? '').toString('hex')).sort()
+
+  const pool = holdPool()
+  const subjects = await store.searchSubjects({ name: twin.nameKana, birthDate: twin.birthDate }, 10)
+  const none = await store.searchSubjects({ name: 'ム', birthDate: '1901-01-01' }, 10)
+  if (patched) t.notOk(pool.released(), 'both searches answered before any pool thread was free')
+  else t.ok(pool.released(), 'without the patch the search waited for a pool thread')
+  t.same(subjects.map((s) => s.toString('hex')).sort(), expected, 'the two residents under the search key')
+  t.same(none, [], 'a search key no one has')
+  t.same((await store.searchSubjects({ name: twin.nameKana, birthDate: twin.birthDate }, 1)).length, 1, 'limit 1')
+  await pool.done
+})
