@@ -7,7 +7,7 @@
  * (perf_hooks 'gc' entries) and the event loop's delay.
  *   node --import tsx bench/query-latency.ts --db DIR [--residents N] [--runs N] [--keys N] [--searches N] [--slow-ms X] [--search-passes N]
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
@@ -46,6 +46,17 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] })
 
 const ms = (x: number): string => x.toFixed(3)
+/**
+ * This thread's time on a core, µs (Linux schedstat, ns): the main thread's share of a query, which
+ * a loaded machine inflates far less than wall time; NaN where /proc has no schedstat.
+ */
+const mainThreadMicros = (): number => {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1000
+  } catch {
+    return Number.NaN
+  }
+}
 const q = (h: Histogram): string => `p50 ${ms(h.quantile(0.5))} p99 ${ms(h.quantile(0.99))} max ${ms(h.quantile(1))}`
 
 for (let run = 1; run <= Number(values.runs); run++) {
@@ -76,6 +87,7 @@ for (let run = 1; run <= Number(values.runs); run++) {
   }
   const t0 = performance.now()
   const r0 = process.resourceUsage()
+  const m0 = mainThreadMicros()
   let x = seed >>> 0
   for (let i = 0; i < Number(values.keys); i++) {
     x = (Math.imul(x, 1664525) + 1013904223) >>> 0
@@ -86,6 +98,7 @@ for (let run = 1; run <= Number(values.runs); run++) {
     if (d > slowMs) slow.push({ at: performance.now() - d, what: `kojin #${i} ${ms(d)} ms` })
   }
   const r1 = process.resourceUsage()
+  const m1 = mainThreadMicros()
   // As bench/terminal-figures.ts measures 4情報 in the store.
   let y = (seed ^ 0x5bd1e995) >>> 0
   for (let i = 0; i < Number(values.searches); i++) {
@@ -97,6 +110,7 @@ for (let run = 1; run <= Number(values.runs); run++) {
     if (d > slowMs * 5) slow.push({ at: performance.now() - d, what: `search #${i} ${ms(d)} ms` })
   }
   const r2 = process.resourceUsage()
+  const m2 = mainThreadMicros()
   // --search-passes N: N more passes on the same open store, the first repeating the searches above
   // and the others new ones, so a tail that only first touches pay (V8 compiling the path, blocks read
   // for the first time) shows apart from the steady cost. CPU is the whole process's (all threads).
@@ -123,7 +137,8 @@ for (let run = 1; run <= Number(values.runs); run++) {
   // contention on a shared machine inflates latency but barely these.
   const per = (a: NodeJS.ResourceUsage, b: NodeJS.ResourceUsage, n: number): string => `${((b.userCPUTime + b.systemCPUTime - a.userCPUTime - a.systemCPUTime) / n).toFixed(1)} µs CPU, ${((b.voluntaryContextSwitches - a.voluntaryContextSwitches) / n).toFixed(2)} waits`
   console.log(`  not preempted (${unpreempted.preempted} answers were): lookup ${q(unpreempted.byCode)}; kojin ${q(unpreempted.byNumber)}; search ${q(unpreempted.search)}`)
-  console.log(`  per lookup pair (住民票コード + 個人番号): ${per(r0, r1, Number(values.keys))}; per search: ${per(r1, r2, Number(values.searches))}`)
+  const main = (a: number, b: number, n: number): string => `${((b - a) / n).toFixed(1)} µs on the main thread`
+  console.log(`  per lookup pair (住民票コード + 個人番号): ${per(r0, r1, Number(values.keys))}, ${main(m0, m1, Number(values.keys))}; per search: ${per(r1, r2, Number(values.searches))}, ${main(m1, m2, Number(values.searches))}`)
   console.log(`run ${run}: open ${openedMs.toFixed(0)} ms; lookup ${q(byCode)}; kojin ${q(byNumber)}; search ${q(search)}; event loop delay p99 ${ms(loop.percentile(99) / 1e6)} max ${ms(loop.max / 1e6)} ms; ${slow.length} slow, ${gcEvents.length} GCs (${gcEvents.filter((e) => e.what.includes('major')).length} major)`)
   const events = [...slow, ...gcEvents.filter((e) => e.at >= t0)].sort((a, b) => a.at - b.at)
   if (process.env.KEN_QUERY_TRACE === '1') for (const e of events) console.log(`  ${((e.at - t0) / 1000).toFixed(3)} s ${e.what}`)
