@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
-import { LevelStore } from '../server/src/store/level-store.ts'
+import { LevelStore, rangeReadsOnCallingThread } from '../server/src/store/level-store.ts'
 import { loadApplianceKey } from '../server/src/store/appliance-key.ts'
 import { benchPopulation } from './payloads.ts'
 import { appendPopulation } from './append-population.ts'
@@ -46,6 +46,7 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] })
 
 const ms = (x: number): string => x.toFixed(3)
+console.log(`4情報 range read on the ${rangeReadsOnCallingThread() ? 'calling thread (classic-level built by patches/classic-level.sh)' : 'libuv pool (stock classic-level)'}`)
 /**
  * This thread's time on a core, µs (Linux schedstat, ns): the main thread's share of a query, which
  * a loaded machine inflates far less than wall time; NaN where /proc has no schedstat.

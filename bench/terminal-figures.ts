@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs'
 import { sign } from 'node:crypto'
 import pino from 'pino'
 import type { Store } from '../server/src/store/store.ts'
+import { rangeReadsOnCallingThread } from '../server/src/store/level-store.ts'
 import { MemoryAccounts } from '../server/src/store/terminal/account-book.ts'
 import { TerminalService } from '../server/src/store/terminal/service.ts'
 import { loginSignedData } from '../server/src/store/terminal/sessions.ts'
@@ -24,6 +25,8 @@ export interface Quantiles { readonly p50Ms: number, readonly p99Ms: number }
 export interface SearchFigures {
   readonly searches: number
   readonly meanHits: number
+  /** Where the search's range read ran: classic-level built with patches/classic-level.sh or not (absent before session 8). */
+  readonly rangeRead?: 'calling thread' | 'libuv pool'
   readonly store: Quantiles
   readonly service: Quantiles
   readonly https: Quantiles
@@ -93,5 +96,5 @@ export async function measureSearch (store: Store, personAt: PersonAt, residents
     await daemon.close()
     await socket.close()
   }
-  return { searches, meanHits: Math.round((hits / Math.max(1, searches)) * 100) / 100, store: q(inStore), service: q(viaService), https: q(viaHttps) }
+  return { searches, meanHits: Math.round((hits / Math.max(1, searches)) * 100) / 100, rangeRead: rangeReadsOnCallingThread() ? 'calling thread' : 'libuv pool', store: q(inStore), service: q(viaService), https: q(viaHttps) }
 }

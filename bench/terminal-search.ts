@@ -28,7 +28,7 @@ try {
   console.log(`loaded ${loaded} residents in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   await devPki(path.join(dir, 'pki'), population.blocks.slice(0, 1).map((b) => b.municipality.code))
   const f = await measureSearch(store, (i) => population.at(i), residents, seed, Number(values.searches), path.join(dir, 'pki'), dir)
-  console.log(`${f.searches} searches, ${f.meanHits} hits each`)
+  console.log(`${f.searches} searches, ${f.meanHits} hits each, range read on the ${f.rangeRead ?? 'libuv pool'}`)
   console.log(`4情報 search in the store:            p50 ${f.store.p50Ms} ms  p99 ${f.store.p99Ms} ms   (SPEC §8: p99 < 5 ms)`)
   console.log(`  … with session, purpose, act fsynced: p50 ${f.service.p50Ms} ms  p99 ${f.service.p99Ms} ms`)
   console.log(`terminal search over HTTPS:           p50 ${f.https.p50Ms} ms  p99 ${f.https.p99Ms} ms   (SPEC §8: p99 < 20 ms)`)

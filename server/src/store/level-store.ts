@@ -19,6 +19,7 @@
  * wrapped key no entry uses.
  */
 import { existsSync, mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { ClassicLevel } from 'classic-level'
 import { Store, type Head, type Range, type StoreOptions } from './store.ts'
@@ -49,6 +50,15 @@ const CHUNK = 1024
 /** Erased keys compacted range by range; more than this and the whole keys space is compacted. */
 const COMPACT_ONE_BY_ONE = 256
 export { ITERATOR_HIGH_WATER_BYTES } from './level-read.ts'
+
+/**
+ * True when classic-level was built with patches/classic-level-3.0.0-nextv-sync.patch (patches/classic-level.sh):
+ * LevelStore's short range reads (_keysIn, a 4情報 search's candidates) then stay on the calling thread.
+ */
+export function rangeReadsOnCallingThread (): boolean {
+  const { Iterator } = createRequire(import.meta.url)('classic-level/iterator.js') as { Iterator: { prototype: Partial<SyncRead> } }
+  return typeof Iterator.prototype.nextvSync === 'function'
+}
 
 /** True when `location` is itself one LevelDB database: the layout before log/keys/views. */
 export function isSingleDatabaseLayout (location: string): boolean {

@@ -7,7 +7,7 @@ import t from 'tap'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { pbkdf2 } from 'node:crypto'
-import { LevelStore } from '../../../server/src/store/level-store.ts'
+import { LevelStore, rangeReadsOnCallingThread } from '../../../server/src/store/level-store.ts'
 import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
 
 const binding = createRequire(import.meta.url)('classic-level/binding.js') as Record<string, unknown>
@@ -39,6 +39,7 @@ t.test(`a search with every pool thread busy (classic-level ${patched ? 'with' :
   t.teardown(async () => { await store.close() })
   const expected = [people[1], people[2]].map((p) => store.subjectOf(p?.juminhyoCode ?? '').toString('hex')).sort()
 
+  t.equal(rangeReadsOnCallingThread(), patched, 'LevelStore tells where its range reads run')
   const pool = holdPool()
   const subjects = await store.searchSubjects({ name: twin.nameKana, birthDate: twin.birthDate }, 10)
   const none = await store.searchSubjects({ name: 'ム', birthDate: '1901-01-01' }, 10)
