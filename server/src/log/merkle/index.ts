@@ -8,5 +8,5 @@ export { nodesOfRange, rangeOfNode, rangeHash, rootOfLeaves, leafNodes, type Nod
 export { inclusionRanges, consistencyRanges, proofNodes, hashRanges, inclusionProof, consistencyProof } from './proof.ts'
 export { verifyInclusion, verifyConsistency, type ProofVerdict, type ProofFailure } from './verify.ts'
 export { CompactRange, type NewNode } from './compact-range.ts'
-export { nodeHashBinary, sha256Binary, subtreeBinary, SubtreeFold, toBuffer, writeBinary, type BinaryHash } from './hash-binary.ts'
+export { nodeHashBinary, sha256Binary, subtreeBinary, toBuffer, type BinaryHash } from './hash-binary.ts'
 export { TileSlice, assembleRoots, type TileSliceResult } from './tile-slice.ts'

@@ -9,7 +9,7 @@
 import { CompactRange } from './compact-range.ts'
 import { nodeHash } from './hash.ts'
 import { nodesOfRange } from './range.ts'
-import { SubtreeFold, subtreeBinary, toBuffer, type BinaryHash } from './hash-binary.ts'
+import { subtreeBinary, toBuffer, type BinaryHash } from './hash-binary.ts'
 
 const TILE_LEVEL = 8
 const TILE = 2 ** TILE_LEVEL
@@ -38,8 +38,6 @@ export class TileSlice {
   readonly #head: BinaryHash[] = []
   readonly #tiles: BinaryHash[] = []
   #current: BinaryHash[] = []
-  /** The current tile's nodes, hashed as its leaves come (the leaves are kept for `at` and `tail`). */
-  readonly #fold = new SubtreeFold(TILE_LEVEL)
   readonly #at: Array<{ size: number, nodes: BinaryHash[] }> = []
 
   /** @param sizes the sizes (ascending) whose partial nodes to keep; those outside the slice are ignored */
@@ -52,16 +50,11 @@ export class TileSlice {
 
   /** The next leaf hash, as a binary string (sha256Binary of 0x00 ‖ entry). */
   push (leaf: BinaryHash): void {
-    let tile: BinaryHash | undefined
-    if (this.#end < this.#firstTile) {
-      this.#head.push(leaf)
-    } else {
-      this.#current.push(leaf)
-      tile = this.#fold.push(leaf)
-    }
+    if (this.#end < this.#firstTile) this.#head.push(leaf)
+    else this.#current.push(leaf)
     this.#end++
-    if (tile !== undefined) {
-      this.#tiles.push(tile)
+    if (this.#end >= this.#firstTile && this.#current.length === TILE) {
+      this.#tiles.push(subtreeBinary(this.#current, 0, TILE))
       this.#current = []
     }
     while (this.#next < this.#sizes.length && (this.#sizes[this.#next] as number) === this.#end) {

@@ -2,7 +2,7 @@
 // hash.ts: leaf, node and a complete subtree, including bytes ≥ 0x80 that a lossy string would mangle.
 import t from 'tap'
 import { createHash } from 'node:crypto'
-import { leafHash, nodeHash, nodeHashBinary, rootOfLeaves, sha256Binary, subtreeBinary, SubtreeFold, toBuffer, writeBinary } from '../../../../server/src/log/merkle/index.ts'
+import { leafHash, nodeHash, nodeHashBinary, rootOfLeaves, sha256Binary, subtreeBinary, toBuffer } from '../../../../server/src/log/merkle/index.ts'
 
 const entries = Array.from({ length: 16 }, (_, i) => Buffer.from(Array.from({ length: 40 + i * 7 }, (_, j) => (j * 37 + i * 101) & 0xff)))
 
@@ -21,31 +21,4 @@ t.test('subtreeBinary over 16 leaves is the tree root', async (t) => {
   const leaves = entries.map((e) => leafHash(e))
   t.same(toBuffer(subtreeBinary(leaves.map((l) => l.toString('latin1')), 0, 16)), rootOfLeaves(leaves))
   t.same(toBuffer(subtreeBinary(leaves.map((l) => l.toString('latin1')), 8, 8)), rootOfLeaves(leaves.slice(8)))
-})
-
-t.test('writeBinary puts the same bytes as Buffer#write latin1, 0x00…0xff', async (t) => {
-  const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
-  for (let at = 0; at < 256; at += 32) {
-    const h = all.subarray(at, at + 32).toString('latin1')
-    const ours = Buffer.alloc(40)
-    writeBinary(ours, 5, h)
-    const theirs = Buffer.alloc(40)
-    theirs.write(h, 5, 'latin1')
-    t.same(ours, theirs, `bytes ${at}…${at + 31}`)
-  }
-})
-
-t.test('SubtreeFold gives subtreeBinary\'s root of every 2^levels leaves, and nothing in between', async (t) => {
-  for (const levels of [1, 3, 8]) {
-    const width = 2 ** levels
-    const leaves = Array.from({ length: 3 * width }, (_, i) => sha256Binary(Buffer.from(`leaf ${i} of ${levels}`)))
-    const fold = new SubtreeFold(levels)
-    const roots: string[] = []
-    leaves.forEach((leaf, i) => {
-      const root = fold.push(leaf)
-      if ((i + 1) % width !== 0) t.equal(root, undefined, `no root after leaf ${i}`)
-      else if (root !== undefined) roots.push(root)
-    })
-    t.same(roots.map(toBuffer), [0, 1, 2].map((k) => toBuffer(subtreeBinary(leaves, k * width, width))), `${levels} levels: three subtrees in a row`)
-  }
 })
