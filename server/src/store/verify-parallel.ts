@@ -6,13 +6,11 @@
  * hash, so each range is checked alone and the ranges are stitched here in order: each must start
  * where the previous one ended, chaining to its last hash. The first bad position over all wins.
  */
-import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
 import { ClassicLevel } from 'classic-level'
 import { endIssue, type ChainIssue, type ChainSlice } from './chain-verifier.ts'
 import { positionKey, readPosition } from './layout.ts'
 import type { Head } from './store-types.ts'
+import { startTsWorker } from './ts-worker.ts'
 import { verifyRange, type RangeTask } from './verify-range.ts'
 import { assembleRoots, type TileSliceResult } from '../log/merkle/index.ts'
 
@@ -107,7 +105,7 @@ async function lastBlockKey (log: ReturnType<typeof logOf>): Promise<Buffer | un
 /** Run verify-worker.ts until no range is left; its slices go into `found` by index. */
 async function runWorker (task: { location: string, ranges: readonly RangeTask[], counter: Int32Array, sizes?: readonly number[] }, found: ChainSlice[]): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const worker = startVerifyWorker(task)
+    const worker = startTsWorker(new URL('./verify-worker.ts', import.meta.url), task)
     worker.on('message', ({ index, slice }: { index: number, slice: ChainSlice }) => { found[index] = slice })
     worker.once('error', reject)
     worker.once('exit', (code) => {
@@ -115,16 +113,4 @@ async function runWorker (task: { location: string, ranges: readonly RangeTask[]
       else reject(new Error(`verify worker exited with code ${code}`))
     })
   })
-}
-
-/**
- * verify-worker.ts in a new thread, compiled by tsx's require hook in that thread. startTsWorker
- * (ts-worker.ts) registers tsx's ESM loader instead, whose hooks Node 20 runs in one more thread that
- * every import of the worker waits on: ~0.2 s more CPU and the worker hashing ~0.3 s later
- * (median of 6 alternating starts, 380 against 164 ms CPU; verify's start is serial, SPEC §8).
- */
-function startVerifyWorker (task: unknown): Worker {
-  const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api')
-  const module = fileURLToPath(new URL('./verify-worker.ts', import.meta.url))
-  return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(module)})`, { eval: true, workerData: task })
 }
