@@ -149,6 +149,15 @@ t.test('reordered entries are found', async (t) => {
   for (const v of await verdicts(other)) t.same(v, { ok: false, position: 2, kind: 'missing' }, 'entry 3 where 2 belongs')
 })
 
+t.test('a block put under a key inside another block is found (verify reads the keys there are, not the ones it expects)', async (t) => {
+  const location = await makeLog(t)
+  await edit(location, async (log) => {
+    const copy = await log.get(positionKey(11)) ?? Buffer.alloc(0)
+    await log.put(positionKey(5), copy)
+  })
+  for (const v of await verdicts(location)) t.same(v, { ok: false, position: 5, kind: 'reordered' })
+})
+
 t.test('entries cut off the end are found, and the store refuses to open on them', async (t) => {
   const location = await makeLog(t)
   await edit(location, async (log) => {
