@@ -25,6 +25,8 @@ t.test('the log keeps LevelDB\'s fewest tables open (64, 128 MiB), the keys and 
   // (~3.9 GB in 8 MiB tables) and keys (~425 MB) stay open.
   t.ok(tablesMapped(tuning.views) * tuning.views.maxFileSize >= 4000 * 1e6, 'views table cache')
   t.ok(tablesMapped(tuning.keys) * tuning.keys.maxFileSize >= 1000 * 1e6, 'keys table cache')
+  // The views' memtable against LevelDB's fixed 10 MB level 1: fewer rewrites per key (level-tuning.ts).
+  t.ok(tuning.views.writeBufferSize >= 64 * MIB, 'views memtable')
   t.equal(storeTuning({ writeBufferSize: 3 * MIB }).views.writeBufferSize, 3 * MIB)
   t.equal(storeTuning({ cacheSize: 3 * MIB }).views.cacheSize, 3 * MIB)
   for (const database of DATABASES) t.equal(tuning[database].compression, false, `${database}: no snappy`)
