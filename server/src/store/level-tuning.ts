@@ -62,8 +62,9 @@ const MIB = 1 << 20
  *          residents the views' compactions wrote 14,607 B/update with 16 MiB, 8,339 with 32, 4,984 with
  *          64, the store's CPU 324 / 295 / 280 µs/update (bench:store side by side). It costs memory (peak
  *          RSS +46 MB at 500 k; a flush holds two memtables) and replay at open: after a crash LevelDB
- *          replays the views' write-ahead log, up to one memtable (a 49 MB log: 1.5–1.6 s CPU against
- *          0.3 s for 12 MB), within SPEC §8's recovery < 5 s (1.97 s measured at 5.1 M with 16 MiB).
+ *          replays the views' write-ahead log, up to one memtable (open of a store left with a 49 MB log:
+ *          0.86–0.89 s against 0.18 s with 12 MB), within SPEC §8's recovery < 5 s (1.97 s measured at
+ *          5.1 M with 16 MiB).
  *   keys   read at random on the same path (a lookup opens the record with the resident's data key,
  *          and the keyring caches 65,536 of 5.1 M): kept open like the views, ~425 MB at 5.1 M.
  * The three stay under the 1,000 mmaps while views and keys hold fewer than ~930 tables (~7 GB); past
