@@ -107,6 +107,14 @@ function ioCounter (name: 'wchar' | 'write_bytes'): number {
     return Number.NaN
   }
 }
+/** A field of /proc/self/status (Linux), kB. */
+function procStatus (name: 'VmHWM'): number {
+  try {
+    return Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? Number.NaN)
+  } catch {
+    return Number.NaN
+  }
+}
 function writeBytes (): number {
   return ioCounter('wchar')
 }
@@ -159,4 +167,6 @@ const quartile = (xs: number[]): string => {
   return (low.reduce((a, b) => a + b, 0) / low.length).toFixed(1)
 }
 if (windows.length > 0) console.log(`lowest quarter of ${windows.length} windows: CPU ${quartile(windows.map((w) => w.cpu))} µs/update, of which the main thread ${quartile(windows.map((w) => w.main))}`)
+// The process's peak RSS (the requests it holds are in it too): to compare LevelDB options that trade memory.
+console.log(`peak RSS ${Math.round(procStatus('VmHWM') / 1024)} MB`)
 console.log(`${total} updates (${accepted} accepted) in ${seconds.toFixed(2)} s: ${Math.round(total / seconds)}/s, CPU ${us.toFixed(1)} µs/update, of which the main thread ${((mainThreadMicros() - main0) / total).toFixed(1)}`)

@@ -6,28 +6,45 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { BlindIndex } from './blind-index.ts'
+import { recordSearchKeys, type SearchDomain } from './search-keys.ts'
 import { AHEAD_FIELDS, type AheadRequest } from './index-ahead-layout.ts'
 import { TOKEN_BYTES } from './layout.ts'
+
+/** Tokens of one item at most: code, previous code, 個人番号, 4 search keys (search-keys.ts), content tag. */
+const MOST_TOKENS = 8
 
 const index = new BlindIndex(workerData as Uint8Array)
 parentPort?.on('message', (request: AheadRequest) => {
   const s = request.strings
-  const tokens: Buffer[] = []
+  const items = Math.floor(s.length / AHEAD_FIELDS)
+  // Each token is written where the answer holds it (no Buffer per token); the buffer is cut to what was written.
+  const out = Buffer.allocUnsafeSlow(items * (MOST_TOKENS * TOKEN_BYTES + 1))
   const counts: number[] = []
-  for (let at = 0; at + AHEAD_FIELDS <= s.length; at += AHEAD_FIELDS) {
-    const [code, previous, kojin, named, nameKana, nameKanji, birthDate, sex, address, changeReason, changeDate] = s.slice(at, at + AHEAD_FIELDS) as [string, string, string, string, string, string, string, string, string, string, string]
-    tokens.push(index.token('J', code))
-    if (previous !== '') tokens.push(index.token('J', previous))
-    if (kojin !== '') tokens.push(index.token('K', kojin))
+  let at = 0
+  const searchToken = (domain: SearchDomain, value: string): Buffer => {
+    index.searchTokenInto(domain, value, out, at)
+    at += TOKEN_BYTES
+    return out.subarray(at - TOKEN_BYTES, at)
+  }
+  for (let i = 0; i < items * AHEAD_FIELDS; i += AHEAD_FIELDS) {
+    const [code, previous, kojin, named, nameKana, nameKanji, birthDate, sex, address, changeReason, changeDate] = s.slice(i, i + AHEAD_FIELDS) as [string, string, string, string, string, string, string, string, string, string, string]
+    index.tokenInto('J', code, out, at)
+    at += TOKEN_BYTES
+    if (previous !== '') {
+      index.tokenInto('J', previous, out, at)
+      at += TOKEN_BYTES
+    }
+    if (kojin !== '') {
+      index.tokenInto('K', kojin, out, at)
+      at += TOKEN_BYTES
+    }
     if (named !== '') {
-      const keys = index.searchKeys({ nameKana, nameKanji, birthDate })
-      counts.push(keys.length)
-      tokens.push(...keys)
-      tokens.push(index.contentTag({ juminhyoCode: code, nameKanji, nameKana, birthDate, sex: Number(sex), address, kojinBango: kojin, changeReason: Number(changeReason), changeDate }))
+      counts.push(recordSearchKeys(searchToken, { nameKana, nameKanji, birthDate }).length)
+      index.contentTagInto({ juminhyoCode: code, nameKanji, nameKana, birthDate, sex: Number(sex), address, kojinBango: kojin, changeReason: Number(changeReason), changeDate }, out, at)
+      at += TOKEN_BYTES
     }
   }
-  const out = Buffer.allocUnsafeSlow(tokens.length * TOKEN_BYTES + counts.length)
-  tokens.forEach((token, i) => token.copy(out, i * TOKEN_BYTES))
-  out.set(counts, tokens.length * TOKEN_BYTES)
-  parentPort?.postMessage({ id: request.id, tokens: out }, [out.buffer as ArrayBuffer])
+  out.set(counts, at)
+  const answer = out.subarray(0, at + counts.length)
+  parentPort?.postMessage({ id: request.id, tokens: answer }, [out.buffer as ArrayBuffer])
 })

@@ -3,13 +3,14 @@
 // bound however much of the log a reader walks (issue 18: store RSS).
 import t from 'tap'
 import path from 'node:path'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
+import { ClassicLevel } from 'classic-level'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
 import { LEAST_OPEN_FILES, mappedBound, storeTuning, tablesMapped, type DatabaseTuning } from '../../../server/src/store/level-tuning.ts'
 import { DATABASES, type Database, type WriteOp } from '../../../server/src/store/layout.ts'
 import type { Range } from '../../../server/src/store/store.ts'
-import { TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
+import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
 
 const MIB = 1 << 20
 /** /proc/self/maps is Linux's (the appliance's OS). */
@@ -24,8 +25,11 @@ t.test('the log keeps LevelDB\'s fewest tables open (64, 128 MiB), the keys and 
   // (~3.9 GB in 8 MiB tables) and keys (~425 MB) stay open.
   t.ok(tablesMapped(tuning.views) * tuning.views.maxFileSize >= 4000 * 1e6, 'views table cache')
   t.ok(tablesMapped(tuning.keys) * tuning.keys.maxFileSize >= 1000 * 1e6, 'keys table cache')
+  // The views' memtable against LevelDB's fixed 10 MB level 1: fewer rewrites per key (level-tuning.ts).
+  t.ok(tuning.views.writeBufferSize >= 64 * MIB, 'views memtable')
   t.equal(storeTuning({ writeBufferSize: 3 * MIB }).views.writeBufferSize, 3 * MIB)
   t.equal(storeTuning({ cacheSize: 3 * MIB }).views.cacheSize, 3 * MIB)
+  for (const database of DATABASES) t.equal(tuning[database].compression, false, `${database}: no snappy`)
 })
 
 /** The store with its log's tables scaled down (LevelDB's least write buffer, 64 KiB), all else its own. */
@@ -97,4 +101,78 @@ t.test('without the bound (LevelDB\'s default of 1,000 open files) the same read
   const { tables, mapped } = await walk(location, { maxOpenFiles: 1000 })
   t.ok(tables > 100, `${tables} log tables on disk`)
   t.ok(mapped > 64, `${mapped} mapped while reading`)
+})
+
+/** Bytes of the table files of one database. */
+function tableBytes (dir: string): number {
+  return readdirSync(dir).filter((f) => f.endsWith('.ldb')).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0)
+}
+
+/** A log database opened as the store opens it (level-tuning.ts), its memtable scaled down to 64 KiB. */
+function logDatabase (location: string, compression: boolean): ClassicLevel<Buffer, Buffer> {
+  const options = { ...storeTuning().log, compression, writeBufferSize: 64 << 10 }
+  return new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', ...options })
+}
+
+/** Values of 8 KiB of zeros at keys from..from+count−1: what snappy shrinks to almost nothing. */
+async function putZeros (db: ClassicLevel<Buffer, Buffer>, from: number, count: number): Promise<void> {
+  const batch = db.batch()
+  for (let i = from; i < from + count; i++) {
+    const key = Buffer.alloc(8)
+    key.writeBigUInt64BE(BigInt(i))
+    batch.put(key, Buffer.alloc(8 << 10))
+  }
+  await batch.write({ sync: true })
+}
+
+// The store's values are ciphertext and its keys HMAC tokens: snappy found next to nothing to shrink and
+// cost the compaction thread ~13 % of its CPU (level-tuning.ts). LevelDB records per block whether it
+// is compressed (table/format.cc ReadBlock), so tables written with snappy stay readable.
+t.test('new tables are written without snappy; tables written with it still read', async (t) => {
+  const location = path.join(tempDir(t), 'log')
+  const former = logDatabase(location, true)
+  await former.open()
+  for (let batch = 0; batch < 20; batch++) await putZeros(former, batch * 8 + 1, 8)
+  await former.close()
+  const snappy = tableBytes(location)
+  t.ok(snappy > 0 && snappy < 160 * (8 << 10) / 10, `${snappy} bytes of tables for 1,280 KiB of zeros with snappy`)
+
+  const db = logDatabase(location, storeTuning().log.compression)
+  await db.open()
+  for (let batch = 20; batch < 40; batch++) await putZeros(db, batch * 8 + 1, 8)
+  t.ok(tableBytes(location) - snappy >= 140 * (8 << 10), `${tableBytes(location) - snappy} more bytes of tables for the next 1,280 KiB without`)
+  let read = 0
+  let wrong = 0
+  for await (const [key, value] of db.iterator()) {
+    if (key.readBigUInt64BE() !== BigInt(++read) || value.length !== 8 << 10 || value.some((b) => b !== 0)) wrong++
+  }
+  t.equal(read, 320, 'every value, the former tables\' and the new ones')
+  t.equal(wrong, 0, 'each in order and as written')
+  const first = Buffer.alloc(8)
+  first.writeBigUInt64BE(1n)
+  t.equal(db.getSync(first)?.length, 8 << 10, 'a point read in a snappy table')
+  await db.close()
+})
+
+/** The store with snappy on, as every store before this option was written. */
+class SnappyStore extends LevelStore {
+  protected override tableOptions (database: Database): DatabaseTuning {
+    return { ...super.tableOptions(database), compression: true, writeBufferSize: 64 << 10 }
+  }
+}
+
+t.test('a store written with snappy opens, answers and verifies with the tables written since', async (t) => {
+  const location = path.join(tempDir(t), 'db')
+  const cs = new Cs(FUKUOKA)
+  const former = new SnappyStore({ location, applianceKey: TEST_APPLIANCE_KEY })
+  await former.open()
+  for (let n = 0; n < 400; n += 50) await former.append(Array.from({ length: 50 }, (_, i) => item(cs.identity(person(n + i)))))
+  await former.close()
+  const store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
+  await store.open()
+  for (let n = 400; n < 600; n += 50) await store.append(Array.from({ length: 50 }, (_, i) => item(cs.identity(person(n + i)))))
+  for (const n of [0, 199, 399, 400, 599]) t.equal((await store.getCurrent(person(n).juminhyoCode))?.nameKanji, person(n).nameKanji, `resident ${n}`)
+  t.equal(store.head().position, 600)
+  t.equal((await store.verify()).ok, true)
+  await store.close()
 })
