@@ -17,6 +17,8 @@ export interface Range {
   readonly lte?: Buffer
   readonly reverse?: boolean
   readonly limit?: number
+  /** false: only the keys are wanted (LevelStore then copies no value out of LevelDB; each comes back empty). */
+  readonly values?: boolean
 }
 
 /** The I/O of an implementation: what Store's protected `_` methods provide. */
