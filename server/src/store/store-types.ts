@@ -17,7 +17,7 @@ export interface Range {
   readonly lte?: Buffer
   readonly reverse?: boolean
   readonly limit?: number
-  /** false: only the keys are wanted (LevelStore then copies no value out of LevelDB; each comes back empty). */
+  /** false: only the keys are wanted (LevelStore copies no value out of LevelDB: its rows hold empty ones). */
   readonly values?: boolean
 }
 
