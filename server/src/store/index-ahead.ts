@@ -8,7 +8,7 @@
  */
 import type { Worker } from 'node:worker_threads'
 import type { AppendItem } from '../../../proto/src/types.ts'
-import { startTsWorker } from './ts-worker.ts'
+import { HELPER_WORKER_LIMITS, startTsWorker } from './ts-worker.ts'
 import { AHEAD_FIELDS, type AheadAnswer } from './index-ahead-layout.ts'
 import { TOKEN_BYTES } from './layout.ts'
 import { ChangeReason } from '../../../proto/src/types.ts'
@@ -47,7 +47,7 @@ export class IndexAhead {
 
   start (): void {
     if (this.#worker !== undefined || this.#closed) return
-    const worker = startTsWorker(new URL('./index-worker.ts', import.meta.url), this.#secrets)
+    const worker = startTsWorker(new URL('./index-worker.ts', import.meta.url), this.#secrets, { loader: 'require', resourceLimits: HELPER_WORKER_LIMITS })
     this.#secrets.fill(0)
     worker.on('message', (answer: AheadAnswer) => { this.#answer(answer) })
     // A failed worker only means the indexes are computed on the store's thread again.

@@ -7,7 +7,7 @@
  */
 import type { Worker } from 'node:worker_threads'
 import { dataKeyAt, makeDataKey, type NewDataKey, DATA_KEY_RECORD_BYTES } from './data-key.ts'
-import { startTsWorker } from './ts-worker.ts'
+import { HELPER_WORKER_LIMITS, startTsWorker } from './ts-worker.ts'
 
 export interface KeyFactoryOptions {
   /** Keys per batch the worker makes (default 1024). */
@@ -35,7 +35,7 @@ export class KeyFactory {
   /** Start the worker and ask for the first batches. */
   start (): void {
     if (this.#worker !== undefined || this.#closed) return
-    const worker = startTsWorker(new URL('./key-factory-worker.ts', import.meta.url), this.#wrapKey)
+    const worker = startTsWorker(new URL('./key-factory-worker.ts', import.meta.url), this.#wrapKey, { loader: 'require', resourceLimits: HELPER_WORKER_LIMITS })
     worker.on('message', (batch: Uint8Array) => {
       this.#asked--
       const keys = Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength)

@@ -47,6 +47,7 @@ export interface LevelStoreOptions extends StoreOptions {
 
 const ENCODING = { keyEncoding: 'buffer', valueEncoding: 'buffer' } as const
 const CHUNK = 1024
+const EMPTY = Buffer.alloc(0)
 /** Erased keys compacted range by range; more than this and the whole keys space is compacted. */
 const COMPACT_ONE_BY_ONE = 256
 export { ITERATOR_HIGH_WATER_BYTES } from './level-read.ts'
@@ -205,7 +206,12 @@ export class LevelStore extends Store {
   protected override async * _iterate (space: Space, range: Range): AsyncGenerator<ReadonlyArray<readonly [Buffer, Buffer]>> {
     // highWaterMarkBytes is classic-level's; sublevels pass it through to the database iterator.
     const options: Range & { highWaterMarkBytes: number } = { ...range, highWaterMarkBytes: ITERATOR_HIGH_WATER_BYTES }
-    yield * readAhead(this.#sub(space).iterator(options))
+    if (range.values !== false) {
+      yield * readAhead(this.#sub(space).iterator(options), range.reverse === true)
+      return
+    }
+    // Keys only: classic-level gives undefined for each value; the range's rows hold an empty one.
+    for await (const chunk of readAhead(this.#sub(space).iterator(options), range.reverse === true)) yield chunk.map(([key]) => [key, EMPTY] as const)
   }
 
   /**

@@ -99,10 +99,11 @@ export async function readLogHead (io: LogIo): Promise<Head> {
 
 /** The key of the block holding `position` (or the first block, when `position` precedes it). */
 export async function blockKeyAtOrBefore (io: LogIo, position: number): Promise<Buffer | undefined> {
-  for await (const chunk of io.iterate('log', { lte: positionKey(position), reverse: true, limit: 1 })) {
+  // Keys only: the value is a whole commit group's block, which the iterator would copy and keep (level-read.ts).
+  for await (const chunk of io.iterate('log', { lte: positionKey(position), reverse: true, limit: 1, values: false })) {
     for (const [key] of chunk) return key
   }
-  for await (const chunk of io.iterate('log', { limit: 1 })) {
+  for await (const chunk of io.iterate('log', { limit: 1, values: false })) {
     for (const [key] of chunk) return key
   }
   return undefined

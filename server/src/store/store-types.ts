@@ -17,6 +17,8 @@ export interface Range {
   readonly lte?: Buffer
   readonly reverse?: boolean
   readonly limit?: number
+  /** false: only the keys are wanted (LevelStore copies no value out of LevelDB: its rows hold empty ones). */
+  readonly values?: boolean
 }
 
 /** The I/O of an implementation: what Store's protected `_` methods provide. */
