@@ -22,6 +22,7 @@ import { benchPopulation } from './payloads.ts'
 import { decode, encode } from '../proto/src/codec.ts'
 import { encodeAppendRequest, type OutgoingAppendItem } from '../server/src/store/append-request.ts'
 import { diskUsage } from './disk-usage.ts'
+import { peakRssMb, processCpuMicros } from './targets.ts'
 
 const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, request: { type: 'string', default: '16' }, inflight: { type: 'string', default: '64' }, seed: { type: 'string', default: '1' }, 'prepare-keys': { type: 'string', default: 'true' }, 'write-buffer-mib': { type: 'string' }, 'max-entries': { type: 'string', default: '512' }, every: { type: 'string' }, keep: { type: 'string' } } })
 const residents = Number(values.residents)
@@ -90,27 +91,14 @@ function report (): void {
   mark += every
 }
 
-/** CPU time of this process's main thread (the store's serial path), from /proc (Linux; 10 ms ticks). */
+/** CPU time of this process's main thread (the store's serial path), from /proc (Linux; clock ticks). */
 function mainThreadMicros (): number {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-    return (Number(fields[11]) + Number(fields[12])) * 10_000
-  } catch {
-    return Number.NaN
-  }
+  return processCpuMicros(process.pid, 'main')
 }
 /** A counter of /proc/self/io (Linux), bytes. */
 function ioCounter (name: 'wchar' | 'write_bytes'): number {
   try {
     return Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? Number.NaN)
-  } catch {
-    return Number.NaN
-  }
-}
-/** A field of /proc/self/status (Linux), kB. */
-function procStatus (name: 'VmHWM'): number {
-  try {
-    return Number(new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? Number.NaN)
   } catch {
     return Number.NaN
   }
@@ -168,5 +156,5 @@ const quartile = (xs: number[]): string => {
 }
 if (windows.length > 0) console.log(`lowest quarter of ${windows.length} windows: CPU ${quartile(windows.map((w) => w.cpu))} µs/update, of which the main thread ${quartile(windows.map((w) => w.main))}`)
 // The process's peak RSS (the requests it holds are in it too): to compare LevelDB options that trade memory.
-console.log(`peak RSS ${Math.round(procStatus('VmHWM') / 1024)} MB`)
+console.log(`peak RSS ${peakRssMb(process.pid)} MB`)
 console.log(`${total} updates (${accepted} accepted) in ${seconds.toFixed(2)} s: ${Math.round(total / seconds)}/s, CPU ${us.toFixed(1)} µs/update, of which the main thread ${((mainThreadMicros() - main0) / total).toFixed(1)}`)

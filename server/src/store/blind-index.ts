@@ -25,6 +25,16 @@ export interface SearchNames {
 const SCRATCH_MESSAGE = 1024
 const DIGEST_BYTES = 32
 
+/**
+ * SHA-256(scratch[0…prefix) ‖ message as UTF-8), as a binary (latin1) string: the message is written
+ * into the scratch buffer after its prefix, or, longer than the room there, joined in a new buffer.
+ */
+function digestAfter (scratch: Buffer, prefix: number, message: string): string {
+  if (Buffer.byteLength(message, 'utf8') > SCRATCH_MESSAGE) return hash('sha256', Buffer.concat([scratch.subarray(0, prefix), Buffer.from(message, 'utf8')]), 'binary')
+  const length = scratch.write(message, prefix, 'utf8')
+  return hash('sha256', scratch.subarray(0, prefix + length), 'binary')
+}
+
 export class BlindIndex {
   readonly #secrets: Buffer
   /**
@@ -83,9 +93,7 @@ export class BlindIndex {
 
   /** HMAC-SHA-256 under the index key of `message` (UTF-8), as a binary (latin1) string of its 32 bytes. */
   #hmac (message: string): string {
-    if (Buffer.byteLength(message, 'utf8') > SCRATCH_MESSAGE) return this.#outerHash(hash('sha256', Buffer.concat([this.#inner.subarray(0, SHA256_BLOCK), Buffer.from(message, 'utf8')]), 'binary'))
-    const length = this.#inner.write(message, SHA256_BLOCK, 'utf8')
-    return this.#outerHash(hash('sha256', this.#inner.subarray(0, SHA256_BLOCK + length), 'binary'))
+    return this.#outerHash(digestAfter(this.#inner, SHA256_BLOCK, message))
   }
 
   #contentTag (r: DigestInput): string {
@@ -101,9 +109,7 @@ export class BlindIndex {
 
   /** SHA-256(search key ‖ message), as a binary (latin1) string. */
   #searchDigest (message: string): string {
-    if (Buffer.byteLength(message, 'utf8') > SCRATCH_MESSAGE) return hash('sha256', Buffer.concat([this.#search.subarray(0, KEY_BYTES), Buffer.from(message, 'utf8')]), 'binary')
-    const length = this.#search.write(message, KEY_BYTES, 'utf8')
-    return hash('sha256', this.#search.subarray(0, KEY_BYTES + length), 'binary')
+    return digestAfter(this.#search, KEY_BYTES, message)
   }
 
   #copy (digest: string): Buffer {

@@ -21,27 +21,28 @@ parentPort?.on('message', (request: AheadRequest) => {
   const out = Buffer.allocUnsafeSlow(items * (MOST_TOKENS * TOKEN_BYTES + 1))
   const counts: number[] = []
   let at = 0
-  const searchToken = (domain: SearchDomain, value: string): Buffer => {
-    index.searchTokenInto(domain, value, out, at)
+  /** The token just written at `at`, which moves past it. */
+  const written = (): Buffer => {
     at += TOKEN_BYTES
     return out.subarray(at - TOKEN_BYTES, at)
   }
+  const searchToken = (domain: SearchDomain, value: string): Buffer => {
+    index.searchTokenInto(domain, value, out, at)
+    return written()
+  }
+  const token = (domain: string, value: string): void => {
+    index.tokenInto(domain, value, out, at)
+    written()
+  }
   for (let i = 0; i < items * AHEAD_FIELDS; i += AHEAD_FIELDS) {
     const [code, previous, kojin, named, nameKana, nameKanji, birthDate, sex, address, changeReason, changeDate] = s.slice(i, i + AHEAD_FIELDS) as [string, string, string, string, string, string, string, string, string, string, string]
-    index.tokenInto('J', code, out, at)
-    at += TOKEN_BYTES
-    if (previous !== '') {
-      index.tokenInto('J', previous, out, at)
-      at += TOKEN_BYTES
-    }
-    if (kojin !== '') {
-      index.tokenInto('K', kojin, out, at)
-      at += TOKEN_BYTES
-    }
+    token('J', code)
+    if (previous !== '') token('J', previous)
+    if (kojin !== '') token('K', kojin)
     if (named !== '') {
       counts.push(recordSearchKeys(searchToken, { nameKana, nameKanji, birthDate }).length)
       index.contentTagInto({ juminhyoCode: code, nameKanji, nameKana, birthDate, sex: Number(sex), address, kojinBango: kojin, changeReason: Number(changeReason), changeDate }, out, at)
-      at += TOKEN_BYTES
+      written()
     }
   }
   out.set(counts, at)

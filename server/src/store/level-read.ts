@@ -27,7 +27,7 @@ export interface ChunkedIterator {
  * A key past every key of a forward range (keys of the store are a space prefix and at most a 32-byte
  * token and a position or suffix): a forward iterator seeked there finds nothing.
  */
-const PAST_EVERY_KEY = Buffer.alloc(64, 0xff)
+export const PAST_EVERY_KEY = Buffer.alloc(64, 0xff)
 
 /**
  * Entries asked of the first read; each next read asks four times more, up to ITERATOR_CHUNK. A read

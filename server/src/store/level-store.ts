@@ -28,7 +28,7 @@ import { verifyInWorkers } from './verify-parallel.ts'
 import type { ChainSlice } from './chain-verifier.ts'
 import { errors } from './errors.ts'
 import { storeTuning, type DatabaseTuning } from './level-tuning.ts'
-import { ITERATOR_HIGH_WATER_BYTES, readAhead } from './level-read.ts'
+import { ITERATOR_HIGH_WATER_BYTES, PAST_EVERY_KEY, readAhead } from './level-read.ts'
 
 type Db = ClassicLevel<Buffer, Buffer>
 /** The iterator read patches/classic-level-3.0.0-nextv-sync.patch adds to classic-level 3.0.0. */
@@ -85,12 +85,12 @@ type Sub = ReturnType<typeof sublevelOf>
 const FLUSH_AT_CLOSE_BYTES = 1 << 20
 
 /** Bytes in a LevelDB database's write-ahead log files (NNNNNN.log; at most two while a memtable is written out). */
-function walBytes (directory: string): number {
+export function walBytes (directory: string): number {
   return readdirSync(directory).filter((name) => /^\d+\.log$/.test(name)).reduce((sum, name) => sum + statSync(path.join(directory, name)).size, 0)
 }
 
-/** A key range no sublevel's key falls in: theirs all start with `!` (0x21). */
-const PAST_EVERY_KEY = { from: Buffer.from([0xff, 0xff]), to: Buffer.from([0xff, 0xff, 0xff]) } as const
+/** A key range past every key of the store (level-read.ts PAST_EVERY_KEY): compacting it rewrites no table. */
+const PAST_EVERY_RANGE = { from: PAST_EVERY_KEY, to: Buffer.concat([PAST_EVERY_KEY, Buffer.from([0xff])]) } as const
 
 /** abstract-level's sublevel prefix: `!` name `!`. */
 const PREFIXES: ReadonlyMap<Space, Buffer> = new Map(SPACES.map((space) => [space, Buffer.from(`!${space}!`, 'latin1')]))
@@ -145,7 +145,7 @@ export class LevelStore extends Store {
         // it is in memory, nothing is replayed. CompactRange writes the memtable out first
         // (DBImpl::CompactRange → TEST_CompactMemTable); its range is past every key, so no table is
         // rewritten. Below the threshold the replay costs less than the flush's fsyncs.
-        if (!this.#readOnly && db.status === 'open' && walBytes(databasePath(this.#location, name)) >= this.flushAtCloseBytes()) await db.compactRange(PAST_EVERY_KEY.from, PAST_EVERY_KEY.to)
+        if (!this.#readOnly && db.status === 'open' && walBytes(databasePath(this.#location, name)) >= this.flushAtCloseBytes()) await db.compactRange(PAST_EVERY_RANGE.from, PAST_EVERY_RANGE.to)
       } finally {
         await db.close()
       }

@@ -3,7 +3,7 @@
  * a CS that numbers its 更新順番号, and residents with valid 個人番号 (check digit) and 住民票コード.
  * Every update these build passes the gateway's validateUpdate (helpers.test.ts checks that).
  */
-import { createHash } from 'node:crypto'
+import { createHash, pbkdf2 } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -159,3 +159,13 @@ export function tempDir (t: { teardown: (fn: () => void) => void }, prefix = 'ke
 
 /** A fixed appliance key for tests that do not exercise the key file. */
 export const TEST_APPLIANCE_KEY = Buffer.alloc(32, 7)
+
+/** Occupy every libuv pool thread (level-point-read, level-search-read tests); `done` resolves when all are free again. */
+export function holdPool (): { released: () => boolean, done: Promise<void> } {
+  const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4)
+  let free = false
+  const done = Promise.all(Array.from({ length: threads }, async () => await new Promise<void>((resolve, reject) => {
+    pbkdf2('pool', 'held', 600_000, 32, 'sha256', (err) => { free = true; if (err === null) resolve(); else reject(err) })
+  }))).then(() => undefined)
+  return { released: () => free, done }
+}

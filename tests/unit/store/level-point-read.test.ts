@@ -5,19 +5,8 @@
 // 履歴 read's iterator) has to wait for the pool, which shows the pool really was held.
 import t from 'tap'
 import path from 'node:path'
-import { pbkdf2 } from 'node:crypto'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
-import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
-
-/** Occupy every libuv pool thread; resolves when the first of them is free again. */
-function holdPool (): { released: () => boolean, done: Promise<void> } {
-  const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4)
-  let free = false
-  const done = Promise.all(Array.from({ length: threads }, async () => await new Promise<void>((resolve, reject) => {
-    pbkdf2('pool', 'held', 600_000, 32, 'sha256', (err) => { free = true; if (err === null) resolve(); else reject(err) })
-  }))).then(() => undefined)
-  return { released: () => free, done }
-}
+import { Cs, FUKUOKA, holdPool, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
 
 t.test('lookups by 住民票コード and 個人番号 answer while every pool thread is busy', async (t) => {
   const location = path.join(tempDir(t), 'db')

@@ -6,22 +6,11 @@
 import t from 'tap'
 import path from 'node:path'
 import { createRequire } from 'node:module'
-import { pbkdf2 } from 'node:crypto'
 import { LevelStore, rangeReadsOnCallingThread } from '../../../server/src/store/level-store.ts'
-import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
+import { Cs, FUKUOKA, holdPool, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
 
 const binding = createRequire(import.meta.url)('classic-level/binding.js') as Record<string, unknown>
 const patched = typeof binding.iterator_nextv_sync === 'function'
-
-/** Occupy every libuv pool thread; resolves when the first of them is free again. */
-function holdPool (): { released: () => boolean, done: Promise<void> } {
-  const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4)
-  let free = false
-  const done = Promise.all(Array.from({ length: threads }, async () => await new Promise<void>((resolve, reject) => {
-    pbkdf2('pool', 'held', 600_000, 32, 'sha256', (err) => { free = true; if (err === null) resolve(); else reject(err) })
-  }))).then(() => undefined)
-  return { released: () => free, done }
-}
 
 t.test(`a search with every pool thread busy (classic-level ${patched ? 'with' : 'without'} nextvSync)`, async (t) => {
   const location = path.join(tempDir(t), 'db')
