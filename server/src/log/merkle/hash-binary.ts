@@ -15,8 +15,8 @@ const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_SIZE, 0x01)
 
 /** SHA-256(0x01 ‖ left ‖ right), as nodeHash in hash.ts. */
 export function nodeHashBinary (left: BinaryHash, right: BinaryHash): BinaryHash {
-  NODE_INPUT.write(left, 1, 'latin1')
-  NODE_INPUT.write(right, 1 + HASH_SIZE, 'latin1')
+  // One write of the joined pair, not two: each Buffer#write is ~0.1 µs of argument checks (issue 18).
+  NODE_INPUT.write(left + right, 1, 'latin1')
   return hash('sha256', NODE_INPUT, 'binary')
 }
 
