@@ -11,6 +11,16 @@ import { entryPosition, FRAME_OVERHEAD } from './log-block.ts'
 import { HASH_BYTES, readPosition } from './layout.ts'
 import { sha256Binary, toBuffer, type BinaryHash, type TileSliceResult } from '../log/merkle/index.ts'
 
+// The per-entry loop's imported constants and functions, read once: compiled by tsx's CommonJS hook
+// (the verify worker, verify-parallel.ts) an imported binding is a getter on the exporting module's
+// exports object, called at every use and not inlined by V8 once that object has many properties
+// (measured: ~17 % of a worker's walk, issue 18).
+const HASH = HASH_BYTES
+const OVERHEAD = FRAME_OVERHEAD
+const positionOf = entryPosition
+const positionOfKey = readPosition
+const sha256 = sha256Binary
+
 /** What is wrong at the first bad position. */
 export type ChainIssueKind = 'changed' | 'missing' | 'reordered' | 'malformed' | 'truncated'
 
@@ -59,7 +69,7 @@ export class ChainVerifier {
   /** Check one block; false once an issue was found (stop feeding). */
   block (key: Buffer, block: Buffer, onEntry?: OnEntry): boolean {
     if (this.#issue !== undefined) return false
-    const keyPosition = key.length === 8 ? readPosition(key) : -1
+    const keyPosition = key.length === 8 ? positionOfKey(key) : -1
     if (this.#expected === 0) this.#expected = keyPosition
     if (keyPosition !== this.#expected) {
       return this.#fail(Math.min(this.#expected, keyPosition < 1 ? this.#expected : keyPosition), keyPosition > this.#expected ? 'missing' : 'reordered', `block key ${keyPosition}, expected ${this.#expected}`)
@@ -67,11 +77,11 @@ export class ChainVerifier {
     let offset = 0
     while (offset < block.length) {
       // The frame read in place (log-block.ts nextFrame): no object per entry, millions of times.
-      if (offset + FRAME_OVERHEAD > block.length) return this.#fail(this.#expected, 'malformed', 'frame runs past the end of its block')
-      const start = offset + FRAME_OVERHEAD - HASH_BYTES
-      const end = offset + FRAME_OVERHEAD + block.readUInt32BE(offset)
+      if (offset + OVERHEAD > block.length) return this.#fail(this.#expected, 'malformed', 'frame runs past the end of its block')
+      const start = offset + OVERHEAD - HASH
+      const end = offset + OVERHEAD + block.readUInt32BE(offset)
       if (end > block.length) return this.#fail(this.#expected, 'malformed', 'frame runs past the end of its block')
-      const position = entryPosition(block, start + HASH_BYTES, end)
+      const position = positionOf(block, start + HASH, end)
       if (position !== this.#expected) {
         // An entry under another block's key was moved there; an entry beyond the expected one means
         // the expected one is not here; an earlier one again means entries were put out of order.
@@ -80,14 +90,14 @@ export class ChainVerifier {
         return this.#fail(this.#expected, kind, `entry carries position ${position}`)
       }
       if (this.#hash === undefined) {
-        this.#firstPrev = Buffer.from(block.subarray(start, start + HASH_BYTES))
+        this.#firstPrev = Buffer.from(block.subarray(start, start + HASH))
       } else if (!holds(block, start, this.#hash)) {
         // The previous entry's bytes (or this entry's link) changed: the chain holds up to position - 2.
         return this.#fail(position - 1, 'changed', `entry ${position} does not chain to entry ${position - 1}`)
       }
       if (this.#firstPosition === 0) this.#firstPosition = position
       // hash(entry) = SHA-256(prev_hash ‖ entry): the frame minus its length prefix (log-block.ts).
-      this.#hash = sha256Binary(block.subarray(start, end))
+      this.#hash = sha256(block.subarray(start, end))
       onEntry?.(block, start, end)
       this.#entries++
       this.#expected++
@@ -130,6 +140,6 @@ export function endIssue (lastPosition: number, lastHash: Buffer | undefined, he
 
 /** Whether block[at, at + 32) is `hash` (a binary string): compared in place, no string made per entry. */
 function holds (block: Buffer, at: number, hash: BinaryHash): boolean {
-  for (let i = 0; i < HASH_BYTES; i++) if (block[at + i] !== hash.charCodeAt(i)) return false
+  for (let i = 0; i < HASH; i++) if (block[at + i] !== hash.charCodeAt(i)) return false
   return true
 }

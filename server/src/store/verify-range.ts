@@ -9,6 +9,10 @@ import { entryPosition, GENESIS_HASH } from './log-block.ts'
 import { HASH_BYTES } from './layout.ts'
 import { sha256Binary, TileSlice, type BinaryHash } from '../log/merkle/index.ts'
 
+// Read once, as chain-verifier.ts says why: an imported binding used per entry costs a getter call in the worker.
+const HASH = HASH_BYTES
+const sha256 = sha256Binary
+
 export interface RangeTask {
   readonly from: Uint8Array
   readonly to: Uint8Array | null
@@ -35,7 +39,7 @@ export async function verifyRange (log: LogBlocks, task: RangeTask, sizes: reado
   const onEntry: OnEntry | undefined = sizes === undefined
     ? undefined
     : (block, start, end) => {
-        tree ??= new TileSlice(entryPosition(block, start + HASH_BYTES, end) - 1, sizes)
+        tree ??= new TileSlice(entryPosition(block, start + HASH, end) - 1, sizes)
         tree.push(leafOfFrame(block, start, end))
       }
   const verifier = task.first ? new ChainVerifier(1, GENESIS_HASH) : new ChainVerifier(0, undefined)
@@ -64,10 +68,10 @@ export async function verifyRange (log: LogBlocks, task: RangeTask, sizes: reado
  * prefix for the one call and is put back — no copy of the entry.
  */
 function leafOfFrame (block: Buffer, start: number, end: number): BinaryHash {
-  const at = start + HASH_BYTES - 1
+  const at = start + HASH - 1
   const kept = block[at] as number
   block[at] = 0x00
-  const leaf = sha256Binary(block.subarray(at, end))
+  const leaf = sha256(block.subarray(at, end))
   block[at] = kept
   return leaf
 }

@@ -2,6 +2,8 @@
  * Worker thread of a parallel verify: claims ranges of the log one by one from the counter it shares
  * with verify-parallel.ts (Atomics.add, so no thread waits for another to hand out work), checks each
  * (verify-range.ts) and posts back `{ index, slice }`; verify-parallel.ts stitches the slices in order.
+ * Loaded through tsx's CommonJS hook (verify-parallel.ts): no top-level await here, nor import.meta in
+ * what it imports.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { ClassicLevel } from 'classic-level'
@@ -16,14 +18,19 @@ interface Task {
   readonly sizes?: readonly number[]
 }
 
-const task = workerData as Task
-const db = new ClassicLevel<Buffer, Buffer>(task.location, { keyEncoding: 'buffer', valueEncoding: 'buffer', multithreading: true, createIfMissing: false })
-await db.open()
-try {
-  const log = db.sublevel<Buffer, Buffer>('log', { keyEncoding: 'buffer', valueEncoding: 'buffer' })
-  for (let index = Atomics.add(task.counter, 0, 1); index < task.ranges.length; index = Atomics.add(task.counter, 0, 1)) {
-    parentPort?.postMessage({ index, slice: await verifyRange(log, task.ranges[index] as RangeTask, task.sizes) })
+async function run (task: Task): Promise<void> {
+  const db = new ClassicLevel<Buffer, Buffer>(task.location, { keyEncoding: 'buffer', valueEncoding: 'buffer', multithreading: true, createIfMissing: false })
+  await db.open()
+  try {
+    const log = db.sublevel<Buffer, Buffer>('log', { keyEncoding: 'buffer', valueEncoding: 'buffer' })
+    for (let index = Atomics.add(task.counter, 0, 1); index < task.ranges.length; index = Atomics.add(task.counter, 0, 1)) {
+      parentPort?.postMessage({ index, slice: await verifyRange(log, task.ranges[index] as RangeTask, task.sizes) })
+    }
+  } finally {
+    await db.close()
   }
-} finally {
-  await db.close()
 }
+
+// No top-level await: the worker is loaded through tsx's CommonJS hook (verify-parallel.ts). A rejection
+// left unhandled ends the worker with an 'error' event, as a top-level await's would.
+void run(workerData as Task)

@@ -12,18 +12,21 @@ import { HASH_SIZE } from './hash.ts'
 export type BinaryHash = string
 
 const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_SIZE, 0x01)
+// Read once: under tsx's CommonJS hook (the verify worker) `hash` would be a getter call at every use
+// (store/chain-verifier.ts says why that is slow).
+const digest = hash
 
 /** SHA-256(0x01 ‖ left ‖ right), as nodeHash in hash.ts. */
 export function nodeHashBinary (left: BinaryHash, right: BinaryHash): BinaryHash {
   // One write of the joined pair, not two: each Buffer#write is ~0.1 µs of argument checks (issue 18).
   NODE_INPUT.write(left + right, 1, 'latin1')
-  return hash('sha256', NODE_INPUT, 'binary')
+  return digest('sha256', NODE_INPUT, 'binary')
 }
 
 /** SHA-256 of `bytes` as a binary string. */
 export function sha256Binary (bytes: Uint8Array): BinaryHash {
   // 'binary' is Node's name for latin1 as a digest encoding.
-  return hash('sha256', bytes, 'binary')
+  return digest('sha256', bytes, 'binary')
 }
 
 /** The root of the complete subtree over leaves[start, start + size), size a power of two. */
