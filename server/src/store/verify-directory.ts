@@ -20,6 +20,7 @@ import { GENESIS_HASH } from './log-block.ts'
 import { HASH_BYTES, META_HEAD, readPosition, type Database } from './layout.ts'
 import type { Head, Range, VerifyResult } from './store-types.ts'
 import { PARALLEL_THRESHOLD, RANGE_ENTRIES, verifyInWorkers } from './verify-parallel.ts'
+import { VerifyWorkers } from './verify-workers.ts'
 import { readKept, treeReportFromRoots, verifyResult, verifyTree, type TreeSource } from './verify-tree.ts'
 import type { NoteVerifier } from '../log/checkpoint/index.ts'
 
@@ -53,6 +54,17 @@ export async function verifyDirectory (location: string, options: VerifyDirector
   // As LevelStore#open refuses it (level-store.ts isSingleDatabaseLayout).
   if (existsSync(path.join(location, 'CURRENT'))) throw errors.KEN_ERR_STORE_LAYOUT('the directory holds a single LevelDB database (the layout before log/keys/views)')
   const started = performance.now()
+  // Started first, so that their start overlaps the reads below (verify-workers.ts); stopped unused when the log is small.
+  const workers = threads > 1 ? new VerifyWorkers(path.join(location, 'log'), threads - 1) : undefined
+  try {
+    return await verifyOpened(location, options, workers, started)
+  } finally {
+    await workers?.stop()
+  }
+}
+
+async function verifyOpened (location: string, options: VerifyDirectoryOptions, workers: VerifyWorkers | undefined, started: number): Promise<VerifyResult> {
+  const threads = options.threads
   const views = await readViews(location)
   const log = open(location, 'log')
   await log.open()
@@ -74,7 +86,7 @@ export async function verifyDirectory (location: string, options: VerifyDirector
     }
     const slice: ChainSlice & { roots?: Map<number, Buffer> } = threads <= 1
       ? await inProcess()
-      : await verifyInWorkers(path.join(location, 'log'), threads, views.recorded, inProcess, options.threshold ?? PARALLEL_THRESHOLD, kept.map((k) => k.size), options.rangeEntries ?? RANGE_ENTRIES)
+      : await verifyInWorkers(path.join(location, 'log'), threads, views.recorded, inProcess, options.threshold ?? PARALLEL_THRESHOLD, kept.map((k) => k.size), options.rangeEntries ?? RANGE_ENTRIES, workers)
     // As Store#verify: the workers' roots when the chain held; otherwise the tree recomputed here.
     const tree = slice.roots === undefined ? await verifyTree(source, options.verifierKey) : treeReportFromRoots(kept, slice.roots, slice.lastPosition, options.verifierKey)
     return verifyResult(slice, tree, started)

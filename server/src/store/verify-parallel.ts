@@ -10,8 +10,8 @@ import { ClassicLevel } from 'classic-level'
 import { endIssue, type ChainIssue, type ChainSlice } from './chain-verifier.ts'
 import { positionKey, readPosition } from './layout.ts'
 import type { Head } from './store-types.ts'
-import { startTsWorker } from './ts-worker.ts'
 import { verifyRange, type RangeTask } from './verify-range.ts'
+import { VerifyWorkers } from './verify-workers.ts'
 import { assembleRoots, type TileSliceResult } from '../log/merkle/index.ts'
 
 /** Below this many entries one thread is faster than starting workers. */
@@ -25,9 +25,18 @@ const logOf = (db: Db) => db.sublevel<Buffer, Buffer>('log', { keyEncoding: 'buf
 
 /**
  * Verify the log of the (open or closed) database at `location` with `threads` threads (this one
- * and `threads - 1` workers), or with `inProcess` when the log is small.
+ * and `threads - 1` workers), or with `inProcess` when the log is small. `started`: the workers, when
+ * the caller started them earlier (verify-workers.ts); they are stopped here if the log is small.
  */
-export async function verifyInWorkers (location: string, threads: number, recorded: Head | undefined, inProcess: () => Promise<ChainSlice>, threshold = PARALLEL_THRESHOLD, sizes?: readonly number[], rangeEntries = RANGE_ENTRIES): Promise<ChainSlice & { roots?: Map<number, Buffer> }> {
+export async function verifyInWorkers (location: string, threads: number, recorded: Head | undefined, inProcess: () => Promise<ChainSlice>, threshold = PARALLEL_THRESHOLD, sizes?: readonly number[], rangeEntries = RANGE_ENTRIES, started?: VerifyWorkers): Promise<ChainSlice & { roots?: Map<number, Buffer> }> {
+  try {
+    return await walk(location, threads, recorded, inProcess, threshold, sizes, rangeEntries, started)
+  } finally {
+    await started?.stop()
+  }
+}
+
+async function walk (location: string, threads: number, recorded: Head | undefined, inProcess: () => Promise<ChainSlice>, threshold: number, sizes: readonly number[] | undefined, rangeEntries: number, started: VerifyWorkers | undefined): Promise<ChainSlice & { roots?: Map<number, Buffer> }> {
   const db: Db = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', multithreading: true, createIfMissing: false })
   await db.open()
   let slices: ChainSlice[]
@@ -47,8 +56,8 @@ export async function verifyInWorkers (location: string, threads: number, record
     const here = async (): Promise<void> => {
       for (let index = Atomics.add(counter, 0, 1); index < count; index = Atomics.add(counter, 0, 1)) found[index] = await verifyRange(log, ranges[index] as RangeTask, sizes)
     }
-    const workers = Array.from({ length: threads - 1 }, async () => { await runWorker({ location, ranges, counter, ...(sizes === undefined ? {} : { sizes }) }, found) })
-    await Promise.all([here(), ...workers])
+    const workers = started ?? new VerifyWorkers(location, threads - 1)
+    await Promise.all([here(), workers.walk({ ranges, counter, ...(sizes === undefined ? {} : { sizes }) }, found)])
     slices = found.map((slice, i) => {
       if (slice === undefined) throw new RangeError(`range ${i} of the log was not verified`)
       return slice
@@ -100,20 +109,4 @@ export function stitch (slices: readonly ChainSlice[], recorded: Head | undefine
 async function lastBlockKey (log: ReturnType<typeof logOf>): Promise<Buffer | undefined> {
   for await (const key of log.keys({ reverse: true, limit: 1 })) return key
   return undefined
-}
-
-/** Run verify-worker.ts until no range is left; its slices go into `found` by index. */
-async function runWorker (task: { location: string, ranges: readonly RangeTask[], counter: Int32Array, sizes?: readonly number[] }, found: ChainSlice[]): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    // tsx's CommonJS hook, not its ESM loader: under Node 20 the loader's hooks run in one more thread
-    // that every import of the worker waits on (ts-worker.ts); the hook starts the worker in about half
-    // the CPU and it claims its first range sooner (issue 18).
-    const worker = startTsWorker(new URL('./verify-worker.ts', import.meta.url), task, { loader: 'require' })
-    worker.on('message', ({ index, slice }: { index: number, slice: ChainSlice }) => { found[index] = slice })
-    worker.once('error', reject)
-    worker.once('exit', (code) => {
-      if (code === 0) resolve()
-      else reject(new Error(`verify worker exited with code ${code}`))
-    })
-  })
 }
