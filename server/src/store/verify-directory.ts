@@ -10,7 +10,7 @@
  * - keys/ not at all (verify reads ciphertext and hashes only).
  * It loads none of the daemon's modules (level-store.ts pulls in the whole store): that start is serial.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { ClassicLevel } from 'classic-level'
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
@@ -54,8 +54,9 @@ export async function verifyDirectory (location: string, options: VerifyDirector
   // As LevelStore#open refuses it (level-store.ts isSingleDatabaseLayout).
   if (existsSync(path.join(location, 'CURRENT'))) throw errors.KEN_ERR_STORE_LAYOUT('the directory holds a single LevelDB database (the layout before log/keys/views)')
   const started = performance.now()
-  // Started first, so that their start overlaps the reads below (verify-workers.ts); stopped unused when the log is small.
-  const workers = threads > 1 ? new VerifyWorkers(path.join(location, 'log'), threads - 1) : undefined
+  // Started first, so that their start overlaps the reads below (verify-workers.ts), when log/'s files
+  // say the walk will likely use them; a smaller log would pay a worker's whole start to stop it (+0.3 s).
+  const workers = threads > 1 && logBytes(location) >= EARLY_WORKERS_BYTES ? new VerifyWorkers(path.join(location, 'log'), threads - 1) : undefined
   try {
     return await verifyOpened(location, options, workers, started)
   } finally {
@@ -92,6 +93,25 @@ async function verifyOpened (location: string, options: VerifyDirectoryOptions, 
     return verifyResult(slice, tree, started)
   } finally {
     await log.close()
+  }
+}
+
+/**
+ * log/'s size from which verify starts its workers before reading anything: well under the
+ * PARALLEL_THRESHOLD entries (~60 MB at the bench's ~620 bytes per entry), so a log that will be walked
+ * in workers starts them early; a smaller one that starts them anyway still has them stopped.
+ */
+const EARLY_WORKERS_BYTES = 16 * 1024 * 1024
+
+/** The bytes of log/'s tables and write-ahead log, before it is opened; 0 when it cannot be read (the open reports why). */
+function logBytes (location: string): number {
+  const dir = path.join(location, 'log')
+  try {
+    let total = 0
+    for (const name of readdirSync(dir)) if (name.endsWith('.ldb') || name.endsWith('.log')) total += statSync(path.join(dir, name)).size
+    return total
+  } catch {
+    return 0
   }
 }
 

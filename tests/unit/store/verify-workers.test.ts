@@ -1,6 +1,7 @@
 // verify's workers started before their work is known (verify-workers.ts): told to stop, they close the
 // log and end, also when their log could not be opened; given the walk, they verify ranges as workers
-// started at the walk do; and verifyDirectory stops the ones it started when the log is below the threshold.
+// started at the walk do; and verifyDirectory on a log far below the threshold
+// (no workers started early) verifies in one thread.
 import t from 'tap'
 import path from 'node:path'
 import { ClassicLevel } from 'classic-level'
@@ -53,7 +54,7 @@ t.test('workers started early walk the log to the same verdict as workers starte
   t.same(early.roots?.get(ENTRIES), late.roots?.get(ENTRIES))
 })
 
-t.test('verifyDirectory with threads but a log below the threshold stops its workers and verifies in one thread', async (t) => {
+t.test('verifyDirectory with threads on a small log verifies in one thread', async (t) => {
   const location = path.join(tempDir(t), 'db')
   await makeStore(location)
   const result = await verifyDirectory(location, { threads: 3 })
