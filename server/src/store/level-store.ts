@@ -164,7 +164,7 @@ export class LevelStore extends Store {
 
   /**
    * A point read on this thread (classic-level getSync: LevelDB's Get on the block cache and the
-   * mapped tables), not in libuv's pool as getMany is. The Get itself takes microseconds; the two
+   * table files), not in libuv's pool as getMany is. The Get itself takes microseconds; the two
    * thread hand-offs of an asynchronous read (to a pool thread, and its answer back to the event loop)
    * each wait for a core, and on a busy machine that wait was the milliseconds of the lookup and
    * 4情報 p99 (SPEC §8; bench/query-latency.ts, issue 18). The commit path keeps its batched getMany.

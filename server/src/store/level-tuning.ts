@@ -1,38 +1,43 @@
 /**
  * LevelDB's options for each database of the store, chosen from how it is read, and the bound they put
- * on the table files a store process keeps mapped (issue 18: store RSS < 1 GB at 5.1 M residents).
+ * on the table files a store process keeps open (issue 18: store RSS < 1 GB at 5.1 M residents).
  *
- * LevelDB (1.20, util/env_posix.cc) mmaps every table file it opens, up to 1,000 per process, and keeps
- * it mapped while the table is in the database's table cache, which holds max_open_files − 10 tables
- * (db/db_impl.cc kNumNonTableCacheFiles); every page a read touched counts in the process's RSS. So
- *   mapped ≤ (maxOpenFiles − 10) × table size, per database,
- * plus the few tables a live iterator or compaction still holds (util/cache.cc keeps an evicted entry
- * until it is released).
- * LevelDB clips max_open_files to at least 74 (db_impl.cc SanitizeOptions): 64 tables is the least.
+ * LevelDB as patches/classic-level.sh builds it reads table files with pread, never mmap
+ * (patches/classic-level-3.0.0-no-mmap-reads.patch; stock 1.20 mapped up to 1,000 tables per process,
+ * util/env_posix.cc, and every page a read touched counted in RSS: the 1 M store's lookups and verify
+ * peaked at 818–853 MB RSS mapped, 198–282 MB read with pread). A table's data blocks now stay in the
+ * kernel's page cache, shared and reclaimable, and what the process holds per database is
+ *   - its block cache (cacheSize): the data blocks point reads brought in (getSync, getMany fill it;
+ *     classic-level's iterators do not), each a pread and a copy when it misses;
+ *   - the index block and bloom filter of each table in its table cache, on the heap while the table is
+ *     open (table/table.cc Open, ReadFilter; ~1.5 % of a table's bytes and 10 bits per key);
+ *   - one file descriptor per open table. The table cache holds max_open_files − 10 tables
+ *     (db/db_impl.cc kNumNonTableCacheFiles); LevelDB clips max_open_files to at least 74 (SanitizeOptions):
+ *     64 tables is the least. LevelDB keeps at most RLIMIT_NOFILE / 5 read-only descriptors per process
+ *     (env_posix.cc MaxOpenFiles, read at the first open, after Node raised the soft limit to the hard
+ *     one) and past that opens and closes the file at every read: the three databases' 2,064 tables at
+ *     most need a limit of ≥ 10,320 (systemd's default hard limit is 524,288).
  * Tables of a flushed memtable are about writeBufferSize (passed by up to one write batch: a commit
  * group), of a compaction about maxFileSize.
- * While under the 1,000 mmaps, every table is mapped and a block is read from the mapping, never copied
- * into the block cache (table/format.cc ReadBlock: "Do not double-cache"): the block caches stay nearly
- * empty and cost no memory.
  *
  * No database compresses its blocks (LevelDB's default is snappy on every block of every flush and
  * compaction, table/table_builder.cc WriteBlock). The store's values are sealed records and hashes and
  * its keys HMAC tokens: snappy shrank the views by 2.8 % and the whole store by 1.4 % (500 k residents),
  * and cost ~13 % of LevelDB's compaction thread (perf, bench:store at 500 k: the compaction thread is
- * ~27 % of the store's CPU). A block read from a mapped, uncompressed table is used in place; a snappy
- * one was decompressed into a new buffer at every read. Tables written with snappy stay readable: the
- * compression is recorded per block (table/format.cc ReadBlock), and compactions rewrite them plain.
+ * ~27 % of the store's CPU); a snappy block was decompressed into a new buffer at every read. Tables
+ * written with snappy stay readable: the compression is recorded per block (table/format.cc ReadBlock),
+ * and compactions rewrite them plain.
  */
 import type { Database } from './layout.ts'
 
 export interface DatabaseTuning {
-  /** LevelDB block cache, bytes: only blocks of tables read without mmap go there. */
+  /** LevelDB block cache, bytes: the data blocks point reads brought in. */
   readonly cacheSize: number
   /** Memtable, bytes; a flush writes one level-0 table of about this size. */
   readonly writeBufferSize: number
   /** Largest table a compaction writes, bytes. */
   readonly maxFileSize: number
-  /** max_open_files: the table cache holds this − 10 tables, each one mapped. */
+  /** max_open_files: the table cache holds this − 10 tables, each with a descriptor and its index and filter. */
   readonly maxOpenFiles: number
   /** Snappy on each block written (LevelDB's default: on). */
   readonly compression: boolean
@@ -48,14 +53,14 @@ const MIB = 1 << 20
  * The options of each database; the views' block cache and write buffer are options (LevelStoreOptions).
  *   log    read in order (outbox, verify, proofs): a small table cache costs one open per table passed.
  *          Its tables are flushed memtables moved down without rewriting (sequential keys: version_set.cc
- *          trivial move), so their size is writeBufferSize. mapped ≤ 64 × 2 MiB = 128 MiB (149 MB
- *          measured: a whole log of 400 k entries read in order; 258 MB with the former 16 MiB
- *          tables and 990 open, ~3.1 GB at 5.1 M).
+ *          trivial move), so their size is writeBufferSize. (When tables were mapped this bounded the
+ *          log's mapped pages to 64 × 2 MiB: 149 MB measured, a whole log of 400 k entries read in
+ *          order; 258 MB with the former 16 MiB tables and 990 open, ~3.1 GB at 5.1 M.)
  *   views  read at random on the lookup path (SPEC §8 lookup p99 < 1 ms): a table-cache miss costs a
  *          get ~50 µs of CPU and took a random get's p99 from 0.05–0.26 to 1.7–4 ms (1.25 M keys in 274
  *          tables, 64 open against 990, 3 alternating runs, issue 18). So the views keep LevelDB's
- *          1,000 open files, their tables ~8 MiB: a 5.1 M prefecture's ~490 tables all stay open, and
- *          their mapped pages are bounded by what lookups touch, up to the database's size.
+ *          1,000 open files, their tables ~8 MiB: a 5.1 M prefecture's ~490 tables all stay open, their
+ *          index blocks and filters on the heap.
  *          Their memtable is 64 MiB (was 16): LevelDB sizes its levels from a fixed 10 MB level 1
  *          (version_set.cc MaxBytesForLevel), and keys spread at random rewrite every level they pass,
  *          so the larger the flushed tables against level 1, the fewer times a key is rewritten: at 500 k
@@ -67,8 +72,6 @@ const MIB = 1 << 20
  *          5.1 M with 16 MiB).
  *   keys   read at random on the same path (a lookup opens the record with the resident's data key,
  *          and the keyring caches 65,536 of 5.1 M): kept open like the views, ~425 MB at 5.1 M.
- * The three stay under the 1,000 mmaps while views and keys hold fewer than ~930 tables (~7 GB); past
- * that, LevelDB reads the other tables with pread, through the block cache.
  */
 export function storeTuning (views: { readonly cacheSize?: number, readonly writeBufferSize?: number } = {}): Record<Database, DatabaseTuning> {
   return {
@@ -78,12 +81,7 @@ export function storeTuning (views: { readonly cacheSize?: number, readonly writ
   }
 }
 
-/** Tables a database keeps open, so mapped, at most. */
-export function tablesMapped (tuning: DatabaseTuning): number {
+/** Tables a database keeps open (each with a file descriptor), at most. */
+export function tablesOpen (tuning: DatabaseTuning): number {
   return Math.max(tuning.maxOpenFiles, LEAST_OPEN_FILES) - NON_TABLE_FILES
-}
-
-/** The bytes of table files a database keeps mapped, at most (a table may pass its size by one write batch). */
-export function mappedBound (tuning: DatabaseTuning): number {
-  return tablesMapped(tuning) * Math.max(tuning.writeBufferSize, tuning.maxFileSize)
 }
