@@ -32,6 +32,7 @@ import pino from 'pino'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import { errors } from '../store/errors.ts'
 import { parseVerifierKey, type NoteVerifier } from '../log/checkpoint/index.ts'
+import { applyStoreV8Flags } from '../store/heap-flags.ts'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { StoreDaemonInput } from '../store/options.ts'
@@ -191,6 +192,7 @@ async function serve (db: string, all: Readonly<Record<string, string | boolean 
 }
 
 async function serveWith (options: StoreDaemonInput): Promise<number> {
+  applyStoreV8Flags()
   const { startStoreDaemon } = await import('../store/daemon.ts')
   const daemon = await startStoreDaemon(options, {
     logger,

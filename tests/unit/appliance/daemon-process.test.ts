@@ -1,11 +1,11 @@
 // spawnDaemon starts each daemon with the malloc settings of the systemd units (malloc-env.ts, issue 18),
 // and a value already in the launcher's environment wins (to measure without them).
 import t from 'tap'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { spawnDaemon } from '../../../server/src/appliance/daemon-process.ts'
-import { DAEMON_MALLOC_ENV } from '../../../server/src/appliance/malloc-env.ts'
+import { DAEMON_MALLOC_ENV, JEMALLOC } from '../../../server/src/appliance/malloc-env.ts'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ken-daemon-'))
 const script = path.join(dir, 'print-env.ts')
@@ -28,4 +28,22 @@ t.test('a daemon gets the malloc settings', async (t) => {
   t.same(await envOf('a.log'), { arena: DAEMON_MALLOC_ENV.MALLOC_ARENA_MAX, mmap: DAEMON_MALLOC_ENV.MALLOC_MMAP_THRESHOLD_ })
   process.env.MALLOC_ARENA_MAX = '8'
   t.same(await envOf('b.log'), { arena: '8', mmap: DAEMON_MALLOC_ENV.MALLOC_MMAP_THRESHOLD_ }, 'the launcher\'s own value wins')
+})
+
+// jemalloc returns the memory glibc keeps below the top of its heap (malloc-env.ts): preloaded into
+// every daemon where Debian's libjemalloc2 is installed, and not named at all where it is not.
+t.test('a daemon runs on jemalloc where it is installed', async (t) => {
+  const saved = process.env.LD_PRELOAD
+  delete process.env.LD_PRELOAD
+  t.teardown(() => { if (saved !== undefined) process.env.LD_PRELOAD = saved })
+  const probe = path.join(dir, 'print-malloc.ts')
+  writeFileSync(probe, `import { readFileSync } from 'node:fs'\nprocess.stdout.write(JSON.stringify({ preload: process.env.LD_PRELOAD, mapped: readFileSync('/proc/self/maps', 'utf8').includes('libjemalloc') }))\n`)
+  const d = spawnDaemon('print-malloc', probe, [], path.join(dir, 'm.log'))
+  t.equal(await d.exited, 0)
+  const seen = JSON.parse(readFileSync(path.join(dir, 'm.log'), 'utf8')) as { preload?: string, mapped: boolean }
+  if (existsSync(JEMALLOC)) {
+    t.same(seen, { preload: JEMALLOC, mapped: true }, 'preloaded and mapped')
+  } else {
+    t.same(seen, { mapped: false }, `${JEMALLOC} absent: no LD_PRELOAD (ld.so would warn on every start)`)
+  }
 })
