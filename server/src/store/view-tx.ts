@@ -28,6 +28,7 @@ export class NeedRead extends Error {
 
   constructor (space: Space, key: Buffer) {
     super('a value not fetched yet')
+    this.name = 'NeedRead'
     this.space = space
     this.key = key
   }
