@@ -12,10 +12,13 @@ import { jstDateOf } from '../domain/retention.ts'
 import { decodeStored, encodeStored } from './codec.ts'
 import type { ViewTx } from './view-tx.ts'
 
-/** Apply the entry at `entry.position`, whose chain hash is `hash`, to the views in `tx`. */
-export async function applyEntry (tx: ViewTx, entry: LogEntry, hash: Buffer): Promise<void> {
+/**
+ * Apply the entry at `entry.position`, whose chain hash is `hash`, to the views in `tx`. Synchronous:
+ * @throws NeedRead for a view value not fetched yet (view-tx.ts withReads fetches it and runs it again)
+ */
+export function applyEntry (tx: ViewTx, entry: LogEntry, hash: Buffer): void {
   const update = entry.update
-  if (update !== undefined && update !== null) await applyUpdate(tx, entry.position, update, hash, recordedDate(entry.recordedAt))
+  if (update !== undefined && update !== null) applyUpdate(tx, entry.position, update, hash, recordedDate(entry.recordedAt))
   // A key erasure deletes the wrapped key (SPEC §2.5), here so that replaying an erasure whose group
   // was cut off after its log block deletes the key again (level-store.ts write order). It changes no
   // view but `due`: the views' ciphertext stays in place, unreadable.
@@ -25,7 +28,7 @@ export async function applyEntry (tx: ViewTx, entry: LogEntry, hash: Buffer): Pr
   // SPEC §4 "outbox position": a transmission batch the national side acknowledged moves the
   // confirmed position (outbox-session.ts only ever confirms forwards, in order).
   if (act !== undefined && act !== null && act.kind === 'national.forward' && !act.refused) {
-    const last = await tx.get('outbox', OUTBOX_CONFIRMED)
+    const last = tx.read('outbox', OUTBOX_CONFIRMED)
     if (last === undefined || decodeU64(last) < act.toPosition) tx.put('outbox', OUTBOX_CONFIRMED, encodeU64(act.toPosition))
   }
   // 提供状況 per person and correction cases (act-index.ts).
@@ -39,7 +42,7 @@ export async function applyEntry (tx: ViewTx, entry: LogEntry, hash: Buffer): Pr
   }
 }
 
-async function applyUpdate (tx: ViewTx, position: number, u: LogUpdate, hash: Buffer, date: string): Promise<void> {
+function applyUpdate (tx: ViewTx, position: number, u: LogUpdate, hash: Buffer, date: string): void {
   const accepted = u.status === ResultStatus.ACCEPTED
   // Every count this entry moves, written once per municipality (most entries move two of one).
   const counts = new CountDeltas()
@@ -48,15 +51,15 @@ async function applyUpdate (tx: ViewTx, position: number, u: LogUpdate, hash: Bu
     // SPEC §3: the server is idempotent on (municipality, stream, 更新順番号).
     tx.put('dedup', dedupKey(u.municipalityCode, u.stream, u.sequence), encodeStored('DedupView', { position, entryHash: hash, status: u.status, reasonCode: u.reasonCode, field: u.field }))
     const key = streamKey(u.municipalityCode, u.stream)
-    const last = await tx.get('lastseq', key)
+    const last = tx.read('lastseq', key)
     if (last === undefined || decodeU64(last) < u.sequence) tx.put('lastseq', key, encodeU64(u.sequence))
   }
   const effect = u.effect
   if (accepted && effect !== undefined && effect !== null) {
-    if (u.kind === LogUpdateKind.IDENTITY) await applyResident(tx, position, u.keyId, effect, counts, date)
-    else if (u.kind === LogUpdateKind.FUHYO) await applyFuhyo(tx, position, u.keyId, effect, date)
+    if (u.kind === LogUpdateKind.IDENTITY) applyResident(tx, position, u.keyId, effect, counts, date)
+    else if (u.kind === LogUpdateKind.FUHYO) applyFuhyo(tx, position, u.keyId, effect, date)
   }
-  await counts.apply(tx)
+  counts.apply(tx)
 }
 
 /**
@@ -65,20 +68,20 @@ async function applyUpdate (tx: ViewTx, position: number, u: LogUpdate, hash: Bu
  * the configured term); a removal starts the 150 years of the removed record's key, replaced by its
  * supersession term should the person come back (消除の回復).
  */
-async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, effect: LogEffect, counts: CountDeltas, date: string): Promise<void> {
+function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, effect: LogEffect, counts: CountDeltas, date: string): void {
   const subject = asBuffer(effect.subject)
   const retired = effect.retiredSubject.length > 0 ? asBuffer(effect.retiredSubject) : undefined
   const kojinToken = asBuffer(effect.kojinToken)
   const previousSubject = retired ?? subject
-  const previousBytes = await tx.get('current', previousSubject)
+  const previousBytes = tx.read('current', previousSubject)
   let retiredSubjects: Uint8Array[] = []
   if (previousBytes !== undefined) {
     const previous = decodeStored('ResidentView', previousBytes)
     // History is filed under the 住民票コード the record had (a 住民票コード変更 leaves it under the old one).
     tx.put('history', historyKey(previousSubject, previous.position), encodeStored('HistoryView', { keyId: previous.keyId, position: previous.position, supersededAt: position, sealedRecord: previous.sealedRecord, person: previous.person }))
     if (previous.removed) tx.del('due', dueKey(previous.removedOn, DueKind.REMOVED, previous.keyId))
-    if (await keyEndsWithRecord(tx, previous, keyId, 'fuhyo', previousSubject)) tx.put('due', dueKey(date, DueKind.HISTORY, previous.keyId), DUE_VALUE)
-    await releaseKojin(tx, previous, previousSubject, kojinToken)
+    if (keyEndsWithRecord(tx, previous, keyId, 'fuhyo', previousSubject)) tx.put('due', dueKey(date, DueKind.HISTORY, previous.keyId), DUE_VALUE)
+    releaseKojin(tx, previous, previousSubject, kojinToken)
     if (!previous.removed) {
       counts.add(previous.municipalityCode, 'current', -1)
       tx.del('rdigest', rdigestKey(previous.municipalityCode, previousSubject))
@@ -91,7 +94,7 @@ async function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, e
     retiredSubjects = [...retiredSubjects, retired]
   }
   // SPEC §2.5, E2: a removed person (転出, 死亡 …) is kept 150 years from the removal.
-  if (effect.removed && await keyEndsWithRecord(tx, effect, undefined, 'fuhyo', subject, keyId)) tx.put('due', dueKey(date, DueKind.REMOVED, keyId), DUE_VALUE)
+  if (effect.removed && keyEndsWithRecord(tx, effect, undefined, 'fuhyo', subject, keyId)) tx.put('due', dueKey(date, DueKind.REMOVED, keyId), DUE_VALUE)
   tx.put('current', subject, encodeStored('ResidentView', {
     keyId, position, municipalityCode: effect.recordMunicipalityCode, removed: effect.removed, kojinToken, sealedRecord: effect.sealedRecord,
     searchKeys: effect.searchKeys, person: effect.person, removedOn: effect.removed ? date : '', retiredSubjects
@@ -115,32 +118,32 @@ const DUE_VALUE = Buffer.alloc(0)
  * such a key is given a term only once no current record of the person uses it any more — later
  * than its oldest records' own terms, never earlier than a current record's end.
  */
-async function keyEndsWithRecord (tx: ViewTx, record: { readonly person: Uint8Array, readonly keyId?: Uint8Array }, nextKeyId: Uint8Array | undefined, other: 'current' | 'fuhyo', subject: Buffer, ownKeyId?: Uint8Array): Promise<boolean> {
+function keyEndsWithRecord (tx: ViewTx, record: { readonly person: Uint8Array, readonly keyId?: Uint8Array }, nextKeyId: Uint8Array | undefined, other: 'current' | 'fuhyo', subject: Buffer, ownKeyId?: Uint8Array): boolean {
   if (record.person.length > 0) return true
   const keyId = asBuffer(ownKeyId ?? record.keyId ?? new Uint8Array(0))
   if (nextKeyId !== undefined && keyId.equals(nextKeyId)) return false
-  const bytes = await tx.get(other, subject)
+  const bytes = tx.read(other, subject)
   if (bytes === undefined) return true
   const otherKey = other === 'current' ? decodeStored('ResidentView', bytes).keyId : decodeStored('FuhyoView', bytes).keyId
   return !keyId.equals(otherKey)
 }
 
 /** A 個人番号変更 frees the old number; only if the index still points at this person. */
-async function releaseKojin (tx: ViewTx, previous: ResidentView, previousSubject: Buffer, kojinToken: Buffer): Promise<void> {
+function releaseKojin (tx: ViewTx, previous: ResidentView, previousSubject: Buffer, kojinToken: Buffer): void {
   const old = asBuffer(previous.kojinToken)
   if (old.length === 0 || old.equals(kojinToken)) return
-  const holder = await tx.get('kojin', old)
+  const holder = tx.read('kojin', old)
   if (holder !== undefined && holder.equals(previousSubject)) tx.del('kojin', old)
 }
 
 /** A superseded 附票 record's key starts its term like a pre-change 本人確認情報 (SPEC §2.5). */
-async function applyFuhyo (tx: ViewTx, position: number, keyId: Uint8Array, effect: LogEffect, date: string): Promise<void> {
+function applyFuhyo (tx: ViewTx, position: number, keyId: Uint8Array, effect: LogEffect, date: string): void {
   const subject = asBuffer(effect.subject)
   const retired = effect.retiredSubject.length > 0 ? asBuffer(effect.retiredSubject) : undefined
-  const previousBytes = await tx.get('fuhyo', retired ?? subject)
+  const previousBytes = tx.read('fuhyo', retired ?? subject)
   if (previousBytes !== undefined) {
     const previous = decodeStored('FuhyoView', previousBytes)
-    if (await keyEndsWithRecord(tx, previous, keyId, 'current', retired ?? subject)) tx.put('due', dueKey(date, DueKind.FUHYO, previous.keyId), DUE_VALUE)
+    if (keyEndsWithRecord(tx, previous, keyId, 'current', retired ?? subject)) tx.put('due', dueKey(date, DueKind.FUHYO, previous.keyId), DUE_VALUE)
   }
   if (retired !== undefined) tx.del('fuhyo', retired)
   tx.put('fuhyo', subject, encodeStored('FuhyoView', { keyId, position, sealedRecord: effect.sealedRecord, person: effect.person }))
@@ -176,12 +179,12 @@ class CountDeltas {
     d[count] += delta
   }
 
-  async apply (tx: ViewTx): Promise<void> {
+  apply (tx: ViewTx): void {
     for (const d of this.#byCode) {
       const municipalityCode = d.municipalityCode
       if (d.current === 0 && d.accepted === 0 && d.rejected === 0) continue
       const key = countsKey(municipalityCode)
-      const bytes = await tx.get('counts', key)
+      const bytes = tx.read('counts', key)
       const counts = bytes === undefined ? { current: 0, accepted: 0, rejected: 0 } : decodeStored('CountsView', bytes)
       tx.put('counts', key, encodeStored('CountsView', { current: counts.current + d.current, accepted: counts.accepted + d.accepted, rejected: counts.rejected + d.rejected }))
     }

@@ -5,8 +5,8 @@
  */
 import type protobuf from 'protobufjs'
 import { messageType } from '../../../proto/src/schema.ts'
-import type { FuhyoUpdate, LogEntry, MessageMap, ResidentView, StoredFuhyo, StoredResident } from '../../../proto/src/types.ts'
-import { encodeResidentView, encodeStoredResident, encodeUpdateEntry } from './stored-encode.ts'
+import type { CountsView, DedupView, FuhyoUpdate, LogEntry, MessageMap, ResidentView, StoredFuhyo, StoredResident } from '../../../proto/src/types.ts'
+import { encodeCountsView, encodeDedupView, encodeResidentView, encodeStoredResident, encodeUpdateEntry } from './stored-encode.ts'
 import type { FuhyoRecord, ResidentRecord } from '../domain/records.ts'
 import { errors } from './errors.ts'
 
@@ -30,6 +30,10 @@ export function encodeStored<N extends StoredMessage> (name: N, value: Partial<M
     return encodeStoredResident(value as Partial<StoredResident>)
   } else if (name === 'ResidentView') {
     return encodeResidentView(value as Partial<ResidentView>)
+  } else if (name === 'DedupView') {
+    return encodeDedupView(value as Partial<DedupView>)
+  } else if (name === 'CountsView') {
+    return encodeCountsView(value as Partial<CountsView>)
   }
   const bytes = messageType(name).encode(value).finish()
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -41,12 +45,43 @@ export function encodeStored<N extends StoredMessage> (name: N, value: Partial<M
  * @throws KEN_ERR_STORE_CORRUPT
  */
 export function decodeStored<N extends StoredMessage> (name: N, bytes: Uint8Array): MessageMap[N] {
+  if (name === 'CountsView') {
+    // Read and rewritten by every entry (apply-entry.ts CountDeltas): three varints, read here.
+    const counts = countsView(bytes)
+    if (counts !== undefined) return counts as MessageMap[N]
+  }
   const type = messageType(name)
   try {
     return type.toObject(type.decode(bytes), TO_OBJECT) as MessageMap[N]
   } catch (err) {
     throw errors.KEN_ERR_STORE_CORRUPT(`${name} does not decode`, { cause: err })
   }
+}
+
+/**
+ * A CountsView as encodeCountsView writes it (fields 1–3, varints of at most 2^53), or undefined for
+ * anything else, which protobufjs then reads (or refuses as corrupt).
+ */
+function countsView (bytes: Uint8Array): CountsView | undefined {
+  const out = { current: 0, accepted: 0, rejected: 0 }
+  let at = 0
+  while (at < bytes.length) {
+    const tag = bytes[at++]
+    let value = 0
+    let scale = 1
+    for (let i = 0; ; i++) {
+      if (at >= bytes.length || i >= 8) return undefined
+      const byte = bytes[at++] as number
+      value += (byte & 0x7f) * scale
+      scale *= 128
+      if ((byte & 0x80) === 0) break
+    }
+    if (tag === 8) out.current = value
+    else if (tag === 16) out.accepted = value
+    else if (tag === 24) out.rejected = value
+    else return undefined
+  }
+  return out
 }
 
 /** ResidentRecord → the plaintext that is sealed (every item of 別添2 plus status). */

@@ -21,7 +21,7 @@ import { isKenError, type KenError } from '../../../proto/src/ken-error.ts'
 import type { CommitJob } from './group-commit.ts'
 import { planAct, planAdmin, planItem, planTemp, type GroupState } from './planner.ts'
 import { prefetchGroup } from './prefetch.ts'
-import { overlayKey, ViewTx, type BaseReader, type GroupWrites } from './view-tx.ts'
+import { overlayKey, ViewTx, withReads, type BaseReader, type GroupWrites } from './view-tx.ts'
 import { headOp } from './replay.ts'
 import { positionKey, type Space, type WriteOp } from './layout.ts'
 import type { Keyring } from './keyring.ts'
@@ -212,19 +212,25 @@ async function planJob (g: GroupState, job: Job, logger: StoreLogger): Promise<(
   try {
     if (job.kind === 'append') {
       const results: UpdateResult[] = []
-      for (const item of job.items) results.push(await planItem(g, item))
+      for (const item of job.items) {
+        const result = planStep(g, () => planItem(g, item))
+        results.push(result instanceof Promise ? await result : result)
+      }
       return () => job.resolve(results)
     }
     if (job.kind === 'admin') {
-      const done = await planAdmin(g, job.act)
+      // The keys it names in one read, rather than one step taken back and run again per key.
+      const keyIds = [job.act.keyId, ...job.act.keyIds].filter((k) => k.length > 0).map((k) => Buffer.from(k))
+      await g.tx.prefetch('keys', keyIds)
+      const done = await planStep(g, () => planAdmin(g, job.act))
       return () => job.resolve(done)
     }
     if (job.kind === 'act') {
-      const done = await planAct(g, job.act)
+      const done = await planStep(g, () => planAct(g, job.act))
       return () => job.resolve(done)
     }
     if (job.kind === 'temp') {
-      const done = await planTemp(g, job.slot, job.value, job.act)
+      const done = await planStep(g, () => planTemp(g, job.slot, job.value, job.act))
       return () => job.resolve(done)
     }
     throw new Error('a task cannot share a group')
@@ -236,6 +242,16 @@ async function planJob (g: GroupState, job: Job, logger: StoreLogger): Promise<(
     logger.error({ event: 'store.append.refused', code: refusal.code }, 'a request could not be planned')
     return () => job.reject(refusal)
   }
+}
+
+/** One planning step, run again after fetching what it missed (view-tx.ts withReads), with the group's head and frames taken back too. */
+function planStep<T> (g: GroupState, step: () => T): T | Promise<T> {
+  const head = g.head
+  const frames = g.frames.length
+  return withReads(g.tx, step, () => {
+    g.head = head
+    g.frames.length = frames
+  })
 }
 
 async function runTask (job: Extract<Job, { kind: 'task' }>): Promise<void> {

@@ -2,8 +2,10 @@
  * Turns what arrives at the store into log entries, one after the other, inside a commit group
  * (SPEC §3, §4): redeliveries are answered from the dedup view and make no entry; every other item
  * becomes exactly one entry — accepted, or a rejection record — and its effect goes into the group's
- * overlay at once, so the next item of the group decides against it. Nothing here does I/O but
- * reads through the overlay; the committer writes the group durably (commit-group.ts).
+ * overlay at once, so the next item of the group decides against it. Nothing here does I/O: it runs
+ * synchronously on what the overlay holds (the group's prefetch, prefetch.ts), and a value it does not
+ * hold stops the step with NeedRead, after which the caller fetches it and plans the step again
+ * (view-tx.ts withReads). The committer writes the group durably (commit-group.ts).
  */
 import { ChangeReason, LogAdminKind, LogUpdateKind, ResultStatus, type AppendItem, type IdentityUpdate, type LogAct, type LogAdminAct, type LogEffect, type LogEntry, type LogUpdate, type StoredResident, type Update, type UpdateResult } from '../../../proto/src/types.ts'
 import { decideIdentityUpdate } from '../domain/transition.ts'
@@ -36,7 +38,7 @@ export interface GroupState {
 const EMPTY = new Uint8Array(0)
 
 /** Plan one AppendItem; returns its result (DUPLICATE makes no entry). */
-export async function planItem (g: GroupState, item: AppendItem): Promise<UpdateResult> {
+export function planItem (g: GroupState, item: AppendItem): UpdateResult {
   const update = item.update ?? undefined
   const rejection = item.rejection ?? undefined
   const stream = update?.stream ?? rejection?.stream ?? 0
@@ -44,7 +46,7 @@ export async function planItem (g: GroupState, item: AppendItem): Promise<Update
   const base = { municipalityCode: item.municipalityCode, stream, sequence, requestId: update?.requestId ?? rejection?.requestId ?? '', payloadSha256: item.payloadSha256 }
   const tracked = stream !== 0 && sequence > 0
   if (tracked) {
-    const first = await g.tx.get('dedup', dedupKey(item.municipalityCode, stream, sequence))
+    const first = g.tx.read('dedup', dedupKey(item.municipalityCode, stream, sequence))
     if (first !== undefined) {
       const d = decodeStored('DedupView', first)
       return { ...base, status: ResultStatus.DUPLICATE, reasonCode: d.reasonCode, field: d.field, logPosition: d.position, entryHash: d.entryHash, expectedSequence: 0 }
@@ -52,7 +54,7 @@ export async function planItem (g: GroupState, item: AppendItem): Promise<Update
   }
   let expectedSequence = 0
   if (tracked) {
-    const last = await g.tx.get('lastseq', streamKey(item.municipalityCode, stream))
+    const last = g.tx.read('lastseq', streamKey(item.municipalityCode, stream))
     const next = (last === undefined ? 0 : decodeU64(last)) + 1
     if (sequence !== next) expectedSequence = next // SPEC §3: gaps are reported
   }
@@ -76,18 +78,18 @@ export async function planItem (g: GroupState, item: AppendItem): Promise<Update
   const position = g.head.position + 1
   if (update !== undefined) {
     const identity = update.identity ?? undefined
-    if (identity !== undefined) await planIdentity(g, item, update, identity, position, record)
-    else await planFuhyo(g, item, update, position, record)
+    if (identity !== undefined) planIdentity(g, item, update, identity, position, record)
+    else planFuhyo(g, item, update, position, record)
   }
-  const { hash } = await frameAndApply(g, { position, recordedAt: g.recordedAt, update: record, admin: null })
+  const { hash } = frameAndApply(g, { position, recordedAt: g.recordedAt, update: record, admin: null })
   return { ...base, status: record.status, reasonCode: record.reasonCode, field: record.field, logPosition: position, entryHash: hash, expectedSequence }
 }
 
 /** Plan an administrative act; returns its position and hash. */
-export async function planAdmin (g: GroupState, act: LogAdminAct): Promise<{ position: number, hash: Buffer }> {
+export function planAdmin (g: GroupState, act: LogAdminAct): { position: number, hash: Buffer } {
   if (act.kind === LogAdminKind.KEY_ERASURE) {
     const keyId = Buffer.from(act.keyId)
-    if ((await g.tx.get('keys', keyId)) === undefined) throw errors.KEN_ERR_STORE_KEY_UNKNOWN()
+    if (g.tx.read('keys', keyId) === undefined) throw errors.KEN_ERR_STORE_KEY_UNKNOWN()
     // SPEC §2.5 crypto-shredding: no copy stays in memory; the wrapped key is deleted by applyEntry
     // in the group that records the act. The ciphertext it sealed stays in the chain, unreadable.
     g.keyring?.forget(keyId)
@@ -95,12 +97,12 @@ export async function planAdmin (g: GroupState, act: LogAdminAct): Promise<{ pos
   if (act.kind === LogAdminKind.RETENTION || act.kind === LogAdminKind.PHYSICAL_DELETION) {
     // Only keys that still exist are named: a key shredded earlier (another deletion) is not again.
     const present: Uint8Array[] = []
-    for (const keyId of act.keyIds) if ((await g.tx.get('keys', Buffer.from(keyId))) !== undefined) present.push(keyId)
+    for (const keyId of act.keyIds) if (g.tx.read('keys', Buffer.from(keyId)) !== undefined) present.push(keyId)
     if (act.kind === LogAdminKind.PHYSICAL_DELETION && present.length === 0) throw errors.KEN_ERR_STORE_KEY_UNKNOWN()
     act.keyIds = present
     for (const keyId of present) g.keyring?.forget(keyId)
   }
-  return await frameAndApply(g, { position: g.head.position + 1, recordedAt: g.recordedAt, update: null, admin: act })
+  return frameAndApply(g, { position: g.head.position + 1, recordedAt: g.recordedAt, update: null, admin: act })
 }
 
 /**
@@ -108,14 +110,14 @@ export async function planAdmin (g: GroupState, act: LogAdminAct): Promise<{ pos
  * is written with the log block (durable with the act), its deletion after it; recovery replays the
  * deletion from the act (apply-entry.ts), so an erased slot never comes back.
  */
-export async function planTemp (g: GroupState, slot: Buffer, value: Buffer | null, act: ActInput): Promise<{ position: number, hash: Buffer }> {
+export function planTemp (g: GroupState, slot: Buffer, value: Buffer | null, act: ActInput): { position: number, hash: Buffer } {
   if (value === null) {
-    if ((await g.tx.get('temp', slot)) === undefined) throw errors.KEN_ERR_STORE_TEMP_UNKNOWN()
+    if (g.tx.read('temp', slot) === undefined) throw errors.KEN_ERR_STORE_TEMP_UNKNOWN()
     g.tx.del('temp', slot)
   } else {
     g.tx.put('temp', slot, value)
   }
-  return await planAct(g, { ...act, ref: slot })
+  return planAct(g, { ...act, ref: slot })
 }
 
 /**
@@ -123,7 +125,7 @@ export async function planTemp (g: GroupState, slot: Buffer, value: Buffer | nul
  * period key of the month (made in this group when it is the month's first sealed act, durable
  * before the entry that uses it, like a resident key).
  */
-export async function planAct (g: GroupState, input: ActInput): Promise<{ position: number, hash: Buffer }> {
+export function planAct (g: GroupState, input: ActInput): { position: number, hash: Buffer } {
   const position = g.head.position + 1
   const detail = input.detail
   const codes = input.juminhyoCodes ?? []
@@ -134,7 +136,7 @@ export async function planAct (g: GroupState, input: ActInput): Promise<{ positi
   if (keyring !== undefined && detail !== undefined && detail.length > 0) {
     period = g.recordedAt.slice(0, 7)
     const keyId = periodKeyId(period)
-    const dataKey = (await usableKey(g, keyId)) ?? createPeriodKey(g, keyring, keyId)
+    const dataKey = usableKey(g, keyId) ?? createPeriodKey(g, keyring, keyId)
     sealedDetail = seal(dataKey, sealAad(SealPurpose.ACT, keyId, position), detail)
   }
   const act: LogAct = {
@@ -155,7 +157,7 @@ export async function planAct (g: GroupState, input: ActInput): Promise<{ positi
     subjects: keyring === undefined ? [] : codes.map((code) => keyring.subjectToken(code)),
     ref: input.ref ?? EMPTY
   }
-  return await frameAndApply(g, { position, recordedAt: g.recordedAt, update: null, admin: null, act })
+  return frameAndApply(g, { position, recordedAt: g.recordedAt, update: null, admin: null, act })
 }
 
 function createPeriodKey (g: GroupState, keyring: Keyring, keyId: Buffer): Buffer {
@@ -165,23 +167,23 @@ function createPeriodKey (g: GroupState, keyring: Keyring, keyId: Buffer): Buffe
 }
 
 /** Frame the entry after the head, then apply it to the overlay. */
-async function frameAndApply (g: GroupState, entry: LogEntry): Promise<{ position: number, hash: Buffer }> {
+function frameAndApply (g: GroupState, entry: LogEntry): { position: number, hash: Buffer } {
   const { frame, hash } = frameEntry(g.head.hash, encodeStored('LogEntry', entry))
   g.frames.push(frame)
   g.head = { position: entry.position, hash }
-  await applyEntry(g.tx, entry, hash)
+  applyEntry(g.tx, entry, hash)
   return g.head
 }
 
-async function planIdentity (g: GroupState, item: AppendItem, update: Update, u: IdentityUpdate, position: number, record: LogUpdate): Promise<void> {
+function planIdentity (g: GroupState, item: AppendItem, update: Update, u: IdentityUpdate, position: number, record: LogUpdate): void {
   const keyring = requireKeyring(g)
   const subject = keyring.subjectToken(u.juminhyoCode)
   const codeChange = u.changeReason === ChangeReason.JUMINHYO_CODE_HENKO
   // For 住民票コード変更 the record lives under the code being replaced (IdentityContext.current).
   const lookup = codeChange ? keyring.subjectToken(u.previousJuminhyoCode) : subject
-  const found = await readResident(g, lookup)
-  const targetCodeTaken = codeChange && (await g.tx.get('current', subject)) !== undefined
-  const kojinBangoHolder = await kojinHolder(g, u, subject, lookup)
+  const found = readResident(g, lookup)
+  const targetCodeTaken = codeChange && g.tx.read('current', subject) !== undefined
+  const kojinBangoHolder = kojinHolder(g, u, subject, lookup)
   const decision: Decision<ResidentRecord> = decideIdentityUpdate(update, {
     current: found?.record,
     targetCodeTaken,
@@ -191,12 +193,12 @@ async function planIdentity (g: GroupState, item: AppendItem, update: Update, u:
   })
   record.kind = LogUpdateKind.IDENTITY
   if (!decision.ok) {
-    sealUpdate(record, await rejectionKey(g, found?.keyId), position, update)
+    sealUpdate(record, rejectionKey(g, found?.keyId), position, update)
     return reject(record, decision)
   }
   const key = freshKey(g)
   record.keyId = key.keyId
-  const person = found?.person ?? (await viewPerson(g, 'fuhyo', subject)) ?? newPerson()
+  const person = found?.person ?? viewPerson(g, 'fuhyo', subject) ?? newPerson()
   const next = decision.next
   const stored = storedResident(next)
   if (carriesUpdate(stored, update)) {
@@ -221,21 +223,21 @@ async function planIdentity (g: GroupState, item: AppendItem, update: Update, u:
   } satisfies LogEffect
 }
 
-async function planFuhyo (g: GroupState, item: AppendItem, update: Update, position: number, record: LogUpdate): Promise<void> {
+function planFuhyo (g: GroupState, item: AppendItem, update: Update, position: number, record: LogUpdate): void {
   const keyring = requireKeyring(g)
   const u = update.fuhyo
   if (u === undefined || u === null) throw errors.KEN_ERR_STORE_INVALID_ITEM('update without body', { field: 'body' })
   const subject = keyring.subjectToken(u.juminhyoCode)
-  const found = await readFuhyo(g, subject)
+  const found = readFuhyo(g, subject)
   const decision: Decision<FuhyoRecord> = decideFuhyoUpdate(update, found?.record, { municipalityCode: item.municipalityCode, today: g.today })
   record.kind = LogUpdateKind.FUHYO
   if (!decision.ok) {
-    sealUpdate(record, await rejectionKey(g, found?.keyId), position, update)
+    sealUpdate(record, rejectionKey(g, found?.keyId), position, update)
     return reject(record, decision)
   }
   const key = freshKey(g)
   sealUpdate(record, key, position, update)
-  const person = found?.person ?? (await viewPerson(g, 'current', subject)) ?? newPerson()
+  const person = found?.person ?? viewPerson(g, 'current', subject) ?? newPerson()
   record.status = ResultStatus.ACCEPTED
   record.effect = {
     subject,
@@ -299,13 +301,13 @@ function freshKey (g: GroupState): ResidentKey {
  * least as long as the rejection record must (≥ 7 years, SPEC §2.5), and dies with the person on a
  * physical deletion; for a person the file does not hold, the key of the month's acts.
  */
-async function rejectionKey (g: GroupState, currentKeyId: Uint8Array | undefined): Promise<ResidentKey> {
+function rejectionKey (g: GroupState, currentKeyId: Uint8Array | undefined): ResidentKey {
   if (currentKeyId !== undefined) {
-    const dataKey = await usableKey(g, currentKeyId)
+    const dataKey = usableKey(g, currentKeyId)
     if (dataKey !== undefined) return { keyId: currentKeyId, dataKey }
   }
   const keyId = periodKeyId(g.recordedAt.slice(0, 7))
-  return { keyId, dataKey: (await usableKey(g, keyId)) ?? createPeriodKey(g, requireKeyring(g), keyId) }
+  return { keyId, dataKey: usableKey(g, keyId) ?? createPeriodKey(g, requireKeyring(g), keyId) }
 }
 
 /** A new person's id: 16 random bytes that link the person's records for life (never personal data). */
@@ -313,15 +315,15 @@ function newPerson (): Buffer {
   return randomBytesFromPool(KEY_ID_BYTES)
 }
 
-async function usableKey (g: GroupState, keyId: Uint8Array): Promise<Buffer | undefined> {
+function usableKey (g: GroupState, keyId: Uint8Array): Buffer | undefined {
   const keyring = requireKeyring(g)
   if (keyring.has(keyId)) return keyring.dataKey(keyId, undefined)
-  const wrapped = await g.tx.get('keys', Buffer.from(keyId))
+  const wrapped = g.tx.read('keys', Buffer.from(keyId))
   return wrapped === undefined ? undefined : keyring.dataKey(keyId, wrapped)
 }
 
-async function viewPerson (g: GroupState, space: 'current' | 'fuhyo', subject: Buffer): Promise<Uint8Array | undefined> {
-  const bytes = await g.tx.get(space, subject)
+function viewPerson (g: GroupState, space: 'current' | 'fuhyo', subject: Buffer): Uint8Array | undefined {
+  const bytes = g.tx.read(space, subject)
   if (bytes === undefined) return undefined
   const person = space === 'current' ? decodeStored('ResidentView', bytes).person : decodeStored('FuhyoView', bytes).person
   return person.length > 0 ? person : undefined
@@ -331,12 +333,12 @@ async function viewPerson (g: GroupState, space: 'current' | 'fuhyo', subject: B
  * A current-view (本人確認情報) or 附票 record, decrypted; a record whose key was erased counts as
  * absent (shredded, SPEC §2.5).
  */
-async function readSealed<R> (g: GroupState, subject: Buffer, kind: 'resident' | 'fuhyo'): Promise<Sealed<R> | undefined> {
+function readSealed<R> (g: GroupState, subject: Buffer, kind: 'resident' | 'fuhyo'): Sealed<R> | undefined {
   const space = kind === 'resident' ? 'current' : 'fuhyo'
-  const bytes = await g.tx.get(space, subject)
+  const bytes = g.tx.read(space, subject)
   if (bytes === undefined) return undefined
   const view = kind === 'resident' ? decodeStored('ResidentView', bytes) : decodeStored('FuhyoView', bytes)
-  const dataKey = await usableKey(g, view.keyId)
+  const dataKey = usableKey(g, view.keyId)
   if (dataKey === undefined) return undefined
   const purpose = kind === 'resident' ? SealPurpose.RESIDENT : SealPurpose.FUHYO
   const plain = open(dataKey, sealAad(purpose, view.keyId, view.position), view.sealedRecord)
@@ -351,24 +353,24 @@ interface Sealed<R> {
   readonly person: Uint8Array | undefined
 }
 
-async function readResident (g: GroupState, subject: Buffer): Promise<Sealed<ResidentRecord> | undefined> {
-  return await readSealed<ResidentRecord>(g, subject, 'resident')
+function readResident (g: GroupState, subject: Buffer): Sealed<ResidentRecord> | undefined {
+  return readSealed<ResidentRecord>(g, subject, 'resident')
 }
 
-async function readFuhyo (g: GroupState, subject: Buffer): Promise<Sealed<FuhyoRecord> | undefined> {
-  return await readSealed<FuhyoRecord>(g, subject, 'fuhyo')
+function readFuhyo (g: GroupState, subject: Buffer): Sealed<FuhyoRecord> | undefined {
+  return readSealed<FuhyoRecord>(g, subject, 'fuhyo')
 }
 
 /** IdentityContext.kojinBangoHolder: the 住民票コード holding the update's 個人番号, if any. */
-async function kojinHolder (g: GroupState, u: IdentityUpdate, subject: Buffer, lookup: Buffer): Promise<string | undefined> {
+function kojinHolder (g: GroupState, u: IdentityUpdate, subject: Buffer, lookup: Buffer): string | undefined {
   if (u.kojinBango === '') return undefined
-  const holder = await g.tx.get('kojin', requireKeyring(g).kojinToken(u.kojinBango))
+  const holder = g.tx.read('kojin', requireKeyring(g).kojinToken(u.kojinBango))
   if (holder === undefined) return undefined
   // The common case (the person's own number) needs no decryption: the index holds blind indexes.
   if (holder.equals(subject)) return u.juminhyoCode
   if (holder.equals(lookup)) return u.previousJuminhyoCode
   // A holder whose key was erased is shredded: as if the number were free.
-  return (await readResident(g, holder))?.record.juminhyoCode
+  return readResident(g, holder)?.record.juminhyoCode
 }
 
 function requireKeyring (g: GroupState): Keyring {

@@ -38,7 +38,8 @@ export async function prefetchGroup (g: GroupState, items: readonly AppendItem[]
   const keyIds: Buffer[] = []
   for (const [space, keys] of [['current', want.current], ['fuhyo', want.fuhyo]] as const) {
     for (const key of keys) {
-      const bytes = await g.tx.get(space, key)
+      // Fetched just above (or written by the group): known without I/O.
+      const bytes = g.tx.read(space, key)
       if (bytes === undefined) continue
       const keyId = (space === 'current' ? decodeStored('ResidentView', bytes) : decodeStored('FuhyoView', bytes)).keyId
       if (!keyring.has(keyId)) keyIds.push(Buffer.from(keyId))

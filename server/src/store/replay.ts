@@ -8,7 +8,7 @@ import { decodeStored } from './codec.ts'
 import { applyEntry } from './apply-entry.ts'
 import { entryPosition, frameEntryBytes, frameHash, nextFrame } from './log-block.ts'
 import { HASH_BYTES, META_HEAD, positionKey, type Space, type WriteOp } from './layout.ts'
-import { ViewTx, type BaseReader } from './view-tx.ts'
+import { ViewTx, withReads, type BaseReader } from './view-tx.ts'
 import type { Head } from './store-types.ts'
 import { errors } from './errors.ts'
 
@@ -49,7 +49,9 @@ export async function replayLog (io: ReplayIo, from: Head): Promise<{ head: Head
         if (position !== head.position + 1) throw errors.KEN_ERR_STORE_CHAIN_BROKEN(`position ${position} follows ${head.position}`)
         if (block.compare(head.hash, 0, HASH_BYTES, ref.start, ref.start + HASH_BYTES) !== 0) throw errors.KEN_ERR_STORE_CHAIN_BROKEN(`entry ${position} does not chain`)
         const hash = frameHash(block, ref)
-        await applyEntry(tx, decodeStored('LogEntry', frameEntryBytes(block, ref)), hash)
+        const entry = decodeStored('LogEntry', frameEntryBytes(block, ref))
+        const applied = withReads(tx, () => applyEntry(tx, entry, hash))
+        if (applied instanceof Promise) await applied
         head = { position, hash }
         replayed++
         if (tx.size >= CHUNK_WRITES) await flush()

@@ -1,12 +1,12 @@
 /**
  * Hand-written encoders of the messages the store encodes for every accepted update (LogEntry with
- * its LogUpdate and LogEffect, StoredResident, ResidentView), field for field as protobufjs's
+ * its LogUpdate and LogEffect, StoredResident, ResidentView, DedupView, CountsView), field for field as protobufjs's
  * generated encoders of log.proto and update.proto write them (fields in number order, each one
  * that is not null/undefined): the same bytes, without protobufjs's per-field operation objects.
  * A LogEntry of an administrative act or an act is rare and goes through protobufjs.
  * When log.proto changes, this file changes with it; stored-encode.test.ts compares both encoders.
  */
-import type { IdentityUpdate, LogEffect, LogEntry, LogUpdate, ResidentView, StoredResident } from '../../../proto/src/types.ts'
+import type { CountsView, DedupView, IdentityUpdate, LogEffect, LogEntry, LogUpdate, ResidentView, StoredResident } from '../../../proto/src/types.ts'
 import { ProtoWriter } from './proto-writer.ts'
 
 const w = new ProtoWriter()
@@ -118,5 +118,23 @@ export function encodeResidentView (m: Partial<ResidentView>): Buffer {
   w.bytes(82, m.person)
   w.string(90, m.removedOn)
   w.repeatedBytes(98, m.retiredSubjects)
+  return w.finish()
+}
+
+export function encodeDedupView (m: Partial<DedupView>): Buffer {
+  w.reset()
+  w.uint64(8, m.position)
+  w.bytes(18, m.entryHash)
+  w.int32(24, m.status)
+  w.string(34, m.reasonCode)
+  w.string(42, m.field)
+  return w.finish()
+}
+
+export function encodeCountsView (m: Partial<CountsView>): Buffer {
+  w.reset()
+  w.uint64(8, m.current)
+  w.uint64(16, m.accepted)
+  w.uint64(24, m.rejected)
   return w.finish()
 }
