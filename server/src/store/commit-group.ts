@@ -19,9 +19,9 @@
 import type { AppendItem, LogAdminAct, UpdateResult } from '../../../proto/src/types.ts'
 import { isKenError, type KenError } from '../../../proto/src/ken-error.ts'
 import type { CommitJob } from './group-commit.ts'
-import { planAct, planAdmin, planItem, planTemp, type GroupState } from './planner.ts'
+import { planAct, planAdmin, planItem, planStep, planTemp, stepMark, takeBack, type GroupState } from './planner.ts'
 import { prefetchGroup } from './prefetch.ts'
-import { overlayKey, ViewTx, withReads, type BaseReader, type GroupWrites } from './view-tx.ts'
+import { overlayKey, ViewTx, type BaseReader, type GroupWrites } from './view-tx.ts'
 import { headOp } from './replay.ts'
 import { positionKey, type Space, type WriteOp } from './layout.ts'
 import type { Keyring } from './keyring.ts'
@@ -83,7 +83,7 @@ export async function runGroup (jobs: Job[], env: GroupEnv): Promise<void> {
   const now = env.clock()
   const previous = env.pending.at(-1)
   const read = env.pending.length === 0 ? env.io.getMany : readThrough(env.pending.map((p) => p.ops).reverse(), env.io.getMany)
-  const g: GroupState = { tx: new ViewTx(read), keyring: env.keyring, head: env.tip, frames: [], recordedAt: now.toISOString(), today: jstDate(now) }
+  const g: GroupState = { tx: new ViewTx(read), keyring: env.keyring, head: env.tip, frames: [], made: [], recordedAt: now.toISOString(), today: jstDate(now) }
   try {
     await prefetchGroup(g, jobs.flatMap((job) => job.kind === 'append' ? job.items : []))
   } catch (err) {
@@ -207,8 +207,7 @@ function readThrough (pending: readonly GroupWrites[], base: BaseReader): BaseRe
 /** Plan one job into the group; returns how to answer it once the batch is durable. */
 async function planJob (g: GroupState, job: Job, logger: StoreLogger): Promise<() => void> {
   const mark = g.tx.mark()
-  const head = g.head
-  const frames = g.frames.length
+  const step = stepMark(g)
   try {
     if (job.kind === 'append') {
       const results: UpdateResult[] = []
@@ -236,23 +235,13 @@ async function planJob (g: GroupState, job: Job, logger: StoreLogger): Promise<(
     throw new Error('a task cannot share a group')
   } catch (err) {
     g.tx.rollback(mark)
-    g.head = head
-    g.frames.length = frames
+    takeBack(g, step)
     const refusal = isKenError(err) ? err : errors.KEN_ERR_STORE_APPEND_FAILED(undefined, { cause: err })
     logger.error({ event: 'store.append.refused', code: refusal.code }, 'a request could not be planned')
     return () => job.reject(refusal)
   }
 }
 
-/** One planning step, run again after fetching what it missed (view-tx.ts withReads), with the group's head and frames taken back too. */
-function planStep<T> (g: GroupState, step: () => T): T | Promise<T> {
-  const head = g.head
-  const frames = g.frames.length
-  return withReads(g.tx, step, () => {
-    g.head = head
-    g.frames.length = frames
-  })
-}
 
 async function runTask (job: Extract<Job, { kind: 'task' }>): Promise<void> {
   try {

@@ -289,6 +289,17 @@ export class Keyring {
     this.#cache.delete(hex)
   }
 
+  /**
+   * Take a key made by {@link createDataKey} or {@link createPeriodKey} out of memory again, when the
+   * planning step that made it is taken back and its wrapped form was never written (planner.ts
+   * takeBack). Not an erasure: the id may be made again.
+   */
+  drop (keyId: Uint8Array): void {
+    const hex = Buffer.from(keyId).toString('hex')
+    this.#cache.get(hex)?.fill(0)
+    this.#cache.delete(hex)
+  }
+
   /** Keep what the index worker made until the planner asks for it. */
   #learn (t: AheadTokens): void {
     if (this.#ahead.size >= AHEAD_LIMIT) this.#ahead.clear()

@@ -19,7 +19,7 @@ import { applyEntry } from './apply-entry.ts'
 import { open, seal, sealAad, SealPurpose } from './sealing.ts'
 import { periodKeyId, type Keyring } from './keyring.ts'
 import type { ActInput } from './store-types.ts'
-import type { ViewTx } from './view-tx.ts'
+import { withReads, type ViewTx } from './view-tx.ts'
 import { errors } from './errors.ts'
 
 /** The running state of one commit group. */
@@ -30,12 +30,42 @@ export interface GroupState {
   head: { position: number, hash: Buffer }
   /** Frames of the entries planned so far, in order: the group's log block. */
   readonly frames: Buffer[]
+  /**
+   * The ids of the data keys made in this group, in order. A step taken back (a missed read, or a
+   * refusal) takes its keys out of the keyring's memory again ({@link planStep}): their wrapped form
+   * went with the step's writes, and a key the keyring still held would be used without ever being
+   * written, leaving what it seals unreadable after a restart.
+   */
+  readonly made: Buffer[]
   readonly recordedAt: string
   /** 通知を受けた年月日 (YYYY-MM-DD, the store's clock in JST). */
   readonly today: string
 }
 
 const EMPTY = new Uint8Array(0)
+
+/**
+ * Run one planning step; when it misses a read, take it back — the overlay's writes, the group's head
+ * and frames, the keys it made — fetch the value and run it again (view-tx.ts withReads).
+ */
+export function planStep<T> (g: GroupState, step: () => T): T | Promise<T> {
+  const mark = stepMark(g)
+  return withReads(g.tx, step, () => { takeBack(g, mark) })
+}
+
+/** Where a step starts, for {@link takeBack}; the overlay keeps its own mark (ViewTx#mark). */
+export interface StepMark { readonly head: GroupState['head'], readonly frames: number, readonly made: number }
+
+export function stepMark (g: GroupState): StepMark {
+  return { head: g.head, frames: g.frames.length, made: g.made.length }
+}
+
+/** Undo what a step did outside the overlay: the head, its frames, and the keys it made. */
+export function takeBack (g: GroupState, mark: StepMark): void {
+  g.head = mark.head
+  g.frames.length = mark.frames
+  for (const keyId of g.made.splice(mark.made)) g.keyring?.drop(keyId)
+}
 
 /** Plan one AppendItem; returns its result (DUPLICATE makes no entry). */
 export function planItem (g: GroupState, item: AppendItem): UpdateResult {
@@ -162,6 +192,7 @@ export function planAct (g: GroupState, input: ActInput): { position: number, ha
 
 function createPeriodKey (g: GroupState, keyring: Keyring, keyId: Buffer): Buffer {
   const fresh = keyring.createPeriodKey(keyId)
+  g.made.push(fresh.keyId)
   g.tx.put('keys', fresh.keyId, fresh.wrapped)
   return fresh.dataKey
 }
@@ -292,6 +323,7 @@ interface ResidentKey {
  */
 function freshKey (g: GroupState): ResidentKey {
   const fresh = requireKeyring(g).createDataKey()
+  g.made.push(fresh.keyId)
   g.tx.put('keys', fresh.keyId, fresh.wrapped)
   return { keyId: fresh.keyId, dataKey: fresh.dataKey }
 }
