@@ -88,7 +88,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
     const phases = loadPhases(r.timeline.ackedPerSecond, r.timeline.links)
     const storeBytesWritten = processWriteBytes(storePid) - before.written
     load = { ...r, wallSeconds: Math.round(wallSeconds * 10) / 10, storeBytesOnDisk: diskUsage(ken.dbDir), storeBytesWritten, peakRssMb: ken.peakRssMb(), window: o.window, phases, cpuPerUpdateUs }
-    o.log(`  initial load: ${r.acked} updates in ${load.wallSeconds} s (${r.ratePerSec}/s), all sent: ${r.exhausted}`)
+    o.log(`  initial load: ${r.acked} updates in ${load.wallSeconds} s (${r.ratePerSec}/s), all sent: ${r.exhausted}${r.droppedLinks > 0 ? `, ${r.droppedLinks} CS links dropped` : ''}`)
     for (const p of phases) o.log(`    links sending: ${p.busyLinks}, ${describePhase(p)}`)
     o.log(`    CPU per update: ${describeCpu(cpuPerUpdateUs)}`)
     national = await link.finish(wallSeconds)

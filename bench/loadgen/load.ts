@@ -19,6 +19,8 @@ export interface LoadResult {
   seconds: number
   /** 'exhaust' mode: every payload was sent and acknowledged. */
   exhausted: boolean
+  /** CS links whose connection closed before all their PUBLISHes were acknowledged (never reconnected). */
+  droppedLinks: number
   /** Counted PUBACKs in each second after the start, and when each link's last one came. */
   timeline: { ackedPerSecond: number[], links: LinkFinish[] }
   /** CPU of the load generator's worker processes over the run, µs (user + system, all workers). */
@@ -62,12 +64,12 @@ export async function runLoad (opts: LoadOptions): Promise<LoadResult> {
     throw err
   }
   const hist = new Histogram()
-  let acked = 0; let sent = 0; let errors = 0; let received = 0; let generatorCpuMicros = 0
+  let acked = 0; let sent = 0; let errors = 0; let received = 0; let generatorCpuMicros = 0; let droppedLinks = 0
   const ackedPerSecond: number[] = []
   const links: LinkFinish[] = []
   for (const r of done) {
     hist.merge(new Histogram(r.histogram))
-    acked += r.acked; sent += r.sent; errors += r.errors; received += r.received
+    acked += r.acked; sent += r.sent; errors += r.errors; received += r.received; droppedLinks += r.dropped
     generatorCpuMicros += r.cpuMicros
     r.ackedPerSecond.forEach((c, i) => { ackedPerSecond[i] = (ackedPerSecond[i] ?? 0) + c })
     links.push(...r.links)
@@ -84,6 +86,7 @@ export async function runLoad (opts: LoadOptions): Promise<LoadResult> {
     p99Ms: round3(hist.quantile(0.99)),
     seconds,
     exhausted: done.every((r) => r.exhausted),
+    droppedLinks,
     timeline: { ackedPerSecond: Array.from(ackedPerSecond, (c) => c ?? 0), links },
     generatorCpuMicros
   }

@@ -41,6 +41,8 @@ export type WorkerReport =
   | { type: 'ready' }
   | {
     type: 'done', acked: number, sent: number, errors: number, received: number, histogram: number[], seconds: number, exhausted: boolean
+    /** Links whose connection closed before all their PUBLISHes were acknowledged (pump.ts). */
+    dropped: number
     /** Counted PUBACKs in each second after the start. */
     ackedPerSecond: number[]
     links: LinkFinish[]

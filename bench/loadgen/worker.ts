@@ -9,21 +9,14 @@ import { readFileSync } from 'node:fs'
 import { Histogram } from './histogram.ts'
 import { encode } from '../../proto/src/codec.ts'
 import { readPayloadFile } from '../payload-cache.ts'
-import type { BenchIdentity, LinkFinish, WorkerJob, WorkerReport } from './protocol.ts'
+import { pump, type PumpTally } from './pump.ts'
+import type { BenchIdentity, WorkerJob, WorkerReport } from './protocol.ts'
 
 const job = JSON.parse(process.env.KEN_BENCH_JOB ?? '{}') as WorkerJob
 const ca = readFileSync(job.caPath)
-const hist = new Histogram()
-let acked = 0
-let sent = 0
-let errors = 0
+const tally: PumpTally = { acked: 0, sent: 0, errors: 0, dropped: 0, measuring: job.mode === 'exhaust', running: true, started: 0, hist: new Histogram(), ackedPerSecond: [], links: [] }
 let received = 0
-let measuring = job.mode === 'exhaust'
-let running = true
-let started = 0
 let cpuAtStart = 0
-const ackedPerSecond: number[] = []
-const links: LinkFinish[] = []
 
 function send (msg: WorkerReport): void {
   process.send?.(msg)
@@ -46,51 +39,16 @@ async function connect (identity: BenchIdentity): Promise<mqtt.MqttClient> {
     client.once('connect', () => resolve())
     client.once('error', reject)
   })
-  client.on('error', () => { errors++ })
-  client.on('message', () => { if (measuring) received++ })
+  client.on('error', () => { tally.errors++ })
+  client.on('message', () => { if (tally.measuring) received++ })
   await client.subscribeAsync(job.subscribeTopic.replace('{code}', identity.code), { qos: 1 })
   return client
 }
 
-/** Publish `payloads` with at most `window` in flight; resolves when all are acknowledged or stopped. */
-async function pump (client: mqtt.MqttClient, identity: BenchIdentity, updates: Buffer[]): Promise<boolean> {
-  const topic = job.publishTopic.replace('{code}', identity.code)
+/** One link's updates, published as `job.batch` says (pump.ts). */
+async function pumpLink (client: mqtt.MqttClient, identity: BenchIdentity, updates: Buffer[]): Promise<boolean> {
   const { payloads, counts } = batched(updates, job.batch ?? 1)
-  let next = 0
-  let inflight = 0
-  let mine = 0
-  let last = 0
-  return await new Promise<boolean>((resolve) => {
-    const fill = (): void => {
-      while (running && inflight < job.window && next < payloads.length) {
-        const index = next
-        const payload = payloads[next++] as Buffer
-        inflight++
-        sent++
-        const t0 = performance.now()
-        client.publish(topic, payload, { qos: 1 }, (err) => {
-          inflight--
-          if (err !== undefined && err !== null) errors++
-          else if (measuring) {
-            const now = performance.now()
-            const n = counts[index] ?? 1
-            acked += n
-            mine += n
-            last = now
-            hist.record(now - t0)
-            const second = Math.floor((now - started) / 1000)
-            ackedPerSecond[second] = (ackedPerSecond[second] ?? 0) + n
-          }
-          fill()
-        })
-      }
-      if (inflight === 0 && (!running || next >= payloads.length)) {
-        links.push({ code: identity.code, updates: mine, seconds: Math.max(0, (last - started) / 1000) })
-        resolve(next >= payloads.length)
-      }
-    }
-    fill()
-  })
+  return await pump(client, { code: identity.code, topic: job.publishTopic.replace('{code}', identity.code), payloads, counts, window: job.window }, tally)
 }
 
 /** The updates as PUBLISH payloads: each alone, or UpdateBatch messages of up to `size`. */
@@ -107,10 +65,11 @@ function batched (updates: Buffer[], size: number): { payloads: Buffer[], counts
 }
 
 function finish (exhausted: boolean): void {
-  const seconds = job.mode === 'exhaust' ? (performance.now() - started) / 1000 : job.durationMs / 1000
+  const seconds = job.mode === 'exhaust' ? (performance.now() - tally.started) / 1000 : job.durationMs / 1000
   const cpu = process.cpuUsage()
   // Seconds no PUBACK fell into are holes in the array: make them zeros for JSON.
-  send({ type: 'done', acked, sent, errors, received, histogram: hist.counts, seconds, exhausted, ackedPerSecond: Array.from(ackedPerSecond, (c) => c ?? 0), links, cpuMicros: cpu.user + cpu.system - cpuAtStart })
+  const { acked, sent, errors, dropped, hist, ackedPerSecond, links } = tally
+  send({ type: 'done', acked, sent, errors, dropped, received, histogram: hist.counts, seconds, exhausted, ackedPerSecond: Array.from(ackedPerSecond, (c) => c ?? 0), links, cpuMicros: cpu.user + cpu.system - cpuAtStart })
   setTimeout(() => process.exit(0), 200)
 }
 
@@ -121,19 +80,19 @@ async function main (): Promise<void> {
   send({ type: 'ready' })
   process.on('message', (msg: { type: string }) => {
     if (msg.type !== 'go') return
-    started = performance.now()
+    tally.started = performance.now()
     const cpu = process.cpuUsage()
     cpuAtStart = cpu.user + cpu.system
-    const all = Promise.all(job.identities.map(async (id, i) => await pump(clients[i] as mqtt.MqttClient, id, payloads[i] ?? [])))
+    const all = Promise.all(job.identities.map(async (id, i) => await pumpLink(clients[i] as mqtt.MqttClient, id, payloads[i] ?? [])))
     if (job.mode === 'duration') {
-      setTimeout(() => { measuring = true }, job.warmupMs)
+      setTimeout(() => { tally.measuring = true }, job.warmupMs)
       setTimeout(() => {
-        measuring = false
-        running = false
+        tally.measuring = false
+        tally.running = false
         finish(false)
       }, job.warmupMs + job.durationMs)
     } else {
-      const cap = setTimeout(() => { running = false }, job.durationMs)
+      const cap = setTimeout(() => { tally.running = false }, job.durationMs)
       void all.then((done) => {
         clearTimeout(cap)
         finish(done.every(Boolean))
