@@ -29,11 +29,10 @@ t.test('stopped before any walk, the workers end; a log they could not open does
   await workers.stop()
   // Closed by the workers: a handle without multithreading is refused while another in the process is open.
   const alone = new ClassicLevel(databasePath(location, 'log'), { createIfMissing: false })
-  await alone.open()
+  await t.resolves(alone.open(), 'the workers closed log/: it opens alone')
   await alone.close()
   const missing = new VerifyWorkers(path.join(tempDir(t), 'nothing', 'log'), 1)
-  await missing.stop()
-  t.pass('stop resolved for workers whose log is missing')
+  await t.resolves(missing.stop(), 'stop resolves for workers whose log is missing')
 })
 
 t.test('a worker whose log is missing fails the walk it is given', async (t) => {
