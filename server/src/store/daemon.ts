@@ -180,6 +180,9 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   const head = store.head()
   logger.info({ event: 'store.log_key', verifierKey: logSigner.verifier.line }, 'checkpoints are signed; auditors verify them with this key')
   logger.info({ event: 'store.ready', position: head.position, ms: Math.round(performance.now() - started) }, 'store daemon accepting appends')
+  // Every table of keys/ and views/ opened in the background, so no terminal lookup after a start pays
+  // one (level-store.ts WARMED); close stops it.
+  void store.warmTables()
   let closing: Promise<void> | undefined
   const append = server
   return {

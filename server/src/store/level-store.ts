@@ -29,6 +29,7 @@ import type { ChainSlice } from './chain-verifier.ts'
 import { errors } from './errors.ts'
 import { storeTuning, type DatabaseTuning } from './level-tuning.ts'
 import { ITERATOR_HIGH_WATER_BYTES, PAST_EVERY_KEY, readAhead } from './level-read.ts'
+import { parseSstables } from './level-tables.ts'
 
 type Db = ClassicLevel<Buffer, Buffer>
 /** The iterator read patches/classic-level-3.0.0-nextv-sync.patch adds to classic-level 3.0.0. */
@@ -92,6 +93,17 @@ export function walBytes (directory: string): number {
 /** A key range past every key of the store (level-read.ts PAST_EVERY_KEY): compacting it rewrites no table. */
 const PAST_EVERY_RANGE = { from: PAST_EVERY_KEY, to: Buffer.concat([PAST_EVERY_KEY, Buffer.from([0xff])]) } as const
 
+/**
+ * The databases a lookup and a 4情報 search read point by point. With pread (no mmap,
+ * patches/classic-level-3.0.0-no-mmap-reads.patch), LevelDB opens a table on its first read: the
+ * footer, index and filter blocks, read from disk when the page cache no longer holds them — a
+ * millisecond or more, paid by whichever lookup comes first after a start (issue 18: lookup p99 at
+ * 5.1 M was 1.021 ms; the second pass over the same keys 0.2–0.3 ms). The table cache then keeps them
+ * (level-tuning.ts maxOpenFiles: a prefecture's views and keys fit). The log is read in order
+ * (verify, the outbox) and keeps its few open tables (LEAST_OPEN_FILES).
+ */
+const WARMED: readonly Database[] = ['keys', 'views']
+
 /** abstract-level's sublevel prefix: `!` name `!`. */
 const PREFIXES: ReadonlyMap<Space, Buffer> = new Map(SPACES.map((space) => [space, Buffer.from(`!${space}!`, 'latin1')]))
 
@@ -100,6 +112,8 @@ export class LevelStore extends Store {
   readonly #createIfMissing: boolean
   readonly #readOnly: boolean
   readonly #tuning: Record<Database, DatabaseTuning>
+  #warming: Promise<void> | undefined
+  #stopWarming = false
   #dbs: ReadonlyMap<Database, Db> = new Map()
   #subs: ReadonlyMap<Space, Sub> = new Map()
 
@@ -125,6 +139,8 @@ export class LevelStore extends Store {
     try {
       for (const db of this.#dbs.values()) await db.open()
       await this.#moveCheckpoints()
+      this.#stopWarming = false
+      this.#warming = undefined
     } catch (err) {
       await this._close().catch(() => undefined)
       throw err
@@ -136,7 +152,46 @@ export class LevelStore extends Store {
     return this.#tuning[database]
   }
 
+  /**
+   * Opens every table of WARMED ahead of the reads that need them: the store daemon starts it once it
+   * answers (daemon.ts), so it neither delays nor competes with recovery. Settles when all are open, or
+   * when close stops it; never rejects (a table that cannot be read is left to the read that needs it).
+   * Called again, it answers the same warm-up.
+   */
+  async warmTables (): Promise<void> {
+    if (!this.isOpen) return
+    this.#warming ??= this.#warm()
+    await this.#warming
+  }
+
+  /**
+   * Opens each table of WARMED into its table cache, one at a time in libuv's pool (an iterator seeked to
+   * the table's smallest key opens it: the table holding that key in every level — db/version_set.cc),
+   * so the warm-up never holds more than one pool thread from the commit path's writes and fsyncs.
+   */
+  async #warm (): Promise<void> {
+    for (const name of WARMED) {
+      const db = this.#db(name)
+      for (const table of parseSstables(db.getProperty('leveldb.sstables'))) {
+        if (this.#stopWarming || db.status !== 'open') return
+        const iterator = db.iterator({ gte: table.smallest, limit: 1, values: false })
+        try {
+          await iterator.nextv(1)
+        } catch (err) {
+          // A table that cannot be read fails the read that needs it, with that read's error; the
+          // warm-up only tells the logs (no key: SPEC §7, no personal data in logs).
+          this.logger.warn({ event: 'store.warm.failed', database: name, table: table.number, code: (err as { code?: string }).code }, 'a table could not be opened ahead of reads')
+        } finally {
+          await iterator.close()
+        }
+      }
+    }
+  }
+
   protected override async _close (): Promise<void> {
+    this.#stopWarming = true
+    await this.#warming
+    this.#warming = undefined
     await Promise.all([...this.#dbs.entries()].map(async ([name, db]) => {
       try {
         // LevelDB leaves its memtable in the write-ahead log at close; the next open replays it and

@@ -4,7 +4,7 @@
 // store RSS).
 import t from 'tap'
 import path from 'node:path'
-import { readdirSync, readlinkSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { ClassicLevel } from 'classic-level'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
@@ -12,10 +12,9 @@ import { LEAST_OPEN_FILES, storeTuning, tablesOpen, type DatabaseTuning } from '
 import { DATABASES, type Database, type WriteOp } from '../../../server/src/store/layout.ts'
 import type { Range } from '../../../server/src/store/store.ts'
 import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
+import { LINUX, openTables } from './open-tables.ts'
 
 const MIB = 1 << 20
-/** /proc/self/fd is Linux's (the appliance's OS). */
-const LINUX = { skip: process.platform !== 'linux' }
 
 t.test('the log keeps LevelDB\'s fewest tables open (64), the keys and the views a prefecture\'s', async (t) => {
   const tuning = storeTuning()
@@ -47,18 +46,6 @@ class SmallLogTables extends LevelStore {
 
   async put (ops: readonly WriteOp[]): Promise<void> { await this._write(ops) }
   chunks (range: Range): AsyncIterable<ReadonlyArray<readonly [Buffer, Buffer]>> { return this._iterate('log', range) }
-}
-
-/** Table files of one database that this process has open now. */
-function openTables (dir: string): number {
-  const prefix = path.resolve(dir) + path.sep
-  const files = new Set<string>()
-  for (const fd of readdirSync('/proc/self/fd')) {
-    let file = ''
-    try { file = readlinkSync(path.join('/proc/self/fd', fd)) } catch { continue } // closed since the listing
-    if (file.startsWith(prefix) && file.endsWith('.ldb')) files.add(file)
-  }
-  return files.size
 }
 
 /** Writes ~10 MiB of log blocks, one table per batch, (incompressible) in order, reads them all back, and counts (LevelDB opens a
