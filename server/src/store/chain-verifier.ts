@@ -60,9 +60,10 @@ export class ChainVerifier {
   #firstPrev: Buffer | undefined
   #issue: ChainIssue | undefined
   readonly #hasher: Sha256Batch
-  // A block's frames (start, end of each hashed region), chain hashes and leaves, hashed in one call.
+  // A block's frames (start, end of each hashed region), hashed in one call into its leaves and the
+  // last chained entry's hash.
   #spans: Int32Array = new Int32Array(2 * FRAMES)
-  #chains = Buffer.alloc(HASH * FRAMES)
+  readonly #last = Buffer.alloc(HASH)
   #leaves = Buffer.alloc(HASH * FRAMES)
 
   /**
@@ -129,11 +130,11 @@ export class ChainVerifier {
         // The previous entry's bytes (or this entry's link) changed: the chain holds up to position - 2.
         return this.#fail(first - 1, 'changed', `entry ${first} does not chain to entry ${first - 1}`)
       }
-      if (HASH * count > this.#chains.length) this.#growHashes(count)
+      if (HASH * count > this.#leaves.length) this.#leaves = Buffer.alloc(HASH * count * 2)
       // hash(entry) = SHA-256(prev_hash ‖ entry): the frame minus its length prefix (log-block.ts).
-      const linked = this.#hasher.frames(block, spans, count, this.#chains, this.#leaves)
+      const linked = this.#hasher.frames(block, spans, count, this.#last, this.#leaves)
       if (this.#firstPosition === 0) this.#firstPosition = first
-      this.#hash = this.#chains.toString('latin1', HASH * (linked - 1), HASH * linked)
+      this.#hash = this.#last.toString('latin1')
       this.#entries += linked
       this.#expected = first + linked
       onLeaves?.(this.#leaves, linked, first)
@@ -149,11 +150,6 @@ export class ChainVerifier {
     spans.set(this.#spans)
     this.#spans = spans
     return spans
-  }
-
-  #growHashes (count: number): void {
-    this.#chains = Buffer.alloc(HASH * count * 2)
-    this.#leaves = Buffer.alloc(HASH * count * 2)
   }
 
   /** The expected head, checked after the last block (the views' recorded head, when there is one). */

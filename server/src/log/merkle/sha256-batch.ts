@@ -16,12 +16,13 @@ import { HASH_SIZE } from './hash.ts'
 
 export interface Sha256Batch {
   /**
-   * For frame i < count, whose hashed region is block[spans[2i], spans[2i+1]) = prev_hash ‖ entry:
-   * chains[32i, +32) = SHA-256(prev_hash ‖ entry) (its chain hash) and leaves[32i, +32) =
-   * SHA-256(0x00 ‖ entry) (its Merkle leaf). Returns the first i ≥ 1 whose prev_hash is not frame
-   * i − 1's chain hash, or count when every frame links to the one before it.
+   * For frame i < count, whose hashed region is block[spans[2i], spans[2i+1]) = prev_hash ‖ entry, in
+   * order up to the first whose prev_hash is not frame i − 1's chain hash SHA-256(prev_hash ‖ entry):
+   * leaves[32i, +32) = SHA-256(0x00 ‖ entry), its Merkle leaf. Returns how many frames were so hashed
+   * (count when every frame links to the one before it) and writes the last one's chain hash to
+   * last[0, 32) (when there was one).
    */
-  readonly frames: (block: Buffer, spans: Int32Array, count: number, chains: Buffer, leaves: Buffer) => number
+  readonly frames: (block: Buffer, spans: Int32Array, count: number, last: Buffer, leaves: Buffer) => number
   /**
    * out[outOffset, +32) = the root of the complete subtree over the `size` (a power of two, ≤ 4096)
    * 32-byte hashes at leaves[offset, offset + 32·size).
@@ -32,18 +33,18 @@ export interface Sha256Batch {
 // Read once: under tsx's CommonJS hook `hash` would be a getter call at every use (store/chain-verifier.ts).
 const digest = hash
 const HASH = HASH_SIZE
+const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_SIZE, 0x01)
 
-/** The same functions on node:crypto's one-shot hash(). */
+/** The same functions on node:crypto's one-shot hash(), with binary strings as hash-binary.ts says why. */
 export const jsSha256Batch: Sha256Batch = Object.freeze({
-  frames (block: Buffer, spans: Int32Array, count: number, chains: Buffer, leaves: Buffer): number {
-    let broken = count
-    let previous = ''
-    for (let i = 0; i < count; i++) {
+  frames (block: Buffer, spans: Int32Array, count: number, last: Buffer, leaves: Buffer): number {
+    let chain = ''
+    let i = 0
+    for (; i < count; i++) {
       const start = spans[2 * i] as number
       const end = spans[2 * i + 1] as number
-      if (broken === count && i > 0 && !holds(block, start, previous)) broken = i
-      previous = digest('sha256', block.subarray(start, end), 'binary')
-      chains.write(previous, HASH * i, 'latin1')
+      if (i > 0 && !holds(block, start, chain)) break
+      chain = digest('sha256', block.subarray(start, end), 'binary')
       // SHA-256(0x00 ‖ entry) in place: the last byte of prev_hash stands in for the 0x00 prefix for
       // the one call and is put back — no copy of the entry.
       const at = start + HASH - 1
@@ -52,11 +53,20 @@ export const jsSha256Batch: Sha256Batch = Object.freeze({
       leaves.write(digest('sha256', block.subarray(at, end), 'binary'), HASH * i, 'latin1')
       block[at] = kept
     }
-    return broken
+    if (i > 0) last.write(chain, 0, 'latin1')
+    return i
   },
   subtree (leaves: Buffer, offset: number, size: number, out: Buffer, outOffset: number): void {
-    const hashes = Array.from({ length: size }, (_, i) => leaves.toString('latin1', offset + HASH * i, offset + HASH * (i + 1)))
-    out.write(subtreeBinary(hashes, 0, size), outOffset, 'latin1')
+    if (size === 1) {
+      leaves.copy(out, outOffset, offset, offset + HASH)
+      return
+    }
+    // The lowest level straight from the packed pairs, the levels above on binary strings.
+    const nodes = Array.from({ length: size / 2 }, (_, i) => {
+      leaves.copy(NODE_INPUT, 1, offset + 2 * HASH * i, offset + 2 * HASH * (i + 1))
+      return digest('sha256', NODE_INPUT, 'binary')
+    })
+    out.write(subtreeBinary(nodes, 0, size / 2), outOffset, 'latin1')
   }
 })
 
