@@ -26,8 +26,9 @@ static void sha256_of (const uint8_t *a, size_t a_length, const uint8_t *b, size
   SHA256_Final(out, &context);
 }
 
+/* A bad argument is a caller's bug, thrown as Node throws its own (a RangeError, ERR_INVALID_ARG_VALUE). */
 static napi_value fail (napi_env env, const char *message) {
-  napi_throw_range_error(env, "KEN_ERR_SHA256_BATCH", message);
+  napi_throw_range_error(env, "ERR_INVALID_ARG_VALUE", message);
   return NULL;
 }
 
