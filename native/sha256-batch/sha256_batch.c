@@ -57,9 +57,9 @@ static int int32s_of (napi_env env, napi_value value, int32_t **data, size_t *le
  * frames(block, spans, count, last, leaves) -> number
  * For frame i < count, whose hashed region is block[spans[2i], spans[2i+1]) = prev_hash ‖ entry, in
  * order up to the first whose prev_hash is not frame i-1's chain hash SHA-256(prev_hash ‖ entry)
- * (store/log-block.ts): leaves[32i, +32) = SHA-256(0x00 ‖ entry), its Merkle leaf (RFC 9162 §2.1.1).
- * Returns the number of frames so hashed (count when every frame links to the one before it), and
- * writes the last one's chain hash to last[0, 32).
+ * (store/log-block.ts): leaves[32i, +32) = SHA-256(0x00 ‖ entry), its Merkle leaf (RFC 9162 §2.1.1),
+ * unless leaves is empty (a walk without the tree). Returns the number of frames so hashed (count
+ * when every frame links to the one before it), and writes the last one's chain hash to last[0, 32).
  */
 static napi_value frames (napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -70,7 +70,8 @@ static napi_value frames (napi_env env, napi_callback_info info) {
   uint32_t count;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5) return fail(env, "frames(block, spans, count, last, leaves)");
   if (!bytes_of(env, argv[0], &block, &block_length) || !int32s_of(env, argv[1], &spans, &spans_length) || napi_get_value_uint32(env, argv[2], &count) != napi_ok || !bytes_of(env, argv[3], &last, &last_length) || !bytes_of(env, argv[4], &leaves, &leaves_length)) return fail(env, "frames(Uint8Array, Int32Array, count, Uint8Array, Uint8Array)");
-  if ((size_t)count * 2 > spans_length || last_length < HASH || (size_t)count * HASH > leaves_length) return fail(env, "count exceeds spans or leaves, or last is short");
+  int with_leaves = leaves_length > 0;
+  if ((size_t)count * 2 > spans_length || last_length < HASH || (with_leaves && (size_t)count * HASH > leaves_length)) return fail(env, "count exceeds spans or leaves, or last is short");
   for (uint32_t i = 0; i < count; i++) {
     int32_t start = spans[2 * i], end = spans[2 * i + 1];
     if (start < 0 || end < start + HASH || (size_t)end > block_length) return fail(env, "a span lies outside its block");
@@ -83,7 +84,7 @@ static napi_value frames (napi_env env, napi_callback_info info) {
     size_t length = (size_t)(spans[2 * i + 1] - spans[2 * i]);
     if (i > 0 && memcmp(frame, chain, HASH) != 0) break;
     sha256_of(frame, length, NULL, 0, chain);
-    sha256_of(&zero, 1, frame + HASH, length - HASH, leaves + (size_t)i * HASH);
+    if (with_leaves) sha256_of(&zero, 1, frame + HASH, length - HASH, leaves + (size_t)i * HASH);
   }
   if (i > 0) memcpy(last, chain, HASH);
   napi_value result;

@@ -51,6 +51,9 @@ export type OnLeaves = (leaves: Buffer, count: number, position: number) => void
 /** Frames per block the per-block buffers are first sized for (a commit group's block holds ~500). */
 const FRAMES = 1024
 
+/** Asks the hasher for no leaves: a walk without the tree (sha256-batch.ts). */
+const NO_LEAVES = Buffer.alloc(0)
+
 export class ChainVerifier {
   #expected: number
   // A binary string (hash-binary.ts), kept between blocks: the last chained entry's hash.
@@ -132,7 +135,7 @@ export class ChainVerifier {
       }
       if (HASH * count > this.#leaves.length) this.#leaves = Buffer.alloc(HASH * count * 2)
       // hash(entry) = SHA-256(prev_hash ‖ entry): the frame minus its length prefix (log-block.ts).
-      const linked = this.#hasher.frames(block, spans, count, this.#last, this.#leaves)
+      const linked = this.#hasher.frames(block, spans, count, this.#last, onLeaves === undefined ? NO_LEAVES : this.#leaves)
       if (this.#firstPosition === 0) this.#firstPosition = first
       this.#hash = this.#last.toString('latin1')
       this.#entries += linked

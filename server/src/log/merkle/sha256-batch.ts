@@ -18,7 +18,8 @@ export interface Sha256Batch {
   /**
    * For frame i < count, whose hashed region is block[spans[2i], spans[2i+1]) = prev_hash ‖ entry, in
    * order up to the first whose prev_hash is not frame i − 1's chain hash SHA-256(prev_hash ‖ entry):
-   * leaves[32i, +32) = SHA-256(0x00 ‖ entry), its Merkle leaf. Returns how many frames were so hashed
+   * leaves[32i, +32) = SHA-256(0x00 ‖ entry), its Merkle leaf, unless `leaves` is empty (a walk
+   * without the tree: no leaves are made). Returns how many frames were so hashed
    * (count when every frame links to the one before it) and writes the last one's chain hash to
    * last[0, 32) (when there was one).
    */
@@ -45,6 +46,7 @@ export const jsSha256Batch: Sha256Batch = Object.freeze({
       const end = spans[2 * i + 1] as number
       if (i > 0 && !holds(block, start, chain)) break
       chain = digest('sha256', block.subarray(start, end), 'binary')
+      if (leaves.length === 0) continue
       // SHA-256(0x00 ‖ entry) in place: the last byte of prev_hash stands in for the 0x00 prefix for
       // the one call and is put back — no copy of the entry.
       const at = start + HASH - 1

@@ -52,6 +52,8 @@ for (const [name, hasher] of hashers) {
     t.same(block, before, 'the block is as it was')
     t.same(last, hashes[39], 'the last chain hash')
     for (let i = 0; i < 40; i++) t.same(leaves.subarray(32 * i, 32 * i + 32), leafHash(entries[i] as Buffer), `leaf ${i}`)
+    t.equal(h.frames(block, spans, 40, last, Buffer.alloc(0)), 40, 'without leaves')
+    t.same(last, hashes[39], 'the last chain hash, without leaves')
     t.equal(h.frames(block, spans, 5, last, leaves), 5, 'the first five')
     t.same(last, hashes[4], 'the fifth chain hash')
     last.fill(0xaa)
