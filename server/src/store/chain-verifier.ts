@@ -9,7 +9,8 @@
  */
 import { entryPosition, FRAME_OVERHEAD } from './log-block.ts'
 import { HASH_BYTES, readPosition } from './layout.ts'
-import { sha256Binary, toBuffer, type BinaryHash, type TileSliceResult } from '../log/merkle/index.ts'
+import { toBuffer, type BinaryHash, type TileSliceResult } from '../log/merkle/index.ts'
+import { jsSha256Batch, type Sha256Batch } from '../log/merkle/sha256-batch.ts'
 
 // The per-entry loop's imported constants and functions, read once: compiled by tsx's CommonJS hook
 // (the verify worker, verify-parallel.ts) an imported binding is a getter on the exporting module's
@@ -19,7 +20,6 @@ const HASH = HASH_BYTES
 const OVERHEAD = FRAME_OVERHEAD
 const positionOf = entryPosition
 const positionOfKey = readPosition
-const sha256 = sha256Binary
 
 /** What is wrong at the first bad position. */
 export type ChainIssueKind = 'changed' | 'missing' | 'reordered' | 'malformed' | 'truncated'
@@ -43,68 +43,116 @@ export interface ChainSlice {
 }
 
 /**
- * Told of every entry that chained, in order, while its block is at hand (the verify workers' leaves):
- * its frame's hashed region is block[start, end) — prev_hash, then the entry.
+ * Told of the Merkle leaves of a block's entries that chained, in order (the verify workers' tree):
+ * leaves[32i, 32i + 32) is SHA-256(0x00 ‖ entry) of the entry at `position` + i, for i < count.
  */
-export type OnEntry = (block: Buffer, start: number, end: number) => void
+export type OnLeaves = (leaves: Buffer, count: number, position: number) => void
+
+/** Frames per block the per-block buffers are first sized for (a commit group's block holds ~500). */
+const FRAMES = 1024
+
+/** Asks the hasher for no leaves: a walk without the tree (sha256-batch.ts). */
+const NO_LEAVES = Buffer.alloc(0)
 
 export class ChainVerifier {
   #expected: number
-  // A binary string (hash-binary.ts): millions of hashes, each ~0.8 µs cheaper than a Buffer.
+  // A binary string (hash-binary.ts), kept between blocks: the last chained entry's hash.
   #hash: BinaryHash | undefined
   #entries = 0
   #firstPosition = 0
   #firstPrev: Buffer | undefined
   #issue: ChainIssue | undefined
+  readonly #hasher: Sha256Batch
+  // A block's frames (start, end of each hashed region), hashed in one call into its leaves and the
+  // last chained entry's hash.
+  #spans: Int32Array = new Int32Array(2 * FRAMES)
+  readonly #last = Buffer.alloc(HASH)
+  #leaves = Buffer.alloc(HASH * FRAMES)
 
   /**
    * @param startPosition the position the first entry must carry, or 0 to accept the first block's
    * @param startHash the hash the first entry must chain to, or undefined to accept (and report) it
+   * @param hasher the digests, a block at a time (sha256-batch.ts: the addon's where built)
    */
-  constructor (startPosition: number, startHash: Buffer | undefined) {
+  constructor (startPosition: number, startHash: Buffer | undefined, hasher: Sha256Batch = jsSha256Batch) {
     this.#expected = startPosition
     this.#hash = startHash?.toString('latin1')
+    this.#hasher = hasher
   }
 
   /** Check one block; false once an issue was found (stop feeding). */
-  block (key: Buffer, block: Buffer, onEntry?: OnEntry): boolean {
+  block (key: Buffer, block: Buffer, onLeaves?: OnLeaves): boolean {
     if (this.#issue !== undefined) return false
     const keyPosition = key.length === 8 ? positionOfKey(key) : -1
     if (this.#expected === 0) this.#expected = keyPosition
     if (keyPosition !== this.#expected) {
       return this.#fail(Math.min(this.#expected, keyPosition < 1 ? this.#expected : keyPosition), keyPosition > this.#expected ? 'missing' : 'reordered', `block key ${keyPosition}, expected ${this.#expected}`)
     }
+    // First the frames and the positions they carry, read in place (log-block.ts nextFrame), up to the
+    // first one that is malformed or out of place; then their hashes in one call. Entry by entry, a
+    // frame's position is checked before its link, so a broken link before that frame is the verdict.
+    const first = this.#expected
+    let spans = this.#spans
+    let count = 0
     let offset = 0
+    let stop: ChainIssueKind | undefined
+    let detail = ''
     while (offset < block.length) {
-      // The frame read in place (log-block.ts nextFrame): no object per entry, millions of times.
-      if (offset + OVERHEAD > block.length) return this.#fail(this.#expected, 'malformed', 'frame runs past the end of its block')
+      if (offset + OVERHEAD > block.length) {
+        stop = 'malformed'
+        detail = 'frame runs past the end of its block'
+        break
+      }
       const start = offset + OVERHEAD - HASH
       const end = offset + OVERHEAD + block.readUInt32BE(offset)
-      if (end > block.length) return this.#fail(this.#expected, 'malformed', 'frame runs past the end of its block')
+      if (end > block.length) {
+        stop = 'malformed'
+        detail = 'frame runs past the end of its block'
+        break
+      }
       const position = positionOf(block, start + HASH, end)
-      if (position !== this.#expected) {
+      if (position !== first + count) {
         // An entry under another block's key was moved there; an entry beyond the expected one means
         // the expected one is not here; an earlier one again means entries were put out of order.
         const moved = offset === 0 && position !== keyPosition
-        const kind = position < 0 ? 'malformed' : moved || position < this.#expected ? 'reordered' : 'missing'
-        return this.#fail(this.#expected, kind, `entry carries position ${position}`)
+        stop = position < 0 ? 'malformed' : moved || position < first + count ? 'reordered' : 'missing'
+        detail = `entry carries position ${position}`
+        break
       }
+      if (2 * count + 2 > spans.length) spans = this.#growSpans()
+      spans[2 * count] = start
+      spans[2 * count + 1] = end
+      count++
+      offset = end
+    }
+    if (count > 0) {
+      const start = spans[0] as number
       if (this.#hash === undefined) {
         this.#firstPrev = Buffer.from(block.subarray(start, start + HASH))
       } else if (!holds(block, start, this.#hash)) {
         // The previous entry's bytes (or this entry's link) changed: the chain holds up to position - 2.
-        return this.#fail(position - 1, 'changed', `entry ${position} does not chain to entry ${position - 1}`)
+        return this.#fail(first - 1, 'changed', `entry ${first} does not chain to entry ${first - 1}`)
       }
-      if (this.#firstPosition === 0) this.#firstPosition = position
+      if (HASH * count > this.#leaves.length) this.#leaves = Buffer.alloc(HASH * count * 2)
       // hash(entry) = SHA-256(prev_hash ‖ entry): the frame minus its length prefix (log-block.ts).
-      this.#hash = sha256(block.subarray(start, end))
-      onEntry?.(block, start, end)
-      this.#entries++
-      this.#expected++
-      offset = end
+      const linked = this.#hasher.frames(block, spans, count, this.#last, onLeaves === undefined ? NO_LEAVES : this.#leaves)
+      if (this.#firstPosition === 0) this.#firstPosition = first
+      this.#hash = this.#last.toString('latin1')
+      this.#entries += linked
+      this.#expected = first + linked
+      onLeaves?.(this.#leaves, linked, first)
+      if (linked < count) return this.#fail(first + linked - 1, 'changed', `entry ${first + linked} does not chain to entry ${first + linked - 1}`)
     }
+    if (stop !== undefined) return this.#fail(this.#expected, stop, detail)
     if (offset === 0) return this.#fail(this.#expected, 'malformed', 'empty block')
     return true
+  }
+
+  #growSpans (): Int32Array {
+    const spans = new Int32Array(this.#spans.length * 2)
+    spans.set(this.#spans)
+    this.#spans = spans
+    return spans
   }
 
   /** The expected head, checked after the last block (the views' recorded head, when there is one). */

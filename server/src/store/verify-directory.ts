@@ -23,6 +23,7 @@ import { PARALLEL_THRESHOLD, RANGE_ENTRIES, verifyInWorkers } from './verify-par
 import { VerifyWorkers } from './verify-workers.ts'
 import { readKept, treeReportFromRoots, verifyResult, verifyTree, type TreeSource } from './verify-tree.ts'
 import type { NoteVerifier } from '../log/checkpoint/index.ts'
+import { sha256Batch } from '../log/merkle/sha256-batch-file.ts'
 
 type Db = ClassicLevel<Buffer, Buffer>
 type Rows = ReadonlyArray<readonly [Buffer, Buffer]>
@@ -78,7 +79,7 @@ async function verifyOpened (location: string, options: VerifyDirectoryOptions, 
     }
     const kept = await readKept(source)
     const inProcess = async (): Promise<ChainSlice> => {
-      const verifier = new ChainVerifier(1, GENESIS_HASH)
+      const verifier = new ChainVerifier(1, GENESIS_HASH, sha256Batch())
       outer: for await (const chunk of source.iterate('log', {})) {
         for (const [key, block] of chunk) if (!verifier.block(key, block)) break outer
       }

@@ -13,6 +13,7 @@ import type { Head } from './store-types.ts'
 import { verifyRange, type RangeTask } from './verify-range.ts'
 import { VerifyWorkers } from './verify-workers.ts'
 import { assembleRoots, type TileSliceResult } from '../log/merkle/index.ts'
+import { sha256Batch } from '../log/merkle/sha256-batch-file.ts'
 
 /** Below this many entries one thread is faster than starting workers. */
 export const PARALLEL_THRESHOLD = 100_000
@@ -53,8 +54,9 @@ async function walk (location: string, threads: number, recorded: Head | undefin
     })
     const counter = new Int32Array(new SharedArrayBuffer(4))
     const found: ChainSlice[] = new Array<ChainSlice>(count)
+    const hasher = sha256Batch()
     const here = async (): Promise<void> => {
-      for (let index = Atomics.add(counter, 0, 1); index < count; index = Atomics.add(counter, 0, 1)) found[index] = await verifyRange(log, ranges[index] as RangeTask, sizes)
+      for (let index = Atomics.add(counter, 0, 1); index < count; index = Atomics.add(counter, 0, 1)) found[index] = await verifyRange(log, ranges[index] as RangeTask, sizes, hasher)
     }
     const workers = started ?? new VerifyWorkers(location, threads - 1)
     await Promise.all([here(), workers.walk({ ranges, counter, ...(sizes === undefined ? {} : { sizes }) }, found)])

@@ -4,14 +4,10 @@
  * in [from, to), and, when `sizes` is given, the Merkle tree's leaves and tiles of those entries
  * (tile-slice.ts), hashed in the chain's own walk of each block.
  */
-import { ChainVerifier, type ChainSlice, type OnEntry } from './chain-verifier.ts'
-import { entryPosition, GENESIS_HASH } from './log-block.ts'
-import { HASH_BYTES } from './layout.ts'
-import { sha256Binary, TileSlice, type BinaryHash } from '../log/merkle/index.ts'
-
-// Read once, as chain-verifier.ts says why: an imported binding used per entry costs a getter call in the worker.
-const HASH = HASH_BYTES
-const sha256 = sha256Binary
+import { ChainVerifier, type ChainSlice, type OnLeaves } from './chain-verifier.ts'
+import { GENESIS_HASH } from './log-block.ts'
+import { TileSlice } from '../log/merkle/index.ts'
+import type { Sha256Batch } from '../log/merkle/sha256-batch.ts'
 
 export interface RangeTask {
   readonly from: Uint8Array
@@ -28,21 +24,24 @@ export interface LogBlocks {
   }
 }
 
-/** Check one range; `sizes`: the checkpoint sizes whose partial tree nodes to keep (tile-slice.ts). */
-export async function verifyRange (log: LogBlocks, task: RangeTask, sizes: readonly number[] | undefined): Promise<ChainSlice> {
+/**
+ * Check one range; `sizes`: the checkpoint sizes whose partial tree nodes to keep (tile-slice.ts);
+ * `hasher`: the digests, a block or a tile at a time (sha256-batch.ts).
+ */
+export async function verifyRange (log: LogBlocks, task: RangeTask, sizes: readonly number[] | undefined, hasher: Sha256Batch): Promise<ChainSlice> {
   // fillCache off: a one-pass scan must not evict what the daemon keeps hot. Read ahead 1 MiB at a
   // time, not 16: the blocks are hashed while still in the CPU's cache (16 MiB: ~9 % more CPU).
   const options: { gte: Buffer, lt?: Buffer, fillCache: boolean, highWaterMarkBytes: number } = { gte: Buffer.from(task.from), fillCache: false, highWaterMarkBytes: 1 << 20 }
   if (task.to !== null) options.lt = Buffer.from(task.to)
   const iterator = log.iterator(options)
   let tree: TileSlice | undefined
-  const onEntry: OnEntry | undefined = sizes === undefined
+  const onLeaves: OnLeaves | undefined = sizes === undefined
     ? undefined
-    : (block, start, end) => {
-        tree ??= new TileSlice(entryPosition(block, start + HASH, end) - 1, sizes)
-        tree.push(leafOfFrame(block, start, end))
+    : (leaves, count, position) => {
+        tree ??= new TileSlice(position - 1, sizes, hasher)
+        tree.pushLeaves(leaves, count)
       }
-  const verifier = task.first ? new ChainVerifier(1, GENESIS_HASH) : new ChainVerifier(0, undefined)
+  const verifier = task.first ? new ChainVerifier(1, GENESIS_HASH, hasher) : new ChainVerifier(0, undefined, hasher)
   // Read ahead: the next chunk is fetched in LevelDB's thread while this one is hashed.
   let next = iterator.nextv(1024)
   try {
@@ -51,7 +50,7 @@ export async function verifyRange (log: LogBlocks, task: RangeTask, sizes: reado
       if (chunk.length === 0) break
       next = iterator.nextv(1024)
       for (const [key, block] of chunk) {
-        if (!verifier.block(key, block, onEntry)) break outer
+        if (!verifier.block(key, block, onLeaves)) break outer
       }
     }
   } finally {
@@ -60,18 +59,4 @@ export async function verifyRange (log: LogBlocks, task: RangeTask, sizes: reado
   }
   const t = tree as TileSlice | undefined
   return { ...verifier.slice(), ...(t === undefined ? {} : { tree: t.result() }) }
-}
-
-/**
- * MTH({entry}) = SHA-256(0x00 ‖ entry) (RFC 9162 §2.1.1) hashed in place: the byte before the entry is
- * the last of its frame's prev_hash, already checked by the chain, so it stands in for the 0x00
- * prefix for the one call and is put back — no copy of the entry.
- */
-function leafOfFrame (block: Buffer, start: number, end: number): BinaryHash {
-  const at = start + HASH - 1
-  const kept = block[at] as number
-  block[at] = 0x00
-  const leaf = sha256(block.subarray(at, end))
-  block[at] = kept
-  return leaf
 }

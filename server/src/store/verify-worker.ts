@@ -10,8 +10,16 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { ClassicLevel } from 'classic-level'
 import { verifyRange, type RangeTask } from './verify-range.ts'
 import type { WalkTask } from './verify-workers.ts'
+import { jsSha256Batch, loadSha256Batch } from '../log/merkle/sha256-batch.ts'
 
-async function run (location: string): Promise<void> {
+/** What verify-workers.ts starts a worker with; `hasher`: where the sha256-batch addon would be built. */
+interface Start {
+  readonly location: string
+  readonly hasher?: string
+}
+
+async function run ({ location, hasher: file }: Start): Promise<void> {
+  const hasher = loadSha256Batch(file) ?? jsSha256Batch
   // Opened while the task is being prepared (verify-workers.ts): the open is part of a worker's start.
   const db = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', multithreading: true, createIfMissing: false })
   const opened = db.open()
@@ -23,7 +31,7 @@ async function run (location: string): Promise<void> {
     if (task === null) return
     const log = db.sublevel<Buffer, Buffer>('log', { keyEncoding: 'buffer', valueEncoding: 'buffer' })
     for (let index = Atomics.add(task.counter, 0, 1); index < task.ranges.length; index = Atomics.add(task.counter, 0, 1)) {
-      parentPort?.postMessage({ index, slice: await verifyRange(log, task.ranges[index] as RangeTask, task.sizes) })
+      parentPort?.postMessage({ index, slice: await verifyRange(log, task.ranges[index] as RangeTask, task.sizes, hasher) })
     }
   } finally {
     await db.close()
@@ -32,4 +40,4 @@ async function run (location: string): Promise<void> {
 
 // No top-level await: the worker is loaded through tsx's CommonJS hook (verify-workers.ts). A rejection
 // left unhandled ends the worker with an 'error' event, as a top-level await's would.
-void run((workerData as { location: string }).location)
+void run(workerData as Start)

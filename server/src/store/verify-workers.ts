@@ -9,6 +9,7 @@
 import type { Worker } from 'node:worker_threads'
 import type { ChainSlice } from './chain-verifier.ts'
 import { startTsWorker } from './ts-worker.ts'
+import { SHA256_BATCH_FILE } from '../log/merkle/sha256-batch-file.ts'
 import type { RangeTask } from './verify-range.ts'
 
 /** What a started worker is given: its ranges, or null to stop. */
@@ -30,7 +31,7 @@ export class VerifyWorkers {
     // tsx's CommonJS hook, not its ESM loader: under Node 20 the loader's hooks run in one more thread
     // that every import of the worker waits on (ts-worker.ts); the hook starts a worker in about half
     // the CPU (issue 18).
-    this.#workers = Array.from({ length: count }, () => startTsWorker(new URL('./verify-worker.ts', import.meta.url), { location }, { loader: 'require' }))
+    this.#workers = Array.from({ length: count }, () => startTsWorker(new URL('./verify-worker.ts', import.meta.url), { location, hasher: SHA256_BATCH_FILE }, { loader: 'require' }))
     this.#exits = this.#workers.map(async (worker) => {
       await new Promise<void>((resolve, reject) => {
         worker.once('error', reject)

@@ -7,9 +7,10 @@
  * roots as CompactRange over all the leaves (tests/unit/log/merkle/tile-slice.test.ts).
  */
 import { CompactRange } from './compact-range.ts'
-import { nodeHash } from './hash.ts'
+import { HASH_SIZE, nodeHash } from './hash.ts'
 import { nodesOfRange } from './range.ts'
 import { subtreeBinary, toBuffer, type BinaryHash } from './hash-binary.ts'
+import { jsSha256Batch, type Sha256Batch } from './sha256-batch.ts'
 
 const TILE_LEVEL = 8
 const TILE = 2 ** TILE_LEVEL
@@ -32,43 +33,76 @@ export class TileSlice {
   readonly #begin: number
   readonly #firstTile: number
   readonly #sizes: readonly number[]
+  readonly #hasher: Sha256Batch
   #next = 0
   #end: number
-  // Binary strings (hash-binary.ts): a verify worker pushes one leaf and hashes ~one node per entry.
+  // Leaves before the first tile boundary: binary strings (hash-binary.ts), fewer than a tile.
   readonly #head: BinaryHash[] = []
-  readonly #tiles: BinaryHash[] = []
-  #current: BinaryHash[] = []
+  readonly #tiles: Buffer[] = []
+  // The leaves of the tile being filled, back to back: hashed into its root in one call when full.
+  readonly #tile = Buffer.alloc(TILE * HASH_SIZE)
+  #filled = 0
   readonly #at: Array<{ size: number, nodes: BinaryHash[] }> = []
 
-  /** @param sizes the sizes (ascending) whose partial nodes to keep; those outside the slice are ignored */
-  constructor (begin: number, sizes: readonly number[]) {
+  /**
+   * @param sizes the sizes (ascending) whose partial nodes to keep; those outside the slice are ignored
+   * @param hasher the digests, a tile at a time (sha256-batch.ts: the addon's where built)
+   */
+  constructor (begin: number, sizes: readonly number[], hasher: Sha256Batch = jsSha256Batch) {
     this.#begin = begin
     this.#end = begin
     this.#firstTile = Math.ceil(begin / TILE) * TILE
     this.#sizes = sizes.filter((s) => s > begin)
+    this.#hasher = hasher
   }
 
   /** The next leaf hash, as a binary string (sha256Binary of 0x00 ‖ entry). */
   push (leaf: BinaryHash): void {
-    if (this.#end < this.#firstTile) this.#head.push(leaf)
-    else this.#current.push(leaf)
-    this.#end++
-    if (this.#end >= this.#firstTile && this.#current.length === TILE) {
-      this.#tiles.push(subtreeBinary(this.#current, 0, TILE))
-      this.#current = []
-    }
-    while (this.#next < this.#sizes.length && (this.#sizes[this.#next] as number) === this.#end) {
-      const size = this.#end
-      const lo = Math.max(Math.floor(size / TILE) * TILE, this.#begin)
-      const leaves = lo < this.#firstTile ? this.#head : this.#current
-      const offset = lo < this.#firstTile ? this.#begin : Math.floor(size / TILE) * TILE
-      this.#at.push({ size, nodes: nodesOfRange(lo, size).map((n) => subtreeBinary(leaves, n.index * 2 ** n.level - offset, 2 ** n.level)) })
-      this.#next++
+    this.pushLeaves(Buffer.from(leaf, 'latin1'), 1)
+  }
+
+  /** The next `count` leaf hashes, back to back in leaves[0, 32·count). */
+  pushLeaves (leaves: Buffer, count: number): void {
+    let i = 0
+    while (i < count) {
+      if (this.#end < this.#firstTile) {
+        this.#head.push(leaves.toString('latin1', HASH_SIZE * i, HASH_SIZE * (i + 1)))
+        i++
+        this.#end++
+      } else {
+        // As many as fit in the tile, stopping at the next asked size.
+        const nextSize = this.#next < this.#sizes.length ? this.#sizes[this.#next] as number : Infinity
+        const n = Math.min(count - i, TILE - this.#filled, nextSize - this.#end)
+        leaves.copy(this.#tile, HASH_SIZE * this.#filled, HASH_SIZE * i, HASH_SIZE * (i + n))
+        i += n
+        this.#filled += n
+        this.#end += n
+      }
+      if (this.#end >= this.#firstTile && this.#filled === TILE) {
+        const root = Buffer.allocUnsafe(HASH_SIZE)
+        this.#hasher.subtree(this.#tile, 0, TILE, root, 0)
+        this.#tiles.push(root)
+        this.#filled = 0
+      }
+      while (this.#next < this.#sizes.length && (this.#sizes[this.#next] as number) === this.#end) this.#keepAt(this.#end)
     }
   }
 
+  /** The aligned subtrees from max(tile start, begin) up to `size`, the slice's end. */
+  #keepAt (size: number): void {
+    const lo = Math.max(Math.floor(size / TILE) * TILE, this.#begin)
+    const leaves = lo < this.#firstTile ? this.#head : this.#tileLeaves()
+    const offset = lo < this.#firstTile ? this.#begin : Math.floor(size / TILE) * TILE
+    this.#at.push({ size, nodes: nodesOfRange(lo, size).map((n) => subtreeBinary(leaves, n.index * 2 ** n.level - offset, 2 ** n.level)) })
+    this.#next++
+  }
+
+  #tileLeaves (): BinaryHash[] {
+    return Array.from({ length: this.#filled }, (_, i) => this.#tile.toString('latin1', HASH_SIZE * i, HASH_SIZE * (i + 1)))
+  }
+
   result (): TileSliceResult {
-    return { begin: this.#begin, end: this.#end, head: this.#head.map(toBuffer), tiles: this.#tiles.map(toBuffer), tail: this.#current.map(toBuffer), at: this.#at.map((a) => ({ size: a.size, nodes: a.nodes.map(toBuffer) })) }
+    return { begin: this.#begin, end: this.#end, head: this.#head.map(toBuffer), tiles: [...this.#tiles], tail: this.#tileLeaves().map(toBuffer), at: this.#at.map((a) => ({ size: a.size, nodes: a.nodes.map(toBuffer) })) }
   }
 }
 

@@ -3,6 +3,8 @@
 // and sizes at, just before and just after tile and slice boundaries.
 import t from 'tap'
 import { assembleRoots, CompactRange, leafHash, TileSlice } from '../../../../server/src/log/merkle/index.ts'
+import { jsSha256Batch, type Sha256Batch } from '../../../../server/src/log/merkle/sha256-batch.ts'
+import { sha256Batch } from '../../../../server/src/log/merkle/sha256-batch-file.ts'
 
 const N = 1800
 const leaves = Array.from({ length: N }, (_, i) => leafHash(Buffer.from(`entry ${i}`)))
@@ -33,6 +35,26 @@ for (const cuts of [[], [256, 512], [300], [1, 2, 3], [255, 257, 700, 701, 702, 
       return slice.result()
     })
     t.same(assembleRoots(endOnly, [N - 7]).get(N - 7), truth[N - 7], 'the root at the end, asked for by no slice')
+  })
+}
+
+// As verify feeds them: a block's leaves at a time (pushLeaves), runs crossing tile boundaries and
+// asked sizes, hashed by node:crypto and by the addon where built (sha256-batch.ts).
+for (const [name, hasher] of [['node:crypto', jsSha256Batch], ['sha256Batch()', sha256Batch()]] as Array<[string, Sha256Batch]>) {
+  t.test(`leaves pushed in runs (${name})`, async (t) => {
+    for (const [cuts, run] of [[[], 1000], [[300], 77], [[255, 257, 700, 701, 702, 1025], 13], [[100, 200, 250, 900, 1790], 256]] as Array<[number[], number]>) {
+      const bounds = [0, ...cuts, N]
+      const slices = bounds.slice(0, -1).map((begin, i) => {
+        const slice = new TileSlice(begin, sizes, hasher)
+        for (let j = begin; j < (bounds[i + 1] as number); j += run) {
+          const batch = leaves.slice(j, Math.min(j + run, bounds[i + 1] as number))
+          slice.pushLeaves(Buffer.concat([...batch, Buffer.alloc(64, 0xee)]), batch.length)
+        }
+        return slice.result()
+      })
+      const roots = assembleRoots(slices, sizes)
+      for (const size of sizes) t.same(roots.get(size), truth[size], `cut at ${cuts.join(', ') || 'nowhere'}, runs of ${run}: root at ${size}`)
+    }
   })
 }
 

@@ -1,0 +1,133 @@
+/*
+ * SHA-256 for `ken-store verify` in batches (issue 18; SPEC §8: 5 M entries in < 10 s on 2 cores).
+ * Node's crypto.hash() costs ~0.5 us of call and EVP overhead per digest, more than SHA-256 itself
+ * takes over a 620-byte entry on a CPU with SHA extensions; verify makes three digests per entry
+ * (chain, leaf, ~one tree node). These functions make a whole block's, or a whole tile's, in one call
+ * with the one-shot low-level SHA-256 of the OpenSSL that Node itself links (no context allocated).
+ * The bytes are those of server/src/log/merkle/hash.ts and store/log-block.ts.
+ */
+#include <node_api.h>
+#include <openssl/sha.h>
+#include <stdint.h>
+#include <string.h>
+
+#define HASH 32
+
+/*
+ * SHA-256 over a ‖ b with the low-level calls: OpenSSL 3's one-shot SHA256() goes through
+ * EVP_Q_digest, which fetches the algorithm by name under a lock on every call (measured: half the
+ * time of a 65-byte digest).
+ */
+static void sha256_of (const uint8_t *a, size_t a_length, const uint8_t *b, size_t b_length, uint8_t *out) {
+  SHA256_CTX context;
+  SHA256_Init(&context);
+  SHA256_Update(&context, a, a_length);
+  if (b_length > 0) SHA256_Update(&context, b, b_length);
+  SHA256_Final(out, &context);
+}
+
+/* A bad argument is a caller's bug, thrown as Node throws its own (a RangeError, ERR_INVALID_ARG_VALUE). */
+static napi_value fail (napi_env env, const char *message) {
+  napi_throw_range_error(env, "ERR_INVALID_ARG_VALUE", message);
+  return NULL;
+}
+
+/* A Uint8Array (or Buffer) argument's bytes. */
+static int bytes_of (napi_env env, napi_value value, uint8_t **data, size_t *length) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  void *raw;
+  if (napi_get_typedarray_info(env, value, &type, length, &raw, &buffer, &offset) != napi_ok || type != napi_uint8_array) return 0;
+  *data = raw;
+  return 1;
+}
+
+static int int32s_of (napi_env env, napi_value value, int32_t **data, size_t *length) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset;
+  void *raw;
+  if (napi_get_typedarray_info(env, value, &type, length, &raw, &buffer, &offset) != napi_ok || type != napi_int32_array) return 0;
+  *data = raw;
+  return 1;
+}
+
+/*
+ * frames(block, spans, count, last, leaves) -> number
+ * For frame i < count, whose hashed region is block[spans[2i], spans[2i+1]) = prev_hash ‖ entry, in
+ * order up to the first whose prev_hash is not frame i-1's chain hash SHA-256(prev_hash ‖ entry)
+ * (store/log-block.ts): leaves[32i, +32) = SHA-256(0x00 ‖ entry), its Merkle leaf (RFC 9162 §2.1.1),
+ * unless leaves is empty (a walk without the tree). Returns the number of frames so hashed (count
+ * when every frame links to the one before it), and writes the last one's chain hash to last[0, 32).
+ */
+static napi_value frames (napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  uint8_t *block, *last, *leaves;
+  int32_t *spans;
+  size_t block_length, spans_length, last_length, leaves_length;
+  uint32_t count;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5) return fail(env, "frames(block, spans, count, last, leaves)");
+  if (!bytes_of(env, argv[0], &block, &block_length) || !int32s_of(env, argv[1], &spans, &spans_length) || napi_get_value_uint32(env, argv[2], &count) != napi_ok || !bytes_of(env, argv[3], &last, &last_length) || !bytes_of(env, argv[4], &leaves, &leaves_length)) return fail(env, "frames(Uint8Array, Int32Array, count, Uint8Array, Uint8Array)");
+  int with_leaves = leaves_length > 0;
+  if ((size_t)count * 2 > spans_length || last_length < HASH || (with_leaves && (size_t)count * HASH > leaves_length)) return fail(env, "count exceeds spans or leaves, or last is short");
+  for (uint32_t i = 0; i < count; i++) {
+    int32_t start = spans[2 * i], end = spans[2 * i + 1];
+    if (start < 0 || end < start + HASH || (size_t)end > block_length) return fail(env, "a span lies outside its block");
+  }
+  static const uint8_t zero = 0x00;
+  uint8_t chain[HASH];
+  uint32_t i = 0;
+  for (; i < count; i++) {
+    const uint8_t *frame = block + spans[2 * i];
+    size_t length = (size_t)(spans[2 * i + 1] - spans[2 * i]);
+    if (i > 0 && memcmp(frame, chain, HASH) != 0) break;
+    sha256_of(frame, length, NULL, 0, chain);
+    if (with_leaves) sha256_of(&zero, 1, frame + HASH, length - HASH, leaves + (size_t)i * HASH);
+  }
+  if (i > 0) memcpy(last, chain, HASH);
+  napi_value result;
+  napi_create_uint32(env, i, &result);
+  return result;
+}
+
+/*
+ * subtree(leaves, offset, size, out, outOffset)
+ * out[outOffset, +32) = the root of the complete subtree over the `size` (a power of two) 32-byte
+ * leaf hashes at leaves[offset, offset + 32·size): MTH with nodes SHA-256(0x01 ‖ left ‖ right)
+ * (RFC 9162 §2.1.1). Works level by level in a copy of the leaves.
+ */
+static napi_value subtree (napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  uint8_t *leaves, *out;
+  size_t leaves_length, out_length;
+  uint32_t offset, size, out_offset;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5) return fail(env, "subtree(leaves, offset, size, out, outOffset)");
+  if (!bytes_of(env, argv[0], &leaves, &leaves_length) || napi_get_value_uint32(env, argv[1], &offset) != napi_ok || napi_get_value_uint32(env, argv[2], &size) != napi_ok || !bytes_of(env, argv[3], &out, &out_length) || napi_get_value_uint32(env, argv[4], &out_offset) != napi_ok) return fail(env, "subtree(Uint8Array, offset, size, Uint8Array, outOffset)");
+  if (size == 0 || size > 4096 || (size & (size - 1)) != 0) return fail(env, "size must be a power of two up to 4096");
+  if ((size_t)offset + (size_t)size * HASH > leaves_length || (size_t)out_offset + HASH > out_length) return fail(env, "offset or size exceeds a buffer");
+  /* Node input 0x01 ‖ left ‖ right, then the level above written over the front of the work area. */
+  static __thread uint8_t work[4096 * HASH];
+  memcpy(work, leaves + offset, (size_t)size * HASH);
+  uint8_t input[1 + 2 * HASH];
+  input[0] = 0x01;
+  for (uint32_t n = size; n > 1; n /= 2) {
+    for (uint32_t i = 0; i < n / 2; i++) {
+      memcpy(input + 1, work + (size_t)i * 2 * HASH, 2 * HASH);
+      sha256_of(input, sizeof input, NULL, 0, work + (size_t)i * HASH);
+    }
+  }
+  memcpy(out + out_offset, work, HASH);
+  return NULL;
+}
+
+NAPI_MODULE_INIT () {
+  napi_value fn;
+  napi_create_function(env, "frames", NAPI_AUTO_LENGTH, frames, NULL, &fn);
+  napi_set_named_property(env, exports, "frames", fn);
+  napi_create_function(env, "subtree", NAPI_AUTO_LENGTH, subtree, NULL, &fn);
+  napi_set_named_property(env, exports, "subtree", fn);
+  return exports;
+}
