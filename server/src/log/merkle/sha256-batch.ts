@@ -3,7 +3,7 @@
  * < 10 s on 2 cores). Per entry verify makes three digests — its chain hash, its Merkle leaf and
  * about one tree node — and Node's crypto.hash() costs ~0.5 µs of call and OpenSSL EVP overhead
  * each, more than SHA-256 itself over a 620-byte entry on a CPU with SHA extensions. The native
- * addon in native/sha256-batch makes a whole block's, or a whole tile's, in one call; where it is not
+ * addon in server/native/sha256-batch makes a whole block's, or a whole tile's, in one call; where it is not
  * built, the same functions run on node:crypto (`jsSha256Batch`). The bytes are those of hash.ts
  * (RFC 9162 §2.1.1) and store/log-block.ts either way.
  * No import.meta here: the verify worker loads this through tsx's CommonJS hook (verify-worker.ts);
@@ -79,7 +79,7 @@ function holds (block: Buffer, at: number, hash: string): boolean {
 }
 
 /**
- * The addon built at `file` (native/sha256-batch, `bash native/sha256-batch/build.sh`), or undefined
+ * The addon built at `file` (server/native/sha256-batch, `bash server/native/sha256-batch/build.sh`), or undefined
  * when it was not built there. A file that is there but does not load is an error, not a fallback.
  */
 export function loadSha256Batch (file: string | undefined): Sha256Batch | undefined {

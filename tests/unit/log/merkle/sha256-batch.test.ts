@@ -1,5 +1,5 @@
 // The batch digests of `ken-store verify` (sha256-batch.ts), on node:crypto and, where it is built, in
-// the native addon (native/sha256-batch): a block's leaves and chain hash are those of log-block.ts
+// the native addon (server/native/sha256-batch): a block's leaves and chain hash are those of log-block.ts
 // and hash.ts, hashing stops at the first broken link, a tile's root is the tree's, and the addon
 // refuses spans and sizes outside its buffers instead of reading past them.
 import t from 'tap'
@@ -38,11 +38,11 @@ function flip (block: Buffer, at: number, bits: number): void {
 }
 
 t.test('verify uses the addon where it is built', async (t) => {
-  t.equal(sha256Batch() === jsSha256Batch, !built, built ? 'the addon' : 'node:crypto (bash native/sha256-batch/build.sh builds the addon)')
+  t.equal(sha256Batch() === jsSha256Batch, !built, built ? 'the addon' : 'node:crypto (bash server/native/sha256-batch/build.sh builds the addon)')
 })
 
 for (const [name, hasher] of hashers) {
-  t.test(`${name}: a block's leaves and last chain hash, up to its first broken link`, { skip: hasher === undefined ? 'the addon is not built (bash native/sha256-batch/build.sh)' : false }, async (t) => {
+  t.test(`${name}: a block's leaves and last chain hash, up to its first broken link`, { skip: hasher === undefined ? 'the addon is not built (bash server/native/sha256-batch/build.sh)' : false }, async (t) => {
     const h = hasher as Sha256Batch
     const { block, spans, entries, hashes } = chainedBlock(40)
     const before = Buffer.from(block)

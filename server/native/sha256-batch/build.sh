@@ -19,4 +19,4 @@ const m = { exports: {} }
 process.dlopen(m, require('path').resolve('$addon'))
 if (typeof m.exports.frames !== 'function' || typeof m.exports.subtree !== 'function') { console.error('sha256-batch: the addon has no frames/subtree'); process.exit(1) }
 "
-echo "sha256-batch addon: native/sha256-batch/$addon"
+echo "sha256-batch addon: server/native/sha256-batch/$addon"
