@@ -12,7 +12,7 @@ import { hash, hkdfSync } from 'node:crypto'
 import { KEY_ID_BYTES, TOKEN_BYTES } from './layout.ts'
 import { open, seal, sealAad, SealPurpose } from './sealing.ts'
 import { randomBytesFromPool } from './random-pool.ts'
-import { makeDataKey, type NewDataKey } from './data-key.ts'
+import { makeDataKey, ownKey, type NewDataKey } from './data-key.ts'
 import { KeyFactory } from './key-factory.ts'
 import { BlindIndex, searchNamesId, type SearchNames } from './blind-index.ts'
 import { IndexAhead, type AheadTokens } from './index-ahead.ts'
@@ -202,8 +202,15 @@ export class Keyring {
 
   /** Make a data key for a person the store has not seen; the caller stores `wrapped` under `keyId`. */
   createDataKey (): NewDataKey {
-    const key = this.#factory?.take() ?? makeDataKey(this.#wrapKey)
-    return { keyId: key.keyId, wrapped: key.wrapped, dataKey: this.#remember(key.keyId, key.dataKey) }
+    const factory = this.#factory
+    if (factory === undefined) {
+      const key = makeDataKey(this.#wrapKey)
+      return { keyId: key.keyId, wrapped: key.wrapped, dataKey: this.#remember(key.keyId, key.dataKey) }
+    }
+    // The factory's key already has a memory of its own (data-key.ts ownKey): cached as it is.
+    const key = factory.take()
+    this.#keep(key.keyId, key.dataKey)
+    return key
   }
 
   /**
@@ -255,7 +262,7 @@ export class Keyring {
 
   /** The data key of `keyId`, from the cache or by unwrapping `wrapped` (undefined: erased). */
   dataKey (keyId: Uint8Array, wrapped: Uint8Array | undefined): Buffer {
-    const hex = Buffer.from(keyId).toString('hex')
+    const hex = hexOf(keyId)
     if (this.#erased.has(hex)) throw errors.KEN_ERR_STORE_KEY_ERASED()
     const hit = this.#cache.get(hex)
     if (hit !== undefined) {
@@ -274,7 +281,7 @@ export class Keyring {
 
   /** True when the data key of `keyId` is in memory (no read of the `keys` space needed). */
   has (keyId: Uint8Array): boolean {
-    return this.#cache.has(Buffer.from(keyId).toString('hex'))
+    return this.#cache.has(hexOf(keyId))
   }
 
   /**
@@ -283,7 +290,7 @@ export class Keyring {
    * wrapped key.
    */
   forget (keyId: Uint8Array): void {
-    const hex = Buffer.from(keyId).toString('hex')
+    const hex = hexOf(keyId)
     this.#erased.add(hex)
     this.#cache.get(hex)?.fill(0)
     this.#cache.delete(hex)
@@ -295,7 +302,7 @@ export class Keyring {
    * takeBack). Not an erasure: the id may be made again.
    */
   drop (keyId: Uint8Array): void {
-    const hex = Buffer.from(keyId).toString('hex')
+    const hex = hexOf(keyId)
     this.#cache.get(hex)?.fill(0)
     this.#cache.delete(hex)
   }
@@ -318,10 +325,14 @@ export class Keyring {
    * and keeps all of it alive, so 65536 cached keys held some 200 MB of pools.
    */
   #remember (keyId: Uint8Array, dataKey: Buffer): Buffer {
-    const own = Buffer.allocUnsafeSlow(dataKey.length)
-    dataKey.copy(own)
-    dataKey.fill(0)
-    this.#cache.set(Buffer.from(keyId).toString('hex'), own)
+    const own = ownKey(dataKey)
+    this.#keep(keyId, own)
+    return own
+  }
+
+  /** Cache `own`, a key in a memory of its own ({@link #remember}), evicting the least recently used. */
+  #keep (keyId: Uint8Array, own: Buffer): void {
+    this.#cache.set(hexOf(keyId), own)
     if (this.#cache.size > this.#capacity) {
       // One iterator kept across evictions: a Map iterator goes on past deleted entries and reaches
       // entries added or re-added (moved to the end) since (ECMA-262 CreateMapIterator), so it always yields
@@ -334,7 +345,6 @@ export class Keyring {
       }
       if (oldest.done !== true) this.#cache.delete(oldest.value)
     }
-    return own
   }
 
   /** HMAC-SHA-256(index key, domain ‖ value), truncated (RFC 2104 §5). */
@@ -349,4 +359,9 @@ export class Keyring {
     this.#tokens.set(memoKey, token)
     return token
   }
+}
+
+/** The cache's name of a key id (hex), without first copying the id (five lookups per new resident). */
+function hexOf (keyId: Uint8Array): string {
+  return (Buffer.isBuffer(keyId) ? keyId : Buffer.from(keyId.buffer, keyId.byteOffset, keyId.byteLength)).toString('hex')
 }
