@@ -21,16 +21,16 @@ import { contentDigest, type DigestInput } from '../../../proto/src/reconcile-di
 import { APPLIANCE_KEY_BYTES } from './appliance-key.ts'
 import { errors } from './errors.ts'
 
-const DOMAIN_JUMINHYO = 'J'
-const DOMAIN_KOJIN = 'K'
+const DOMAIN_JUMINHYO = 'J' as const
+const DOMAIN_KOJIN = 'K' as const
 /** 住民票コード are 11 ASCII digits (SPEC §2.3). */
 const CODE_LENGTH = 11
 /** Domain of a content tag (reconciliation digest, docs/reconciliation.md). */
 const DOMAIN_CONTENT = 0x44
 const SHA256_BLOCK = 64
-/** Blind indexes computed recently, so one group computes each once (bounded; memory only). */
+/** Blind indexes computed recently, per domain, so one group computes each once (bounded; memory only). */
 const TOKEN_MEMO = 8192
-/** Blind indexes made ahead and not used yet (index-ahead.ts); past this the set starts over. */
+/** Blind indexes made ahead and not used yet, per domain (index-ahead.ts); past this the set starts over. */
 const AHEAD_LIMIT = 65536
 
 export type { NewDataKey } from './data-key.ts'
@@ -58,9 +58,13 @@ export class Keyring {
   readonly #innerPad: Buffer
   readonly #outerPad: Buffer
   readonly #index: BlindIndex
-  readonly #tokens = new Map<string, Buffer>()
-  /** Blind indexes of 住民票コード and 個人番号 made ahead by the index worker, by memo key. */
-  readonly #ahead = new Map<string, Buffer>()
+  /**
+   * Blind indexes computed recently and made ahead by the index worker (index-ahead.ts), one map per
+   * domain keyed by the value itself: the decoded string, whose hash V8 keeps once computed, where a
+   * domain ‖ value key was a fresh string to join and hash at every lookup (issue 18).
+   */
+  readonly #tokens = { [DOMAIN_JUMINHYO]: new Map<string, Buffer>(), [DOMAIN_KOJIN]: new Map<string, Buffer>() }
+  readonly #ahead = { [DOMAIN_JUMINHYO]: new Map<string, Buffer>(), [DOMAIN_KOJIN]: new Map<string, Buffer>() }
   /** Search keys made ahead, by {@link searchNamesId}. */
   readonly #aheadSearch = new Map<string, Buffer[]>()
   /** Content tags made ahead, by 住民票コード, with the items they were made of. */
@@ -254,7 +258,8 @@ export class Keyring {
     this.#factory = undefined
     const indexAhead = this.#indexAhead
     this.#indexAhead = undefined
-    this.#ahead.clear()
+    this.#ahead.J.clear()
+    this.#ahead.K.clear()
     this.#aheadSearch.clear()
     this.#aheadTags.clear()
     await Promise.all([factory?.close(), indexAhead?.close()])
@@ -309,12 +314,13 @@ export class Keyring {
 
   /** Keep what the index worker made until the planner asks for it. */
   #learn (t: AheadTokens): void {
-    if (this.#ahead.size >= AHEAD_LIMIT) this.#ahead.clear()
+    if (this.#ahead.J.size >= AHEAD_LIMIT) this.#ahead.J.clear()
+    if (this.#ahead.K.size >= AHEAD_LIMIT) this.#ahead.K.clear()
     if (this.#aheadSearch.size >= AHEAD_LIMIT) this.#aheadSearch.clear()
     if (this.#aheadTags.size >= AHEAD_LIMIT) this.#aheadTags.clear()
-    this.#ahead.set(DOMAIN_JUMINHYO + t.code, t.subject)
-    if (t.previousSubject !== undefined) this.#ahead.set(DOMAIN_JUMINHYO + t.previousCode, t.previousSubject)
-    if (t.kojinToken !== undefined) this.#ahead.set(DOMAIN_KOJIN + t.kojinBango, t.kojinToken)
+    this.#ahead.J.set(t.code, t.subject)
+    if (t.previousSubject !== undefined) this.#ahead.J.set(t.previousCode, t.previousSubject)
+    if (t.kojinToken !== undefined) this.#ahead.K.set(t.kojinBango, t.kojinToken)
     if (t.names !== undefined && t.searchKeys !== undefined) this.#aheadSearch.set(searchNamesId(t.names), t.searchKeys)
     if (t.digest !== undefined) this.#aheadTags.set(t.code, t.digest)
   }
@@ -348,15 +354,16 @@ export class Keyring {
   }
 
   /** HMAC-SHA-256(index key, domain ‖ value), truncated (RFC 2104 §5). */
-  #token (domain: string, value: string): Buffer {
-    const memoKey = domain + value
-    const memo = this.#tokens.get(memoKey)
-    if (memo !== undefined) return memo
-    let token = this.#ahead.get(memoKey)
+  #token (domain: typeof DOMAIN_JUMINHYO | typeof DOMAIN_KOJIN, value: string): Buffer {
+    const memo = this.#tokens[domain]
+    const known = memo.get(value)
+    if (known !== undefined) return known
+    const ahead = this.#ahead[domain]
+    let token = ahead.get(value)
     if (token === undefined) token = this.#index.token(domain, value)
-    else this.#ahead.delete(memoKey)
-    if (this.#tokens.size >= TOKEN_MEMO) this.#tokens.clear()
-    this.#tokens.set(memoKey, token)
+    else ahead.delete(value)
+    if (memo.size >= TOKEN_MEMO) memo.clear()
+    memo.set(value, token)
     return token
   }
 }
