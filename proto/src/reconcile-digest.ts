@@ -57,7 +57,8 @@ function encodeItem (item: DigestItem, value: string): Buffer {
 
 /**
  * SHA-256(label ‖ every item's encoding in DIGEST_ITEMS order): ReconcileRecord.content_digest. The
- * store computes it for every accepted update (planner.ts), so it is written into one buffer.
+ * store computes it for every accepted update (the index worker, index-worker.ts, or planner.ts), so
+ * it is written into one buffer.
  */
 export function contentDigest (r: DigestInput): Buffer {
   const values = DIGEST_ITEMS.map((item) => valueOf(r, item))
@@ -72,7 +73,9 @@ export function contentDigest (r: DigestInput): Buffer {
     out.writeUInt32BE(length, at + 1)
     at += 5 + length
   }
-  return hash('sha256', out, 'buffer')
+  // A Buffer digest would be an ArrayBuffer of its own (a malloc, and work for V8's ArrayBuffer
+  // sweeper); the binary string copied into a slice of Buffer's pool is the same 32 bytes (issue 18).
+  return Buffer.from(hash('sha256', out, 'binary'), 'latin1')
 }
 
 /**

@@ -39,13 +39,29 @@ export function makeDataKeys (wrapKey: Uint8Array, count: number): Buffer {
   return out
 }
 
-/** Key `i` of a batch made by {@link makeDataKeys} (copies: the batch can be wiped afterwards). */
-export function dataKeyAt (batch: Uint8Array, i: number): NewDataKey {
+/**
+ * Take key `i` of a batch made by {@link makeDataKeys}: its data key is copied into a memory of its
+ * own ({@link ownKey}) and wiped in the batch; its key id and wrapped key are views of the batch (not
+ * secret, never written to), so taking a key copies 32 bytes instead of three fields (issue 18).
+ */
+export function takeDataKeyAt (batch: Uint8Array, i: number): NewDataKey {
   const at = i * DATA_KEY_RECORD_BYTES
   const b = Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength)
   return {
-    keyId: Buffer.from(b.subarray(at, at + KEY_ID_BYTES)),
-    dataKey: Buffer.from(b.subarray(at + KEY_ID_BYTES, at + KEY_ID_BYTES + DATA_KEY_BYTES)),
-    wrapped: Buffer.from(b.subarray(at + KEY_ID_BYTES + DATA_KEY_BYTES, at + DATA_KEY_RECORD_BYTES))
+    keyId: b.subarray(at, at + KEY_ID_BYTES),
+    dataKey: ownKey(b.subarray(at + KEY_ID_BYTES, at + KEY_ID_BYTES + DATA_KEY_BYTES)),
+    wrapped: b.subarray(at + KEY_ID_BYTES + DATA_KEY_BYTES, at + DATA_KEY_RECORD_BYTES)
   }
+}
+
+/**
+ * A copy of `key` in an ArrayBuffer of its own, and `key` wiped. Not a slice of Buffer's shared pool,
+ * which a cached key would keep alive whole (keyring.ts); nor a small Uint8Array of V8's heap, which
+ * V8 moves out of its heap (a copy, the heap's copy left unwiped) the first time crypto reads it.
+ */
+export function ownKey (key: Buffer): Buffer {
+  const own = Buffer.from(new ArrayBuffer(key.length))
+  key.copy(own)
+  key.fill(0)
+  return own
 }

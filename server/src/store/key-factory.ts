@@ -6,7 +6,7 @@
  * The worker holds only the key-wrap key, in this same process (SPEC §4 keys never leave it).
  */
 import type { Worker } from 'node:worker_threads'
-import { dataKeyAt, makeDataKey, type NewDataKey, DATA_KEY_RECORD_BYTES } from './data-key.ts'
+import { makeDataKey, ownKey, takeDataKeyAt, type NewDataKey, DATA_KEY_RECORD_BYTES } from './data-key.ts'
 import { HELPER_WORKER_LIMITS, startTsWorker } from './ts-worker.ts'
 
 export interface KeyFactoryOptions {
@@ -50,16 +50,19 @@ export class KeyFactory {
     this.#refill()
   }
 
-  /** A new data key: a ready one when there is one, else one made now. */
+  /**
+   * A new data key: a ready one when there is one, else one made now. Its data key is in a memory of
+   * its own (data-key.ts ownKey), which the caller may keep; the pool's copy is wiped.
+   */
   take (): NewDataKey {
     if (this.#closed) throw new RangeError('the key factory is closed')
     const batch = this.#ready[0]
     if (batch === undefined) {
       this.#refill()
-      return makeDataKey(this.#wrapKey)
+      const made = makeDataKey(this.#wrapKey)
+      return { keyId: made.keyId, dataKey: ownKey(made.dataKey), wrapped: made.wrapped }
     }
-    const key = dataKeyAt(batch, this.#next)
-    batch.fill(0, this.#next * DATA_KEY_RECORD_BYTES, (this.#next + 1) * DATA_KEY_RECORD_BYTES)
+    const key = takeDataKeyAt(batch, this.#next)
     if (++this.#next * DATA_KEY_RECORD_BYTES >= batch.length) {
       this.#ready.shift()
       this.#next = 0
@@ -76,7 +79,10 @@ export class KeyFactory {
   /** Stop the worker and wipe every key not handed out. */
   async close (): Promise<void> {
     this.#closed = true
-    for (const batch of this.#ready.splice(0)) batch.fill(0)
+    // The keys handed out keep their ids and wrapped keys (views of their batch): only what is left is wiped.
+    this.#ready[0]?.fill(0, this.#next * DATA_KEY_RECORD_BYTES)
+    for (const batch of this.#ready.splice(1)) batch.fill(0)
+    this.#ready.length = 0
     this.#next = 0
     this.#wrapKey.fill(0)
     const worker = this.#worker

@@ -12,7 +12,7 @@ import { hash, hkdfSync } from 'node:crypto'
 import { KEY_ID_BYTES, TOKEN_BYTES } from './layout.ts'
 import { open, seal, sealAad, SealPurpose } from './sealing.ts'
 import { randomBytesFromPool } from './random-pool.ts'
-import { makeDataKey, type NewDataKey } from './data-key.ts'
+import { makeDataKey, ownKey, type NewDataKey } from './data-key.ts'
 import { KeyFactory } from './key-factory.ts'
 import { BlindIndex, searchNamesId, type SearchNames } from './blind-index.ts'
 import { IndexAhead, type AheadTokens } from './index-ahead.ts'
@@ -21,16 +21,16 @@ import { contentDigest, type DigestInput } from '../../../proto/src/reconcile-di
 import { APPLIANCE_KEY_BYTES } from './appliance-key.ts'
 import { errors } from './errors.ts'
 
-const DOMAIN_JUMINHYO = 'J'
-const DOMAIN_KOJIN = 'K'
+const DOMAIN_JUMINHYO = 'J' as const
+const DOMAIN_KOJIN = 'K' as const
 /** 住民票コード are 11 ASCII digits (SPEC §2.3). */
 const CODE_LENGTH = 11
 /** Domain of a content tag (reconciliation digest, docs/reconciliation.md). */
 const DOMAIN_CONTENT = 0x44
 const SHA256_BLOCK = 64
-/** Blind indexes computed recently, so one group computes each once (bounded; memory only). */
+/** Blind indexes computed recently, per domain, so one group computes each once (bounded; memory only). */
 const TOKEN_MEMO = 8192
-/** Blind indexes made ahead and not used yet (index-ahead.ts); past this the set starts over. */
+/** Blind indexes made ahead and not used yet, per domain (index-ahead.ts); past this the set starts over. */
 const AHEAD_LIMIT = 65536
 
 export type { NewDataKey } from './data-key.ts'
@@ -58,9 +58,13 @@ export class Keyring {
   readonly #innerPad: Buffer
   readonly #outerPad: Buffer
   readonly #index: BlindIndex
-  readonly #tokens = new Map<string, Buffer>()
-  /** Blind indexes of 住民票コード and 個人番号 made ahead by the index worker, by memo key. */
-  readonly #ahead = new Map<string, Buffer>()
+  /**
+   * Blind indexes computed recently and made ahead by the index worker (index-ahead.ts), one map per
+   * domain keyed by the value itself: the decoded string, whose hash V8 keeps once computed, where a
+   * domain ‖ value key was a fresh string to join and hash at every lookup (issue 18).
+   */
+  readonly #tokens = { [DOMAIN_JUMINHYO]: new Map<string, Buffer>(), [DOMAIN_KOJIN]: new Map<string, Buffer>() }
+  readonly #ahead = { [DOMAIN_JUMINHYO]: new Map<string, Buffer>(), [DOMAIN_KOJIN]: new Map<string, Buffer>() }
   /** Search keys made ahead, by {@link searchNamesId}. */
   readonly #aheadSearch = new Map<string, Buffer[]>()
   /** Content tags made ahead, by 住民票コード, with the items they were made of. */
@@ -202,8 +206,15 @@ export class Keyring {
 
   /** Make a data key for a person the store has not seen; the caller stores `wrapped` under `keyId`. */
   createDataKey (): NewDataKey {
-    const key = this.#factory?.take() ?? makeDataKey(this.#wrapKey)
-    return { keyId: key.keyId, wrapped: key.wrapped, dataKey: this.#remember(key.keyId, key.dataKey) }
+    const factory = this.#factory
+    if (factory === undefined) {
+      const key = makeDataKey(this.#wrapKey)
+      return { keyId: key.keyId, wrapped: key.wrapped, dataKey: this.#remember(key.keyId, key.dataKey) }
+    }
+    // The factory's key already has a memory of its own (data-key.ts ownKey): cached as it is.
+    const key = factory.take()
+    this.#keep(key.keyId, key.dataKey)
+    return key
   }
 
   /**
@@ -247,7 +258,8 @@ export class Keyring {
     this.#factory = undefined
     const indexAhead = this.#indexAhead
     this.#indexAhead = undefined
-    this.#ahead.clear()
+    this.#ahead.J.clear()
+    this.#ahead.K.clear()
     this.#aheadSearch.clear()
     this.#aheadTags.clear()
     await Promise.all([factory?.close(), indexAhead?.close()])
@@ -255,7 +267,7 @@ export class Keyring {
 
   /** The data key of `keyId`, from the cache or by unwrapping `wrapped` (undefined: erased). */
   dataKey (keyId: Uint8Array, wrapped: Uint8Array | undefined): Buffer {
-    const hex = Buffer.from(keyId).toString('hex')
+    const hex = hexOf(keyId)
     if (this.#erased.has(hex)) throw errors.KEN_ERR_STORE_KEY_ERASED()
     const hit = this.#cache.get(hex)
     if (hit !== undefined) {
@@ -274,7 +286,7 @@ export class Keyring {
 
   /** True when the data key of `keyId` is in memory (no read of the `keys` space needed). */
   has (keyId: Uint8Array): boolean {
-    return this.#cache.has(Buffer.from(keyId).toString('hex'))
+    return this.#cache.has(hexOf(keyId))
   }
 
   /**
@@ -283,7 +295,7 @@ export class Keyring {
    * wrapped key.
    */
   forget (keyId: Uint8Array): void {
-    const hex = Buffer.from(keyId).toString('hex')
+    const hex = hexOf(keyId)
     this.#erased.add(hex)
     this.#cache.get(hex)?.fill(0)
     this.#cache.delete(hex)
@@ -295,19 +307,20 @@ export class Keyring {
    * takeBack). Not an erasure: the id may be made again.
    */
   drop (keyId: Uint8Array): void {
-    const hex = Buffer.from(keyId).toString('hex')
+    const hex = hexOf(keyId)
     this.#cache.get(hex)?.fill(0)
     this.#cache.delete(hex)
   }
 
   /** Keep what the index worker made until the planner asks for it. */
   #learn (t: AheadTokens): void {
-    if (this.#ahead.size >= AHEAD_LIMIT) this.#ahead.clear()
+    if (this.#ahead.J.size >= AHEAD_LIMIT) this.#ahead.J.clear()
+    if (this.#ahead.K.size >= AHEAD_LIMIT) this.#ahead.K.clear()
     if (this.#aheadSearch.size >= AHEAD_LIMIT) this.#aheadSearch.clear()
     if (this.#aheadTags.size >= AHEAD_LIMIT) this.#aheadTags.clear()
-    this.#ahead.set(DOMAIN_JUMINHYO + t.code, t.subject)
-    if (t.previousSubject !== undefined) this.#ahead.set(DOMAIN_JUMINHYO + t.previousCode, t.previousSubject)
-    if (t.kojinToken !== undefined) this.#ahead.set(DOMAIN_KOJIN + t.kojinBango, t.kojinToken)
+    this.#ahead.J.set(t.code, t.subject)
+    if (t.previousSubject !== undefined) this.#ahead.J.set(t.previousCode, t.previousSubject)
+    if (t.kojinToken !== undefined) this.#ahead.K.set(t.kojinBango, t.kojinToken)
     if (t.names !== undefined && t.searchKeys !== undefined) this.#aheadSearch.set(searchNamesId(t.names), t.searchKeys)
     if (t.digest !== undefined) this.#aheadTags.set(t.code, t.digest)
   }
@@ -318,10 +331,14 @@ export class Keyring {
    * and keeps all of it alive, so 65536 cached keys held some 200 MB of pools.
    */
   #remember (keyId: Uint8Array, dataKey: Buffer): Buffer {
-    const own = Buffer.allocUnsafeSlow(dataKey.length)
-    dataKey.copy(own)
-    dataKey.fill(0)
-    this.#cache.set(Buffer.from(keyId).toString('hex'), own)
+    const own = ownKey(dataKey)
+    this.#keep(keyId, own)
+    return own
+  }
+
+  /** Cache `own`, a key in a memory of its own ({@link #remember}), evicting the least recently used. */
+  #keep (keyId: Uint8Array, own: Buffer): void {
+    this.#cache.set(hexOf(keyId), own)
     if (this.#cache.size > this.#capacity) {
       // One iterator kept across evictions: a Map iterator goes on past deleted entries and reaches
       // entries added or re-added (moved to the end) since (ECMA-262 CreateMapIterator), so it always yields
@@ -334,19 +351,24 @@ export class Keyring {
       }
       if (oldest.done !== true) this.#cache.delete(oldest.value)
     }
-    return own
   }
 
   /** HMAC-SHA-256(index key, domain ‖ value), truncated (RFC 2104 §5). */
-  #token (domain: string, value: string): Buffer {
-    const memoKey = domain + value
-    const memo = this.#tokens.get(memoKey)
-    if (memo !== undefined) return memo
-    let token = this.#ahead.get(memoKey)
+  #token (domain: typeof DOMAIN_JUMINHYO | typeof DOMAIN_KOJIN, value: string): Buffer {
+    const memo = this.#tokens[domain]
+    const known = memo.get(value)
+    if (known !== undefined) return known
+    const ahead = this.#ahead[domain]
+    let token = ahead.get(value)
     if (token === undefined) token = this.#index.token(domain, value)
-    else this.#ahead.delete(memoKey)
-    if (this.#tokens.size >= TOKEN_MEMO) this.#tokens.clear()
-    this.#tokens.set(memoKey, token)
+    else ahead.delete(value)
+    if (memo.size >= TOKEN_MEMO) memo.clear()
+    memo.set(value, token)
     return token
   }
+}
+
+/** The cache's name of a key id (hex), without first copying the id (five lookups per new resident). */
+function hexOf (keyId: Uint8Array): string {
+  return (Buffer.isBuffer(keyId) ? keyId : Buffer.from(keyId.buffer, keyId.byteOffset, keyId.byteLength)).toString('hex')
 }

@@ -4,7 +4,7 @@
  * which log entry holds it, so a ciphertext moved to another resident or entry fails to open.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto'
-import { randomBytesFromPool } from './random-pool.ts'
+import { randomIntoFromPool } from './random-pool.ts'
 import { errors } from './errors.ts'
 
 const NONCE_BYTES = 12
@@ -24,19 +24,28 @@ export function sealAad (purpose: SealPurpose, keyId: Uint8Array, position: numb
   AAD_LABEL.copy(aad, 0)
   aad[AAD_LABEL.length] = purpose
   aad.set(keyId, AAD_LABEL.length + 1)
-  aad.writeBigUInt64BE(BigInt(position), AAD_LABEL.length + 1 + keyId.length)
+  const at = AAD_LABEL.length + 1 + keyId.length
+  // Two 32-bit halves: the same 8 bytes as writeBigUInt64BE for a position below 2^53, without a BigInt per seal.
+  if (Number.isSafeInteger(position) && position >= 0) {
+    aad.writeUInt32BE(Math.floor(position / 0x100000000), at)
+    aad.writeUInt32BE(position >>> 0, at + 4)
+  } else {
+    aad.writeBigUInt64BE(BigInt(position), at)
+  }
   return aad
 }
 
 /** Encrypt `plaintext` under `key` (32 bytes) with a fresh random nonce. */
 export function seal (key: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Buffer {
-  const nonce = randomBytesFromPool(NONCE_BYTES)
-  const cipher = createCipheriv('aes-256-gcm', key, nonce)
+  // GCM is a stream mode: the ciphertext is as long as the plaintext, so the value is laid out first
+  // and the nonce drawn straight into it.
+  const out = Buffer.allocUnsafe(NONCE_BYTES + plaintext.length + TAG_BYTES)
+  randomIntoFromPool(out, 0, NONCE_BYTES)
+  const cipher = createCipheriv('aes-256-gcm', key, out.subarray(0, NONCE_BYTES))
   cipher.setAAD(aad)
   const body = cipher.update(plaintext)
-  cipher.final() // GCM is a stream mode: nothing is held back
-  const out = Buffer.allocUnsafe(NONCE_BYTES + body.length + TAG_BYTES)
-  nonce.copy(out, 0)
+  cipher.final() // nothing is held back
+  if (body.length !== plaintext.length) throw new RangeError('AES-GCM returned a ciphertext of another length')
   body.copy(out, NONCE_BYTES)
   cipher.getAuthTag().copy(out, NONCE_BYTES + body.length)
   return out

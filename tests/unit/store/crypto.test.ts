@@ -118,3 +118,15 @@ t.test('a seal is bound to its purpose, key id and position', async (t) => {
   t.throws(() => open(key, sealAad(SealPurpose.RESIDENT, id, 7), flipped), { code: 'KEN_ERR_STORE_DECRYPT' })
   t.notSame(seal(key, sealAad(SealPurpose.RESIDENT, id, 7), Buffer.from('x')).subarray(0, 12), seal(key, sealAad(SealPurpose.RESIDENT, id, 7), Buffer.from('x')).subarray(0, 12), 'fresh nonce each time')
 })
+
+t.test('sealAad writes the position as the 8-byte big-endian integer it always was, without a BigInt', async (t) => {
+  const keyId = Buffer.alloc(16, 7)
+  for (const position of [0, 1, 255, 0xffffffff, 0x100000000, 0x123456789ab, Number.MAX_SAFE_INTEGER]) {
+    const aad = sealAad(SealPurpose.RESIDENT, keyId, position)
+    const expected = Buffer.alloc(8)
+    expected.writeBigUInt64BE(BigInt(position))
+    t.same(aad.subarray(aad.length - 8), expected, `position ${position}`)
+    t.same(aad.subarray(0, aad.length - 8), Buffer.concat([Buffer.from('ken/v1 seal\0', 'latin1'), Buffer.from([SealPurpose.RESIDENT]), keyId]))
+  }
+  t.throws(() => sealAad(SealPurpose.RESIDENT, keyId, -1), RangeError, 'a negative position is refused, as before')
+})

@@ -43,3 +43,18 @@ t.test('a key moved to another key id does not open (the key id is bound as addi
   t.equal(factory.ready, 0, 'close leaves nothing ready')
   t.throws(() => factory.take(), RangeError, 'a closed factory (its wrap key wiped) makes no key')
 })
+
+t.test('keys taken before close still open after it, and each data key has a memory of its own', async (t) => {
+  const wrapKey = randomBytes(32)
+  const factory = new KeyFactory(wrapKey, { batch: 4, batches: 1 })
+  factory.start()
+  await until(() => factory.ready >= 4)
+  const taken = [factory.take(), factory.take()]
+  const copies = taken.map((key) => ({ keyId: Buffer.from(key.keyId), dataKey: Buffer.from(key.dataKey), wrapped: Buffer.from(key.wrapped) }))
+  await factory.close()
+  t.ok(taken.every((key, i) => key.keyId.equals(copies[i]?.keyId ?? Buffer.alloc(0)) && key.wrapped.equals(copies[i]?.wrapped ?? Buffer.alloc(0))), 'close wipes only the keys not handed out')
+  t.ok(taken.every((key) => opens(wrapKey, key)), 'a key taken before close still opens')
+  // A cached key must not keep a shared buffer (a batch, Buffer's pool) alive (keyring.ts).
+  t.ok(taken.every((key) => key.dataKey.byteOffset === 0 && key.dataKey.buffer.byteLength === 32), 'the data key is its own 32-byte ArrayBuffer')
+  t.ok(taken.every((key) => key.keyId.buffer === key.wrapped.buffer && key.keyId.buffer !== key.dataKey.buffer), 'key id and wrapped key are views of the batch, the data key is not')
+})
