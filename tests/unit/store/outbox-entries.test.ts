@@ -1,6 +1,6 @@
 // The outbox reads the log with entries(…, 'message') (protobufjs's decoded messages, no toObject
 // copy, issue 18): every field it reads must read as decodeStored's complete objects give it, for
-// each kind of entry in the log (本人確認情報, 附票, a gateway refusal, a store rejection, an act),
+// each kind of entry in the log (本人確認情報, 附票, a gateway refusal, the same person added twice, an act),
 // and the forwards must be the same whichever decoding the reader used.
 import t from 'tap'
 import path from 'node:path'
@@ -36,7 +36,7 @@ t.test('entries decoded as messages read like complete objects, and open to the 
     item(fukuoka.identity(person(1))),
     item(kitakyushu.fuhyo(fuhyo(2, KITAKYUSHU))),
     preRejected(FUKUOKA, 'KEN_REJECT_MALFORMED', { field: 'birth_date' }),
-    item(fukuoka.identity(person(1))) // the same person again: refused by the store (a REJECTED entry)
+    item(fukuoka.identity(person(1))) // the same person again, under the next 更新順番号
   ])
   await store.recordAct({ kind: 'national.forward', actor: 'ken-national', terminal: 'test', fromPosition: 1, toPosition: 2, count: 2 })
   const head = store.head().position
