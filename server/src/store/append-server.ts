@@ -9,12 +9,13 @@ import { listenUnixSocket, removeStaleSocket } from './unix-socket.ts'
 import net from 'node:net'
 import { mkdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
-import { decode, encodeComplete } from '../../../proto/src/codec.ts'
-import { DEFAULT_MAX_FRAME, encodeFrame, FrameDecoder } from '../../../proto/src/framing.ts'
+import { decode } from '../../../proto/src/codec.ts'
+import { DEFAULT_MAX_FRAME, FrameDecoder } from '../../../proto/src/framing.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import type { AppendRequest, AppendResponse } from '../../../proto/src/types.ts'
 import type { Store, StoreLogger } from './store.ts'
 import { errors } from './errors.ts'
+import { encodeAppendResponseFrame } from './append-response.ts'
 
 export interface AppendServerOptions {
   readonly socketPath: string
@@ -141,7 +142,7 @@ class AppendConnection {
       this.#onAnswered?.(request.items.length, (performance.now() - received) / 1000, response)
       this.#pending--
       if (this.#socket.destroyed) return
-      this.#socket.write(encodeFrame(encodeComplete('AppendResponse', response)))
+      this.#socket.write(encodeAppendResponseFrame(response))
       if (this.#socket.isPaused() && this.#pending < this.#maxPending / 2) this.#socket.resume()
     })
   }

@@ -59,6 +59,21 @@ export function decodeStored<N extends StoredMessage> (name: N, bytes: Uint8Arra
 }
 
 /**
+ * Decode a value the store wrote into protobufjs's message itself, without decodeStored's
+ * `toObject` copy: set fields are its own, unset scalars read their proto3 default from its
+ * prototype, an unset message reads null (proto/src/codec.ts decodeMessage). Only for readers that
+ * read fields and pass none of the object on to be encoded or compared whole (the outbox, issue 18).
+ * @throws KEN_ERR_STORE_CORRUPT
+ */
+export function decodeStoredMessage<N extends StoredMessage> (name: N, bytes: Uint8Array): MessageMap[N] {
+  try {
+    return messageType(name).decode(bytes) as unknown as MessageMap[N]
+  } catch (err) {
+    throw errors.KEN_ERR_STORE_CORRUPT(`${name} does not decode`, { cause: err })
+  }
+}
+
+/**
  * A CountsView as encodeCountsView writes it (fields 1–3, varints of at most 2^53), or undefined for
  * anything else, which protobufjs then reads (or refuses as corrupt).
  */

@@ -19,7 +19,7 @@ import { jstDateOf, lastExpiredPeriod, MIN_ACT_RETENTION_YEARS, RECORD_RETENTION
 import { isActKind } from '../../../proto/src/act-kinds.ts'
 import { querySearchKey } from './search-keys.ts'
 import { open as openSeal, sealAad, SealPurpose } from './sealing.ts'
-import { decodeStored, fuhyoRecord, residentRecord } from './codec.ts'
+import { decodeStored, decodeStoredMessage, fuhyoRecord, residentRecord } from './codec.ts'
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
 import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame } from './log-block.ts'
 import { countsKey, decodeU64, DueKind, rdigestKey, HASH_BYTES, OUTBOX_CONFIRMED, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
@@ -641,8 +641,12 @@ export abstract class Store {
     return residentRecord(decodeStored('StoredResident', plain))
   }
 
-  /** Log entries with `from ≤ position ≤ to`, in order, with their chain hashes. */
-  async * entries (from = 1, to = Number.MAX_SAFE_INTEGER): AsyncGenerator<LogRecord> {
+  /**
+   * Log entries with `from ≤ position ≤ to`, in order, with their chain hashes. `decoding: 'message'`
+   * yields protobufjs's decoded messages without the `toObject` copy (codec.ts decodeStoredMessage),
+   * for readers that only read fields (the outbox: ~5 % of its CPU per forward, issue 18).
+   */
+  async * entries (from = 1, to = Number.MAX_SAFE_INTEGER, decoding: 'object' | 'message' = 'object'): AsyncGenerator<LogRecord> {
     if (!Number.isSafeInteger(from) || from < 1 || !Number.isSafeInteger(to) || to < from) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('need 1 ≤ from ≤ to', { field: 'from' })
     this.#requireOpen()
     const startKey = await blockKeyAtOrBefore(this.#io, from)
@@ -658,7 +662,8 @@ export abstract class Store {
           if (position < from) continue
           if (position > to) return
           const prevHash = Buffer.from(block.subarray(ref.start, ref.start + HASH_BYTES))
-          yield { position, hash: frameHash(block, ref), prevHash, entry: decodeStored('LogEntry', frameEntryBytes(block, ref)) }
+          const bytes = frameEntryBytes(block, ref)
+          yield { position, hash: frameHash(block, ref), prevHash, entry: decoding === 'message' ? decodeStoredMessage('LogEntry', bytes) : decodeStored('LogEntry', bytes) }
         }
       }
     }
