@@ -74,7 +74,7 @@ static napi_value frames (napi_env env, napi_callback_info info) {
   if ((size_t)count * 2 > spans_length || last_length < HASH || (with_leaves && (size_t)count * HASH > leaves_length)) return fail(env, "count exceeds spans or leaves, or last is short");
   for (uint32_t i = 0; i < count; i++) {
     int32_t start = spans[2 * i], end = spans[2 * i + 1];
-    if (start < 0 || end < start + HASH || (size_t)end > block_length) return fail(env, "a span lies outside its block");
+    if (start < 0 || (int64_t)end < (int64_t)start + HASH || (size_t)end > block_length) return fail(env, "a span lies outside its block");
   }
   static const uint8_t zero = 0x00;
   uint8_t chain[HASH];
