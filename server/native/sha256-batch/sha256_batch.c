@@ -32,25 +32,12 @@ static napi_value fail (napi_env env, const char *message) {
   return NULL;
 }
 
-/* A Uint8Array (or Buffer) argument's bytes. */
-static int bytes_of (napi_env env, napi_value value, uint8_t **data, size_t *length) {
-  napi_typedarray_type type;
+/* A typed array argument of `type` (a Buffer is a Uint8Array): its elements and their count. */
+static int elements_of (napi_env env, napi_value value, napi_typedarray_type type, void **data, size_t *length) {
+  napi_typedarray_type actual;
   napi_value buffer;
   size_t offset;
-  void *raw;
-  if (napi_get_typedarray_info(env, value, &type, length, &raw, &buffer, &offset) != napi_ok || type != napi_uint8_array) return 0;
-  *data = raw;
-  return 1;
-}
-
-static int int32s_of (napi_env env, napi_value value, int32_t **data, size_t *length) {
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t offset;
-  void *raw;
-  if (napi_get_typedarray_info(env, value, &type, length, &raw, &buffer, &offset) != napi_ok || type != napi_int32_array) return 0;
-  *data = raw;
-  return 1;
+  return napi_get_typedarray_info(env, value, &actual, length, data, &buffer, &offset) == napi_ok && actual == type;
 }
 
 /*
@@ -69,7 +56,7 @@ static napi_value frames (napi_env env, napi_callback_info info) {
   size_t block_length, spans_length, last_length, leaves_length;
   uint32_t count;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5) return fail(env, "frames(block, spans, count, last, leaves)");
-  if (!bytes_of(env, argv[0], &block, &block_length) || !int32s_of(env, argv[1], &spans, &spans_length) || napi_get_value_uint32(env, argv[2], &count) != napi_ok || !bytes_of(env, argv[3], &last, &last_length) || !bytes_of(env, argv[4], &leaves, &leaves_length)) return fail(env, "frames(Uint8Array, Int32Array, count, Uint8Array, Uint8Array)");
+  if (!elements_of(env, argv[0], napi_uint8_array, (void **)&block, &block_length) || !elements_of(env, argv[1], napi_int32_array, (void **)&spans, &spans_length) || napi_get_value_uint32(env, argv[2], &count) != napi_ok || !elements_of(env, argv[3], napi_uint8_array, (void **)&last, &last_length) || !elements_of(env, argv[4], napi_uint8_array, (void **)&leaves, &leaves_length)) return fail(env, "frames(Uint8Array, Int32Array, count, Uint8Array, Uint8Array)");
   int with_leaves = leaves_length > 0;
   if ((size_t)count * 2 > spans_length || last_length < HASH || (with_leaves && (size_t)count * HASH > leaves_length)) return fail(env, "count exceeds spans or leaves, or last is short");
   for (uint32_t i = 0; i < count; i++) {
@@ -105,7 +92,7 @@ static napi_value subtree (napi_env env, napi_callback_info info) {
   size_t leaves_length, out_length;
   uint32_t offset, size, out_offset;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5) return fail(env, "subtree(leaves, offset, size, out, outOffset)");
-  if (!bytes_of(env, argv[0], &leaves, &leaves_length) || napi_get_value_uint32(env, argv[1], &offset) != napi_ok || napi_get_value_uint32(env, argv[2], &size) != napi_ok || !bytes_of(env, argv[3], &out, &out_length) || napi_get_value_uint32(env, argv[4], &out_offset) != napi_ok) return fail(env, "subtree(Uint8Array, offset, size, Uint8Array, outOffset)");
+  if (!elements_of(env, argv[0], napi_uint8_array, (void **)&leaves, &leaves_length) || napi_get_value_uint32(env, argv[1], &offset) != napi_ok || napi_get_value_uint32(env, argv[2], &size) != napi_ok || !elements_of(env, argv[3], napi_uint8_array, (void **)&out, &out_length) || napi_get_value_uint32(env, argv[4], &out_offset) != napi_ok) return fail(env, "subtree(Uint8Array, offset, size, Uint8Array, outOffset)");
   if (size == 0 || size > 4096 || (size & (size - 1)) != 0) return fail(env, "size must be a power of two up to 4096");
   if ((size_t)offset + (size_t)size * HASH > leaves_length || (size_t)out_offset + HASH > out_length) return fail(env, "offset or size exceeds a buffer");
   /* Node input 0x01 ‖ left ‖ right, then the level above written over the front of the work area. */

@@ -27,10 +27,8 @@ export function encodeAppendResponseFrame (response: AppendResponse): Buffer {
     }
   }
   w.string(26, response.errorCode)
-  const body = w.finish()
-  const frame = Buffer.allocUnsafe(FRAME_HEADER + body.length)
-  frame.writeUInt32BE(body.length, 0)
-  body.copy(frame, FRAME_HEADER)
+  const frame = w.finish(FRAME_HEADER)
+  frame.writeUInt32BE(frame.length - FRAME_HEADER, 0)
   return frame
 }
 

@@ -50,12 +50,7 @@ export function decodeStored<N extends StoredMessage> (name: N, bytes: Uint8Arra
     const counts = countsView(bytes)
     if (counts !== undefined) return counts as MessageMap[N]
   }
-  const type = messageType(name)
-  try {
-    return type.toObject(type.decode(bytes), TO_OBJECT) as MessageMap[N]
-  } catch (err) {
-    throw errors.KEN_ERR_STORE_CORRUPT(`${name} does not decode`, { cause: err })
-  }
+  return messageType(name).toObject(decodeStoredMessage(name, bytes) as never, TO_OBJECT) as MessageMap[N]
 }
 
 /**

@@ -27,9 +27,10 @@ export class ProtoWriter {
   }
 
   /** A copy of what was written (the scratch buffer is reused). */
-  finish (): Buffer {
-    const out = Buffer.allocUnsafe(this.#pos)
-    this.#buf.copy(out, 0, 0, this.#pos)
+  /** The bytes written, in a buffer of their own after `headerBytes` left for the caller (a frame's length). */
+  finish (headerBytes = 0): Buffer {
+    const out = Buffer.allocUnsafe(headerBytes + this.#pos)
+    this.#buf.copy(out, headerBytes, 0, this.#pos)
     return out
   }
 

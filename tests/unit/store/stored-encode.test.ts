@@ -8,19 +8,12 @@ import { messageType } from '../../../proto/src/schema.ts'
 import type { DedupView, IdentityUpdate, LogEffect, LogEntry, LogUpdate, ResidentView, StoredResident } from '../../../proto/src/types.ts'
 import { encodeCountsView, encodeDedupView, encodeResidentView, encodeStoredResident, encodeUpdateEntry } from '../../../server/src/store/stored-encode.ts'
 import { decodeStored, encodeStored } from '../../../server/src/store/codec.ts'
+import { rng } from './seeded.ts'
 
 function protobufjs (name: string, value: unknown): Buffer {
   return Buffer.from(messageType(name).encode(value as never).finish())
 }
 
-/** A small deterministic generator, so a failure names a seed that reproduces it. */
-function rng (seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0
-    return s / 4294967296
-  }
-}
 
 const PIECES = ['', 'a', '1', '福岡', '𠮷', '\uD800', '\uDC00x', 'ﾌｸｵｶ', 'é', '\u0000', '髙橋', '\uD83D\uDE00']
 
