@@ -10,6 +10,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { spawnDaemon, waitUntilReachable, type DaemonProcess } from '../server/src/appliance/daemon-process.ts'
 import { nationalPki } from '../tests/sim/national/ca.ts'
+import { processCpuMicros } from './targets.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -21,6 +22,12 @@ export interface NationalFigures {
   readonly maxOldestAgeSeconds: number
   /** Seconds from the end of the load until every forward was confirmed (−1: not within the wait). */
   readonly catchUpSeconds: number
+  /**
+   * CPU per forward (µs, all threads) from the start of the load to the catch-up: ken-national (the
+   * appliance's, issue 18 "+ national link") and the simulated national server (not the appliance's).
+   * Absent in records kept from before session 11.
+   */
+  readonly cpuPerForwardUs?: { readonly national: number, readonly simulator: number }
 }
 
 interface Status { confirmed: number, lagPositions: number, oldestAgeMs: number, forwarded: number, pendingForwards: number }
@@ -54,6 +61,8 @@ export async function startNationalBench (o: { pkiDir: string, dir: string, outb
   }
   let maxLag = 0
   let maxAge = 0
+  // Both daemons' start-up (tsx compiling their modules) is left out: the load has not begun.
+  const cpuAtStart = { national: processCpuMicros(ken.child.pid), simulator: processCpuMicros(sim.child.pid) }
   const sampler = setInterval(() => {
     const s = read()
     if (s === undefined) return
@@ -76,6 +85,8 @@ export async function startNationalBench (o: { pkiDir: string, dir: string, outb
       }
       clearInterval(sampler)
       const last = read()
+      const perForward = (micros: number): number => Math.round((micros / Math.max(1, last?.forwarded ?? 0)) * 10) / 10
+      const cpuPerForwardUs = { national: perForward(processCpuMicros(ken.child.pid) - cpuAtStart.national), simulator: perForward(processCpuMicros(sim.child.pid) - cpuAtStart.simulator) }
       await ken.stop()
       await sim.stop()
       const forwarded = last?.forwarded ?? 0
@@ -84,7 +95,8 @@ export async function startNationalBench (o: { pkiDir: string, dir: string, outb
         forwardedPerSec: Math.round((atEnd?.forwarded ?? 0) / Math.max(0.001, loadSeconds)),
         maxLagPositions: maxLag,
         maxOldestAgeSeconds: Math.round(maxAge / 100) / 10,
-        catchUpSeconds: caughtUp < 0 ? -1 : Math.round(caughtUp * 10) / 10
+        catchUpSeconds: caughtUp < 0 ? -1 : Math.round(caughtUp * 10) / 10,
+        cpuPerForwardUs
       }
     }
   }
@@ -92,5 +104,5 @@ export async function startNationalBench (o: { pkiDir: string, dir: string, outb
 
 /** One line for the progress log and the table. */
 export function describeNational (f: NationalFigures): string {
-  return `${f.forwarded} forwarded to the national simulator, ${f.forwardedPerSec}/s during the load; outbox lag at worst ${f.maxLagPositions} positions, oldest ${f.maxOldestAgeSeconds} s; caught up ${f.catchUpSeconds < 0 ? 'not within the wait' : `${f.catchUpSeconds} s after the load`}`
+  return `${f.forwarded} forwarded to the national simulator, ${f.forwardedPerSec}/s during the load; outbox lag at worst ${f.maxLagPositions} positions, oldest ${f.maxOldestAgeSeconds} s; caught up ${f.catchUpSeconds < 0 ? 'not within the wait' : `${f.catchUpSeconds} s after the load`}${f.cpuPerForwardUs === undefined ? '' : `; CPU per forward: ken-national ${f.cpuPerForwardUs.national} µs, national simulator ${f.cpuPerForwardUs.simulator} µs`}`
 }

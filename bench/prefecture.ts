@@ -19,8 +19,9 @@ import { runLoad, type LoadResult } from './loadgen/load.ts'
 import type { BenchIdentity } from './loadgen/protocol.ts'
 import { benchPopulation } from './payloads.ts'
 import { processCpuMicros, processWriteBytes, startKenTarget, type BenchPki } from './targets.ts'
+import { sampleThreads, threadCpuBetween } from './thread-cpu.ts'
 import { describePhase, loadPhases, type LoadPhase } from './load-phases.ts'
-import { describeCpu } from './report.ts'
+import { describeCpu, describeThreads } from './report.ts'
 import { readPayloadFile } from './payload-cache.ts'
 import { describeNational, startNationalBench, type NationalFigures } from './national.ts'
 import { benchCredential, FUKUOKA_CITY, measureReconciliation, type ReconcileFigures } from './reconcile.ts'
@@ -44,7 +45,11 @@ export interface PrefectureFigures {
      * CPU per acknowledged update of each process (user + system, all threads, µs), and the rate
      * the machine's cores could carry at that cost if nothing else ran: the ceiling of this design here.
      */
-    cpuPerUpdateUs: { gateway: number, store: number, storeMainThread: number, loadGenerator: number, total: number, ceilingPerSec: number }
+    cpuPerUpdateUs: {
+      gateway: number, store: number, storeMainThread: number, loadGenerator: number, total: number, ceilingPerSec: number
+      /** The store's CPU by thread (bench/thread-cpu.ts: main, leveldb-bg, ken-index, ken-keys, node, exited); absent before session 11. */
+      storeThreads?: Record<string, number>
+    }
   }
   /** The national link during the load: forwarding rate and outbox lag (issue 12). */
   readonly national: NationalFigures | undefined
@@ -74,7 +79,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
   let peakRssThroughReconcileMb: Record<string, number> = {}
   try {
     const storePid = ken.processes.store?.child.pid
-    const before = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(storePid), storeMain: processCpuMicros(storePid, 'main'), written: processWriteBytes(storePid) }
+    const before = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(storePid), storeMain: processCpuMicros(storePid, 'main'), storeThreads: sampleThreads(storePid), written: processWriteBytes(storePid) }
     const t0 = performance.now()
     const r = await runLoad({ brokerUrl: `mqtts://127.0.0.1:${o.port}`, caPath: o.pki.caPath, identities: o.identities, publishTopic: o.batch > 1 ? 'ken/v1/cs/{code}/update-batch' : 'ken/v1/cs/{code}/update', subscribeTopic: o.batch > 1 ? 'ken/v1/cs/{code}/update-batch/result' : 'ken/v1/cs/{code}/result', window: o.window, batch: o.batch, mode: 'exhaust', warmupMs: 0, durationMs: 3_600_000, workers: o.workers })
     const wallSeconds = (performance.now() - t0) / 1000
@@ -82,15 +87,17 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
     const gateway = perUpdate(processCpuMicros(ken.processes.gateway?.child.pid) - before.gateway)
     const store = perUpdate(processCpuMicros(storePid) - before.store)
     const storeMainThread = perUpdate(processCpuMicros(storePid, 'main') - before.storeMain)
+    const storeThreads = Object.fromEntries(Object.entries(threadCpuBetween(before.storeThreads, sampleThreads(storePid))).map(([name, micros]) => [name, perUpdate(micros)]))
     const loadGenerator = perUpdate(r.generatorCpuMicros)
     const total = Math.round((gateway + store + loadGenerator) * 10) / 10
-    const cpuPerUpdateUs = { gateway, store, storeMainThread, loadGenerator, total, ceilingPerSec: Math.round((os.cpus().length * 1e6) / Math.max(1, total)) }
+    const cpuPerUpdateUs = { gateway, store, storeMainThread, loadGenerator, total, ceilingPerSec: Math.round((os.cpus().length * 1e6) / Math.max(1, total)), storeThreads }
     const phases = loadPhases(r.timeline.ackedPerSecond, r.timeline.links)
     const storeBytesWritten = processWriteBytes(storePid) - before.written
     load = { ...r, wallSeconds: Math.round(wallSeconds * 10) / 10, storeBytesOnDisk: diskUsage(ken.dbDir), storeBytesWritten, peakRssMb: ken.peakRssMb(), window: o.window, phases, cpuPerUpdateUs }
     o.log(`  initial load: ${r.acked} updates in ${load.wallSeconds} s (${r.ratePerSec}/s), all sent: ${r.exhausted}${r.droppedLinks > 0 ? `, ${r.droppedLinks} CS links dropped` : ''}`)
     for (const p of phases) o.log(`    links sending: ${p.busyLinks}, ${describePhase(p)}`)
     o.log(`    CPU per update: ${describeCpu(cpuPerUpdateUs)}`)
+    o.log(`    the store's CPU per update by thread: ${describeThreads(storeThreads)}`)
     national = await link.finish(wallSeconds)
     o.log(`    national link: ${describeNational(national)}`)
     reconcile = await reconcileFukuokaCity(ken, o)

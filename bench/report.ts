@@ -21,6 +21,22 @@ export function describeCpu (cpu: PrefectureFigures['load']['cpuPerUpdateUs']): 
   return `gateway ${cpu.gateway} µs, store ${cpu.store} µs (main thread ${cpu.storeMainThread} µs), load generator ${cpu.loadGenerator} µs`
 }
 
+/** What each group of the store's threads is (bench/thread-cpu.ts), for the table. */
+const THREAD_ROLES: Record<string, string> = {
+  main: 'main',
+  'leveldb-bg': 'LevelDB compaction',
+  'ken-index': 'index worker',
+  'ken-keys': 'key factory',
+  node: 'V8 GC and libuv pool',
+  exited: 'ended threads'
+}
+
+/** µs per update by thread group, largest first. */
+export function describeThreads (threads: Record<string, number> | undefined): string {
+  if (threads === undefined) return 'not measured'
+  return Object.entries(threads).filter(([, us]) => us > 0).sort((a, b) => b[1] - a[1]).map(([name, us]) => `${THREAD_ROLES[name] ?? name} ${us}`).join(', ') + ' µs'
+}
+
 export function renderTable (r: BenchResult): string {
   const m = r.ingest.median
   const mos = m.mosquitto
@@ -40,6 +56,7 @@ export function renderTable (r: BenchResult): string {
     ['  projected to 5.1 M', `${Math.round(5_100_000 / Math.max(1, p.load.ratePerSec))} s`, '< 300 s', ''],
     ...p.load.phases.map((ph) => [`  links sending: ${ph.busyLinks}`, describePhase(ph), '', '']),
     ['  CPU per update', describeCpu(cpu), '', ''],
+    ['  the store by thread', describeThreads(cpu.storeThreads), '', ''],
     // 5.1 M in 300 s is 17,000 updates/s: the CPU all processes together may spend on one update.
     ['  ceiling at that cost', `${n(cpu.ceilingPerSec)}/s on ${r.machine.cores} cores (${cpu.total} µs per update in all)`, `≤ ${n(Math.round((r.machine.cores * 1e6) / 17_000))} µs in all`, ok(cpu.ceilingPerSec >= 17_000)],
     ['  store on disk', `${n(Math.round(p.load.storeBytesOnDisk / 2 ** 20))} MiB`, '', ''],

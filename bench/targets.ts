@@ -49,6 +49,12 @@ const TICKS_PER_SECOND = (() => {
   }
 })()
 
+/** utime + stime of a /proc stat line (fields 14 and 15, counted after the command name, which may hold spaces), in µs. */
+export function statMicros (line: string): number {
+  const fields = line.slice(line.lastIndexOf(') ') + 2).split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND
+}
+
 /**
  * CPU a process has used so far, user + system of all its threads — or of its main thread alone
  * (the thread that runs JavaScript; LevelDB's compactions and reads, libuv's pool and workers are
@@ -57,9 +63,7 @@ const TICKS_PER_SECOND = (() => {
 export function processCpuMicros (pid: number | undefined, which: 'all' | 'main' = 'all'): number {
   if (pid === undefined) return 0
   try {
-    // Fields 14 and 15 (utime, stime) counted after the command name, which may contain spaces.
-    const fields = readFileSync(which === 'all' ? `/proc/${pid}/stat` : `/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND
+    return statMicros(readFileSync(which === 'all' ? `/proc/${pid}/stat` : `/proc/${pid}/task/${pid}/stat`, 'utf8'))
   } catch {
     return 0
   }

@@ -9,7 +9,9 @@
 #     the CPU has it (the rest of the binary still runs on any x86-64); the binding tells which
 #     (crc32c_accelerated). Software crc32c was 12–15 % of LevelDB's compaction thread (issue 18);
 #   classic-level-3.0.0-no-mmap-reads.patch  LevelDB reads table files with pread, never mmap, so their
-#     pages stay in the kernel's page cache instead of the store's RSS (server/src/store/level-tuning.ts).
+#     pages stay in the kernel's page cache instead of the store's RSS (server/src/store/level-tuning.ts);
+#   classic-level-3.0.0-thread-name.patch  LevelDB's background (compaction) thread is named `leveldb-bg`,
+#     so the bench can report its CPU apart from the store's other threads (bench/thread-cpu.ts).
 # tests/unit/store/level-build.test.ts fails if the binding loaded lacks the last two.
 # Run after `npm ci` (which puts back the stock package); idempotent, and refuses a half-applied tree.
 # Needs a C++ compiler, make, python3 and Node's headers (Debian: g++ make python3 libnode-dev or
@@ -35,6 +37,7 @@ apply() {
 apply classic-level-3.0.0-nextv-sync.patch binding.cc:iterator_nextv_sync iterator.js:iterator_nextv_sync
 apply classic-level-3.0.0-sse42-crc32c.patch binding.cc:crc32c_accelerated deps/leveldb/leveldb.gyp:LEVELDB_PLATFORM_POSIX_SSE=1 "$ldb/port/port_posix_sse.cc:LEVELDB_TARGET_SSE42"
 apply classic-level-3.0.0-no-mmap-reads.patch "$ldb/util/env_posix.cc:mmap_limit = 0;"
+apply classic-level-3.0.0-thread-name.patch "$ldb/util/env_posix.cc:\"leveldb-bg\""
 
 # node-gyp-build loads build/Release before the prebuilt binding.
 node_file=$pkg/build/Release/classic_level.node
@@ -56,4 +59,4 @@ if (typeof binding.crc32c_accelerated !== 'function') { console.error('classic-l
 const sse42 = process.arch === 'x64' && /\bsse4_2\b/.test(require('fs').readFileSync('/proc/cpuinfo', 'utf8'))
 if (sse42 && !binding.crc32c_accelerated()) { console.error('classic-level: this CPU has SSE4.2 but LevelDB computes crc32c in software'); process.exit(1) }
 "
-echo "classic-level 3.0.0 with nextvSync, SSE4.2 crc32c, table reads without mmap: $node_file"
+echo "classic-level 3.0.0 with nextvSync, SSE4.2 crc32c, table reads without mmap, a named compaction thread: $node_file"

@@ -47,7 +47,7 @@ export class IndexAhead {
 
   start (): void {
     if (this.#worker !== undefined || this.#closed) return
-    const worker = startTsWorker(new URL('./index-worker.ts', import.meta.url), this.#secrets, { loader: 'require', resourceLimits: HELPER_WORKER_LIMITS })
+    const worker = startTsWorker(new URL('./index-worker.ts', import.meta.url), this.#secrets, { loader: 'require', resourceLimits: HELPER_WORKER_LIMITS, threadName: 'ken-index' })
     this.#secrets.fill(0)
     worker.on('message', (answer: AheadAnswer) => { this.#answer(answer) })
     // A failed worker only means the indexes are computed on the store's thread again.

@@ -35,7 +35,7 @@ export class KeyFactory {
   /** Start the worker and ask for the first batches. */
   start (): void {
     if (this.#worker !== undefined || this.#closed) return
-    const worker = startTsWorker(new URL('./key-factory-worker.ts', import.meta.url), this.#wrapKey, { loader: 'require', resourceLimits: HELPER_WORKER_LIMITS })
+    const worker = startTsWorker(new URL('./key-factory-worker.ts', import.meta.url), this.#wrapKey, { loader: 'require', resourceLimits: HELPER_WORKER_LIMITS, threadName: 'ken-keys' })
     worker.on('message', (batch: Uint8Array) => {
       this.#asked--
       const keys = Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength)

@@ -16,7 +16,16 @@ export interface TsWorkerOptions {
   readonly loader?: 'import' | 'require'
   /** V8 heap limits of the worker: one past them ends the worker with ERR_WORKER_OUT_OF_MEMORY. */
   readonly resourceLimits?: ResourceLimits
+  /**
+   * The worker's OS thread name (Linux comm, at most 15 bytes: THREAD_NAME_BYTES). Node 20 names no
+   * worker thread, so every thread of a process reads "node" in /proc/PID/task/TID/comm, perf and
+   * top -H; a named one shows its own CPU (bench/thread-cpu.ts, issue 18).
+   */
+  readonly threadName?: string
 }
+
+/** Bytes of a Linux thread name, without its terminating NUL (TASK_COMM_LEN − 1, sched.h). */
+export const THREAD_NAME_BYTES = 15
 
 /**
  * V8 heap limits of the store's long-lived helper workers (key factory, index ahead), from
@@ -29,13 +38,18 @@ export const HELPER_WORKER_LIMITS: ResourceLimits = Object.freeze({ maxYoungGene
 
 /** Start `moduleUrl` (a .ts file URL) in a new worker thread with `workerData`. */
 export function startTsWorker (moduleUrl: URL, workerData: unknown, options: TsWorkerOptions = {}): Worker {
+  const name = options.threadName
+  if (name !== undefined && !new RegExp(`^[a-z0-9-]{1,${THREAD_NAME_BYTES}}$`).test(name)) throw new RangeError(`thread name ${JSON.stringify(name)}: 1 to ${THREAD_NAME_BYTES} of a-z 0-9 -`)
+  // Written by the worker's own thread, first thing: /proc/thread-self is the task of the thread that
+  // opens it (proc(5)). Elsewhere than Linux the write fails and the thread keeps its name.
+  const naming = name === undefined ? '' : `try { require('node:fs').writeFileSync('/proc/thread-self/comm', ${JSON.stringify(name)}) } catch {}; `
   let boot: string
   if (options.loader === 'require') {
     const api = createRequire(import.meta.url).resolve('tsx/cjs/api')
-    boot = `require(${JSON.stringify(api)}).register(); require(${JSON.stringify(decodeURIComponent(moduleUrl.pathname))})`
+    boot = `${naming}require(${JSON.stringify(api)}).register(); require(${JSON.stringify(decodeURIComponent(moduleUrl.pathname))})`
   } else {
     const api = import.meta.resolve('tsx/esm/api')
-    boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}) })`
+    boot = `${naming}import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}) })`
   }
   return new Worker(boot, { eval: true, workerData, ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }) })
 }

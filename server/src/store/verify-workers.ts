@@ -31,7 +31,7 @@ export class VerifyWorkers {
     // tsx's CommonJS hook, not its ESM loader: under Node 20 the loader's hooks run in one more thread
     // that every import of the worker waits on (ts-worker.ts); the hook starts a worker in about half
     // the CPU (issue 18).
-    this.#workers = Array.from({ length: count }, () => startTsWorker(new URL('./verify-worker.ts', import.meta.url), { location, hasher: SHA256_BATCH_FILE }, { loader: 'require' }))
+    this.#workers = Array.from({ length: count }, () => startTsWorker(new URL('./verify-worker.ts', import.meta.url), { location, hasher: SHA256_BATCH_FILE }, { loader: 'require', threadName: 'ken-verify' }))
     this.#exits = this.#workers.map(async (worker) => {
       await new Promise<void>((resolve, reject) => {
         worker.once('error', reject)

@@ -41,3 +41,11 @@ t.test('a figure exactly at an upper bound is met; a strict one is not', async (
   t.equal(by.get('store main-thread CPU per update')?.met, true)
   t.equal(by.get('lookup by 住民票コード p99')?.met, false)
 })
+
+t.test('with ken-national\'s CPU per forward measured, the appliance figure is given with it too', async (t) => {
+  const national = { ...(run.prefecture.national ?? { forwarded: 1, forwardedPerSec: 1, maxLagPositions: 0, maxOldestAgeSeconds: 0, catchUpSeconds: 0 }), cpuPerForwardUs: { national: 40.5, simulator: 90 } }
+  const targets = issueTargets({ ...run, prefecture: { ...run.prefecture, national } } as BenchResult)
+  t.equal(targets.length, 9)
+  const row = targets[1]
+  t.match(row, { figure: '  … with the national link (ken-national per forward)', measured: 532.5, target: 150, met: false }, 'gateway + store + ken-national, not the simulator')
+})
