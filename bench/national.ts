@@ -39,7 +39,7 @@ export interface NationalBench {
 }
 
 /** Start the simulator and ken-national for a target whose store serves `outboxSocket`. */
-export async function startNationalBench (o: { pkiDir: string, dir: string, outboxSocket: string, port: number, window?: number }): Promise<NationalBench> {
+export async function startNationalBench (o: { pkiDir: string, dir: string, outboxSocket: string, port: number, window?: number, batch?: number }): Promise<NationalBench> {
   const pki = await nationalPki(path.join(o.dir, 'national-pki'))
   const statusFile = path.join(o.dir, 'national-status.json')
   const sim = spawnDaemon('national-sim', path.join(root, 'tests/sim/national/bin.ts'), [
@@ -50,7 +50,7 @@ export async function startNationalBench (o: { pkiDir: string, dir: string, outb
   const ken = spawnDaemon('national', path.join(root, 'server/src/national/cli/ken-national.ts'), [
     '--outbox', o.outboxSocket, '--prefecture', '40', '--url', `mqtts://localhost:${o.port}`, '--ca', pki.caFile,
     '--cert', path.join(o.pkiDir, 'national', 'ken-national.crt'), '--key', path.join(o.pkiDir, 'national', 'ken-national.key'),
-    ...(o.window === undefined ? [] : ['--window', String(o.window)]), '--status-file', statusFile
+    ...(o.window === undefined ? [] : ['--window', String(o.window)]), ...(o.batch === undefined ? [] : ['--batch', String(o.batch)]), '--status-file', statusFile
   ], path.join(o.dir, 'logs', 'national.log'))
   const read = (): Status | undefined => {
     try {

@@ -72,7 +72,7 @@ export const DEFAULTS = deepFreeze({
   },
   logging: { level: 'info' },
   // SPEC §5.1: ken-national's link; the national server's CA is its own file, apart from the prefecture's.
-  national: { url: 'mqtts://localhost:8884', caFile: 'national/national-ca.crt', window: 1024 },
+  national: { url: 'mqtts://localhost:8884', caFile: 'national/national-ca.crt', window: 1024, batch: 64 },
   terminal: {
     host: '127.0.0.1',
     port: 8443,

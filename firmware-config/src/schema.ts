@@ -123,7 +123,8 @@ const sections = {
   national: z.object({
     url: z.string().regex(/^mqtts:\/\/[^/]+:[0-9]{1,5}$/),
     caFile: path,
-    window: int(1, 4096)
+    window: int(1, 4096),
+    batch: int(1, 1024)
   }).strict(),
   // SPEC §6, A8.1, A1, A2.6 (section G 5: no source gives these values; defaults chosen on the strict side).
   // A8.3 / section G 1: Fukuoka prohibits hardcopy, Gunma and the CS allow it with a record → the stricter default.
@@ -198,10 +199,11 @@ export const HINTS: Readonly<Record<string, Hint>> = {
   'paths.applianceKeyFile': { expect: 'a file path (relative paths are under stateDir)', fix: 'write e.g. "keys/appliance.key"' },
   'paths.storeSocket': { expect: 'a Unix socket path (relative paths are under stateDir)', fix: 'write e.g. "run/store.sock"' },
   'paths.outboxSocket': { expect: 'a Unix socket path (relative paths are under stateDir)', fix: 'write e.g. "run/outbox.sock"' },
-  national: { expect: 'an object with url, caFile, window', fix: 'see docs/configuration.md, section national' },
+  national: { expect: 'an object with url, caFile, window, batch', fix: 'see docs/configuration.md, section national' },
   'national.url': { expect: 'mqtts://host:port of the national server (TLS only)', fix: 'write e.g. "mqtts://zenkoku.example:8883"' },
   'national.caFile': { expect: 'the national server\'s CA bundle, PEM (relative paths are under stateDir)', fix: 'write the file J-LIS gave; never the prefecture\'s own CA' },
   'national.window': { expect: 'an integer between 1 and 4096', fix: 'set the number of forwards sent and not yet acknowledged' },
+  'national.batch': { expect: 'an integer between 1 and 1024', fix: 'set how many forwards one PUBLISH may carry (1: each alone on …/forward, as before the batch topic)' },
   'paths.storeMaintSocket': { expect: 'a Unix socket path (relative paths are under stateDir)', fix: 'write e.g. "run/store-maint.sock"' },
   'paths.gatewayMaintSocket': { expect: 'a Unix socket path (relative paths are under stateDir)', fix: 'write e.g. "run/gateway-maint.sock"' },
   'paths.terminalMaintSocket': { expect: 'a Unix socket path (relative paths are under stateDir)', fix: 'write e.g. "run/terminal-maint.sock"' },

@@ -8,6 +8,7 @@ import type { MessageName } from './types.ts'
 export const NATIONAL_TOPIC_KINDS = {
   forward: { suffix: 'forward', message: 'NationalForward', direction: 'prefecture-to-national' },
   fuhyoForward: { suffix: 'fuhyo/forward', message: 'NationalFuhyoForward', direction: 'prefecture-to-national' },
+  forwardBatch: { suffix: 'forward-batch', message: 'NationalForwardBatch', direction: 'prefecture-to-national' },
   ack: { suffix: 'ack', message: 'NationalAck', direction: 'national-to-prefecture' },
   query: { suffix: 'query', message: 'NationalSearchRequest', direction: 'prefecture-to-national' },
   queryResult: { suffix: 'query/result', message: 'NationalSearchResponse', direction: 'national-to-prefecture' }

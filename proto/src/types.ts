@@ -434,6 +434,17 @@ export interface NationalFuhyoForward {
   fuhyo?: FuhyoUpdate | null
 }
 
+/** ken.v1.NationalBatchItem — one forward of a NationalForwardBatch (one member set) */
+export interface NationalBatchItem {
+  identity?: NationalForward | null
+  fuhyo?: NationalFuhyoForward | null
+}
+
+/** ken.v1.NationalForwardBatch — several forwards in log order in one PUBLISH */
+export interface NationalForwardBatch {
+  items: NationalBatchItem[]
+}
+
 /** ken.v1.OutboxRead */
 export interface OutboxRead {
   fromPosition: number
@@ -801,6 +812,8 @@ export interface MessageMap extends TransparencyMessages, DisclosureCorrectionMe
   FourItems: FourItems
   NationalSearchResponse: NationalSearchResponse
   NationalFuhyoForward: NationalFuhyoForward
+  NationalBatchItem: NationalBatchItem
+  NationalForwardBatch: NationalForwardBatch
   OutboxRequest: OutboxRequest
   OutboxRead: OutboxRead
   OutboxConfirm: OutboxConfirm

@@ -46,6 +46,7 @@ export async function startNationalDaemon (input: NationalInput, deps: NationalD
   }, log)
   const forwarder = new Forwarder(link, log, {
     window: o.window,
+    batch: o.batch,
     readWaitMs: o.readWaitMs,
     reconnectMinMs: o.reconnectMinMs,
     reconnectMaxMs: o.reconnectMaxMs,
@@ -55,7 +56,7 @@ export async function startNationalDaemon (input: NationalInput, deps: NationalD
   const metrics = new NationalMetrics(() => forwarder.lag())
   const rotate = (next: Parameters<NationalLink['rotate']>[0]): void => { link.rotate(next) }
   const maint: MaintSocket | undefined = o.maintSocket === undefined ? undefined : await startNationalMaint({ rotate, lag: () => forwarder.lag(), metrics, log }, o.maintSocket)
-  log.info('national.start', { prefecture: o.prefectureCode, url: o.nationalUrl, window: o.window })
+  log.info('national.start', { prefecture: o.prefectureCode, url: o.nationalUrl, window: o.window, batch: o.batch })
   forwarder.start()
   link.start()
   const statusFile = o.statusFile

@@ -13,7 +13,7 @@
  * Order: forwards are published in queue order on one MQTT connection (QoS 1 keeps order on a
  * connection, MQTT 3.1.1 §4.6), and each names its predecessor, so the national side refuses a gap.
  */
-import type { NationalAck, NationalSearchRequest, NationalSearchResponse, OutboxItem } from '../../../proto/src/types.ts'
+import type { NationalAck, NationalBatchItem, NationalSearchRequest, NationalSearchResponse, OutboxItem } from '../../../proto/src/types.ts'
 import type { NationalLink } from './national-link.ts'
 import type { OutboxClient } from './outbox-client.ts'
 import type { NationalLogger } from './logger.ts'
@@ -21,6 +21,8 @@ import { errors } from './errors.ts'
 
 export interface ForwarderOptions {
   readonly window: number
+  /** Forwards per PUBLISH: 1 publishes each alone (…/forward, …/fuhyo/forward), more a NationalForwardBatch. */
+  readonly batch: number
   readonly readWaitMs: number
   readonly reconnectMinMs: number
   readonly reconnectMaxMs: number
@@ -187,15 +189,25 @@ export class Forwarder {
     }
   }
 
-  /** Publish what the current link has not carried yet, in order. */
+  /**
+   * Publish what the current link has not carried yet, in order: up to `batch` forwards per PUBLISH.
+   * A batch is cut from the queue as it stands, so a load whose reads bring many forwards at once sends
+   * full batches, and a single change goes at once, alone in its batch (SPEC §5.1 随時: no waiting to fill one).
+   */
   #pump (): void {
     if (!this.#link.up) return
+    const batch = this.#opts.batch
     while (this.#sent < this.#queue.length) {
-      const { item } = this.#queue[this.#sent] as Pending
-      if (item.identity !== undefined && item.identity !== null) this.#link.publishForward('identity', item.identity)
-      else if (item.fuhyo !== undefined && item.fuhyo !== null) this.#link.publishForward('fuhyo', item.fuhyo)
-      this.#sent++
-      this.#published++
+      const items = this.#queue.slice(this.#sent, this.#sent + batch).map(({ item }) => item)
+      if (batch === 1) {
+        const item = items[0] as OutboxItem
+        if (item.identity !== undefined && item.identity !== null) this.#link.publishForward('identity', item.identity)
+        else if (item.fuhyo !== undefined && item.fuhyo !== null) this.#link.publishForward('fuhyo', item.fuhyo)
+      } else {
+        this.#link.publishForwardBatch(items.flatMap((item): NationalBatchItem[] => item.identity !== undefined && item.identity !== null ? [{ identity: item.identity }] : item.fuhyo !== undefined && item.fuhyo !== null ? [{ fuhyo: item.fuhyo }] : []))
+      }
+      this.#sent += items.length
+      this.#published += items.length
     }
   }
 

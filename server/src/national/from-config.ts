@@ -1,7 +1,7 @@
 /**
  * ken-national's options from the appliance configuration (firmware-config): the outbox socket
  * (`paths.outboxSocket`), the prefecture (`prefecture.code`), the national server (`national.url`,
- * `national.caFile` under the state directory, `national.window`), and its client credential where
+ * `national.caFile` under the state directory, `national.window`, `national.batch`), and its client credential where
  * `ken-pki issue national-client --out <pkiDir>/national` and devPki put it.
  */
 import path from 'node:path'
@@ -19,6 +19,7 @@ export function nationalOptionsFrom (config: Config): NationalInput {
     certFile: path.join(paths.pkiDir, 'national', 'ken-national.crt'),
     keyFile: path.join(paths.pkiDir, 'national', 'ken-national.key'),
     window: config.national.window,
+    batch: config.national.batch,
     maintSocket: paths.nationalMaintSocket
   }
 }

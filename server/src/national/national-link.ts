@@ -12,7 +12,7 @@ import type { ConnectionOptions, TLSSocket } from 'node:tls'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { decode, encode } from '../../../proto/src/codec.ts'
 import { nationalTopic, parseNationalTopic } from '../../../proto/src/national-topics.ts'
-import type { NationalAck, NationalFuhyoForward, NationalForward, NationalSearchRequest, NationalSearchResponse } from '../../../proto/src/types.ts'
+import type { NationalAck, NationalBatchItem, NationalFuhyoForward, NationalForward, NationalSearchRequest, NationalSearchResponse } from '../../../proto/src/types.ts'
 import type { NationalLogger } from './logger.ts'
 import { errors } from './errors.ts'
 
@@ -84,6 +84,11 @@ export class NationalLink extends EventEmitter<NationalLinkEvents> {
   publishForward (kind: 'identity' | 'fuhyo', forward: NationalForward | NationalFuhyoForward): void {
     const bytes = kind === 'identity' ? encode('NationalForward', forward as NationalForward) : encode('NationalFuhyoForward', forward as NationalFuhyoForward)
     this.#publish(nationalTopic(kind === 'identity' ? 'forward' : 'fuhyoForward', this.#opts.prefectureCode), bytes)
+  }
+
+  /** Several forwards, in log order, in one PUBLISH (NationalForwardBatch, national.proto). */
+  publishForwardBatch (items: readonly NationalBatchItem[]): void {
+    this.#publish(nationalTopic('forwardBatch', this.#opts.prefectureCode), encode('NationalForwardBatch', { items: items as NationalBatchItem[] }))
   }
 
   publishQuery (request: NationalSearchRequest): void {

@@ -12,6 +12,9 @@ export const DEFAULTS = Object.freeze({
   // A window of 256 forwards, each acknowledged after the national side's fsync, held the link near
   // 256 per fsync while a load made fsyncs slow (issue 18); 1,024 is a few hundred kB in flight.
   window: 1024,
+  // Forwards per PUBLISH (NationalForwardBatch): alone, each cost ken-national ~100 µs of CPU and the
+  // national side as much (bench/national.ts, issue 18); a batch pays MQTT, TLS and the ack once.
+  batch: 64,
   readWaitMs: 1000,
   reconnectMinMs: 100,
   reconnectMaxMs: 5000,
@@ -37,6 +40,8 @@ const schema = z.object({
   keyFile: z.string().min(1),
   /** Forwards sent and not yet acknowledged, at most. */
   window: int(1, 4096).default(DEFAULTS.window),
+  /** Forwards one PUBLISH may carry (1: each alone on …/forward, as a national side without the batch topic needs). */
+  batch: int(1, 1024).default(DEFAULTS.batch),
   readWaitMs: int(0, 5000).default(DEFAULTS.readWaitMs),
   reconnectMinMs: int(10, 60_000).default(DEFAULTS.reconnectMinMs),
   reconnectMaxMs: int(10, 600_000).default(DEFAULTS.reconnectMaxMs),

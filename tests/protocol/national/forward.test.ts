@@ -2,7 +2,7 @@
 // in log order, and no REJECTED one does; the forward carries exactly the items of SPEC §2.1 (本人確認情報)
 // and §2.2 (附票, never a 個人番号), compared with the store's own decrypted copy; every transmission
 // batch is a national.forward act; the lag is exposed; a restart of the simulator loses nothing.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { ChangeReason, LogUpdateKind, ResultStatus } from '../../../proto/src/types.ts'
 import { Cs, FUKUOKA, KITAKYUSHU, fuhyo, item, person } from '../../unit/store/helpers.ts'
 import { bench, recorder, until } from './helpers.ts'
@@ -10,7 +10,13 @@ import { bench, recorder, until } from './helpers.ts'
 /** The 本人確認情報 items SPEC §2.1 says are forwarded (and the supporting ones NationalForward names). */
 const IDENTITY_ITEMS = ['juminhyoCode', 'nameKanji', 'nameKana', 'birthDate', 'sex', 'address', 'kojinBango', 'changeReason', 'changeDate', 'kyuujiKanji', 'kyuujiKana', 'previousJuminhyoCode'] as const
 
-t.test('accepted updates only, once, in order, with exactly their items; batches recorded; lag exposed', async (t) => {
+for (const batch of [1, 5]) {
+  t.test(`accepted updates only, once, in order, with exactly their items; batches recorded; lag exposed (${batch} per PUBLISH)`, async (t) => {
+    await forwardsEachOnce(t, batch)
+  })
+}
+
+async function forwardsEachOnce (t: Test, batch: number): Promise<void> {
   const b = await bench(t)
   const daemon = await b.startStore()
   const store = daemon.store
@@ -26,7 +32,7 @@ t.test('accepted updates only, once, in order, with exactly their items; batches
   await store.append([item(fk.identity(person(3, { changeReason: ChangeReason.TENKYO, changeDate: '2022-02-02', address: '福岡県福岡市博多区博多駅前1丁目' })))])
   const sim = await b.startSim()
   const log = recorder()
-  const national = await b.startNational(sim.port, { window: 8 }, log)
+  const national = await b.startNational(sim.port, { window: 8, batch }, log)
 
   const accepted: number[] = []
   for await (const r of store.entries()) if (r.entry.update?.status === ResultStatus.ACCEPTED) accepted.push(r.position)
@@ -70,7 +76,11 @@ t.test('accepted updates only, once, in order, with exactly their items; batches
   t.same([lag.linkUp, lag.outboxConnected, lag.confirmed, lag.pendingForwards], [true, true, accepted.at(-1), 0])
   t.ok(log.events.some((e) => e.event === 'national.link.up'))
   t.notOk(JSON.stringify(log.events).includes(person(1).nameKanji), 'no personal data in ken-national\'s log')
-})
+  // Batches are real: at most `batch` forwards per PUBLISH, and fewer PUBLISHes than forwards when batched.
+  t.ok(sim.stats.largestPublish <= batch, `at most ${batch} forwards in one PUBLISH (largest ${sim.stats.largestPublish})`)
+  if (batch === 1) t.ok(sim.stats.publishes >= accepted.length, 'each forward in a PUBLISH of its own')
+  else t.ok(sim.stats.publishes < accepted.length && sim.stats.largestPublish > 1, `${accepted.length} forwards in ${sim.stats.publishes} PUBLISHes`)
+}
 
 t.test('the simulator restarted mid-stream: it resumes from what it holds, nothing twice, nothing lost', async (t) => {
   const b = await bench(t)

@@ -5,7 +5,8 @@
  * prefecture is taken from the client certificate (urn:ken:national-client:PP:serial), never from
  * the messages. A forward is held only when its predecessor is (gap refused), a repeated position
  * is a duplicate, and the ack (NationalAck) is published only after the batch is fsynced — group
- * committed, so a window of forwards costs one fsync. Queries are answered from the national file:
+ * committed, so a window of forwards costs one fsync. A NationalForwardBatch (…/forward-batch) is taken
+ * element by element in its order, with one ack for the whole of it. Queries are answered from the national file:
  * what was forwarded, plus a seeded population of other prefectures.
  */
 import net from 'node:net'
@@ -42,8 +43,8 @@ export interface NationalSimulator {
   readonly port: number
   /** Highest position durably held per prefecture (what it acknowledged). */
   acknowledged: (prefectureCode: string) => number
-  /** Forwards received in all (duplicates and refused gaps included), for the load figures. */
-  readonly stats: { received: number, duplicates: number, gaps: number, queries: number, refusedPeers: number }
+  /** Forwards received in all (duplicates and refused gaps included), and the PUBLISHes that carried them, for the load figures. */
+  readonly stats: { received: number, duplicates: number, gaps: number, queries: number, refusedPeers: number, publishes: number, largestPublish: number }
   readonly store: SimStore
   close: () => Promise<void>
 }
@@ -56,7 +57,7 @@ export async function startNationalSimulator (options: NationalSimulatorOptions)
   const store = new SimStore(options.dbPath)
   await store.open()
   if (options.seed !== undefined && options.seed.length > 0) await store.seed(options.seed)
-  const stats = { received: 0, duplicates: 0, gaps: 0, queries: 0, refusedPeers: 0 }
+  const stats = { received: 0, duplicates: 0, gaps: 0, queries: 0, refusedPeers: 0, publishes: 0, largestPublish: 0 }
   const prefectures = new Map<string, Prefecture>()
   const opening = new Map<string, Promise<Prefecture>>()
   // One promise per prefecture, taken synchronously: forwards that arrive while its last position is
@@ -101,11 +102,32 @@ export async function startNationalSimulator (options: NationalSimulatorOptions)
               ? { kind: 'identity', forward: decode('NationalForward', payload) }
               : { kind: 'fuhyo', forward: decode('NationalFuhyoForward', payload) }
             stats.received++
+            stats.publishes++
+            stats.largestPublish = Math.max(stats.largestPublish, 1)
             const p = await prefectureOf(pref)
             const outcome = await p.receive(held)
             if (outcome === 'duplicate') stats.duplicates++
             if (outcome === 'gap') stats.gaps++
             publish(client, nationalTopic('ack', pref), encode('NationalAck', { logPosition: p.durable, reasonCode: outcome === 'gap' ? 'KEN_REJECT_NATIONAL_GAP' : '' }))
+            return done(null)
+          }
+          if (topic.kind === 'forwardBatch') {
+            // Taken in the batch's order as if each came alone (receive queues synchronously), one ack for
+            // the batch once all of it is durable (national.proto NationalForwardBatch).
+            const items = decode('NationalForwardBatch', payload).items
+            stats.publishes++
+            stats.largestPublish = Math.max(stats.largestPublish, items.length)
+            const p = await prefectureOf(pref)
+            const outcomes = await Promise.all(items.map(async (item) => {
+              stats.received++
+              const held: HeldForward | undefined = item.identity !== undefined && item.identity !== null
+                ? { kind: 'identity', forward: item.identity }
+                : item.fuhyo !== undefined && item.fuhyo !== null ? { kind: 'fuhyo', forward: item.fuhyo } : undefined
+              return held === undefined ? 'gap' : await p.receive(held)
+            }))
+            stats.duplicates += outcomes.filter((o) => o === 'duplicate').length
+            stats.gaps += outcomes.filter((o) => o === 'gap').length
+            publish(client, nationalTopic('ack', pref), encode('NationalAck', { logPosition: p.durable, reasonCode: outcomes.includes('gap') ? 'KEN_REJECT_NATIONAL_GAP' : '' }))
             return done(null)
           }
           if (topic.kind === 'query') {

@@ -38,6 +38,7 @@ t.test('options: defaults filled, frozen; refusals name the key', async (t) => {
 
 t.test('national topics: made and parsed; anything else resolves to nothing', async (t) => {
   t.equal(nationalTopic('fuhyoForward', '40'), 'ken/v1/national/40/fuhyo/forward')
+  t.equal(nationalTopic('forwardBatch', '40'), 'ken/v1/national/40/forward-batch')
   t.same(parseNationalTopic('ken/v1/national/40/query/result'), { kind: 'queryResult', prefectureCode: '40' })
   for (const bad of ['ken/v1/national/+/ack', 'ken/v1/national/4/ack', 'ken/v1/national/40/other', 'ken/v1/cs/401307/update', 'ken/v1/national/40/ack/']) t.equal(parseNationalTopic(bad), undefined, bad)
 })

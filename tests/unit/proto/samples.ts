@@ -221,6 +221,8 @@ export const SAMPLES = {
   NationalForward: [forward],
   NationalAck: [{ logPosition: 77, reasonCode: 'KEN_REJECT_NATIONAL_GAP' }],
   NationalFuhyoForward: [fuhyoForward],
+  NationalBatchItem: [{ identity: forward }, { fuhyo: fuhyoForward }],
+  NationalForwardBatch: [{ items: [{ identity: forward }, { fuhyo: fuhyoForward }] }, { items: [] }],
   OutboxRequest: [
     { read: { fromPosition: 7, maxItems: 64, waitMs: 500 } },
     { confirm: { upToPosition: 77, peer: 'CN=national.test' } },

@@ -43,6 +43,8 @@ const FIELDS = {
   },
   NationalAck: { logPosition: true, reasonCode: true },
   NationalFuhyoForward: { logPosition: true, entryHash: true, prefectureCode: true, municipalityCode: true, previousPosition: true, fuhyo: true },
+  NationalBatchItem: { identity: true, fuhyo: true },
+  NationalForwardBatch: { items: true },
   OutboxRequest: { read: true, confirm: true, queryAnswer: true },
   OutboxRead: { fromPosition: true, maxItems: true, waitMs: true },
   OutboxConfirm: { upToPosition: true, peer: true },

@@ -3,7 +3,7 @@
  *
  *   ken-national --config FILE [--status-file PATH]       (the appliance: firmware-config)
  *   ken-national --outbox PATH --prefecture PP --url mqtts://HOST:PORT --ca NATIONAL_CA.pem
- *                --cert CLIENT.crt --key CLIENT.key [--window N] [--status-file PATH] [--maint-socket PATH]
+ *                --cert CLIENT.crt --key CLIENT.key [--window N] [--batch N] [--status-file PATH] [--maint-socket PATH]
  *
  * JSON log lines on stderr (events `national.*`, no personal data); SIGTERM/SIGINT stop it cleanly.
  */
@@ -14,7 +14,7 @@ import { nationalLogger } from '../logger.ts'
 import { nationalOptionsFrom } from '../from-config.ts'
 import { loadConfig } from '../../../../firmware-config/src/load.ts'
 
-const USAGE = 'usage: ken-national --config FILE [--status-file PATH] | ken-national --outbox PATH --prefecture PP --url mqtts://HOST:PORT --ca FILE --cert FILE --key FILE [--window N] [--status-file PATH] [--maint-socket PATH]'
+const USAGE = 'usage: ken-national --config FILE [--status-file PATH] | ken-national --outbox PATH --prefecture PP --url mqtts://HOST:PORT --ca FILE --cert FILE --key FILE [--window N] [--batch N] [--status-file PATH] [--maint-socket PATH]'
 
 async function main (argv: string[]): Promise<number> {
   let values
@@ -31,6 +31,7 @@ async function main (argv: string[]): Promise<number> {
         cert: { type: 'string' },
         key: { type: 'string' },
         window: { type: 'string' },
+        batch: { type: 'string' },
         'status-file': { type: 'string' },
         'maint-socket': { type: 'string' }
       }
@@ -51,6 +52,7 @@ async function main (argv: string[]): Promise<number> {
       certFile: values.cert ?? '',
       keyFile: values.key ?? '',
       ...(values.window === undefined ? {} : { window: Number(values.window) }),
+      ...(values.batch === undefined ? {} : { batch: Number(values.batch) }),
       ...(values['status-file'] === undefined ? {} : { statusFile: values['status-file'] }),
       ...(values['maint-socket'] === undefined ? {} : { maintSocket: values['maint-socket'] })
     }, { logger: log })
