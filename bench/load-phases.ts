@@ -51,7 +51,7 @@ export function describePhase (ph: LoadPhase): string {
 }
 
 /** PUBACKs between two instants, spreading each second's count evenly over that second. */
-function ackedBetween (perSecond: readonly number[], from: number, to: number): number {
+export function ackedBetween (perSecond: readonly number[], from: number, to: number): number {
   let total = 0
   for (let s = Math.floor(from); s < Math.ceil(to) && s < perSecond.length; s++) {
     const overlap = Math.min(to, s + 1) - Math.max(from, s)

@@ -21,7 +21,8 @@ import { benchPopulation } from './payloads.ts'
 import { processCpuMicros, processWriteBytes, startKenTarget, type BenchPki } from './targets.ts'
 import { sampleThreads, threadCpuBetween } from './thread-cpu.ts'
 import { describePhase, loadPhases, type LoadPhase } from './load-phases.ts'
-import { describeCpu, describeThreads } from './report.ts'
+import { describeCpu, describePhaseCpu, describeThreads } from './report.ts'
+import { phaseCpu, startPhaseSampler, type PhaseCpu } from './phase-cpu.ts'
 import { readPayloadFile } from './payload-cache.ts'
 import { describeNational, startNationalBench, type NationalFigures } from './national.ts'
 import { benchCredential, FUKUOKA_CITY, measureReconciliation, type ReconcileFigures } from './reconcile.ts'
@@ -41,6 +42,8 @@ export interface PrefectureFigures {
     window: number
     /** Until only the last two links are left, then each of them alone (load-phases.ts). */
     phases: LoadPhase[]
+    /** Each phase's CPU (phase-cpu.ts); absent before session 11. */
+    phaseCpu?: PhaseCpu[]
     /**
      * CPU per acknowledged update of each process (user + system, all threads, µs), and the rate
      * the machine's cores could carry at that cost if nothing else ran: the ceiling of this design here.
@@ -81,6 +84,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
     const storePid = ken.processes.store?.child.pid
     const before = { gateway: processCpuMicros(ken.processes.gateway?.child.pid), store: processCpuMicros(storePid), storeMain: processCpuMicros(storePid, 'main'), storeThreads: sampleThreads(storePid), written: processWriteBytes(storePid) }
     const t0 = performance.now()
+    const sampler = startPhaseSampler({ store: storePid, gateway: ken.processes.gateway?.child.pid }, t0)
     const r = await runLoad({ brokerUrl: `mqtts://127.0.0.1:${o.port}`, caPath: o.pki.caPath, identities: o.identities, publishTopic: o.batch > 1 ? 'ken/v1/cs/{code}/update-batch' : 'ken/v1/cs/{code}/update', subscribeTopic: o.batch > 1 ? 'ken/v1/cs/{code}/update-batch/result' : 'ken/v1/cs/{code}/result', window: o.window, batch: o.batch, mode: 'exhaust', warmupMs: 0, durationMs: 3_600_000, workers: o.workers })
     const wallSeconds = (performance.now() - t0) / 1000
     const perUpdate = (micros: number): number => Math.round((micros / Math.max(1, r.acked)) * 10) / 10
@@ -92,10 +96,12 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
     const total = Math.round((gateway + store + loadGenerator) * 10) / 10
     const cpuPerUpdateUs = { gateway, store, storeMainThread, loadGenerator, total, ceilingPerSec: Math.round((os.cpus().length * 1e6) / Math.max(1, total)), storeThreads }
     const phases = loadPhases(r.timeline.ackedPerSecond, r.timeline.links)
+    const byPhase = phaseCpu(sampler.stop(), phases, r.timeline.ackedPerSecond)
     const storeBytesWritten = processWriteBytes(storePid) - before.written
-    load = { ...r, wallSeconds: Math.round(wallSeconds * 10) / 10, storeBytesOnDisk: diskUsage(ken.dbDir), storeBytesWritten, peakRssMb: ken.peakRssMb(), window: o.window, phases, cpuPerUpdateUs }
+    load = { ...r, wallSeconds: Math.round(wallSeconds * 10) / 10, storeBytesOnDisk: diskUsage(ken.dbDir), storeBytesWritten, peakRssMb: ken.peakRssMb(), window: o.window, phases, phaseCpu: byPhase, cpuPerUpdateUs }
     o.log(`  initial load: ${r.acked} updates in ${load.wallSeconds} s (${r.ratePerSec}/s), all sent: ${r.exhausted}${r.droppedLinks > 0 ? `, ${r.droppedLinks} CS links dropped` : ''}`)
     for (const p of phases) o.log(`    links sending: ${p.busyLinks}, ${describePhase(p)}`)
+    for (const c of byPhase) o.log(`    CPU with ${c.busyLinks} link(s) sending: ${describePhaseCpu(c)}`)
     o.log(`    CPU per update: ${describeCpu(cpuPerUpdateUs)}`)
     o.log(`    the store's CPU per update by thread: ${describeThreads(storeThreads)}`)
     national = await link.finish(wallSeconds)

@@ -3,6 +3,7 @@ import type { IngestSummary } from './ingest.ts'
 import type { PhysicalLimits } from './physical.ts'
 import type { PrefectureFigures } from './prefecture.ts'
 import { describePhase } from './load-phases.ts'
+import type { PhaseCpu } from './phase-cpu.ts'
 import { describeNational } from './national.ts'
 
 export interface BenchResult {
@@ -31,6 +32,11 @@ const THREAD_ROLES: Record<string, string> = {
   exited: 'ended threads'
 }
 
+/** One phase's CPU for the progress log and the table. */
+export function describePhaseCpu (c: PhaseCpu): string {
+  return `store ${c.store} µs per update (${describeThreads(c.storeThreads)}), gateway ${c.gateway} µs; ${c.coresBusy} of the machine's cores busy`
+}
+
 /** µs per update by thread group, largest first. */
 export function describeThreads (threads: Record<string, number> | undefined): string {
   if (threads === undefined) return 'not measured'
@@ -55,6 +61,7 @@ export function renderTable (r: BenchResult): string {
     [`initial load, ${n(p.residents)} residents`, `${p.load.wallSeconds} s, ${n(p.load.ratePerSec)}/s, all sent ${p.load.exhausted}, window ${p.load.window}`, '5.1 M < 300 s', ok(loadTarget)],
     ['  projected to 5.1 M', `${Math.round(5_100_000 / Math.max(1, p.load.ratePerSec))} s`, '< 300 s', ''],
     ...p.load.phases.map((ph) => [`  links sending: ${ph.busyLinks}`, describePhase(ph), '', '']),
+    ...(p.load.phaseCpu ?? []).map((c) => [`  CPU, ${c.busyLinks} link(s) sending`, describePhaseCpu(c), '', '']),
     ['  CPU per update', describeCpu(cpu), '', ''],
     ['  the store by thread', describeThreads(cpu.storeThreads), '', ''],
     // 5.1 M in 300 s is 17,000 updates/s: the CPU all processes together may spend on one update.

@@ -49,10 +49,15 @@ const TICKS_PER_SECOND = (() => {
   }
 })()
 
+/** Clock ticks of /proc (USER_HZ) in µs. */
+export function ticksToMicros (ticks: number): number {
+  return (ticks * 1e6) / TICKS_PER_SECOND
+}
+
 /** utime + stime of a /proc stat line (fields 14 and 15, counted after the command name, which may hold spaces), in µs. */
 export function statMicros (line: string): number {
   const fields = line.slice(line.lastIndexOf(') ') + 2).split(' ')
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND
+  return ticksToMicros(Number(fields[11]) + Number(fields[12]))
 }
 
 /**
