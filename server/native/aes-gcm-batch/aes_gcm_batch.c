@@ -91,6 +91,17 @@ static const char *check (batch_args *a, int opening) {
   return NULL;
 }
 
+/*
+ * The key to initialise value i with, or NULL when it is value i-1's: the context keeps the key
+ * schedule and only the nonce is set again (a batch of data keys wrapped under one key-wrap key).
+ */
+static const uint8_t *rekey (const batch_args *a, uint32_t i) {
+  const uint8_t *key = a->keys + a->spans[(size_t)i * FIELDS];
+  if (i == 0) return key;
+  const uint8_t *previous = a->keys + a->spans[(size_t)(i - 1) * FIELDS];
+  return previous == key || CRYPTO_memcmp(previous, key, KEY) == 0 ? NULL : key;
+}
+
 static int read_args (napi_env env, napi_callback_info info, batch_args *a, int opening) {
   size_t argc = 7;
   napi_value argv[7];
@@ -125,7 +136,7 @@ static napi_value seal_batch (napi_env env, napi_callback_info info) {
     const int32_t *s = a.spans + (size_t)i * FIELDS;
     uint8_t *out = a.output + s[5];
     int length = 0, last = 0;
-    ok = EVP_EncryptInit_ex2(ctx, i == 0 ? cipher : NULL, a.keys + s[0], out, NULL) == 1 &&
+    ok = EVP_EncryptInit_ex2(ctx, i == 0 ? cipher : NULL, rekey(&a, i), out, NULL) == 1 &&
       (s[2] == 0 || EVP_EncryptUpdate(ctx, NULL, &length, a.aads + s[1], s[2]) == 1) &&
       (s[4] == 0 || EVP_EncryptUpdate(ctx, out + NONCE, &length, a.input + s[3], s[4]) == 1) &&
       EVP_EncryptFinal_ex(ctx, out + NONCE + s[4], &last) == 1 &&
@@ -160,7 +171,7 @@ static napi_value open_batch (napi_env env, napi_callback_info info) {
       /* The tag is copied: EVP_CTRL_GCM_SET_TAG takes a non-const pointer. */
       uint8_t tag[TAG];
       memcpy(tag, sealed + NONCE + text, TAG);
-      int ok = EVP_DecryptInit_ex2(ctx, i == 0 ? cipher : NULL, a.keys + s[0], sealed, NULL) == 1 &&
+      int ok = EVP_DecryptInit_ex2(ctx, i == 0 ? cipher : NULL, rekey(&a, i), sealed, NULL) == 1 &&
         (s[2] == 0 || EVP_DecryptUpdate(ctx, NULL, &length, a.aads + s[1], s[2]) == 1) &&
         (text == 0 || EVP_DecryptUpdate(ctx, out, &length, sealed + NONCE, text) == 1) &&
         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAG, tag) == 1 &&
