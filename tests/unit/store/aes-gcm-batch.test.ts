@@ -188,3 +188,31 @@ t.test('data-key.ts: a batch of keys wrapped in one call is what seal makes, key
   t.equal(new Set(keys.map((k) => k.wrapped.subarray(0, 12).toString('hex'))).size, 50, 'no nonce twice')
   t.throws(() => makeDataKeys(Buffer.alloc(16), 1), { name: 'RangeError' }, 'a wrap key of 16 bytes is refused')
 })
+
+for (const [name, gcm] of batches) {
+  t.test(`${name}: values under one key (its schedule kept between them) open, a tampered one among them alone fails`, { skip: gcm === undefined ? unbuilt : false }, async (t) => {
+    const g = gcm as AesGcmBatch
+    const wrapKey = bytes(rng(6), 32)
+    const batch = makeDataKeys(wrapKey, 12)
+    const aadBytes = sealAad(SealPurpose.DATA_KEY, Buffer.alloc(16), 0).length
+    const aads = Buffer.concat(Array.from({ length: 12 }, (_, i) => sealAad(SealPurpose.DATA_KEY, batch.subarray(i * DATA_KEY_RECORD_BYTES, i * DATA_KEY_RECORD_BYTES + 16), 0)))
+    const spans = new Int32Array(12 * AES_GCM_SPAN_FIELDS)
+    for (let i = 0; i < 12; i++) spans.set([0, i * aadBytes, aadBytes, i * DATA_KEY_RECORD_BYTES + 48, 60, i * 32], i * AES_GCM_SPAN_FIELDS)
+    const tampered = Buffer.from(batch)
+    for (const i of [0, 4, 5, 11]) tampered[i * DATA_KEY_RECORD_BYTES + 48 + 20] = (tampered[i * DATA_KEY_RECORD_BYTES + 48 + 20] as number) ^ 0x40
+    const out = Buffer.alloc(12 * 32)
+    const status = new Uint8Array(12)
+    t.equal(g.open(wrapKey, aads, tampered, out, spans, 12, status), 4, 'four failures')
+    t.same([...status], [0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0])
+    for (let i = 0; i < 12; i++) {
+      const want = status[i] === 1 ? batch.subarray(i * DATA_KEY_RECORD_BYTES + 16, i * DATA_KEY_RECORD_BYTES + 48) : Buffer.alloc(32)
+      t.ok(out.subarray(i * 32, i * 32 + 32).equals(want), `key ${i}: ${status[i] === 1 ? 'its data key' : 'zeroed'}`)
+    }
+    // A different key after runs of the same one is used, not the schedule kept.
+    const other = Buffer.concat([wrapKey, bytes(rng(7), 32)])
+    const mixed = new Int32Array(spans)
+    mixed[2 * AES_GCM_SPAN_FIELDS] = 32
+    t.equal(g.open(other, aads, batch, out, mixed, 12, status), 1, 'only the value given another key fails')
+    t.equal(status[2], 0)
+  })
+}
