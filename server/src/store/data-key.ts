@@ -3,9 +3,10 @@
  * wrapped with AES-256-GCM under the key-wrap key, its additional data naming the key id. Keys are
  * made in batches laid out in one buffer, so that a worker thread can hand many over at once.
  */
-import { randomBytesFromPool } from './random-pool.ts'
+import { randomBytesFromPool, randomIntoFromPool } from './random-pool.ts'
 import { KEY_ID_BYTES } from './layout.ts'
-import { seal, sealAad, SealPurpose, SEAL_OVERHEAD } from './sealing.ts'
+import { NONCE_BYTES, seal, sealAad, sealAadLength, sealBatch, SealPurpose, SEAL_OVERHEAD, writeSealAad } from './sealing.ts'
+import { AES_GCM_SPAN_FIELDS } from './aes-gcm-batch.ts'
 
 export const DATA_KEY_BYTES = 32
 export const WRAPPED_KEY_BYTES = DATA_KEY_BYTES + SEAL_OVERHEAD
@@ -25,17 +26,27 @@ export function makeDataKey (wrapKey: Uint8Array, keyId: Buffer = randomBytesFro
   return { keyId, dataKey, wrapped: seal(wrapKey, sealAad(SealPurpose.DATA_KEY, keyId, 0), dataKey) }
 }
 
-/** `count` new data keys, as records of {@link DATA_KEY_RECORD_BYTES} in one buffer. */
+/**
+ * `count` new data keys, as records of {@link DATA_KEY_RECORD_BYTES} in one buffer: key id and data
+ * key drawn straight into their record, and every key wrapped in one sealing call (issue 18: was three
+ * buffers, a cipher object and three copies per key).
+ */
 export function makeDataKeys (wrapKey: Uint8Array, count: number): Buffer {
+  if (wrapKey.length !== DATA_KEY_BYTES) throw Object.assign(new RangeError('Invalid key length'), { code: 'ERR_CRYPTO_INVALID_KEYLEN' })
   const out = Buffer.allocUnsafeSlow(count * DATA_KEY_RECORD_BYTES)
+  const aadBytes = sealAadLength(KEY_ID_BYTES)
+  const aads = Buffer.allocUnsafe(count * aadBytes)
+  const spans = new Int32Array(count * AES_GCM_SPAN_FIELDS)
   for (let i = 0; i < count; i++) {
-    const key = makeDataKey(wrapKey)
     const at = i * DATA_KEY_RECORD_BYTES
-    key.keyId.copy(out, at)
-    key.dataKey.copy(out, at + KEY_ID_BYTES)
-    key.wrapped.copy(out, at + KEY_ID_BYTES + DATA_KEY_BYTES)
-    key.dataKey.fill(0)
+    const wrapped = at + KEY_ID_BYTES + DATA_KEY_BYTES
+    // key id ‖ data key, then the wrapped key's nonce (sealing.ts draws it from the same pool).
+    randomIntoFromPool(out, at, KEY_ID_BYTES + DATA_KEY_BYTES)
+    randomIntoFromPool(out, wrapped, NONCE_BYTES)
+    writeSealAad(aads, i * aadBytes, SealPurpose.DATA_KEY, out.subarray(at, at + KEY_ID_BYTES), 0)
+    spans.set([0, i * aadBytes, aadBytes, at + KEY_ID_BYTES, DATA_KEY_BYTES, wrapped], i * AES_GCM_SPAN_FIELDS)
   }
+  sealBatch(wrapKey, aads, out, out, spans, count)
   return out
 }
 

@@ -10,9 +10,9 @@
 import type { SearchDomain } from './search-keys.ts'
 import { hash, hkdfSync } from 'node:crypto'
 import { KEY_ID_BYTES, TOKEN_BYTES } from './layout.ts'
-import { open, seal, sealAad, SealPurpose } from './sealing.ts'
+import { open, openInto, seal, sealAad, SealPurpose } from './sealing.ts'
 import { randomBytesFromPool } from './random-pool.ts'
-import { makeDataKey, ownKey, type NewDataKey } from './data-key.ts'
+import { DATA_KEY_BYTES, makeDataKey, ownKey, type NewDataKey } from './data-key.ts'
 import { KeyFactory } from './key-factory.ts'
 import { BlindIndex, searchNamesId, type SearchNames } from './blind-index.ts'
 import { IndexAhead, type AheadTokens } from './index-ahead.ts'
@@ -269,14 +269,32 @@ export class Keyring {
   dataKey (keyId: Uint8Array, wrapped: Uint8Array | undefined): Buffer {
     const hex = hexOf(keyId)
     if (this.#erased.has(hex)) throw errors.KEN_ERR_STORE_KEY_ERASED()
+    const hit = this.#touch(hex)
+    if (hit !== undefined) return hit
+    if (wrapped === undefined) throw errors.KEN_ERR_STORE_KEY_ERASED()
+    // Unwrapped straight into a memory of its own (see #remember): no pooled copy to wipe.
+    const own = openInto(this.#wrapKey, sealAad(SealPurpose.DATA_KEY, keyId, 0), wrapped, Buffer.from(new ArrayBuffer(DATA_KEY_BYTES)))
+    this.#keepAs(hex, own)
+    return own
+  }
+
+  /**
+   * The data key of `keyId` when it is in memory (as {@link dataKey} would return it), else
+   * undefined: one lookup where `has` then `dataKey` made two, each naming the key id in hex (the
+   * outbox's forwards, the planner's keys; issue 18). An erased key is never in memory.
+   */
+  cached (keyId: Uint8Array): Buffer | undefined {
+    return this.#touch(hexOf(keyId))
+  }
+
+  /** The cached key named `hex`, moved to the most recently used end. */
+  #touch (hex: string): Buffer | undefined {
     const hit = this.#cache.get(hex)
     if (hit !== undefined) {
       this.#cache.delete(hex)
       this.#cache.set(hex, hit)
-      return hit
     }
-    if (wrapped === undefined) throw errors.KEN_ERR_STORE_KEY_ERASED()
-    return this.#remember(keyId, open(this.#wrapKey, sealAad(SealPurpose.DATA_KEY, keyId, 0), wrapped))
+    return hit
   }
 
   /** Data keys held in memory now (never more than the cache size). */
@@ -338,7 +356,11 @@ export class Keyring {
 
   /** Cache `own`, a key in a memory of its own ({@link #remember}), evicting the least recently used. */
   #keep (keyId: Uint8Array, own: Buffer): void {
-    this.#cache.set(hexOf(keyId), own)
+    this.#keepAs(hexOf(keyId), own)
+  }
+
+  #keepAs (hex: string, own: Buffer): void {
+    this.#cache.set(hex, own)
     if (this.#cache.size > this.#capacity) {
       // One iterator kept across evictions: a Map iterator goes on past deleted entries and reaches
       // entries added or re-added (moved to the end) since (ECMA-262 CreateMapIterator), so it always yields

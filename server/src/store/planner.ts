@@ -349,7 +349,8 @@ function newPerson (): Buffer {
 
 function usableKey (g: GroupState, keyId: Uint8Array): Buffer | undefined {
   const keyring = requireKeyring(g)
-  if (keyring.has(keyId)) return keyring.dataKey(keyId, undefined)
+  const cached = keyring.cached(keyId)
+  if (cached !== undefined) return cached
   const wrapped = g.tx.read('keys', Buffer.from(keyId))
   return wrapped === undefined ? undefined : keyring.dataKey(keyId, wrapped)
 }

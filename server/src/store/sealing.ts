@@ -3,11 +3,13 @@
  * ciphertext ‖ tag (128 bits). The additional data binds a seal to what it is, whose key sealed it and
  * which log entry holds it, so a ciphertext moved to another resident or entry fails to open.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto'
 import { randomIntoFromPool } from './random-pool.ts'
+import { aesGcmBatch } from './aes-gcm-batch-file.ts'
+import { AES_GCM_SPAN_FIELDS } from './aes-gcm-batch.ts'
 import { errors } from './errors.ts'
 
-const NONCE_BYTES = 12
+const KEY_BYTES = 32
+export const NONCE_BYTES = 12
 const TAG_BYTES = 16
 /** Bytes a sealed value adds to its plaintext. */
 export const SEAL_OVERHEAD = NONCE_BYTES + TAG_BYTES
@@ -18,13 +20,24 @@ export type SealPurpose = typeof SealPurpose[keyof typeof SealPurpose]
 
 const AAD_LABEL = Buffer.from('ken/v1 seal\0', 'latin1')
 
+/** Bytes of the additional data {@link sealAad} makes for a key id of `keyIdLength` bytes. */
+export function sealAadLength (keyIdLength: number): number {
+  return AAD_LABEL.length + 1 + keyIdLength + 8
+}
+
 /** Additional data: label ‖ purpose ‖ key id ‖ position (8 bytes BE, 0 for a wrapped data key). */
 export function sealAad (purpose: SealPurpose, keyId: Uint8Array, position: number): Buffer {
-  const aad = Buffer.allocUnsafe(AAD_LABEL.length + 1 + keyId.length + 8)
-  AAD_LABEL.copy(aad, 0)
-  aad[AAD_LABEL.length] = purpose
-  aad.set(keyId, AAD_LABEL.length + 1)
-  const at = AAD_LABEL.length + 1 + keyId.length
+  const aad = Buffer.allocUnsafe(sealAadLength(keyId.length))
+  writeSealAad(aad, 0, purpose, keyId, position)
+  return aad
+}
+
+/** Write {@link sealAad}'s bytes at aad[offset, +sealAadLength(keyId.length)) (a batch's additional data). */
+export function writeSealAad (aad: Buffer, offset: number, purpose: SealPurpose, keyId: Uint8Array, position: number): void {
+  AAD_LABEL.copy(aad, offset)
+  aad[offset + AAD_LABEL.length] = purpose
+  aad.set(keyId, offset + AAD_LABEL.length + 1)
+  const at = offset + AAD_LABEL.length + 1 + keyId.length
   // Two 32-bit halves: the same 8 bytes as writeBigUInt64BE for a position below 2^53, without a BigInt per seal.
   if (Number.isSafeInteger(position) && position >= 0) {
     aad.writeUInt32BE(Math.floor(position / 0x100000000), at)
@@ -32,23 +45,39 @@ export function sealAad (purpose: SealPurpose, keyId: Uint8Array, position: numb
   } else {
     aad.writeBigUInt64BE(BigInt(position), at)
   }
-  return aad
+}
+
+// AES-256-GCM a value at a time through the batch functions (aes-gcm-batch.ts): the native addon's
+// where it is built — one call, no cipher object, the sealed value the only buffer (issue 18) — else
+// node:crypto's. One value's spans, filled in before each synchronous call.
+const gcm = aesGcmBatch()
+const SPANS = new Int32Array(AES_GCM_SPAN_FIELDS)
+const STATUS = new Uint8Array(1)
+
+function spansOf (aadLength: number, inputLength: number): Int32Array {
+  SPANS[2] = aadLength
+  SPANS[4] = inputLength
+  return SPANS
 }
 
 /** Encrypt `plaintext` under `key` (32 bytes) with a fresh random nonce. */
 export function seal (key: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Buffer {
+  if (key.length !== KEY_BYTES) throw Object.assign(new RangeError('Invalid key length'), { code: 'ERR_CRYPTO_INVALID_KEYLEN' })
   // GCM is a stream mode: the ciphertext is as long as the plaintext, so the value is laid out first
   // and the nonce drawn straight into it.
   const out = Buffer.allocUnsafe(NONCE_BYTES + plaintext.length + TAG_BYTES)
   randomIntoFromPool(out, 0, NONCE_BYTES)
-  const cipher = createCipheriv('aes-256-gcm', key, out.subarray(0, NONCE_BYTES))
-  cipher.setAAD(aad)
-  const body = cipher.update(plaintext)
-  cipher.final() // nothing is held back
-  if (body.length !== plaintext.length) throw new RangeError('AES-GCM returned a ciphertext of another length')
-  body.copy(out, NONCE_BYTES)
-  cipher.getAuthTag().copy(out, NONCE_BYTES + body.length)
+  gcm.seal(key, aad, plaintext, out, spansOf(aad.length, plaintext.length), 1)
   return out
+}
+
+/**
+ * Seal `count` values in one call, laid out by `spans` (aes-gcm-batch.ts: key, aad, aad length,
+ * plaintext, its length, output), each output's nonce drawn by the caller from the random pool as
+ * {@link seal} draws it; the values are {@link seal}'s for the same nonces.
+ */
+export function sealBatch (keys: Uint8Array, aads: Uint8Array, plain: Uint8Array, out: Uint8Array, spans: Int32Array, count: number): void {
+  gcm.seal(keys, aads, plain, out, spans, count)
 }
 
 /**
@@ -57,14 +86,17 @@ export function seal (key: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): 
  */
 export function open (key: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Buffer {
   if (sealed.length < NONCE_BYTES + TAG_BYTES) throw errors.KEN_ERR_STORE_DECRYPT('sealed value too short')
-  const nonce = sealed.subarray(0, NONCE_BYTES)
-  const tag = sealed.subarray(sealed.length - TAG_BYTES)
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, nonce)
-    decipher.setAAD(aad)
-    decipher.setAuthTag(tag)
-    return Buffer.concat([decipher.update(sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES)), decipher.final()])
-  } catch (err) {
-    throw errors.KEN_ERR_STORE_DECRYPT(undefined, { cause: err })
-  }
+  return openInto(key, aad, sealed, Buffer.allocUnsafe(sealed.length - NONCE_BYTES - TAG_BYTES))
+}
+
+/**
+ * {@link open} into `out`, which must be as long as the plaintext (a data key into a memory of its
+ * own, keyring.ts); `out` is zeroed when the value does not open.
+ * @throws KEN_ERR_STORE_DECRYPT when the value, the key or the additional data do not match
+ */
+export function openInto (key: Uint8Array, aad: Uint8Array, sealed: Uint8Array, out: Buffer): Buffer {
+  if (sealed.length < NONCE_BYTES + TAG_BYTES) throw errors.KEN_ERR_STORE_DECRYPT('sealed value too short')
+  if (key.length !== KEY_BYTES || out.length !== sealed.length - NONCE_BYTES - TAG_BYTES) throw errors.KEN_ERR_STORE_DECRYPT()
+  if (gcm.open(key, aad, sealed, out, spansOf(aad.length, sealed.length), 1, STATUS) !== 0) throw errors.KEN_ERR_STORE_DECRYPT()
+  return out
 }

@@ -713,7 +713,8 @@ export abstract class Store {
     for (const record of records) {
       const keyId = record.entry.update?.keyId
       if (record.position > head || keyId === undefined || keyId.length === 0 || keyring.has(keyId)) continue
-      wanted.set(Buffer.from(keyId).toString('hex'), Buffer.from(keyId))
+      const id = Buffer.from(keyId)
+      wanted.set(id.toString('hex'), id)
     }
     if (wanted.size === 0) return
     const keyIds = [...wanted.values()]
@@ -869,8 +870,7 @@ export abstract class Store {
 
   async #dataKey (keyId: Uint8Array): Promise<Buffer> {
     const keyring = this.#requireKeyring()
-    if (keyring.has(keyId)) return keyring.dataKey(keyId, undefined)
-    return keyring.dataKey(keyId, await this.#get('keys', Buffer.from(keyId)))
+    return keyring.cached(keyId) ?? keyring.dataKey(keyId, await this.#get('keys', Buffer.from(keyId)))
   }
 
   #requireKeyring (): Keyring {
