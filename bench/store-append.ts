@@ -19,7 +19,8 @@ import { LevelStore } from '../server/src/store/level-store.ts'
 import { signerFromSeed } from '../server/src/log/checkpoint/index.ts'
 import { initialLoadUpdate } from '../tests/sim/generator/index.ts'
 import { benchPopulation } from './payloads.ts'
-import { decode, encode } from '../proto/src/codec.ts'
+import { encode } from '../proto/src/codec.ts'
+import { decodeAppendRequest } from '../server/src/store/append-request-decode.ts'
 import { encodeAppendRequest, type OutgoingAppendItem } from '../server/src/store/append-request.ts'
 import { diskUsage } from './disk-usage.ts'
 import { peakRssMb, processCpuMicros } from './targets.ts'
@@ -125,7 +126,7 @@ function tableWrites (db: string): { flushed: number, compacted: number } {
 
 async function lane (): Promise<void> {
   while (nextRequest < requests.length) {
-    const request = decode('AppendRequest', requests[nextRequest++] as Uint8Array)
+    const request = decodeAppendRequest(requests[nextRequest++] as Uint8Array)
     next += request.items.length
     for (const r of await store.append(request.items)) if (r.status === 1) accepted++
     if (next >= mark) report()

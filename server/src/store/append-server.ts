@@ -9,13 +9,13 @@ import { listenUnixSocket, removeStaleSocket } from './unix-socket.ts'
 import net from 'node:net'
 import { mkdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
-import { decode } from '../../../proto/src/codec.ts'
 import { DEFAULT_MAX_FRAME, FrameDecoder } from '../../../proto/src/framing.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import type { AppendRequest, AppendResponse } from '../../../proto/src/types.ts'
 import type { Store, StoreLogger } from './store.ts'
 import { errors } from './errors.ts'
 import { encodeAppendResponseFrame } from './append-response.ts'
+import { decodeAppendRequest } from './append-request-decode.ts'
 
 export interface AppendServerOptions {
   readonly socketPath: string
@@ -117,7 +117,7 @@ class AppendConnection {
     for (const frame of frames) {
       let request: AppendRequest
       try {
-        request = decode('AppendRequest', frame)
+        request = decodeAppendRequest(frame)
       } catch (err) {
         return this.#badFrame(err)
       }
