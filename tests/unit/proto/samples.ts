@@ -222,7 +222,7 @@ export const SAMPLES = {
   NationalAck: [{ logPosition: 77, reasonCode: 'KEN_REJECT_NATIONAL_GAP' }],
   NationalFuhyoForward: [fuhyoForward],
   NationalBatchItem: [{ identity: forward }, { fuhyo: fuhyoForward }],
-  NationalForwardBatch: [{ items: [{ identity: forward }, { fuhyo: fuhyoForward }] }, { items: [] }],
+  NationalForwardBatch: [{ items: [{ identity: forward }, { fuhyo: fuhyoForward }] }],
   OutboxRequest: [
     { read: { fromPosition: 7, maxItems: 64, waitMs: 500 } },
     { confirm: { upToPosition: 77, peer: 'CN=national.test' } },
