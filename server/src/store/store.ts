@@ -860,7 +860,9 @@ export abstract class Store {
 
   /** A subject's current record (two point reads: current-view.ts). */
   async #current (subject: Buffer): Promise<Buffer | undefined> {
-    return await getCurrent(async (space, key) => await this.#get(space, key), subject)
+    this.#requireOpen()
+    await viewsCaughtUp(this.#env)
+    return await getCurrent(async (space, key) => await this._get(space, key), subject)
   }
 
   async #get (space: Space, key: Buffer): Promise<Buffer | undefined> {
