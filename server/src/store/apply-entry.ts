@@ -5,7 +5,8 @@
  * (blind indexes and the sealed new record), so views are reproduced even for a shredded resident.
  */
 import { LogAdminKind, LogUpdateKind, ResultStatus, type CountsView, type LogEffect, type LogEntry, type LogUpdate, type ResidentView } from '../../../proto/src/types.ts'
-import { countsKey, dedupKey, decodeU64, DueKind, dueKey, encodeU64, historyKey, OUTBOX_CONFIRMED, rdigestKey, searchIndexKey, streamKey } from './layout.ts'
+import { countsKey, CURRENT_SPACE, dedupKey, decodeU64, DueKind, dueKey, encodeU64, historyKey, OUTBOX_CONFIRMED, rdigestKey, residentNumber, searchIndexKey, streamKey } from './layout.ts'
+import { readCurrent } from './current-view.ts'
 import { TEMP_ERASED_KIND } from './temp-area.ts'
 import { actIndexKeys } from './act-index.ts'
 import { jstDateOf } from '../domain/retention.ts'
@@ -73,10 +74,10 @@ function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, effect:
   const retired = effect.retiredSubject.length > 0 ? asBuffer(effect.retiredSubject) : undefined
   const kojinToken = asBuffer(effect.kojinToken)
   const previousSubject = retired ?? subject
-  const previousBytes = tx.read('current', previousSubject)
+  const found = readCurrent(tx, previousSubject)
   let retiredSubjects: Uint8Array[] = []
-  if (previousBytes !== undefined) {
-    const previous = decodeStored('ResidentView', previousBytes)
+  if (found !== undefined) {
+    const previous = decodeStored('ResidentView', found.bytes)
     // History is filed under the 住民票コード the record had (a 住民票コード変更 leaves it under the old one).
     tx.put('history', historyKey(previousSubject, previous.position), encodeStored('HistoryView', { keyId: previous.keyId, position: previous.position, supersededAt: position, sealedRecord: previous.sealedRecord, person: previous.person }))
     if (previous.removed) tx.del('due', dueKey(previous.removedOn, DueKind.REMOVED, previous.keyId))
@@ -89,13 +90,22 @@ function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, effect:
     for (const key of previous.searchKeys) tx.del('search', searchIndexKey(key, previousSubject))
     retiredSubjects = previous.retiredSubjects
   }
+  // The record stays under its number while the subject stays; a new 住民票コード is a new subject and
+  // gets the number of this entry (layout.ts residentNumber), unless the code already has a record.
+  let number = found?.number
   if (retired !== undefined) {
-    tx.del('current', retired)
+    if (found !== undefined) tx.del(CURRENT_SPACE, found.number)
+    tx.del('subjects', retired)
     retiredSubjects = [...retiredSubjects, retired]
+    number = tx.read('subjects', subject)
+  }
+  if (number === undefined) {
+    number = residentNumber(position)
+    tx.put('subjects', subject, number)
   }
   // SPEC §2.5, E2: a removed person (転出, 死亡 …) is kept 150 years from the removal.
   if (effect.removed && keyEndsWithRecord(tx, effect, undefined, 'fuhyo', subject, keyId)) tx.put('due', dueKey(date, DueKind.REMOVED, keyId), DUE_VALUE)
-  tx.put('current', subject, encodeStored('ResidentView', {
+  tx.put(CURRENT_SPACE, number, encodeStored('ResidentView', {
     keyId, position, municipalityCode: effect.recordMunicipalityCode, removed: effect.removed, kojinToken, sealedRecord: effect.sealedRecord,
     searchKeys: effect.searchKeys, person: effect.person, removedOn: effect.removed ? date : '', retiredSubjects
   }))
@@ -122,7 +132,7 @@ function keyEndsWithRecord (tx: ViewTx, record: { readonly person: Uint8Array, r
   if (record.person.length > 0) return true
   const keyId = asBuffer(ownKeyId ?? record.keyId ?? new Uint8Array(0))
   if (nextKeyId !== undefined && keyId.equals(nextKeyId)) return false
-  const bytes = tx.read(other, subject)
+  const bytes = other === 'current' ? readCurrent(tx, subject)?.bytes : tx.read(other, subject)
   if (bytes === undefined) return true
   const otherKey = other === 'current' ? decodeStored('ResidentView', bytes).keyId : decodeStored('FuhyoView', bytes).keyId
   return !keyId.equals(otherKey)

@@ -4,6 +4,7 @@
  * entry whose group deletes the wrapped keys (planner.ts planAdmin, apply-entry.ts).
  */
 import { decodeStored } from './codec.ts'
+import { getCurrent } from './current-view.ts'
 import { DueKind, dueKey, KEY_ID_BYTES, parseDueKey, prefixEnd, type Space } from './layout.ts'
 import type { Range } from './store-types.ts'
 import { lastDueEventDate } from '../domain/retention.ts'
@@ -16,7 +17,7 @@ export interface ErasureReader {
 
 /** Every key that seals a record of the person holding `subject`: current, history, 附票. */
 export async function personKeys (read: ErasureReader, subject: Buffer): Promise<{ person: Buffer, keyIds: Buffer[] } | undefined> {
-  const currentBytes = await read.get('current', subject)
+  const currentBytes = await getCurrent(read.get, subject)
   const fuhyoBytes = await read.get('fuhyo', subject)
   if (currentBytes === undefined && fuhyoBytes === undefined) return undefined
   const current = currentBytes === undefined ? undefined : decodeStored('ResidentView', currentBytes)

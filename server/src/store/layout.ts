@@ -16,7 +16,8 @@ export const PRIMARY_SPACES = ['log', 'keys', 'meta', 'checkpoints', 'temp'] as 
 
 /**
  * The derived views (SPEC §4): rebuild drops and replays exactly these.
- * - current: 本人確認情報 by 住民票コード · history: pre-change records · kojin: 個人番号 → 住民票コード
+ * - subjects: 住民票コード (subject) → resident number · ~current: 本人確認情報 by resident number
+ *   (CURRENT_SPACE, below) · history: pre-change records · kojin: 個人番号 → 住民票コード
  * - counts: per municipality · dedup: (municipality, stream, 更新順番号) → first result
  * - lastseq: last 更新順番号 per (municipality, stream) · fuhyo: the 附票 file (its own keyspace, SPEC §2.2)
  * - due: the record keys whose retention term is running, by the day it began (SPEC §2.5)
@@ -25,7 +26,21 @@ export const PRIMARY_SPACES = ['log', 'keys', 'meta', 'checkpoints', 'temp'] as 
  * - search: 4情報 search index, search key ‖ subject → nothing (search-keys.ts; blind indexes only)
  * - actidx: acts by the person they concern and by correction case (act-index.ts; 提供状況 A4.5, 訂正 A4.6)
  */
-export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'due', 'outbox', 'rdigest', 'search', 'actidx'] as const
+export const VIEW_SPACES = ['subjects', '~current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'due', 'outbox', 'rdigest', 'search', 'actidx'] as const
+
+/**
+ * The current records (ResidentView, ~60 % of the bytes a new resident adds to the views) are keyed by
+ * a number that only grows — the position of the entry that first wrote the subject's record
+ * ({@link residentNumber}) — and not by the subject, an HMAC (random), so that LevelDB writes them in
+ * order and moves their tables down without rewriting them, as it does the log (version_set.cc
+ * IsTrivialMove: one input table, no overlap in the next level). For that, no other key of the views
+ * database may sort after a new record: a table holding the last keys of one space and the first of
+ * the next would overlap every new table. Sublevel prefixes (`!name!`) compare bytewise, and `~` is the
+ * highest byte abstract-level allows in a name (> 0x22, < 0x7f), so `!~current!` sorts after every
+ * other space (tests/unit/store/layout-order.test.ts keeps it so). `tree` is growing per level only
+ * (level ‖ index) and ~1/128 of a node per entry: it goes before.
+ */
+export const CURRENT_SPACE = '~current' as const
 
 /**
  * The Merkle tree's stored subtrees (tree-nodes.ts): derived from the log like a view, rebuilt from
@@ -33,11 +48,18 @@ export const VIEW_SPACES = ['current', 'history', 'kojin', 'counts', 'dedup', 'l
  */
 export const TREE_SPACE = 'tree' as const
 
+/**
+ * Spaces of earlier views versions, emptied by a rebuild (recovery.ts) so that a migrated store keeps
+ * no dead copy: `current` held the current records by subject up to views v3.
+ */
+export const RETIRED_SPACES = ['current'] as const
+
 export type PrimarySpace = typeof PRIMARY_SPACES[number]
 export type ViewSpace = typeof VIEW_SPACES[number]
-export type Space = PrimarySpace | ViewSpace | typeof TREE_SPACE
+export type RetiredSpace = typeof RETIRED_SPACES[number]
+export type Space = PrimarySpace | ViewSpace | typeof TREE_SPACE | RetiredSpace
 
-export const SPACES: readonly Space[] = [...PRIMARY_SPACES, ...VIEW_SPACES, TREE_SPACE]
+export const SPACES: readonly Space[] = [...PRIMARY_SPACES, ...VIEW_SPACES, TREE_SPACE, ...RETIRED_SPACES]
 
 /**
  * The LevelDB databases of a LevelStore (level-store.ts), one per kind of key order: the log (only
@@ -140,6 +162,13 @@ export function prefixEnd (prefix: Uint8Array): Buffer {
   }
   throw new RangeError('prefix has no upper bound')
 }
+
+/**
+ * A resident's number (the `~current` key and the `subjects` value): the position of the log entry that
+ * first wrote the subject's current record, 8 bytes BE. Deterministic under replay and rebuild, so no
+ * counter is kept; an update of the same subject keeps it, a new 住民票コード gets a new one.
+ */
+export const residentNumber = positionKey
 
 /** A u64 value (lastseq) as 8 bytes BE. */
 export const encodeU64 = positionKey

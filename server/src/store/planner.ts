@@ -20,6 +20,7 @@ import { open, seal, sealAad, SealPurpose } from './sealing.ts'
 import { periodKeyId, type Keyring } from './keyring.ts'
 import type { ActInput } from './store-types.ts'
 import { withReads, type ViewTx } from './view-tx.ts'
+import { readCurrent } from './current-view.ts'
 import { errors } from './errors.ts'
 
 /** The running state of one commit group. */
@@ -213,7 +214,7 @@ function planIdentity (g: GroupState, item: AppendItem, update: Update, u: Ident
   // For 住民票コード変更 the record lives under the code being replaced (IdentityContext.current).
   const lookup = codeChange ? keyring.subjectToken(u.previousJuminhyoCode) : subject
   const found = readResident(g, lookup)
-  const targetCodeTaken = codeChange && g.tx.read('current', subject) !== undefined
+  const targetCodeTaken = codeChange && g.tx.read('subjects', subject) !== undefined
   const kojinBangoHolder = kojinHolder(g, u, subject, lookup)
   const decision: Decision<ResidentRecord> = decideIdentityUpdate(update, {
     current: found?.record,
@@ -356,7 +357,7 @@ function usableKey (g: GroupState, keyId: Uint8Array): Buffer | undefined {
 }
 
 function viewPerson (g: GroupState, space: 'current' | 'fuhyo', subject: Buffer): Uint8Array | undefined {
-  const bytes = g.tx.read(space, subject)
+  const bytes = space === 'current' ? readCurrent(g.tx, subject)?.bytes : g.tx.read(space, subject)
   if (bytes === undefined) return undefined
   const person = space === 'current' ? decodeStored('ResidentView', bytes).person : decodeStored('FuhyoView', bytes).person
   return person.length > 0 ? person : undefined
@@ -367,8 +368,7 @@ function viewPerson (g: GroupState, space: 'current' | 'fuhyo', subject: Buffer)
  * absent (shredded, SPEC §2.5).
  */
 function readSealed<R> (g: GroupState, subject: Buffer, kind: 'resident' | 'fuhyo'): Sealed<R> | undefined {
-  const space = kind === 'resident' ? 'current' : 'fuhyo'
-  const bytes = g.tx.read(space, subject)
+  const bytes = kind === 'resident' ? readCurrent(g.tx, subject)?.bytes : g.tx.read('fuhyo', subject)
   if (bytes === undefined) return undefined
   const view = kind === 'resident' ? decodeStored('ResidentView', bytes) : decodeStored('FuhyoView', bytes)
   const dataKey = usableKey(g, view.keyId)

@@ -6,6 +6,7 @@
 import { ChangeReason, type AppendItem } from '../../../proto/src/types.ts'
 import { countsKey, dedupKey, streamKey } from './layout.ts'
 import { decodeStored } from './codec.ts'
+import { prefetchCurrent, readCurrent } from './current-view.ts'
 import type { GroupState } from './planner.ts'
 
 export async function prefetchGroup (g: GroupState, items: readonly AppendItem[]): Promise<void> {
@@ -32,14 +33,17 @@ export async function prefetchGroup (g: GroupState, items: readonly AppendItem[]
       want.kojin.push(keyring.kojinToken(identity.kojinBango))
     }
   }
-  await Promise.all(Object.entries(want).map(async ([space, keys]) => await g.tx.prefetch(space as keyof typeof want, keys)))
+  const { current, ...bySubject } = want
+  // The current records take two reads (the subjects' numbers, then the records: current-view.ts),
+  // run beside the other spaces' one each.
+  await Promise.all([prefetchCurrent(g.tx, current), ...Object.entries(bySubject).map(async ([space, keys]) => await g.tx.prefetch(space as keyof typeof bySubject, keys))])
   if (keyring === undefined) return
   // Second round: the wrapped data keys of the residents found, unless already in memory.
   const keyIds: Buffer[] = []
   for (const [space, keys] of [['current', want.current], ['fuhyo', want.fuhyo]] as const) {
     for (const key of keys) {
       // Fetched just above (or written by the group): known without I/O.
-      const bytes = g.tx.read(space, key)
+      const bytes = space === 'current' ? readCurrent(g.tx, key)?.bytes : g.tx.read(space, key)
       if (bytes === undefined) continue
       const keyId = (space === 'current' ? decodeStored('ResidentView', bytes) : decodeStored('FuhyoView', bytes)).keyId
       if (!keyring.has(keyId)) keyIds.push(Buffer.from(keyId))

@@ -5,7 +5,7 @@
  * Ahead: the log lost entries, and the store refuses to open.
  */
 import { entryPosition, frameHash, GENESIS_HASH, nextFrame } from './log-block.ts'
-import { HASH_BYTES, META_HEAD, positionKey, readPosition, VIEW_SPACES } from './layout.ts'
+import { HASH_BYTES, META_HEAD, positionKey, readPosition, RETIRED_SPACES, VIEW_SPACES } from './layout.ts'
 import { headOp, replayLog, type ReplayIo } from './replay.ts'
 import type { Head, LogIo, StoreLogger } from './store-types.ts'
 import type { WriteOp } from './layout.ts'
@@ -13,10 +13,12 @@ import { errors } from './errors.ts'
 
 /**
  * The shape of the views. 2: a key per record, the `due` view and the person id (SPEC §2.5, issue 17).
+ * 3: acts by person and case (`actidx`). 4: the current records keyed by a resident number that only
+ * grows, found through `subjects` (layout.ts CURRENT_SPACE: LevelDB moves them down without rewriting).
  * Views of another version are rebuilt from the log on open — the store migrates itself, and
  * Store.open records the migration in the log.
  */
-export const VIEWS_VERSION = 3
+export const VIEWS_VERSION = 4
 const META_VIEWS_VERSION = Buffer.from('views-version')
 
 function versionOp (): WriteOp {
@@ -63,7 +65,7 @@ export async function recoverViews (io: LogIo, logger: StoreLogger): Promise<Hea
 export async function rebuildViews (io: LogIo, logger: StoreLogger): Promise<{ head: Head, replayed: number }> {
   // Mark the views empty first: if this is interrupted, the next open starts over.
   await io.write([headOp({ position: 0, hash: GENESIS_HASH })])
-  for (const space of VIEW_SPACES) await io.clear(space)
+  for (const space of [...VIEW_SPACES, ...RETIRED_SPACES]) await io.clear(space)
   const result = await replayLog(replayIo(io), { position: 0, hash: GENESIS_HASH })
   await io.write([versionOp()])
   logger.info({ event: 'store.rebuild.done', replayed: result.replayed }, 'views rebuilt from the log')

@@ -14,6 +14,7 @@ import { validateItems } from './validate-items.ts'
 import { Keyring, periodKeyId } from './keyring.ts'
 import { randomBytes } from 'node:crypto'
 import { dueRows, expiredPeriodKeys, personKeys, type ErasureReader } from './erasure.ts'
+import { getCurrent } from './current-view.ts'
 import { openSlot, sealSlot, slotCreatedAt, TEMP_DRAWN_KIND, TEMP_ERASED_KIND } from './temp-area.ts'
 import { jstDateOf, lastExpiredPeriod, MIN_ACT_RETENTION_YEARS, RECORD_RETENTION_YEARS } from '../domain/retention.ts'
 import { isActKind } from '../../../proto/src/act-kinds.ts'
@@ -131,7 +132,7 @@ export abstract class Store {
       const migrated = recovered.migrated
       if (migrated !== undefined) {
         // docs/store-contract.md "Keys that die on time": an earlier store migrates itself, logged.
-        const act = adminAct(LogAdminKind.REBUILD, { actor: 'ken-store', approver: '', note: `migration: views v${VIEWS_VERSION} (a key per record, retention terms, acts by person and case)` }, { replayed: migrated })
+        const act = adminAct(LogAdminKind.REBUILD, { actor: 'ken-store', approver: '', note: `migration: views v${VIEWS_VERSION} (a key per record, retention terms, acts by person and case, current records by resident number)` }, { replayed: migrated })
         await new Promise<Head>((resolve, reject) => { this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject }) })
       }
     } catch (err) {
@@ -447,7 +448,7 @@ export abstract class Store {
   /** The current 本人確認情報 of a subject (blind index), or undefined. */
   async getCurrentBySubject (subject: Buffer): Promise<ResidentRecord | undefined> {
     this.#requireKeyring()
-    const bytes = await this.#get('current', subject)
+    const bytes = await this.#current(subject)
     if (bytes === undefined) return undefined
     const view = decodeStored('ResidentView', bytes)
     const plain = openSeal(await this.#dataKey(view.keyId), sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
@@ -464,7 +465,7 @@ export abstract class Store {
     const subject = this.#requireKeyring().subjectToken(checkCode(juminhyoCode))
     this.#requireOpen()
     await viewsCaughtUp(this.#env)
-    const current = await this.#get('current', subject)
+    const current = await this.#current(subject)
     const subjects = [subject, ...(current === undefined ? [] : decodeStored('ResidentView', current).retiredSubjects)]
     const positions: number[] = []
     for (const s of subjects) {
@@ -533,7 +534,7 @@ export abstract class Store {
     if (typeof kojinBango !== 'string' || !KOJIN.test(kojinBango)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('個人番号 must be 12 digits', { field: 'kojinBango' })
     const subject = await this.#get('kojin', this.#requireKeyring().kojinToken(kojinBango))
     if (subject === undefined) return undefined
-    const bytes = await this.#get('current', subject)
+    const bytes = await this.#current(subject)
     if (bytes === undefined) return undefined
     const view = decodeStored('ResidentView', bytes)
     const plain = openSeal(await this.#dataKey(view.keyId), sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
@@ -552,7 +553,7 @@ export abstract class Store {
   /** The resident key id (hex) of the person under a 住民票コード — what {@link eraseResidentKey} takes. */
   async keyIdOf (juminhyoCode: string): Promise<string | undefined> {
     const subject = this.#requireKeyring().subjectToken(checkCode(juminhyoCode))
-    const current = await this.#get('current', subject)
+    const current = await this.#current(subject)
     if (current !== undefined) return Buffer.from(decodeStored('ResidentView', current).keyId).toString('hex')
     const fuhyo = await this.#get('fuhyo', subject)
     return fuhyo === undefined ? undefined : Buffer.from(decodeStored('FuhyoView', fuhyo).keyId).toString('hex')
@@ -561,7 +562,7 @@ export abstract class Store {
   /** The person id (hex) of whoever holds a 住民票コード: it links every record of the person, for life. */
   async personOf (juminhyoCode: string): Promise<string | undefined> {
     const subject = this.#requireKeyring().subjectToken(checkCode(juminhyoCode))
-    const current = await this.#get('current', subject)
+    const current = await this.#current(subject)
     const view = current !== undefined ? decodeStored('ResidentView', current) : undefined
     const fuhyo = view === undefined ? await this.#get('fuhyo', subject) : undefined
     const person = view?.person ?? (fuhyo === undefined ? undefined : decodeStored('FuhyoView', fuhyo).person)
@@ -634,7 +635,7 @@ export abstract class Store {
 
   /** The current record under a blind index, decrypted (only for the residents a run reports). */
   async residentBySubject (subject: Buffer): Promise<ResidentRecord | undefined> {
-    const bytes = await this.#get('current', subject)
+    const bytes = await this.#current(subject)
     if (bytes === undefined) return undefined
     const view = decodeStored('ResidentView', bytes)
     const plain = openSeal(await this.#dataKey(view.keyId), sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
@@ -856,6 +857,13 @@ export abstract class Store {
     if (tree === undefined || tree.size !== this.#env.head.position) return
     const op = tree.checkpointOp(tree.size, tree.root(), performance.now(), true)
     if (op !== undefined) await this._write([op])
+  }
+
+  /** A subject's current record (two point reads: current-view.ts). */
+  async #current (subject: Buffer): Promise<Buffer | undefined> {
+    this.#requireOpen()
+    await viewsCaughtUp(this.#env)
+    return await getCurrent(async (space, key) => await this._get(space, key), subject)
   }
 
   async #get (space: Space, key: Buffer): Promise<Buffer | undefined> {

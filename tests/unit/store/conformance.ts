@@ -261,6 +261,34 @@ export function conformance (t: Test, make: MakeStore): void {
     t.equal(await store.findByKojinBango(kojinBango(1)), undefined, 'the old number is free')
   })
 
+  t.test('current records are kept by resident number: kept on update, new for a new 住民票コード, found after an erasure', async (t) => {
+    const store = await open(t, make)
+    const cs = new Cs(FUKUOKA)
+    const numbers = async (): Promise<{ records: string[], index: string[] }> => {
+      const v = await viewSnapshot(store)
+      return { records: (v['~current'] ?? []).map((row) => row.split('=')[0] ?? ''), index: (v.subjects ?? []).map((row) => row.split('=')[1] ?? '').sort() }
+    }
+    const n = (position: number): string => position.toString(16).padStart(16, '0')
+    await store.append([item(cs.identity(person(1))), item(cs.identity(person(2)))])
+    t.same(await numbers(), { records: [n(1), n(2)], index: [n(1), n(2)] }, 'each new resident under the position of its first entry')
+    await one(store, item(cs.identity(person(1, { changeReason: ChangeReason.TENKYO, changeDate: '2022-01-01', address: TENJIN }))))
+    t.same(await numbers(), { records: [n(1), n(2)], index: [n(1), n(2)] }, 'an update overwrites the record in place')
+    t.equal((await store.getCurrent(juminhyoCode(1)))?.address, TENJIN)
+    const newCode = juminhyoCode(500)
+    await one(store, item(cs.identity(person(1, { juminhyoCode: newCode, changeReason: ChangeReason.JUMINHYO_CODE_HENKO, changeDate: '2022-02-01', previousJuminhyoCode: juminhyoCode(1), address: TENJIN }))))
+    t.same(await numbers(), { records: [n(2), n(4)], index: [n(2), n(4)] }, 'a new 住民票コード: a new number, the retired record and its index entry deleted')
+    t.equal(await store.getCurrent(juminhyoCode(1)), undefined)
+    t.equal((await store.getCurrent(newCode))?.juminhyoCode, newCode)
+    t.equal(await store.findByKojinBango(kojinBango(1)), newCode)
+    const keyId = await store.keyIdOf(newCode)
+    if (keyId === undefined) throw new Error('no key id')
+    await store.eraseResidentKey(keyId, ADMIN)
+    await t.rejects(store.getCurrent(newCode), { code: 'KEN_ERR_STORE_KEY_ERASED' }, 'found through the index, unreadable')
+    t.equal(await store.keyIdOf(newCode), keyId)
+    t.equal((await store.getCurrent(juminhyoCode(2)))?.nameKanji, person(2).nameKanji, 'others are untouched')
+    t.same(await numbers(), { records: [n(2), n(4)], index: [n(2), n(4)] }, 'an erasure moves no record')
+  })
+
   t.test('every entry gives back the update exactly as received', async (t) => {
     const store = await open(t, make)
     const cs = new Cs(FUKUOKA)
@@ -422,7 +450,7 @@ export function conformance (t: Test, make: MakeStore): void {
     t.equal(replayed, head.position)
     t.equal(after.position, head.position + 1)
     t.same(await viewSnapshot(store), before)
-    t.ok(before.current !== undefined && before.current.length > 0)
+    t.ok(before['~current'] !== undefined && before['~current'].length > 0)
     let act
     for await (const e of store.entries(after.position)) act = e.entry.admin
     t.equal(act?.kind, LogAdminKind.REBUILD)

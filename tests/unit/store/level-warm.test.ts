@@ -98,7 +98,7 @@ async function filled (t: { teardown: (fn: () => void) => void }, location = pat
   await writer.open()
   for (let batch = 0; batch < 150; batch++) {
     await writer.put([
-      ...Array.from({ length: 40 }, () => ({ space: 'current' as const, key: randomBytes(12), value: randomBytes(1000) })),
+      ...Array.from({ length: 40 }, () => ({ space: 'history' as const, key: randomBytes(12), value: randomBytes(1000) })),
       ...Array.from({ length: 40 }, () => ({ space: 'search' as const, key: randomBytes(32), value: Buffer.alloc(0) })),
       ...Array.from({ length: 40 }, () => ({ space: 'keys' as const, key: randomBytes(16), value: randomBytes(60) }))
     ])

@@ -5,7 +5,7 @@ import t from 'tap'
 import path from 'node:path'
 import { ChangeReason, LogAdminKind } from '../../../proto/src/types.ts'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
-import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
+import { Cs, FUKUOKA, item, juminhyoCode, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
 import { dumpSpaces, withRaw } from './raw.ts'
 
 t.test('views of version 1 are rebuilt on open and the migration is logged', async (t) => {
@@ -36,6 +36,50 @@ t.test('views of version 1 are rebuilt on open and the migration is logged', asy
   t.equal((await store.getCurrent(person(2).juminhyoCode))?.nameKanji, person(2).nameKanji)
   await store.close()
   t.same((await dumpSpaces(location, ['due'])).due, views.due, 'the due view is back')
+  store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
+  await store.open()
+  t.equal(store.head().position, 4, 'a migrated store opens without migrating again')
+  t.equal((await store.verify()).ok, true)
+  await store.close()
+})
+
+t.test('views of version 3 (current records by subject) are rebuilt by resident number, the old space emptied', async (t) => {
+  const location = path.join(tempDir(t), 'db')
+  let store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
+  await store.open()
+  const cs = new Cs(FUKUOKA)
+  await store.append([item(cs.identity(person(1))), item(cs.identity(person(2)))])
+  await store.append([item(cs.identity(person(1, { juminhyoCode: juminhyoCode(500), changeReason: ChangeReason.JUMINHYO_CODE_HENKO, changeDate: '2022-01-01', previousJuminhyoCode: juminhyoCode(1) })))])
+  await store.close()
+  const views = await dumpSpaces(location, ['subjects', '~current'])
+  t.equal(views['~current']?.length, 2)
+  // What views v3 left: the records under their subject in `current`, no `subjects` nor `~current`.
+  await withRaw(location, async (raw) => {
+    const sub = (name: string): ReturnType<typeof raw.sublevel<Buffer, Buffer>> => raw.sublevel<Buffer, Buffer>(name, { keyEncoding: 'buffer', valueEncoding: 'buffer' })
+    const records = new Map<string, Buffer>()
+    for await (const [number, record] of sub('~current').iterator()) records.set(number.toString('hex'), record)
+    for await (const [subject, number] of sub('subjects').iterator()) await sub('current').put(subject, records.get(number.toString('hex')) ?? Buffer.alloc(0))
+    await sub('subjects').clear()
+    await sub('~current').clear()
+    await sub('meta').put(Buffer.from('views-version'), Buffer.from([0, 0, 0, 3]))
+  })
+  t.equal((await dumpSpaces(location, ['current'])).current?.length, 2, 'control: a v3 layout on disk')
+  const events: string[] = []
+  const logger = { info: () => undefined, warn: (f: Record<string, unknown>) => { events.push(String(f.event)) }, error: () => undefined }
+  store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY, logger })
+  await store.open()
+  t.ok(events.includes('store.migration.views'))
+  t.equal(store.head().position, 4, 'one entry records the migration')
+  let act
+  for await (const e of store.entries(4, 4)) act = e.entry.admin
+  t.equal(act?.kind, LogAdminKind.REBUILD)
+  t.equal(act?.replayed, 3)
+  t.equal((await store.getCurrent(juminhyoCode(500)))?.nameKanji, person(1).nameKanji)
+  t.equal((await store.getCurrent(person(2).juminhyoCode))?.nameKanji, person(2).nameKanji)
+  t.equal(await store.getCurrent(juminhyoCode(1)), undefined)
+  await store.close()
+  t.same(await dumpSpaces(location, ['subjects', '~current']), views, 'the same views as a store written at v4')
+  t.same((await dumpSpaces(location, ['current'])).current, [], 'the v3 space is emptied')
   store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
   await store.open()
   t.equal(store.head().position, 4, 'a migrated store opens without migrating again')

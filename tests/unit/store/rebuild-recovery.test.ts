@@ -107,7 +107,7 @@ t.test('views missing altogether are rebuilt on open', async (t) => {
 t.test('a rebuild interrupted after dropping the views is finished on the next open', async (t) => {
   const location = await makeStore(t)
   const reference = await dumpSpaces(location)
-  const headMarker = Object.fromEntries([['meta', [`${Buffer.from('head').toString('hex')}=${Buffer.alloc(40).toString('hex')}`]], ['current', []], ['history', []]])
+  const headMarker = Object.fromEntries([['meta', [`${Buffer.from('head').toString('hex')}=${Buffer.alloc(40).toString('hex')}`]], ['subjects', []], ['~current', []], ['history', []]])
   await restoreSpaces(location, headMarker)
   await withStore(location, async (store) => t.equal((await store.verify()).ok, true))
   t.same(await dumpSpaces(location), reference)

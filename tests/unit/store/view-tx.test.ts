@@ -20,16 +20,16 @@ function committed (rows: Record<string, string>): { read: BaseReader, asked: st
 }
 
 t.test('read answers what the group wrote or fetched, and throws NeedRead for anything else', async (t) => {
-  const { read, asked } = committed({ 'current/a': 'A', 'current/b': 'B' })
+  const { read, asked } = committed({ 'history/a': 'A', 'history/b': 'B' })
   const tx = new ViewTx(read)
-  t.throws(() => tx.read('current', b('a')), { name: 'NeedRead' }, 'not fetched yet')
-  await tx.prefetch('current', [b('a'), b('z')])
-  t.same(tx.read('current', b('a')), b('A'), 'fetched')
-  t.equal(tx.read('current', b('z')), undefined, 'fetched and absent: no second read')
-  tx.put('current', b('b'), b('B2'))
-  t.same(tx.read('current', b('b')), b('B2'), 'written in the group, never read')
-  tx.del('current', b('a'))
-  t.equal(tx.read('current', b('a')), undefined, 'deleted in the group')
+  t.throws(() => tx.read('history', b('a')), { name: 'NeedRead' }, 'not fetched yet')
+  await tx.prefetch('history', [b('a'), b('z')])
+  t.same(tx.read('history', b('a')), b('A'), 'fetched')
+  t.equal(tx.read('history', b('z')), undefined, 'fetched and absent: no second read')
+  tx.put('history', b('b'), b('B2'))
+  t.same(tx.read('history', b('b')), b('B2'), 'written in the group, never read')
+  tx.del('history', b('a'))
+  t.equal(tx.read('history', b('a')), undefined, 'deleted in the group')
   let err: unknown
   try {
     tx.read('counts', b('a'))
@@ -39,7 +39,7 @@ t.test('read answers what the group wrote or fetched, and throws NeedRead for an
   if (!(err instanceof NeedRead)) return t.fail('NeedRead expected')
   t.equal(err.space, 'counts', 'names the space')
   t.same(err.key, b('a'), 'and the key')
-  t.same(asked, ['current/a', 'current/z'])
+  t.same(asked, ['history/a', 'history/z'])
 })
 
 t.test('withReads is synchronous when everything is in memory', async (t) => {
@@ -52,7 +52,7 @@ t.test('withReads is synchronous when everything is in memory', async (t) => {
 })
 
 t.test('withReads takes back a step that missed a read, fetches it, and runs it again', async (t) => {
-  const { read, asked } = committed({ 'current/x': 'X', 'kojin/y': 'Y' })
+  const { read, asked } = committed({ 'history/x': 'X', 'kojin/y': 'Y' })
   const tx = new ViewTx(read)
   tx.put('counts', b('before'), b('1'))
   let runs = 0
@@ -61,7 +61,7 @@ t.test('withReads takes back a step that missed a read, fetches it, and runs it 
     runs++
     // Written before each read it misses: a half-done step must not leave these behind.
     tx.put('history', b(`run${runs}`), b('h'))
-    const x = tx.read('current', b('x'))
+    const x = tx.read('history', b('x'))
     const y = tx.read('kojin', b('y'))
     return `${x?.toString('latin1') ?? ''}${y?.toString('latin1') ?? ''}`
   }, () => { restored++ })
@@ -69,7 +69,7 @@ t.test('withReads takes back a step that missed a read, fetches it, and runs it 
   t.equal(await result, 'XY')
   t.equal(runs, 3, 'run once per missed read, and once more')
   t.equal(restored, 2, 'restore is called for each run taken back')
-  t.same(asked, ['current/x', 'kojin/y'], 'each missed value fetched once')
+  t.same(asked, ['history/x', 'kojin/y'], 'each missed value fetched once')
   t.same(tx.ops().map((op) => `${op.space}/${op.key.toString('latin1')}`).sort(), ['counts/before', 'history/run3'], 'only the last run\'s writes and what came before the step')
 })
 
