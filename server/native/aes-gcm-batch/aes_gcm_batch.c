@@ -9,6 +9,7 @@
  * it here. The bytes are those of store/sealing.ts on node:crypto: nonce (12) ‖ ciphertext ‖ tag (16).
  */
 #include <node_api.h>
+#include "../napi-args.h"
 #include <openssl/evp.h>
 #include <openssl/crypto.h>
 #include <stdint.h>
@@ -19,19 +20,6 @@
 #define TAG 16
 /* int32 per value in `spans`: key, aad, aad length, input, input length, output (offsets in their buffers). */
 #define FIELDS 6
-
-static napi_value fail (napi_env env, const char *message) {
-  napi_throw_range_error(env, "ERR_INVALID_ARG_VALUE", message);
-  return NULL;
-}
-
-/* A typed array argument of `type` (a Buffer is a Uint8Array): its elements and their count. */
-static int elements_of (napi_env env, napi_value value, napi_typedarray_type type, void **data, size_t *length) {
-  napi_typedarray_type actual;
-  napi_value buffer;
-  size_t offset;
-  return napi_get_typedarray_info(env, value, &actual, length, data, &buffer, &offset) == napi_ok && actual == type;
-}
 
 /* [start, start + length) lies inside a buffer of `size` bytes (64-bit: no int32 overflow). */
 static int inside (int32_t start, int64_t length, size_t size) {

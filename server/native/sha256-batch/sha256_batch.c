@@ -7,6 +7,7 @@
  * The bytes are those of server/src/log/merkle/hash.ts and store/log-block.ts.
  */
 #include <node_api.h>
+#include "../napi-args.h"
 #include <openssl/sha.h>
 #include <stdint.h>
 #include <string.h>
@@ -24,20 +25,6 @@ static void sha256_of (const uint8_t *a, size_t a_length, const uint8_t *b, size
   SHA256_Update(&context, a, a_length);
   if (b_length > 0) SHA256_Update(&context, b, b_length);
   SHA256_Final(out, &context);
-}
-
-/* A bad argument is a caller's bug, thrown as Node throws its own (a RangeError, ERR_INVALID_ARG_VALUE). */
-static napi_value fail (napi_env env, const char *message) {
-  napi_throw_range_error(env, "ERR_INVALID_ARG_VALUE", message);
-  return NULL;
-}
-
-/* A typed array argument of `type` (a Buffer is a Uint8Array): its elements and their count. */
-static int elements_of (napi_env env, napi_value value, napi_typedarray_type type, void **data, size_t *length) {
-  napi_typedarray_type actual;
-  napi_value buffer;
-  size_t offset;
-  return napi_get_typedarray_info(env, value, &actual, length, data, &buffer, &offset) == napi_ok && actual == type;
 }
 
 /*

@@ -1,12 +1,40 @@
 // An earlier store migrates itself (issue 17, docs/store-contract.md "Keys that die on time"): views
 // of version 1 (no `due` view, no person ids) are rebuilt from the log on open, and the migration is
 // an entry in the log. Legacy entries keep their shared key; their terms are counted conservatively.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import path from 'node:path'
 import { ChangeReason, LogAdminKind } from '../../../proto/src/types.ts'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
 import { Cs, FUKUOKA, item, juminhyoCode, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
 import { dumpSpaces, withRaw } from './raw.ts'
+
+/**
+ * Open the store at `location`, which must migrate: the warning, one REBUILD entry at position 4 that
+ * replayed the 3 before it. Returns the open store.
+ */
+async function openMigrating (t: Test, location: string): Promise<LevelStore> {
+  const events: string[] = []
+  const logger = { info: () => undefined, warn: (f: Record<string, unknown>) => { events.push(String(f.event)) }, error: () => undefined }
+  const store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY, logger })
+  await store.open()
+  t.ok(events.includes('store.migration.views'))
+  t.equal(store.head().position, 4, 'one entry records the migration')
+  let act
+  for await (const e of store.entries(4, 4)) act = e.entry.admin
+  t.equal(act?.kind, LogAdminKind.REBUILD)
+  t.equal(act?.replayed, 3)
+  t.match(act?.note, /^migration: views v\d+ /)
+  return store
+}
+
+/** Open the migrated store again: nothing more to migrate, and the log verifies. */
+async function reopensWithoutMigrating (t: Test, location: string): Promise<void> {
+  const store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
+  await store.open()
+  t.equal(store.head().position, 4, 'a migrated store opens without migrating again')
+  t.equal((await store.verify()).ok, true)
+  await store.close()
+}
 
 t.test('views of version 1 are rebuilt on open and the migration is logged', async (t) => {
   const location = path.join(tempDir(t), 'db')
@@ -22,25 +50,11 @@ t.test('views of version 1 are rebuilt on open and the migration is logged', asy
     await raw.sublevel<Buffer, Buffer>('meta', { keyEncoding: 'buffer', valueEncoding: 'buffer' }).del(Buffer.from('views-version'))
     await raw.sublevel<Buffer, Buffer>('due', { keyEncoding: 'buffer', valueEncoding: 'buffer' }).clear()
   })
-  const events: string[] = []
-  const logger = { info: () => undefined, warn: (f: Record<string, unknown>) => { events.push(String(f.event)) }, error: () => undefined }
-  store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY, logger })
-  await store.open()
-  t.ok(events.includes('store.migration.views'))
-  t.equal(store.head().position, 4, 'one entry records the migration')
-  let act
-  for await (const e of store.entries(4, 4)) act = e.entry.admin
-  t.equal(act?.kind, LogAdminKind.REBUILD)
-  t.equal(act?.replayed, 3)
-  t.match(act?.note, /^migration: views v\d+ /)
+  store = await openMigrating(t, location)
   t.equal((await store.getCurrent(person(2).juminhyoCode))?.nameKanji, person(2).nameKanji)
   await store.close()
   t.same((await dumpSpaces(location, ['due'])).due, views.due, 'the due view is back')
-  store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
-  await store.open()
-  t.equal(store.head().position, 4, 'a migrated store opens without migrating again')
-  t.equal((await store.verify()).ok, true)
-  await store.close()
+  await reopensWithoutMigrating(t, location)
 })
 
 t.test('views of version 3 (current records by subject) are rebuilt by resident number, the old space emptied', async (t) => {
@@ -64,25 +78,12 @@ t.test('views of version 3 (current records by subject) are rebuilt by resident 
     await sub('meta').put(Buffer.from('views-version'), Buffer.from([0, 0, 0, 3]))
   })
   t.equal((await dumpSpaces(location, ['current'])).current?.length, 2, 'control: a v3 layout on disk')
-  const events: string[] = []
-  const logger = { info: () => undefined, warn: (f: Record<string, unknown>) => { events.push(String(f.event)) }, error: () => undefined }
-  store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY, logger })
-  await store.open()
-  t.ok(events.includes('store.migration.views'))
-  t.equal(store.head().position, 4, 'one entry records the migration')
-  let act
-  for await (const e of store.entries(4, 4)) act = e.entry.admin
-  t.equal(act?.kind, LogAdminKind.REBUILD)
-  t.equal(act?.replayed, 3)
+  store = await openMigrating(t, location)
   t.equal((await store.getCurrent(juminhyoCode(500)))?.nameKanji, person(1).nameKanji)
   t.equal((await store.getCurrent(person(2).juminhyoCode))?.nameKanji, person(2).nameKanji)
   t.equal(await store.getCurrent(juminhyoCode(1)), undefined)
   await store.close()
   t.same(await dumpSpaces(location, ['subjects', '~current']), views, 'the same views as a store written at v4')
   t.same((await dumpSpaces(location, ['current'])).current, [], 'the v3 space is emptied')
-  store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
-  await store.open()
-  t.equal(store.head().position, 4, 'a migrated store opens without migrating again')
-  t.equal((await store.verify()).ok, true)
-  await store.close()
+  await reopensWithoutMigrating(t, location)
 })
