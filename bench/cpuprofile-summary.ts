@@ -1,19 +1,24 @@
 /**
  * Summarise a V8 CPU profile (`KEN_CPU_PROF_DIR=DIR npm run bench`, or `node --cpu-prof`): self time
  * by category and the top functions by self time, as percentages of the busy (non-idle) time.
- *   node --import tsx bench/cpuprofile-summary.ts FILE.cpuprofile [TOP]
+ *   node --import tsx bench/cpuprofile-summary.ts FILE.cpuprofile [TOP] [--from F] [--to F]
+ * --from/--to (fractions of the profile's duration, 0–1) keep the samples of that stretch only: the
+ * last part of a load, where the store is largest, against its first.
  * A sample counts for the category of the nearest frame on its stack that has one (a native frame
  * such as `update` under sealing.ts counts for sealing).
  */
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 
-interface ProfileNode {
+export interface ProfileNode {
   readonly id: number
   readonly callFrame: { readonly functionName: string, readonly url: string, readonly lineNumber: number }
   readonly children?: readonly number[]
 }
 
-interface Profile {
+export interface Profile {
   readonly nodes: readonly ProfileNode[]
   readonly samples: readonly number[]
   readonly timeDeltas: readonly number[]
@@ -44,6 +49,21 @@ function categoryOf (frame: ProfileNode['callFrame']): string | undefined {
   return undefined
 }
 
+/** The profile's samples taken in [from, to] of its duration (fractions). */
+export function sliceProfile (profile: Profile, from: number, to: number): Profile {
+  if (!(from >= 0 && to <= 1 && from < to)) throw new RangeError(`--from ${from} --to ${to}: need 0 ≤ from < to ≤ 1`)
+  const total = profile.timeDeltas.reduce((a, d) => a + d, 0)
+  const samples: number[] = []
+  const timeDeltas: number[] = []
+  let t = 0
+  profile.samples.forEach((id, i) => {
+    const d = profile.timeDeltas[i] ?? 0
+    t += d
+    if (t >= from * total && t <= to * total) { samples.push(id); timeDeltas.push(d) }
+  })
+  return { nodes: profile.nodes, samples, timeDeltas }
+}
+
 export function summarise (profile: Profile, top: number): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const parent = new Map<number, number>()
@@ -71,9 +91,13 @@ export function summarise (profile: Profile, top: number): string {
   return lines.join('\n')
 }
 
-const [file, top] = process.argv.slice(2)
-if (file === undefined) {
-  process.stderr.write('usage: node --import tsx bench/cpuprofile-summary.ts FILE.cpuprofile [TOP]\n')
-  process.exit(2)
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { from: { type: 'string', default: '0' }, to: { type: 'string', default: '1' } } })
+  const [file, top] = positionals
+  if (file === undefined) {
+    process.stderr.write('usage: node --import tsx bench/cpuprofile-summary.ts FILE.cpuprofile [TOP] [--from F] [--to F]\n')
+    process.exit(2)
+  }
+  const profile = sliceProfile(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(values.from), Number(values.to))
+  process.stdout.write(`${summarise(profile, Number(top ?? 30))}\n`)
 }
-process.stdout.write(`${summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(top ?? 30))}\n`)

@@ -9,6 +9,7 @@
 #include <node_api.h>
 #include "../napi-args.h"
 #include <openssl/sha.h>
+#include <openssl/crypto.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -97,11 +98,75 @@ static napi_value subtree (napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * tokens(secrets, messages, spans, count, out, outOffset)
+ * The blind indexes of store/blind-index.ts, many in one call (the index worker makes ~9 per update,
+ * index-worker.ts). secrets = index key ‖ search key (32 bytes each). For item i < count, whose message
+ * is messages[spans[3i], spans[3i+1]) and kind spans[3i+2]:
+ *   kind 0: HMAC-SHA-256(index key, message) (RFC 2104), its inner and outer pads hashed once per call
+ *           and their states copied per item (one compression less on each side);
+ *   kind 1: SHA-256(search key ‖ message);
+ * out[outOffset + 16i, +16) = the first 16 bytes (layout.ts TOKEN_BYTES). The pads and the states are
+ * wiped before returning.
+ */
+#define TOKEN 16
+static napi_value tokens (napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  uint8_t *secrets, *messages, *out;
+  int32_t *spans;
+  size_t secrets_length, messages_length, spans_length, out_length;
+  uint32_t count, out_offset;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6) return fail(env, "tokens(secrets, messages, spans, count, out, outOffset)");
+  if (!elements_of(env, argv[0], napi_uint8_array, (void **)&secrets, &secrets_length) || !elements_of(env, argv[1], napi_uint8_array, (void **)&messages, &messages_length) || !elements_of(env, argv[2], napi_int32_array, (void **)&spans, &spans_length) || napi_get_value_uint32(env, argv[3], &count) != napi_ok || !elements_of(env, argv[4], napi_uint8_array, (void **)&out, &out_length) || napi_get_value_uint32(env, argv[5], &out_offset) != napi_ok) return fail(env, "tokens(Uint8Array, Uint8Array, Int32Array, count, Uint8Array, outOffset)");
+  if (secrets_length != 2 * HASH) return fail(env, "secrets must be 64 bytes");
+  if ((size_t)count * 3 > spans_length || (size_t)out_offset + (size_t)count * TOKEN > out_length) return fail(env, "count exceeds spans or out");
+  for (uint32_t i = 0; i < count; i++) {
+    int32_t start = spans[3 * i], end = spans[3 * i + 1], kind = spans[3 * i + 2];
+    if (start < 0 || end < start || (size_t)end > messages_length) return fail(env, "a span lies outside the messages");
+    if (kind != 0 && kind != 1) return fail(env, "a kind is neither 0 (HMAC) nor 1 (search)");
+  }
+  uint8_t pad[64], digest[HASH];
+  SHA256_CTX inner, outer, search, work;
+  memset(pad, 0x36, sizeof pad);
+  for (int i = 0; i < HASH; i++) pad[i] ^= secrets[i];
+  SHA256_Init(&inner);
+  SHA256_Update(&inner, pad, sizeof pad);
+  memset(pad, 0x5c, sizeof pad);
+  for (int i = 0; i < HASH; i++) pad[i] ^= secrets[i];
+  SHA256_Init(&outer);
+  SHA256_Update(&outer, pad, sizeof pad);
+  SHA256_Init(&search);
+  SHA256_Update(&search, secrets + HASH, HASH);
+  for (uint32_t i = 0; i < count; i++) {
+    const uint8_t *message = messages + spans[3 * i];
+    size_t length = (size_t)(spans[3 * i + 1] - spans[3 * i]);
+    work = spans[3 * i + 2] == 0 ? inner : search;
+    SHA256_Update(&work, message, length);
+    SHA256_Final(digest, &work);
+    if (spans[3 * i + 2] == 0) {
+      work = outer;
+      SHA256_Update(&work, digest, HASH);
+      SHA256_Final(digest, &work);
+    }
+    memcpy(out + out_offset + (size_t)i * TOKEN, digest, TOKEN);
+  }
+  OPENSSL_cleanse(pad, sizeof pad);
+  OPENSSL_cleanse(digest, sizeof digest);
+  OPENSSL_cleanse(&inner, sizeof inner);
+  OPENSSL_cleanse(&outer, sizeof outer);
+  OPENSSL_cleanse(&search, sizeof search);
+  OPENSSL_cleanse(&work, sizeof work);
+  return NULL;
+}
+
 NAPI_MODULE_INIT () {
   napi_value fn;
   napi_create_function(env, "frames", NAPI_AUTO_LENGTH, frames, NULL, &fn);
   napi_set_named_property(env, exports, "frames", fn);
   napi_create_function(env, "subtree", NAPI_AUTO_LENGTH, subtree, NULL, &fn);
   napi_set_named_property(env, exports, "subtree", fn);
+  napi_create_function(env, "tokens", NAPI_AUTO_LENGTH, tokens, NULL, &fn);
+  napi_set_named_property(env, exports, "tokens", fn);
   return exports;
 }

@@ -9,6 +9,7 @@ import { hash } from 'node:crypto'
 import { contentDigest, type DigestInput } from '../../../proto/src/reconcile-digest.ts'
 import { recordSearchKeys, type SearchDomain } from './search-keys.ts'
 import { TOKEN_BYTES } from './layout.ts'
+import type { Sha256Batch } from '../log/merkle/sha256-batch.ts'
 
 const SHA256_BLOCK = 64
 const KEY_BYTES = 32
@@ -123,6 +124,15 @@ export class BlindIndex {
     return recordSearchKeys((domain, value) => this.searchToken(domain, value), r)
   }
 
+  /**
+   * The tokens of `batch`, in the order they were added, at out[at + 16i, +16): one call of the
+   * sha256-batch addon's `tokens` (or its node:crypto twin) for what {@link tokenInto},
+   * {@link searchTokenInto} and {@link contentTagInto} make one hash() call at a time.
+   */
+  tokensInto (batch: TokenBatch, hasher: Pick<Sha256Batch, 'tokens'>, out: Uint8Array, at: number): void {
+    hasher.tokens(this.#secrets, batch.messages, batch.spans, batch.count, out, at)
+  }
+
   /** A copy of the secrets, for a worker thread of this process that computes the same indexes. */
   secrets (): Buffer {
     return Buffer.from(this.#secrets)
@@ -134,6 +144,70 @@ export class BlindIndex {
     this.#inner.fill(0)
     this.#outer.fill(0)
     this.#search.fill(0)
+  }
+}
+
+/** What {@link TokenBatch} makes of a message (sha256-batch.ts `tokens`). */
+const HMAC = 0
+const SEARCH = 1
+/** UTF-8 bytes a UTF-16 code unit may take at most. */
+const UTF8_PER_UNIT = 3
+
+/**
+ * Blind indexes to make, gathered for one call (BlindIndex#tokensInto; the index worker makes ~9 per
+ * update, index-worker.ts): each message written once, as UTF-8, into one buffer that grows as needed.
+ */
+export class TokenBatch {
+  messages = Buffer.allocUnsafeSlow(16 * 1024)
+  spans = new Int32Array(3 * 256)
+  count = 0
+  #length = 0
+
+  /** Empty it for the next request (the buffers are kept). */
+  reset (): void {
+    this.count = 0
+    this.#length = 0
+  }
+
+  /** HMAC-SHA-256(index key, domain ‖ value), as BlindIndex#token. */
+  token (domain: string, value: string): void {
+    this.#add(HMAC, domain, value, undefined)
+  }
+
+  /** SHA-256(search key ‖ domain ‖ value), as BlindIndex#searchToken. */
+  searchToken (domain: SearchDomain, value: string): void {
+    this.#add(SEARCH, domain, value, undefined)
+  }
+
+  /** The blind tag of a record's reconciliation digest, as BlindIndex#contentTag. */
+  contentTag (r: DigestInput): void {
+    this.#add(HMAC, 'D', '', contentDigest(r))
+  }
+
+  #add (kind: number, domain: string, value: string, bytes: Uint8Array | undefined): void {
+    const most = domain.length + UTF8_PER_UNIT * value.length + (bytes?.length ?? 0)
+    if (this.#length + most > this.messages.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.messages.length, this.#length + most))
+      this.messages.copy(grown, 0, 0, this.#length)
+      this.messages = grown
+    }
+    if (3 * (this.count + 1) > this.spans.length) {
+      const grown = new Int32Array(2 * this.spans.length)
+      grown.set(this.spans)
+      this.spans = grown
+    }
+    const start = this.#length
+    let end = start + this.messages.write(domain, start, 'utf8')
+    if (value !== '') end += this.messages.write(value, end, 'utf8')
+    if (bytes !== undefined) {
+      this.messages.set(bytes, end)
+      end += bytes.length
+    }
+    this.spans[3 * this.count] = start
+    this.spans[3 * this.count + 1] = end
+    this.spans[3 * this.count + 2] = kind
+    this.count++
+    this.#length = end
   }
 }
 

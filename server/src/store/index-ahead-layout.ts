@@ -10,6 +10,12 @@
  */
 export const AHEAD_FIELDS = 11
 
+/** What the index worker is started with: the blind-index secrets (index key ‖ search key) and where the sha256-batch addon is built. */
+export interface IndexWorkerData {
+  readonly secrets: Uint8Array
+  readonly sha256BatchFile: string
+}
+
 export interface AheadRequest {
   readonly id: number
   readonly strings: readonly string[]

@@ -9,7 +9,8 @@
 import type { Worker } from 'node:worker_threads'
 import type { AppendItem } from '../../../proto/src/types.ts'
 import { HELPER_WORKER_LIMITS, startTsWorker } from './ts-worker.ts'
-import { AHEAD_FIELDS, type AheadAnswer } from './index-ahead-layout.ts'
+import { AHEAD_FIELDS, type AheadAnswer, type IndexWorkerData } from './index-ahead-layout.ts'
+import { SHA256_BATCH_FILE } from '../log/merkle/sha256-batch-file.ts'
 import { TOKEN_BYTES } from './layout.ts'
 import { ChangeReason } from '../../../proto/src/types.ts'
 import type { SearchNames } from './blind-index.ts'
@@ -47,7 +48,7 @@ export class IndexAhead {
 
   start (): void {
     if (this.#worker !== undefined || this.#closed) return
-    const worker = startTsWorker(new URL('./index-worker.ts', import.meta.url), this.#secrets, { loader: 'require', resourceLimits: HELPER_WORKER_LIMITS, threadName: 'ken-index' })
+    const worker = startTsWorker(new URL('./index-worker.ts', import.meta.url), { secrets: this.#secrets, sha256BatchFile: SHA256_BATCH_FILE } satisfies IndexWorkerData, { loader: 'require', resourceLimits: HELPER_WORKER_LIMITS, threadName: 'ken-index' })
     this.#secrets.fill(0)
     worker.on('message', (answer: AheadAnswer) => { this.#answer(answer) })
     // A failed worker only means the indexes are computed on the store's thread again.

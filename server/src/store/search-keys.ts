@@ -46,12 +46,31 @@ export function isKanaInput (name: string): boolean {
 
 /** The search keys of one record (the effect of an accepted 本人確認情報 update carries them). */
 export function recordSearchKeys (token: SearchTokenizer, r: { readonly nameKana: string, readonly nameKanji: string, readonly birthDate: string }): Buffer[] {
-  const seion = toSeionKana(r.nameKana)
-  const keys = [token('B', r.birthDate)]
-  if (seion !== '') keys.push(token('S', `${seion}\u0000${r.birthDate}`), token('N', seion))
-  const kanji = normalizeKanjiName(r.nameKanji)
-  if (kanji !== '') keys.push(token('K', kanji))
+  const keys: Buffer[] = []
+  recordSearchValues(r, (domain, value) => { keys.push(token(domain, value)) })
   return keys
+}
+
+/**
+ * The normalised values of a record's search keys, in the order of {@link recordSearchKeys}, each
+ * handed to `each`; returns how many (1–4). For a caller that makes the keys later, many at a time
+ * (index-worker.ts).
+ */
+export function recordSearchValues (r: { readonly nameKana: string, readonly nameKanji: string, readonly birthDate: string }, each: (domain: SearchDomain, value: string) => void): number {
+  const seion = toSeionKana(r.nameKana)
+  let count = 1
+  each('B', r.birthDate)
+  if (seion !== '') {
+    each('S', `${seion}\u0000${r.birthDate}`)
+    each('N', seion)
+    count += 2
+  }
+  const kanji = normalizeKanjiName(r.nameKanji)
+  if (kanji !== '') {
+    each('K', kanji)
+    count++
+  }
+  return count
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * The digests of `ken-store verify`, a block or a tile at a time (issue 18; SPEC §8: 5 M entries in
+ * The digests of `ken-store verify`, a block or a tile at a time, and the index worker's blind
+ * indexes, a request at a time (issue 18; SPEC §8: 5 M entries in
  * < 10 s on 2 cores). Per entry verify makes three digests — its chain hash, its Merkle leaf and
  * about one tree node — and Node's crypto.hash() costs ~0.5 µs of call and OpenSSL EVP overhead
  * each, more than SHA-256 itself over a 620-byte entry on a CPU with SHA extensions. The native
@@ -10,7 +11,7 @@
  * the addon's file is found by sha256-batch-file.ts.
  */
 import { existsSync } from 'node:fs'
-import { hash } from 'node:crypto'
+import { createHash, createHmac, hash } from 'node:crypto'
 import { subtreeBinary } from './hash-binary.ts'
 import { HASH_SIZE } from './hash.ts'
 
@@ -29,6 +30,14 @@ export interface Sha256Batch {
    * 32-byte hashes at leaves[offset, offset + 32·size).
    */
   readonly subtree: (leaves: Buffer, offset: number, size: number, out: Buffer, outOffset: number) => void
+  /**
+   * The blind indexes of store/blind-index.ts, `count` at once (the index worker's ~9 per update).
+   * `secrets` = index key ‖ search key (32 bytes each); item i's message is messages[spans[3i],
+   * spans[3i+1]) and its kind spans[3i+2]: 0 = HMAC-SHA-256(index key, message) (RFC 2104),
+   * 1 = SHA-256(search key ‖ message). out[outOffset + 16i, +16) = its first 16 bytes (TOKEN_BYTES).
+   * @throws RangeError (ERR_INVALID_ARG_VALUE) when a span, a kind or the output lies outside its bounds
+   */
+  readonly tokens: (secrets: Uint8Array, messages: Uint8Array, spans: Int32Array, count: number, out: Uint8Array, outOffset: number) => void
 }
 
 // Read once: under tsx's CommonJS hook `hash` would be a getter call at every use (store/chain-verifier.ts).
@@ -69,8 +78,34 @@ export const jsSha256Batch: Sha256Batch = Object.freeze({
       return digest('sha256', NODE_INPUT, 'binary')
     })
     out.write(subtreeBinary(nodes, 0, size / 2), outOffset, 'latin1')
+  },
+  tokens (secrets: Uint8Array, messages: Uint8Array, spans: Int32Array, count: number, out: Uint8Array, outOffset: number): void {
+    if (secrets.length !== 2 * HASH) throw invalid('secrets must be 64 bytes')
+    if (count * 3 > spans.length || outOffset + count * TOKEN > out.length) throw invalid('count exceeds spans or out')
+    for (let i = 0; i < count; i++) {
+      const start = spans[3 * i] as number
+      const end = spans[3 * i + 1] as number
+      const kind = spans[3 * i + 2] as number
+      if (start < 0 || end < start || end > messages.length) throw invalid('a span lies outside the messages')
+      if (kind !== 0 && kind !== 1) throw invalid('a kind is neither 0 (HMAC) nor 1 (search)')
+    }
+    for (let i = 0; i < count; i++) {
+      const message = messages.subarray(spans[3 * i] as number, spans[3 * i + 1] as number)
+      const token = spans[3 * i + 2] === 0
+        ? createHmac('sha256', secrets.subarray(0, HASH)).update(message).digest()
+        : createHash('sha256').update(secrets.subarray(HASH)).update(message).digest()
+      out.set(token.subarray(0, TOKEN), outOffset + TOKEN * i)
+    }
   }
 })
+
+/** Bytes of a blind index (store/layout.ts TOKEN_BYTES). */
+const TOKEN = 16
+
+/** The addon's error for an argument out of bounds (napi-args.h fail). */
+function invalid (message: string): RangeError {
+  return Object.assign(new RangeError(message), { code: 'ERR_INVALID_ARG_VALUE' })
+}
 
 /** Whether block[at, at + 32) is `hash` (a binary string). */
 function holds (block: Buffer, at: number, hash: string): boolean {
@@ -86,7 +121,7 @@ export function loadSha256Batch (file: string | undefined): Sha256Batch | undefi
   if (file === undefined || !existsSync(file)) return undefined
   const module = { exports: {} as Partial<Sha256Batch> }
   process.dlopen(module, file)
-  const { frames, subtree } = module.exports
-  if (typeof frames !== 'function' || typeof subtree !== 'function') throw new TypeError(`${file} is not the sha256-batch addon`)
-  return { frames, subtree }
+  const { frames, subtree, tokens } = module.exports
+  if (typeof frames !== 'function' || typeof subtree !== 'function' || typeof tokens !== 'function') throw new TypeError(`${file} is not the sha256-batch addon (or was built before tokens: bash server/native/sha256-batch/build.sh)`)
+  return { frames, subtree, tokens }
 }

@@ -1,9 +1,11 @@
 // The batch digests of `ken-store verify` (sha256-batch.ts), on node:crypto and, where it is built, in
 // the native addon (server/native/sha256-batch): a block's leaves and chain hash are those of log-block.ts
 // and hash.ts, hashing stops at the first broken link, a tile's root is the tree's, and the addon
-// refuses spans and sizes outside its buffers instead of reading past them.
+// refuses spans and sizes outside its buffers instead of reading past them. The blind indexes of the
+// index worker (blind-index.ts TokenBatch) are checked against node:crypto's own HMAC and SHA-256.
 import t from 'tap'
 import { existsSync } from 'node:fs'
+import { createHash, createHmac } from 'node:crypto'
 import { frameEntry, GENESIS_HASH } from '../../../../server/src/store/log-block.ts'
 import { leafHash, rootOfLeaves } from '../../../../server/src/log/merkle/index.ts'
 import { jsSha256Batch, loadSha256Batch, type Sha256Batch } from '../../../../server/src/log/merkle/sha256-batch.ts'
@@ -84,6 +86,42 @@ for (const [name, hasher] of hashers) {
     t.same(out.subarray(0, 32), leaves[4], 'a subtree of one leaf is the leaf')
     h.subtree(packed, 32, 512, out, 0)
     t.same(out.subarray(0, 32), rootOfLeaves(leaves), 'root of 512 leaves')
+  })
+
+  t.test(`${name}: blind indexes are RFC 2104 HMACs and keyed SHA-256 as node:crypto makes them`, { skip: hasher === undefined ? 'the addon is not built' : false }, async (t) => {
+    const h = hasher as Sha256Batch
+    const secrets = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 29 + 3) & 0xff))
+    // Messages of 0 to 2,100 bytes: across SHA-256's 55/64-byte block edges, and longer than a block many times over.
+    const messages = Array.from({ length: 60 }, (_, i) => Buffer.from(Array.from({ length: [0, 1, 55, 56, 63, 64, 65, 119, 2100][i % 9] as number }, (_, j) => (j * 13 + i) & 0xff)))
+    const all = Buffer.concat([Buffer.alloc(7, 0xee), ...messages])
+    const spans = new Int32Array(3 * messages.length)
+    let at = 7
+    messages.forEach((m, i) => { spans[3 * i] = at; spans[3 * i + 1] = at + m.length; spans[3 * i + 2] = i % 2; at += m.length })
+    const out = Buffer.alloc(16 * messages.length + 8, 0xaa)
+    h.tokens(secrets, all, spans, messages.length, out, 4)
+    messages.forEach((m, i) => {
+      const expected = i % 2 === 0 ? createHmac('sha256', secrets.subarray(0, 32)).update(m).digest() : createHash('sha256').update(secrets.subarray(32)).update(m).digest()
+      t.same(out.subarray(4 + 16 * i, 20 + 16 * i), expected.subarray(0, 16), `message ${i} (${m.length} bytes, ${i % 2 === 0 ? 'HMAC' : 'search'})`)
+    })
+    t.same(out.subarray(0, 4), Buffer.alloc(4, 0xaa), 'nothing written before outOffset')
+    t.same(out.subarray(4 + 16 * messages.length), Buffer.alloc(4, 0xaa), 'nothing written after the last token')
+    h.tokens(secrets, all, spans, 0, out, 0)
+    t.same(out.subarray(0, 4), Buffer.alloc(4, 0xaa), 'no items, nothing written')
+  })
+
+  t.test(`${name}: blind indexes outside their bounds are refused`, { skip: hasher === undefined ? 'the addon is not built' : false }, async (t) => {
+    const h = hasher as Sha256Batch
+    const secrets = Buffer.alloc(64, 1)
+    const messages = Buffer.alloc(40, 2)
+    const out = Buffer.alloc(32)
+    const spans = Int32Array.from([0, 20, 0, 20, 40, 1])
+    t.throws(() => h.tokens(Buffer.alloc(32), messages, spans, 2, out, 0), { code: 'ERR_INVALID_ARG_VALUE' }, 'secrets not 64 bytes')
+    t.throws(() => h.tokens(secrets, messages, spans, 3, Buffer.alloc(48), 0), { code: 'ERR_INVALID_ARG_VALUE' }, 'count past the spans')
+    t.throws(() => h.tokens(secrets, messages, spans, 2, out, 1), { code: 'ERR_INVALID_ARG_VALUE' }, 'tokens past out')
+    t.throws(() => h.tokens(secrets, messages.subarray(0, 39), spans, 2, out, 0), { code: 'ERR_INVALID_ARG_VALUE' }, 'a span past the messages')
+    t.throws(() => h.tokens(secrets, messages, Int32Array.from([10, 5, 0]), 1, out, 0), { code: 'ERR_INVALID_ARG_VALUE' }, 'a span that ends before it starts')
+    t.throws(() => h.tokens(secrets, messages, Int32Array.from([0, 5, 2]), 1, out, 0), { code: 'ERR_INVALID_ARG_VALUE' }, 'an unknown kind')
+    t.same(out, Buffer.alloc(32), 'nothing written by a refused call')
   })
 }
 
