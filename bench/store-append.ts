@@ -3,7 +3,8 @@
  * (plan, seal, frame, views, LevelDB batch). The gateway's cost and the socket are left out, so a
  * change to the store's hot path can be measured in seconds and without the noise of the whole bench.
  *   node --import tsx bench/store-append.ts [--residents N] [--request N] [--inflight N] [--prepare-keys false] [--write-buffer-mib N] [--every N] [--keep DIR]
- * Prints updates/s and CPU µs per update (user + system of this process), and per window of `--every`
+ * Prints updates/s and CPU µs per update (user + system of this process) — in all and by thread
+ * (bench/thread-cpu.ts: main, leveldb-bg, ken-index, ken-keys, node = V8's platform and libuv's pool) —, and per window of `--every`
  * updates; the least-loaded windows (the lowest quarter) are what to compare between two builds on a
  * machine others use too, since contention only ever adds CPU time (caches, frequency).
  * Also prints LevelDB's write amplification: bytes this process wrote (/proc/self/io: `wchar`, what it
@@ -24,6 +25,7 @@ import { decodeAppendRequest } from '../server/src/store/append-request-decode.t
 import { encodeAppendRequest, type OutgoingAppendItem } from '../server/src/store/append-request.ts'
 import { diskUsage } from './disk-usage.ts'
 import { peakRssMb, processCpuMicros } from './targets.ts'
+import { sampleThreads, threadCpuBetween } from './thread-cpu.ts'
 
 const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, request: { type: 'string', default: '16' }, inflight: { type: 'string', default: '64' }, seed: { type: 'string', default: '1' }, 'prepare-keys': { type: 'string', default: 'true' }, 'write-buffer-mib': { type: 'string' }, 'max-entries': { type: 'string', default: '512' }, every: { type: 'string' }, keep: { type: 'string' } } })
 const residents = Number(values.residents)
@@ -66,6 +68,7 @@ const signerSeed = randomBytes(32)
 if (values.keep !== undefined) writeFileSync(`${dir}.keys.json`, JSON.stringify({ applianceKey: applianceKey.toString('hex'), signerSeed: signerSeed.toString('hex'), seed: Number(values.seed), residents }), { mode: 0o600 })
 const store = new LevelStore({ location: dir, applianceKey, logSigner: signerFromSeed('ken-server.bench/log', signerSeed), prepareKeys: values['prepare-keys'] !== 'false', ...(values['write-buffer-mib'] === undefined ? {} : { writeBufferSize: Number(values['write-buffer-mib']) * (1 << 20) }), maxEntries: Number(values['max-entries']) })
 await store.open()
+const threads0 = sampleThreads(process.pid)
 const io0 = writeBytes()
 const device0 = ioCounter('write_bytes')
 const cpu0 = process.cpuUsage()
@@ -135,6 +138,8 @@ async function lane (): Promise<void> {
 await Promise.all(Array.from({ length: inflight }, lane))
 const seconds = (performance.now() - t0) / 1000
 const cpu = process.cpuUsage(cpu0)
+// Before close, while the store's workers still run (they end with it).
+const byThread = threadCpuBetween(threads0, sampleThreads(process.pid))
 await store.close()
 // After close: a compaction the load started finishes first (its bytes are the load's).
 const written = writeBytes() - io0
@@ -157,5 +162,6 @@ const quartile = (xs: number[]): string => {
 }
 if (windows.length > 0) console.log(`lowest quarter of ${windows.length} windows: CPU ${quartile(windows.map((w) => w.cpu))} µs/update, of which the main thread ${quartile(windows.map((w) => w.main))}`)
 // The process's peak RSS (the requests it holds are in it too): to compare LevelDB options that trade memory.
+console.log(`by thread, µs/update: ${Object.entries(byThread).filter(([, us]) => us > 0).sort((a, b) => b[1] - a[1]).map(([name, us]) => `${name} ${(us / total).toFixed(1)}`).join(', ')}`)
 console.log(`peak RSS ${peakRssMb(process.pid)} MB`)
 console.log(`${total} updates (${accepted} accepted) in ${seconds.toFixed(2)} s: ${Math.round(total / seconds)}/s, CPU ${us.toFixed(1)} µs/update, of which the main thread ${((mainThreadMicros() - main0) / total).toFixed(1)}`)
