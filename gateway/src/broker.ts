@@ -24,6 +24,7 @@ import type { GatewayLogger } from './logger.ts'
 import type { GatewayMetrics } from './metrics.ts'
 import { publishAnswer, type Answer } from './ingest.ts'
 import { updatesOf } from './batch-ingest.ts'
+import { skipRoutingOfUploads } from './upload-publish.ts'
 import { parseTopic } from '../../proto/src/topics.ts'
 import type { EncodedUpdateResult } from '../../server/src/store/append-client.ts'
 
@@ -145,6 +146,9 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
       publishAnswer(broker, client, a.answer, done)
     }
   })
+
+  // An authorised upload reaches no one (checkSubscribe, mayForward): straight to `published`.
+  skipRoutingOfUploads(broker, (packet, client) => identityOfClient(client)?.publishTopics.has(packet.topic) === true)
 
   broker.on('clientReady', (client: Client) => {
     log.info('gateway.mqtt.connected', { municipality: identityOfClient(client)?.municipalityCode, clientId: client.id })
