@@ -12,6 +12,12 @@
 #     pages stay in the kernel's page cache instead of the store's RSS (server/src/store/level-tuning.ts);
 #   classic-level-3.0.0-thread-name.patch  LevelDB's background (compaction) thread is named `leveldb-bg`,
 #     so the bench can report its CPU apart from the store's other threads (bench/thread-cpu.ts).
+#   classic-level-3.0.0-batch-contents.patch  `writeBatchContents`: a batch handed over as LevelDB's
+#     serialized WriteBatch (db/write_batch.cc), built in one buffer by server/src/store/level-batch.ts —
+#     one call and one copy per commit-group batch instead of a call and two copies per key and value
+#     (issue 18: the store's serial thread); parsed before it is queued, so a malformed one never
+#     reaches the write-ahead log. Without it LevelStore writes chained batches as before
+#     (tests/unit/store/level-batch.test.ts fails on a binding without it).
 # tests/unit/store/level-build.test.ts fails if the binding loaded lacks the last two.
 # Run after `npm ci` (which puts back the stock package); idempotent, and refuses a half-applied tree.
 # Needs a C++ compiler, make, python3 and Node's headers (Debian: g++ make python3 libnode-dev or
@@ -38,6 +44,7 @@ apply classic-level-3.0.0-nextv-sync.patch binding.cc:iterator_nextv_sync iterat
 apply classic-level-3.0.0-sse42-crc32c.patch binding.cc:crc32c_accelerated deps/leveldb/leveldb.gyp:LEVELDB_PLATFORM_POSIX_SSE=1 "$ldb/port/port_posix_sse.cc:LEVELDB_TARGET_SSE42"
 apply classic-level-3.0.0-no-mmap-reads.patch "$ldb/util/env_posix.cc:mmap_limit = 0;"
 apply classic-level-3.0.0-thread-name.patch "$ldb/util/env_posix.cc:\"leveldb-bg\""
+apply classic-level-3.0.0-batch-contents.patch binding.cc:batch_do_contents index.js:writeBatchContents
 
 # node-gyp-build loads build/Release before the prebuilt binding.
 node_file=$pkg/build/Release/classic_level.node
@@ -56,7 +63,8 @@ node -e "
 const binding = require('./$pkg/binding.js')
 if (typeof binding.iterator_nextv_sync !== 'function' || typeof require('./$pkg/iterator.js').Iterator.prototype.nextvSync !== 'function') { console.error('classic-level: the binding loaded has no iterator_nextv_sync'); process.exit(1) }
 if (typeof binding.crc32c_accelerated !== 'function') { console.error('classic-level: the binding loaded has no crc32c_accelerated'); process.exit(1) }
+if (typeof binding.batch_do_contents !== 'function' || typeof require('./$pkg/index.js').ClassicLevel.prototype.writeBatchContents !== 'function') { console.error('classic-level: the binding loaded has no batch_do_contents'); process.exit(1) }
 const sse42 = process.arch === 'x64' && /\bsse4_2\b/.test(require('fs').readFileSync('/proc/cpuinfo', 'utf8'))
 if (sse42 && !binding.crc32c_accelerated()) { console.error('classic-level: this CPU has SSE4.2 but LevelDB computes crc32c in software'); process.exit(1) }
 "
-echo "classic-level 3.0.0 with nextvSync, SSE4.2 crc32c, table reads without mmap, a named compaction thread: $node_file"
+echo "classic-level 3.0.0 with nextvSync, SSE4.2 crc32c, table reads without mmap, a named compaction thread, batches as WriteBatch contents: $node_file"
