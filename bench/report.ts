@@ -28,7 +28,8 @@ const THREAD_ROLES: Record<string, string> = {
   'leveldb-bg': 'LevelDB compaction',
   'ken-index': 'index worker',
   'ken-keys': 'key factory',
-  node: 'V8 GC and libuv pool',
+  'uv-pool': 'libuv pool (LevelDB writes, reads)',
+  node: 'V8 GC and compiler',
   exited: 'ended threads'
 }
 

@@ -4,7 +4,7 @@
  * change to the store's hot path can be measured in seconds and without the noise of the whole bench.
  *   node --import tsx bench/store-append.ts [--residents N] [--request N] [--inflight N] [--prepare-keys false] [--write-buffer-mib N] [--every N] [--keep DIR]
  * Prints updates/s and CPU µs per update (user + system of this process) — in all and by thread
- * (bench/thread-cpu.ts: main, leveldb-bg, ken-index, ken-keys, node = V8's platform and libuv's pool) —, and per window of `--every`
+ * (bench/thread-cpu.ts: main, leveldb-bg, ken-index, ken-keys, uv-pool = libuv's pool, node = V8's platform) —, and per window of `--every`
  * updates; the least-loaded windows (the lowest quarter) are what to compare between two builds on a
  * machine others use too, since contention only ever adds CPU time (caches, frequency).
  * Also prints LevelDB's write amplification: bytes this process wrote (/proc/self/io: `wchar`, what it
@@ -26,6 +26,7 @@ import { encodeAppendRequest, type OutgoingAppendItem } from '../server/src/stor
 import { diskUsage } from './disk-usage.ts'
 import { peakRssMb, processCpuMicros } from './targets.ts'
 import { sampleThreads, threadCpuBetween } from './thread-cpu.ts'
+import { namePoolThreads } from '../server/src/store/pool-thread-names.ts'
 
 const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, request: { type: 'string', default: '16' }, inflight: { type: 'string', default: '64' }, seed: { type: 'string', default: '1' }, 'prepare-keys': { type: 'string', default: 'true' }, 'write-buffer-mib': { type: 'string' }, 'max-entries': { type: 'string', default: '512' }, every: { type: 'string' }, keep: { type: 'string' } } })
 const residents = Number(values.residents)
@@ -68,6 +69,7 @@ const signerSeed = randomBytes(32)
 if (values.keep !== undefined) writeFileSync(`${dir}.keys.json`, JSON.stringify({ applianceKey: applianceKey.toString('hex'), signerSeed: signerSeed.toString('hex'), seed: Number(values.seed), residents }), { mode: 0o600 })
 const store = new LevelStore({ location: dir, applianceKey, logSigner: signerFromSeed('ken-server.bench/log', signerSeed), prepareKeys: values['prepare-keys'] !== 'false', ...(values['write-buffer-mib'] === undefined ? {} : { writeBufferSize: Number(values['write-buffer-mib']) * (1 << 20) }), maxEntries: Number(values['max-entries']) })
 await store.open()
+await namePoolThreads()
 const threads0 = sampleThreads(process.pid)
 const io0 = writeBytes()
 const device0 = ioCounter('write_bytes')

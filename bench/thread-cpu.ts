@@ -5,8 +5,10 @@
  *   leveldb-bg  LevelDB's one background thread: memtable flushes and compactions
  *               (patches/classic-level-3.0.0-thread-name.patch)
  *   ken-index, ken-keys, ken-verify  the store's workers (server/src/store/ts-worker.ts threadName)
- *   node        every thread Node leaves unnamed: V8's platform workers (GC, compiler) and libuv's pool
- *               (LevelDB's writes and fsyncs, fs)
+ *   uv-pool     libuv's pool (LevelDB's writes and fsyncs, asynchronous reads, fs), named by the store
+ *               (server/src/store/pool-thread-names.ts)
+ *   node        every thread Node leaves unnamed: V8's platform workers (GC, compiler) — and libuv's pool
+ *               in a process that did not name it
  *   exited      CPU of threads that ended between the two samples (the process's total less its threads')
  */
 import { readdirSync, readFileSync } from 'node:fs'

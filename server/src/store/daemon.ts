@@ -5,6 +5,7 @@
  */
 import pino, { type Logger } from 'pino'
 import type { KenError } from '../../../proto/src/ken-error.ts'
+import { namePoolThreads } from './pool-thread-names.ts'
 import { loadApplianceKey } from './appliance-key.ts'
 import { defaultLogKeyFile, loadLogSigningKey } from './log-signing-key.ts'
 import { LevelStore } from './level-store.ts'
@@ -180,6 +181,9 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   const head = store.head()
   logger.info({ event: 'store.log_key', verifierKey: logSigner.verifier.line }, 'checkpoints are signed; auditors verify them with this key')
   logger.info({ event: 'store.ready', position: head.position, ms: Math.round(performance.now() - started) }, 'store daemon accepting appends')
+  // libuv's pool threads named `uv-pool`: per-thread CPU then tells LevelDB's writes from V8's GC
+  // (pool-thread-names.ts; bench/thread-cpu.ts).
+  await namePoolThreads()
   // Every table of keys/ and views/ opened in the background, so no terminal lookup after a start pays
   // one (level-store.ts WARMED); close stops it.
   void store.warmTables()
