@@ -87,6 +87,9 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   })
   applianceKey.fill(0)
   await store.open()
+  // libuv's pool threads named `uv-pool`: per-thread CPU then tells LevelDB's writes from V8's GC
+  // (pool-thread-names.ts; bench/thread-cpu.ts). Before 'store.ready', which callers wait for.
+  await namePoolThreads()
   opened = store
   let server
   let transparency: TransparencyServer
@@ -181,9 +184,6 @@ export async function startStoreDaemon (input: StoreDaemonInput, deps: StoreDaem
   const head = store.head()
   logger.info({ event: 'store.log_key', verifierKey: logSigner.verifier.line }, 'checkpoints are signed; auditors verify them with this key')
   logger.info({ event: 'store.ready', position: head.position, ms: Math.round(performance.now() - started) }, 'store daemon accepting appends')
-  // libuv's pool threads named `uv-pool`: per-thread CPU then tells LevelDB's writes from V8's GC
-  // (pool-thread-names.ts; bench/thread-cpu.ts).
-  await namePoolThreads()
   // Every table of keys/ and views/ opened in the background, so no terminal lookup after a start pays
   // one (level-store.ts WARMED); close stops it.
   void store.warmTables()
