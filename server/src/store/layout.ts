@@ -97,15 +97,39 @@ export const TOKEN_BYTES = 16
 export const KEY_ID_BYTES = 16
 export const HASH_BYTES = 32
 
+/**
+ * Write `value` as 8 bytes big-endian at buf[offset, +8). A safe non-negative integer goes as two
+ * 32-bit halves — the same 8 bytes as writeBigUInt64BE, without a BigInt (a young object) per key;
+ * anything else takes writeBigUInt64BE's path and its errors (issue 18).
+ */
+export function writeU64BE (buf: Buffer, value: number, offset = 0): void {
+  if (Number.isSafeInteger(value) && value >= 0 && offset >= 0 && offset + 8 <= buf.length) {
+    buf.writeUInt32BE(Math.floor(value / 0x100000000), offset)
+    buf.writeUInt32BE(value >>> 0, offset + 4)
+  } else {
+    buf.writeBigUInt64BE(BigInt(value), offset)
+  }
+}
+
 /** A position as 8 bytes big-endian, so LevelDB orders positions numerically. */
 export function positionKey (position: number): Buffer {
   const key = Buffer.allocUnsafe(8)
-  key.writeBigUInt64BE(BigInt(position))
+  writeU64BE(key, position)
   return key
 }
 
+/**
+ * The 8 bytes big-endian at key[offset, +8) as a number, rounded to the nearest double as
+ * Number(readBigUInt64BE) rounds it (hi·2^32 is exact, so the one addition rounds once), without a
+ * Buffer view and a BigInt per read; a key too short takes readBigUInt64BE's path and its error.
+ */
 export function readPosition (key: Uint8Array, offset = 0): number {
-  return Number(Buffer.from(key.buffer, key.byteOffset, key.byteLength).readBigUInt64BE(offset))
+  if (!Number.isInteger(offset) || offset < 0 || offset + 8 > key.length) {
+    return Number(Buffer.from(key.buffer, key.byteOffset, key.byteLength).readBigUInt64BE(offset))
+  }
+  const hi = (key[offset] as number) * 0x1000000 + ((key[offset + 1] as number) << 16 | (key[offset + 2] as number) << 8 | (key[offset + 3] as number))
+  const lo = (key[offset + 4] as number) * 0x1000000 + ((key[offset + 5] as number) << 16 | (key[offset + 6] as number) << 8 | (key[offset + 7] as number))
+  return hi * 0x100000000 + lo
 }
 
 /** dedup key: municipality (6 ASCII digits) ‖ stream (1 byte) ‖ 更新順番号 (8 bytes BE). */
@@ -113,7 +137,7 @@ export function dedupKey (municipalityCode: string, stream: Stream, sequence: nu
   const key = Buffer.allocUnsafe(15)
   key.write(municipalityCode, 0, 6, 'latin1')
   key[6] = stream
-  key.writeBigUInt64BE(BigInt(sequence), 7)
+  writeU64BE(key, sequence, 7)
   return key
 }
 
@@ -142,13 +166,17 @@ export function rdigestKey (municipalityCode: string, subject: Uint8Array): Buff
 export function historyKey (subject: Uint8Array, position: number): Buffer {
   const key = Buffer.allocUnsafe(subject.length + 8)
   key.set(subject, 0)
-  key.writeBigUInt64BE(BigInt(position), subject.length)
+  writeU64BE(key, position, subject.length)
   return key
 }
 
 /** search key: search key token (16) ‖ subject (16): the residents under one key, in subject order. */
 export function searchIndexKey (token: Uint8Array, subject: Uint8Array): Buffer {
-  return Buffer.concat([token, subject])
+  // The bytes of Buffer.concat([token, subject]), without its array and its copy loop per key (issue 18).
+  const key = Buffer.allocUnsafe(token.length + subject.length)
+  key.set(token, 0)
+  key.set(subject, token.length)
+  return key
 }
 
 /** The exclusive upper bound of every key that starts with `prefix`. */

@@ -7,6 +7,7 @@ import { randomIntoFromPool } from './random-pool.ts'
 import { aesGcmBatch } from './aes-gcm-batch-file.ts'
 import { AES_GCM_SPAN_FIELDS } from './aes-gcm-batch.ts'
 import { errors } from './errors.ts'
+import { writeU64BE } from './layout.ts'
 
 const KEY_BYTES = 32
 export const NONCE_BYTES = 12
@@ -38,13 +39,7 @@ export function writeSealAad (aad: Buffer, offset: number, purpose: SealPurpose,
   aad[offset + AAD_LABEL.length] = purpose
   aad.set(keyId, offset + AAD_LABEL.length + 1)
   const at = offset + AAD_LABEL.length + 1 + keyId.length
-  // Two 32-bit halves: the same 8 bytes as writeBigUInt64BE for a position below 2^53, without a BigInt per seal.
-  if (Number.isSafeInteger(position) && position >= 0) {
-    aad.writeUInt32BE(Math.floor(position / 0x100000000), at)
-    aad.writeUInt32BE(position >>> 0, at + 4)
-  } else {
-    aad.writeBigUInt64BE(BigInt(position), at)
-  }
+  writeU64BE(aad, position, at) // without a BigInt per seal
 }
 
 // AES-256-GCM a value at a time through the batch functions (aes-gcm-batch.ts): the native addon's
