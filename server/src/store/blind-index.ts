@@ -9,7 +9,7 @@ import { hash } from 'node:crypto'
 import { contentDigest, type DigestInput } from '../../../proto/src/reconcile-digest.ts'
 import { recordSearchKeys, type SearchDomain } from './search-keys.ts'
 import { TOKEN_BYTES } from './layout.ts'
-import type { Sha256Batch } from '../log/merkle/sha256-batch.ts'
+import { TokenKind, type Sha256Batch } from '../log/merkle/sha256-batch.ts'
 
 const SHA256_BLOCK = 64
 const KEY_BYTES = 32
@@ -65,11 +65,6 @@ export class BlindIndex {
     return this.#copy(this.#hmac(domain + value))
   }
 
-  /** {@link token} written at `out[at…at + TOKEN_BYTES)`. */
-  tokenInto (domain: string, value: string, out: Buffer, at: number): void {
-    out.write(this.#hmac(domain + value), at, TOKEN_BYTES, 'latin1')
-  }
-
   /**
    * The blind tag of a record's reconciliation digest (keyring.ts contentTag): HMAC under the index
    * key of 'D' ‖ the digest, truncated.
@@ -78,18 +73,8 @@ export class BlindIndex {
     return this.#copy(this.#contentTag(r))
   }
 
-  /** {@link contentTag} written at `out[at…at + TOKEN_BYTES)`. */
-  contentTagInto (r: DigestInput, out: Buffer, at: number): void {
-    out.write(this.#contentTag(r), at, TOKEN_BYTES, 'latin1')
-  }
-
   searchToken (domain: SearchDomain, value: string): Buffer {
     return this.#copy(this.#searchDigest(domain + value))
-  }
-
-  /** {@link searchToken} written at `out[at…at + TOKEN_BYTES)`. */
-  searchTokenInto (domain: SearchDomain, value: string, out: Buffer, at: number): void {
-    out.write(this.#searchDigest(domain + value), at, TOKEN_BYTES, 'latin1')
   }
 
   /** HMAC-SHA-256 under the index key of `message` (UTF-8), as a binary (latin1) string of its 32 bytes. */
@@ -126,8 +111,8 @@ export class BlindIndex {
 
   /**
    * The tokens of `batch`, in the order they were added, at out[at + 16i, +16): one call of the
-   * sha256-batch addon's `tokens` (or its node:crypto twin) for what {@link tokenInto},
-   * {@link searchTokenInto} and {@link contentTagInto} make one hash() call at a time.
+   * sha256-batch addon's `tokens` (or its node:crypto twin) for what {@link token},
+   * {@link searchToken} and {@link contentTag} make one hash() call at a time.
    */
   tokensInto (batch: TokenBatch, hasher: Pick<Sha256Batch, 'tokens'>, out: Uint8Array, at: number): void {
     hasher.tokens(this.#secrets, batch.messages, batch.spans, batch.count, out, at)
@@ -147,9 +132,6 @@ export class BlindIndex {
   }
 }
 
-/** What {@link TokenBatch} makes of a message (sha256-batch.ts `tokens`). */
-const HMAC = 0
-const SEARCH = 1
 /** UTF-8 bytes a UTF-16 code unit may take at most. */
 const UTF8_PER_UNIT = 3
 
@@ -171,20 +153,20 @@ export class TokenBatch {
 
   /** HMAC-SHA-256(index key, domain ‖ value), as BlindIndex#token. */
   token (domain: string, value: string): void {
-    this.#add(HMAC, domain, value, undefined)
+    this.#add(TokenKind.HMAC, domain, value, undefined)
   }
 
   /** SHA-256(search key ‖ domain ‖ value), as BlindIndex#searchToken. */
   searchToken (domain: SearchDomain, value: string): void {
-    this.#add(SEARCH, domain, value, undefined)
+    this.#add(TokenKind.SEARCH, domain, value, undefined)
   }
 
   /** The blind tag of a record's reconciliation digest, as BlindIndex#contentTag. */
   contentTag (r: DigestInput): void {
-    this.#add(HMAC, 'D', '', contentDigest(r))
+    this.#add(TokenKind.HMAC, 'D', '', contentDigest(r))
   }
 
-  #add (kind: number, domain: string, value: string, bytes: Uint8Array | undefined): void {
+  #add (kind: TokenKind, domain: string, value: string, bytes: Uint8Array | undefined): void {
     const most = domain.length + UTF8_PER_UNIT * value.length + (bytes?.length ?? 0)
     if (this.#length + most > this.messages.length) {
       const grown = Buffer.allocUnsafeSlow(Math.max(2 * this.messages.length, this.#length + most))

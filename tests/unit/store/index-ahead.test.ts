@@ -5,7 +5,8 @@ import t from 'tap'
 import { createHash, createHmac } from 'node:crypto'
 import { ChangeReason, ResultStatus, type AppendItem } from '../../../proto/src/types.ts'
 import { IndexAhead, type AheadTokens } from '../../../server/src/store/index-ahead.ts'
-import { BlindIndex } from '../../../server/src/store/blind-index.ts'
+import { BlindIndex, TokenBatch } from '../../../server/src/store/blind-index.ts'
+import { sha256Batch } from '../../../server/src/log/merkle/sha256-batch-file.ts'
 import { Keyring } from '../../../server/src/store/keyring.ts'
 import { contentDigest } from '../../../proto/src/reconcile-digest.ts'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
@@ -109,7 +110,7 @@ t.test('a store that makes indexes ahead answers and indexes as one that does no
 
 // The indexes are HMAC-SHA-256 and SHA-256 as written in blind-index.ts, computed here with node's
 // own HMAC and hash objects: the scratch-buffer paths (short, multi-byte, longer than the scratch) and
-// the write-into-a-buffer forms the worker uses all give those bytes.
+// the batch the worker uses (TokenBatch, on the addon where it is built) all give those bytes.
 t.test('blind indexes are HMAC-SHA-256 / SHA-256 of the value, truncated, on every path', async (t) => {
   const secrets = Buffer.alloc(64)
   for (let i = 0; i < 64; i++) secrets[i] = 255 - i * 3
@@ -117,19 +118,25 @@ t.test('blind indexes are HMAC-SHA-256 / SHA-256 of the value, truncated, on eve
   const hmac = (message: Buffer | string): Buffer => createHmac('sha256', secrets.subarray(0, 32)).update(message).digest().subarray(0, 16)
   const sha = (message: string): Buffer => createHash('sha256').update(secrets.subarray(32)).update(message, 'utf8').digest().subarray(0, 16)
   const out = Buffer.alloc(48, 0xee)
+  const batch = new TokenBatch()
+  // One item of `batch` made into out[at, +16).
+  const made = (at: number): void => { index.tokensInto(batch, sha256Batch(), out, at); batch.reset() }
   for (const value of ['', '12345678901', 'ヤマダ\u0000タロウ', '山田太郎'.repeat(100), 'x'.repeat(1023), 'x'.repeat(1024)]) {
     t.same(index.token('J', value), hmac(`J${value}`), `token of ${value.length} characters`)
-    index.tokenInto('K', value, out, 16)
+    batch.token('K', value)
+    made(16)
     t.same(out.subarray(16, 32), hmac(`K${value}`), 'written into a buffer')
     t.same(index.searchToken('S', value), sha(`S${value}`), `search token of ${value.length} characters`)
-    index.searchTokenInto('N', value, out, 0)
+    batch.searchToken('N', value)
+    made(0)
     t.same(out.subarray(0, 16), sha(`N${value}`), 'written into a buffer')
     t.equal(out[47], 0xee, 'nothing written past the token')
   }
   const p = person(9)
   const tag = hmac(Buffer.concat([Buffer.from('D'), contentDigest(p)]))
   t.same(index.contentTag(p), tag, 'content tag')
-  index.contentTagInto(p, out, 32)
+  batch.contentTag(p)
+  made(32)
   t.same(out.subarray(32, 48), tag, 'content tag written into a buffer')
   t.same(index.token('J', '12345678901'), hmac('J12345678901'), 'a token after a content tag')
 })

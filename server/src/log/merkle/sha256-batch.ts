@@ -40,6 +40,10 @@ export interface Sha256Batch {
   readonly tokens: (secrets: Uint8Array, messages: Uint8Array, spans: Int32Array, count: number, out: Uint8Array, outOffset: number) => void
 }
 
+/** What `tokens` makes of a message: its kind, spans[3i + 2] (sha256_batch.c tokens). */
+export const TokenKind = { HMAC: 0, SEARCH: 1 } as const
+export type TokenKind = typeof TokenKind[keyof typeof TokenKind]
+
 // Read once: under tsx's CommonJS hook `hash` would be a getter call at every use (store/chain-verifier.ts).
 const digest = hash
 const HASH = HASH_SIZE
@@ -87,11 +91,11 @@ export const jsSha256Batch: Sha256Batch = Object.freeze({
       const end = spans[3 * i + 1] as number
       const kind = spans[3 * i + 2] as number
       if (start < 0 || end < start || end > messages.length) throw invalid('a span lies outside the messages')
-      if (kind !== 0 && kind !== 1) throw invalid('a kind is neither 0 (HMAC) nor 1 (search)')
+      if (kind !== TokenKind.HMAC && kind !== TokenKind.SEARCH) throw invalid('a kind is neither 0 (HMAC) nor 1 (search)')
     }
     for (let i = 0; i < count; i++) {
       const message = messages.subarray(spans[3 * i] as number, spans[3 * i + 1] as number)
-      const token = spans[3 * i + 2] === 0
+      const token = spans[3 * i + 2] === TokenKind.HMAC
         ? createHmac('sha256', secrets.subarray(0, HASH)).update(message).digest()
         : createHash('sha256').update(secrets.subarray(HASH)).update(message).digest()
       out.set(token.subarray(0, TOKEN), outOffset + TOKEN * i)
