@@ -3,8 +3,7 @@
 // CRLs, SIGTERM stops cleanly; a refused configuration exits 2 naming the key.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { topicFor } from '../../../proto/src/topics.ts'
 import { ResultStatus } from '../../../proto/src/types.ts'
@@ -13,9 +12,10 @@ import { FUKUOKA } from './helpers/gateway.ts'
 import { BIN, startGatewayProcess } from './helpers/gateway-process.ts'
 import { payloadFor } from './helpers/updates.ts'
 import type { Credential } from './helpers/pki.ts'
+import { tempDir } from '../../helpers/temp-dir.ts'
 
 t.test('a refused configuration exits 2 and names the key', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ken-gw-cli-'))
+  const dir = tempDir(t, 'ken-gw-cli-')
   writeFileSync(join(dir, 'ken.json'), JSON.stringify({ gateway: { maxPacketBytes: 'big' } }))
   const r = spawnSync(process.execPath, [BIN, '--config', join(dir, 'ken.json')], { encoding: 'utf8', timeout: 30_000 })
   t.equal(r.status, 2)

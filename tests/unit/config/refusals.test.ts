@@ -1,9 +1,9 @@
 import t from 'tap'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { isKenError, type KenError } from '../../../proto/src/ken-error.ts'
 import { loadConfig, resolvePaths } from '../../../firmware-config/src/index.ts'
+import { tempDir } from '../../helpers/temp-dir.ts'
 
 const noEnv = { env: {} }
 
@@ -87,7 +87,7 @@ t.test('an environment override is validated like the file', async (t) => {
 })
 
 t.test('a file that cannot be read or is not a JSON object', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ken-config-'))
+  const dir = tempDir(t, 'ken-config-')
   t.equal(refusal(path.join(dir, 'missing.json')).code, 'KEN_ERR_CONFIG_UNREADABLE')
   const notJson = path.join(dir, 'bad.json')
   writeFileSync(notJson, '{ gateway: ')

@@ -4,15 +4,15 @@
  * paths.storeSocket. Its log lines are collected; its RSS is read from /proc (Linux).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pino from 'pino'
 import { devPki } from '../../../../certs/src/dev-pki.ts'
 import { startStoreDaemon, type StoreDaemon } from '../../../../server/src/store/daemon.ts'
 import type { Credential } from './pki.ts'
+import { tempDirUntilExit } from '../../../helpers/temp-dir.ts'
 
 export const BIN = fileURLToPath(new URL('../../../../gateway/bin/ken-gateway.js', import.meta.url))
 
@@ -42,7 +42,7 @@ async function freePort (): Promise<number> {
 
 /** Start the store daemon and ken-gateway with `gateway` merged into the configuration file. */
 export async function startGatewayProcess (codes: readonly string[], gateway: Record<string, unknown> = {}): Promise<GatewayProcess> {
-  const state = mkdtempSync(join(tmpdir(), 'ken-gw-proc-'))
+  const state = tempDirUntilExit('ken-gw-proc-')
   await devPki(join(state, 'pki'), codes)
   const store = await startStoreDaemon(
     { dbPath: join(state, 'db'), socketPath: join(state, 'run/store.sock'), keyFile: join(state, 'keys/appliance.key') },
