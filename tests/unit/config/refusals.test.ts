@@ -53,6 +53,7 @@ const bad: Array<[string, Record<string, unknown>, string]> = [
   ['keepalive bounds crossed', { gateway: { keepalive: { minSeconds: 600, maxSeconds: 60 } } }, 'gateway.keepalive.minSeconds'],
   ['update cap not below packet cap', { gateway: { maxUpdateBytes: 65536 } }, 'gateway.maxUpdateBytes'],
   ['update budget smaller than one batch', { gateway: { maxInflightUpdatesPerCs: 100 } }, 'gateway.maxInflightUpdatesPerCs'],
+  ['gateway-wide update budget smaller than one link\'s', { gateway: { maxInflightUpdates: 2047 } }, 'gateway.maxInflightUpdates'],
   ['non-loopback terminal without the flag', { terminal: { host: '10.20.0.5' } }, 'terminal.host'],
   ['non-loopback management without the flag', { management: { host: '0.0.0.0' } }, 'management.host'],
   ['two listeners on one port', { terminal: { port: 8883 } }, 'terminal.port'],
