@@ -8,6 +8,8 @@ import { messageType } from '../../../proto/src/schema.ts'
 import type { DedupView, IdentityUpdate, LogEffect, LogEntry, LogUpdate, ResidentView, StoredResident } from '../../../proto/src/types.ts'
 import { encodeCountsView, encodeDedupView, encodeResidentView, encodeStoredResident, encodeUpdateEntry } from '../../../server/src/store/stored-encode.ts'
 import { decodeStored, encodeStored } from '../../../server/src/store/codec.ts'
+import { FRAME_OVERHEAD, frameEntry, frameInPlace } from '../../../server/src/store/log-block.ts'
+import { HASH_BYTES } from '../../../server/src/store/layout.ts'
 import { rng } from './seeded.ts'
 
 function protobufjs (name: string, value: unknown): Buffer {
@@ -165,6 +167,23 @@ t.test('every field present and empty, every field absent', async (t) => {
   t.equal((encodeUpdateEntry({}) as Buffer).length, 0)
   t.same(encodeStoredResident({}), protobufjs('StoredResident', {}))
   t.same(encodeResidentView({}), protobufjs('ResidentView', {}))
+})
+
+// planner.ts frameAndApply encodes an update's entry with room for its frame (no second copy):
+// the same frame and chain hash as framing the plain encoding (log-block.ts frameEntry).
+t.test('LogEntry of an update encoded into its frame: the frame and hash of frameEntry', async (t) => {
+  let differ = 0
+  for (let seed = 1; seed <= 500; seed++) {
+    const r = rng(seed)
+    const value = { position: uint(r), recordedAt: text(r), update: r() < 0.05 ? null : logUpdate(r), admin: null, act: null } as unknown as LogEntry
+    const prev = Buffer.from(Array.from({ length: HASH_BYTES }, () => Math.floor(r() * 256)))
+    const plain = frameEntry(prev, protobufjs('LogEntry', value))
+    const room = encodeUpdateEntry(value, FRAME_OVERHEAD, HASH_BYTES) as Buffer
+    if (room.length !== plain.frame.length + HASH_BYTES) differ++
+    const framed = frameInPlace(prev, room)
+    if (!framed.frame.equals(plain.frame) || !framed.hash.equals(plain.hash)) differ++
+  }
+  t.equal(differ, 0, 'no entry of 500 is framed or hashed differently')
 })
 
 t.test('the store encodes through them, and an entry of an act through protobufjs', async (t) => {
