@@ -3,7 +3,7 @@
  * national link, which bench:store does not see. Opens a kept store (bench/query-latency.ts --db DIR
  * layout: DIR/store and DIR/appliance.key; copy a shared one first, opening writes) and reads forwards
  * from position 1 as ken-national's session would (outbox-session.ts: batches of up to 4,096, each
- * encoded as the OutboxMessage the socket sends), on a cold keyring as in a load where the link lags.
+ * encoded as the OutboxMessage frame the socket sends: outbox-server.ts encodeOutboxFrame), on a cold keyring as in a load where the link lags.
  * ken-national asks for as many as its window (1,024 by default) has room for (national/forwarder.ts);
  * --max-items sets that.
  *   node --import tsx bench/outbox-read.ts --db DIR [--forwards N] [--max-items N]
@@ -15,8 +15,7 @@ import { LevelStore } from '../server/src/store/level-store.ts'
 import { loadApplianceKey } from '../server/src/store/appliance-key.ts'
 import { OutboxSession } from '../server/src/store/outbox-session.ts'
 import { SILENT_LOGGER } from '../server/src/store/store-types.ts'
-import { encodeComplete } from '../proto/src/codec.ts'
-import { encodeFrame } from '../proto/src/framing.ts'
+import { encodeOutboxFrame } from '../server/src/store/outbox-encode.ts'
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, forwards: { type: 'string', default: '100000' }, 'max-items': { type: 'string', default: '4096' } } })
 if (values.db === undefined) throw new Error('usage: outbox-read.ts --db DIR [--forwards N] [--max-items N]')
@@ -35,7 +34,7 @@ const cpu = process.cpuUsage()
 let batch = await session.read({ fromPosition: 0, maxItems, waitMs: 0 })
 while (true) {
   forwards += batch.items.length
-  bytes += encodeFrame(encodeComplete('OutboxMessage', { batch })).length
+  bytes += encodeOutboxFrame({ batch }).length
   next = batch.scannedTo + 1
   if (forwards >= want || batch.items.length === 0) break
   batch = await session.read({ fromPosition: next, maxItems, waitMs: 0 })
