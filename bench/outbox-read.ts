@@ -7,7 +7,7 @@
  * ken-national asks for as many as its window (1,024 by default) has room for (national/forwarder.ts);
  * --max-items sets that.
  *   node --import tsx bench/outbox-read.ts --db DIR [--forwards N] [--max-items N]
- * Prints CPU µs per forward (user + system, all threads of this process).
+ * Prints CPU µs per forward (user + system, all threads of this process), and by thread (thread-cpu.ts).
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -16,6 +16,7 @@ import { loadApplianceKey } from '../server/src/store/appliance-key.ts'
 import { OutboxSession } from '../server/src/store/outbox-session.ts'
 import { SILENT_LOGGER } from '../server/src/store/store-types.ts'
 import { encodeOutboxFrame } from '../server/src/store/outbox-encode.ts'
+import { sampleThreads, threadCpuBetween } from './thread-cpu.ts'
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, forwards: { type: 'string', default: '100000' }, 'max-items': { type: 'string', default: '4096' } } })
 if (values.db === undefined) throw new Error('usage: outbox-read.ts --db DIR [--forwards N] [--max-items N]')
@@ -30,6 +31,7 @@ let bytes = 0
 let next = 1
 const t = performance.now()
 const cpu = process.cpuUsage()
+const threads0 = sampleThreads(process.pid)
 // The first read of a session starts at the confirmed position (0 here); later ones go on from the last.
 let batch = await session.read({ fromPosition: 0, maxItems, waitMs: 0 })
 while (true) {
@@ -41,5 +43,7 @@ while (true) {
   reads++
 }
 const used = process.cpuUsage(cpu)
+const byThread = threadCpuBetween(threads0, sampleThreads(process.pid))
 console.log(`${forwards} forwards to position ${next - 1} in ${((performance.now() - t) / 1000).toFixed(2)} s, CPU ${((used.user + used.system) / forwards).toFixed(1)} µs per forward (user ${(used.user / forwards).toFixed(1)}, sys ${(used.system / forwards).toFixed(1)}), ${(bytes / forwards).toFixed(0)} B per forward on the socket, ${reads + 1} reads`)
+console.log(`by thread, µs per forward: ${Object.entries(byThread).filter(([, us]) => us > 0).sort((a, b) => b[1] - a[1]).map(([name, us]) => `${name} ${(us / forwards).toFixed(1)}`).join(', ')}`)
 await store.close()
