@@ -1,6 +1,6 @@
 /**
- * What the outbox reads of a log entry (outbox-reader.ts, store.ts forwardEntries), read from the
- * entry's bytes (log.proto LogEntry, LogUpdate, LogEffect) without decoding the rest: protobufjs
+ * What the outbox reads of a log entry (outbox-reader.ts, store.ts forwardEntries) and of its sealed
+ * record (store.ts openForward), read from the entry's bytes (log.proto LogEntry, LogUpdate, LogEffect) without decoding the rest: protobufjs
  * built three messages, a dozen Buffer views (blind indexes, search keys, payload hash) and five
  * strings per entry for the outbox to read six fields, and that garbage was much of the store main
  * thread's work per forward (issue 18). Read as protobufjs reads: fields in any order, the last
@@ -10,7 +10,7 @@
  * reader cuts short instead. When log.proto changes, this file changes with it; forward-entry.test.ts
  * compares it with protobufjs over every kind of entry.
  */
-import { LogUpdateKind, ResultStatus } from '../../../proto/src/types.ts'
+import { LogUpdateKind, ResultStatus, type ChangeReason, type IdentityUpdate, type Sex } from '../../../proto/src/types.ts'
 import { errors } from './errors.ts'
 
 /** An entry as the outbox sees it. */
@@ -130,6 +130,75 @@ function sealedRecordOf (bytes: Buffer, start: number, end: number): Buffer {
   return sealedRecord
 }
 
+/** The items of a 本人確認情報 forward (outbox-reader.ts forwardOf; national.proto NationalForward). */
+export type ForwardIdentity = Pick<IdentityUpdate, StringItem | 'changeReason' | 'sex'>
+
+type StringItem = 'juminhyoCode' | 'changeDate' | 'nameKanji' | 'nameKana' | 'birthDate' | 'address' | 'kojinBango' | 'kyuujiKanji' | 'kyuujiKana' | 'previousJuminhyoCode'
+
+/**
+ * The forwarded items of a sealed StoredResident's plaintext (log.proto; its `identity`, update.proto
+ * IdentityUpdate), or null when it has none: the 12 of its 20 items a forward carries, without
+ * the record's own strings (operator, terminal, timestamp, 清音 kana, …) that protobufjs decoded too.
+ * @throws KEN_ERR_STORE_CORRUPT
+ */
+export function decodeForwardIdentity (bytes: Buffer): ForwardIdentity | null {
+  at = 0
+  const end = bytes.length
+  let start = -1
+  let stop = -1
+  while (at < end) {
+    const tag = varint(bytes, end)
+    if (tag === ((1 << 3) | LENGTH_DELIMITED)) {
+      const length = varint(bytes, end)
+      start = at
+      at = checked(start + length, end)
+      stop = at
+    } else {
+      skip(bytes, end, tag & 7)
+    }
+  }
+  return start < 0 ? null : identityItems(bytes, start, stop)
+}
+
+function identityItems (bytes: Buffer, start: number, end: number): ForwardIdentity {
+  at = start
+  const i: ForwardIdentity = { juminhyoCode: '', changeReason: 0 as ChangeReason, changeDate: '', nameKanji: '', nameKana: '', birthDate: '', sex: 0 as Sex, address: '', kojinBango: '', kyuujiKanji: '', kyuujiKana: '', previousJuminhyoCode: '' }
+  while (at < end) {
+    const tag = varint(bytes, end)
+    const field = tag >>> 3
+    const wire = tag & 7
+    if (wire === VARINT && (field === 2 || field === 8)) {
+      const value = varintLow32(bytes, end) | 0
+      if (field === 2) i.changeReason = value as ChangeReason
+      else i.sex = value as Sex
+    } else if (wire === LENGTH_DELIMITED && IDENTITY_STRINGS[field] !== undefined) {
+      const length = varint(bytes, end)
+      const s = at
+      at = checked(s + length, end)
+      i[IDENTITY_STRINGS[field] as StringItem] = bytes.toString('utf8', s, at)
+    } else {
+      skip(bytes, end, wire)
+    }
+  }
+  return i
+}
+
+/** IdentityUpdate's string fields a forward carries, by field number (update.proto). */
+const IDENTITY_STRINGS: ReadonlyArray<StringItem | undefined> = (() => {
+  const byField: Array<StringItem | undefined> = []
+  byField[1] = 'juminhyoCode'
+  byField[3] = 'changeDate'
+  byField[4] = 'nameKanji'
+  byField[6] = 'nameKana'
+  byField[7] = 'birthDate'
+  byField[9] = 'address'
+  byField[11] = 'kojinBango'
+  byField[16] = 'kyuujiKanji'
+  byField[18] = 'kyuujiKana'
+  byField[20] = 'previousJuminhyoCode'
+  return byField
+})()
+
 function skip (bytes: Buffer, end: number, wire: number): void {
   if (wire === VARINT) varintLow32(bytes, end)
   else if (wire === FIXED64) at = checked(at + 8, end)
@@ -139,7 +208,7 @@ function skip (bytes: Buffer, end: number, wire: number): void {
 }
 
 function checked (to: number, end: number): number {
-  if (to > end) throw errors.KEN_ERR_STORE_CORRUPT('LogEntry does not decode: a field runs past its message')
+  if (to > end) throw errors.KEN_ERR_STORE_CORRUPT('does not decode: a field runs past its message')
   return to
 }
 
@@ -154,7 +223,7 @@ function varint (bytes: Buffer, end: number): number {
     if ((byte & 0x80) === 0) return value
     scale *= 128
   }
-  throw errors.KEN_ERR_STORE_CORRUPT('LogEntry does not decode: a varint runs past its message')
+  throw errors.KEN_ERR_STORE_CORRUPT('does not decode: a varint runs past its message')
 }
 
 /** A varint's low 32 bits (protobufjs's int32 / uint32 read), however long it is (at most 10 bytes). */
@@ -166,5 +235,5 @@ function varintLow32 (bytes: Buffer, end: number): number {
     if (i < 5) value = (value | ((byte & 0x7f) << (7 * i))) >>> 0
     if ((byte & 0x80) === 0) return value
   }
-  throw errors.KEN_ERR_STORE_CORRUPT('LogEntry does not decode: a varint runs past its message')
+  throw errors.KEN_ERR_STORE_CORRUPT('does not decode: a varint runs past its message')
 }

@@ -4,7 +4,7 @@
  * state; the protected `_` methods only do I/O. LevelStore and MemoryStore implement the I/O, and one
  * conformance suite (tests/unit/store/conformance.ts) holds both to docs/store-contract.md.
  */
-import { LogAdminKind, LogUpdateKind, type AppendItem, type FuhyoUpdate, type IdentityUpdate, type LogAdminAct, type Update, type UpdateResult } from '../../../proto/src/types.ts'
+import { LogAdminKind, LogUpdateKind, type AppendItem, type FuhyoUpdate, type LogAdminAct, type Update, type UpdateResult } from '../../../proto/src/types.ts'
 import { isKenError, type KenError } from '../../../proto/src/ken-error.ts'
 import type { FuhyoRecord, ResidentRecord } from '../domain/records.ts'
 import { GroupCommitter } from './group-commit.ts'
@@ -23,7 +23,7 @@ import { open as openSeal, sealAad, SealPurpose } from './sealing.ts'
 import { decodeStored, decodeStoredMessage, fuhyoRecord, residentRecord } from './codec.ts'
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
 import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame, type FrameRef } from './log-block.ts'
-import { decodeForwardEntry, type ForwardRecord } from './forward-entry.ts'
+import { decodeForwardEntry, decodeForwardIdentity, type ForwardIdentity, type ForwardRecord } from './forward-entry.ts'
 import { countsKey, decodeU64, DueKind, rdigestKey, HASH_BYTES, OUTBOX_CONFIRMED, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
 import { SILENT_LOGGER, type ActInput, type AdminActor, type RetentionOptions, type RetentionReport, type Counts, type Head, type HistoryItem, type KeyedRecord, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
 import { LogTree } from './log-tree.ts'
@@ -772,13 +772,13 @@ export abstract class Store {
   /**
    * What an outbox forward carries of an entry (outbox-reader.ts): the 本人確認情報 or 附票 items of
    * its update, decrypted with `dataKey` (from {@link loadDataKeys}) or with the key read now; undefined
-   * for an entry that keeps no update. The 本人確認情報 items are protobufjs's decoded message, without
-   * the `toObject` copy and the Update around them that openUpdate builds: the reader copies each
-   * field it forwards into a NationalForward of its own (issue 18). A 附票 is decoded whole
-   * (decodeStored), as it is forwarded whole.
+   * for an entry that keeps no update. The 本人確認情報 items are read from the sealed record by
+   * forward-entry.ts decodeForwardIdentity (only the 12 a forward carries, no protobufjs messages, no
+   * StoredResident around them, no Update; issue 18). A 附票 is decoded whole (decodeStored), as it is
+   * forwarded whole.
    * @throws KEN_ERR_STORE_KEY_ERASED after crypto-shredding, also of a key loaded before it
    */
-  async openForward (record: ForwardRecord, dataKey: Buffer | undefined): Promise<{ readonly identity: IdentityUpdate | null, readonly fuhyo: FuhyoUpdate | null } | undefined> {
+  async openForward (record: ForwardRecord, dataKey: Buffer | undefined): Promise<{ readonly identity: ForwardIdentity | null, readonly fuhyo: FuhyoUpdate | null } | undefined> {
     const u = record.entry.update
     if (u === null) return undefined
     const keyring = this.#requireKeyring()
@@ -790,8 +790,7 @@ export abstract class Store {
     }
     const sealedRecord = u.sealedRecord
     if (u.kind !== LogUpdateKind.IDENTITY || sealedRecord === undefined) return undefined
-    const stored = decodeStoredMessage('StoredResident', openSeal(key, sealAad(SealPurpose.RESIDENT, u.keyId, record.position), sealedRecord))
-    return { identity: stored.identity ?? null, fuhyo: null }
+    return { identity: decodeForwardIdentity(openSeal(key, sealAad(SealPurpose.RESIDENT, u.keyId, record.position), sealedRecord)), fuhyo: null }
   }
 
   /** Every key and value of a view, in key order: ciphertext and blind indexes only (rebuild checks, backups). */

@@ -1,16 +1,16 @@
-// The outbox's reading of log entries (forward-entry.ts decodeForwardEntry, store.ts forwardEntries)
-// against protobufjs's: the same fields (the update only for an ACCEPTED 本人確認情報 or 附票 one), for
+// The outbox's reading of log entries and of their sealed StoredResident (forward-entry.ts
+// decodeForwardEntry, decodeForwardIdentity) against protobufjs's: the same fields (the update only for an ACCEPTED 本人確認情報 or 附票 one), for
 // LogEntries whose every field varies (random-fields.ts); malformed bytes refused as
 // KEN_ERR_STORE_CORRUPT wherever protobufjs refuses them. Every kind of entry a store writes:
 // outbox-entries.test.ts.
 import t from 'tap'
 import { messageType } from '../../../proto/src/schema.ts'
-import { LogUpdateKind, ResultStatus, type LogEntry } from '../../../proto/src/types.ts'
-import { decodeForwardEntry } from '../../../server/src/store/forward-entry.ts'
+import { LogUpdateKind, ResultStatus, type IdentityUpdate, type LogEntry } from '../../../proto/src/types.ts'
+import { decodeForwardEntry, decodeForwardIdentity, type ForwardIdentity } from '../../../server/src/store/forward-entry.ts'
 import { expected, read } from './forward-fields.ts'
 import { decodeStoredMessage } from '../../../server/src/store/codec.ts'
 import { rng } from './seeded.ts'
-import { logUpdate, text, uint } from './random-fields.ts'
+import { logUpdate, storedResident, text, uint } from './random-fields.ts'
 
 function corrupt (fn: () => unknown): boolean {
   try {
@@ -73,4 +73,39 @@ t.test('malformed bytes: refused wherever protobufjs refuses them, and read alik
   }
   t.ok(refused > 0, `${refused} of ${whole.length} cuts refused by both`)
   t.ok(corrupt(() => decodeForwardEntry(Buffer.from([0x0b, 0x00]))), 'a group (wire type 3) is refused')
+})
+
+/** The items a forward carries of an IdentityUpdate (outbox-reader.ts forwardOf). */
+function forwarded (i: IdentityUpdate | ForwardIdentity | null | undefined): unknown {
+  if (i === null || i === undefined) return null
+  return [i.juminhyoCode, i.changeReason, i.changeDate, i.nameKanji, i.nameKana, i.birthDate, i.sex, i.address, i.kojinBango, i.kyuujiKanji, i.kyuujiKana, i.previousJuminhyoCode]
+}
+
+t.test('random StoredResidents: the forwarded items read as protobufjs reads them', async (t) => {
+  let differ = 0
+  let withIdentity = 0
+  for (let seed = 1; seed <= 2000; seed++) {
+    const bytes = Buffer.from(messageType('StoredResident').encode(storedResident(rng(seed)) as never).finish())
+    const theirs = forwarded(decodeStoredMessage('StoredResident', bytes).identity)
+    if (JSON.stringify(forwarded(decodeForwardIdentity(bytes))) !== JSON.stringify(theirs)) differ++
+    if (theirs !== null) withIdentity++
+  }
+  t.equal(differ, 0, 'no record of 2,000 reads differently')
+  t.ok(withIdentity > 1500, `${withIdentity} of them with their items`)
+  const twice = Buffer.concat([0, 1].map((seed) => Buffer.from(messageType('StoredResident').encode(storedResident(rng(seed + 10)) as never).finish())))
+  t.same(forwarded(decodeForwardIdentity(twice)), forwarded(decodeStoredMessage('StoredResident', twice).identity), 'a record twice over: the last identity wins')
+})
+
+t.test('a malformed StoredResident: refused wherever protobufjs refuses it', async (t) => {
+  const whole = Buffer.from(messageType('StoredResident').encode(storedResident(rng(5)) as never).finish())
+  let refused = 0
+  for (let length = 0; length < whole.length; length += 3) {
+    const cut = whole.subarray(0, length)
+    const theirs = corrupt(() => decodeStoredMessage('StoredResident', cut))
+    const ours = corrupt(() => decodeForwardIdentity(cut))
+    if (theirs) refused++
+    if (theirs && !ours) t.fail(`cut at ${length}: read, where protobufjs refuses it`)
+    if (!theirs && !ours && JSON.stringify(forwarded(decodeForwardIdentity(cut))) !== JSON.stringify(forwarded(decodeStoredMessage('StoredResident', cut).identity))) t.fail(`cut at ${length}: read otherwise`)
+  }
+  t.ok(refused > 0, `${refused} cuts refused by both`)
 })

@@ -3,7 +3,7 @@
 // (nested lengths over 127 and 16383), unicode (kanji, surrogate pairs, lone surrogates, strings either
 // side of protobufjs's 40-unit switch), varints at their boundaries, negative enums.
 
-import type { LogEffect, LogUpdate } from '../../../proto/src/types.ts'
+import type { IdentityUpdate, LogEffect, LogUpdate, StoredResident } from '../../../proto/src/types.ts'
 
 const PIECES = ['', 'a', '1', '福岡', '𠮷', '\uD800', '\uDC00x', 'ﾌｸｵｶ', 'é', '\u0000', '髙橋', '\uD83D\uDE00']
 
@@ -60,4 +60,20 @@ export function logUpdate (r: () => number): LogUpdate {
     kind: enumValue(r), changeReason: enumValue(r), status: enumValue(r), reasonCode: text(r), field: text(r), expectedSequence: uint(r),
     keyId: bytes(r), sealedUpdate: bytes(r), effect: r() < 0.2 ? null : effect(r)
   } as unknown as LogUpdate
+}
+
+export function identity (r: () => number): IdentityUpdate {
+  return {
+    juminhyoCode: text(r), changeReason: enumValue(r), changeDate: text(r), nameKanji: text(r), nameGaijiCount: uint(r), nameKana: text(r),
+    birthDate: text(r), sex: enumValue(r), address: text(r), addressGaijiCount: uint(r), kojinBango: text(r), oazaCode: text(r), gaijiFlag: flag(r),
+    nameGaijiSerial: uint(r), addressGaijiSerial: uint(r), kyuujiKanji: text(r), kyuujiGaijiCount: uint(r), kyuujiKana: text(r),
+    kyuujiGaijiSerial: uint(r), previousJuminhyoCode: text(r)
+  } as unknown as IdentityUpdate
+}
+
+export function storedResident (r: () => number): StoredResident {
+  return {
+    identity: r() < 0.1 ? null : identity(r), municipalityCode: text(r), removed: flag(r), seionKana: text(r), notifiedDate: text(r), deleted: flag(r),
+    retentionOnly: flag(r), sequence: uint(r), stream: enumValue(r), operatorId: text(r), terminalId: text(r), timestamp: text(r)
+  } as unknown as StoredResident
 }

@@ -5,32 +5,16 @@
 // switch), varints at their boundaries, negative enums.
 import t from 'tap'
 import { messageType } from '../../../proto/src/schema.ts'
-import type { DedupView, IdentityUpdate, LogEntry, ResidentView, StoredResident } from '../../../proto/src/types.ts'
+import type { DedupView, LogEntry, ResidentView } from '../../../proto/src/types.ts'
 import { encodeCountsView, encodeDedupView, encodeResidentView, encodeStoredResident, encodeUpdateEntry } from '../../../server/src/store/stored-encode.ts'
 import { decodeStored, encodeStored } from '../../../server/src/store/codec.ts'
 import { rng } from './seeded.ts'
-import { bytes, enumValue, flag, list, logUpdate, text, uint } from './random-fields.ts'
+import { bytes, enumValue, flag, list, logUpdate, storedResident, text, uint } from './random-fields.ts'
 
 function protobufjs (name: string, value: unknown): Buffer {
   return Buffer.from(messageType(name).encode(value as never).finish())
 }
 
-
-function identity (r: () => number): IdentityUpdate {
-  return {
-    juminhyoCode: text(r), changeReason: enumValue(r), changeDate: text(r), nameKanji: text(r), nameGaijiCount: uint(r), nameKana: text(r),
-    birthDate: text(r), sex: enumValue(r), address: text(r), addressGaijiCount: uint(r), kojinBango: text(r), oazaCode: text(r), gaijiFlag: flag(r),
-    nameGaijiSerial: uint(r), addressGaijiSerial: uint(r), kyuujiKanji: text(r), kyuujiGaijiCount: uint(r), kyuujiKana: text(r),
-    kyuujiGaijiSerial: uint(r), previousJuminhyoCode: text(r)
-  } as unknown as IdentityUpdate
-}
-
-function storedResident (r: () => number): StoredResident {
-  return {
-    identity: r() < 0.1 ? null : identity(r), municipalityCode: text(r), removed: flag(r), seionKana: text(r), notifiedDate: text(r), deleted: flag(r),
-    retentionOnly: flag(r), sequence: uint(r), stream: enumValue(r), operatorId: text(r), terminalId: text(r), timestamp: text(r)
-  } as unknown as StoredResident
-}
 
 function residentView (r: () => number): ResidentView {
   return {
