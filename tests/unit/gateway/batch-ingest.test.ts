@@ -2,8 +2,9 @@
 // (limits.ts), over the wire format and without decoding; ingestBatch (below).
 import t from 'tap'
 import { createHash } from 'node:crypto'
-import { decode, encode } from '../../../proto/src/codec.ts'
-import { ingestBatch, updatesOf, type BatchDeps } from '../../../gateway/src/batch-ingest.ts'
+import { decode, encode, encodeComplete } from '../../../proto/src/codec.ts'
+import { ResultStatus, type UpdateResult } from '../../../proto/src/types.ts'
+import { encodeBatchResult, ingestBatch, updatesOf, type BatchDeps } from '../../../gateway/src/batch-ingest.ts'
 import { identityOf } from '../../../gateway/src/identity.ts'
 import type { OutgoingAppendItem } from '../../../server/src/store/append-request.ts'
 import { identityUpdate } from '../domain/fixtures.ts'
@@ -75,4 +76,12 @@ t.test('a payload that is not an UpdateBatch, empty or too long is one rejection
     t.same(Buffer.from(answer.payloadSha256), sha256(payload), `${name}: the answer carries it`)
     t.equal(answer.results.length, 1, `${name}: one result`)
   }
+})
+
+t.test('encodeBatchResult writes the bytes protobufjs would, with lengths of one, two and three bytes', async (t) => {
+  const result = (reasonCode: string): UpdateResult => ({ municipalityCode: '401307', stream: 1, sequence: 300, requestId: 'r', status: ResultStatus.REJECTED, reasonCode, field: '', logPosition: 1, entryHash: new Uint8Array(32), expectedSequence: 0, payloadSha256: new Uint8Array(32).fill(7) })
+  const results = [result(''), result('x'.repeat(200)), result('y'.repeat(20000))]
+  const digest = createHash('sha256').update('batch').digest()
+  const bytes = encodeBatchResult(results.map((r) => ({ bytes: Buffer.from(encodeComplete('UpdateResult', r)), municipalityCode: r.municipalityCode, stream: r.stream, sequence: r.sequence, status: r.status, reasonCode: r.reasonCode })), digest)
+  t.same(bytes, Buffer.from(encode('UpdateBatchResult', { results, payloadSha256: digest })))
 })
