@@ -47,7 +47,7 @@ export async function startNationalBench (o: { pkiDir: string, dir: string, outb
     '--client-ca', path.join(o.pkiDir, 'ca.crt'), '--crl', path.join(o.pkiDir, 'crl.pem'), '--port', String(o.port)
   ], path.join(o.dir, 'logs', 'national-sim.log'))
   await waitUntilReachable(sim, { host: '127.0.0.1', port: o.port }, 60_000)
-  const ken = spawnDaemon('national', path.join(root, 'server/src/national/cli/ken-national.ts'), [
+  const ken = spawnDaemon('national', path.join(root, 'server/bin/ken-national.js'), [
     '--outbox', o.outboxSocket, '--prefecture', '40', '--url', `mqtts://localhost:${o.port}`, '--ca', pki.caFile,
     '--cert', path.join(o.pkiDir, 'national', 'ken-national.crt'), '--key', path.join(o.pkiDir, 'national', 'ken-national.key'),
     ...(o.window === undefined ? [] : ['--window', String(o.window)]), ...(o.batch === undefined ? [] : ['--batch', String(o.batch)]), '--status-file', statusFile

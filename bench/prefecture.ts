@@ -121,7 +121,7 @@ export async function runPrefecture (o: { pki: BenchPki, identities: BenchIdenti
 
   o.log(`  verify over the whole log`)
   const v0 = performance.now()
-  const verifyRun = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/src/cli/ken-store.ts'), 'verify', '--db', ken.dbDir], { encoding: 'utf8' })
+  const verifyRun = spawnSync(process.execPath, [path.join(root, 'server/bin/ken-store.js'), 'verify', '--db', ken.dbDir], { encoding: 'utf8' })
   const verifySeconds = (performance.now() - v0) / 1000
   const entries = Number(/"entries":(\d+)/.exec(verifyRun.stdout)?.[1] ?? 0)
 

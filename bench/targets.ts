@@ -127,7 +127,7 @@ export async function startKenTarget (pki: BenchPki, dir: string, port: number, 
   const processes: Record<string, DaemonProcess> = {}
   const peaks: Record<string, number> = {}
   const spawnStore = (): DaemonProcess => {
-    const s = spawnDaemon('store', path.join(root, 'server/src/cli/ken-store.ts'), ['serve', '--db', dbDir, '--socket', socket, '--key', keyFile, '--outbox', outboxSocket], path.join(dir, 'logs', 'store.log'))
+    const s = spawnDaemon('store', path.join(root, 'server/bin/ken-store.js'), ['serve', '--db', dbDir, '--socket', socket, '--key', keyFile, '--outbox', outboxSocket], path.join(dir, 'logs', 'store.log'))
     processes.store = s
     return s
   }

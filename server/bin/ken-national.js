@@ -1,4 +1,9 @@
 #!/usr/bin/env node
-import { register } from 'tsx/esm/api'
-register()
-await import('../src/national/cli/ken-national.ts')
+// ken-national through tsx's CommonJS hook, which compiles each module in this thread, not under tsx's ESM hooks
+// and the thread of their own they take on Node 20 (~41 MB of RSS: gateway/bin/ken-gateway.js says how
+// it was measured). Modules loaded later go through server/src/cli/import-lazily.ts.
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+require('tsx/cjs/api').register()
+require('../src/national/cli/ken-national.ts')

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-import { register } from 'tsx/esm/api'
-register()
-const { run } = await import('../src/terminal/cli/ken-term.ts')
+// Through tsx's CommonJS hook, as the daemons' bins (server/bin/ken-store.js).
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+require('tsx/cjs/api').register()
+const { run } = require('../src/terminal/cli/ken-term.ts')
 run(process.argv.slice(2)).then(({ code, out }) => {
   process.stdout.write(`${JSON.stringify(out)}\n`)
   process.exit(code)

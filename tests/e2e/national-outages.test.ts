@@ -40,14 +40,14 @@ t.test(`exactly once, in log order, through ${ROUNDS} outage(s) of each kind`, {
   t.teardown(async () => { for (const proc of procs) await proc.kill() })
   const track = (proc: Proc): Proc => { procs.push(proc); return proc }
 
-  const startStore = async (): Promise<Proc> => track(await spawnReady('server/src/cli/ken-store.ts', ['serve', '--db', p.db, '--socket', p.sock, '--key', p.key, '--outbox', p.outbox], 'store.ready'))
+  const startStore = async (): Promise<Proc> => track(await spawnReady('server/bin/ken-store.js', ['serve', '--db', p.db, '--socket', p.sock, '--key', p.key, '--outbox', p.outbox], 'store.ready'))
   const simArgs = (port: number): string[] => ['--db', p.simDb, '--cert', national.certFile, '--key', national.keyFile, '--client-ca', path.join(pkiDir, 'ca.crt'), '--crl', path.join(pkiDir, 'crl.pem'), '--port', String(port)]
   let store = await startStore()
   let sim = track(await spawnReady('tests/sim/national/bin.ts', simArgs(0), 'national-sim.ready'))
   const simPort = Number(sim.ready.port)
   const link = await relay(simPort)
   t.teardown(async () => await link.close())
-  const startNational = async (): Promise<Proc> => track(await spawnReady('server/src/national/cli/ken-national.ts', [
+  const startNational = async (): Promise<Proc> => track(await spawnReady('server/bin/ken-national.js', [
     '--outbox', p.outbox, '--prefecture', '40', '--url', `mqtts://localhost:${link.port}`, '--ca', national.caFile,
     '--cert', path.join(pkiDir, 'national', 'ken-national.crt'), '--key', path.join(pkiDir, 'national', 'ken-national.key'),
     '--window', '16', '--status-file', p.status

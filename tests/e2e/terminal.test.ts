@@ -27,7 +27,7 @@ const running: DaemonProcess[] = []
 t.teardown(async () => { for (const d of running) await d.stop(10_000) })
 
 async function startStore (): Promise<DaemonProcess> {
-  const store = spawnDaemon('store', path.join(ROOT, 'server/src/cli/ken-store.ts'), [
+  const store = spawnDaemon('store', path.join(ROOT, 'server/bin/ken-store.js'), [
     'serve', '--db', dbDir, '--socket', path.join(runDir, 'store.sock'), '--key', path.join(state, 'keys', 'appliance.key'),
     '--terminal-socket', files.socketPath, '--accounts', files.accountsFile, '--bootstrap', files.bootstrapFile
   ], path.join(state, 'logs', 'store.log'))
@@ -37,7 +37,7 @@ async function startStore (): Promise<DaemonProcess> {
 }
 
 const store = await startStore()
-const terminal = spawnDaemon('terminal', path.join(ROOT, 'server/src/terminal/cli/ken-terminal.ts'), [
+const terminal = spawnDaemon('terminal', path.join(ROOT, 'server/bin/ken-terminal.js'), [
   'serve', '--socket', files.socketPath, '--cert', path.join(pkiDir, 'server.crt'), '--key', path.join(pkiDir, 'server.key'), '--port', String(port), '--terminal-id', 'TERM-E2E'
 ], path.join(state, 'logs', 'terminal.log'))
 running.push(terminal)

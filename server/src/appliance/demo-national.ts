@@ -31,7 +31,7 @@ export async function startNationalLink (setup: DemoSetup, root: string, statusF
     seed: otherPrefectureResidents(SEEDED_RESIDENTS)
   })
   const url = `mqtts://localhost:${sim.port}`
-  const ken = spawnDaemon('national', path.join(root, 'server/src/national/cli/ken-national.ts'), [
+  const ken = spawnDaemon('national', path.join(root, 'server/bin/ken-national.js'), [
     '--outbox', setup.paths.outboxSocket, '--prefecture', setup.config.prefecture.code, '--url', url,
     '--ca', path.resolve(setup.paths.stateDir, setup.config.national.caFile),
     '--cert', path.join(pki, 'national', 'ken-national.crt'), '--key', path.join(pki, 'national', 'ken-national.key'),

@@ -66,7 +66,7 @@ async function main (argv: string[]): Promise<number> {
     await closeNational()
   }
   try {
-    const store = spawnDaemon('store', path.join(root, 'server/src/cli/ken-store.ts'), [
+    const store = spawnDaemon('store', path.join(root, 'server/bin/ken-store.js'), [
       'serve', '--db', setup.paths.dbDir, '--socket', setup.paths.storeSocket, '--key', setup.paths.applianceKeyFile, '--outbox', setup.paths.outboxSocket,
       '--max-delay-ms', String(setup.config.store.groupCommitMaxDelayMs), '--max-entries', String(setup.config.store.groupCommitMaxEntries),
       '--retention-years', String(setup.config.store.retentionYears),
@@ -94,13 +94,13 @@ async function main (argv: string[]): Promise<number> {
     out(`national-server simulator (${link.url}) and ken-national running`)
     // Before ken-maint, so the first health a technician asks for finds the terminal's socket too.
     const t = setup.config.terminal
-    const terminal = spawnDaemon('terminal', path.join(root, 'server/src/terminal/cli/ken-terminal.ts'), [
+    const terminal = spawnDaemon('terminal', path.join(root, 'server/bin/ken-terminal.js'), [
       'serve', '--socket', terminalFiles.socketPath, '--cert', path.join(setup.paths.pkiDir, 'server.crt'), '--key', path.join(setup.paths.pkiDir, 'server.key'),
       '--host', t.host, '--port', String(t.port), '--maint-socket', setup.paths.terminalMaintSocket
     ], path.join(setup.logDir, 'terminal.log'))
     daemons.push(terminal)
     await waitUntilReachable(terminal, { host: t.host, port: t.port }, 60_000)
-    const maint = spawnDaemon('maint', path.join(root, 'server/src/maint/cli/ken-maint.ts'), ['--config', setup.configFile], path.join(setup.logDir, 'maint.log'))
+    const maint = spawnDaemon('maint', path.join(root, 'server/bin/ken-maint.js'), ['--config', setup.configFile], path.join(setup.logDir, 'maint.log'))
     daemons.push(maint)
     const mgmt = setup.config.management
     await waitUntilReachable(maint, { host: mgmt.host, port: mgmt.port }, 60_000)

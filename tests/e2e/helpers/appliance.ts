@@ -19,7 +19,7 @@ import { loadApplianceKey } from '../../../server/src/store/appliance-key.ts'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-const STORE_CLI = path.join(ROOT, 'server/src/cli/ken-store.ts')
+const STORE_CLI = path.join(ROOT, 'server/bin/ken-store.js')
 const GATEWAY_CLI = path.join(ROOT, 'gateway/bin/ken-gateway.js')
 export const KEN_STORE_BIN = path.join(ROOT, 'server/bin/ken-store.js')
 

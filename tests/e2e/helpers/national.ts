@@ -19,9 +19,11 @@ export interface Proc {
   stop: () => Promise<void>
 }
 
-/** Spawn `node --import tsx script args…`; resolve when a stderr JSON line has `event === readyEvent`. */
+/** Spawn a daemon (a bin, or a .ts script under --import tsx); resolve when a stderr JSON line has `event === readyEvent`. */
 export async function spawnReady (script: string, args: readonly string[], readyEvent: string, timeoutMs = 60_000): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
+  // A package bin registers its own loader (server/bin/*.js); a .ts script runs under --import tsx.
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const child = spawn(process.execPath, [...loader, script, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
   const lines: Array<Record<string, unknown>> = []
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   let buffer = ''
