@@ -5,12 +5,15 @@
  * strings per entry for the outbox to read six fields, and that garbage was much of the store main
  * thread's work per forward (issue 18). Read as protobufjs reads: fields in any order, the last
  * occurrence wins (a message field too: protobufjs replaces it), unknown fields skipped by wire
- * type, an absent field at its proto3 default. Anything that does not parse is KEN_ERR_STORE_CORRUPT,
- * as in codec.ts decodeStored; also a string that runs past its message, which protobufjs's Node
- * reader cuts short instead. When log.proto changes, this file changes with it; forward-entry.test.ts
- * compares it with protobufjs over every kind of entry.
+ * type, an absent field at its proto3 default — with protobufjs's own Reader (its varints, its skipping by
+ * wire type), one for every read, on the bytes in place. Anything that does not parse is
+ * KEN_ERR_STORE_CORRUPT, as in codec.ts decodeStored; also a field that runs past its message, whose
+ * strings protobufjs's Node reader cuts short instead. When log.proto changes, this file changes with it;
+ * forward-entry.test.ts compares it with protobufjs over every kind of entry.
  */
+import protobuf from 'protobufjs/minimal.js'
 import { LogUpdateKind, ResultStatus, type ChangeReason, type IdentityUpdate, type Sex } from '../../../proto/src/types.ts'
+import { isKenError } from '../../../proto/src/ken-error.ts'
 import { errors } from './errors.ts'
 
 /** An entry as the outbox sees it. */
@@ -39,44 +42,41 @@ export interface ForwardUpdate {
 
 const EMPTY: Buffer = Buffer.alloc(0)
 const VARINT = 0
-const FIXED64 = 1
 const LENGTH_DELIMITED = 2
-const FIXED32 = 5
 
-/** A position in the bytes being read (one per call, no allocation per field). */
-let at = 0
+/** The reader of every read here, pointed at the bytes being read (no reader, no copy per entry). */
+const reader = protobuf.Reader.create(EMPTY)
 
 /** Decode `bytes` (a LogEntry the store wrote). @throws KEN_ERR_STORE_CORRUPT */
 export function decodeForwardEntry (bytes: Buffer): ForwardEntry {
-  at = 0
-  const end = bytes.length
-  let recordedAt = ''
-  let updateStart = -1
-  let updateEnd = -1
-  while (at < end) {
-    const tag = varint(bytes, end)
-    const field = tag >>> 3
-    const wire = tag & 7
-    if (wire === LENGTH_DELIMITED && (field === 2 || field === 3)) {
-      const length = varint(bytes, end)
-      const start = at
-      at = checked(start + length, end)
-      if (field === 2) {
-        recordedAt = bytes.toString('utf8', start, at)
+  return reading(bytes, 'LogEntry', () => {
+    const end = bytes.length
+    let recordedAt = ''
+    let updateStart = -1
+    let updateEnd = -1
+    while (reader.pos < end) {
+      const tag = reader.uint32()
+      const field = tag >>> 3
+      const wire = tag & 7
+      if (wire === LENGTH_DELIMITED && (field === 2 || field === 3)) {
+        const start = delimited(end)
+        if (field === 2) {
+          recordedAt = bytes.toString('utf8', start, reader.pos)
+        } else {
+          updateStart = start
+          updateEnd = reader.pos
+        }
       } else {
-        updateStart = start
-        updateEnd = at
+        skip(wire, end)
       }
-    } else {
-      skip(bytes, end, wire)
     }
-  }
-  if (updateStart < 0) return { recordedAt, update: null }
-  return { recordedAt, update: forwardUpdate(bytes, updateStart, updateEnd) }
+    if (updateStart < 0) return { recordedAt, update: null }
+    return { recordedAt, update: forwardUpdate(bytes, updateStart, updateEnd) }
+  })
 }
 
 function forwardUpdate (bytes: Buffer, start: number, end: number): ForwardUpdate | null {
-  at = start
+  reader.pos = start
   let municipalityCode = ''
   let kind = 0
   let status = 0
@@ -84,28 +84,26 @@ function forwardUpdate (bytes: Buffer, start: number, end: number): ForwardUpdat
   let sealedUpdate: Buffer = EMPTY
   let effectStart = -1
   let effectEnd = -1
-  while (at < end) {
-    const tag = varint(bytes, end)
+  while (reader.pos < end) {
+    const tag = reader.uint32()
     const field = tag >>> 3
     const wire = tag & 7
     if (wire === VARINT && (field === 7 || field === 9)) {
-      // Enums, read as protobufjs's int32: the low 32 bits, signed.
-      const value = varintLow32(bytes, end) | 0
+      // Enums, read as protobufjs reads them (int32: the low 32 bits, signed).
+      const value = reader.int32()
       if (field === 7) kind = value
       else status = value
     } else if (wire === LENGTH_DELIMITED && (field === 1 || field === 13 || field === 14 || field === 15)) {
-      const length = varint(bytes, end)
-      const s = at
-      at = checked(s + length, end)
-      if (field === 1) municipalityCode = bytes.toString('utf8', s, at)
-      else if (field === 13) keyId = bytes.subarray(s, at)
-      else if (field === 14) sealedUpdate = bytes.subarray(s, at)
+      const s = delimited(end)
+      if (field === 1) municipalityCode = bytes.toString('utf8', s, reader.pos)
+      else if (field === 13) keyId = bytes.subarray(s, reader.pos)
+      else if (field === 14) sealedUpdate = bytes.subarray(s, reader.pos)
       else {
         effectStart = s
-        effectEnd = at
+        effectEnd = reader.pos
       }
     } else {
-      skip(bytes, end, wire)
+      skip(wire, end)
     }
   }
   if (status !== ResultStatus.ACCEPTED || (kind !== LogUpdateKind.IDENTITY && kind !== LogUpdateKind.FUHYO)) return null
@@ -114,17 +112,15 @@ function forwardUpdate (bytes: Buffer, start: number, end: number): ForwardUpdat
 
 /** LogEffect.sealed_record (field 6), empty when absent (protobufjs's default). */
 function sealedRecordOf (bytes: Buffer, start: number, end: number): Buffer {
-  at = start
+  reader.pos = start
   let sealedRecord: Buffer = EMPTY
-  while (at < end) {
-    const tag = varint(bytes, end)
+  while (reader.pos < end) {
+    const tag = reader.uint32()
     if (tag === ((6 << 3) | LENGTH_DELIMITED)) {
-      const length = varint(bytes, end)
-      const s = at
-      at = checked(s + length, end)
-      sealedRecord = bytes.subarray(s, at)
+      const s = delimited(end)
+      sealedRecord = bytes.subarray(s, reader.pos)
     } else {
-      skip(bytes, end, tag & 7)
+      skip(tag & 7, end)
     }
   }
   return sealedRecord
@@ -142,42 +138,39 @@ type StringItem = 'juminhyoCode' | 'changeDate' | 'nameKanji' | 'nameKana' | 'bi
  * @throws KEN_ERR_STORE_CORRUPT
  */
 export function decodeForwardIdentity (bytes: Buffer): ForwardIdentity | null {
-  at = 0
-  const end = bytes.length
-  let start = -1
-  let stop = -1
-  while (at < end) {
-    const tag = varint(bytes, end)
-    if (tag === ((1 << 3) | LENGTH_DELIMITED)) {
-      const length = varint(bytes, end)
-      start = at
-      at = checked(start + length, end)
-      stop = at
-    } else {
-      skip(bytes, end, tag & 7)
+  return reading(bytes, 'StoredResident', () => {
+    const end = bytes.length
+    let start = -1
+    let stop = -1
+    while (reader.pos < end) {
+      const tag = reader.uint32()
+      if (tag === ((1 << 3) | LENGTH_DELIMITED)) {
+        start = delimited(end)
+        stop = reader.pos
+      } else {
+        skip(tag & 7, end)
+      }
     }
-  }
-  return start < 0 ? null : identityItems(bytes, start, stop)
+    return start < 0 ? null : identityItems(bytes, start, stop)
+  })
 }
 
 function identityItems (bytes: Buffer, start: number, end: number): ForwardIdentity {
-  at = start
+  reader.pos = start
   const i: ForwardIdentity = { juminhyoCode: '', changeReason: 0 as ChangeReason, changeDate: '', nameKanji: '', nameKana: '', birthDate: '', sex: 0 as Sex, address: '', kojinBango: '', kyuujiKanji: '', kyuujiKana: '', previousJuminhyoCode: '' }
-  while (at < end) {
-    const tag = varint(bytes, end)
+  while (reader.pos < end) {
+    const tag = reader.uint32()
     const field = tag >>> 3
     const wire = tag & 7
     if (wire === VARINT && (field === 2 || field === 8)) {
-      const value = varintLow32(bytes, end) | 0
+      const value = reader.int32()
       if (field === 2) i.changeReason = value as ChangeReason
       else i.sex = value as Sex
     } else if (wire === LENGTH_DELIMITED && IDENTITY_STRINGS[field] !== undefined) {
-      const length = varint(bytes, end)
-      const s = at
-      at = checked(s + length, end)
-      i[IDENTITY_STRINGS[field] as StringItem] = bytes.toString('utf8', s, at)
+      const s = delimited(end)
+      i[IDENTITY_STRINGS[field] as StringItem] = bytes.toString('utf8', s, reader.pos)
     } else {
-      skip(bytes, end, wire)
+      skip(wire, end)
     }
   }
   return i
@@ -199,41 +192,41 @@ const IDENTITY_STRINGS: ReadonlyArray<StringItem | undefined> = (() => {
   return byField
 })()
 
-function skip (bytes: Buffer, end: number, wire: number): void {
-  if (wire === VARINT) varintLow32(bytes, end)
-  else if (wire === FIXED64) at = checked(at + 8, end)
-  else if (wire === LENGTH_DELIMITED) at = checked(varint(bytes, end) + at, end)
-  else if (wire === FIXED32) at = checked(at + 4, end)
-  else throw errors.KEN_ERR_STORE_CORRUPT(`LogEntry does not decode: wire type ${wire}`)
+/**
+ * Run `read` with the reader on `bytes`; what protobufjs's Reader refuses (a varint or a field past the
+ * bytes: RangeError; wire type 4 or above 5: Error) is KEN_ERR_STORE_CORRUPT, as decodeStoredMessage.
+ */
+function reading<T> (bytes: Buffer, name: string, read: () => T): T {
+  reader.buf = bytes
+  reader.pos = 0
+  reader.len = bytes.length
+  try {
+    return read()
+  } catch (err) {
+    if (isKenError(err)) throw err
+    throw errors.KEN_ERR_STORE_CORRUPT(`${name} does not decode`, { cause: err })
+  } finally {
+    reader.buf = EMPTY
+    reader.len = 0
+  }
+}
+
+/** A length-delimited field's first byte; the reader moves past it, which must end within `end`. */
+function delimited (end: number): number {
+  const length = reader.uint32()
+  const start = reader.pos
+  reader.pos = checked(start + length, end)
+  return start
+}
+
+/** Skip a field of wire type `wire`, as protobufjs skips it, within the message ending at `end`. */
+function skip (wire: number, end: number): void {
+  if (wire === LENGTH_DELIMITED) delimited(end)
+  else reader.skipType(wire)
+  checked(reader.pos, end)
 }
 
 function checked (to: number, end: number): number {
   if (to > end) throw errors.KEN_ERR_STORE_CORRUPT('does not decode: a field runs past its message')
   return to
-}
-
-/** A varint used as a length or a tag: at most 2^53 - 1 here (larger ones run past any buffer). */
-function varint (bytes: Buffer, end: number): number {
-  let value = 0
-  let scale = 1
-  for (let i = 0; i < 10; i++) {
-    if (at >= end) break
-    const byte = bytes[at++] as number
-    value += (byte & 0x7f) * scale
-    if ((byte & 0x80) === 0) return value
-    scale *= 128
-  }
-  throw errors.KEN_ERR_STORE_CORRUPT('does not decode: a varint runs past its message')
-}
-
-/** A varint's low 32 bits (protobufjs's int32 / uint32 read), however long it is (at most 10 bytes). */
-function varintLow32 (bytes: Buffer, end: number): number {
-  let value = 0
-  for (let i = 0; i < 10; i++) {
-    if (at >= end) break
-    const byte = bytes[at++] as number
-    if (i < 5) value = (value | ((byte & 0x7f) << (7 * i))) >>> 0
-    if ((byte & 0x80) === 0) return value
-  }
-  throw errors.KEN_ERR_STORE_CORRUPT('does not decode: a varint runs past its message')
 }
