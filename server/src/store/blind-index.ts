@@ -192,8 +192,3 @@ export class TokenBatch {
     this.#length = end
   }
 }
-
-/** The memo key of a record's search keys. */
-export function searchNamesId (r: SearchNames): string {
-  return `${r.nameKana}\u0000${r.nameKanji}\u0000${r.birthDate}`
-}

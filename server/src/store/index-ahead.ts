@@ -115,10 +115,15 @@ export class IndexAhead {
       let searchKeys: Buffer[] | undefined
       let digest: AheadTokens['digest']
       if (s[at + 3] !== '') {
-        names = { nameKana: s[at + 4] as string, nameKanji: s[at + 5] as string, birthDate: s[at + 6] as string }
+        // One object for the names and the reconciliation items (DigestInput holds the names).
+        const input: DigestInput = {
+          juminhyoCode: code, nameKana: s[at + 4] as string, nameKanji: s[at + 5] as string, birthDate: s[at + 6] as string,
+          sex: Number(s[at + 7]), address: s[at + 8] as string, kojinBango, changeReason: Number(s[at + 9]), changeDate: s[at + 10] as string
+        }
+        names = input
         const count = b[countAt++] ?? 0
-        searchKeys = Array.from({ length: count }, next)
-        const input: DigestInput = { juminhyoCode: code, ...names, sex: Number(s[at + 7]), address: s[at + 8] as string, kojinBango, changeReason: Number(s[at + 9]), changeDate: s[at + 10] as string }
+        searchKeys = new Array<Buffer>(count)
+        for (let k = 0; k < count; k++) searchKeys[k] = next()
         digest = { input, tag: next() }
       }
       this.#onTokens({ code, subject, previousCode, previousSubject, kojinBango, kojinToken, names, searchKeys, digest })

@@ -14,8 +14,10 @@ import { open, openInto, seal, sealAad, SealPurpose } from './sealing.ts'
 import { randomBytesFromPool } from './random-pool.ts'
 import { DATA_KEY_BYTES, makeDataKey, ownKey, type NewDataKey } from './data-key.ts'
 import { KeyFactory } from './key-factory.ts'
-import { BlindIndex, searchNamesId, type SearchNames } from './blind-index.ts'
+import { BlindIndex, type SearchNames } from './blind-index.ts'
 import { IndexAhead, type AheadTokens } from './index-ahead.ts'
+import { AheadIndexes } from './ahead-indexes.ts'
+import { KeyCache } from './key-cache.ts'
 import type { AppendItem } from '../../../proto/src/types.ts'
 import { contentDigest, type DigestInput } from '../../../proto/src/reconcile-digest.ts'
 import { APPLIANCE_KEY_BYTES } from './appliance-key.ts'
@@ -30,8 +32,6 @@ const DOMAIN_CONTENT = 0x44
 const SHA256_BLOCK = 64
 /** Blind indexes computed recently, per domain, so one group computes each once (bounded; memory only). */
 const TOKEN_MEMO = 8192
-/** Blind indexes made ahead and not used yet, per domain (index-ahead.ts); past this the set starts over. */
-const AHEAD_LIMIT = 65536
 
 export type { NewDataKey } from './data-key.ts'
 
@@ -59,16 +59,13 @@ export class Keyring {
   readonly #outerPad: Buffer
   readonly #index: BlindIndex
   /**
-   * Blind indexes computed recently and made ahead by the index worker (index-ahead.ts), one map per
-   * domain keyed by the value itself: the decoded string, whose hash V8 keeps once computed, where a
-   * domain ‖ value key was a fresh string to join and hash at every lookup (issue 18).
+   * Blind indexes computed recently, and the subjects of 附票 updates made ahead by the index worker,
+   * one map per domain keyed by the value itself: the decoded string, whose hash V8 keeps once
+   * computed, where a domain ‖ value key was a fresh string to join and hash at every lookup (issue 18).
    */
   readonly #tokens = { [DOMAIN_JUMINHYO]: new Map<string, Buffer>(), [DOMAIN_KOJIN]: new Map<string, Buffer>() }
-  readonly #ahead = { [DOMAIN_JUMINHYO]: new Map<string, Buffer>(), [DOMAIN_KOJIN]: new Map<string, Buffer>() }
-  /** Search keys made ahead, by {@link searchNamesId}. */
-  readonly #aheadSearch = new Map<string, Buffer[]>()
-  /** Content tags made ahead, by 住民票コード, with the items they were made of. */
-  readonly #aheadTags = new Map<string, { readonly input: DigestInput, readonly tag: Buffer }>()
+  /** The indexes of 本人確認情報 updates made ahead by the index worker (index-ahead.ts), not memoized. */
+  readonly #ahead = new AheadIndexes()
   #indexAhead: IndexAhead | undefined
   /** ipad ‖ 'D' ‖ digest and opad ‖ inner hash: the HMAC of a content tag (RFC 2104). */
   readonly #tagInner = Buffer.alloc(SHA256_BLOCK + 1 + 32)
@@ -77,17 +74,14 @@ export class Keyring {
   readonly #codeInner = Buffer.alloc(SHA256_BLOCK + 1 + CODE_LENGTH)
   readonly #codeOuter = Buffer.alloc(SHA256_BLOCK + 32)
   /**
-   * Unwrapped data keys by key id ({@link keyName}), least recently used first; at most `cacheSize` (65536).
+   * Unwrapped data keys by key id, least recently used out first (key-cache.ts); at most `cacheSize` (65536).
    * Each in its own 32-byte allocation: a key made by Buffer.from / Buffer.concat is a slice of
    * Node's shared 8 KiB pool, and a cached slice keeps its whole slab alive — 65536 slabs were
    * 512 MiB of the store's RSS at 5.1 M residents (issue 18; 165 MiB measured at 200 k).
    */
-  readonly #cache = new Map<string, Buffer>()
-  /** Where eviction from {@link #cache} goes on from (see {@link #remember}). */
-  #evictions: Iterator<string> = this.#cache.keys()
+  readonly #cache: KeyCache
   /** Key ids erased since start: a read that raced the erasure must not bring the key back. */
   readonly #erased = new Set<string>()
-  readonly #capacity: number
   #factory: KeyFactory | undefined
 
   constructor (applianceKey: Uint8Array, options: { cacheSize?: number } = {}) {
@@ -114,7 +108,7 @@ export class Keyring {
     this.#codeInner.write(DOMAIN_JUMINHYO, SHA256_BLOCK, 'latin1')
     this.#outerPad.copy(this.#codeOuter, 0)
     indexKey.fill(0)
-    this.#capacity = options.cacheSize ?? 65536
+    this.#cache = new KeyCache(options.cacheSize ?? 65536)
   }
 
   /** Blind index of a 住民票コード: the `subject` of views and effects. */
@@ -163,14 +157,7 @@ export class Keyring {
    * update when the record holds the update's items unchanged (every item compared), or now.
    */
   recordContentTag (r: DigestInput): Buffer {
-    const ahead = this.#aheadTags.get(r.juminhyoCode)
-    if (ahead !== undefined) {
-      this.#aheadTags.delete(r.juminhyoCode)
-      const a = ahead.input
-      if (a.nameKanji === r.nameKanji && a.nameKana === r.nameKana && a.birthDate === r.birthDate && a.sex === r.sex && a.address === r.address &&
-        a.kojinBango === r.kojinBango && a.changeReason === r.changeReason && a.changeDate === r.changeDate) return ahead.tag
-    }
-    return this.contentTag(contentDigest(r))
+    return this.#ahead.contentTag(r) ?? this.contentTag(contentDigest(r))
   }
 
   /**
@@ -183,17 +170,9 @@ export class Keyring {
     return this.#index.searchToken(domain, value)
   }
 
-  /** The search keys of a record (search-keys.ts recordSearchKeys): made ahead, or now. */
-  recordSearchKeys (r: SearchNames): Buffer[] {
-    if (this.#aheadSearch.size > 0) {
-      const id = searchNamesId(r)
-      const ahead = this.#aheadSearch.get(id)
-      if (ahead !== undefined) {
-        this.#aheadSearch.delete(id)
-        return ahead
-      }
-    }
-    return this.#index.searchKeys(r)
+  /** The search keys of a record (search-keys.ts recordSearchKeys): made ahead from the update of its 住民票コード, or now. */
+  recordSearchKeys (r: SearchNames & { readonly juminhyoCode: string }): Buffer[] {
+    return this.#ahead.searchKeys(r) ?? this.#index.searchKeys(r)
   }
 
   /**
@@ -258,23 +237,19 @@ export class Keyring {
     this.#factory = undefined
     const indexAhead = this.#indexAhead
     this.#indexAhead = undefined
-    this.#ahead.J.clear()
-    this.#ahead.K.clear()
-    this.#aheadSearch.clear()
-    this.#aheadTags.clear()
+    this.#ahead.clear()
     await Promise.all([factory?.close(), indexAhead?.close()])
   }
 
   /** The data key of `keyId`, from the cache or by unwrapping `wrapped` (undefined: erased). */
   dataKey (keyId: Uint8Array, wrapped: Uint8Array | undefined): Buffer {
-    const name = keyName(keyId)
-    if (this.#erased.has(name)) throw errors.KEN_ERR_STORE_KEY_ERASED()
-    const hit = this.#touch(name)
+    if (this.isErased(keyId)) throw errors.KEN_ERR_STORE_KEY_ERASED()
+    const hit = this.#cache.get(keyId)
     if (hit !== undefined) return hit
     if (wrapped === undefined) throw errors.KEN_ERR_STORE_KEY_ERASED()
     // Unwrapped straight into a memory of its own (see #remember): no pooled copy to wipe.
     const own = openInto(this.#wrapKey, sealAad(SealPurpose.DATA_KEY, keyId, 0), wrapped, Buffer.from(new ArrayBuffer(DATA_KEY_BYTES)))
-    this.#keepAs(name, own)
+    this.#cache.set(keyId, own)
     return own
   }
 
@@ -284,7 +259,7 @@ export class Keyring {
    * outbox's forwards, the planner's keys; issue 18). An erased key is never in memory.
    */
   cached (keyId: Uint8Array): Buffer | undefined {
-    return this.#touch(keyName(keyId))
+    return this.#cache.get(keyId)
   }
 
   /**
@@ -296,16 +271,6 @@ export class Keyring {
     return this.#erased.size > 0 && this.#erased.has(keyName(keyId))
   }
 
-  /** The cached key named `name`, moved to the most recently used end. */
-  #touch (name: string): Buffer | undefined {
-    const hit = this.#cache.get(name)
-    if (hit !== undefined) {
-      this.#cache.delete(name)
-      this.#cache.set(name, hit)
-    }
-    return hit
-  }
-
   /** Data keys held in memory now (never more than the cache size). */
   get cachedKeys (): number {
     return this.#cache.size
@@ -313,7 +278,7 @@ export class Keyring {
 
   /** True when the data key of `keyId` is in memory (no read of the `keys` space needed). */
   has (keyId: Uint8Array): boolean {
-    return this.#cache.has(keyName(keyId))
+    return this.#cache.has(keyId)
   }
 
   /**
@@ -322,10 +287,8 @@ export class Keyring {
    * wrapped key.
    */
   forget (keyId: Uint8Array): void {
-    const name = keyName(keyId)
-    this.#erased.add(name)
-    this.#cache.get(name)?.fill(0)
-    this.#cache.delete(name)
+    this.#erased.add(keyName(keyId))
+    this.#cache.delete(keyId)?.fill(0)
   }
 
   /**
@@ -334,22 +297,16 @@ export class Keyring {
    * takeBack). Not an erasure: the id may be made again.
    */
   drop (keyId: Uint8Array): void {
-    const name = keyName(keyId)
-    this.#cache.get(name)?.fill(0)
-    this.#cache.delete(name)
+    this.#cache.delete(keyId)?.fill(0)
   }
 
-  /** Keep what the index worker made until the planner asks for it. */
+  /**
+   * Keep what the index worker made until the planner asks for it: an 本人確認情報 update's indexes
+   * until its search keys are taken (ahead-indexes.ts); a 附票 update's subject, its only index, in the memo.
+   */
   #learn (t: AheadTokens): void {
-    if (this.#ahead.J.size >= AHEAD_LIMIT) this.#ahead.J.clear()
-    if (this.#ahead.K.size >= AHEAD_LIMIT) this.#ahead.K.clear()
-    if (this.#aheadSearch.size >= AHEAD_LIMIT) this.#aheadSearch.clear()
-    if (this.#aheadTags.size >= AHEAD_LIMIT) this.#aheadTags.clear()
-    this.#ahead.J.set(t.code, t.subject)
-    if (t.previousSubject !== undefined) this.#ahead.J.set(t.previousCode, t.previousSubject)
-    if (t.kojinToken !== undefined) this.#ahead.K.set(t.kojinBango, t.kojinToken)
-    if (t.names !== undefined && t.searchKeys !== undefined) this.#aheadSearch.set(searchNamesId(t.names), t.searchKeys)
-    if (t.digest !== undefined) this.#aheadTags.set(t.code, t.digest)
+    if (t.searchKeys !== undefined) this.#ahead.learn(t)
+    else this.#memoize(DOMAIN_JUMINHYO, t.code, t.subject)
   }
 
   /**
@@ -365,42 +322,30 @@ export class Keyring {
 
   /** Cache `own`, a key in a memory of its own ({@link #remember}), evicting the least recently used. */
   #keep (keyId: Uint8Array, own: Buffer): void {
-    this.#keepAs(keyName(keyId), own)
-  }
-
-  #keepAs (name: string, own: Buffer): void {
-    this.#cache.set(name, own)
-    if (this.#cache.size > this.#capacity) {
-      // One iterator kept across evictions: a Map iterator goes on past deleted entries and reaches
-      // entries added or re-added (moved to the end) since (ECMA-262 CreateMapIterator), so it always yields
-      // the least recently used key. A fresh `keys().next()` each time would first step over every
-      // slot the evictions deleted before V8 rehashes — tens of µs per new resident once full.
-      let oldest = this.#evictions.next()
-      if (oldest.done === true) {
-        this.#evictions = this.#cache.keys()
-        oldest = this.#evictions.next()
-      }
-      if (oldest.done !== true) this.#cache.delete(oldest.value)
-    }
+    this.#cache.set(keyId, own)
   }
 
   /** HMAC-SHA-256(index key, domain ‖ value), truncated (RFC 2104 §5). */
   #token (domain: typeof DOMAIN_JUMINHYO | typeof DOMAIN_KOJIN, value: string): Buffer {
-    const memo = this.#tokens[domain]
-    const known = memo.get(value)
+    // Made ahead: found there again by the planner after prefetch.ts, so not memoized.
+    const ahead = domain === DOMAIN_JUMINHYO ? this.#ahead.subject(value) : this.#ahead.kojin(value)
+    if (ahead !== undefined) return ahead
+    const known = this.#tokens[domain].get(value)
     if (known !== undefined) return known
-    const ahead = this.#ahead[domain]
-    let token = ahead.get(value)
-    if (token === undefined) token = this.#index.token(domain, value)
-    else ahead.delete(value)
+    const token = this.#index.token(domain, value)
+    this.#memoize(domain, value, token)
+    return token
+  }
+
+  #memoize (domain: typeof DOMAIN_JUMINHYO | typeof DOMAIN_KOJIN, value: string, token: Buffer): void {
+    const memo = this.#tokens[domain]
     if (memo.size >= TOKEN_MEMO) memo.clear()
     memo.set(value, token)
-    return token
   }
 }
 
 /**
- * The keyring's name of a key id (its cache and erased set): a 16-byte id as 8 UTF-16 code units,
+ * The keyring's name of a key id (its erased set; the cache finds ids by their bytes, key-cache.ts): a 16-byte id as 8 UTF-16 code units,
  * two bytes each, made in JavaScript. Its hex (`toString('hex')`, a call into C++ and a 32-character
  * string) cost ~3× as much per lookup, with up to four lookups per forward and five per new resident
  * (issue 18). Ids of any other length are named by their hex and a '/', never 8 code units long, so

@@ -31,6 +31,7 @@ import { storeTuning, type DatabaseTuning } from './level-tuning.ts'
 import { ITERATOR_HIGH_WATER_BYTES, PAST_EVERY_KEY, readAhead } from './level-read.ts'
 import { parseSstables } from './level-tables.ts'
 import { batchContents } from './level-batch.ts'
+import { prefixedKeys } from './level-keys.ts'
 
 type Db = ClassicLevel<Buffer, Buffer>
 /** The iterator read patches/classic-level-3.0.0-nextv-sync.patch adds to classic-level 3.0.0. */
@@ -215,9 +216,11 @@ export class LevelStore extends Store {
     return FLUSH_AT_CLOSE_BYTES
   }
 
+  /** On the database itself, each key under the space's prefix (level-keys.ts): the bytes a sublevel's getMany reads. */
   protected override async _getMany (space: Space, keys: readonly Buffer[]): Promise<Array<Buffer | undefined>> {
     if (keys.length === 0) return []
-    return await this.#sub(space).getMany([...keys])
+    // The sublevel's own database: a read-only open of an older store reads its checkpoints in log/ (#moveCheckpoints).
+    return await this.#sub(space).db.getMany(prefixedKeys(this.#prefix(space), keys))
   }
 
   /**

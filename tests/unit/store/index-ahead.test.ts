@@ -62,7 +62,7 @@ t.test('the keyring hands out the indexes made ahead, equal to those made inline
   const items = sampleItems()
   // The worker starts (loads its modules) in the background: ask until an answer has come back.
   const p = person(1)
-  const names = { nameKana: p.nameKana, nameKanji: p.nameKanji, birthDate: p.birthDate }
+  const names = { juminhyoCode: p.juminhyoCode, nameKana: p.nameKana, nameKanji: p.nameKanji, birthDate: p.birthDate }
   let first: Buffer[] | undefined
   await until(() => {
     withWorker.indexAhead(items)

@@ -176,6 +176,8 @@ t.test('LevelStore: the log database holds the log alone; checkpoints an earlier
   const reader = new LevelStore({ location, readOnly: true, createIfMissing: false })
   await reader.open()
   t.same((await reader.verify({ threads: 1, verifierKey: signer.verifier })).tree.checkpoints, 3, 'read-only: read where they are')
+  // A point read too (level-store.ts _getMany reads each space's keys on the database its sublevel is on).
+  t.same((await reader.transparency.checkpoint(20)).size, 20, 'read-only: a checkpoint read by its size where it is')
   await reader.close()
   for (const threads of [1, 2]) t.same((await verifyDirectory(location, { threads, threshold: 0, verifierKey: signer.verifier })).tree.checkpoints, 3, `verifyDirectory (${threads}): read where they are`)
   t.same(await logKeys(), ['!checkpoints!', '!log!'], 'read-only: nothing moved')
