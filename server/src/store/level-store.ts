@@ -44,7 +44,7 @@ export interface LevelStoreOptions extends StoreOptions {
   readonly location: string
   /** LevelDB block cache of the views, bytes (default 64 MiB). */
   readonly cacheSize?: number
-  /** LevelDB write buffer of the views, bytes (default 64 MiB, level-tuning.ts). */
+  /** LevelDB write buffer of the views, bytes (default 128 MiB, level-tuning.ts). */
   readonly writeBufferSize?: number
   /** Create the databases when missing (default true; the offline tools refuse a wrong path instead). */
   readonly createIfMissing?: boolean

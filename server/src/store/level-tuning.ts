@@ -61,15 +61,19 @@ const MIB = 1 << 20
  *          tables, 64 open against 990, 3 alternating runs, issue 18). So the views keep LevelDB's
  *          1,000 open files, their tables ~8 MiB: a 5.1 M prefecture's ~490 tables all stay open, their
  *          index blocks and filters on the heap.
- *          Their memtable is 64 MiB (was 16): LevelDB sizes its levels from a fixed 10 MB level 1
+ *          Their memtable is 128 MiB (was 16, then 64): LevelDB sizes its levels from a fixed 10 MB level 1
  *          (version_set.cc MaxBytesForLevel), and keys spread at random rewrite every level they pass,
  *          so the larger the flushed tables against level 1, the fewer times a key is rewritten: at 500 k
  *          residents the views' compactions wrote 14,607 B/update with 16 MiB, 8,339 with 32, 4,984 with
- *          64, the store's CPU 324 / 295 / 280 µs/update (bench:store side by side). It costs memory (peak
- *          RSS +46 MB at 500 k; a flush holds two memtables) and replay at open: after a crash LevelDB
- *          replays the views' write-ahead log, up to one memtable (open of a store left with a 49 MB log:
- *          0.86–0.89 s against 0.18 s with 12 MB), within SPEC §8's recovery < 5 s (1.97 s measured at
- *          5.1 M with 16 MiB).
+ *          64, the store's CPU 324 / 295 / 280 µs/update (bench:store side by side). At 1 M, 64 → 128 MiB
+ *          (session 14, two pairs in alternating order, bench/results/2026-12-01-session14-lead-ab.txt):
+ *          the views' compactions 3,454–3,460 → 2,378 MB, LevelDB's compaction thread 27.9 / 27.8 → 20.6 /
+ *          19.3 µs per update, libuv's pool (the memtable inserts) 26.7 / 27.2 → 31.9 / 30.5, the store in
+ *          all 125.5 / 126.4 → 121.9 / 115.8. It costs memory (peak RSS +38–74 MB at 1 M; a flush holds two
+ *          memtables; the daemons' bins gave back ~30 MB the same session) and replay at open: after a
+ *          crash LevelDB replays the views' write-ahead log, up to one memtable (open of a store left with
+ *          a 49 MB log: 0.86–0.89 s against 0.18 s with 12 MB), within SPEC §8's recovery < 5 s (1.58 s
+ *          measured at 5.1 M with 64 MiB).
  *   keys   read at random on the same path (a lookup opens the record with the resident's data key,
  *          and the keyring caches 65,536 of 5.1 M): kept open like the views, ~425 MB at 5.1 M.
  */
@@ -77,7 +81,7 @@ export function storeTuning (views: { readonly cacheSize?: number, readonly writ
   return {
     log: { cacheSize: 8 * MIB, writeBufferSize: 2 * MIB, maxFileSize: 2 * MIB, maxOpenFiles: LEAST_OPEN_FILES, compression: false },
     keys: { cacheSize: 8 * MIB, writeBufferSize: 4 * MIB, maxFileSize: 8 * MIB, maxOpenFiles: 1000, compression: false },
-    views: { cacheSize: views.cacheSize ?? 64 * MIB, writeBufferSize: views.writeBufferSize ?? 64 * MIB, maxFileSize: 8 * MIB, maxOpenFiles: 1000, compression: false }
+    views: { cacheSize: views.cacheSize ?? 64 * MIB, writeBufferSize: views.writeBufferSize ?? 128 * MIB, maxFileSize: 8 * MIB, maxOpenFiles: 1000, compression: false }
   }
 }
 

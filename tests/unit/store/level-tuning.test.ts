@@ -25,7 +25,7 @@ t.test('the log keeps LevelDB\'s fewest tables open (64), the keys and the views
   t.ok(tablesOpen(tuning.views) * tuning.views.maxFileSize >= 4000 * 1e6, 'views table cache')
   t.ok(tablesOpen(tuning.keys) * tuning.keys.maxFileSize >= 1000 * 1e6, 'keys table cache')
   // The views' memtable against LevelDB's fixed 10 MB level 1: fewer rewrites per key (level-tuning.ts).
-  t.ok(tuning.views.writeBufferSize >= 64 * MIB, 'views memtable')
+  t.ok(tuning.views.writeBufferSize >= 128 * MIB, 'views memtable')
   t.equal(storeTuning({ writeBufferSize: 3 * MIB }).views.writeBufferSize, 3 * MIB)
   t.equal(storeTuning({ cacheSize: 3 * MIB }).views.cacheSize, 3 * MIB)
   for (const database of DATABASES) t.equal(tuning[database].compression, false, `${database}: no snappy`)
