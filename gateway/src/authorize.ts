@@ -78,9 +78,9 @@ export function checkSubscribe (identity: CsIdentity | undefined, sub: Subscript
  * never forwarded to anyone — defense in depth behind checkSubscribe.
  */
 export function mayForward (identity: CsIdentity | undefined, topic: string): boolean {
-  const parsed = parseTopic(topic)
-  return identity !== undefined && parsed !== undefined &&
-    TOPIC_KINDS[parsed.kind].direction === 'server-to-cs' && identity.subscribeTopics.has(topic)
+  const kind = identity?.topicKinds.get(topic)
+  return identity !== undefined && kind !== undefined &&
+    TOPIC_KINDS[kind].direction === 'server-to-cs' && identity.subscribeTopics.has(topic)
 }
 
 /** For logs: the kind of a v1 topic, never the topic text a client chose. */

@@ -14,8 +14,18 @@
  * subscribe to an update topic (checkSubscribe) and authorizeForward refuses it anyway, so the
  * update reaches no one; callPublished hands us the same packet object (aedes.js line 375), and
  * that is where the result is published — after the PUBACK was written.
+ *
+ * aedes is loaded with `import()`, by Node's own ES module loader. aedes 1.2 is an ES module
+ * (its package.json `"type": "module"`); a static import here would be compiled by tsx's CommonJS hook
+ * (gateway/bin/ken-gateway.js) into a `require`, and tsx compiles what it requires with esbuild's
+ * `keepNames` (tsx dist/register-*.cjs), which wraps every named closure in a `__name(fn, "name")` call —
+ * an Object.defineProperty per closure, and aedes makes several per PUBLISH (lib/utils.js runSeries,
+ * lib/handlers/puback.js, lib/client.js): 4.9 % of the gateway's busy time at single updates in a
+ * profile, and 8–12 µs of its CPU per single update measured (bench/results/2026-12-01-session14-gw9-ab.txt).
+ * Nothing else in the gateway imports aedes' values, or the hook would compile it all the same
+ * (tests/unit/gateway/broker-load.test.ts loads the daemon's modules and checks).
  */
-import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes'
+import type { Aedes, AuthenticateError, Client, PublishPacket } from 'aedes'
 import { isKenError, type KenError } from '../../proto/src/ken-error.ts'
 import { errors } from './errors.ts'
 import { checkConnect, checkPublish, checkSubscribe, connectionOf, identityOfClient, mayForward, type KeepaliveBounds } from './authorize.ts'
@@ -25,7 +35,6 @@ import type { GatewayMetrics } from './metrics.ts'
 import { publishAnswer, type Answer } from './ingest.ts'
 import { updatesOf } from './batch-ingest.ts'
 import { skipRoutingOfUploads } from './upload-publish.ts'
-import { parseTopic } from '../../proto/src/topics.ts'
 import type { EncodedUpdateResult } from '../../server/src/store/append-client.ts'
 
 export interface BrokerDeps {
@@ -72,7 +81,8 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
     }
   }
 
-  const broker: Aedes = await Aedes.createBroker({
+  const aedes = await import('aedes')
+  const broker: Aedes = await aedes.Aedes.createBroker({
     connectTimeout: deps.connectTimeoutMs,
     // Packets that arrive before CONNACK wait in aedes' queue; a client may send them right after
     // CONNECT (MQTT 3.1.1 §3.1.4), and the guard lets through at most the in-flight cap of PUBLISH.
@@ -110,7 +120,7 @@ export async function createBroker (deps: BrokerDeps): Promise<Aedes> {
         return done(errors.KEN_ERR_GW_CONNECTION_CLOSED())
       }
       const payload = packet.payload as Buffer
-      const updates = updatesOf(parseTopic(packet.topic)?.kind, payload, deps.maxBatchUpdates)
+      const updates = updatesOf(identity.topicKinds.get(packet.topic), payload, deps.maxBatchUpdates)
       // The link's update budget (gateway.maxInflightUpdatesPerCs): the updates go to the store only
       // when there is room, in the link's order; the guard reads no further meanwhile.
       conn.permits.admitUpdates(updates, (admitted) => {

@@ -3,7 +3,7 @@
  * (SPEC §3: "The MQTT client id and every topic a CS may use are derived from its certificate").
  * Nothing the client sends can widen it.
  */
-import { topicFor, type TopicKind } from '../../proto/src/topics.ts'
+import { TOPIC_KINDS, topicFor, type TopicKind } from '../../proto/src/topics.ts'
 import { isValidMunicipalityCode } from '../../server/src/domain/identifiers.ts'
 import { errors } from './errors.ts'
 
@@ -35,6 +35,13 @@ export interface CsIdentity {
   readonly serialHex: string
   readonly publishTopics: ReadonlySet<string>
   readonly subscribeTopics: ReadonlySet<string>
+  /**
+   * Each v1 topic of this CS's municipality (TOPIC_KINDS: the four it publishes to, the four it
+   * subscribes to) to its kind; any other topic is absent. So `topicKinds.get(t)` is what
+   * parseTopic(t) says when its municipality is this CS's, and undefined otherwise — looked up once
+   * per PUBLISH instead of parsed (the broker, the topic router, checkTopic and mayForward each did).
+   */
+  readonly topicKinds: ReadonlyMap<string, TopicKind>
   /** Where the results of its updates go (one of `subscribeTopics`). */
   readonly resultTopic: string
   /** Where the results of its update batches go (batch.proto). */
@@ -65,6 +72,7 @@ export function identityOf (peer: VerifiedPeer): CsIdentity {
     serialHex: peer.serialHex,
     publishTopics: new Set(PUBLISH_KINDS.map((k) => topicFor(k, code))),
     subscribeTopics: new Set(SUBSCRIBE_KINDS.map((k) => topicFor(k, code))),
+    topicKinds: new Map(Object.keys(TOPIC_KINDS).map((k) => [topicFor(k as TopicKind, code), k as TopicKind])),
     resultTopic: topicFor('result', code),
     batchResultTopic: topicFor('updateBatchResult', code),
     proofResultTopic: topicFor('proofResult', code),

@@ -13,7 +13,6 @@ import type { Aedes, Client, PublishPacket } from 'aedes'
 import { decodeMessage } from '../../proto/src/codec.ts'
 import { isKenError, type KenError } from '../../proto/src/ken-error.ts'
 import { isReasonCode, reject } from '../../proto/src/reason-codes.ts'
-import { parseTopic } from '../../proto/src/topics.ts'
 import { Stream, type PreRejection, type Update } from '../../proto/src/types.ts'
 import type { EncodedUpdateResult } from '../../server/src/store/append-client.ts'
 import type { OutgoingAppendItem } from '../../server/src/store/append-request.ts'
@@ -55,9 +54,10 @@ type Step = (ing: Ingestion, deps: IngestDeps) => void
 
 /** Only updates have a capability on the append socket (store.proto); reconcile chunks go to the reconcile socket (reconcile-handler.ts). */
 function checkTopic (ing: Ingestion): void {
-  const parsed = parseTopic(ing.topic)
-  if (parsed === undefined || parsed.municipalityCode !== ing.identity.municipalityCode) throw errors.KEN_ERR_GW_PUBLISH_DENIED()
-  if (parsed.kind !== 'update') throw errors.KEN_ERR_GW_TOPIC_NOT_SERVED(parsed.kind)
+  // Absent from the CS's own topics: another municipality's, or not a v1 topic (identity.ts topicKinds).
+  const kind = ing.identity.topicKinds.get(ing.topic)
+  if (kind === undefined) throw errors.KEN_ERR_GW_PUBLISH_DENIED()
+  if (kind !== 'update') throw errors.KEN_ERR_GW_TOPIC_NOT_SERVED(kind)
 }
 
 function checkSize (ing: Ingestion, deps: IngestDeps): void {

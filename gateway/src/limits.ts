@@ -200,20 +200,24 @@ export class PublishPermits {
     while (this.#queued.length > 0 && this.#sharedWait === undefined) {
       const head = this.#queued[0] as { readonly updates: number, readonly go: (admitted: boolean) => void }
       if (this.#updates + head.updates > this.#maxUpdates) return
-      if (this.#shared !== undefined) {
-        const granted = (): void => {
-          this.#sharedWait = undefined
-          this.#admitHead()
-          this.#admitQueued()
-          this.#retry()
-        }
-        if (!this.#shared.take(head.updates, granted)) {
-          this.#sharedWait = granted
-          return
-        }
+      if (this.#shared !== undefined && !this.#shared.take(head.updates, this.#sharedGranted)) {
+        this.#sharedWait = this.#sharedGranted
+        return
       }
       this.#admitHead()
     }
+  }
+
+  /**
+   * The shared budget made room for the head of #queued. One function for the link's life, not a
+   * closure per PUBLISH: the gateway's modules are compiled by tsx with esbuild's `keepNames`, which
+   * names every such closure with an Object.defineProperty call (broker.ts on aedes' loading).
+   */
+  readonly #sharedGranted = (): void => {
+    this.#sharedWait = undefined
+    this.#admitHead()
+    this.#admitQueued()
+    this.#retry()
   }
 
   #admitHead (): void {

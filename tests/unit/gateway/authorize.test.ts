@@ -5,6 +5,7 @@ import type { PublishPacket } from 'aedes'
 import { checkConnect, checkPublish, checkSubscribe, mayForward } from '../../../gateway/src/authorize.ts'
 import { clientIdFor, identityOf } from '../../../gateway/src/identity.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
+import { parseTopic, topicFor, TOPIC_KINDS, type TopicKind } from '../../../proto/src/topics.ts'
 
 const me = identityOf({ kind: 'cs', municipalityCode: '401307', serialHex: '0a' })
 const KEEPALIVE = { minSeconds: 5, maxSeconds: 300 }
@@ -27,6 +28,24 @@ t.test('identity: client id and topics come from the certificate', async (t) => 
   t.ok(Object.isFrozen(me))
   t.equal(codeOf(() => identityOf({ kind: 'operator', serialHex: '01' })), 'KEN_ERR_GW_NOT_A_CS')
   t.equal(codeOf(() => identityOf({ kind: 'cs', municipalityCode: '401300', serialHex: '01' })), 'KEN_ERR_GW_NOT_A_CS', 'a bad check digit')
+})
+
+t.test('identity: topicKinds answers what parseTopic does for the CS\'s own municipality, and nothing for any other topic', async (t) => {
+  // The broker, the topic router, checkTopic and mayForward look the kind up there instead of parsing.
+  const kinds = Object.keys(TOPIC_KINDS) as TopicKind[]
+  t.equal(me.topicKinds.size, kinds.length)
+  for (const kind of kinds) t.equal(me.topicKinds.get(topicFor(kind, '401307')), kind, kind)
+  const others = [
+    ...kinds.map((k) => topicFor(k, '401005')), // another municipality's
+    'ken/v1/cs/401307/updates', 'ken/v1/cs/401307/update/', 'ken/v1/cs/401307/update/extra', 'ken/v1/cs/401307/+',
+    'ken/v1/cs/401307/#', 'ken/v1/cs/+/update', 'ken/v2/cs/401307/update', 'KEN/v1/cs/401307/update', '/ken/v1/cs/401307/update',
+    'ken/v1/cs/401307/result/reconcile', 'ken/v1/cs/401307/update\u0000', '$SYS/broker/uptime', ''
+  ]
+  for (const topic of [...others, ...kinds.map((k) => topicFor(k, '401307'))]) {
+    const parsed = parseTopic(topic)
+    t.equal(me.topicKinds.get(topic), parsed?.municipalityCode === '401307' ? parsed.kind : undefined, JSON.stringify(topic))
+  }
+  for (const topic of others) t.equal(me.topicKinds.get(topic), undefined, `${JSON.stringify(topic)} is not the CS's`)
 })
 
 t.test('CONNECT', async (t) => {

@@ -124,6 +124,34 @@ t.test('permits with a shared budget: links wait for it in turn, each keeps its 
   t.equal(went.at(-1), 'b4 true', 'nothing left waiting in the shared budget')
 })
 
+t.test('permits with a shared budget: a link that waits for it again and again is granted each time, and a close withdraws only its current wait', async (t) => {
+  // One waiter function serves every wait of a link (limits.ts #sharedGranted): it must work for each
+  // wait in turn, and withdrawing it must take out only that link's one wait, not another link's.
+  const shared = new SharedUpdateBudget(4)
+  const a = new PublishPermits(100, new TokenBucket(1e6), () => {}, 4, shared)
+  const b = new PublishPermits(100, new TokenBucket(1e6), () => {}, 4, shared)
+  const went: string[] = []
+  b.admitUpdates(4, (ok) => went.push(`b1 ${String(ok)}`))
+  for (let i = 1; i <= 3; i++) {
+    a.admitUpdates(2, (ok) => went.push(`a${i} ${String(ok)}`))
+    t.equal(went.at(-1), `b${i} true`, `a${i} waits for the shared budget`)
+    b.release(4)
+    t.equal(went.at(-1), `a${i} true`, `a${i} granted by the same waiter function`)
+    b.admitUpdates(4, (ok) => went.push(`b${i + 1} ${String(ok)}`))
+    t.equal(went.at(-1), `a${i} true`, `b${i + 1} waits behind a's 2`)
+    a.release(2)
+    t.equal(went.at(-1), `b${i + 1} true`)
+  }
+  a.admitUpdates(2, (ok) => went.push(`a4 ${String(ok)}`))
+  const c = new PublishPermits(100, new TokenBucket(1e6), () => {}, 4, shared)
+  c.admitUpdates(1, (ok) => went.push(`c1 ${String(ok)}`))
+  a.cancel()
+  t.equal(went.at(-1), 'a4 false', 'a\'s wait refused when its connection goes')
+  b.release(4)
+  t.equal(went.at(-1), 'c1 true', 'c, queued behind a, is granted: a\'s wait was withdrawn, nothing else')
+  t.equal(shared.used, 1)
+})
+
 t.test('permits: the update budget holds a batch that does not fit, in order, and the guard stops taking PUBLISHes', async (t) => {
   const p = new PublishPermits(100, new TokenBucket(1e6), () => {}, 10)
   const went: string[] = []
