@@ -100,7 +100,7 @@ t.test('a store that makes indexes ahead answers and indexes as one that does no
       (await store.getCurrent(juminhyoCode(77)))?.nameKana,
       (await store.getCurrent(juminhyoCode(9001)))?.juminhyoCode,
       await store.getCurrent(juminhyoCode(1)),
-      (await store.searchSubjects({ name: p.nameKana, birthDate: p.birthDate }, 10)).map((s) => s.toString('hex'))
+      (await store.searchResidents({ name: p.nameKana, birthDate: p.birthDate }, 10)).map((s) => s.toString('hex'))
     ])
     await store.close()
   }

@@ -5,7 +5,7 @@ import t, { type Test } from 'tap'
 import path from 'node:path'
 import { ChangeReason, LogAdminKind } from '../../../proto/src/types.ts'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
-import { Cs, FUKUOKA, item, juminhyoCode, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
+import { Cs, FUKUOKA, item, juminhyoCode, kojinBango, person, TEST_APPLIANCE_KEY, tempDir } from './helpers.ts'
 import { dumpSpaces, withRaw } from './raw.ts'
 
 /**
@@ -36,6 +36,18 @@ async function reopensWithoutMigrating (t: Test, location: string): Promise<void
   await store.close()
 }
 
+/** A store of 3 entries: persons 1 and 2, then person 1's 住民票コード変更 to juminhyoCode(500). */
+async function twoResidentsOneCodeChange (t: Test): Promise<string> {
+  const location = path.join(tempDir(t), 'db')
+  const store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
+  await store.open()
+  const cs = new Cs(FUKUOKA)
+  await store.append([item(cs.identity(person(1))), item(cs.identity(person(2)))])
+  await store.append([item(cs.identity(person(1, { juminhyoCode: juminhyoCode(500), changeReason: ChangeReason.JUMINHYO_CODE_HENKO, changeDate: '2022-01-01', previousJuminhyoCode: juminhyoCode(1) })))])
+  await store.close()
+  return location
+}
+
 t.test('views of version 1 are rebuilt on open and the migration is logged', async (t) => {
   const location = path.join(tempDir(t), 'db')
   let store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
@@ -58,13 +70,8 @@ t.test('views of version 1 are rebuilt on open and the migration is logged', asy
 })
 
 t.test('views of version 3 (current records by subject) are rebuilt by resident number, the old space emptied', async (t) => {
-  const location = path.join(tempDir(t), 'db')
-  let store = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
-  await store.open()
-  const cs = new Cs(FUKUOKA)
-  await store.append([item(cs.identity(person(1))), item(cs.identity(person(2)))])
-  await store.append([item(cs.identity(person(1, { juminhyoCode: juminhyoCode(500), changeReason: ChangeReason.JUMINHYO_CODE_HENKO, changeDate: '2022-01-01', previousJuminhyoCode: juminhyoCode(1) })))])
-  await store.close()
+  const location = await twoResidentsOneCodeChange(t)
+  let store: LevelStore
   const views = await dumpSpaces(location, ['subjects', '~current'])
   t.equal(views['~current']?.length, 2)
   // What views v3 left: the records under their subject in `current`, no `subjects` nor `~current`.
@@ -85,5 +92,37 @@ t.test('views of version 3 (current records by subject) are rebuilt by resident 
   await store.close()
   t.same(await dumpSpaces(location, ['subjects', '~current']), views, 'the same views as a store written at v4')
   t.same((await dumpSpaces(location, ['current'])).current, [], 'the v3 space is emptied')
+  await reopensWithoutMigrating(t, location)
+})
+
+t.test('views of version 4 (search and 個人番号 indexes by subject) are rebuilt by resident number', async (t) => {
+  const location = await twoResidentsOneCodeChange(t)
+  let store: LevelStore
+  const views = await dumpSpaces(location, ['search', 'kojin'])
+  t.equal(views.kojin?.length, 2)
+  t.ok(views.search?.every((row) => row.indexOf('=') === 2 * (16 + 8)), 'v5: search key token ‖ resident number')
+  // What views v4 left: the search keys and the 個人番号 index naming the subject, not the number.
+  await withRaw(location, async (raw) => {
+    const sub = (name: string): ReturnType<typeof raw.sublevel<Buffer, Buffer>> => raw.sublevel<Buffer, Buffer>(name, { keyEncoding: 'buffer', valueEncoding: 'buffer' })
+    const subjectOf = new Map<string, Buffer>()
+    for await (const [subject, number] of sub('subjects').iterator()) subjectOf.set(number.toString('hex'), subject)
+    const subject = (number: Buffer): Buffer => subjectOf.get(number.toString('hex')) ?? Buffer.alloc(16)
+    const search = await sub('search').keys().all()
+    await sub('search').clear()
+    for (const key of search) await sub('search').put(Buffer.concat([key.subarray(0, 16), subject(key.subarray(16))]), Buffer.alloc(0))
+    for await (const [token, number] of sub('kojin').iterator()) await sub('kojin').put(token, subject(number))
+    await sub('meta').put(Buffer.from('views-version'), Buffer.from([0, 0, 0, 4]))
+  })
+  const v4 = await dumpSpaces(location, ['search', 'kojin'])
+  t.ok(v4.search?.length === views.search?.length && v4.search?.every((row) => row.indexOf('=') === 2 * (16 + 16)), 'control: a v4 layout on disk')
+  t.notSame(v4.kojin, views.kojin, 'control: the v4 個人番号 index holds subjects')
+  store = await openMigrating(t, location)
+  t.equal(await store.findByKojinBango(kojinBango(1)), juminhyoCode(500), 'the 個人番号 of a person whose code changed')
+  t.equal(await store.findByKojinBango(kojinBango(2)), person(2).juminhyoCode)
+  const p = person(2)
+  const hits = await store.searchResidents({ name: p.nameKana, birthDate: p.birthDate }, 10)
+  t.same(await Promise.all(hits.map(async (n) => (await store.getCurrentByNumber(n))?.juminhyoCode)), [p.juminhyoCode], 'a search hit reads the record by its number')
+  await store.close()
+  t.same(await dumpSpaces(location, ['search', 'kojin']), views, 'the same views as a store written at v5')
   await reopensWithoutMigrating(t, location)
 })
