@@ -133,7 +133,7 @@ export async function startKenTarget (pki: BenchPki, dir: string, port: number, 
   }
   const store = spawnStore()
   await waitUntilReachable(store, { path: socket }, 120_000)
-  const gateway = spawnDaemon('gateway', path.join(root, 'gateway/src/cli/ken-gateway.ts'), ['--config', configFile], path.join(dir, 'logs', 'gateway.log'))
+  const gateway = spawnDaemon('gateway', path.join(root, 'gateway/bin/ken-gateway.js'), ['--config', configFile], path.join(dir, 'logs', 'gateway.log'))
   processes.gateway = gateway
   await waitUntilReachable(gateway, { host: '127.0.0.1', port }, 60_000)
   const sample = (): Record<string, number> => {

@@ -51,6 +51,9 @@ export const DEFAULTS = deepFreeze({
     // Updates (not PUBLISHes) of one link between arrival and answer: 64 PUBLISHes of 256-update batches
     // would be 16,384 per link, about a million in the gateway for 60 links (issue 18, gateway RSS).
     maxInflightUpdatesPerCs: 2048,
+    // Updates of all links together between arrival and answer (SPEC §8: gateway RSS < 200 MB with 60
+    // connections): ~1 s of the store's commits during a load, 4 links' full budgets (issue 18).
+    maxInflightUpdates: 8192,
     // 福岡市 (≈1.6 M residents) must finish the initial load in under 5 minutes (SPEC §8).
     maxMessagesPerSecondPerCs: 10000,
     // A CS subscribes to its two result topics once per connection; more is a flood of denials.

@@ -93,6 +93,7 @@ const sections = {
     maxConnections: int(1, 10000),
     maxInflightPerCs: int(1, 65535),
     maxInflightUpdatesPerCs: int(1, 1048576),
+    maxInflightUpdates: int(1, 16777216),
     maxMessagesPerSecondPerCs: int(1, 1000000),
     maxSubscriptionsPerSecondPerCs: int(1, 1000),
     maxConnectionsPerSecond: int(1, 10000),
@@ -109,6 +110,9 @@ const sections = {
     }
     if (g.maxInflightUpdatesPerCs < g.maxBatchUpdates) {
       ctx.addIssue({ code: 'custom', path: ['maxInflightUpdatesPerCs'], params: { expect: `at least gateway.maxBatchUpdates (${g.maxBatchUpdates}): one whole batch must fit`, fix: 'raise maxInflightUpdatesPerCs or lower maxBatchUpdates' } })
+    }
+    if (g.maxInflightUpdates < g.maxInflightUpdatesPerCs) {
+      ctx.addIssue({ code: 'custom', path: ['maxInflightUpdates'], params: { expect: `at least gateway.maxInflightUpdatesPerCs (${g.maxInflightUpdatesPerCs}): one link's whole budget must fit`, fix: 'raise maxInflightUpdates or lower maxInflightUpdatesPerCs' } })
     }
   }),
   store: z.object({
@@ -226,6 +230,7 @@ export const HINTS: Readonly<Record<string, Hint>> = {
   'gateway.maxConnections': { expect: 'an integer between 1 and 10000', fix: 'set a number of simultaneous connections (one per CS, plus headroom)' },
   'gateway.maxInflightPerCs': { expect: 'an integer between 1 and 65535', fix: 'set the number of unacknowledged QoS 1 messages one CS may have' },
   'gateway.maxInflightUpdatesPerCs': { expect: 'an integer between 1 and 1048576, at least gateway.maxBatchUpdates', fix: 'set the number of updates one CS may have between arrival and answer (a batch counts each of its updates)' },
+  'gateway.maxInflightUpdates': { expect: 'an integer between 1 and 16777216, at least gateway.maxInflightUpdatesPerCs', fix: 'set the number of updates all CS together may have between arrival and answer' },
   'gateway.maxMessagesPerSecondPerCs': { expect: 'an integer between 1 and 1000000', fix: 'set a number of messages per second' },
   'gateway.maxSubscriptionsPerSecondPerCs': { expect: 'an integer between 1 and 1000', fix: 'set a number of SUBSCRIBE/UNSUBSCRIBE packets per second' },
   'gateway.maxConnectionsPerSecond': { expect: 'an integer between 1 and 10000', fix: 'set a number of new connections per second from one source address' },

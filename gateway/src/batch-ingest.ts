@@ -8,9 +8,7 @@
  * DUPLICATE for what was committed (SPEC §3 idempotence). A payload that is not an UpdateBatch, an
  * empty one, or one over `maxBatchUpdates` is one rejection record, answered with one REJECTED result.
  */
-import { hash } from 'node:crypto'
 import protobuf from 'protobufjs'
-import { decodeMessage } from '../../proto/src/codec.ts'
 import { reject } from '../../proto/src/reason-codes.ts'
 import { Stream } from '../../proto/src/types.ts'
 import type { TopicKind } from '../../proto/src/topics.ts'
@@ -19,6 +17,7 @@ import type { OutgoingAppendItem } from '../../server/src/store/append-request.t
 import type { KenError } from '../../proto/src/ken-error.ts'
 import type { CsIdentity } from './identity.ts'
 import { answered, appendItem, type IngestDeps } from './ingest.ts'
+import { payloadDigest, spanDigests } from './payload-digests.ts'
 
 export interface BatchDeps extends IngestDeps {
   /** Most updates one batch may carry (gateway.maxBatchUpdates). */
@@ -30,22 +29,34 @@ export interface BatchDeps extends IngestDeps {
  * element is committed. @throws a KEN_ERR_GW_* error when something was not committed (no PUBACK)
  */
 export async function ingestBatch (identity: CsIdentity, payload: Buffer, deps: BatchDeps): Promise<Buffer> {
-  const items = batchItems(identity, payload, deps)
-  const results = await Promise.all(items.map(async (item) => await deps.append(item)))
-  return encodeBatchResult(results.map((r) => answered(identity, r, deps)), hash('sha256', payload, 'buffer'))
+  const { items, batchSha256 } = batchItems(identity, payload, deps)
+  const results = await Promise.all(items.map((item) => deps.append(item)))
+  return encodeBatchResult(results.map((r) => answered(identity, r, deps)), batchSha256)
 }
 
-function batchItems (identity: CsIdentity, payload: Buffer, deps: BatchDeps): OutgoingAppendItem[] {
-  let updates: Uint8Array[]
-  try {
-    updates = decodeMessage('UpdateBatch', payload).updates
-  } catch (err) {
-    return [refusal(identity, payload, reject.KEN_REJECT_MALFORMED('not an UpdateBatch', { cause: err }))]
+function batchItems (identity: CsIdentity, payload: Buffer, deps: BatchDeps): { items: OutgoingAppendItem[], batchSha256: Buffer } {
+  const n = readBatch(payload)
+  const refused = n < 0
+    ? reject.KEN_REJECT_MALFORMED('not an UpdateBatch')
+    : n === 0
+      ? reject.KEN_REJECT_MALFORMED('an empty batch', { field: 'updates' })
+      : n > deps.maxBatchUpdates ? reject.KEN_REJECT_OVERSIZED(`${n} > ${deps.maxBatchUpdates} updates`, { field: 'updates' }) : undefined
+  if (refused !== undefined) {
+    const batchSha256 = payloadDigest(payload)
+    return { items: [refusal(identity, payload, batchSha256, refused)], batchSha256 }
   }
-  if (updates.length === 0) return [refusal(identity, payload, reject.KEN_REJECT_MALFORMED('an empty batch', { field: 'updates' }))]
-  if (updates.length > deps.maxBatchUpdates) return [refusal(identity, payload, reject.KEN_REJECT_OVERSIZED(`${updates.length} > ${deps.maxBatchUpdates} updates`, { field: 'updates' }))]
+  // Every element's digest and, after them, the batch's (spans[2n, 2n+1] = the whole payload): one call.
+  const spans = spanScratch
+  spans[2 * n] = 0
+  spans[2 * n + 1] = payload.length
+  const digests = spanDigests(payload, spans, n + 1)
   const updateTopic = topicOfUpdates(identity)
-  return updates.map((u) => appendItem(identity, updateTopic, Buffer.from(u.buffer, u.byteOffset, u.byteLength), deps))
+  const items = new Array<OutgoingAppendItem>(n)
+  for (let i = 0; i < n; i++) {
+    const element = payload.subarray(spans[2 * i], spans[2 * i + 1])
+    items[i] = appendItem(identity, updateTopic, element, digests.subarray(32 * i, 32 * (i + 1)), deps)
+  }
+  return { items, batchSha256: digests.subarray(32 * n, 32 * (n + 1)) }
 }
 
 function topicOfUpdates (identity: CsIdentity): string {
@@ -53,10 +64,10 @@ function topicOfUpdates (identity: CsIdentity): string {
   throw new Error('a CS identity always has its update topic')
 }
 
-function refusal (identity: CsIdentity, payload: Buffer, err: KenError): OutgoingAppendItem {
+function refusal (identity: CsIdentity, payload: Buffer, payloadSha256: Buffer, err: KenError): OutgoingAppendItem {
   return {
     municipalityCode: identity.municipalityCode,
-    payloadSha256: hash('sha256', payload, 'buffer'),
+    payloadSha256,
     rejection: { reasonCode: err.code, field: err.field ?? '', stream: Stream.UNSPECIFIED, sequence: 0, requestId: '', payloadLength: payload.length }
   }
 }
@@ -83,7 +94,7 @@ function varint (n: number): Buffer {
 
 /**
  * How many updates a PUBLISH on a topic of `kind` hands to the store, for the link's update budget
- * (limits.ts PublishPermits), counted over the wire format before ingest decodes it: one per element
+ * (limits.ts PublishPermits), counted over the wire format before ingest reads it: one per element
  * of a batch, one for a batch refused whole (batchItems: malformed, empty or over `maxBatchUpdates` is
  * one rejection record), one for an update alone, none for a receipt request or a reconciliation
  * chunk (they commit no update).
@@ -91,20 +102,48 @@ function varint (n: number): Buffer {
 export function updatesOf (kind: TopicKind | undefined, payload: Uint8Array, maxBatchUpdates: number): number {
   if (kind === 'update') return 1
   if (kind !== 'updateBatch') return 0
+  const n = readBatch(payload)
+  return n <= 0 || n > maxBatchUpdates ? 1 : n
+}
+
+/**
+ * Element i's bytes are payload[spanScratch[2i], spanScratch[2i+1]) after {@link readBatch}; room for one span
+ * more (batchItems puts the whole payload there). Read synchronously right after the walk.
+ */
+let spanScratch: Int32Array = new Int32Array(2 * 257)
+
+/**
+ * Walks `payload` as an UpdateBatch without decoding it, as strictly as proto/src/codec.ts
+ * decodeMessage would (strict-wire.ts): its one field is `repeated bytes updates = 1` (batch.proto),
+ * so any other tag — another field number or wire type — or a truncated length is not an UpdateBatch.
+ * Each element stays a span of the payload: no array of copies, no message object (the elements are
+ * decoded strictly one by one, ingest.ts CHECK_STEPS).
+ * @returns how many elements (their spans in spanScratch), or -1 when the payload is not an UpdateBatch
+ */
+function readBatch (payload: Uint8Array): number {
   const reader = protobuf.Reader.create(payload)
   let n = 0
   try {
     while (reader.pos < reader.len) {
-      const tag = reader.uint32()
-      // UpdateBatch has one field, `repeated bytes updates = 1` (batch.proto); anything else is malformed.
-      if (tag !== UPDATES_TAG) return 1
-      reader.skipType(tag & 7)
+      if (reader.uint32() !== UPDATES_TAG) return -1
+      const length = reader.uint32()
+      const start = reader.pos
+      reader.skip(length)
+      if (2 * n + 4 > spanScratch.length) spanScratch = grown(spanScratch)
+      spanScratch[2 * n] = start
+      spanScratch[2 * n + 1] = start + length
       n++
     }
   } catch {
-    return 1
+    return -1
   }
-  return n === 0 || n > maxBatchUpdates ? 1 : n
+  return n
+}
+
+function grown (spans: Int32Array): Int32Array {
+  const more = new Int32Array(2 * spans.length)
+  more.set(spans)
+  return more
 }
 
 /** Field 1, wire type 2 (length-delimited): protobuf encoding spec, "Message Structure". */

@@ -16,7 +16,7 @@ import { ingestBatch, type BatchDeps } from './batch-ingest.ts'
 import { topicRouter } from './topic-handlers.ts'
 import { ProofHandler } from './proof-handler.ts'
 import { defaultTransparencySocket } from '../../server/src/store/transparency-client.ts'
-import { CsRateBuckets, PublishPermits } from './limits.ts'
+import { CsRateBuckets, PublishPermits, SharedUpdateBudget } from './limits.ts'
 import { createLogger, type GatewayLogger } from './logger.ts'
 import { GatewayMetrics, type MetricsSnapshot } from './metrics.ts'
 import { resolveOptions, type GatewayOptionsInput } from './options.ts'
@@ -130,6 +130,8 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
   }
 
   const buckets = new CsRateBuckets(opts.maxMessagesPerSecondPerCs, now)
+  // gateway.maxInflightUpdates: what all links together hold between arrival and answer (limits.ts).
+  const sharedUpdates = new SharedUpdateBudget(opts.maxInflightUpdates)
   const subscribeBuckets = new CsRateBuckets(opts.maxSubscriptionsPerSecondPerCs, now)
   const listener = await TlsListener.listen({
     host: opts.host,
@@ -145,7 +147,7 @@ export async function startGateway (input: GatewayOptionsInput, deps: GatewayDep
     metrics,
     onConnection (socket, identity) {
       const code = identity.municipalityCode
-      const permits = new PublishPermits(opts.maxInflightPerCs, buckets.of(code), (delta) => { metrics.inflight(code, delta) }, opts.maxInflightUpdatesPerCs)
+      const permits = new PublishPermits(opts.maxInflightPerCs, buckets.of(code), (delta) => { metrics.inflight(code, delta) }, opts.maxInflightUpdatesPerCs, sharedUpdates)
       const conn = new GuardedConnection(socket, {
         identity,
         permits,

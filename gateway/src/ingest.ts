@@ -9,7 +9,6 @@
  * REJECTED (SPEC §3: "none crashes or blocks the link"). Only `append` failing (the store did not
  * commit) withholds the PUBACK.
  */
-import { hash } from 'node:crypto'
 import type { Aedes, Client, PublishPacket } from 'aedes'
 import { decodeMessage } from '../../proto/src/codec.ts'
 import { isKenError, type KenError } from '../../proto/src/ken-error.ts'
@@ -23,6 +22,7 @@ import { errors } from './errors.ts'
 import type { CsIdentity } from './identity.ts'
 import type { GatewayLogger } from './logger.ts'
 import type { GatewayMetrics } from './metrics.ts'
+import { payloadDigest } from './payload-digests.ts'
 
 export interface IngestDeps {
   /** Resolves with the store's result, still encoded as the store sent it (append-client.ts). */
@@ -84,16 +84,16 @@ export const CHECK_STEPS: readonly Step[] = [checkTopic, checkSize, decode, vali
  * @throws a KEN_ERR_GW_* error when nothing was committed (then no PUBACK may be sent)
  */
 export async function ingest (identity: CsIdentity, topic: string, payload: Buffer, deps: IngestDeps): Promise<EncodedUpdateResult> {
-  const result = await deps.append(appendItem(identity, topic, payload, deps))
+  const result = await deps.append(appendItem(identity, topic, payload, payloadDigest(payload), deps))
   return answered(identity, result, deps)
 }
 
 /**
  * The checks, then what goes to the store. A valid update goes as the payload it was decoded from
  * (append-request.ts); the decoded object stays behind, so nothing but the payload waits for the
- * store's fsync.
+ * store's fsync. `payloadSha256` is SHA-256(payload) (payload-digests.ts: a batch's made in one call).
  */
-export function appendItem (identity: CsIdentity, topic: string, payload: Buffer, deps: IngestDeps): OutgoingAppendItem {
+export function appendItem (identity: CsIdentity, topic: string, payload: Buffer, payloadSha256: Buffer, deps: IngestDeps): OutgoingAppendItem {
   const ing = new Ingestion(identity, topic, payload)
   for (const step of CHECK_STEPS) {
     try {
@@ -104,7 +104,6 @@ export function appendItem (identity: CsIdentity, topic: string, payload: Buffer
     }
   }
   const municipalityCode = identity.municipalityCode
-  const payloadSha256 = hash('sha256', payload, 'buffer')
   return ing.rejection === undefined
     ? { municipalityCode, payloadSha256, updateBytes: payload }
     : { municipalityCode, payloadSha256, rejection: preRejection(ing.rejection, ing) }

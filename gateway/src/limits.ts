@@ -45,6 +45,67 @@ export class TokenBucket {
 }
 
 /**
+ * The gateway's update budget over all links (gateway.maxInflightUpdates): updates between arrival
+ * and answer, whichever link they came by. Each link's own budget (maxInflightUpdatesPerCs) bounds
+ * what one CS holds; this bounds the sum, which is what the gateway's and the store's memory hold
+ * (SPEC §8: gateway RSS < 200 MB with 60 connections). 60 links of 2,048 updates each put 122,880
+ * updates in the gateway during a load, 457 MB of RSS, for a store that commits ~7,000 a second
+ * (issue 18, bench/ingest-ken.ts --batch 64 --window 64). Links wait for it in the order they asked,
+ * so no link is starved by the others; a link waits with its head PUBLISH only (its own order).
+ */
+export class SharedUpdateBudget {
+  readonly #max: number
+  #used = 0
+  readonly #queue: Array<{ readonly updates: number, readonly go: () => void }> = []
+
+  constructor (maxUpdates: number) {
+    this.#max = maxUpdates
+  }
+
+  /** Updates admitted and not yet given back (never above the budget). */
+  get used (): number {
+    return this.#used
+  }
+
+  /**
+   * Room for `updates`: true (taken) at once when nobody waits ahead and it fits; otherwise false,
+   * and `go` is called once it has been taken on the caller's behalf, in the order asked. More than
+   * the whole budget is counted as the whole budget, so a request never waits forever.
+   */
+  take (updates: number, go: () => void): boolean {
+    const n = Math.min(updates, this.#max)
+    if (this.#queue.length === 0 && this.#used + n <= this.#max) {
+      this.#used += n
+      return true
+    }
+    this.#queue.push({ updates: n, go })
+    return false
+  }
+
+  /** Give back `updates` taken earlier, and grant the waiters that now fit, in order. */
+  give (updates: number): void {
+    this.#used = Math.max(0, this.#used - Math.min(updates, this.#max))
+    while (this.#queue.length > 0) {
+      const head = this.#queue[0] as { readonly updates: number, readonly go: () => void }
+      if (this.#used + head.updates > this.#max) return
+      this.#queue.shift()
+      this.#used += head.updates
+      head.go()
+    }
+  }
+
+  /** Withdraw a waiting request (its link closed); false if it was already granted. */
+  withdraw (go: () => void): boolean {
+    const i = this.#queue.findIndex((q) => q.go === go)
+    if (i < 0) return false
+    this.#queue.splice(i, 1)
+    // The head may have blocked smaller requests behind it.
+    this.give(0)
+    return true
+  }
+}
+
+/**
  * Admission of one connection's PUBLISH packets: an in-flight slot (returned at PUBACK time), a
  * token of the CS's rate bucket, and room in the link's update budget. The packet guard asks before
  * it lets a PUBLISH through; the broker, once it knows how many updates the PUBLISH carries (a batch
@@ -52,6 +113,7 @@ export class TokenBucket {
  * The budget is counted in updates because a slot may hold one update or a whole batch: 64 slots of
  * 256-update batches would let one link hold 16,384 updates in the gateway and at the store (issue 18).
  * While the budget is full, or a PUBLISH waits for it, the guard reads nothing more from the link.
+ * With a {@link SharedUpdateBudget} the updates also need room in the gateway's budget over all links.
  */
 export class PublishPermits {
   readonly #max: number
@@ -64,12 +126,16 @@ export class PublishPermits {
   readonly #queued: Array<{ readonly updates: number, readonly go: (admitted: boolean) => void }> = []
   #waiter: (() => void) | undefined
   #timer: NodeJS.Timeout | undefined
+  readonly #shared: SharedUpdateBudget | undefined
+  /** The head of #queued waits for the shared budget: the callback it registered there. */
+  #sharedWait: (() => void) | undefined
 
-  constructor (maxInflight: number, bucket: TokenBucket, onChange: (delta: number) => void = () => {}, maxUpdates = Number.POSITIVE_INFINITY) {
+  constructor (maxInflight: number, bucket: TokenBucket, onChange: (delta: number) => void = () => {}, maxUpdates = Number.POSITIVE_INFINITY, shared?: SharedUpdateBudget) {
     this.#max = maxInflight
     this.#bucket = bucket
     this.#onChange = onChange
     this.#maxUpdates = maxUpdates
+    this.#shared = shared
   }
 
   get inflight (): number {
@@ -99,18 +165,16 @@ export class PublishPermits {
    * is counted as the whole budget, so a PUBLISH never waits forever.
    */
   admitUpdates (updates: number, go: (admitted: boolean) => void): void {
-    const n = Math.min(updates, this.#maxUpdates)
-    if (this.#queued.length === 0 && this.#updates + n <= this.#maxUpdates) {
-      this.#updates += n
-      go(true)
-      return
-    }
-    this.#queued.push({ updates: n, go })
+    this.#queued.push({ updates: Math.min(updates, this.#maxUpdates), go })
+    this.#admitQueued()
   }
 
   /** Return an in-flight slot and the `updates` it was admitted with (the PUBLISH was answered or refused). */
   release (updates = 0): void {
-    this.#updates = Math.max(0, this.#updates - Math.min(updates, this.#maxUpdates))
+    const n = Math.min(updates, this.#maxUpdates)
+    this.#updates = Math.max(0, this.#updates - n)
+    // The shared budget first: links that waited for it before this one asks again go first.
+    if (n > 0) this.#shared?.give(n)
     if (this.#inflight > 0) {
       this.#inflight--
       this.#onChange(-1)
@@ -126,17 +190,36 @@ export class PublishPermits {
     this.#timer = undefined
     if (this.#inflight > 0) this.#onChange(-this.#inflight)
     this.#inflight = 0
+    if (this.#sharedWait !== undefined) this.#shared?.withdraw(this.#sharedWait)
+    this.#sharedWait = undefined
     for (const q of this.#queued.splice(0)) q.go(false)
   }
 
+  /** Admit queued PUBLISHes in order while they fit this link's budget and the shared one. */
   #admitQueued (): void {
-    while (this.#queued.length > 0) {
+    while (this.#queued.length > 0 && this.#sharedWait === undefined) {
       const head = this.#queued[0] as { readonly updates: number, readonly go: (admitted: boolean) => void }
       if (this.#updates + head.updates > this.#maxUpdates) return
-      this.#queued.shift()
-      this.#updates += head.updates
-      head.go(true)
+      if (this.#shared !== undefined) {
+        const granted = (): void => {
+          this.#sharedWait = undefined
+          this.#admitHead()
+          this.#admitQueued()
+          this.#retry()
+        }
+        if (!this.#shared.take(head.updates, granted)) {
+          this.#sharedWait = granted
+          return
+        }
+      }
+      this.#admitHead()
     }
+  }
+
+  #admitHead (): void {
+    const head = this.#queued.shift() as { readonly updates: number, readonly go: (admitted: boolean) => void }
+    this.#updates += head.updates
+    head.go(true)
   }
 
   #tryTake (): boolean {

@@ -22,6 +22,7 @@ export const DEFAULTS = Object.freeze({
   maxConnections: LINK.maxConnections,
   maxInflightPerCs: LINK.maxInflightPerCs,
   maxInflightUpdatesPerCs: LINK.maxInflightUpdatesPerCs,
+  maxInflightUpdates: LINK.maxInflightUpdates,
   maxMessagesPerSecondPerCs: LINK.maxMessagesPerSecondPerCs,
   maxSubscriptionsPerSecondPerCs: LINK.maxSubscriptionsPerSecondPerCs,
   maxConnectionsPerSecond: LINK.maxConnectionsPerSecond,
@@ -66,6 +67,8 @@ const schema = z.object({
   maxInflightPerCs: int(1, 65535).default(DEFAULTS.maxInflightPerCs),
   /** Updates of one link between arrival and answer (a batch counts each); beyond it the link is left unread. */
   maxInflightUpdatesPerCs: int(1, 1048576).default(DEFAULTS.maxInflightUpdatesPerCs),
+  /** Updates of all links together between arrival and answer; beyond it the links wait in turn, unread. */
+  maxInflightUpdates: int(1, 16777216).default(DEFAULTS.maxInflightUpdates),
   /** Token-bucket rate per CS (one second of burst); above it the link is read more slowly. */
   maxMessagesPerSecondPerCs: int(1, 1000000).default(DEFAULTS.maxMessagesPerSecondPerCs),
   /** SUBSCRIBE/UNSUBSCRIBE token bucket per CS; above it the link is read more slowly. */
@@ -98,6 +101,9 @@ const schema = z.object({
   }
   if (o.maxInflightUpdatesPerCs < o.maxBatchUpdates) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['maxInflightUpdatesPerCs'], message: 'must be at least maxBatchUpdates (one whole batch must fit)' })
+  }
+  if (o.maxInflightUpdates < o.maxInflightUpdatesPerCs) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['maxInflightUpdates'], message: 'must be at least maxInflightUpdatesPerCs (one link\'s whole budget must fit)' })
   }
 })
 

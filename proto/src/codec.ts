@@ -21,10 +21,13 @@ const TO_OBJECT: protobuf.IConversionOptions = { defaults: true, arrays: true, l
  */
 export function decodeMessage<N extends MessageName> (name: N, bytes: Uint8Array): MessageMap[N] {
   const type = messageType(name)
-  checkWire(type, bytes)
+  // One reader for the strict walk and then the decode.
+  const reader = protobuf.Reader.create(bytes)
+  checkWire(type, reader)
+  reader.pos = 0
   let message: protobuf.Message
   try {
-    message = type.decode(bytes)
+    message = type.decode(reader)
   } catch (err) {
     throw reject.KEN_REJECT_MALFORMED(undefined, { cause: err })
   }

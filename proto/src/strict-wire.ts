@@ -21,10 +21,20 @@ const WIRE_OF_SCALAR: Readonly<Record<string, number>> = {
 
 const MAX_DEPTH = 8
 
-/** Walks `bytes` as a `type` message; throws a KEN_REJECT_* error at the first thing it does not expect. */
-export function checkWire (type: protobuf.Type, bytes: Uint8Array, path = '', depth = 0): void {
+/**
+ * Walks `bytes` (or a reader's bytes from its position to its end, leaving it at the end) as a `type`
+ * message; throws a KEN_REJECT_* error at the first thing it does not expect.
+ */
+export function checkWire (type: protobuf.Type, bytes: Uint8Array | protobuf.Reader): void {
+  walk(type, bytes instanceof protobuf.Reader ? bytes : protobuf.Reader.create(bytes), '', 0)
+}
+
+/**
+ * One message of `type` from reader.pos to reader.len. A nested message is walked on the same reader
+ * with `len` narrowed to its end (no sub-reader, no slice of the bytes: the ingest hot path).
+ */
+function walk (type: protobuf.Type, reader: protobuf.Reader, path: string, depth: number): void {
   if (depth > MAX_DEPTH) throw reject.KEN_REJECT_MALFORMED('nesting too deep', { field: path })
-  const reader = protobuf.Reader.create(bytes)
   // Field numbers 1–31 (all of v1's) in a bit set; a Set only for higher ones and for oneofs.
   let seenLow = 0
   let seenHigh: Set<number> | undefined
@@ -71,7 +81,14 @@ function checkValue (field: protobuf.Field, wire: number, reader: protobuf.Reade
   const resolved = field.resolvedType
   if (resolved instanceof protobuf.Type) {
     if (wire !== LENGTH_DELIMITED) throw reject.KEN_REJECT_MALFORMED('wrong wire type', { field: joinPath(path, field.name) })
-    checkWire(resolved, reader.bytes(), joinPath(path, field.name), depth + 1)
+    const length = reader.uint32()
+    const end = reader.pos + length
+    // As protobufjs Reader#bytes: a length past the enclosing message is truncated data (of this level).
+    if (end > reader.len) throw new RangeError(`index out of range: ${reader.pos} + ${length} > ${reader.len}`)
+    const outer = reader.len
+    reader.len = end
+    walk(resolved, reader, joinPath(path, field.name), depth + 1)
+    reader.len = outer
     return
   }
   if (resolved instanceof protobuf.Enum) {

@@ -160,6 +160,33 @@ static napi_value tokens (napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * digests(messages, spans, count, out, outOffset)
+ * out[outOffset + 32i, +32) = SHA-256(messages[spans[2i], spans[2i+1])) for i < count: the gateway's
+ * payload digests (AppendItem.payload_sha256, store.proto), every element of a batch PUBLISH and the
+ * batch itself in one call (gateway/src/payload-digests.ts). Every span and the output are checked
+ * before anything is written.
+ */
+static napi_value digests (napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  uint8_t *messages, *out;
+  int32_t *spans;
+  size_t messages_length, spans_length, out_length;
+  uint32_t count, out_offset;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5) return fail(env, "digests(messages, spans, count, out, outOffset)");
+  if (!elements_of(env, argv[0], napi_uint8_array, (void **)&messages, &messages_length) || !elements_of(env, argv[1], napi_int32_array, (void **)&spans, &spans_length) || napi_get_value_uint32(env, argv[2], &count) != napi_ok || !elements_of(env, argv[3], napi_uint8_array, (void **)&out, &out_length) || napi_get_value_uint32(env, argv[4], &out_offset) != napi_ok) return fail(env, "digests(Uint8Array, Int32Array, count, Uint8Array, outOffset)");
+  if ((size_t)count * 2 > spans_length || (size_t)out_offset + (size_t)count * HASH > out_length) return fail(env, "count exceeds spans or out");
+  for (uint32_t i = 0; i < count; i++) {
+    int32_t start = spans[2 * i], end = spans[2 * i + 1];
+    if (start < 0 || end < start || (size_t)end > messages_length) return fail(env, "a span lies outside the messages");
+  }
+  for (uint32_t i = 0; i < count; i++) {
+    sha256_of(messages + spans[2 * i], (size_t)(spans[2 * i + 1] - spans[2 * i]), NULL, 0, out + out_offset + (size_t)i * HASH);
+  }
+  return NULL;
+}
+
 NAPI_MODULE_INIT () {
   napi_value fn;
   napi_create_function(env, "frames", NAPI_AUTO_LENGTH, frames, NULL, &fn);
@@ -168,5 +195,7 @@ NAPI_MODULE_INIT () {
   napi_set_named_property(env, exports, "subtree", fn);
   napi_create_function(env, "tokens", NAPI_AUTO_LENGTH, tokens, NULL, &fn);
   napi_set_named_property(env, exports, "tokens", fn);
+  napi_create_function(env, "digests", NAPI_AUTO_LENGTH, digests, NULL, &fn);
+  napi_set_named_property(env, exports, "digests", fn);
   return exports;
 }

@@ -24,7 +24,9 @@ process.once('exit', () => {
 })
 
 /**
- * Spawn `node --import tsx <script> ...args`, stderr and stdout appended to `logFile`. With
+ * Spawn `node --import tsx <script> ...args` for a TypeScript script, `node <script> ...args` for a
+ * JavaScript one (a package bin such as gateway/bin/ken-gateway.js, which registers its own loader),
+ * stderr and stdout appended to `logFile`. With
  * KEN_CPU_PROF_DIR set (profiling the bench, issue 6), each daemon writes V8 CPU profiles (one per
  * thread) into its own sub-directory of it when it exits.
  */
@@ -33,7 +35,8 @@ export function spawnDaemon (name: string, script: string, args: readonly string
   const profDir = process.env.KEN_CPU_PROF_DIR
   const prof = profDir === undefined || profDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.join(profDir, name)}`]
   // The malloc settings of the systemd units (malloc-env.ts); one already in the environment wins.
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', script, ...args], { stdio: ['ignore', fd, fd], env: { ...DAEMON_MALLOC_ENV, ...process.env } })
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const child = spawn(process.execPath, [...prof, ...loader, script, ...args], { stdio: ['ignore', fd, fd], env: { ...DAEMON_MALLOC_ENV, ...process.env } })
   closeSync(fd)
   running.add(child)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {

@@ -82,7 +82,7 @@ async function main (argv: string[]): Promise<number> {
     ], path.join(setup.logDir, 'store.log'))
     daemons.push(store)
     await waitUntilReachable(store, { path: setup.paths.storeSocket }, 60_000)
-    const gateway = spawnDaemon('gateway', path.join(root, 'gateway/src/cli/ken-gateway.ts'), ['--config', setup.configFile], path.join(setup.logDir, 'gateway.log'))
+    const gateway = spawnDaemon('gateway', path.join(root, 'gateway/bin/ken-gateway.js'), ['--config', setup.configFile], path.join(setup.logDir, 'gateway.log'))
     daemons.push(gateway)
     const { host, port } = setup.config.gateway
     await waitUntilReachable(gateway, { host, port }, 60_000)

@@ -21,13 +21,19 @@ import { isKenError, type KenError } from '../../../proto/src/ken-error.ts'
 import type { CommitJob } from './group-commit.ts'
 import { planAct, planAdmin, planItem, planStep, planTemp, stepMark, takeBack, type GroupState } from './planner.ts'
 import { prefetchGroup } from './prefetch.ts'
-import { overlayKey, ViewTx, type BaseReader, type GroupWrites } from './view-tx.ts'
+import { ViewTx, type BaseReader, type GroupWrites } from './view-tx.ts'
 import { headOp } from './replay.ts'
 import { positionKey, type Space, type WriteOp } from './layout.ts'
 import type { Keyring } from './keyring.ts'
 import type { LogTree } from './log-tree.ts'
 import type { ActInput, Head, LogIo, StoreLogger } from './store-types.ts'
 import { errors } from './errors.ts'
+
+/**
+ * The overlay's keys an update touches, read or written (bench:store's initial load: 11; the overlay's
+ * arrays are made this long per item at once: view-tx.ts).
+ */
+const KEYS_PER_ITEM = 12
 
 /** Items planned between two turns of the event loop. */
 const YIELD_EVERY = 32
@@ -83,9 +89,10 @@ export async function runGroup (jobs: Job[], env: GroupEnv): Promise<void> {
   const now = env.clock()
   const previous = env.pending.at(-1)
   const read = env.pending.length === 0 ? env.io.getMany : readThrough(env.pending.map((p) => p.ops).reverse(), env.io.getMany)
-  const g: GroupState = { tx: new ViewTx(read), keyring: env.keyring, head: env.tip, frames: [], made: [], recordedAt: now.toISOString(), today: jstDate(now) }
+  const items = jobs.flatMap((job) => job.kind === 'append' ? job.items : [])
+  const g: GroupState = { tx: new ViewTx(read, KEYS_PER_ITEM * items.length), keyring: env.keyring, head: env.tip, frames: [], made: [], recordedAt: now.toISOString(), today: jstDate(now) }
   try {
-    await prefetchGroup(g, jobs.flatMap((job) => job.kind === 'append' ? job.items : []))
+    await prefetchGroup(g, items)
   } catch (err) {
     env.logger.warn({ event: 'store.group.prefetch_failed', code: isKenError(err) ? err.code : 'unknown' }, 'prefetch failed; planning reads on demand')
   }
@@ -176,10 +183,10 @@ function refuseAll (jobs: readonly Job[], failed: KenError): void {
 
 /** Reads that see the writes of the groups not yet in LevelDB (newest first) before the committed state. */
 function readThrough (pending: readonly GroupWrites[], base: BaseReader): BaseReader {
-  const find = (space: Space, id: string): WriteOp | undefined => {
+  const find = (space: Space, key: Buffer): Buffer | null | undefined => {
     for (const writes of pending) {
-      const op = writes.find(space, id)
-      if (op !== undefined) return op
+      const value = writes.written(space, key)
+      if (value !== undefined) return value
     }
     return undefined
   }
@@ -188,12 +195,12 @@ function readThrough (pending: readonly GroupWrites[], base: BaseReader): BaseRe
     const missing: Buffer[] = []
     const at: number[] = []
     keys.forEach((key, i) => {
-      const op = find(space, overlayKey(key))
-      if (op === undefined) {
+      const value = find(space, key)
+      if (value === undefined) {
         missing.push(key)
         at.push(i)
       } else {
-        out[i] = op.value ?? undefined
+        out[i] = value ?? undefined
       }
     })
     if (missing.length > 0) {

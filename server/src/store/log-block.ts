@@ -30,11 +30,20 @@ export interface Frame {
  * ArrayBuffer of its own per entry (a malloc, then work for V8's ArrayBuffer sweeper; issue 18).
  */
 export function frameEntry (prevHash: Uint8Array, entry: Uint8Array): Frame {
-  const end = FRAME_OVERHEAD + entry.length
-  const out = Buffer.allocUnsafe(end + HASH_BYTES)
-  out.writeUInt32BE(entry.length, 0)
-  out.set(prevHash, LENGTH_BYTES)
+  const out = Buffer.allocUnsafe(FRAME_OVERHEAD + entry.length + HASH_BYTES)
   out.set(entry, FRAME_OVERHEAD)
+  return frameInPlace(prevHash, out)
+}
+
+/**
+ * {@link frameEntry} for an entry already encoded at offset FRAME_OVERHEAD of `out`, which has
+ * HASH_BYTES of room after it for the hash (stored-encode.ts encodeUpdateEntry leaves both): the same
+ * frame and hash without copying the entry again.
+ */
+export function frameInPlace (prevHash: Uint8Array, out: Buffer): Frame {
+  const end = out.length - HASH_BYTES
+  out.writeUInt32BE(end - FRAME_OVERHEAD, 0)
+  out.set(prevHash, LENGTH_BYTES)
   const frame = out.subarray(0, end)
   out.write(hash('sha256', out.subarray(LENGTH_BYTES, end), 'binary'), end, HASH_BYTES, 'latin1')
   return { frame, hash: out.subarray(end) }

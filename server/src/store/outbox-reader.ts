@@ -5,9 +5,9 @@
  * NationalForward names); a 附票 forward carries the 18 items of SPEC §2.2, whose message has no field
  * for a 個人番号. Rejections, acts and administrative entries are scanned past, never forwarded.
  */
-import { LogUpdateKind, ResultStatus, type NationalForward, type NationalFuhyoForward, type OutboxItem, type Update } from '../../../proto/src/types.ts'
+import type { NationalForward, NationalFuhyoForward, OutboxItem } from '../../../proto/src/types.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
-import type { LogRecord, Store, StoreLogger } from './store.ts'
+import type { ForwardRecord, Store, StoreLogger } from './store.ts'
 
 /** What one read found. */
 export interface OutboxSlice {
@@ -41,18 +41,20 @@ export async function readForwards (store: Store, from: number, maxItems: number
   // Scan first, then open: the data keys of the whole slice come in one read instead of one each. A
   // read of the store waits for the commit group in flight, so during a load one read per forward
   // held the link to a forward per group (19/s at 5.1 M, issue 18).
-  const candidates: LogRecord[] = []
-  // Fields are only read here and in openUpdate, so the entries need not be copied into plain objects.
-  for await (const record of store.entries(from, to, 'message')) {
+  const candidates: ForwardRecord[] = []
+  // Only what a forward needs is read of each entry (forward-entry.ts): its update when it is an
+  // ACCEPTED 本人確認情報 or 附票 one, else null.
+  for await (const record of store.forwardEntries(from, to)) {
     scannedTo = record.position
-    if (!mayForward(record)) continue
+    if (record.entry.update === null) continue
     candidates.push(record)
     if (candidates.length >= maxItems) break
   }
   if (candidates.length < maxItems) scannedTo = Math.max(scannedTo, to)
-  await store.loadDataKeys(candidates)
-  for (const record of candidates) {
-    const item = await forwardOf(store, record, lastForward, logger)
+  const keys = await store.loadDataKeys(candidates)
+  for (let i = 0; i < candidates.length; i++) {
+    const record = candidates[i] as ForwardRecord
+    const item = await forwardOf(store, record, keys[i], lastForward, logger)
     if (item === undefined) continue
     items.push(item)
     lastForward = record.position
@@ -60,18 +62,12 @@ export async function readForwards (store: Store, from: number, maxItems: number
   return { items, scannedTo, lastForward }
 }
 
-function mayForward (record: LogRecord): boolean {
+async function forwardOf (store: Store, record: ForwardRecord, dataKey: Buffer | undefined, previous: number, logger: StoreLogger): Promise<OutboxItem | undefined> {
   const u = record.entry.update
-  if (u === undefined || u === null || u.status !== ResultStatus.ACCEPTED) return false
-  return u.kind === LogUpdateKind.IDENTITY || u.kind === LogUpdateKind.FUHYO
-}
-
-async function forwardOf (store: Store, record: LogRecord, previous: number, logger: StoreLogger): Promise<OutboxItem | undefined> {
-  const u = record.entry.update
-  if (u === undefined || u === null) return undefined
-  let update: Update | undefined
+  if (u === null) return undefined
+  let update: Awaited<ReturnType<Store['openForward']>>
   try {
-    update = await store.openUpdate(record)
+    update = await store.openForward(record, dataKey)
   } catch (err) {
     // A crypto-shredded resident (SPEC §2.5) cannot be forwarded any more; it is passed, and said so.
     if (!isKenError(err, 'KEN_ERR_STORE_KEY_ERASED')) throw err
@@ -82,6 +78,9 @@ async function forwardOf (store: Store, record: LogRecord, previous: number, log
   const recordedAt = record.entry.recordedAt
   // Object literals written out field by field: a spread of the envelope made V8 build these in
   // dictionary mode, and the forward then cost half again as much to build and to encode (issue 18).
+  // Every field is set (an own property), as protobufjs then encodes each even when it holds its
+  // default: `update.identity` may be a decoded message whose defaults are on its prototype, and
+  // encoded itself it would leave those out.
   // 地方公共団体コード: its first two digits are the 都道府県コード.
   const prefectureCode = u.municipalityCode.slice(0, 2)
   if (update.identity !== undefined && update.identity !== null) {

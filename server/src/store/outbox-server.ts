@@ -8,12 +8,13 @@
 import net from 'node:net'
 import { mkdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
-import { decode, encodeComplete } from '../../../proto/src/codec.ts'
-import { DEFAULT_MAX_FRAME, encodeFrame, FrameDecoder } from '../../../proto/src/framing.ts'
+import { decode } from '../../../proto/src/codec.ts'
+import { DEFAULT_MAX_FRAME, FrameDecoder } from '../../../proto/src/framing.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import type { NationalSearchRequest, NationalSearchResponse, OutboxMessage, OutboxRequest } from '../../../proto/src/types.ts'
 import type { Store, StoreLogger } from './store.ts'
 import { OutboxSession } from './outbox-session.ts'
+import { encodeOutboxFrame } from './outbox-encode.ts'
 import { listenUnixSocket, removeStaleSocket } from './unix-socket.ts'
 import { errors } from './errors.ts'
 
@@ -183,7 +184,7 @@ class OutboxConnection {
 
   #send (message: OutboxMessage): void {
     if (this.#socket.destroyed) return
-    this.#socket.write(encodeFrame(encodeComplete('OutboxMessage', message)))
+    this.#socket.write(encodeOutboxFrame(message))
   }
 
   #failed (err: unknown): void {

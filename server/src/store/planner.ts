@@ -11,10 +11,11 @@ import { ChangeReason, LogAdminKind, LogUpdateKind, ResultStatus, type AppendIte
 import { decideIdentityUpdate } from '../domain/transition.ts'
 import { decideFuhyoUpdate } from '../domain/fuhyo-transition.ts'
 import type { Decision, FuhyoRecord, ResidentRecord } from '../domain/records.ts'
-import { CURRENT_SPACE, dedupKey, decodeU64, KEY_ID_BYTES, streamKey } from './layout.ts'
+import { CURRENT_SPACE, dedupKey, decodeU64, HASH_BYTES, KEY_ID_BYTES, streamKey } from './layout.ts'
 import { randomBytesFromPool } from './random-pool.ts'
 import { decodeStored, encodeStored, fuhyoRecord, residentRecord, storedFuhyo, storedResident } from './codec.ts'
-import { frameEntry } from './log-block.ts'
+import { FRAME_OVERHEAD, frameEntry, frameInPlace } from './log-block.ts'
+import { encodeUpdateEntry } from './stored-encode.ts'
 import { applyEntry } from './apply-entry.ts'
 import { open, seal, sealAad, SealPurpose } from './sealing.ts'
 import { periodKeyId, type Keyring } from './keyring.ts'
@@ -210,7 +211,9 @@ function createPeriodKey (g: GroupState, keyring: Keyring, keyId: Buffer): Buffe
 
 /** Frame the entry after the head, then apply it to the overlay. */
 function frameAndApply (g: GroupState, entry: LogEntry): { position: number, hash: Buffer } {
-  const { frame, hash } = frameEntry(g.head.hash, encodeStored('LogEntry', entry))
+  // An update's entry is encoded straight into its frame (log-block.ts frameInPlace); the rest through protobufjs.
+  const framed = encodeUpdateEntry(entry, FRAME_OVERHEAD, HASH_BYTES)
+  const { frame, hash } = framed === undefined ? frameEntry(g.head.hash, encodeStored('LogEntry', entry)) : frameInPlace(g.head.hash, framed)
   g.frames.push(frame)
   g.head = { position: entry.position, hash }
   applyEntry(g.tx, entry, hash)

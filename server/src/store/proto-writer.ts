@@ -26,10 +26,12 @@ export class ProtoWriter {
     return this
   }
 
-  /** A copy of what was written (the scratch buffer is reused). */
-  /** The bytes written, in a buffer of their own after `headerBytes` left for the caller (a frame's length). */
-  finish (headerBytes = 0): Buffer {
-    const out = Buffer.allocUnsafe(headerBytes + this.#pos)
+  /**
+   * A copy of what was written (the scratch buffer is reused), in a buffer of its own with `headerBytes`
+   * before it and `trailerBytes` after it left for the caller (a frame's length, prev_hash and hash).
+   */
+  finish (headerBytes = 0, trailerBytes = 0): Buffer {
+    const out = Buffer.allocUnsafe(headerBytes + this.#pos + trailerBytes)
     this.#buf.copy(out, headerBytes, 0, this.#pos)
     return out
   }

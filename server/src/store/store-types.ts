@@ -90,6 +90,12 @@ export interface LogRecord {
   readonly entry: LogEntry
 }
 
+/** A log entry as far as its data key goes (store.ts loadDataKeys): a LogRecord or a ForwardRecord. */
+export interface KeyedRecord {
+  readonly position: number
+  readonly entry: { readonly update?: { readonly keyId: Uint8Array } | null }
+}
+
 /** Who performs an administrative act (SPEC §2.5: physical deletion needs a second approver). */
 export interface AdminActor {
   readonly actor: string

@@ -11,8 +11,11 @@ import { ProtoWriter } from './proto-writer.ts'
 
 const w = new ProtoWriter()
 
-/** LogEntry, or undefined when it is not an update's (the caller encodes it with protobufjs). */
-export function encodeUpdateEntry (m: Partial<LogEntry>): Buffer | undefined {
+/**
+ * LogEntry, or undefined when it is not an update's (the caller encodes it with protobufjs); with
+ * `headerBytes` and `trailerBytes` of room around it (log-block.ts frameInPlace: no second copy).
+ */
+export function encodeUpdateEntry (m: Partial<LogEntry>, headerBytes = 0, trailerBytes = 0): Buffer | undefined {
   if ((m.admin !== null && m.admin !== undefined) || (m.act !== null && m.act !== undefined)) return undefined
   w.reset()
   w.uint64(8, m.position)
@@ -23,7 +26,7 @@ export function encodeUpdateEntry (m: Partial<LogEntry>): Buffer | undefined {
     logUpdate(u)
     w.end(at)
   }
-  return w.finish()
+  return w.finish(headerBytes, trailerBytes)
 }
 
 function logUpdate (m: LogUpdate): void {

@@ -3,17 +3,18 @@
  * group goes here first, and every read looks here before the committed state, so a later item sees
  * the effects of an earlier item of the same group. At the end its writes become one atomic batch.
  * An undo journal lets one request of the group be taken back when planning it fails.
- * Kept per space, keyed by the key's bytes as a latin1 string: a combined space‖key string per get
- * and put cost more than the lookup it named (a concatenated string is flattened to be hashed).
+ * Kept in one table of slots found by space and the key's bytes (overlay-table.ts), no string per key.
  */
 import type { Space, WriteOp } from './layout.ts'
+import { OverlayTable } from './overlay-table.ts'
 
 /** Reads committed values (one I/O for many keys). */
 export type BaseReader = (space: Space, keys: readonly Buffer[]) => Promise<Array<Buffer | undefined>>
 
-/** The last write of every key of a group, looked up by space and {@link overlayKey}. */
+/** The last write of every key of a group. */
 export interface GroupWrites {
-  find: (space: Space, id: string) => WriteOp | undefined
+  /** A value, null for a deletion, undefined when the group did not write the key. */
+  written: (space: Space, key: Buffer) => Buffer | null | undefined
 }
 
 /**
@@ -51,114 +52,157 @@ export function withReads<T> (tx: ViewTx, step: () => T, restore?: () => void): 
   }
 }
 
-interface Undo {
-  readonly space: Space
-  readonly id: string
-  readonly previous: WriteOp | undefined
-}
+/** A slot's write when it has none (a write is a Buffer, or null for a deletion). */
+const UNWRITTEN = 0
+/** A slot's fetched value when it was not fetched (a value is a Buffer, or undefined when absent). */
+const UNFETCHED = 0
+
+/** The most keys the arrays are made for at once. */
+const MAX_EXPECTED_KEYS = 65536
 
 export class ViewTx implements GroupWrites {
   readonly #base: BaseReader
-  readonly #writes = new Map<Space, Map<string, WriteOp>>()
-  readonly #fetched = new Map<Space, Map<string, Buffer | undefined>>()
-  readonly #journal: Undo[] = []
+  readonly #table: OverlayTable
+  /** Per slot: its last write in the group, or UNWRITTEN. */
+  readonly #written: Array<Buffer | null | typeof UNWRITTEN>
+  /** Per slot: its committed value as fetched, or UNFETCHED. */
+  readonly #fetched: Array<Buffer | undefined | typeof UNFETCHED>
+  /** Per slot: the number of the last prefetch that asked for it (a key asked twice is read once). */
+  readonly #asked: number[]
+  #prefetches = 0
+  /** The slots written, in the order of their first write (ops() gives a space's keys in that order); the
+   * arrays below are made for the expected keys at once and used up to their counts, not grown by push. */
+  readonly #order: number[]
+  #orderCount = 0
+  /** The spaces in the order of their first write (ops() gives the spaces in that order). */
+  readonly #spaceOrder: Space[] = []
+  /** The undo journal: the slot of each write, and what it replaced. */
+  readonly #undoSlot: number[]
+  readonly #undoPrevious: Array<Buffer | null | typeof UNWRITTEN>
+  #undoCount = 0
 
-  constructor (base: BaseReader) {
+  /** @param expected the keys the group is expected to touch (its arrays are made that long at once) */
+  constructor (base: BaseReader, expected = 0) {
     this.#base = base
+    // V8 makes `new Array(n)` a dictionary (slow) array past ~100,000 elements: more keys grow past it.
+    const expectedKeys = Math.min(expected, MAX_EXPECTED_KEYS)
+    this.#table = new OverlayTable(expectedKeys)
+    this.#written = new Array(expectedKeys)
+    this.#fetched = new Array(expectedKeys)
+    this.#asked = new Array(expectedKeys)
+    this.#order = new Array(expectedKeys)
+    this.#undoSlot = new Array(expectedKeys)
+    this.#undoPrevious = new Array(expectedKeys)
   }
 
   /** The value as the group sees it now, if known without I/O. @throws NeedRead when it is not */
   read (space: Space, key: Buffer): Buffer | undefined {
-    const id = overlayKey(key)
-    const written = this.#writes.get(space)?.get(id)
-    if (written !== undefined) return written.value ?? undefined
-    const fetched = this.#fetched.get(space)
-    const value = fetched?.get(id)
-    if (value !== undefined || fetched?.has(id) === true) return value
+    const slot = this.#table.find(space, key)
+    if (slot >= 0) {
+      const written = this.#written[slot] as Buffer | null | typeof UNWRITTEN
+      if (written !== UNWRITTEN) return written ?? undefined
+      const fetched = this.#fetched[slot]
+      if (fetched !== UNFETCHED) return fetched
+    }
     throw new NeedRead(space, key)
   }
 
   /** Read many committed values at once, so the group's items find them in memory. */
   async prefetch (space: Space, keys: readonly Buffer[]): Promise<void> {
-    const written = this.#writes.get(space)
-    const fetched = perSpace(this.#fetched, space)
-    const seen = new Set<string>()
+    const call = ++this.#prefetches
     const wanted: Buffer[] = []
-    const ids: string[] = []
+    const slots: number[] = []
     for (const key of keys) {
-      const id = overlayKey(key)
-      if (seen.has(id) || written?.has(id) === true || fetched.has(id)) continue
-      seen.add(id)
+      const slot = this.#slot(space, key)
+      if (this.#asked[slot] === call || this.#written[slot] !== UNWRITTEN || this.#fetched[slot] !== UNFETCHED) continue
+      this.#asked[slot] = call
       wanted.push(key)
-      ids.push(id)
+      slots.push(slot)
     }
     if (wanted.length === 0) return
     const values = await this.#base(space, wanted)
-    ids.forEach((id, i) => fetched.set(id, values[i]))
+    for (let i = 0; i < slots.length; i++) this.#fetched[slots[i] as number] = values[i]
   }
 
   put (space: Space, key: Buffer, value: Buffer): void {
-    this.#write({ space, key, value })
+    this.#write(space, key, value)
   }
 
   del (space: Space, key: Buffer): void {
-    this.#write({ space, key, value: null })
+    this.#write(space, key, null)
   }
 
   /** A point to roll back to. */
   mark (): number {
-    return this.#journal.length
+    return this.#undoCount
   }
 
   /** Undo every write made since `mark`. */
   rollback (mark: number): void {
-    while (this.#journal.length > mark) {
-      const undo = this.#journal.pop()
-      if (undo === undefined) break
-      const writes = perSpace(this.#writes, undo.space)
-      if (undo.previous === undefined) writes.delete(undo.id)
-      else writes.set(undo.id, undo.previous)
+    while (this.#undoCount > mark) {
+      const at = --this.#undoCount
+      const slot = this.#undoSlot[at] as number
+      const previous = this.#undoPrevious[at] as Buffer | null | typeof UNWRITTEN
+      this.#undoPrevious[at] = UNWRITTEN
+      this.#written[slot] = previous
+      // The journal is undone last write first, so a slot's first write is the last of #order.
+      if (previous === UNWRITTEN) this.#orderCount--
     }
   }
 
-  /** The batch: the last write of every key (space by space; keys are distinct, so order is free). */
+  /** The batch: the last write of every key, space by space (keys are distinct, so order is free). */
   ops (): WriteOp[] {
-    const out: WriteOp[] = []
-    for (const writes of this.#writes.values()) for (const op of writes.values()) out.push(op)
+    const order = this.#order
+    const count = this.#orderCount
+    const out: WriteOp[] = new Array(count)
+    const spaces = this.#table.spaces
+    const keys = this.#table.keys
+    let n = 0
+    for (const space of this.#spaceOrder) {
+      for (let i = 0; i < count; i++) {
+        const slot = order[i] as number
+        if (spaces[slot] === space) out[n++] = { space, key: keys[slot] as Buffer, value: this.#written[slot] as Buffer | null }
+      }
+    }
     return out
   }
 
-  /** The last write of a key of a space, by {@link overlayKey}. */
-  find (space: Space, id: string): WriteOp | undefined {
-    return this.#writes.get(space)?.get(id)
+  /** The last write of a key of a space: a value, null for a deletion, undefined for none. */
+  written (space: Space, key: Buffer): Buffer | null | undefined {
+    const slot = this.#table.find(space, key)
+    if (slot < 0) return undefined
+    const written = this.#written[slot] as Buffer | null | typeof UNWRITTEN
+    return written === UNWRITTEN ? undefined : written
   }
 
   /** Keys written (replay flushes by it). */
   get size (): number {
-    let n = 0
-    for (const writes of this.#writes.values()) n += writes.size
-    return n
+    return this.#orderCount
   }
 
-  #write (op: WriteOp): void {
-    const id = overlayKey(op.key)
-    const writes = perSpace(this.#writes, op.space)
-    this.#journal.push({ space: op.space, id, previous: writes.get(id) })
-    writes.set(id, op)
+  #write (space: Space, key: Buffer, value: Buffer | null): void {
+    const slot = this.#slot(space, key)
+    const previous = this.#written[slot] as Buffer | null | typeof UNWRITTEN
+    const at = this.#undoCount++
+    this.#undoSlot[at] = slot
+    this.#undoPrevious[at] = previous
+    if (previous === UNWRITTEN) {
+      this.#order[this.#orderCount++] = slot
+      if (!this.#spaceOrder.includes(space)) this.#spaceOrder.push(space)
+    }
+    this.#written[slot] = value
+  }
+
+  /** The slot of (space, key), its fields made on first use. */
+  #slot (space: Space, key: Buffer): number {
+    const before = this.#table.count
+    const slot = this.#table.slot(space, key)
+    if (slot === before) {
+      this.#written[slot] = UNWRITTEN
+      this.#fetched[slot] = UNFETCHED
+      this.#asked[slot] = 0
+    }
+    return slot
   }
 }
 
-/** One space's map of a per-space map, made on first use. */
-function perSpace<V> (maps: Map<Space, Map<string, V>>, space: Space): Map<string, V> {
-  let map = maps.get(space)
-  if (map === undefined) {
-    map = new Map()
-    maps.set(space, map)
-  }
-  return map
-}
-
-/** The overlay's name of a key within its space. */
-export function overlayKey (key: Buffer): string {
-  return key.toString('latin1')
-}

@@ -20,7 +20,7 @@ import { LevelStore } from '../../../server/src/store/level-store.ts'
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const STORE_CLI = path.join(ROOT, 'server/src/cli/ken-store.ts')
-const GATEWAY_CLI = path.join(ROOT, 'gateway/src/cli/ken-gateway.ts')
+const GATEWAY_CLI = path.join(ROOT, 'gateway/bin/ken-gateway.js')
 export const KEN_STORE_BIN = path.join(ROOT, 'server/bin/ken-store.js')
 
 /** 福岡市, 北九州市, 久留米市, 大牟田市. */

@@ -3,19 +3,20 @@
 // CRLs, SIGTERM stops cleanly; a refused configuration exits 2 naming the key.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { topicFor } from '../../../proto/src/topics.ts'
 import { ResultStatus } from '../../../proto/src/types.ts'
 import { connectCs, ResultInbox } from './helpers/mqtt.ts'
 import { FUKUOKA } from './helpers/gateway.ts'
-import { BIN, startGatewayProcess } from './helpers/gateway-process.ts'
+import { BIN, CLI, startGatewayProcess } from './helpers/gateway-process.ts'
 import { payloadFor } from './helpers/updates.ts'
 import type { Credential } from './helpers/pki.ts'
+import { tempDir } from '../../helpers/temp-dir.ts'
+import { DAEMON_MALLOC_ENV } from '../../../server/src/appliance/malloc-env.ts'
 
 t.test('a refused configuration exits 2 and names the key', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ken-gw-cli-'))
+  const dir = tempDir(t, 'ken-gw-cli-')
   writeFileSync(join(dir, 'ken.json'), JSON.stringify({ gateway: { maxPacketBytes: 'big' } }))
   const r = spawnSync(process.execPath, [BIN, '--config', join(dir, 'ken.json')], { encoding: 'utf8', timeout: 30_000 })
   t.equal(r.status, 2)
@@ -52,4 +53,27 @@ t.test('the daemon serves a CS end to end, reloads CRLs on SIGHUP and stops on S
   t.ok(gw.lines.some((l) => l.event === 'gateway.stopped'))
   t.ok(gw.lines.every((l) => typeof l.event === 'string'), 'every log line has an event name')
   c.end(true)
+})
+
+t.test('the bin compiles in its own thread: no tsx ESM hooks thread and its isolate (SPEC §8 gateway RSS)', async (t) => {
+  // tsx's ESM hooks run in a thread of their own on Node 20, with a V8 isolate: ~34 MB of anonymous
+  // memory for the process's life. The bin uses tsx's CommonJS hook instead (gateway/bin/ken-gateway.js).
+  // tap passes its own --import (a loader with hooks of its own) to child processes in NODE_OPTIONS;
+  // the appliance starts the gateway without it (firmware-config/systemd/ken-gateway.service).
+  // Its malloc settings too (server/src/appliance/malloc-env.ts: jemalloc where installed).
+  const { NODE_OPTIONS: _tapOptions, ...inherited } = process.env
+  const env = { ...inherited, ...DAEMON_MALLOC_ENV }
+  const anonAtStart = async (argv: readonly string[]): Promise<number> => {
+    const gw = await startGatewayProcess([FUKUOKA], {}, { argv, env })
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3000))
+      return gw.rssAnon()
+    } finally {
+      await gw.close()
+    }
+  }
+  const viaBin = await anonAtStart([BIN])
+  const viaEsmHooks = await anonAtStart(['--import', 'tsx', CLI])
+  const MiB = 1024 * 1024
+  t.ok(viaBin + 20 * MiB < viaEsmHooks, `anonymous memory at start: bin ${Math.round(viaBin / MiB)} MB, --import tsx ${Math.round(viaEsmHooks / MiB)} MB`)
 })

@@ -50,6 +50,26 @@ t.test('the update budget counts the updates of batches: no more pending at the 
   await c.endAsync(true)
 })
 
+t.test('the gateway\'s update budget over all links: two links of batches hold no more than it at the store, each in its order, none lost', async (t) => {
+  // Two links of 16-update budgets would put 32 updates at the store; the shared budget allows 20.
+  const env = await startGatewayWithDouble([FUKUOKA, KITAKYUSHU], { maxInflightPerCs: 64, maxBatchUpdates: 8, maxInflightUpdatesPerCs: 16, maxInflightUpdates: 20 })
+  t.teardown(env.close)
+  env.store.delayMs = 20
+  const links = await Promise.all([FUKUOKA, KITAKYUSHU].map(async (code) => ({ code, c: await connectCs(env.port, env.pki.ca, env.pki.cs.get(code) as Credential, `cs-${code}`) })))
+  const BATCHES = 10
+  const PER = 6
+  await Promise.all(links.map(async ({ code, c }) => await Promise.all(Array.from({ length: BATCHES }, async (_, b) => {
+    const updates = Array.from({ length: PER }, (_, i) => payloadFor(code, b * PER + i + 1))
+    return await c.publishAsync(topicFor('updateBatch', code), Buffer.from(encode('UpdateBatch', { updates })), { qos: 1 })
+  }))))
+  t.ok(env.store.peakPending > 16 && env.store.peakPending <= 20, `both links sent at once, at most 20 updates pending at the store (peak ${env.store.peakPending})`)
+  t.equal(env.store.answered, 2 * BATCHES * PER, 'every update was answered before its PUBACK')
+  for (const { code } of links) {
+    t.same(env.store.items.filter((i) => i.municipalityCode === code).map((i) => i.update?.sequence), Array.from({ length: BATCHES * PER }, (_, i) => i + 1), `${code}: committed in its order, none lost`)
+  }
+  for (const { c } of links) await c.endAsync(true)
+})
+
 t.test('the per-CS rate slows the link down instead of dropping', async (t) => {
   const env = await startTestGateway([FUKUOKA, KITAKYUSHU], { maxMessagesPerSecondPerCs: 5 })
   t.teardown(env.close)

@@ -6,8 +6,7 @@
 import t from 'tap'
 import path from 'node:path'
 import tls from 'node:tls'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { X509Certificate } from 'node:crypto'
 import type { MqttClient } from 'mqtt'
 import { openCa } from '../../../certs/src/certificate-authority.ts'
@@ -18,11 +17,12 @@ import { startTestGateway } from './helpers/gateway.ts'
 import { connectCs, drain, raw, ResultInbox } from './helpers/mqtt.ts'
 import { payloadFor } from './helpers/updates.ts'
 import type { Credential } from './helpers/pki.ts'
+import { tempDirUntilExit } from '../../helpers/temp-dir.ts'
 
 interface MunicipalityFile { readonly municipalities: ReadonlyArray<{ readonly code: string }> }
 const codes = (JSON.parse(readFileSync(new URL('../../../firmware-config/municipalities/fukuoka.json', import.meta.url), 'utf8')) as MunicipalityFile).municipalities.map((m) => m.code)
 t.equal(codes.length, 60, 'Fukuoka\'s 60 municipalities')
-const maintSocket = path.join(mkdtempSync(path.join(tmpdir(), 'ken-rot-')), 'gateway-maint.sock')
+const maintSocket = path.join(tempDirUntilExit('ken-rot-'), 'gateway-maint.sock')
 const env = await startTestGateway(codes, { maintSocket, maxConnectionsPerSecond: 1000 })
 t.teardown(env.close)
 const PER_PHASE = 5

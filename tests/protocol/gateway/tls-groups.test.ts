@@ -3,15 +3,15 @@
 // (ffdhe2048 …, the 112-bit group testssl reported, issue 16) and TLS 1.2 are refused.
 import t from 'tap'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startTestGateway, FUKUOKA } from './helpers/gateway.ts'
 import type { Credential } from './helpers/pki.ts'
+import { tempDirUntilExit } from '../../helpers/temp-dir.ts'
 
 const env = await startTestGateway([FUKUOKA])
 t.teardown(env.close)
-const dir = mkdtempSync(join(tmpdir(), 'ken-groups-'))
+const dir = tempDirUntilExit('ken-groups-')
 const cred = env.pki.cs.get(FUKUOKA) as Credential
 writeFileSync(join(dir, 'cs.crt'), cred.cert)
 writeFileSync(join(dir, 'cs.key'), cred.key)

@@ -59,7 +59,11 @@ t.teardown(async () => {
 
 // Residents in the store, as the gateway would append them.
 const cs = new Cs(FUKUOKA)
-const residents = Array.from({ length: 30 }, (_, i) => person(i))
+// Seeds far from 0: person(0…29)'s 個人番号 are 1 followed by nine zeros and two digits (helpers.ts
+// kojinBango), a run a float's rounding can print in a metric (ken_store_append_duration_seconds_sum
+// 0.015790372999999816), and the leak check below then took a duration sum for a 個人番号 (seen once
+// in CI, session 13: all three /metrics/store answers, the sum unchanged between them).
+const residents = Array.from({ length: 30 }, (_, i) => person(1_234_567 + i))
 const client = await AppendClient.connect(store.socketPath)
 await client.append(residents.map((p) => item(cs.identity(p))))
 await client.close()

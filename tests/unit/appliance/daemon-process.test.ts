@@ -1,13 +1,13 @@
 // spawnDaemon starts each daemon with the malloc settings of the systemd units (malloc-env.ts, issue 18),
 // and a value already in the launcher's environment wins (to measure without them).
 import t from 'tap'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { spawnDaemon } from '../../../server/src/appliance/daemon-process.ts'
 import { DAEMON_MALLOC_ENV, JEMALLOC } from '../../../server/src/appliance/malloc-env.ts'
+import { tempDirUntilExit } from '../../helpers/temp-dir.ts'
 
-const dir = mkdtempSync(path.join(tmpdir(), 'ken-daemon-'))
+const dir = tempDirUntilExit('ken-daemon-')
 const script = path.join(dir, 'print-env.ts')
 writeFileSync(script, `process.stdout.write(JSON.stringify({ arena: process.env.MALLOC_ARENA_MAX, mmap: process.env.MALLOC_MMAP_THRESHOLD_ }))\n`)
 

@@ -1,8 +1,8 @@
 import t from 'tap'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { DEFAULTS, FUKUOKA_MUNICIPALITIES_FILE, loadConfig, resolvePaths } from '../../../firmware-config/src/index.ts'
+import { tempDir } from '../../helpers/temp-dir.ts'
 
 const noEnv = { env: {} }
 
@@ -39,7 +39,7 @@ t.test('the result and DEFAULTS are deep-frozen', async (t) => {
 })
 
 t.test('a file overrides the defaults key by key; relative municipality paths follow the file', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ken-config-'))
+  const dir = tempDir(t, 'ken-config-')
   writeFileSync(path.join(dir, 'list.json'), JSON.stringify({
     prefectureCode: '40',
     prefectureName: '福岡県',

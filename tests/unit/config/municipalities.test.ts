@@ -1,9 +1,9 @@
 import t from 'tap'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { isValidMunicipalityCode } from '../../../server/src/domain/identifiers.ts'
 import { FUKUOKA_MUNICIPALITIES_FILE, loadMunicipalities, type Municipality } from '../../../firmware-config/src/index.ts'
+import { tempDirUntilExit } from '../../helpers/temp-dir.ts'
 
 const file = loadMunicipalities(FUKUOKA_MUNICIPALITIES_FILE, { prefectureCode: '40' })
 const list = file.municipalities
@@ -52,7 +52,7 @@ t.test('wards of the designated cities are listed under them, not as CS', async 
 })
 
 function writeList (municipalities: unknown[], extra: Record<string, unknown> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ken-muni-'))
+  const dir = tempDirUntilExit('ken-muni-')
   const p = path.join(dir, 'list.json')
   writeFileSync(p, JSON.stringify({ prefectureCode: '40', prefectureName: '福岡県', asOf: '2018-10-01', source: 'test', municipalities, ...extra }))
   return p

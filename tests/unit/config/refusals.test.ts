@@ -1,9 +1,9 @@
 import t from 'tap'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { isKenError, type KenError } from '../../../proto/src/ken-error.ts'
 import { loadConfig, resolvePaths } from '../../../firmware-config/src/index.ts'
+import { tempDir } from '../../helpers/temp-dir.ts'
 
 const noEnv = { env: {} }
 
@@ -53,6 +53,7 @@ const bad: Array<[string, Record<string, unknown>, string]> = [
   ['keepalive bounds crossed', { gateway: { keepalive: { minSeconds: 600, maxSeconds: 60 } } }, 'gateway.keepalive.minSeconds'],
   ['update cap not below packet cap', { gateway: { maxUpdateBytes: 65536 } }, 'gateway.maxUpdateBytes'],
   ['update budget smaller than one batch', { gateway: { maxInflightUpdatesPerCs: 100 } }, 'gateway.maxInflightUpdatesPerCs'],
+  ['gateway-wide update budget smaller than one link\'s', { gateway: { maxInflightUpdates: 2047 } }, 'gateway.maxInflightUpdates'],
   ['non-loopback terminal without the flag', { terminal: { host: '10.20.0.5' } }, 'terminal.host'],
   ['non-loopback management without the flag', { management: { host: '0.0.0.0' } }, 'management.host'],
   ['two listeners on one port', { terminal: { port: 8883 } }, 'terminal.port'],
@@ -87,7 +88,7 @@ t.test('an environment override is validated like the file', async (t) => {
 })
 
 t.test('a file that cannot be read or is not a JSON object', async (t) => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ken-config-'))
+  const dir = tempDir(t, 'ken-config-')
   t.equal(refusal(path.join(dir, 'missing.json')).code, 'KEN_ERR_CONFIG_UNREADABLE')
   const notJson = path.join(dir, 'bad.json')
   writeFileSync(notJson, '{ gateway: ')

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { isKatakanaName, toSeionKana } from '../../../server/src/domain/kana.ts'
+import { isKatakanaName, seionByNormalization, toSeionKana } from '../../../server/src/domain/kana.ts'
 
 t.test('清音化かな: normalisation table', async (t) => {
   const table: Array<[string, string, string]> = [
@@ -36,6 +36,42 @@ t.test('清音化かな is idempotent and makes the variants of one name meet', 
   t.same([...keys], ['コトウユコ'])
   for (const v of variants) t.equal(toSeionKana(toSeionKana(v)), toSeionKana(v))
 })
+
+// toSeionKana answers full-width kana from a table of seionByNormalization's answers per character
+// (kana.ts): the two must agree on every string, tabled or not (issue 18).
+t.test('清音化かな from the table is the normalizing steps\' answer, character by character and for strings', async (t) => {
+  let differ = 0
+  for (let unit = 0x2ff0; unit <= 0x3110; unit++) {
+    const s = String.fromCharCode(unit)
+    if (toSeionKana(s) !== seionByNormalization(s)) differ++
+  }
+  t.equal(differ, 0, 'every unit from U+2FF0 to U+3110 alone')
+  // Strings of tabled characters, and some with one untabled character (a combining mark, half-width
+  // kana, Latin, a surrogate pair) that sends the whole string down the normalizing path.
+  const tabled = [0x3000, ...range(0x3041, 0x3096), 0x309d, 0x309e, ...range(0x30a1, 0x30fe)].map((u) => String.fromCharCode(u))
+  const untabled = ['\u3099', '\u309a', '゛', 'ｶ', 'ﾞ', 'A', ' ', '𠮷', 'ヿ', '\u30ff']
+  let seed = 12345
+  const next = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+    return seed % n
+  }
+  const mismatches: string[] = []
+  for (let i = 0; i < 5000; i++) {
+    const chars = Array.from({ length: 1 + next(20) }, () => tabled[next(tabled.length)] as string)
+    if (i % 3 === 0) chars.splice(next(chars.length + 1), 0, untabled[next(untabled.length)] as string)
+    const s = chars.join('')
+    if (toSeionKana(s) !== seionByNormalization(s)) mismatches.push(s)
+  }
+  t.same(mismatches, [], '5000 random strings')
+  const long = 'ガ'.repeat(300)
+  t.equal(toSeionKana(long), 'カ'.repeat(300), 'a string longer than the table path takes')
+  t.equal(toSeionKana('ヤマダ　タロウ'), 'ヤマタタロウ', 'twice in a row: the shared buffer is trimmed each time')
+  t.equal(toSeionKana('ア'), 'ア')
+})
+
+function range (first: number, last: number): number[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i)
+}
 
 t.test('isKatakanaName', async (t) => {
   for (const ok of ['シケン', 'シケン　タロウ', 'ジョン・スミス', 'ユーコ', 'ヴァイオレット', 'ㇰㇷ', 'サヽキ']) t.ok(isKatakanaName(ok), ok)

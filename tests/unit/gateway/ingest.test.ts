@@ -1,47 +1,20 @@
 // The ingest steps with injected append and validate: what becomes an update, what a PreRejection,
 // what withholds the PUBACK.
 import t from 'tap'
+import { createHash } from 'node:crypto'
 import { identityOf } from '../../../gateway/src/identity.ts'
 import { ingest, CHECK_STEPS, type IngestDeps } from '../../../gateway/src/ingest.ts'
-import { silentLogger } from '../../../gateway/src/logger.ts'
-import { GatewayMetrics } from '../../../gateway/src/metrics.ts'
-import { decode, encode, encodeComplete } from '../../../proto/src/codec.ts'
+import { encode } from '../../../proto/src/codec.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
-import { ResultStatus, Stream, type UpdateResult } from '../../../proto/src/types.ts'
+import { ResultStatus, Stream } from '../../../proto/src/types.ts'
 import type { EncodedUpdateResult } from '../../../server/src/store/append-client.ts'
-import type { OutgoingAppendItem } from '../../../server/src/store/append-request.ts'
-import { validateUpdate } from '../../../server/src/domain/validate-update.ts'
 import { identityUpdate } from '../domain/fixtures.ts'
+import { ingestDeps as deps } from './ingest-deps.ts'
 
 const me = identityOf({ kind: 'cs', municipalityCode: '401307', serialHex: '0a' })
 const TOPIC = 'ken/v1/cs/401307/update'
 
-function deps (over: Partial<IngestDeps> = {}): IngestDeps & { items: OutgoingAppendItem[] } {
-  const items: OutgoingAppendItem[] = []
-  return {
-    items,
-    append: async (item) => {
-      items.push(item)
-      // As the store reads an item: the update is the bytes sent (append-request.ts).
-      const update = item.updateBytes === undefined ? undefined : decode('Update', item.updateBytes)
-      return encoded({ municipalityCode: item.municipalityCode, stream: 1, sequence: update?.sequence ?? item.rejection?.sequence ?? 0, requestId: '', status: update === undefined ? ResultStatus.REJECTED : ResultStatus.ACCEPTED, reasonCode: item.rejection?.reasonCode ?? '', field: item.rejection?.field ?? '', logPosition: 1, entryHash: new Uint8Array(32), expectedSequence: 0, payloadSha256: item.payloadSha256 })
-    },
-    validate: validateUpdate,
-    maxUpdateBytes: 4096,
-    juminhyoCheckDigit: false,
-    today: () => '2024-06-01',
-    log: silentLogger,
-    metrics: new GatewayMetrics(),
-    ...over
-  }
-}
 const valid = Buffer.from(encode('Update', identityUpdate()))
-
-/** A result as the append client hands it on: the store's encoding and the fields read from it. */
-function encoded (r: UpdateResult): EncodedUpdateResult {
-  const { municipalityCode, stream, sequence, status, reasonCode } = r
-  return { bytes: Buffer.from(encodeComplete('UpdateResult', r)), municipalityCode, stream, sequence, status, reasonCode }
-}
 
 t.test('the steps, in order', async (t) => {
   t.same(CHECK_STEPS.map((s) => s.name), ['checkTopic', 'checkSize', 'decode', 'validate'])
@@ -56,7 +29,7 @@ t.test('a valid update goes to the store as an update, under the certificate\'s 
   t.equal(d.items[0]?.updateBytes, valid)
   t.equal(r.sequence, 42)
   t.equal(d.items[0]?.rejection ?? undefined, undefined)
-  t.equal(d.items[0]?.payloadSha256.length, 32)
+  t.same(Buffer.from(d.items[0]?.payloadSha256 ?? []), createHash('sha256').update(valid).digest(), 'SHA-256 of the payload')
   t.equal((await d.metrics.snapshot()).municipalities['401307']?.accepted, 1)
 })
 

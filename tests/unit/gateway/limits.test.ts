@@ -1,7 +1,7 @@
 // The link limits with an injected clock: the token bucket, the publish permits (in-flight slot and
 // rate token, room in the update budget; waiters woken, never dropped), and new connections per source per second.
 import t from 'tap'
-import { ConnectionRateLimiter, CsRateBuckets, PublishPermits, TokenBucket } from '../../../gateway/src/limits.ts'
+import { ConnectionRateLimiter, CsRateBuckets, PublishPermits, SharedUpdateBudget, TokenBucket } from '../../../gateway/src/limits.ts'
 
 t.test('a token bucket holds one second of burst and refills at its rate', async (t) => {
   let now = 0
@@ -58,6 +58,70 @@ t.test('permits: cancel() drops the waiter and gives every slot back', async (t)
   t.notOk(woken)
   t.equal(p.inflight, 0)
   t.same(deltas, [1, -1])
+})
+
+t.test('the shared update budget: granted in the order asked, never above it, a withdrawn waiter unblocks the rest', async (t) => {
+  const b = new SharedUpdateBudget(10)
+  const went: string[] = []
+  t.ok(b.take(6, () => went.push('x')), 'fits: taken at once')
+  t.notOk(b.take(6, () => went.push('a')), 'a waits (6 + 6 > 10)')
+  t.notOk(b.take(1, () => went.push('b')), 'b would fit, but does not overtake a')
+  t.equal(b.used, 6)
+  b.give(6)
+  t.same(went, ['a', 'b'], 'both granted in order')
+  t.equal(b.used, 7)
+  t.notOk(b.take(50, () => went.push('c')), 'more than the budget waits for the whole budget')
+  const d = (): void => { went.push('d') }
+  t.notOk(b.take(1, d))
+  t.ok(b.withdraw(d), 'a waiter can be withdrawn')
+  t.notOk(b.withdraw(d), 'once')
+  b.give(7)
+  t.same(went, ['a', 'b', 'c'], 'c counted as the whole budget, d gone')
+  t.equal(b.used, 10)
+  const e = (): void => { went.push('e') }
+  t.notOk(b.take(2, e))
+  const f = (): void => { went.push('f') }
+  t.notOk(b.take(1, f))
+  b.give(1)
+  t.same(went.slice(3), [], 'e (2) does not fit in 1; f waits behind it')
+  t.ok(b.withdraw(e), 'e withdrawn (its link closed)')
+  t.same(went.slice(3), ['f'], 'and f, behind it, gets the room')
+  t.equal(b.used, 10)
+})
+
+t.test('permits with a shared budget: links wait for it in turn, each keeps its own order and stops reading', async (t) => {
+  const shared = new SharedUpdateBudget(10)
+  const a = new PublishPermits(100, new TokenBucket(1e6), () => {}, 8, shared)
+  const b = new PublishPermits(100, new TokenBucket(1e6), () => {}, 8, shared)
+  const went: string[] = []
+  a.admitUpdates(8, (ok) => went.push(`a1 ${String(ok)}`))
+  b.admitUpdates(4, (ok) => went.push(`b1 ${String(ok)}`))
+  t.same(went, ['a1 true'], 'b1 (4) does not fit beside a1 (8) in 10')
+  let bRead = false
+  t.notOk(b.take(() => { bRead = true }), 'b reads no further while its batch waits for the shared budget')
+  b.admitUpdates(1, (ok) => went.push(`b2 ${String(ok)}`))
+  a.admitUpdates(1, (ok) => went.push(`a2 ${String(ok)}`))
+  t.same(went, ['a1 true'], 'a2 would fit a\'s own budget but queues behind b1 for the shared one')
+  a.release(8)
+  t.same(went, ['a1 true', 'b1 true', 'b2 true', 'a2 true'], 'b first (it asked first), in each link\'s order')
+  t.equal(shared.used, 6)
+  t.ok(bRead, 'b reads again once its queue is empty')
+  t.equal(a.updates + b.updates, shared.used, 'the shared count is the sum of the links\'')
+  b.admitUpdates(8, (ok) => went.push(`b3 ${String(ok)}`))
+  t.equal(went.at(-1), 'a2 true', 'b3 waits: b\'s own budget (5 + 8 > 8)')
+  b.release(4)
+  t.equal(went.at(-1), 'a2 true', 'still waits: b\'s own budget (1 + 8 > 8)')
+  b.release(1)
+  t.equal(went.at(-1), 'b3 true')
+  a.admitUpdates(4, (ok) => went.push(`a3 ${String(ok)}`))
+  t.equal(went.at(-1), 'b3 true', 'a3 waits for the shared budget (9 + 4 > 10)')
+  a.cancel()
+  t.equal(went.at(-1), 'a3 false', 'refused when a\'s connection goes, and withdrawn from the shared budget')
+  a.release(1)
+  b.release(8)
+  t.equal(shared.used, 0, 'everything given back')
+  b.admitUpdates(10, (ok) => went.push(`b4 ${String(ok)}`))
+  t.equal(went.at(-1), 'b4 true', 'nothing left waiting in the shared budget')
 })
 
 t.test('permits: the update budget holds a batch that does not fit, in order, and the guard stops taking PUBLISHes', async (t) => {

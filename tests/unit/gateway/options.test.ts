@@ -21,6 +21,7 @@ t.test('refusals name the key', async (t) => {
     [{ ...minimal, maxPacketBytes: 'big' }, 'maxPacketBytes'],
     [{ ...minimal, maxUpdateBytes: 65536, maxPacketBytes: 65536 }, 'maxUpdateBytes'],
     [{ ...minimal, maxBatchUpdates: 64, maxInflightUpdatesPerCs: 63 }, 'maxInflightUpdatesPerCs'],
+    [{ ...minimal, maxInflightUpdatesPerCs: 4096, maxInflightUpdates: 4095 }, 'maxInflightUpdates'],
     [{ ...minimal, tls: { ...minimal.tls, ciphers: 'NULL' } }, 'tls'],
     [{ ...minimal, tlsMinVersion: 'TLSv1.2' }, 'tlsMinVersion'],
     [{ ...minimal, municipalities: ['401300'] }, 'municipalities.0'],

@@ -113,6 +113,19 @@ t.test('truncated bytes are refused', async (t) => {
   }
 })
 
+t.test('a nested message ends where its length says, though more bytes follow', async (t) => {
+  // identity = { juminhyo_code: a string whose length runs 3 bytes past the end of identity }, then
+  // request_id: the nested walk must stop at identity's end (strict-wire.ts narrows the reader's len)
+  // and not read the outer bytes as identity's.
+  const overrun = Buffer.concat([Buffer.from([tag(1, 2), 14]), Buffer.from('12345678901')]) // 14 bytes said, 11 there
+  const bytes = Buffer.concat([protobuf.Writer.create().uint32(tag(10, 2)).uint32(overrun.length).finish(), overrun, protobuf.Writer.create().uint32(tag(4, 2)).string('REQ').finish()])
+  t.same(refusal('Update', bytes), { code: 'KEN_REJECT_MALFORMED', field: 'identity' }, 'the string overruns identity: truncated at its level')
+  const unknownAfter = Buffer.concat([protobuf.Writer.create().uint32(tag(10, 2)).uint32(0).finish(), protobuf.Writer.create().uint32(tag(50, 0)).uint32(1).finish()])
+  t.same(refusal('Update', unknownAfter), { code: 'KEN_REJECT_UNKNOWN_FIELD', field: '#50' }, 'a field after an empty identity is the outer message\'s')
+  const afterIdentity = Buffer.concat([protobuf.Writer.create().uint32(tag(10, 2)).uint32(0).finish(), protobuf.Writer.create().uint32(tag(4, 2)).string('REQ').finish()])
+  t.equal(refusal('Update', afterIdentity), 'ok', 'the outer message goes on after the nested one')
+})
+
 t.test('a wrong wire type and an integer above 2^53 are refused', async (t) => {
   const wrongWire = protobuf.Writer.create().uint32(tag(1, 0)).uint32(5).finish()
   t.same(refusal('Update', wrongWire), { code: 'KEN_REJECT_MALFORMED', field: 'municipality_code' })

@@ -1,11 +1,12 @@
 // The outbox reads the log with entries(…, 'message') (protobufjs's decoded messages, no toObject
 // copy, issue 18): every field it reads must read as decodeStored's complete objects give it, for
 // each kind of entry in the log (本人確認情報, 附票, a gateway refusal, the same person added twice, an act),
-// and the forwards must be the same whichever decoding the reader used.
+// and the forwards must be the same whichever decoding the reader used; forwardEntries reads the same.
 import t from 'tap'
 import path from 'node:path'
 import { LevelStore } from '../../../server/src/store/level-store.ts'
-import type { LogRecord } from '../../../server/src/store/store.ts'
+import type { ForwardRecord, LogRecord } from '../../../server/src/store/store.ts'
+import { expected, read } from './forward-fields.ts'
 import { Cs, FUKUOKA, KITAKYUSHU, TEST_APPLIANCE_KEY, fuhyo, item, person, preRejected, tempDir } from './helpers.ts'
 
 /** What the outbox reader (outbox-reader.ts, store.ts openUpdate and loadDataKeys) reads of a record. */
@@ -53,4 +54,11 @@ t.test('entries decoded as messages read like complete objects, and open to the 
     const b = messages[i] as LogRecord
     t.same(await store.openUpdate(b), await store.openUpdate(a), `entry ${a.position} opens alike`)
   }
+  // The outbox reads with forwardEntries (forward-entry.ts): the same entries, the update of forwards only.
+  const forwards: ForwardRecord[] = []
+  for await (const r of store.forwardEntries(1, head)) forwards.push(r)
+  t.same(forwards.map((r) => r.position), objects.map((r) => r.position), 'forwardEntries: every entry, in order')
+  t.same(forwards.map((r) => read(r.entry)), objects.map((r) => expected(r.entry)), 'forwardEntries: the same fields')
+  t.same(forwards.filter((r) => r.entry.update !== null).map((r) => r.hash), objects.filter((r, i) => forwards[i]?.entry.update !== null).map((r) => r.hash), 'forwardEntries: the chain hash of each forward')
+  t.ok(forwards.filter((r) => r.entry.update !== null).length >= 2, 'a 本人確認情報 and a 附票 forward among them')
 })

@@ -5,88 +5,18 @@
 // switch), varints at their boundaries, negative enums.
 import t from 'tap'
 import { messageType } from '../../../proto/src/schema.ts'
-import type { DedupView, IdentityUpdate, LogEffect, LogEntry, LogUpdate, ResidentView, StoredResident } from '../../../proto/src/types.ts'
+import type { DedupView, LogEntry, ResidentView } from '../../../proto/src/types.ts'
 import { encodeCountsView, encodeDedupView, encodeResidentView, encodeStoredResident, encodeUpdateEntry } from '../../../server/src/store/stored-encode.ts'
 import { decodeStored, encodeStored } from '../../../server/src/store/codec.ts'
+import { FRAME_OVERHEAD, frameEntry, frameInPlace } from '../../../server/src/store/log-block.ts'
+import { HASH_BYTES } from '../../../server/src/store/layout.ts'
 import { rng } from './seeded.ts'
+import { bytes, enumValue, flag, list, logUpdate, storedResident, text, uint } from './random-fields.ts'
 
 function protobufjs (name: string, value: unknown): Buffer {
   return Buffer.from(messageType(name).encode(value as never).finish())
 }
 
-
-const PIECES = ['', 'a', '1', '福岡', '𠮷', '\uD800', '\uDC00x', 'ﾌｸｵｶ', 'é', '\u0000', '髙橋', '\uD83D\uDE00']
-
-function text (r: () => number): string | undefined {
-  const pick = r()
-  if (pick < 0.08) return undefined
-  if (pick < 0.16) return ''
-  const length = [1, 5, 13, 20, 39, 40, 41, 70, 200, 3000][Math.floor(r() * 10)] as number
-  let s = ''
-  while (s.length < length) s += PIECES[Math.floor(r() * PIECES.length)] as string
-  return s.slice(0, length)
-}
-
-function bytes (r: () => number): Uint8Array | undefined {
-  const pick = r()
-  if (pick < 0.08) return undefined
-  const n = [0, 1, 16, 32, 127, 128, 300, 20_000][Math.floor(r() * 8)] as number
-  return Buffer.from(Array.from({ length: n }, () => Math.floor(r() * 256)))
-}
-
-const NUMBERS = [0, 1, 127, 128, 16383, 16384, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1, 5_115_812]
-
-function uint (r: () => number): number | undefined {
-  return r() < 0.08 ? undefined : NUMBERS[Math.floor(r() * NUMBERS.length)]
-}
-
-function enumValue (r: () => number): number | undefined {
-  const pick = r()
-  if (pick < 0.08) return undefined
-  if (pick < 0.15) return -1
-  return Math.floor(r() * 40)
-}
-
-function flag (r: () => number): boolean | undefined {
-  const pick = r()
-  return pick < 0.08 ? undefined : pick < 0.54
-}
-
-function list (r: () => number): Uint8Array[] | undefined {
-  if (r() < 0.1) return undefined
-  return Array.from({ length: Math.floor(r() * 6) }, () => bytes(r) ?? new Uint8Array(0))
-}
-
-function identity (r: () => number): IdentityUpdate {
-  return {
-    juminhyoCode: text(r), changeReason: enumValue(r), changeDate: text(r), nameKanji: text(r), nameGaijiCount: uint(r), nameKana: text(r),
-    birthDate: text(r), sex: enumValue(r), address: text(r), addressGaijiCount: uint(r), kojinBango: text(r), oazaCode: text(r), gaijiFlag: flag(r),
-    nameGaijiSerial: uint(r), addressGaijiSerial: uint(r), kyuujiKanji: text(r), kyuujiGaijiCount: uint(r), kyuujiKana: text(r),
-    kyuujiGaijiSerial: uint(r), previousJuminhyoCode: text(r)
-  } as unknown as IdentityUpdate
-}
-
-function storedResident (r: () => number): StoredResident {
-  return {
-    identity: r() < 0.1 ? null : identity(r), municipalityCode: text(r), removed: flag(r), seionKana: text(r), notifiedDate: text(r), deleted: flag(r),
-    retentionOnly: flag(r), sequence: uint(r), stream: enumValue(r), operatorId: text(r), terminalId: text(r), timestamp: text(r)
-  } as unknown as StoredResident
-}
-
-function effect (r: () => number): LogEffect {
-  return {
-    subject: bytes(r), retiredSubject: bytes(r), kojinToken: bytes(r), recordMunicipalityCode: text(r), removed: flag(r), sealedRecord: bytes(r),
-    person: bytes(r), contentTag: bytes(r), searchKeys: list(r)
-  } as unknown as LogEffect
-}
-
-function logUpdate (r: () => number): LogUpdate {
-  return {
-    municipalityCode: text(r), stream: enumValue(r), sequence: uint(r), requestId: text(r), payloadSha256: bytes(r), payloadLength: uint(r),
-    kind: enumValue(r), changeReason: enumValue(r), status: enumValue(r), reasonCode: text(r), field: text(r), expectedSequence: uint(r),
-    keyId: bytes(r), sealedUpdate: bytes(r), effect: r() < 0.2 ? null : effect(r)
-  } as unknown as LogUpdate
-}
 
 function residentView (r: () => number): ResidentView {
   return {
@@ -165,6 +95,23 @@ t.test('every field present and empty, every field absent', async (t) => {
   t.equal((encodeUpdateEntry({}) as Buffer).length, 0)
   t.same(encodeStoredResident({}), protobufjs('StoredResident', {}))
   t.same(encodeResidentView({}), protobufjs('ResidentView', {}))
+})
+
+// planner.ts frameAndApply encodes an update's entry with room for its frame (no second copy):
+// the same frame and chain hash as framing the plain encoding (log-block.ts frameEntry).
+t.test('LogEntry of an update encoded into its frame: the frame and hash of frameEntry', async (t) => {
+  let differ = 0
+  for (let seed = 1; seed <= 500; seed++) {
+    const r = rng(seed)
+    const value = { position: uint(r), recordedAt: text(r), update: r() < 0.05 ? null : logUpdate(r), admin: null, act: null } as unknown as LogEntry
+    const prev = Buffer.from(Array.from({ length: HASH_BYTES }, () => Math.floor(r() * 256)))
+    const plain = frameEntry(prev, protobufjs('LogEntry', value))
+    const room = encodeUpdateEntry(value, FRAME_OVERHEAD, HASH_BYTES) as Buffer
+    if (room.length !== plain.frame.length + HASH_BYTES) differ++
+    const framed = frameInPlace(prev, room)
+    if (!framed.frame.equals(plain.frame) || !framed.hash.equals(plain.hash)) differ++
+  }
+  t.equal(differ, 0, 'no entry of 500 is framed or hashed differently')
 })
 
 t.test('the store encodes through them, and an entry of an act through protobufjs', async (t) => {

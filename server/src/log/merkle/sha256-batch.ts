@@ -1,6 +1,6 @@
 /**
- * The digests of `ken-store verify`, a block or a tile at a time, and the index worker's blind
- * indexes, a request at a time (issue 18; SPEC §8: 5 M entries in
+ * The digests of `ken-store verify`, a block or a tile at a time, the index worker's blind
+ * indexes, a request at a time, and the gateway's payload digests, a PUBLISH at a time (issue 18; SPEC §8: 5 M entries in
  * < 10 s on 2 cores). Per entry verify makes three digests — its chain hash, its Merkle leaf and
  * about one tree node — and Node's crypto.hash() costs ~0.5 µs of call and OpenSSL EVP overhead
  * each, more than SHA-256 itself over a 620-byte entry on a CPU with SHA extensions. The native
@@ -38,6 +38,12 @@ export interface Sha256Batch {
    * @throws RangeError (ERR_INVALID_ARG_VALUE) when a span, a kind or the output lies outside its bounds
    */
   readonly tokens: (secrets: Uint8Array, messages: Uint8Array, spans: Int32Array, count: number, out: Uint8Array, outOffset: number) => void
+  /**
+   * The gateway's payload digests (gateway/src/payload-digests.ts), `count` at once:
+   * out[outOffset + 32i, +32) = SHA-256(messages[spans[2i], spans[2i+1])).
+   * @throws RangeError (ERR_INVALID_ARG_VALUE) when a span or the output lies outside its bounds
+   */
+  readonly digests: (messages: Uint8Array, spans: Int32Array, count: number, out: Uint8Array, outOffset: number) => void
 }
 
 /** What `tokens` makes of a message: its kind, spans[3i + 2] (sha256_batch.c tokens). */
@@ -100,6 +106,17 @@ export const jsSha256Batch: Sha256Batch = Object.freeze({
         : createHash('sha256').update(secrets.subarray(HASH)).update(message).digest()
       out.set(token.subarray(0, TOKEN), outOffset + TOKEN * i)
     }
+  },
+  digests (messages: Uint8Array, spans: Int32Array, count: number, out: Uint8Array, outOffset: number): void {
+    if (count * 2 > spans.length || outOffset + count * HASH > out.length) throw invalid('count exceeds spans or out')
+    for (let i = 0; i < count; i++) {
+      const start = spans[2 * i] as number
+      const end = spans[2 * i + 1] as number
+      if (start < 0 || end < start || end > messages.length) throw invalid('a span lies outside the messages')
+    }
+    for (let i = 0; i < count; i++) {
+      out.set(digest('sha256', messages.subarray(spans[2 * i] as number, spans[2 * i + 1] as number), 'buffer'), outOffset + HASH * i)
+    }
   }
 })
 
@@ -125,7 +142,7 @@ export function loadSha256Batch (file: string | undefined): Sha256Batch | undefi
   if (file === undefined || !existsSync(file)) return undefined
   const module = { exports: {} as Partial<Sha256Batch> }
   process.dlopen(module, file)
-  const { frames, subtree, tokens } = module.exports
-  if (typeof frames !== 'function' || typeof subtree !== 'function' || typeof tokens !== 'function') throw new TypeError(`${file} is not the sha256-batch addon (or was built before tokens: bash server/native/sha256-batch/build.sh)`)
-  return { frames, subtree, tokens }
+  const { frames, subtree, tokens, digests } = module.exports
+  if (typeof frames !== 'function' || typeof subtree !== 'function' || typeof tokens !== 'function' || typeof digests !== 'function') throw new TypeError(`${file} is not the sha256-batch addon (or was built before digests: bash server/native/sha256-batch/build.sh)`)
+  return { frames, subtree, tokens, digests }
 }

@@ -4,15 +4,15 @@
  * paths.storeSocket. Its log lines are collected; its RSS is read from /proc (Linux).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pino from 'pino'
 import { devPki } from '../../../../certs/src/dev-pki.ts'
 import { startStoreDaemon, type StoreDaemon } from '../../../../server/src/store/daemon.ts'
 import type { Credential } from './pki.ts'
+import { tempDirUntilExit } from '../../../helpers/temp-dir.ts'
 
 export const BIN = fileURLToPath(new URL('../../../../gateway/bin/ken-gateway.js', import.meta.url))
 
@@ -29,6 +29,8 @@ export interface GatewayProcess {
   seen: (event: string) => Promise<void>
   /** The gateway process's resident set, bytes. */
   rss: () => number
+  /** Its anonymous part (heap, stacks: not the mapped binary and libraries), bytes. */
+  rssAnon: () => number
   close: () => Promise<void>
 }
 
@@ -40,9 +42,18 @@ async function freePort (): Promise<number> {
   return port
 }
 
+/** ken-gateway's CLI module, for a start through `node --import tsx` instead of the bin (cli.test.ts compares the two). */
+export const CLI = fileURLToPath(new URL('../../../../gateway/src/cli/ken-gateway.ts', import.meta.url))
+
+/** How the process is started: node's arguments before `--config` (default `[BIN]`), and its environment (default this one's). */
+export interface Launch {
+  readonly argv?: readonly string[]
+  readonly env?: NodeJS.ProcessEnv
+}
+
 /** Start the store daemon and ken-gateway with `gateway` merged into the configuration file. */
-export async function startGatewayProcess (codes: readonly string[], gateway: Record<string, unknown> = {}): Promise<GatewayProcess> {
-  const state = mkdtempSync(join(tmpdir(), 'ken-gw-proc-'))
+export async function startGatewayProcess (codes: readonly string[], gateway: Record<string, unknown> = {}, launch: Launch = {}): Promise<GatewayProcess> {
+  const state = tempDirUntilExit('ken-gw-proc-')
   await devPki(join(state, 'pki'), codes)
   const store = await startStoreDaemon(
     { dbPath: join(state, 'db'), socketPath: join(state, 'run/store.sock'), keyFile: join(state, 'keys/appliance.key') },
@@ -50,7 +61,7 @@ export async function startGatewayProcess (codes: readonly string[], gateway: Re
   )
   const port = await freePort()
   writeFileSync(join(state, 'ken.json'), JSON.stringify({ paths: { stateDir: state }, gateway: { port, maxConnectionsPerSecond: 1000, ...gateway }, logging: { level: 'info' } }))
-  const child = spawn(process.execPath, [BIN, '--config', join(state, 'ken.json')], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, [...(launch.argv ?? [BIN]), '--config', join(state, 'ken.json')], { stdio: ['ignore', 'ignore', 'pipe'], env: launch.env ?? process.env })
   const lines: Array<Record<string, unknown>> = []
   const waiters: Array<{ event: string, resolve: () => void }> = []
   let buffered = ''
@@ -97,6 +108,10 @@ export async function startGatewayProcess (codes: readonly string[], gateway: Re
     store,
     lines,
     seen,
+    rssAnon: () => {
+      const kb = /RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid ?? 0}/status`, 'utf8'))?.[1]
+      return Number(kb) * 1024
+    },
     rss: () => {
       const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid ?? 0}/status`, 'utf8'))?.[1]
       return Number(kb) * 1024

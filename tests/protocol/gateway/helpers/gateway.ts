@@ -4,8 +4,6 @@
  * stall, or show what it received — the store.proto test double. Both are reached the product's
  * way: AppendClient over the append socket. Logs are silent: tests assert on what the CS sees.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import { startGateway, type Gateway, type GatewayDeps } from '../../../../gateway/src/daemon.ts'
@@ -14,6 +12,7 @@ import type { GatewayOptionsInput } from '../../../../gateway/src/options.ts'
 import { startStoreDaemon, type StoreDaemon } from '../../../../server/src/store/daemon.ts'
 import { makeTestPki, type TestPki } from './pki.ts'
 import { AppendServerDouble } from './store-double.ts'
+import { tempDirUntilExit } from '../../../helpers/temp-dir.ts'
 
 /** 福岡市, 北九州市, 久留米市. */
 export const FUKUOKA = '401307'
@@ -55,7 +54,7 @@ async function start (codes: readonly string[], options: Partial<GatewayOptionsI
 /** A gateway in front of the real store daemon. */
 export async function startTestGateway (codes: readonly string[] = [FUKUOKA, KITAKYUSHU], options: Partial<GatewayOptionsInput> = {}, deps: Partial<GatewayDeps> = {}): Promise<RealStoreGateway> {
   const pki = await makeTestPki(codes)
-  const dir = mkdtempSync(join(tmpdir(), 'ken-gw-'))
+  const dir = tempDirUntilExit('ken-gw-')
   const daemon = await startStoreDaemon(
     { dbPath: join(dir, 'db'), socketPath: join(dir, 'store.sock'), keyFile: join(dir, 'appliance.key') },
     { logger: pino({ level: 'silent' }) }
@@ -80,7 +79,7 @@ export async function startTestGateway (codes: readonly string[] = [FUKUOKA, KIT
 /** A gateway in front of the store.proto test double. */
 export async function startGatewayWithDouble (codes: readonly string[] = [FUKUOKA, KITAKYUSHU], options: Partial<GatewayOptionsInput> = {}, deps: Partial<GatewayDeps> = {}): Promise<DoubleStoreGateway> {
   const pki = await makeTestPki(codes)
-  const store = await AppendServerDouble.listen(join(mkdtempSync(join(tmpdir(), 'ken-gw-')), 'store.sock'))
+  const store = await AppendServerDouble.listen(join(tempDirUntilExit('ken-gw-'), 'store.sock'))
   const gw = await start(codes, options, deps, store.path, pki).catch(async (err: unknown) => {
     await store.close()
     throw err

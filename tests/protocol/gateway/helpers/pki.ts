@@ -3,11 +3,11 @@
  * credentials, plus what must be refused — an expired CS certificate from our CA, a revoked one,
  * a CS certificate from an unknown CA, and a certificate of our CA that is not a CS's (the server's).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { devPki } from '../../../../certs/src/dev-pki.ts'
 import { openCa } from '../../../../certs/src/certificate-authority.ts'
+import { tempDirUntilExit } from '../../../helpers/temp-dir.ts'
 
 export interface Credential {
   readonly cert: string
@@ -37,7 +37,7 @@ const DAY = 86_400_000
 
 /** Make the PKI in a fresh temporary directory. The CA dates from 30 days ago. */
 export async function makeTestPki (codes: readonly string[]): Promise<TestPki> {
-  const root = mkdtempSync(join(tmpdir(), 'ken-gw-pki-'))
+  const root = tempDirUntilExit('ken-gw-pki-')
   const dir = join(root, 'pki')
   const past = new Date(Date.now() - 30 * DAY)
   await devPki(dir, codes, { clock: () => past })

@@ -5,12 +5,12 @@
 import t from 'tap'
 import { isKenError } from '../../../../proto/src/ken-error.ts'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { checkpointBody, keyId, openCheckpoint, openNote, parseSignerKey, parseVerifierKey, signCheckpoint, signerFromSeed, signerKeyText } from '../../../../server/src/log/checkpoint/index.ts'
 import { CompactRange, consistencyProof, inclusionProof, leafHash, leafNodes } from '../../../../server/src/log/merkle/index.ts'
 import { buildGoJudge, goMissing } from './go-judge.ts'
+import { tempDir } from '../../../helpers/temp-dir.ts'
 
 const NAME = 'ken-server.pref-40.example/log'
 const seed = randomBytes(32)
@@ -71,7 +71,7 @@ t.test('altered notes, other keys and bad bodies are refused, naming why', async
 const goAbsent = goMissing()
 t.test('Go golang.org/x/mod/sumdb judges our notes and proofs', { skip: goAbsent === undefined ? false : `skipped: ${goAbsent}` }, async (t) => {
   const judge = buildGoJudge()
-  const dir = mkdtempSync(path.join(tmpdir(), 'ken-note-'))
+  const dir = tempDir(t, 'ken-note-')
   const { leaves, roots } = tree(37)
   const note = signCheckpoint({ origin: NAME, size: 37, root: roots[37] as Buffer }, signer)
   writeFileSync(path.join(dir, 'note'), note)

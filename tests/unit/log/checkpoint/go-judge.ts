@@ -1,9 +1,9 @@
 // Builds go/main.go once per test file against Debian's golang.org/x/mod (GOPATH mode, offline) and
 // runs it. Tests skip, saying why, only when `go` or the package is absent.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { tempDirUntilExit } from '../../../helpers/temp-dir.ts'
 
 const GOPATH = '/usr/share/gocode'
 const SOURCE = path.join(import.meta.dirname, 'go', 'main.go')
@@ -17,7 +17,7 @@ export function goMissing (): string | undefined {
 
 /** Compile the judge; returns a runner. */
 export function buildGoJudge (): (args: string[]) => { status: number, stdout: string, stderr: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ken-go-judge-'))
+  const dir = tempDirUntilExit('ken-go-judge-')
   const bin = path.join(dir, 'judge')
   const env = { ...process.env, GOPATH, GO111MODULE: 'off', GOFLAGS: '', GOCACHE: path.join(dir, 'cache'), GOTOOLCHAIN: 'local' }
   execFileSync('go', ['build', '-o', bin, SOURCE], { env, stdio: 'pipe' })

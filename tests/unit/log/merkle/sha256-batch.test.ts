@@ -2,7 +2,8 @@
 // the native addon (server/native/sha256-batch): a block's leaves and chain hash are those of log-block.ts
 // and hash.ts, hashing stops at the first broken link, a tile's root is the tree's, and the addon
 // refuses spans and sizes outside its buffers instead of reading past them. The blind indexes of the
-// index worker (blind-index.ts TokenBatch) are checked against node:crypto's own HMAC and SHA-256.
+// index worker (blind-index.ts TokenBatch) and the gateway's payload digests (gateway/src/payload-digests.ts)
+// are checked against node:crypto's own HMAC and SHA-256.
 import t from 'tap'
 import { existsSync } from 'node:fs'
 import { createHash, createHmac } from 'node:crypto'
@@ -122,6 +123,37 @@ for (const [name, hasher] of hashers) {
     t.throws(() => h.tokens(secrets, messages, Int32Array.from([10, 5, 0]), 1, out, 0), { code: 'ERR_INVALID_ARG_VALUE' }, 'a span that ends before it starts')
     t.throws(() => h.tokens(secrets, messages, Int32Array.from([0, 5, 2]), 1, out, 0), { code: 'ERR_INVALID_ARG_VALUE' }, 'an unknown kind')
     t.same(out, Buffer.alloc(32), 'nothing written by a refused call')
+  })
+
+  t.test(`${name}: payload digests are SHA-256 of each span, as node:crypto makes them`, { skip: hasher === undefined ? 'the addon is not built' : false }, async (t) => {
+    const h = hasher as Sha256Batch
+    const messages = Array.from({ length: 30 }, (_, i) => Buffer.from(Array.from({ length: [0, 1, 55, 56, 63, 64, 65, 119, 2100, 620][i % 10] as number }, (_, j) => (j * 17 + i) & 0xff)))
+    const all = Buffer.concat([Buffer.alloc(5, 0xee), ...messages])
+    // Each message's span, then one over all of them (the gateway's batch digest: gateway/src/payload-digests.ts).
+    const spans = new Int32Array(2 * messages.length + 2)
+    let at = 5
+    messages.forEach((m, i) => { spans[2 * i] = at; spans[2 * i + 1] = at + m.length; at += m.length })
+    spans[2 * messages.length] = 5
+    spans[2 * messages.length + 1] = at
+    const out = Buffer.alloc(32 * (messages.length + 1) + 6, 0xaa)
+    h.digests(all, spans, messages.length + 1, out, 3)
+    messages.forEach((m, i) => { t.same(out.subarray(3 + 32 * i, 35 + 32 * i), createHash('sha256').update(m).digest(), `message ${i} (${m.length} bytes)`) })
+    t.same(out.subarray(3 + 32 * messages.length, 35 + 32 * messages.length), createHash('sha256').update(all.subarray(5)).digest(), 'the span over all')
+    t.same(out.subarray(0, 3), Buffer.alloc(3, 0xaa), 'nothing written before outOffset')
+    t.same(out.subarray(35 + 32 * messages.length), Buffer.alloc(3, 0xaa), 'nothing written after the last digest')
+  })
+
+  t.test(`${name}: payload digests outside their bounds are refused`, { skip: hasher === undefined ? 'the addon is not built' : false }, async (t) => {
+    const h = hasher as Sha256Batch
+    const messages = Buffer.alloc(40, 2)
+    const out = Buffer.alloc(64)
+    const spans = Int32Array.from([0, 20, 20, 40])
+    t.throws(() => h.digests(messages, spans, 3, Buffer.alloc(96), 0), { code: 'ERR_INVALID_ARG_VALUE' }, 'count past the spans')
+    t.throws(() => h.digests(messages, spans, 2, out, 1), { code: 'ERR_INVALID_ARG_VALUE' }, 'digests past out')
+    t.throws(() => h.digests(messages.subarray(0, 39), spans, 2, out, 0), { code: 'ERR_INVALID_ARG_VALUE' }, 'a span past the messages')
+    t.throws(() => h.digests(messages, Int32Array.from([10, 5]), 1, out, 0), { code: 'ERR_INVALID_ARG_VALUE' }, 'a span that ends before it starts')
+    t.throws(() => h.digests(messages, Int32Array.from([-1, 5]), 1, out, 0), { code: 'ERR_INVALID_ARG_VALUE' }, 'a span that starts before the messages')
+    t.same(out, Buffer.alloc(64), 'nothing written by a refused call')
   })
 }
 
