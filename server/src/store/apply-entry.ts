@@ -8,6 +8,7 @@ import { LogAdminKind, LogUpdateKind, ResultStatus, type CountsView, type LogEff
 import { countsKey, CURRENT_SPACE, dedupKey, decodeU64, DueKind, dueKey, encodeU64, historyKey, OUTBOX_CONFIRMED, rdigestKey, residentNumber, searchIndexKey, streamKey } from './layout.ts'
 import { readCurrent } from './current-view.ts'
 import { TEMP_ERASED_KIND } from './temp-area.ts'
+import { viewSearchKeys } from './search-keys.ts'
 import { actIndexKeys } from './act-index.ts'
 import { jstDateOf } from '../domain/retention.ts'
 import { decodeStored, encodeStored } from './codec.ts'
@@ -105,13 +106,15 @@ function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, effect:
   }
   // SPEC §2.5, E2: a removed person (転出, 死亡 …) is kept 150 years from the removal.
   if (effect.removed && keyEndsWithRecord(tx, effect, undefined, 'fuhyo', subject, keyId)) tx.put('due', dueKey(date, DueKind.REMOVED, keyId), DUE_VALUE)
+  const searchKeys = viewSearchKeys(effect.searchKeys)
   tx.put(CURRENT_SPACE, number, encodeStored('ResidentView', {
     keyId, position, municipalityCode: effect.recordMunicipalityCode, removed: effect.removed, kojinToken, sealedRecord: effect.sealedRecord,
-    searchKeys: effect.searchKeys, person: effect.person, removedOn: effect.removed ? date : '', retiredSubjects
+    searchKeys, person: effect.person, removedOn: effect.removed ? date : '', retiredSubjects
   }))
   // SPEC §4: the search index view, rebuilt from the effects like every other view. Both it and the
-  // 個人番号 index name the resident by number since views v5 (layout.ts searchIndexKey).
-  for (const key of effect.searchKeys) tx.put('search', searchIndexKey(key, number), EMPTY_VALUE)
+  // 個人番号 index name the resident by number since views v5 (layout.ts searchIndexKey), and an
+  // entry of before v5 is filed under v5's three keys (search-keys.ts viewSearchKeys).
+  for (const key of searchKeys) tx.put('search', searchIndexKey(key, number), EMPTY_VALUE)
   tx.put('kojin', kojinToken, number)
   if (!effect.removed) {
     counts.add(effect.recordMunicipalityCode, 'current', 1)

@@ -14,6 +14,7 @@ import { SHA256_BATCH_FILE } from '../log/merkle/sha256-batch-file.ts'
 import { TOKEN_BYTES } from './layout.ts'
 import { ChangeReason } from '../../../proto/src/types.ts'
 import type { SearchNames } from './blind-index.ts'
+import { searchKeysOf } from './search-keys.ts'
 import type { DigestInput } from '../../../proto/src/reconcile-digest.ts'
 
 /** What the answer to one item holds. */
@@ -101,7 +102,7 @@ export class IndexAhead {
     const b = Buffer.from(tokens.buffer, tokens.byteOffset, tokens.byteLength)
     let named = 0
     for (let at = 0; at + AHEAD_FIELDS <= s.length; at += AHEAD_FIELDS) if (s[at + 3] !== '') named++
-    let countAt = b.length - named
+    let shapeAt = b.length - named
     let t = 0
     const next = (): Buffer => b.subarray(TOKEN_BYTES * t, TOKEN_BYTES * ++t)
     for (let at = 0; at + AHEAD_FIELDS <= s.length; at += AHEAD_FIELDS) {
@@ -116,8 +117,7 @@ export class IndexAhead {
       let digest: AheadTokens['digest']
       if (s[at + 3] !== '') {
         names = { nameKana: s[at + 4] as string, nameKanji: s[at + 5] as string, birthDate: s[at + 6] as string }
-        const count = b[countAt++] ?? 0
-        searchKeys = Array.from({ length: count }, next)
+        searchKeys = searchKeysOf(b[shapeAt++] ?? 0, next)
         const input: DigestInput = { juminhyoCode: code, ...names, sex: Number(s[at + 7]), address: s[at + 8] as string, kojinBango, changeReason: Number(s[at + 9]), changeDate: s[at + 10] as string }
         digest = { input, tag: next() }
       }

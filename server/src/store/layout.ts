@@ -96,6 +96,8 @@ export const OUTBOX_CONFIRMED = Buffer.from('confirmed')
 export const TOKEN_BYTES = 16
 export const KEY_ID_BYTES = 16
 export const HASH_BYTES = 32
+/** A resident number (u64 BE, {@link residentNumber}). */
+export const RESIDENT_NUMBER_BYTES = 8
 
 /**
  * Write `value` as 8 bytes big-endian at buf[offset, +8). A safe non-negative integer goes as two
@@ -171,10 +173,11 @@ export function historyKey (subject: Uint8Array, position: number): Buffer {
 }
 
 /**
- * search key: search key token (16) ‖ resident number (8, {@link residentNumber}) since views v5: the
- * residents under one key, in the order they were first registered. 8 bytes fewer per key than the
- * subject (16) it held up to v4, at random places LevelDB's compaction rewrites at every level, and a
- * hit reads `~current` under the number directly, without the `subjects` step (docs/store-contract.md).
+ * search key: search key (16, or 24 for `N ‖ B'`: search-keys.ts) ‖ resident number (8,
+ * {@link residentNumber}) since views v5: the residents under one key, in the order they were first
+ * registered. 8 bytes fewer per key than the subject (16) it held up to v4, at random places
+ * LevelDB's compaction rewrites at every level, and a hit reads `~current` under the number
+ * directly, without the `subjects` step (docs/store-contract.md).
  */
 export function searchIndexKey (token: Uint8Array, number: Uint8Array): Buffer {
   // The bytes of Buffer.concat([token, number]), without its array and its copy loop per key (issue 18).

@@ -24,7 +24,7 @@ import { decodeStored, decodeStoredMessage, fuhyoRecord, residentRecord } from '
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
 import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame, type FrameRef } from './log-block.ts'
 import { decodeForwardEntry, decodeForwardIdentity, type ForwardIdentity, type ForwardRecord } from './forward-entry.ts'
-import { countsKey, CURRENT_SPACE, decodeU64, DueKind, rdigestKey, HASH_BYTES, OUTBOX_CONFIRMED, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
+import { countsKey, CURRENT_SPACE, RESIDENT_NUMBER_BYTES, decodeU64, DueKind, rdigestKey, HASH_BYTES, OUTBOX_CONFIRMED, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
 import { SILENT_LOGGER, type ActInput, type AdminActor, type RetentionOptions, type RetentionReport, type Counts, type Head, type HistoryItem, type KeyedRecord, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
 import { LogTree } from './log-tree.ts'
 import { readKept, treeReportFromRoots, verifyResult, verifyTree } from './verify-tree.ts'
@@ -136,7 +136,7 @@ export abstract class Store {
       const migrated = recovered.migrated
       if (migrated !== undefined) {
         // docs/store-contract.md "Keys that die on time": an earlier store migrates itself, logged.
-        const act = adminAct(LogAdminKind.REBUILD, { actor: 'ken-store', approver: '', note: `migration: views v${VIEWS_VERSION} (a key per record, retention terms, acts by person and case, current records, search and 個人番号 indexes by resident number)` }, { replayed: migrated })
+        const act = adminAct(LogAdminKind.REBUILD, { actor: 'ken-store', approver: '', note: `migration: views v${VIEWS_VERSION} (a key per record, retention terms, acts by person and case, current records, search and 個人番号 indexes by resident number, three search keys per resident)` }, { replayed: migrated })
         await new Promise<Head>((resolve, reject) => { this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject }) })
       }
     } catch (err) {
@@ -431,7 +431,9 @@ export abstract class Store {
    * The residents (as resident numbers, layout.ts residentNumber; views v5) under the search key of a
    * 4情報 query (search-keys.ts), at most `limit`, in the order they were first registered: the
    * terminal's search reads candidates here ({@link getCurrentByNumber}) and narrows them by the
-   * sealed records (SPEC §6; results capped — the caller asks one more than it shows).
+   * sealed records (SPEC §6; results capped — the caller asks one more than it shows). A かな-only
+   * query's key is a prefix of its residents' `N ‖ B'` keys, which sort by date token first: past
+   * `limit` of them, which ones come is not the registration order (the terminal then shows none).
    */
   async searchResidents (query: { readonly name: string, readonly birthDate: string }, limit: number): Promise<Buffer[]> {
     const keyring = this.#requireKeyring()
@@ -441,8 +443,9 @@ export abstract class Store {
     this.#requireOpen()
     await viewsCaughtUp(this.#env)
     const keys = await this._keysIn('search', token, prefixEnd(token), limit)
-    for (let i = 0; i < keys.length; i++) keys[i] = (keys[i] as Buffer).subarray(token.length)
-    return keys
+    // The number is each key's tail (layout.ts searchIndexKey): after 16 bytes, or 24 for `N ‖ B'` under a かな-only prefix.
+    for (let i = 0; i < keys.length; i++) keys[i] = (keys[i] as Buffer).subarray(-RESIDENT_NUMBER_BYTES)
+    return keys.sort(Buffer.compare)
   }
 
   /** The blind index (subject) of a 住民票コード. */
