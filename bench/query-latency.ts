@@ -109,7 +109,7 @@ for (let run = 1; run <= Number(values.runs); run++) {
     y = (Math.imul(y, 1664525) + 1013904223) >>> 0
     const p = population.at(y % residents)
     const d = await timed(search, unpreempted.search, async () => {
-      for (const subject of await store.searchSubjects({ name: p.nameKana, birthDate: p.birthDate }, 1001)) await store.getCurrentBySubject(subject)
+      for (const number of await store.searchResidents({ name: p.nameKana, birthDate: p.birthDate }, 1001)) await store.getCurrentByNumber(number)
     })
     if (d > slowMs * 5) slow.push({ at: performance.now() - d, what: `search #${i} ${ms(d)} ms` })
   }
@@ -127,7 +127,7 @@ for (let run = 1; run <= Number(values.runs); run++) {
       const p = population.at(z % residents)
       const u0 = process.resourceUsage()
       const t = performance.now()
-      for (const subject of await store.searchSubjects({ name: p.nameKana, birthDate: p.birthDate }, 1001)) await store.getCurrentBySubject(subject)
+      for (const number of await store.searchResidents({ name: p.nameKana, birthDate: p.birthDate }, 1001)) await store.getCurrentByNumber(number)
       wall.record(performance.now() - t)
       const u1 = process.resourceUsage()
       cpu.record((u1.userCPUTime + u1.systemCPUTime - u0.userCPUTime - u0.systemCPUTime) / 1000)

@@ -72,7 +72,7 @@ async function searches (label: string, n: number): Promise<void> {
   for (let k = 0; k < n; k++) {
     const p = population.at(loaded[random(loaded.length)] as number)
     const t = performance.now()
-    for (const subject of await store.searchSubjects({ name: p.nameKana, birthDate: p.birthDate }, 1001)) await store.getCurrentBySubject(subject)
+    for (const number of await store.searchResidents({ name: p.nameKana, birthDate: p.birthDate }, 1001)) await store.getCurrentByNumber(number)
     ms.push(performance.now() - t)
   }
   console.log(`${label}: 4情報 searches ${percentiles(ms)}`)

@@ -47,7 +47,7 @@ export async function measureSearch (store: Store, personAt: PersonAt, residents
   const inStore = new Histogram()
   for (const p of people) {
     const t0 = performance.now()
-    for (const subject of await store.searchSubjects({ name: p.nameKana, birthDate: p.birthDate }, 1001)) await store.getCurrentBySubject(subject)
+    for (const number of await store.searchResidents({ name: p.nameKana, birthDate: p.birthDate }, 1001)) await store.getCurrentByNumber(number)
     inStore.record(performance.now() - t0)
   }
 

@@ -8,6 +8,7 @@ import { LogAdminKind, LogUpdateKind, ResultStatus, type CountsView, type LogEff
 import { countsKey, CURRENT_SPACE, dedupKey, decodeU64, DueKind, dueKey, encodeU64, historyKey, OUTBOX_CONFIRMED, rdigestKey, residentNumber, searchIndexKey, streamKey } from './layout.ts'
 import { readCurrent } from './current-view.ts'
 import { TEMP_ERASED_KIND } from './temp-area.ts'
+import { viewSearchKeys } from './search-keys.ts'
 import { actIndexKeys } from './act-index.ts'
 import { jstDateOf } from '../domain/retention.ts'
 import { decodeStored, encodeStored } from './codec.ts'
@@ -82,12 +83,12 @@ function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, effect:
     tx.put('history', historyKey(previousSubject, previous.position), encodeStored('HistoryView', { keyId: previous.keyId, position: previous.position, supersededAt: position, sealedRecord: previous.sealedRecord, person: previous.person }))
     if (previous.removed) tx.del('due', dueKey(previous.removedOn, DueKind.REMOVED, previous.keyId))
     if (keyEndsWithRecord(tx, previous, keyId, 'fuhyo', previousSubject)) tx.put('due', dueKey(date, DueKind.HISTORY, previous.keyId), DUE_VALUE)
-    releaseKojin(tx, previous, previousSubject, kojinToken)
+    releaseKojin(tx, previous, found.number, kojinToken)
     if (!previous.removed) {
       counts.add(previous.municipalityCode, 'current', -1)
       tx.del('rdigest', rdigestKey(previous.municipalityCode, previousSubject))
     }
-    for (const key of previous.searchKeys) tx.del('search', searchIndexKey(key, previousSubject))
+    for (const key of previous.searchKeys) tx.del('search', searchIndexKey(key, found.number))
     retiredSubjects = previous.retiredSubjects
   }
   // The record stays under its number while the subject stays; a new 住民票コード is a new subject and
@@ -105,13 +106,16 @@ function applyResident (tx: ViewTx, position: number, keyId: Uint8Array, effect:
   }
   // SPEC §2.5, E2: a removed person (転出, 死亡 …) is kept 150 years from the removal.
   if (effect.removed && keyEndsWithRecord(tx, effect, undefined, 'fuhyo', subject, keyId)) tx.put('due', dueKey(date, DueKind.REMOVED, keyId), DUE_VALUE)
+  const searchKeys = viewSearchKeys(effect.searchKeys)
   tx.put(CURRENT_SPACE, number, encodeStored('ResidentView', {
     keyId, position, municipalityCode: effect.recordMunicipalityCode, removed: effect.removed, kojinToken, sealedRecord: effect.sealedRecord,
-    searchKeys: effect.searchKeys, person: effect.person, removedOn: effect.removed ? date : '', retiredSubjects
+    searchKeys, person: effect.person, removedOn: effect.removed ? date : '', retiredSubjects
   }))
-  // SPEC §4: the search index view, rebuilt from the effects like every other view.
-  for (const key of effect.searchKeys) tx.put('search', searchIndexKey(key, subject), EMPTY_VALUE)
-  tx.put('kojin', kojinToken, subject)
+  // SPEC §4: the search index view, rebuilt from the effects like every other view. Both it and the
+  // 個人番号 index name the resident by number since views v5 (layout.ts searchIndexKey), and an
+  // entry of before v5 is filed under v5's three keys (search-keys.ts viewSearchKeys).
+  for (const key of searchKeys) tx.put('search', searchIndexKey(key, number), EMPTY_VALUE)
+  tx.put('kojin', kojinToken, number)
   if (!effect.removed) {
     counts.add(effect.recordMunicipalityCode, 'current', 1)
     // Entries written before the tag existed carry none: such a resident is compared as differing.
@@ -138,12 +142,12 @@ function keyEndsWithRecord (tx: ViewTx, record: { readonly person: Uint8Array, r
   return !keyId.equals(otherKey)
 }
 
-/** A 個人番号変更 frees the old number; only if the index still points at this person. */
-function releaseKojin (tx: ViewTx, previous: ResidentView, previousSubject: Buffer, kojinToken: Buffer): void {
+/** A 個人番号変更 frees the old number; only if the index still points at this person (by resident number). */
+function releaseKojin (tx: ViewTx, previous: ResidentView, previousNumber: Buffer, kojinToken: Buffer): void {
   const old = asBuffer(previous.kojinToken)
   if (old.length === 0 || old.equals(kojinToken)) return
   const holder = tx.read('kojin', old)
-  if (holder !== undefined && holder.equals(previousSubject)) tx.del('kojin', old)
+  if (holder !== undefined && holder.equals(previousNumber)) tx.del('kojin', old)
 }
 
 /** A superseded 附票 record's key starts its term like a pre-change 本人確認情報 (SPEC §2.5). */

@@ -2,7 +2,8 @@
  * The current records' two steps (views v4, docs/store-contract.md "Key layout"): `subjects` maps a
  * subject (blind index of a 住民票コード) to the resident's number, `~current` holds the record under
  * that number (layout.ts CURRENT_SPACE: numbers only grow, so LevelDB moves those tables down without
- * rewriting them). Every reader of a current record goes through here.
+ * rewriting them). Every reader of a current record by subject goes through here; the search and
+ * 個人番号 indexes hold the number itself since views v5 and read `~current` directly.
  */
 import { CURRENT_SPACE, type Space } from './layout.ts'
 import type { ViewTx } from './view-tx.ts'

@@ -4,9 +4,10 @@
  *     住民票コード, previous 住民票コード or '', 個人番号 or '', '1' for an 本人確認情報 item or '' (附票),
  *     ふりがな, 漢字氏名, 生年月日, 性別, 住所, 異動事由, 異動年月日 (numbers in decimal)
  * The answer is the tokens (16 bytes each) of every item in order — code, previous (when given),
- * 個人番号 (when given), then for an 本人確認情報 item its search keys and its content tag (the blind
+ * 個人番号 (when given), then for an 本人確認情報 item its search tokens and its content tag (the blind
  * tag of the reconciliation digest of its items, keyring.ts contentTag) — followed by one byte per
- * 本人確認情報 item: how many search keys it has (1–4, search-keys.ts).
+ * 本人確認情報 item: which search tokens it has (search-keys.ts SearchShape; 1–3 tokens, from which
+ * searchKeysOf makes its keys).
  */
 export const AHEAD_FIELDS = 11
 

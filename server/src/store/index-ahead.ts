@@ -14,6 +14,7 @@ import { SHA256_BATCH_FILE } from '../log/merkle/sha256-batch-file.ts'
 import { TOKEN_BYTES } from './layout.ts'
 import { ChangeReason } from '../../../proto/src/types.ts'
 import type { SearchNames } from './blind-index.ts'
+import { searchKeysOf } from './search-keys.ts'
 import type { DigestInput } from '../../../proto/src/reconcile-digest.ts'
 
 /** What the answer to one item holds. */
@@ -101,7 +102,7 @@ export class IndexAhead {
     const b = Buffer.from(tokens.buffer, tokens.byteOffset, tokens.byteLength)
     let named = 0
     for (let at = 0; at + AHEAD_FIELDS <= s.length; at += AHEAD_FIELDS) if (s[at + 3] !== '') named++
-    let countAt = b.length - named
+    let shapeAt = b.length - named
     let t = 0
     const next = (): Buffer => b.subarray(TOKEN_BYTES * t, TOKEN_BYTES * ++t)
     for (let at = 0; at + AHEAD_FIELDS <= s.length; at += AHEAD_FIELDS) {
@@ -121,9 +122,7 @@ export class IndexAhead {
           sex: Number(s[at + 7]), address: s[at + 8] as string, kojinBango, changeReason: Number(s[at + 9]), changeDate: s[at + 10] as string
         }
         names = input
-        const count = b[countAt++] ?? 0
-        searchKeys = new Array<Buffer>(count)
-        for (let k = 0; k < count; k++) searchKeys[k] = next()
+        searchKeys = searchKeysOf(b[shapeAt++] ?? 0, next)
         digest = { input, tag: next() }
       }
       this.#onTokens({ code, subject, previousCode, previousSubject, kojinBango, kojinToken, names, searchKeys, digest })

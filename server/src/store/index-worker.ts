@@ -24,7 +24,7 @@ parentPort?.on('message', (request: AheadRequest) => {
   const s = request.strings
   const items = Math.floor(s.length / AHEAD_FIELDS)
   batch.reset()
-  const counts: number[] = []
+  const shapes: number[] = []
   const searchToken = batch.searchToken.bind(batch)
   for (let i = 0; i < items * AHEAD_FIELDS; i += AHEAD_FIELDS) {
     const [code, previous, kojin, named, nameKana, nameKanji, birthDate, sex, address, changeReason, changeDate] = s.slice(i, i + AHEAD_FIELDS) as [string, string, string, string, string, string, string, string, string, string, string]
@@ -32,13 +32,13 @@ parentPort?.on('message', (request: AheadRequest) => {
     if (previous !== '') batch.token('J', previous)
     if (kojin !== '') batch.token('K', kojin)
     if (named !== '') {
-      counts.push(recordSearchValues({ nameKana, nameKanji, birthDate }, searchToken))
+      shapes.push(recordSearchValues({ nameKana, nameKanji, birthDate }, searchToken))
       batch.contentTag({ juminhyoCode: code, nameKanji, nameKana, birthDate, sex: Number(sex), address, kojinBango: kojin, changeReason: Number(changeReason), changeDate })
     }
   }
   const at = batch.count * TOKEN_BYTES
-  const out = Buffer.allocUnsafeSlow(at + counts.length)
+  const out = Buffer.allocUnsafeSlow(at + shapes.length)
   index.tokensInto(batch, hasher, out, 0)
-  out.set(counts, at)
+  out.set(shapes, at)
   parentPort?.postMessage({ id: request.id, tokens: out }, [out.buffer as ArrayBuffer])
 })

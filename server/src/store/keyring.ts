@@ -161,7 +161,7 @@ export class Keyring {
   }
 
   /**
-   * Blind index of a search key (search-keys.ts; domains S, N, B). On the ingest path (three per
+   * Blind index of a search key (search-keys.ts; domains N, B, K). On the ingest path (three per
    * accepted update), so one hash instead of HMAC's two and no memo: SHA-256 of a secret 32-byte
    * prefix (its own HKDF key, `ken/v1 search-index`) and the value, truncated to 128 bits — the
    * truncation leaves an observer no hash state to extend, so the secret-prefix construction is a PRF.

@@ -17,13 +17,13 @@ export const PRIMARY_SPACES = ['log', 'keys', 'meta', 'checkpoints', 'temp'] as 
 /**
  * The derived views (SPEC §4): rebuild drops and replays exactly these.
  * - subjects: 住民票コード (subject) → resident number · ~current: 本人確認情報 by resident number
- *   (CURRENT_SPACE, below) · history: pre-change records · kojin: 個人番号 → 住民票コード
+ *   (CURRENT_SPACE, below) · history: pre-change records · kojin: 個人番号 → resident number (views v5)
  * - counts: per municipality · dedup: (municipality, stream, 更新順番号) → first result
  * - lastseq: last 更新順番号 per (municipality, stream) · fuhyo: the 附票 file (its own keyspace, SPEC §2.2)
  * - due: the record keys whose retention term is running, by the day it began (SPEC §2.5)
  * - outbox: the national link's confirmed position (SPEC §4 "outbox position"), from national.forward acts
  * - rdigest: (municipality, subject) → content tag of each current resident (reconciliation, SPEC §5.3)
- * - search: 4情報 search index, search key ‖ subject → nothing (search-keys.ts; blind indexes only)
+ * - search: 4情報 search index, search key ‖ resident number → nothing (views v5; search-keys.ts)
  * - actidx: acts by the person they concern and by correction case (act-index.ts; 提供状況 A4.5, 訂正 A4.6)
  */
 export const VIEW_SPACES = ['subjects', '~current', 'history', 'kojin', 'counts', 'dedup', 'lastseq', 'fuhyo', 'due', 'outbox', 'rdigest', 'search', 'actidx'] as const
@@ -96,6 +96,8 @@ export const OUTBOX_CONFIRMED = Buffer.from('confirmed')
 export const TOKEN_BYTES = 16
 export const KEY_ID_BYTES = 16
 export const HASH_BYTES = 32
+/** A resident number (u64 BE, {@link residentNumber}). */
+export const RESIDENT_NUMBER_BYTES = 8
 
 /**
  * Write `value` as 8 bytes big-endian at buf[offset, +8). A safe non-negative integer goes as two
@@ -170,12 +172,18 @@ export function historyKey (subject: Uint8Array, position: number): Buffer {
   return key
 }
 
-/** search key: search key token (16) ‖ subject (16): the residents under one key, in subject order. */
-export function searchIndexKey (token: Uint8Array, subject: Uint8Array): Buffer {
-  // The bytes of Buffer.concat([token, subject]), without its array and its copy loop per key (issue 18).
-  const key = Buffer.allocUnsafe(token.length + subject.length)
+/**
+ * search key: search key (16, or 24 for `N ‖ B'`: search-keys.ts) ‖ resident number (8,
+ * {@link residentNumber}) since views v5: the residents under one key, in the order they were first
+ * registered. 8 bytes fewer per key than the subject (16) it held up to v4, at random places
+ * LevelDB's compaction rewrites at every level, and a hit reads `~current` under the number
+ * directly, without the `subjects` step (docs/store-contract.md).
+ */
+export function searchIndexKey (token: Uint8Array, number: Uint8Array): Buffer {
+  // The bytes of Buffer.concat([token, number]), without its array and its copy loop per key (issue 18).
+  const key = Buffer.allocUnsafe(token.length + number.length)
   key.set(token, 0)
-  key.set(subject, token.length)
+  key.set(number, token.length)
   return key
 }
 
@@ -192,7 +200,8 @@ export function prefixEnd (prefix: Uint8Array): Buffer {
 }
 
 /**
- * A resident's number (the `~current` key and the `subjects` value): the position of the log entry that
+ * A resident's number (the `~current` key; the `subjects` and `kojin` values and the search keys' tail
+ * since views v5): the position of the log entry that
  * first wrote the subject's current record, 8 bytes BE. Deterministic under replay and rebuild, so no
  * counter is kept; an update of the same subject keeps it, a new 住民票コード gets a new one.
  */

@@ -11,7 +11,7 @@ import { ChangeReason, LogAdminKind, LogUpdateKind, ResultStatus, type AppendIte
 import { decideIdentityUpdate } from '../domain/transition.ts'
 import { decideFuhyoUpdate } from '../domain/fuhyo-transition.ts'
 import type { Decision, FuhyoRecord, ResidentRecord } from '../domain/records.ts'
-import { dedupKey, decodeU64, HASH_BYTES, KEY_ID_BYTES, streamKey } from './layout.ts'
+import { CURRENT_SPACE, dedupKey, decodeU64, HASH_BYTES, KEY_ID_BYTES, streamKey } from './layout.ts'
 import { randomBytesFromPool } from './random-pool.ts'
 import { decodeStored, encodeStored, fuhyoRecord, residentRecord, storedFuhyo, storedResident } from './codec.ts'
 import { FRAME_OVERHEAD, frameEntry, frameInPlace } from './log-block.ts'
@@ -381,7 +381,10 @@ function viewPerson (g: GroupState, space: 'current' | 'fuhyo', subject: Buffer)
  * absent (shredded, SPEC §2.5).
  */
 function readSealed<R> (g: GroupState, subject: Buffer, kind: 'resident' | 'fuhyo'): Sealed<R> | undefined {
-  const bytes = kind === 'resident' ? readCurrent(g.tx, subject)?.bytes : g.tx.read('fuhyo', subject)
+  return openSealed<R>(g, kind === 'resident' ? readCurrent(g.tx, subject)?.bytes : g.tx.read('fuhyo', subject), kind)
+}
+
+function openSealed<R> (g: GroupState, bytes: Buffer | undefined, kind: 'resident' | 'fuhyo'): Sealed<R> | undefined {
   if (bytes === undefined) return undefined
   const view = kind === 'resident' ? decodeStored('ResidentView', bytes) : decodeStored('FuhyoView', bytes)
   const dataKey = usableKey(g, view.keyId)
@@ -412,11 +415,16 @@ function kojinHolder (g: GroupState, u: IdentityUpdate, subject: Buffer, lookup:
   if (u.kojinBango === '') return undefined
   const holder = g.tx.read('kojin', requireKeyring(g).kojinToken(u.kojinBango))
   if (holder === undefined) return undefined
-  // The common case (the person's own number) needs no decryption: the index holds blind indexes.
-  if (holder.equals(subject)) return u.juminhyoCode
-  if (holder.equals(lookup)) return u.previousJuminhyoCode
+  // The index holds the holder's resident number (views v5, layout.ts residentNumber). The common case
+  // (the person's own number) needs no decryption: the subjects' numbers are already in the overlay.
+  if (sameNumber(holder, readCurrent(g.tx, subject)?.number)) return u.juminhyoCode
+  if (sameNumber(holder, readCurrent(g.tx, lookup)?.number)) return u.previousJuminhyoCode
   // A holder whose key was erased is shredded: as if the number were free.
-  return readResident(g, holder)?.record.juminhyoCode
+  return openSealed<ResidentRecord>(g, g.tx.read(CURRENT_SPACE, holder), 'resident')?.record.juminhyoCode
+}
+
+function sameNumber (a: Buffer, b: Buffer | undefined): boolean {
+  return b !== undefined && a.equals(b)
 }
 
 function requireKeyring (g: GroupState): Keyring {

@@ -15,10 +15,12 @@ import { errors } from './errors.ts'
  * The shape of the views. 2: a key per record, the `due` view and the person id (SPEC §2.5, issue 17).
  * 3: acts by person and case (`actidx`). 4: the current records keyed by a resident number that only
  * grows, found through `subjects` (layout.ts CURRENT_SPACE: LevelDB moves them down without rewriting).
+ * 5: the search index and the 個人番号 index name the resident by that number, not by subject (layout.ts
+ * searchIndexKey: fewer random bytes for LevelDB's compaction to rewrite, and a hit skips `subjects`).
  * Views of another version are rebuilt from the log on open — the store migrates itself, and
  * Store.open records the migration in the log.
  */
-export const VIEWS_VERSION = 4
+export const VIEWS_VERSION = 5
 const META_VIEWS_VERSION = Buffer.from('views-version')
 
 function versionOp (): WriteOp {

@@ -24,7 +24,7 @@ import { decodeStored, decodeStoredMessage, fuhyoRecord, residentRecord } from '
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
 import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame, type FrameRef } from './log-block.ts'
 import { decodeForwardEntry, decodeForwardIdentity, type ForwardIdentity, type ForwardRecord } from './forward-entry.ts'
-import { countsKey, decodeU64, DueKind, rdigestKey, HASH_BYTES, OUTBOX_CONFIRMED, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
+import { countsKey, CURRENT_SPACE, RESIDENT_NUMBER_BYTES, decodeU64, DueKind, rdigestKey, HASH_BYTES, OUTBOX_CONFIRMED, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
 import { SILENT_LOGGER, type ActInput, type AdminActor, type RetentionOptions, type RetentionReport, type Counts, type Head, type HistoryItem, type KeyedRecord, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
 import { LogTree } from './log-tree.ts'
 import { readKept, treeReportFromRoots, verifyResult, verifyTree } from './verify-tree.ts'
@@ -136,7 +136,7 @@ export abstract class Store {
       const migrated = recovered.migrated
       if (migrated !== undefined) {
         // docs/store-contract.md "Keys that die on time": an earlier store migrates itself, logged.
-        const act = adminAct(LogAdminKind.REBUILD, { actor: 'ken-store', approver: '', note: `migration: views v${VIEWS_VERSION} (a key per record, retention terms, acts by person and case, current records by resident number)` }, { replayed: migrated })
+        const act = adminAct(LogAdminKind.REBUILD, { actor: 'ken-store', approver: '', note: `migration: views v${VIEWS_VERSION} (a key per record, retention terms, acts by person and case, current records, search and 個人番号 indexes by resident number, three search keys per resident)` }, { replayed: migrated })
         await new Promise<Head>((resolve, reject) => { this.#committer.push({ kind: 'admin', weight: 1, exclusive: false, act, resolve, reject }) })
       }
     } catch (err) {
@@ -428,11 +428,14 @@ export abstract class Store {
   }
 
   /**
-   * The residents (as subjects, blind indexes) under the search key of a 4情報 query (search-keys.ts),
-   * at most `limit`: the terminal's search reads candidates here and narrows them by the sealed
-   * records (SPEC §6; results capped — the caller asks one more than it shows).
+   * The residents (as resident numbers, layout.ts residentNumber; views v5) under the search key of a
+   * 4情報 query (search-keys.ts), at most `limit`, in the order they were first registered: the
+   * terminal's search reads candidates here ({@link getCurrentByNumber}) and narrows them by the
+   * sealed records (SPEC §6; results capped — the caller asks one more than it shows). A かな-only
+   * query's key is a prefix of its residents' `N ‖ B'` keys, which sort by date token first: past
+   * `limit` of them, which ones come is not the registration order (the terminal then shows none).
    */
-  async searchSubjects (query: { readonly name: string, readonly birthDate: string }, limit: number): Promise<Buffer[]> {
+  async searchResidents (query: { readonly name: string, readonly birthDate: string }, limit: number): Promise<Buffer[]> {
     const keyring = this.#requireKeyring()
     if (!Number.isSafeInteger(limit) || limit < 1) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('limit must be a positive integer', { field: 'limit' })
     const token = querySearchKey((domain, value) => keyring.searchToken(domain, value), query)
@@ -440,8 +443,9 @@ export abstract class Store {
     this.#requireOpen()
     await viewsCaughtUp(this.#env)
     const keys = await this._keysIn('search', token, prefixEnd(token), limit)
-    for (let i = 0; i < keys.length; i++) keys[i] = (keys[i] as Buffer).subarray(token.length)
-    return keys
+    // The number is each key's tail (layout.ts searchIndexKey): after 16 bytes, or 24 for `N ‖ B'` under a かな-only prefix.
+    for (let i = 0; i < keys.length; i++) keys[i] = (keys[i] as Buffer).subarray(-RESIDENT_NUMBER_BYTES)
+    return keys.sort(Buffer.compare)
   }
 
   /** The blind index (subject) of a 住民票コード. */
@@ -452,7 +456,19 @@ export abstract class Store {
   /** The current 本人確認情報 of a subject (blind index), or undefined. */
   async getCurrentBySubject (subject: Buffer): Promise<ResidentRecord | undefined> {
     this.#requireKeyring()
-    const bytes = await this.#current(subject)
+    return await this.#openCurrent(await this.#current(subject))
+  }
+
+  /**
+   * The current 本人確認情報 under a resident number (a {@link searchResidents} hit), or undefined:
+   * one point read of `~current`, without the `subjects` step (views v5).
+   */
+  async getCurrentByNumber (number: Buffer): Promise<ResidentRecord | undefined> {
+    this.#requireKeyring()
+    return await this.#openCurrent(await this.#get(CURRENT_SPACE, number))
+  }
+
+  async #openCurrent (bytes: Buffer | undefined): Promise<ResidentRecord | undefined> {
     if (bytes === undefined) return undefined
     const view = decodeStored('ResidentView', bytes)
     const plain = openSeal(await this.#dataKey(view.keyId), sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
@@ -536,13 +552,10 @@ export abstract class Store {
   /** The 住民票コード that holds a 個人番号, or undefined. */
   async findByKojinBango (kojinBango: string): Promise<string | undefined> {
     if (typeof kojinBango !== 'string' || !KOJIN.test(kojinBango)) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('個人番号 must be 12 digits', { field: 'kojinBango' })
-    const subject = await this.#get('kojin', this.#requireKeyring().kojinToken(kojinBango))
-    if (subject === undefined) return undefined
-    const bytes = await this.#current(subject)
-    if (bytes === undefined) return undefined
-    const view = decodeStored('ResidentView', bytes)
-    const plain = openSeal(await this.#dataKey(view.keyId), sealAad(SealPurpose.RESIDENT, view.keyId, view.position), view.sealedRecord)
-    return residentRecord(decodeStored('StoredResident', plain)).juminhyoCode
+    // views v5: the index holds the holder's resident number, the `~current` key itself.
+    const number = await this.#get('kojin', this.#requireKeyring().kojinToken(kojinBango))
+    if (number === undefined) return undefined
+    return (await this.#openCurrent(await this.#get(CURRENT_SPACE, number)))?.juminhyoCode
   }
 
   /** The 附票本人確認情報 under a 住民票コード, or undefined. */

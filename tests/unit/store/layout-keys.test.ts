@@ -3,7 +3,7 @@
 // and Buffer.concat: LevelDB's order of positions, dedup, history and search keys, and every key
 // already on disk, depend on it.
 import t from 'tap'
-import { dedupKey, historyKey, positionKey, readPosition, searchIndexKey, writeU64BE } from '../../../server/src/store/layout.ts'
+import { dedupKey, historyKey, positionKey, readPosition, residentNumber, searchIndexKey, writeU64BE } from '../../../server/src/store/layout.ts'
 
 const EDGES = [0, 1, 255, 256, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000, 0x1ffffffff, 2 ** 40 + 12345, Number.MAX_SAFE_INTEGER]
 
@@ -52,13 +52,21 @@ t.test('readPosition reads what Number(readBigUInt64BE) reads, rounding included
   t.throws(() => readPosition(Buffer.alloc(8), 1), RangeError, 'a read past the end is refused')
 })
 
-t.test('searchIndexKey is the token then the subject, from views of any offset', async (t) => {
+t.test('searchIndexKey is the token then the resident number (views v5), from views of any offset', async (t) => {
   const backing = Buffer.from(Array.from({ length: 40 }, (_, i) => i * 7 + 1))
   const token = new Uint8Array(backing.buffer, backing.byteOffset + 3, 16)
-  const subject = backing.subarray(21, 37)
-  const key = searchIndexKey(token, subject)
-  t.same(key, Buffer.concat([token, subject]))
-  t.equal(key.length, 32)
+  const number = backing.subarray(21, 29)
+  const key = searchIndexKey(token, number)
+  t.same(key, Buffer.concat([token, number]))
+  t.equal(key.length, 24, '8 bytes fewer than token ‖ subject (v4)')
   backing.fill(0)
-  t.same(key, Buffer.concat([Buffer.from(Array.from({ length: 16 }, (_, i) => (i + 3) * 7 + 1)), Buffer.from(Array.from({ length: 16 }, (_, i) => (i + 21) * 7 + 1))]), 'a copy: the key does not share the inputs\' memory')
+  t.same(key, Buffer.concat([Buffer.from(Array.from({ length: 16 }, (_, i) => (i + 3) * 7 + 1)), Buffer.from(Array.from({ length: 8 }, (_, i) => (i + 21) * 7 + 1))]), 'a copy: the key does not share the inputs\' memory')
+})
+
+t.test('the search keys under one token sort by resident number, and a hit gives the number back', async (t) => {
+  const token = Buffer.alloc(16, 0xab)
+  const positions = [0x1_0000_0001, 7, 256, 2 ** 40 + 3]
+  const keys = positions.map((p) => searchIndexKey(token, residentNumber(p))).sort(Buffer.compare)
+  t.same(keys.map((k) => readPosition(k, 16)), [...positions].sort((a, b) => a - b), 'byte order is the numbers\' order')
+  t.ok(keys.every((k) => k.subarray(16).equals(residentNumber(readPosition(k, 16)))), 'the tail is the ~current key')
 })

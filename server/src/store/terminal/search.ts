@@ -82,11 +82,11 @@ export async function localMatches (ctx: TerminalContext, q: SearchQuery, mode: 
     const r = code === undefined ? undefined : await readable(store.getCurrent(code))
     return r === undefined ? [] : [r]
   }
-  const subjects = await store.searchSubjects({ name: q.name.trim(), birthDate: q.birthDate }, ctx.options.candidateCap + 1)
-  if (subjects.length > ctx.options.candidateCap) return 'too-many'
+  const numbers = await store.searchResidents({ name: q.name.trim(), birthDate: q.birthDate }, ctx.options.candidateCap + 1)
+  if (numbers.length > ctx.options.candidateCap) return 'too-many'
   const out: ResidentRecord[] = []
-  for (const subject of subjects) {
-    const r = await readable(store.getCurrentBySubject(subject))
+  for (const number of numbers) {
+    const r = await readable(store.getCurrentByNumber(number))
     if (r !== undefined && matches(r, q)) out.push(r)
   }
   return out

@@ -79,6 +79,6 @@ t.test('search, view and provision acts leave nothing personal in clear; verify 
   t.same(grep(dir, needles), [], 'nothing after rebuild and compaction')
   const reopened = new LevelStore({ location, applianceKey: TEST_APPLIANCE_KEY })
   await reopened.open()
-  t.equal((await reopened.searchSubjects({ name: PEOPLE[3]?.nameKana ?? '', birthDate: PEOPLE[3]?.birthDate ?? '' }, 10)).length, 1, 'the rebuilt search index finds the person')
+  t.equal((await reopened.searchResidents({ name: PEOPLE[3]?.nameKana ?? '', birthDate: PEOPLE[3]?.birthDate ?? '' }, 10)).length, 1, 'the rebuilt search index finds the person')
   await reopened.close()
 })
