@@ -9,7 +9,6 @@
  *              For a long-lived worker whose module has no top-level await (issue 18: store RSS).
  */
 import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
 import { Worker, type ResourceLimits } from 'node:worker_threads'
 
 export interface TsWorkerOptions {
@@ -49,9 +48,11 @@ export function startTsWorker (moduleUrl: URL, workerData: unknown, options: TsW
     const api = createRequire(import.meta.url).resolve('tsx/cjs/api')
     boot = `${naming}require(${JSON.stringify(api)}).register(); require(${JSON.stringify(decodeURIComponent(moduleUrl.pathname))})`
   } else {
-    // Resolved through require: import.meta.resolve is missing where tsx's CommonJS hook compiled this
-    // module (the bins, cli/import-lazily.ts); tsx/esm/api's CommonJS entry has the same register().
-    const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href
+    // import.meta.resolve is missing where tsx's CommonJS hook compiled this module (the daemons' bins,
+    // cli/import-lazily.ts), and tsx/esm/api's CommonJS entry cannot register the hooks from a worker:
+    // the daemons' workers all take 'require'; 'import' is for a caller loaded as an ES module.
+    if (typeof import.meta.resolve !== 'function') throw new RangeError("the 'import' loader needs ts-worker.ts loaded as an ES module (--import tsx); use 'require'")
+    const api = import.meta.resolve('tsx/esm/api')
     boot = `${naming}import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}) })`
   }
   return new Worker(boot, { eval: true, workerData, ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }) })
