@@ -1,6 +1,7 @@
 /**
- * Worker thread of the key factory (key-factory.ts): makes resident data keys — random key id and
- * key, wrapped under the key-wrap key — in batches, and posts each batch back as one buffer.
+ * Worker thread of the key factory (key-factory.ts): makes resident data keys — a key id that grows
+ * (data-key.ts writeKeyId) and a random key, wrapped under the key-wrap key — in batches, and posts
+ * each batch back as one buffer.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { makeDataKeys } from './data-key.ts'

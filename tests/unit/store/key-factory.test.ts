@@ -4,7 +4,8 @@ import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { KeyFactory } from '../../../server/src/store/key-factory.ts'
 import { open, sealAad, SealPurpose } from '../../../server/src/store/sealing.ts'
-import type { NewDataKey } from '../../../server/src/store/data-key.ts'
+import { DATA_KEY_RECORD_BYTES, makeDataKey, makeDataKeys, writeKeyId, type NewDataKey } from '../../../server/src/store/data-key.ts'
+import { periodKeyId } from '../../../server/src/store/keyring.ts'
 
 async function until (fn: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !fn(); i++) await new Promise((resolve) => setTimeout(resolve, 10))
@@ -57,4 +58,30 @@ t.test('keys taken before close still open after it, and each data key has a mem
   // A cached key must not keep a shared buffer (a batch, Buffer's pool) alive (keyring.ts).
   t.ok(taken.every((key) => key.dataKey.byteOffset === 0 && key.dataKey.buffer.byteLength === 32), 'the data key is its own 32-byte ArrayBuffer')
   t.ok(taken.every((key) => key.keyId.buffer === key.wrapped.buffer && key.keyId.buffer !== key.dataKey.buffer), 'key id and wrapped key are views of the batch, the data key is not')
+})
+
+t.test('key ids grow in the order they are made, so LevelDB moves the keys\' tables down unrewritten', async (t) => {
+  const wrapKey = randomBytes(32)
+  const before = Date.now()
+  const batch = makeDataKeys(wrapKey, 64)
+  const ids = Array.from({ length: 64 }, (_, i) => batch.subarray(i * DATA_KEY_RECORD_BYTES, i * DATA_KEY_RECORD_BYTES + 16))
+  const made = (ids[0] as Buffer).readUIntBE(0, 6)
+  t.ok(made >= before && made <= Date.now(), 'the first 6 bytes: milliseconds since the epoch, big-endian')
+  t.ok(ids.every((id, i) => i === 0 || Buffer.compare(ids[i - 1] as Buffer, id) < 0), 'a batch (one millisecond) in the order of its keys, by their rank')
+  t.equal(new Set(ids.map((id) => id.subarray(8).toString('hex'))).size, 64, 'the last 8 bytes random')
+  await new Promise((resolve) => setTimeout(resolve, 5))
+  const later = makeDataKey(wrapKey).keyId
+  t.ok(ids.every((id) => Buffer.compare(id, later) < 0), 'a key made later sorts after (LevelDB compares bytewise)')
+  // More ids in one millisecond than the rank holds: the rest take the next millisecond's stamps.
+  const now = Date.now()
+  let previous = makeDataKey(wrapKey).keyId
+  let ordered = true
+  for (let i = 0; i < 70000; i++) {
+    const id = Buffer.alloc(16)
+    writeKeyId(id, 0, now)
+    ordered &&= Buffer.compare(previous, id) < 0
+    previous = id
+  }
+  t.ok(ordered, '70,000 ids of one millisecond, in order')
+  t.ok(Buffer.compare(previous, periodKeyId('1970-01')) < 0, 'every resident key id sorts before every period key id (\'P\' ‖ YYYY-MM)')
 })
