@@ -37,10 +37,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { StoreDaemonInput } from '../store/options.ts'
 import type { ReviewRulesInput } from '../store/terminal/review-rules.ts'
-import { importLazily } from './import-lazily.ts'
-
-/** A module of this package, loaded when first used (import-lazily.ts). */
-const load = async <T>(specifier: string): Promise<T> => await importLazily<T>(new URL(specifier, import.meta.url))
 
 const USAGE = 'usage: ken-store serve (--config FILE | --db DIR --socket PATH --key FILE [--outbox PATH] [--log-key FILE] [--log-origin NAME] [--checkpoint-interval-ms N] [--maint-socket PATH] [--backup-dir DIR --backup-recipient PUB [--backup-at HH:MM]]) | verify --db DIR [--threads N] [--public-key LINE | --log-key FILE] | rebuild --db DIR --actor ID | checkpoint|prove|public-key (see docs/transparency-log.md) | reconcile|mismatches|resolve|monthly --socket ADMIN --actor ID … | backup-keygen --out DIR | restore --from FILE --identity KEY --db NEW_DIR --key NEW_KEY_FILE --actor ID (docs/backups.md)'
 
@@ -106,7 +102,7 @@ async function main (argv: string[]): Promise<number> {
     }
   })
   if (command === 'serve' && values.config !== undefined) {
-    const [{ storeOptionsFrom }, { loadConfig }] = await Promise.all([load<typeof import('../store/from-config.ts')>('../store/from-config.ts'), load<typeof import('../../../firmware-config/src/load.ts')>('../../../firmware-config/src/load.ts')])
+    const [{ storeOptionsFrom }, { loadConfig }] = await Promise.all([import('../store/from-config.ts'), import('../../../firmware-config/src/load.ts')])
     const fromConfig = storeOptionsFrom(loadConfig(values.config))
     // Set-up (A1): the first administrator(s), once, on the appliance too: `serve --config FILE --bootstrap FILE.json`.
     const options = values.bootstrap === undefined || fromConfig.terminal === undefined
@@ -119,8 +115,8 @@ async function main (argv: string[]): Promise<number> {
     if (values.out === undefined) return usage('--out is required')
     return await backupKeygen(values.out, values['passphrase-file'])
   }
-  if (command === 'checkpoint' || command === 'prove' || command === 'public-key') return await (await load<typeof import('./transparency-commands.ts')>('./transparency-commands.ts')).runTransparencyCommand(command, values, logger, usage)
-  const { RECONCILE_COMMANDS, reconcileCommand } = LOCAL_COMMANDS.includes(command ?? '') ? { RECONCILE_COMMANDS: [] } : await load<typeof import('./reconcile-commands.ts')>('./reconcile-commands.ts')
+  if (command === 'checkpoint' || command === 'prove' || command === 'public-key') return await (await import('./transparency-commands.ts')).runTransparencyCommand(command, values, logger, usage)
+  const { RECONCILE_COMMANDS, reconcileCommand } = LOCAL_COMMANDS.includes(command ?? '') ? { RECONCILE_COMMANDS: [] } : await import('./reconcile-commands.ts')
   if ((RECONCILE_COMMANDS as readonly string[]).includes(command ?? '') && reconcileCommand !== undefined) {
     try {
       return await reconcileCommand(command ?? '', values, (s) => { process.stdout.write(`${s}\n`) })
@@ -197,7 +193,7 @@ async function serve (db: string, all: Readonly<Record<string, string | boolean 
 
 async function serveWith (options: StoreDaemonInput): Promise<number> {
   applyStoreV8Flags()
-  const { startStoreDaemon } = await load<typeof import('../store/daemon.ts')>('../store/daemon.ts')
+  const { startStoreDaemon } = await import('../store/daemon.ts')
   const daemon = await startStoreDaemon(options, {
     logger,
     // A failed fsync leaves the files in an unknown state: exit, and let the supervisor restart us (recovery).
@@ -221,13 +217,13 @@ async function verifierOf (values: Readonly<Record<string, string | boolean | un
   const publicKey = values['public-key']
   const logKey = values['log-key']
   if (typeof publicKey === 'string') return parseVerifierKey(publicKey)
-  if (typeof logKey === 'string') return (await (await load<typeof import('../store/log-signing-key.ts')>('../store/log-signing-key.ts')).loadLogSigningKey(logKey)).verifier
+  if (typeof logKey === 'string') return (await (await import('../store/log-signing-key.ts')).loadLogSigningKey(logKey)).verifier
   return undefined
 }
 
 async function verify (db: string, threads: number, verifierKey: NoteVerifier | undefined): Promise<number> {
   // Not through LevelStore: verify-directory.ts opens only what verify reads (and says why).
-  const { verifyDirectory } = await load<typeof import('../store/verify-directory.ts')>('../store/verify-directory.ts')
+  const { verifyDirectory } = await import('../store/verify-directory.ts')
   const result = await verifyDirectory(db, { threads, ...(verifierKey === undefined ? {} : { verifierKey }) })
   process.stdout.write(`${JSON.stringify({ ...result, elapsedMs: Math.round(result.elapsedMs) })}\n`)
   logger.info({ event: result.ok ? 'store.verify.ok' : 'store.verify.broken', entries: result.entries, position: result.issue?.position, kind: result.issue?.kind, tree: result.tree.issue?.kind, checkpoint: result.tree.issue?.size, ms: Math.round(result.elapsedMs) }, 'verify finished')
@@ -235,7 +231,7 @@ async function verify (db: string, threads: number, verifierKey: NoteVerifier | 
 }
 
 async function rebuild (db: string, by: { actor: string, approver: string, note: string }): Promise<number> {
-  const { LevelStore } = await load<typeof import('../store/level-store.ts')>('../store/level-store.ts')
+  const { LevelStore } = await import('../store/level-store.ts')
   const store = new LevelStore({ location: db, logger, createIfMissing: false })
   await store.open()
   try {
@@ -251,7 +247,7 @@ async function rebuild (db: string, by: { actor: string, approver: string, note:
 /** Write the administrator's recipient key pair: the public half goes to the store, the private half to the administrator. */
 async function backupKeygen (out: string, passphraseFile: string | undefined): Promise<number> {
   const passphrase = passphraseFile === undefined ? undefined : (await readFile(passphraseFile, 'utf8')).trim()
-  const { generateRecipientKey } = await load<typeof import('../store/backup/recipient-key.ts')>('../store/backup/recipient-key.ts')
+  const { generateRecipientKey } = await import('../store/backup/recipient-key.ts')
   const pair = generateRecipientKey(passphrase)
   await mkdir(out, { recursive: true, mode: 0o700 })
   await writeFile(path.join(out, 'backup-recipient.pub'), pair.publicPem, { mode: 0o644, flag: 'wx' })
@@ -262,7 +258,7 @@ async function backupKeygen (out: string, passphraseFile: string | undefined): P
 
 async function restore (db: string, o: { from: string, identity: string, key: string, actor: string, passphraseFile: string | undefined, verifier: NoteVerifier | undefined }): Promise<number> {
   const passphrase = o.passphraseFile === undefined ? undefined : (await readFile(o.passphraseFile, 'utf8')).trim()
-  const [{ readIdentityKey }, { restoreBackup }] = await Promise.all([load<typeof import('../store/backup/recipient-key.ts')>('../store/backup/recipient-key.ts'), load<typeof import('../store/backup/restore-backup.ts')>('../store/backup/restore-backup.ts')])
+  const [{ readIdentityKey }, { restoreBackup }] = await Promise.all([import('../store/backup/recipient-key.ts'), import('../store/backup/restore-backup.ts')])
   const identity = readIdentityKey(await readFile(o.identity), passphrase)
   const started = performance.now()
   let lastAt = 0

@@ -69,8 +69,8 @@ const MIB = 1 << 20
  *          (session 14, two pairs in alternating order, bench/results/2026-12-01-session14-lead-ab.txt):
  *          the views' compactions 3,454–3,460 → 2,378 MB, LevelDB's compaction thread 27.9 / 27.8 → 20.6 /
  *          19.3 µs per update, libuv's pool (the memtable inserts) 26.7 / 27.2 → 31.9 / 30.5, the store in
- *          all 125.5 / 126.4 → 121.9 / 115.8. It costs memory (peak RSS +38–74 MB at 1 M; a flush holds two
- *          memtables; the daemons' bins gave back ~30 MB the same session) and replay at open: after a
+ *          all 125.5 / 126.4 → 121.9 / 115.8. It costs memory (peak RSS +38–74 MB at 1 M, the daemon's 792 →
+ *          830 MB at 5.1 M; a flush holds two memtables) and replay at open: after a
  *          crash LevelDB replays the views' write-ahead log, up to one memtable (open of a store left with
  *          a 49 MB log: 0.86–0.89 s against 0.18 s with 12 MB), within SPEC §8's recovery < 5 s (1.58 s
  *          measured at 5.1 M with 64 MiB).

@@ -48,9 +48,9 @@ export function startTsWorker (moduleUrl: URL, workerData: unknown, options: TsW
     const api = createRequire(import.meta.url).resolve('tsx/cjs/api')
     boot = `${naming}require(${JSON.stringify(api)}).register(); require(${JSON.stringify(decodeURIComponent(moduleUrl.pathname))})`
   } else {
-    // import.meta.resolve is missing where tsx's CommonJS hook compiled this module (the daemons' bins,
-    // cli/import-lazily.ts), and tsx/esm/api's CommonJS entry cannot register the hooks from a worker:
-    // the daemons' workers all take 'require'; 'import' is for a caller loaded as an ES module.
+    // import.meta.resolve is missing where tsx's CommonJS hook compiled this module (a bin such as
+    // server/bin/ken-national.js), and tsx/esm/api's CommonJS entry cannot register the hooks from a
+    // worker: the daemons' workers all take 'require'; 'import' is for a caller loaded as an ES module.
     if (typeof import.meta.resolve !== 'function') throw new RangeError("the 'import' loader needs ts-worker.ts loaded as an ES module (--import tsx); use 'require'")
     const api = import.meta.resolve('tsx/esm/api')
     boot = `${naming}import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}) })`

@@ -16,17 +16,9 @@ export interface DaemonProcess {
   readonly readyMs: number
 }
 
-/** How the daemon is started: by default the TypeScript CLI under tsx's ESM hooks. */
-export interface SpawnOptions {
-  /** node's arguments before `serve` (default `--import tsx server/src/cli/ken-store.ts`; the bin: `server/bin/ken-store.js`). */
-  readonly argv?: readonly string[]
-  readonly env?: NodeJS.ProcessEnv
-}
-
-export async function spawnDaemon (paths: { dbPath: string, socketPath: string, keyFile: string }, timeoutMs = 30_000, options: SpawnOptions = {}): Promise<DaemonProcess> {
+export async function spawnDaemon (paths: { dbPath: string, socketPath: string, keyFile: string }, timeoutMs = 30_000): Promise<DaemonProcess> {
   const started = performance.now()
-  const argv = options.argv ?? ['--import', 'tsx', 'server/src/cli/ken-store.ts']
-  const child = spawn(process.execPath, [...argv, 'serve', '--db', paths.dbPath, '--socket', paths.socketPath, '--key', paths.keyFile], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], ...(options.env === undefined ? {} : { env: options.env }) })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/ken-store.ts', 'serve', '--db', paths.dbPath, '--socket', paths.socketPath, '--key', paths.keyFile], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
   const lines: Array<Record<string, unknown>> = []
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   let buffer = ''
