@@ -7,6 +7,7 @@ import { openSync, closeSync, existsSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { DAEMON_MALLOC_ENV } from './malloc-env.ts'
+import { STORE_NODE_FLAGS } from '../store/heap-flags.ts'
 
 export interface DaemonProcess {
   readonly name: string
@@ -17,6 +18,9 @@ export interface DaemonProcess {
   stop: (graceMs?: number) => Promise<number | null>
 }
 
+/** Node flags by daemon name, as the systemd units give them (NODE_OPTIONS): the store's young generation (heap-flags.ts). */
+export const DAEMON_NODE_FLAGS: Readonly<Record<string, readonly string[]>> = Object.freeze({ store: STORE_NODE_FLAGS })
+
 const running = new Set<ChildProcess>()
 // A launcher that dies must not leave daemons behind holding the port, the socket and the database.
 process.once('exit', () => {
@@ -26,7 +30,7 @@ process.once('exit', () => {
 /**
  * Spawn `node --import tsx <script> ...args` for a TypeScript script, `node <script> ...args` for a
  * JavaScript one (a package bin such as gateway/bin/ken-gateway.js, which registers its own loader),
- * stderr and stdout appended to `logFile`. With
+ * with the Node flags of DAEMON_NODE_FLAGS[name], stderr and stdout appended to `logFile`. With
  * KEN_CPU_PROF_DIR set (profiling the bench, issue 6), each daemon writes V8 CPU profiles (one per
  * thread) into its own sub-directory of it when it exits.
  */
@@ -36,7 +40,7 @@ export function spawnDaemon (name: string, script: string, args: readonly string
   const prof = profDir === undefined || profDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.join(profDir, name)}`]
   // The malloc settings of the systemd units (malloc-env.ts); one already in the environment wins.
   const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : []
-  const child = spawn(process.execPath, [...prof, ...loader, script, ...args], { stdio: ['ignore', fd, fd], env: { ...DAEMON_MALLOC_ENV, ...process.env } })
+  const child = spawn(process.execPath, [...(DAEMON_NODE_FLAGS[name] ?? []), ...prof, ...loader, script, ...args], { stdio: ['ignore', fd, fd], env: { ...DAEMON_MALLOC_ENV, ...process.env } })
   closeSync(fd)
   running.add(child)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {

@@ -20,6 +20,23 @@ export const STORE_HEAP_GROWING_FACTOR = 3
 
 export const STORE_V8_FLAGS: readonly string[] = Object.freeze([`--heap-growing-percent=${(STORE_HEAP_GROWING_FACTOR - 1) * 100}`])
 
+/**
+ * Node flags the store daemon must be started with (spawnDaemon adds them by the daemon's name,
+ * ken-store.service by NODE_OPTIONS): V8 sizes each isolate's young generation when the isolate is
+ * made (heap/heap.cc ConfigureHeap), so a flag set from JavaScript afterwards — as applyStoreV8Flags
+ * does for the growing factor, which V8 reads at every mark-compact — leaves the main thread's young
+ * generation as it was (measured: new space stayed 32 MB after setFlagsFromString('--max-semi-space-size=64')).
+ *
+ * Why semi-spaces of 32 MiB (V8's default for a 64-bit heap of this size: 16): what a scavenge copies
+ * is what is still alive when the young generation fills, and the store's per-update garbage — decoded
+ * requests, sealed records, ops, view keys, 13 KB per update — lives for one commit group; twice the
+ * room lets twice as much of it die before a scavenge instead of being copied, promoted and marked
+ * later. bench:store 200 k, default / 32 / 64 MiB alternating (bench/results/2026-12-01-session15-lead-ab.txt):
+ * V8's threads 13.8, 12.3, 12.4, 12.7 → 11.3, 11.2, 11.7, 10.2 (32) → 9.2, 8.7 (64) µs per update. The cost is
+ * memory: up to 2 × 16 MiB more new space (64 MiB would be 96 MB more, too near SPEC §8's 1 GB at 5.1 M).
+ */
+export const STORE_NODE_FLAGS: readonly string[] = Object.freeze(['--max-semi-space-size=32'])
+
 export function applyStoreV8Flags (): void {
   for (const flag of STORE_V8_FLAGS) v8.setFlagsFromString(flag)
 }

@@ -3,7 +3,7 @@
 import t from 'tap'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { spawnDaemon } from '../../../server/src/appliance/daemon-process.ts'
+import { DAEMON_NODE_FLAGS, spawnDaemon } from '../../../server/src/appliance/daemon-process.ts'
 import { DAEMON_MALLOC_ENV, JEMALLOC } from '../../../server/src/appliance/malloc-env.ts'
 import { tempDirUntilExit } from '../../helpers/temp-dir.ts'
 
@@ -46,4 +46,24 @@ t.test('a daemon runs on jemalloc where it is installed', async (t) => {
   } else {
     t.same(seen, { mapped: false }, `${JEMALLOC} absent: no LD_PRELOAD (ld.so would warn on every start)`)
   }
+})
+
+// The store's young generation is sized when its process starts (heap-flags.ts): only a flag on its
+// command line does it, so spawnDaemon gives the store its flags and no other daemon any.
+t.test('the store daemon starts with its Node flags, and they take effect', async (t) => {
+  t.ok((DAEMON_NODE_FLAGS.store ?? []).includes('--max-semi-space-size=32'))
+  const probe = path.join(dir, 'print-flags.ts')
+  // V8 grows new space to 2 × the semi-space bound under allocation: fill it with short-lived objects.
+  writeFileSync(probe, `import v8 from 'node:v8'\nlet keep: unknown[] = []\nfor (let i = 0; i < 3e6; i++) { keep.push({ i }); if (keep.length > 200000) keep = [] }\nconst ns = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')\nprocess.stdout.write(JSON.stringify({ argv: process.execArgv.filter((a) => a.startsWith('--max-semi')), newSpaceMb: (ns?.space_size ?? 0) / 1048576 }))\n`)
+  const seen = async (name: string): Promise<{ argv: string[], newSpaceMb: number }> => {
+    const d = spawnDaemon(name, probe, [], path.join(dir, `${name}.log`))
+    t.equal(await d.exited, 0)
+    return JSON.parse(readFileSync(path.join(dir, `${name}.log`), 'utf8')) as { argv: string[], newSpaceMb: number }
+  }
+  const store = await seen('store')
+  t.same(store.argv, ['--max-semi-space-size=32'])
+  t.equal(store.newSpaceMb, 64, 'two semi-spaces of 32 MiB')
+  const gateway = await seen('gateway')
+  t.same(gateway.argv, [])
+  t.ok(gateway.newSpaceMb <= 32, `V8's default (${gateway.newSpaceMb} MB)`)
 })

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { loadConfig } from '../../../firmware-config/src/index.ts'
 import { resolvePaths } from '../../../firmware-config/src/paths.ts'
 import { DAEMON_MALLOC_ENV } from '../../../server/src/appliance/malloc-env.ts'
+import { DAEMON_NODE_FLAGS } from '../../../server/src/appliance/daemon-process.ts'
 
 /** `Key=value` lines of a unit file (comments dropped), key → every value. */
 function directives (file: string): Map<string, string[]> {
@@ -32,6 +33,12 @@ for (const [name, unit] of Object.entries(units)) {
   t.test(`${name} unit sets the daemons' malloc environment`, async (t) => {
     const env = new Map((directives(unit.file).get('Environment') ?? []).flatMap((line) => line.split(/\s+/)).map((kv) => kv.split('=') as [string, string]))
     for (const [key, value] of Object.entries(DAEMON_MALLOC_ENV)) t.equal(env.get(key), value, key)
+  })
+  // Issue 18: and the Node flags spawnDaemon gives it (the store's young generation, heap-flags.ts).
+  t.test(`${name} unit sets the daemon's Node flags`, async (t) => {
+    const options = (directives(unit.file).get('Environment') ?? []).map((line) => /^NODE_OPTIONS=(.*)$/.exec(line)?.[1]).filter((v) => v !== undefined)
+    const flags = DAEMON_NODE_FLAGS[name] ?? []
+    t.same(options, flags.length === 0 ? [] : [flags.join(' ')])
   })
 }
 
