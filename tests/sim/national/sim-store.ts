@@ -21,11 +21,21 @@ const forwardKey = (pref: string, position: number): string => `F!${pref}!${Stri
 const residentKey = (code: string): string => `R!${code}`
 const kojinKey = (kojin: string): string => `K!${kojin}`
 
+/**
+ * LevelDB options of the simulator's database. It runs on the bench's two cores beside the appliance
+ * (bench/national.ts), and with LevelDB's defaults — a 4 MiB memtable, snappy on every block — its
+ * forwards and its national file (keys by 住民票コード and 個人番号, spread at random) were rewritten
+ * level after level: session 14's 5.1 M load compacted 14,984 MB to keep 1.8 GB (its LOG). As the
+ * store's views (server/src/store/level-tuning.ts): a larger memtable means fewer levels a key passes,
+ * and its values (protobuf with random codes) gain little from snappy.
+ */
+export const SIM_LEVEL_TUNING = Object.freeze({ writeBufferSize: 64 * 1024 * 1024, compression: false })
+
 export class SimStore {
   readonly #db: Db
 
   constructor (location: string) {
-    this.#db = new ClassicLevel<string, Buffer>(location, { keyEncoding: 'utf8', valueEncoding: 'buffer' })
+    this.#db = new ClassicLevel<string, Buffer>(location, { keyEncoding: 'utf8', valueEncoding: 'buffer', ...SIM_LEVEL_TUNING })
   }
 
   async open (): Promise<void> {
