@@ -13,7 +13,8 @@
  * Order: forwards are published in queue order on one MQTT connection (QoS 1 keeps order on a
  * connection, MQTT 3.1.1 §4.6), and each names its predecessor, so the national side refuses a gap.
  */
-import type { NationalAck, NationalBatchItem, NationalSearchRequest, NationalSearchResponse, OutboxItem } from '../../../proto/src/types.ts'
+import type { NationalAck, NationalSearchRequest, NationalSearchResponse } from '../../../proto/src/types.ts'
+import type { OutboxForward } from './outbox-batch.ts'
 import type { NationalLink } from './national-link.ts'
 import type { OutboxClient } from './outbox-client.ts'
 import type { NationalLogger } from './logger.ts'
@@ -59,7 +60,7 @@ export interface NationalLag {
 interface Pending {
   readonly position: number
   readonly recordedAtMs: number
-  readonly item: OutboxItem
+  readonly item: OutboxForward
 }
 
 export class Forwarder {
@@ -181,10 +182,7 @@ export class Forwarder {
       if (this.#nextFrom === 0) this.#confirmed = batch.confirmed
       this.#nextFrom = batch.scannedTo + 1
       this.#scannedTo = batch.scannedTo
-      for (const item of batch.items) {
-        const position = (item.identity ?? item.fuhyo)?.logPosition ?? 0
-        this.#queue.push({ position, recordedAtMs: Date.parse(item.recordedAt), item })
-      }
+      for (const item of batch.items) this.#queue.push({ position: item.position, recordedAtMs: Date.parse(item.recordedAt), item })
       this.#pump()
     }
   }
@@ -199,13 +197,8 @@ export class Forwarder {
     const batch = this.#opts.batch
     while (this.#sent < this.#queue.length) {
       const items = this.#queue.slice(this.#sent, this.#sent + batch).map(({ item }) => item)
-      if (batch === 1) {
-        const item = items[0] as OutboxItem
-        if (item.identity !== undefined && item.identity !== null) this.#link.publishForward('identity', item.identity)
-        else if (item.fuhyo !== undefined && item.fuhyo !== null) this.#link.publishForward('fuhyo', item.fuhyo)
-      } else {
-        this.#link.publishForwardBatch(items.flatMap((item): NationalBatchItem[] => item.identity !== undefined && item.identity !== null ? [{ identity: item.identity }] : item.fuhyo !== undefined && item.fuhyo !== null ? [{ fuhyo: item.fuhyo }] : []))
-      }
+      if (batch === 1) this.#link.publishForward(items[0] as OutboxForward)
+      else this.#link.publishForwardBatch(items)
       this.#sent += items.length
       this.#published += items.length
     }

@@ -12,7 +12,8 @@ import type { ConnectionOptions, TLSSocket } from 'node:tls'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
 import { decode, encode } from '../../../proto/src/codec.ts'
 import { nationalTopic, parseNationalTopic } from '../../../proto/src/national-topics.ts'
-import type { NationalAck, NationalBatchItem, NationalFuhyoForward, NationalForward, NationalSearchRequest, NationalSearchResponse } from '../../../proto/src/types.ts'
+import type { NationalAck, NationalSearchRequest, NationalSearchResponse } from '../../../proto/src/types.ts'
+import { encodeNationalForwardBatch, type OutboxForward } from './outbox-batch.ts'
 import type { NationalLogger } from './logger.ts'
 import { errors } from './errors.ts'
 
@@ -79,16 +80,14 @@ export class NationalLink extends EventEmitter<NationalLinkEvents> {
     this.#log.info('national.tls.rotated', { reason: Object.keys(next).join(','), linkUp: this.#up })
   }
 
-  publishForward (kind: 'identity', forward: NationalForward): void
-  publishForward (kind: 'fuhyo', forward: NationalFuhyoForward): void
-  publishForward (kind: 'identity' | 'fuhyo', forward: NationalForward | NationalFuhyoForward): void {
-    const bytes = kind === 'identity' ? encode('NationalForward', forward as NationalForward) : encode('NationalFuhyoForward', forward as NationalFuhyoForward)
-    this.#publish(nationalTopic(kind === 'identity' ? 'forward' : 'fuhyoForward', this.#opts.prefectureCode), bytes)
+  /** One forward alone (…/forward or …/fuhyo/forward), its bytes as the store encoded them (outbox-batch.ts). */
+  publishForward (forward: OutboxForward): void {
+    this.#publish(nationalTopic(forward.kind === 'identity' ? 'forward' : 'fuhyoForward', this.#opts.prefectureCode), forward.bytes)
   }
 
   /** Several forwards, in log order, in one PUBLISH (NationalForwardBatch, national.proto). */
-  publishForwardBatch (items: readonly NationalBatchItem[]): void {
-    this.#publish(nationalTopic('forwardBatch', this.#opts.prefectureCode), encode('NationalForwardBatch', { items: items as NationalBatchItem[] }))
+  publishForwardBatch (items: readonly OutboxForward[]): void {
+    this.#publish(nationalTopic('forwardBatch', this.#opts.prefectureCode), encodeNationalForwardBatch(items))
   }
 
   publishQuery (request: NationalSearchRequest): void {
@@ -105,7 +104,8 @@ export class NationalLink extends EventEmitter<NationalLinkEvents> {
   #publish (topic: string, bytes: Uint8Array): void {
     // Only on an authenticated link: before CONNACK nothing leaves (B1.2 認証できない相手先への情報の提供がされない).
     if (!this.#up || this.#client === undefined) return
-    this.#client.publish(topic, Buffer.from(bytes), { qos: 1 }, () => undefined)
+    // A Buffer goes as it is (a forward's bytes, a batch written for this PUBLISH: neither is written to again).
+    this.#client.publish(topic, Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes), { qos: 1 }, () => undefined)
   }
 
   #connect (): void {

@@ -5,9 +5,10 @@
  */
 import net from 'node:net'
 import { EventEmitter } from 'node:events'
-import { decode, encode } from '../../../proto/src/codec.ts'
+import { encode } from '../../../proto/src/codec.ts'
 import { encodeFrame, FrameDecoder } from '../../../proto/src/framing.ts'
-import type { NationalSearchRequest, NationalSearchResponse, OutboxBatch, OutboxConfirmed, OutboxMessage } from '../../../proto/src/types.ts'
+import type { NationalSearchRequest, NationalSearchResponse, OutboxConfirmed } from '../../../proto/src/types.ts'
+import { readOutboxMessage, type OutboxBatchRead } from './outbox-batch.ts'
 import { errors } from './errors.ts'
 
 interface Waiter<T> { resolve: (v: T) => void, reject: (e: Error) => void }
@@ -20,7 +21,7 @@ export interface OutboxClientEvents {
 export class OutboxClient extends EventEmitter<OutboxClientEvents> {
   readonly #socket: net.Socket
   readonly #decoder = new FrameDecoder()
-  readonly #reads: Array<Waiter<OutboxBatch>> = []
+  readonly #reads: Array<Waiter<OutboxBatchRead>> = []
   readonly #confirms: Array<Waiter<OutboxConfirmed>> = []
   #closed = false
 
@@ -46,7 +47,8 @@ export class OutboxClient extends EventEmitter<OutboxClientEvents> {
     return this.#closed
   }
 
-  async read (fromPosition: number, maxItems: number, waitMs: number): Promise<OutboxBatch> {
+  /** A read's forwards as the store encoded them (outbox-batch.ts): carried on unread. */
+  async read (fromPosition: number, maxItems: number, waitMs: number): Promise<OutboxBatchRead> {
     return await this.#ask(this.#reads, { read: { fromPosition, maxItems, waitMs } })
   }
 
@@ -71,12 +73,15 @@ export class OutboxClient extends EventEmitter<OutboxClientEvents> {
   }
 
   #onData (chunk: Buffer): void {
-    let message: OutboxMessage
     try {
       for (const frame of this.#decoder.push(chunk)) {
-        message = decode('OutboxMessage', frame)
-        if (message.batch !== undefined && message.batch !== null) this.#reads.shift()?.resolve(message.batch)
-        else if (message.confirmed !== undefined && message.confirmed !== null) this.#confirms.shift()?.resolve(message.confirmed)
+        const read = readOutboxMessage(frame)
+        if (read.batch !== undefined) {
+          this.#reads.shift()?.resolve(read.batch)
+          continue
+        }
+        const message = read.other
+        if (message.confirmed !== undefined && message.confirmed !== null) this.#confirms.shift()?.resolve(message.confirmed)
         else if (message.query !== undefined && message.query !== null) this.emit('query', message.query)
         else throw errors.KEN_ERR_NATIONAL_OUTBOX_PROTOCOL()
       }

@@ -11,6 +11,7 @@ import { encodeFrame } from '../../../proto/src/framing.ts'
 import { ChangeReason } from '../../../proto/src/types.ts'
 import { startStoreDaemon, type StoreDaemon } from '../../../server/src/store/daemon.ts'
 import { OutboxClient } from '../../../server/src/national/outbox-client.ts'
+import { decodeOutboxForward } from '../../../server/src/national/outbox-batch.ts'
 import { Cs, FUKUOKA, KITAKYUSHU, fuhyo, item, person, tempDir } from '../../unit/store/helpers.ts'
 
 interface Env { daemon: StoreDaemon, paths: { dbPath: string, socketPath: string, keyFile: string, outboxSocketPath: string } }
@@ -51,14 +52,16 @@ t.test('forwards: accepted updates only, in order, chained; 附票 without 個�
   const batch = await client.read(0, 100, 0)
   t.equal(batch.errorCode, '')
   t.equal(batch.confirmed, 0)
-  const positions = batch.items.map((i) => (i.identity ?? i.fuhyo)?.logPosition)
+  const positions = batch.items.map((i) => i.position)
   t.same(positions, [1, 3, 5, 6], 'the rejection (2) and the act (4) are not forwarded')
-  t.same(batch.items.map((i) => (i.identity ?? i.fuhyo)?.previousPosition), [0, 1, 3, 5], 'each names its predecessor')
-  const fuhyoItem = batch.items[1]?.fuhyo
-  t.ok(fuhyoItem !== undefined && fuhyoItem !== null, 'position 3 is a 附票 forward')
-  t.notOk('kojinBango' in (fuhyoItem?.fuhyo ?? {}), 'a 附票 forward has no 個人番号 field at all')
-  t.equal(batch.items[0]?.identity?.kojinBango, person(1).kojinBango, 'a 本人確認情報 forward carries the 個人番号')
-  t.equal(batch.items[0]?.identity?.prefectureCode, '40')
+  t.same(batch.items.map((i) => { const f = decodeOutboxForward(i); return (f.identity ?? f.fuhyo)?.previousPosition }), [0, 1, 3, 5], 'each names its predecessor')
+  t.equal(batch.items[1]?.kind, 'fuhyo', 'position 3 is a 附票 forward')
+  const fuhyoItem = batch.items[1] === undefined ? undefined : decodeOutboxForward(batch.items[1]).fuhyo
+  t.ok(fuhyoItem !== undefined && fuhyoItem !== null)
+  t.notOk('kojinBango' in (fuhyoItem ?? {}), 'a 附票 forward has no 個人番号 field at all')
+  const first = batch.items[0] === undefined ? undefined : decodeOutboxForward(batch.items[0]).identity
+  t.equal(first?.kojinBango, person(1).kojinBango, 'a 本人確認情報 forward carries the 個人番号')
+  t.equal(first?.prefectureCode, '40')
   t.equal(batch.scannedTo, 6)
 
   client.close()
@@ -86,7 +89,7 @@ t.test('a confirm is recorded as a national.forward act, and the confirmed posit
   client = await OutboxClient.connect(env.paths.outboxSocketPath)
   const again = await client.read(0, 100, 0)
   t.equal(again.confirmed, 3)
-  t.same(again.items.map((i) => [(i.identity ?? i.fuhyo)?.logPosition, (i.identity ?? i.fuhyo)?.previousPosition]), [[5, 3], [6, 5]], 'resumes after the confirmed forward, chained to it')
+  t.same(again.items.map((i) => { const f = decodeOutboxForward(i); return [i.position, (f.identity ?? f.fuhyo)?.previousPosition] }), [[5, 3], [6, 5]], 'resumes after the confirmed forward, chained to it')
   client.close()
 })
 
@@ -96,18 +99,18 @@ t.test('reads continue only right after the previous batch; a read with nothing 
   const client = await OutboxClient.connect(env.paths.outboxSocketPath)
   t.teardown(() => client.close())
   const first = await client.read(0, 2, 0)
-  t.same(first.items.map((i) => (i.identity ?? i.fuhyo)?.logPosition), [1, 3])
+  t.same(first.items.map((i) => i.position), [1, 3])
   t.equal(first.scannedTo, 3)
   t.equal((await client.read(7, 10, 0)).errorCode, 'KEN_ERR_STORE_OUTBOX_POSITION')
   const rest = await client.read(4, 10, 0)
-  t.same(rest.items.map((i) => (i.identity ?? i.fuhyo)?.logPosition), [5, 6])
+  t.same(rest.items.map((i) => i.position), [5, 6])
   const waiting = client.read(rest.scannedTo + 1, 10, 5000)
   const cs = new Cs(FUKUOKA)
   cs.advance(10)
   await env.daemon.store.append([item(cs.identity(person(30)))])
   const woke = await waiting
-  t.same(woke.items.map((i) => (i.identity ?? i.fuhyo)?.logPosition), [7], 'the new forward arrives on the waiting read')
-  t.equal(woke.items[0]?.identity?.previousPosition, 6)
+  t.same(woke.items.map((i) => i.position), [7], 'the new forward arrives on the waiting read')
+  t.equal(woke.items[0] === undefined ? undefined : decodeOutboxForward(woke.items[0]).identity?.previousPosition, 6)
 })
 
 t.test('one consumer at a time; anything but an OutboxRequest closes the connection unanswered', async (t) => {
@@ -148,7 +151,7 @@ t.test('a crypto-shredded update is passed, whether its key was in memory or is 
     const client = await OutboxClient.connect(env.paths.outboxSocketPath)
     const batch = await client.read(0, 100, 0)
     client.close()
-    return batch.items.map((i) => [(i.identity ?? i.fuhyo)?.logPosition, (i.identity ?? i.fuhyo)?.previousPosition])
+    return batch.items.map((i) => { const f = decodeOutboxForward(i); return [i.position, (f.identity ?? f.fuhyo)?.previousPosition] })
   }
   t.same(await forwarded(), [[1, 0], [3, 1]], 'the 死亡 (2) is passed; 3 names 1 as its predecessor')
   await env.daemon.close()

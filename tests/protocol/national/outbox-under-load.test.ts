@@ -9,6 +9,7 @@ import pino from 'pino'
 import type { AppendItem } from '../../../proto/src/types.ts'
 import { startStoreDaemon, type StoreDaemon } from '../../../server/src/store/daemon.ts'
 import { OutboxClient } from '../../../server/src/national/outbox-client.ts'
+import { decodeOutboxForward } from '../../../server/src/national/outbox-batch.ts'
 import { Cs, FUKUOKA, item, person, tempDir } from '../../unit/store/helpers.ts'
 
 const BACKLOG = 3000
@@ -57,7 +58,9 @@ t.test('the outbox forwards the backlog and keeps up while appends keep the stor
     t.equal(batch.errorCode, '')
     from = batch.scannedTo + 1
     for (const i of batch.items) {
-      const f = i.identity ?? i.fuhyo
+      const d = decodeOutboxForward(i)
+      const f = d.identity ?? d.fuhyo
+      if (i.position !== f?.logPosition) inOrder = false
       if (f?.previousPosition !== previous || (f?.logPosition ?? 0) <= previous) inOrder = false
       previous = f?.logPosition ?? previous
     }
