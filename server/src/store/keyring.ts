@@ -10,7 +10,7 @@
 import type { SearchDomain } from './search-keys.ts'
 import { hash, hkdfSync } from 'node:crypto'
 import { KEY_ID_BYTES, TOKEN_BYTES } from './layout.ts'
-import { open, openInto, seal, sealAad, SealPurpose } from './sealing.ts'
+import { open, openInto, OpenBatch, seal, sealAad, SealPurpose } from './sealing.ts'
 import { randomBytesFromPool } from './random-pool.ts'
 import { DATA_KEY_BYTES, makeDataKey, ownKey, type NewDataKey } from './data-key.ts'
 import { KeyFactory } from './key-factory.ts'
@@ -251,6 +251,51 @@ export class Keyring {
     const own = openInto(this.#wrapKey, sealAad(SealPurpose.DATA_KEY, keyId, 0), wrapped, Buffer.from(new ArrayBuffer(DATA_KEY_BYTES)))
     this.#cache.set(keyId, own)
     return own
+  }
+
+  /**
+   * {@link dataKey} for many keys at once, the ones not in memory unwrapped in one call (sealing.ts
+   * OpenBatch; store.ts loadDataKeys, for the outbox's read, issue 18): the key of `keyIds[i]` from
+   * `wrapped[i]`, undefined where that key was erased or `wrapped[i]` is undefined (as the outbox
+   * leaves those to openForward, which says why). Key ids must differ.
+   * @throws KEN_ERR_STORE_DECRYPT when a wrapped key does not open (the keys before it are kept)
+   */
+  dataKeys (keyIds: readonly Uint8Array[], wrapped: ReadonlyArray<Uint8Array | undefined>): Array<Buffer | undefined> {
+    const keys = new Array<Buffer | undefined>(keyIds.length).fill(undefined)
+    let bytes = 0
+    let longestId = 0
+    for (let i = 0; i < keyIds.length; i++) {
+      bytes += wrapped[i]?.length ?? 0
+      longestId = Math.max(longestId, (keyIds[i] as Uint8Array).length)
+    }
+    const batch = new OpenBatch(keyIds.length, bytes, longestId)
+    // Index in the batch of each key to unwrap; -2 for none (erased, absent, or cached), -1 too short to open.
+    const at = new Int32Array(keyIds.length).fill(-2)
+    for (let i = 0; i < keyIds.length; i++) {
+      const keyId = keyIds[i] as Uint8Array
+      const value = wrapped[i]
+      if (this.isErased(keyId) || value === undefined) continue
+      const hit = this.#cache.get(keyId)
+      if (hit !== undefined) keys[i] = hit
+      else at[i] = batch.add(this.#wrapKey, SealPurpose.DATA_KEY, keyId, 0, value)
+    }
+    batch.open()
+    try {
+      for (let i = 0; i < keyIds.length; i++) {
+        const index = at[i] as number
+        if (index === -2) continue
+        const plain = index < 0 ? undefined : batch.plaintext(index)
+        if (plain === undefined || plain.length !== DATA_KEY_BYTES) throw errors.KEN_ERR_STORE_DECRYPT()
+        // Each key in a memory of its own (see #remember), copied out of the batch's, which is wiped.
+        const own = Buffer.from(new ArrayBuffer(DATA_KEY_BYTES))
+        own.set(plain)
+        this.#cache.set(keyIds[i] as Uint8Array, own)
+        keys[i] = own
+      }
+    } finally {
+      batch.wipe()
+    }
+    return keys
   }
 
   /**

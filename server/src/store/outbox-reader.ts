@@ -8,6 +8,7 @@
 import type { NationalForward, NationalFuhyoForward, OutboxItem } from '../../../proto/src/types.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import type { ForwardRecord, Store, StoreLogger } from './store.ts'
+import { isForwardFailure, type ForwardItems, type ForwardOutcome } from './forward-open.ts'
 
 /** What one read found. */
 export interface OutboxSlice {
@@ -44,17 +45,35 @@ export async function readForwards (store: Store, from: number, maxItems: number
   const candidates: ForwardRecord[] = []
   // Only what a forward needs is read of each entry (forward-entry.ts): its update when it is an
   // ACCEPTED 本人確認情報 or 附票 one, else null.
-  for await (const record of store.forwardEntries(from, to)) {
-    scannedTo = record.position
-    if (record.entry.update === null) continue
-    candidates.push(record)
-    if (candidates.length >= maxItems) break
+  scan: for await (const records of store.forwardEntries(from, to)) {
+    for (const record of records) {
+      scannedTo = record.position
+      if (record.entry.update === null) continue
+      candidates.push(record)
+      if (candidates.length >= maxItems) break scan
+    }
   }
   if (candidates.length < maxItems) scannedTo = Math.max(scannedTo, to)
   const keys = await store.loadDataKeys(candidates)
+  // Entries whose key was not loaded (not found, or erased): openForward reads it or says why, one
+  // at a time as before. Then the rest in one call (store.ts openForwards), after the last await here,
+  // so that a key erased during those reads is refused too.
+  const late = new Array<ForwardOutcome>(candidates.length)
+  for (let i = 0; i < candidates.length; i++) {
+    if (keys[i] === undefined) late[i] = await openOne(store, candidates[i] as ForwardRecord)
+  }
+  const opened = store.openForwards(candidates, keys)
   for (let i = 0; i < candidates.length; i++) {
     const record = candidates[i] as ForwardRecord
-    const item = await forwardOf(store, record, keys[i], lastForward, logger)
+    const outcome = keys[i] === undefined ? late[i] : opened[i] as ForwardOutcome
+    if (isForwardFailure(outcome)) {
+      // A crypto-shredded resident (SPEC §2.5) cannot be forwarded any more; it is passed, and said so.
+      if (!isKenError(outcome.error, 'KEN_ERR_STORE_KEY_ERASED')) throw outcome.error
+      logger.warn({ event: 'store.outbox.erased', position: record.position }, 'forward skipped: its data key was erased')
+      continue
+    }
+    if (outcome === undefined) continue
+    const item = forwardOf(record, outcome, lastForward)
     if (item === undefined) continue
     items.push(item)
     lastForward = record.position
@@ -62,19 +81,18 @@ export async function readForwards (store: Store, from: number, maxItems: number
   return { items, scannedTo, lastForward }
 }
 
-async function forwardOf (store: Store, record: ForwardRecord, dataKey: Buffer | undefined, previous: number, logger: StoreLogger): Promise<OutboxItem | undefined> {
+/** store.ts openForward without a loaded key, what it throws given back (forward-open.ts ForwardOutcome). */
+async function openOne (store: Store, record: ForwardRecord): Promise<ForwardOutcome> {
+  try {
+    return await store.openForward(record, undefined)
+  } catch (error) {
+    return { error }
+  }
+}
+
+function forwardOf (record: ForwardRecord, update: ForwardItems, previous: number): OutboxItem | undefined {
   const u = record.entry.update
   if (u === null) return undefined
-  let update: Awaited<ReturnType<Store['openForward']>>
-  try {
-    update = await store.openForward(record, dataKey)
-  } catch (err) {
-    // A crypto-shredded resident (SPEC §2.5) cannot be forwarded any more; it is passed, and said so.
-    if (!isKenError(err, 'KEN_ERR_STORE_KEY_ERASED')) throw err
-    logger.warn({ event: 'store.outbox.erased', position: record.position }, 'forward skipped: its data key was erased')
-    return undefined
-  }
-  if (update === undefined) return undefined
   const recordedAt = record.entry.recordedAt
   // Object literals written out field by field: a spread of the envelope made V8 build these in
   // dictionary mode, and the forward then cost half again as much to build and to encode (issue 18).

@@ -95,3 +95,102 @@ export function openInto (key: Uint8Array, aad: Uint8Array, sealed: Uint8Array, 
   if (gcm.open(key, aad, sealed, out, spansOf(aad.length, sealed.length), 1, STATUS) !== 0) throw errors.KEN_ERR_STORE_DECRYPT()
   return out
 }
+
+/**
+ * Many sealed values opened in one native call (aes-gcm-batch.ts `open`; issue 18): the outbox's
+ * read opens a data key and a record per forward, and a call a value made the sealed value's
+ * additional data, its plaintext buffer, the call's arguments and a cipher context each time. The
+ * values are laid out by {@link add} over four buffers made for the batch; {@link open} opens them
+ * all; {@link wipe} zeroes the data keys and plaintexts the batch held. Each value opens as
+ * {@link open} would open it alone: the same key, additional data ({@link sealAad}) and bytes.
+ */
+export class OpenBatch {
+  readonly #keys: Buffer
+  readonly #aads: Buffer
+  readonly #sealed: Buffer
+  readonly #out: Buffer
+  readonly #spans: Int32Array
+  readonly #status: Uint8Array
+  #count = 0
+  #keyBytes = 0
+  #aadBytes = 0
+  #sealedBytes = 0
+  #outBytes = 0
+  /** The key of the last value added, and where it was put: values under one key share its bytes. */
+  #lastKey: Uint8Array | undefined
+  #lastKeyAt = 0
+
+  /**
+   * Room for `capacity` values of `sealedBytes` in all, with key ids of up to `keyIdBytes` bytes each.
+   * @throws RangeError when a value does not fit
+   */
+  constructor (capacity: number, sealedBytes: number, keyIdBytes: number) {
+    this.#keys = Buffer.alloc(capacity * KEY_BYTES)
+    this.#aads = Buffer.allocUnsafe(capacity * sealAadLength(keyIdBytes))
+    this.#sealed = Buffer.allocUnsafe(sealedBytes)
+    this.#out = Buffer.allocUnsafe(sealedBytes)
+    this.#spans = new Int32Array(capacity * AES_GCM_SPAN_FIELDS)
+    this.#status = new Uint8Array(capacity)
+  }
+
+  /** Values added so far. */
+  get count (): number {
+    return this.#count
+  }
+
+  /**
+   * Add the value `sealed`, sealed under `key` for `purpose`, `keyId` and `position` (its {@link sealAad});
+   * returns its index, or -1 when it is too short to be a sealed value (nothing added: {@link open}
+   * alone refuses it with KEN_ERR_STORE_DECRYPT).
+   */
+  add (key: Uint8Array, purpose: SealPurpose, keyId: Uint8Array, position: number, sealed: Uint8Array): number {
+    if (sealed.length < SEAL_OVERHEAD) return -1
+    if (key.length !== KEY_BYTES) throw errors.KEN_ERR_STORE_DECRYPT()
+    const i = this.#count
+    const s = i * AES_GCM_SPAN_FIELDS
+    if (key !== this.#lastKey) {
+      this.#keys.set(key, this.#keyBytes)
+      this.#lastKey = key
+      this.#lastKeyAt = this.#keyBytes
+      this.#keyBytes += KEY_BYTES
+    }
+    const aadLength = sealAadLength(keyId.length)
+    writeSealAad(this.#aads, this.#aadBytes, purpose, keyId, position)
+    this.#sealed.set(sealed, this.#sealedBytes)
+    this.#spans[s] = this.#lastKeyAt
+    this.#spans[s + 1] = this.#aadBytes
+    this.#spans[s + 2] = aadLength
+    this.#spans[s + 3] = this.#sealedBytes
+    this.#spans[s + 4] = sealed.length
+    this.#spans[s + 5] = this.#outBytes
+    this.#aadBytes += aadLength
+    this.#sealedBytes += sealed.length
+    this.#outBytes += sealed.length - SEAL_OVERHEAD
+    this.#count = i + 1
+    return i
+  }
+
+  /** Open every value added; returns how many failed their tag ({@link plaintext} is undefined for those). */
+  open (): number {
+    const failures = gcm.open(this.#keys, this.#aads, this.#sealed, this.#out, this.#spans, this.#count, this.#status)
+    // The data keys are needed no more.
+    this.#keys.fill(0)
+    this.#lastKey = undefined
+    return failures
+  }
+
+  /** The plaintext of value `i` after {@link open}, a view of the batch's memory (wiped by {@link wipe}); undefined when it failed. */
+  plaintext (i: number): Buffer | undefined {
+    if (this.#status[i] !== 1) return undefined
+    const s = i * AES_GCM_SPAN_FIELDS
+    const at = this.#spans[s + 5] as number
+    return this.#out.subarray(at, at + (this.#spans[s + 4] as number) - SEAL_OVERHEAD)
+  }
+
+  /** Zero the keys and plaintexts the batch held. */
+  wipe (): void {
+    this.#keys.fill(0)
+    this.#out.fill(0)
+    this.#lastKey = undefined
+  }
+}

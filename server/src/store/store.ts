@@ -23,7 +23,9 @@ import { open as openSeal, sealAad, SealPurpose } from './sealing.ts'
 import { decodeStored, decodeStoredMessage, fuhyoRecord, residentRecord } from './codec.ts'
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
 import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame, type FrameRef } from './log-block.ts'
-import { decodeForwardEntry, decodeForwardIdentity, type ForwardIdentity, type ForwardRecord } from './forward-entry.ts'
+import { decodeForwardEntry, decodeForwardIdentity, type ForwardEntry, type ForwardRecord } from './forward-entry.ts'
+import { frameHashes } from './forward-hashes.ts'
+import { openForwardBatch, type ForwardItems, type ForwardOutcome } from './forward-open.ts'
 import { countsKey, CURRENT_SPACE, RESIDENT_NUMBER_BYTES, decodeU64, DueKind, rdigestKey, HASH_BYTES, OUTBOX_CONFIRMED, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
 import { SILENT_LOGGER, type ActInput, type AdminActor, type RetentionOptions, type RetentionReport, type Counts, type Head, type HistoryItem, type KeyedRecord, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
 import { LogTree } from './log-tree.ts'
@@ -674,33 +676,77 @@ export abstract class Store {
 
   /**
    * The entries `from ≤ position ≤ to` as the outbox reads them (forward-entry.ts): only the fields
-   * a forward needs, and the chain hash only of forwards (issue 18).
+   * a forward needs, and the chain hash only of forwards (issue 18); in order, a log block's at a
+   * time (a promise per block, not per entry).
    */
-  forwardEntries (from: number, to: number): AsyncGenerator<ForwardRecord> {
-    return this.#walkLog(from, to, (block, ref, position) => {
-      const entry = decodeForwardEntry(frameEntryBytes(block, ref))
-      return { position, hash: entry.update === null ? NO_HASH : frameHash(block, ref), entry }
-    })
+  async * forwardEntries (from: number, to: number): AsyncGenerator<readonly ForwardRecord[]> {
+    for await (const { block, refs, positions } of this.#logFrames(from, to)) {
+      // The block's entries read, then its forwards hashed in one call (forward-hashes.ts); an entry
+      // that does not decode is thrown where it stands, after the ones before it.
+      const entries: ForwardEntry[] = []
+      const forwards: number[] = []
+      let fault: unknown
+      for (const ref of refs) {
+        try {
+          entries.push(decodeForwardEntry(frameEntryBytes(block, ref)))
+        } catch (err) {
+          fault = err
+          break
+        }
+        if ((entries[entries.length - 1] as ForwardEntry).update !== null) forwards.push(entries.length - 1)
+      }
+      const hashes = forwards.length === 0 ? [] : frameHashes(block, refs, forwards)
+      let k = 0
+      const records = new Array<ForwardRecord>(entries.length)
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i] as ForwardEntry
+        records[i] = { position: positions[i] as number, hash: entry.update === null ? NO_HASH : hashes[k++] as Buffer, entry }
+      }
+      if (records.length > 0) yield records
+      if (fault !== undefined) throw fault
+    }
   }
 
   /** The frames of the log's entries `from ≤ position ≤ to`, in order, each made into a record by `make`. */
   async * #walkLog<R> (from: number, to: number, make: (block: Buffer, ref: FrameRef, position: number) => R): AsyncGenerator<R> {
+    for await (const { block, refs, positions } of this.#logFrames(from, to)) {
+      for (let i = 0; i < refs.length; i++) yield make(block, refs[i] as FrameRef, positions[i] as number)
+    }
+  }
+
+  /**
+   * The frames of the log's entries `from ≤ position ≤ to`, in order, a block at a time. A malformed
+   * block is refused after the frames before the fault are given.
+   */
+  async * #logFrames (from: number, to: number): AsyncGenerator<{ readonly block: Buffer, readonly refs: FrameRef[], readonly positions: number[] }> {
     if (!Number.isSafeInteger(from) || from < 1 || !Number.isSafeInteger(to) || to < from) throw errors.KEN_ERR_STORE_INVALID_ARGUMENT('need 1 ≤ from ≤ to', { field: 'from' })
     this.#requireOpen()
     const startKey = await blockKeyAtOrBefore(this.#io, from)
     if (startKey === undefined) return
     for await (const chunk of this._iterate('log', { gte: startKey, lte: positionKey(to) })) {
       for (const [, block] of chunk) {
+        const refs: FrameRef[] = []
+        const positions: number[] = []
         let offset = 0
+        let past = false
         while (offset < block.length) {
           const ref = nextFrame(block, offset)
-          if (ref === undefined) throw errors.KEN_ERR_STORE_CORRUPT('malformed log block')
+          if (ref === undefined) {
+            if (refs.length > 0) yield { block, refs, positions }
+            throw errors.KEN_ERR_STORE_CORRUPT('malformed log block')
+          }
           offset = ref.end
           const position = entryPosition(block, ref.start + HASH_BYTES, ref.end)
           if (position < from) continue
-          if (position > to) return
-          yield make(block, ref, position)
+          if (position > to) {
+            past = true
+            break
+          }
+          refs.push(ref)
+          positions.push(position)
         }
+        if (refs.length > 0) yield { block, refs, positions }
+        if (past) return
       }
     }
   }
@@ -767,16 +813,9 @@ export abstract class Store {
     const users = [...wanted.values()]
     const keyIds = users.map((indexes) => Buffer.from(records[indexes[0] as number]?.entry.update?.keyId ?? []))
     const wrapped = await this._getMany('keys', keyIds)
-    keyIds.forEach((keyId, i) => {
-      const bytes = wrapped[i]
-      if (bytes === undefined) return
-      let key: Buffer
-      try {
-        key = keyring.dataKey(keyId, bytes)
-      } catch (err) {
-        if (!isKenError(err, 'KEN_ERR_STORE_KEY_ERASED')) throw err
-        return
-      }
+    // Unwrapped in one call (keyring.ts dataKeys; issue 18); erased ones stay undefined.
+    keyring.dataKeys(keyIds, wrapped).forEach((key, i) => {
+      if (key === undefined) return
       for (const index of users[i] ?? []) keys[index] = key
     })
     return keys
@@ -791,7 +830,7 @@ export abstract class Store {
    * forwarded whole.
    * @throws KEN_ERR_STORE_KEY_ERASED after crypto-shredding, also of a key loaded before it
    */
-  async openForward (record: ForwardRecord, dataKey: Buffer | undefined): Promise<{ readonly identity: ForwardIdentity | null, readonly fuhyo: FuhyoUpdate | null } | undefined> {
+  async openForward (record: ForwardRecord, dataKey: Buffer | undefined): Promise<ForwardItems | undefined> {
     const u = record.entry.update
     if (u === null) return undefined
     const keyring = this.#requireKeyring()
@@ -804,6 +843,18 @@ export abstract class Store {
     const sealedRecord = u.sealedRecord
     if (u.kind !== LogUpdateKind.IDENTITY || sealedRecord === undefined) return undefined
     return { identity: decodeForwardIdentity(openSeal(key, sealAad(SealPurpose.RESIDENT, u.keyId, record.position), sealedRecord)), fuhyo: null }
+  }
+
+  /**
+   * {@link openForward} for the records of a read whose data key was loaded ({@link loadDataKeys}):
+   * their sealed values opened in one call (forward-open.ts; issue 18). For each such record its
+   * outcome — the items, undefined, or the error openForward would throw (KEN_ERR_STORE_KEY_ERASED
+   * for a key erased since it was loaded) given back, so the reader meets it in log order; null
+   * where `keys[i]` is undefined (left to openForward).
+   */
+  openForwards (records: readonly ForwardRecord[], keys: ReadonlyArray<Buffer | undefined>): Array<ForwardOutcome | null> {
+    const keyring = this.#requireKeyring()
+    return openForwardBatch(records, keys, (keyId) => keyring.isErased(keyId))
   }
 
   /** Every key and value of a view, in key order: ciphertext and blind indexes only (rebuild checks, backups). */

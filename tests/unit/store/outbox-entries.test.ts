@@ -56,7 +56,7 @@ t.test('entries decoded as messages read like complete objects, and open to the 
   }
   // The outbox reads with forwardEntries (forward-entry.ts): the same entries, the update of forwards only.
   const forwards: ForwardRecord[] = []
-  for await (const r of store.forwardEntries(1, head)) forwards.push(r)
+  for await (const block of store.forwardEntries(1, head)) forwards.push(...block)
   t.same(forwards.map((r) => r.position), objects.map((r) => r.position), 'forwardEntries: every entry, in order')
   t.same(forwards.map((r) => read(r.entry)), objects.map((r) => expected(r.entry)), 'forwardEntries: the same fields')
   t.same(forwards.filter((r) => r.entry.update !== null).map((r) => r.hash), objects.filter((r, i) => forwards[i]?.entry.update !== null).map((r) => r.hash), 'forwardEntries: the chain hash of each forward')

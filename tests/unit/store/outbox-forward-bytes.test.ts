@@ -104,7 +104,7 @@ t.test('a data key loaded for a read and erased before the read opens with it is
   const cs = new Cs(FUKUOKA)
   await store.append([item(cs.identity(person(1))), item(cs.identity(person(2))), preRejected(FUKUOKA, 'KEN_REJECT_MALFORMED', { field: 'sex' })])
   const records: ForwardRecord[] = []
-  for await (const r of store.forwardEntries(1, 3)) records.push(r)
+  for await (const block of store.forwardEntries(1, 3)) records.push(...block)
   const keys = await store.loadDataKeys(records)
   t.equal(keys.length, 3, 'one per record')
   t.ok(keys[0] !== undefined && keys[1] !== undefined, 'the keys of both residents')
