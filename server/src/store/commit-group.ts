@@ -108,6 +108,8 @@ export async function runGroup (jobs: Job[], env: GroupEnv): Promise<void> {
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
   }
+  // Later groups read this one's writes (until its views are durable), never through it what it read.
+  g.tx.endReads()
   // Planned on the state the previous group leaves: written only once its log block is durable,
   // and with at most one group's views still on their way.
   await previous?.logged

@@ -61,7 +61,8 @@ const UNFETCHED = 0
 const MAX_EXPECTED_KEYS = 65536
 
 export class ViewTx implements GroupWrites {
-  readonly #base: BaseReader
+  /** Undefined once {@link endReads} is called. */
+  #base: BaseReader | undefined
   readonly #table: OverlayTable
   /** Per slot: its last write in the group, or UNWRITTEN. */
   readonly #written: Array<Buffer | null | typeof UNWRITTEN>
@@ -120,7 +121,9 @@ export class ViewTx implements GroupWrites {
       slots.push(slot)
     }
     if (wanted.length === 0) return
-    const values = await this.#base(space, wanted)
+    const base = this.#base
+    if (base === undefined) throw new Error('a read of the committed state after the group was planned')
+    const values = await base(space, wanted)
     for (let i = 0; i < slots.length; i++) this.#fetched[slots[i] as number] = values[i]
   }
 
@@ -130,6 +133,17 @@ export class ViewTx implements GroupWrites {
 
   del (space: Space, key: Buffer): void {
     this.#write(space, key, null)
+  }
+
+  /**
+   * The group is planned: no more reads of the committed state. Drops the reader, which for a group
+   * planned while earlier ones were in flight reads through their overlays (commit-group.ts
+   * readThrough): kept, each group's overlay held the two before it, and so on back to the last group
+   * that started with none in flight — under a steady load every overlay since, each marked again at
+   * every major GC (bench/results/2026-12-01-session15-main10-ab.txt).
+   */
+  endReads (): void {
+    this.#base = undefined
   }
 
   /** A point to roll back to. */

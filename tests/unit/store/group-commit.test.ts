@@ -1,8 +1,11 @@
 // Group commit (SPEC §4): many appends per fsync, results only after the batch, order kept, and a
 // failed batch stops the store (docs/store-contract.md "Durability and order").
 import t, { type Test } from 'tap'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { GroupCommitter } from '../../../server/src/store/group-commit.ts'
 import { MemoryStore } from '../../../server/src/store/memory-store.ts'
+import { ViewTx } from '../../../server/src/store/view-tx.ts'
 import type { Space, WriteOp } from '../../../server/src/store/layout.ts'
 import { ChangeReason, ResultStatus, type UpdateResult } from '../../../proto/src/types.ts'
 import { Cs, FUKUOKA, item, person, TEST_APPLIANCE_KEY } from './helpers.ts'
@@ -251,4 +254,37 @@ t.test('a failed view write stops the store; what was answered stays committed',
   const entries = []
   for await (const e of store.entries()) entries.push(e.position)
   t.same(entries, [1], 'the log holds the answered entry; recovery replays it into the views')
+})
+
+// A group planned while earlier ones are in flight reads through their overlays (commit-group.ts
+// readThrough). Once planned it must let go of that reader: kept, each overlay held the ones before
+// it, back to the last group that started with none in flight — under a steady load, all of them.
+t.test('a planned group holds no overlay of the groups before it: each goes once its views are durable', async (t) => {
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc') as () => void
+  const refs: Array<WeakRef<ViewTx>> = []
+  const ops = ViewTx.prototype.ops
+  ViewTx.prototype.ops = function (this: ViewTx) { refs.push(new WeakRef(this)); return ops.call(this) }
+  t.teardown(() => { ViewTx.prototype.ops = ops })
+  let alive: number | undefined
+  /** Each write a turn of the event loop long, so that every group starts while the one before is in flight. */
+  class SlowStore extends MemoryStore {
+    groups = 0
+    protected override async _write (batch: readonly WriteOp[]): Promise<void> {
+      if (this.isOpen && batch.some((op) => op.space === 'log') && ++this.groups === 40) {
+        gc()
+        alive = refs.slice(0, 30).filter((r) => r.deref() !== undefined).length
+      }
+      await new Promise((resolve) => setImmediate(resolve))
+      await super._write(batch)
+    }
+  }
+  const store = new SlowStore({ applianceKey: TEST_APPLIANCE_KEY, maxDelayMs: 0, maxEntries: 2 })
+  await store.open()
+  t.teardown(async () => await store.close())
+  const cs = new Cs(FUKUOKA)
+  const results = await Promise.all(Array.from({ length: 100 }, async (_, i) => await store.append([item(cs.identity(person(i + 1)))])))
+  t.ok(results.every(([r]) => r?.status === ResultStatus.ACCEPTED))
+  t.ok(refs.length >= 40, `${refs.length} groups`)
+  t.equal(alive, 0, 'the overlays of the first 30 groups are gone while the 40th is written')
 })

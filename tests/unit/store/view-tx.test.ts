@@ -186,3 +186,17 @@ t.test('two keys whose hashes are equal are two slots: the bytes decide', async 
   t.same(tx.read('dedup', second), b('second'))
   t.equal(tx.ops().length, 2)
 })
+
+t.test('after endReads the overlay answers what it holds and reads nothing more', async (t) => {
+  const { read, asked } = committed({ 'history/a': 'A' })
+  const tx = new ViewTx(read)
+  await tx.prefetch('history', [b('a')])
+  tx.put('history', b('b'), b('B'))
+  tx.endReads()
+  t.same(tx.read('history', b('a')), b('A'), 'fetched before')
+  t.same(tx.written('history', b('b')), b('B'), 'written before')
+  t.same(tx.ops().map((op) => op.key.toString('latin1')), ['b'])
+  await tx.prefetch('history', [b('a'), b('b')])
+  t.same(asked, ['history/a'], 'nothing asked for what it holds')
+  await t.rejects(tx.prefetch('history', [b('z')]), /after the group was planned/, 'a new read is a bug, not a silent read of the committed state')
+})
