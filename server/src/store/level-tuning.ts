@@ -87,8 +87,9 @@ const MIB = 1 << 20
  *          and charge out even a 93 MB flushed table (~5,700 passes) within seconds; with bloom filters
  *          a pass costs a filter probe, not a block read. At 500 k residents every
  *          compaction of the views was one of these (compacted 405–576 MB, 0 without); at 1 M 1,878 → 706 MB,
- *          LevelDB's compaction thread 15.4 → 8.5 µs per update, the store in all 111.8 → 106.9–107.1
- *          (session 15, bench/results/2026-12-01-session15-filt10-ab.txt). Size compactions still bound
+ *          LevelDB's compaction thread 14.3–15.4 → 8.1–8.5 µs per update, the store in all −2.8 to −5.6,
+ *          libuv's pool +2.2–2.4 and peak RSS +16–45 MB (three pairs, session 15,
+ *          bench/results/2026-12-01-session15-filt10-ab.txt). Size compactions still bound
  *          what a read passes: level 0 is compacted at kL0_CompactionTrigger (4) tables (db/dbformat.h)
  *          and every level kept within its size; lookup p99 unchanged at 500 k.
  *          A larger level 1 (LevelDB's fixed 10 MB, version_set.cc MaxBytesForLevel; 64 and 256 MiB tried,
