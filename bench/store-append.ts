@@ -2,7 +2,7 @@
  * The store alone, in this process: how much CPU one accepted update costs the store's commit path
  * (plan, seal, frame, views, LevelDB batch). The gateway's cost and the socket are left out, so a
  * change to the store's hot path can be measured in seconds and without the noise of the whole bench.
- *   node --import tsx bench/store-append.ts [--residents N] [--request N] [--inflight N] [--prepare-keys false] [--write-buffer-mib N] [--every N] [--keep DIR]
+ *   node --import tsx bench/store-append.ts [--residents N] [--request N] [--inflight N] [--prepare-keys false] [--write-buffer-mib N] [--seek-compaction false] [--every N] [--keep DIR]
  * Prints updates/s and CPU µs per update (user + system of this process) — in all and by thread
  * (bench/thread-cpu.ts: main, leveldb-bg, ken-index, ken-keys, uv-pool = libuv's pool, node = V8's platform) —, and per window of `--every`
  * updates; the least-loaded windows (the lowest quarter) are what to compare between two builds on a
@@ -28,7 +28,7 @@ import { peakRssMb, processCpuMicros } from './targets.ts'
 import { sampleThreads, threadCpuBetween } from './thread-cpu.ts'
 import { namePoolThreads } from '../server/src/store/pool-thread-names.ts'
 
-const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, request: { type: 'string', default: '16' }, inflight: { type: 'string', default: '64' }, seed: { type: 'string', default: '1' }, 'prepare-keys': { type: 'string', default: 'true' }, 'write-buffer-mib': { type: 'string' }, 'max-entries': { type: 'string', default: '512' }, every: { type: 'string' }, keep: { type: 'string' } } })
+const { values } = parseArgs({ options: { residents: { type: 'string', default: '200000' }, request: { type: 'string', default: '16' }, inflight: { type: 'string', default: '64' }, seed: { type: 'string', default: '1' }, 'prepare-keys': { type: 'string', default: 'true' }, 'write-buffer-mib': { type: 'string' }, 'seek-compaction': { type: 'string' }, 'max-entries': { type: 'string', default: '512' }, every: { type: 'string' }, keep: { type: 'string' } } })
 const residents = Number(values.residents)
 const perRequest = Number(values.request)
 const inflight = Number(values.inflight)
@@ -67,7 +67,7 @@ const dir = values.keep ?? mkdtempSync(path.join(os.tmpdir(), 'ken-store-bench-'
 const applianceKey = randomBytes(32)
 const signerSeed = randomBytes(32)
 if (values.keep !== undefined) writeFileSync(`${dir}.keys.json`, JSON.stringify({ applianceKey: applianceKey.toString('hex'), signerSeed: signerSeed.toString('hex'), seed: Number(values.seed), residents }), { mode: 0o600 })
-const store = new LevelStore({ location: dir, applianceKey, logSigner: signerFromSeed('ken-server.bench/log', signerSeed), prepareKeys: values['prepare-keys'] !== 'false', ...(values['write-buffer-mib'] === undefined ? {} : { writeBufferSize: Number(values['write-buffer-mib']) * (1 << 20) }), maxEntries: Number(values['max-entries']) })
+const store = new LevelStore({ location: dir, applianceKey, logSigner: signerFromSeed('ken-server.bench/log', signerSeed), prepareKeys: values['prepare-keys'] !== 'false', ...(values['write-buffer-mib'] === undefined ? {} : { writeBufferSize: Number(values['write-buffer-mib']) * (1 << 20) }), ...(values['seek-compaction'] === undefined ? {} : { seekCompaction: values['seek-compaction'] !== 'false' }), maxEntries: Number(values['max-entries']) })
 await store.open()
 await namePoolThreads()
 const threads0 = sampleThreads(process.pid)

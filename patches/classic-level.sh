@@ -18,7 +18,12 @@
 #     (issue 18: the store's serial thread); parsed before it is queued, so a malformed one never
 #     reaches the write-ahead log. Without it LevelStore writes chained batches as before
 #     (tests/unit/store/level-batch.test.ts fails on a binding without it).
-# tests/unit/store/level-build.test.ts fails if the binding loaded lacks the last two.
+#   classic-level-3.0.0-seek-compaction.patch  seek compactions as an open option (leveldb::Options
+#     seek_compaction, classic-level's `seekCompaction`, default on as in stock 1.20): whether a table that
+#     point reads pass without finding their key is compacted into the next level (db/version_set.cc
+#     Version::UpdateStats). The views turn them off (server/src/store/level-tuning.ts: they were most of
+#     the views' compactions).
+# tests/unit/store/level-build.test.ts fails if the binding loaded lacks the last three.
 # Run after `npm ci` (which puts back the stock package); idempotent, and refuses a half-applied tree.
 # Needs a C++ compiler, make, python3 and Node's headers (Debian: g++ make python3 libnode-dev or
 # nodejs's /usr/include/node).
@@ -45,12 +50,13 @@ apply classic-level-3.0.0-sse42-crc32c.patch binding.cc:crc32c_accelerated deps/
 apply classic-level-3.0.0-no-mmap-reads.patch "$ldb/util/env_posix.cc:mmap_limit = 0;"
 apply classic-level-3.0.0-thread-name.patch "$ldb/util/env_posix.cc:\"leveldb-bg\""
 apply classic-level-3.0.0-batch-contents.patch binding.cc:batch_do_contents index.js:writeBatchContents
+apply classic-level-3.0.0-seek-compaction.patch binding.cc:seekCompaction "$ldb/include/leveldb/options.h:bool seek_compaction;" "$ldb/db/version_set.cc:options_->seek_compaction"
 
 # node-gyp-build loads build/Release before the prebuilt binding.
 node_file=$pkg/build/Release/classic_level.node
 stale=0
 [ -f "$node_file" ] || stale=1
-for f in binding.cc deps/leveldb/leveldb.gyp "$ldb/port/port_posix_sse.cc" "$ldb/util/env_posix.cc"; do
+for f in binding.cc deps/leveldb/leveldb.gyp "$ldb/port/port_posix_sse.cc" "$ldb/util/env_posix.cc" "$ldb/include/leveldb/options.h" "$ldb/util/options.cc" "$ldb/db/version_set.cc"; do
   if [ "$stale" -eq 0 ] && [ "$pkg/$f" -nt "$node_file" ]; then stale=1; fi
 done
 if [ "$stale" -eq 1 ]; then
@@ -67,4 +73,4 @@ if (typeof binding.batch_do_contents !== 'function' || typeof require('./$pkg/in
 const sse42 = process.arch === 'x64' && /\bsse4_2\b/.test(require('fs').readFileSync('/proc/cpuinfo', 'utf8'))
 if (sse42 && !binding.crc32c_accelerated()) { console.error('classic-level: this CPU has SSE4.2 but LevelDB computes crc32c in software'); process.exit(1) }
 "
-echo "classic-level 3.0.0 with nextvSync, SSE4.2 crc32c, table reads without mmap, a named compaction thread, batches as WriteBatch contents: $node_file"
+echo "classic-level 3.0.0 with nextvSync, SSE4.2 crc32c, table reads without mmap, a named compaction thread, batches as WriteBatch contents, seek compactions as an option: $node_file"

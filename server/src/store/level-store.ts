@@ -46,6 +46,8 @@ export interface LevelStoreOptions extends StoreOptions {
   readonly cacheSize?: number
   /** LevelDB write buffer of the views, bytes (default 128 MiB, level-tuning.ts). */
   readonly writeBufferSize?: number
+  /** Seek compactions in the views (level-tuning.ts). */
+  readonly seekCompaction?: boolean
   /** Create the databases when missing (default true; the offline tools refuse a wrong path instead). */
   readonly createIfMissing?: boolean
 }
@@ -126,7 +128,7 @@ export class LevelStore extends Store {
     this.#location = options.location
     this.#createIfMissing = options.createIfMissing ?? true
     this.#readOnly = options.readOnly ?? false
-    this.#tuning = storeTuning({ ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }), ...(options.writeBufferSize === undefined ? {} : { writeBufferSize: options.writeBufferSize }) })
+    this.#tuning = storeTuning({ ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }), ...(options.writeBufferSize === undefined ? {} : { writeBufferSize: options.writeBufferSize }), ...(options.seekCompaction === undefined ? {} : { seekCompaction: options.seekCompaction }) })
   }
 
   get location (): string {

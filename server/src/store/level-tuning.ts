@@ -41,6 +41,11 @@ export interface DatabaseTuning {
   readonly maxOpenFiles: number
   /** Snappy on each block written (LevelDB's default: on). */
   readonly compression: boolean
+  /**
+   * Whether a table that point reads pass without finding their key is compacted down (LevelDB's default;
+   * patches/classic-level-3.0.0-seek-compaction.patch makes it an option: db/version_set.cc Version::UpdateStats).
+   */
+  readonly seekCompaction: boolean
 }
 
 /** LevelDB's floor for max_open_files (64 tables + 10 other files). */
@@ -74,14 +79,30 @@ const MIB = 1 << 20
  *          crash LevelDB replays the views' write-ahead log, up to one memtable (open of a store left with
  *          a 49 MB log: 0.86–0.89 s against 0.18 s with 12 MB), within SPEC §8's recovery < 5 s (1.58 s
  *          measured at 5.1 M with 64 MiB).
+ *          They have no seek compactions (patches/classic-level-3.0.0-seek-compaction.patch): LevelDB
+ *          charges a table each time a point read passes it without finding its key and, after
+ *          file_size / 16 KiB such passes (db/version_set.cc VersionSet::Builder::Apply — a rule from disks
+ *          where a seek cost 10 ms), compacts it into the next level (Version::UpdateStats). The update
+ *          path reads the views at random, so its reads pass the level-0 tables and one table per level
+ *          and charge out even a 93 MB flushed table (~5,700 passes) within seconds; with bloom filters
+ *          a pass costs a filter probe, not a block read. At 500 k residents every
+ *          compaction of the views was one of these (compacted 405–576 MB, 0 without); at 1 M 1,878 → 706 MB,
+ *          LevelDB's compaction thread 14.3–15.4 → 8.1–8.5 µs per update, the store in all −2.8 to −5.6,
+ *          libuv's pool +2.2–2.4 and peak RSS +16–45 MB (three pairs, session 15,
+ *          bench/results/2026-12-01-session15-filt10-ab.txt). Size compactions still bound
+ *          what a read passes: level 0 is compacted at kL0_CompactionTrigger (4) tables (db/dbformat.h)
+ *          and every level kept within its size; lookup p99 unchanged at 500 k.
+ *          A larger level 1 (LevelDB's fixed 10 MB, version_set.cc MaxBytesForLevel; 64 and 256 MiB tried,
+ *          same file) did not pay: with seek compactions 1,878 → 2,425 MB compacted at 1 M, without them
+ *          706 MB either way.
  *   keys   read at random on the same path (a lookup opens the record with the resident's data key,
  *          and the keyring caches 65,536 of 5.1 M): kept open like the views, ~425 MB at 5.1 M.
  */
-export function storeTuning (views: { readonly cacheSize?: number, readonly writeBufferSize?: number } = {}): Record<Database, DatabaseTuning> {
+export function storeTuning (views: { readonly cacheSize?: number, readonly writeBufferSize?: number, readonly seekCompaction?: boolean } = {}): Record<Database, DatabaseTuning> {
   return {
-    log: { cacheSize: 8 * MIB, writeBufferSize: 2 * MIB, maxFileSize: 2 * MIB, maxOpenFiles: LEAST_OPEN_FILES, compression: false },
-    keys: { cacheSize: 8 * MIB, writeBufferSize: 4 * MIB, maxFileSize: 8 * MIB, maxOpenFiles: 1000, compression: false },
-    views: { cacheSize: views.cacheSize ?? 64 * MIB, writeBufferSize: views.writeBufferSize ?? 128 * MIB, maxFileSize: 8 * MIB, maxOpenFiles: 1000, compression: false }
+    log: { cacheSize: 8 * MIB, writeBufferSize: 2 * MIB, maxFileSize: 2 * MIB, maxOpenFiles: LEAST_OPEN_FILES, compression: false, seekCompaction: true },
+    keys: { cacheSize: 8 * MIB, writeBufferSize: 4 * MIB, maxFileSize: 8 * MIB, maxOpenFiles: 1000, compression: false, seekCompaction: true },
+    views: { cacheSize: views.cacheSize ?? 64 * MIB, writeBufferSize: views.writeBufferSize ?? 128 * MIB, maxFileSize: 8 * MIB, maxOpenFiles: 1000, compression: false, seekCompaction: views.seekCompaction ?? false }
   }
 }
 

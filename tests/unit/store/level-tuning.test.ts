@@ -28,6 +28,11 @@ t.test('the log keeps LevelDB\'s fewest tables open (64), the keys and the views
   t.ok(tuning.views.writeBufferSize >= 128 * MIB, 'views memtable')
   t.equal(storeTuning({ writeBufferSize: 3 * MIB }).views.writeBufferSize, 3 * MIB)
   t.equal(storeTuning({ cacheSize: 3 * MIB }).views.cacheSize, 3 * MIB)
+  // The views without seek compactions (level-tuning.ts); the log and the keys, whose tables move down
+  // without rewriting, keep LevelDB's.
+  t.equal(tuning.views.seekCompaction, false, 'views: no seek compactions')
+  for (const database of ['log', 'keys'] as const) t.equal(tuning[database].seekCompaction, true, `${database}: LevelDB's seek compactions`)
+  t.equal(storeTuning({ seekCompaction: true }).views.seekCompaction, true)
   for (const database of DATABASES) t.equal(tuning[database].compression, false, `${database}: no snappy`)
 })
 
