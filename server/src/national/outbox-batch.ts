@@ -47,6 +47,7 @@ const LENGTH_DELIMITED = 2
 const MESSAGE_BATCH = 8
 const EMPTY: Buffer = Buffer.alloc(0)
 const reader = protobuf.Reader.create(EMPTY)
+const forwardReader = protobuf.Reader.create(EMPTY)
 
 /** Read an OutboxMessage frame. @throws KEN_ERR_NATIONAL_OUTBOX_PROTOCOL */
 export function readOutboxMessage (frame: Buffer): OutboxMessageRead {
@@ -129,30 +130,35 @@ function readItem (frame: Buffer, start: number, end: number): OutboxForward {
 
 /** Field 1 (log_position, uint64) of a NationalForward or NationalFuhyoForward; other fields skipped. */
 function forwardPosition (bytes: Buffer): number {
-  const outer = { buf: reader.buf, pos: reader.pos, len: reader.len }
-  reader.buf = bytes
-  reader.pos = 0
-  reader.len = bytes.length
+  // Its own reader: the batch's reader stays where the item ends.
+  forwardReader.buf = bytes
+  forwardReader.pos = 0
+  forwardReader.len = bytes.length
   let position = 0
-  while (reader.pos < bytes.length) {
-    const tag = reader.uint32()
-    const wire = tag & 7
-    if (tag >>> 3 === 1 && wire === VARINT) position = uint64(bytes.length)
-    else if (wire === LENGTH_DELIMITED) delimited(bytes.length)
-    else { reader.skipType(wire); checked(reader.pos, bytes.length) }
+  try {
+    while (forwardReader.pos < bytes.length) {
+      const tag = forwardReader.uint32()
+      if (tag >>> 3 === 1 && (tag & 7) === VARINT) position = toNumber(forwardReader.uint64())
+      else forwardReader.skipType(tag & 7) // past the bytes: protobufjs's RangeError, refused below
+    }
+  } finally {
+    forwardReader.buf = EMPTY
+    forwardReader.len = 0
   }
-  reader.buf = outer.buf
-  reader.pos = outer.pos
-  reader.len = outer.len
   if (!Number.isSafeInteger(position) || position < 1) throw errors.KEN_ERR_NATIONAL_OUTBOX_PROTOCOL()
   return position
 }
 
 /** A uint64 as a number (log positions stay far below 2^53). */
 function uint64 (end: number): number {
-  const v = reader.uint64() as unknown as number | { toNumber: () => number }
+  const value = toNumber(reader.uint64())
   checked(reader.pos, end)
-  return typeof v === 'number' ? v : v.toNumber()
+  return value
+}
+
+/** protobufjs gives a uint64 as a Long where the long package is installed, else as a number. */
+function toNumber (v: unknown): number {
+  return typeof v === 'number' ? v : (v as { toNumber: () => number }).toNumber()
 }
 
 /** A length-delimited field's first byte; the reader moves past it, which must end within `end`. */
@@ -168,43 +174,15 @@ function checked (to: number, end: number): number {
   return to
 }
 
-/** Varint byte count of `n` (n < 2^32). */
-function varintBytes (n: number): number {
-  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5
-}
-
-function writeVarint (out: Buffer, at: number, n: number): number {
-  while (n >= 0x80) {
-    out[at++] = (n & 0x7f) | 0x80
-    n >>>= 7
-  }
-  out[at++] = n
-  return at
-}
-
 /**
  * NationalForwardBatch { repeated NationalBatchItem items = 1 }, NationalBatchItem { identity = 1 |
  * fuhyo = 2 } around each forward's bytes: what protobufjs writes for the same messages (the test
  * compares them).
  */
-export function encodeNationalForwardBatch (items: readonly OutboxForward[]): Buffer {
-  let size = 0
-  for (const f of items) {
-    const inner = 1 + varintBytes(f.bytes.length) + f.bytes.length
-    size += 1 + varintBytes(inner) + inner
-  }
-  const out = Buffer.allocUnsafe(size)
-  let at = 0
-  for (const f of items) {
-    const inner = 1 + varintBytes(f.bytes.length) + f.bytes.length
-    out[at++] = (1 << 3) | LENGTH_DELIMITED
-    at = writeVarint(out, at, inner)
-    out[at++] = ((f.kind === 'identity' ? 1 : 2) << 3) | LENGTH_DELIMITED
-    at = writeVarint(out, at, f.bytes.length)
-    f.bytes.copy(out, at)
-    at += f.bytes.length
-  }
-  return out
+export function encodeNationalForwardBatch (items: readonly OutboxForward[]): Uint8Array {
+  const w = protobuf.Writer.create()
+  for (const f of items) w.uint32((1 << 3) | LENGTH_DELIMITED).fork().uint32(((f.kind === 'identity' ? 1 : 2) << 3) | LENGTH_DELIMITED).bytes(f.bytes).ldelim()
+  return w.finish()
 }
 
 /** The forward decoded (tests, and whoever must look inside one). */
