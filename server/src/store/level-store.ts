@@ -57,6 +57,9 @@ const CHUNK = 1024
 const EMPTY = Buffer.alloc(0)
 /** Erased keys compacted range by range; more than this and the whole keys space is compacted. */
 const COMPACT_ONE_BY_ONE = 256
+
+/** Keys deleted per step of a space's clear (_clear): ~4 MB of tombstones, a fraction of a memtable. */
+export const CLEAR_CHUNK_KEYS = 100_000
 export { ITERATOR_HIGH_WATER_BYTES } from './level-read.ts'
 
 /**
@@ -304,8 +307,30 @@ export class LevelStore extends Store {
     return out
   }
 
+  /**
+   * Every key of a space deleted (a rebuild's first step, recovery.ts), a chunk at a time: the keys of
+   * a chunk found by a short keys-only iterator, then deleted by classic-level's clear over exactly
+   * that range. A LevelDB iterator keeps the memtable and the immutable memtable it was made on for
+   * as long as it lives (db_impl.cc NewInternalIterator: mem_->Ref(), imm_->Ref()); one clear over a
+   * whole space is one iterator that lives while its own deletions fill and flush memtable after
+   * memtable, so the views' two 128 MiB memtables of its start stayed resident beside the two it was
+   * filling: the store's RSS passed 1 GB while clearing the views of 5.1 M residents (SPEC §8 "server
+   * < 1 GB"; docs/store-contract.md "Migration"). Each chunk starts after the last key deleted, so no
+   * iterator walks over the tombstones of the chunks before it.
+   */
   protected override async _clear (space: Space): Promise<void> {
-    await this.#sub(space).clear()
+    const db = this.#db(databaseOf(space))
+    const prefix = this.#prefix(space)
+    // PREFIXES: '!space!'; '!space"' follows every key of the space and nothing else.
+    const end = Buffer.from(`!${space}"`, 'latin1')
+    let after: Buffer | undefined
+    for (;;) {
+      const keys = await db.keys({ ...(after === undefined ? { gte: prefix } : { gt: after }), lt: end, limit: CLEAR_CHUNK_KEYS }).all()
+      const last = keys[keys.length - 1]
+      if (last === undefined) return
+      await db.clear({ ...(after === undefined ? { gte: prefix } : { gt: after }), lte: last })
+      after = last
+    }
   }
 
   protected override async _verifyLog (threads: number, recorded: Head | undefined, sizes?: readonly number[]): Promise<ChainSlice & { roots?: Map<number, Buffer> }> {
