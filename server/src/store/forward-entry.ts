@@ -138,6 +138,35 @@ type StringItem = 'juminhyoCode' | 'changeDate' | 'nameKanji' | 'nameKana' | 'bi
  * @throws KEN_ERR_STORE_CORRUPT
  */
 export function decodeForwardIdentity (bytes: Buffer): ForwardIdentity | null {
+  const at = readForwardIdentity(bytes)
+  if (at === null) return null
+  const i: ForwardIdentity = { juminhyoCode: '', changeReason: at.value[2] as ChangeReason, changeDate: '', nameKanji: '', nameKana: '', birthDate: '', sex: at.value[8] as Sex, address: '', kojinBango: '', kyuujiKanji: '', kyuujiKana: '', previousJuminhyoCode: '' }
+  for (let field = 1; field < IDENTITY_STRINGS.length; field++) {
+    const name = IDENTITY_STRINGS[field]
+    if (name !== undefined && at.start[field] as number >= 0) i[name] = bytes.toString('utf8', at.start[field], at.end[field])
+  }
+  return i
+}
+
+/**
+ * Where the forwarded items of the last identity read lie, by IdentityUpdate field number (update.proto):
+ * a string's bytes `[start[f], end[f])` of what was read (start -1: absent, the empty string), an
+ * enum's value in `value[f]` (0 when absent). Overwritten by the next read.
+ */
+export interface IdentityItemsAt {
+  readonly start: Int32Array
+  readonly end: Int32Array
+  readonly value: Int32Array
+}
+
+const itemsAt: IdentityItemsAt = { start: new Int32Array(21), end: new Int32Array(21), value: new Int32Array(21) }
+
+/**
+ * The forwarded items of a sealed StoredResident's plaintext, located but not decoded (as
+ * {@link decodeForwardIdentity} reads them: the last identity, the last occurrence of each item), or
+ * null when it has none. @throws KEN_ERR_STORE_CORRUPT
+ */
+export function readForwardIdentity (bytes: Buffer): IdentityItemsAt | null {
   return reading(bytes, 'StoredResident', () => {
     const end = bytes.length
     let start = -1
@@ -151,29 +180,30 @@ export function decodeForwardIdentity (bytes: Buffer): ForwardIdentity | null {
         skip(tag & 7, end)
       }
     }
-    return start < 0 ? null : identityItems(bytes, start, stop)
+    if (start < 0) return null
+    identityItems(start, stop)
+    return itemsAt
   })
 }
 
-function identityItems (bytes: Buffer, start: number, end: number): ForwardIdentity {
+function identityItems (start: number, end: number): void {
   reader.pos = start
-  const i: ForwardIdentity = { juminhyoCode: '', changeReason: 0 as ChangeReason, changeDate: '', nameKanji: '', nameKana: '', birthDate: '', sex: 0 as Sex, address: '', kojinBango: '', kyuujiKanji: '', kyuujiKana: '', previousJuminhyoCode: '' }
+  itemsAt.start.fill(-1)
+  itemsAt.value.fill(0)
   while (reader.pos < end) {
     const tag = reader.uint32()
     const field = tag >>> 3
     const wire = tag & 7
     if (wire === VARINT && (field === 2 || field === 8)) {
-      const value = reader.int32()
-      if (field === 2) i.changeReason = value as ChangeReason
-      else i.sex = value as Sex
+      // Enums, read as protobufjs reads them (int32: the low 32 bits, signed).
+      itemsAt.value[field] = reader.int32()
     } else if (wire === LENGTH_DELIMITED && IDENTITY_STRINGS[field] !== undefined) {
-      const s = delimited(end)
-      i[IDENTITY_STRINGS[field] as StringItem] = bytes.toString('utf8', s, reader.pos)
+      itemsAt.start[field] = delimited(end)
+      itemsAt.end[field] = reader.pos
     } else {
       skip(wire, end)
     }
   }
-  return i
 }
 
 /** IdentityUpdate's string fields a forward carries, by field number (update.proto). */

@@ -8,13 +8,18 @@
  */
 import { LogUpdateKind, type FuhyoUpdate } from '../../../proto/src/types.ts'
 import { decodeStored } from './codec.ts'
-import { decodeForwardIdentity, type ForwardIdentity, type ForwardRecord, type ForwardUpdate } from './forward-entry.ts'
+import type { ForwardIdentity, ForwardRecord, ForwardUpdate } from './forward-entry.ts'
+import { EncodedIdentity, writeForwardIdentity } from './forward-items.ts'
 import { OpenBatch, SealPurpose } from './sealing.ts'
+import { ProtoWriter } from './proto-writer.ts'
 import { errors } from './errors.ts'
 
-/** What a forward carries of an entry's update (store.ts openForward). */
+/**
+ * What a forward carries of an entry's update (store.ts openForward): the 本人確認情報 items encoded
+ * (forward-items.ts) when read from the record, decoded when read from a kept Update.
+ */
 export interface ForwardItems {
-  readonly identity: ForwardIdentity | null
+  readonly identity: EncodedIdentity | ForwardIdentity | null
   readonly fuhyo: FuhyoUpdate | null
 }
 
@@ -76,6 +81,11 @@ export function openForwardBatch (records: readonly ForwardRecord[], keys: Reado
     else at[i] = index
   }
   batch.open()
+  // The records' 本人確認情報 items are written into one buffer for the whole read (forward-items.ts),
+  // copied out of the batch's memory before its wipe: each record's lie at [from, to), from -1: none.
+  items.reset()
+  const from = new Int32Array(records.length).fill(-1)
+  const to = new Int32Array(records.length)
   try {
     for (let i = 0; i < records.length; i++) {
       const index = at[i] as number
@@ -85,17 +95,38 @@ export function openForwardBatch (records: readonly ForwardRecord[], keys: Reado
         outcomes[i] = { error: errors.KEN_ERR_STORE_DECRYPT() }
         continue
       }
+      const u = (records[i] as ForwardRecord).entry.update as ForwardUpdate
       try {
-        outcomes[i] = itemsOf((records[i] as ForwardRecord).entry.update as ForwardUpdate, plain)
+        if (u.sealedUpdate.length > 0) {
+          outcomes[i] = updateItems(plain)
+          continue
+        }
+        const start = items.length
+        if (writeForwardIdentity(plain, items)) {
+          from[i] = start
+          to[i] = items.length
+        } else {
+          outcomes[i] = { identity: null, fuhyo: null }
+        }
       } catch (error) {
         outcomes[i] = { error }
       }
     }
+    if (items.length > 0) {
+      const bytes = items.finish()
+      for (let i = 0; i < records.length; i++) {
+        if (from[i] as number >= 0) outcomes[i] = { identity: new EncodedIdentity(bytes, from[i] as number, to[i] as number), fuhyo: null }
+      }
+    }
   } finally {
     batch.wipe()
+    items.wipe()
   }
   return outcomes
 }
+
+/** Where a read's 本人確認情報 items are written; grows to the largest read and stays (wiped after each). */
+const items = new ProtoWriter()
 
 /**
  * The sealed value openForward opens: the update where the entry keeps it, else an accepted
@@ -106,12 +137,12 @@ function sealedOf (u: ForwardUpdate): Buffer | undefined {
   return u.kind === LogUpdateKind.IDENTITY ? u.sealedRecord : undefined
 }
 
-/** The items of an opened value (a view of the batch's memory, wiped after: nothing decoded may keep it). */
-function itemsOf (u: ForwardUpdate, plain: Buffer): ForwardItems {
-  if (u.sealedUpdate.length > 0) {
-    // A copy: protobufjs's bytes fields would be views of the batch's memory.
-    const update = decodeStored('Update', Buffer.from(plain))
-    return { identity: update.identity ?? null, fuhyo: update.fuhyo ?? null }
-  }
-  return { identity: decodeForwardIdentity(plain), fuhyo: null }
+/**
+ * The items of an opened Update (the entry keeps its update: a 附票, or a 本人確認情報 update kept apart
+ * from its record), decoded whole (decodeStored), as it is forwarded whole.
+ */
+export function updateItems (plain: Buffer): ForwardItems {
+  // A copy: protobufjs's bytes fields would be views of the batch's memory, wiped after.
+  const update = decodeStored('Update', Buffer.from(plain))
+  return { identity: update.identity ?? null, fuhyo: update.fuhyo ?? null }
 }

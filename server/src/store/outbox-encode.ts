@@ -12,6 +12,7 @@ import type { FuhyoUpdate, NationalForward, NationalFuhyoForward, OutboxBatch, O
 import { encodeComplete } from '../../../proto/src/codec.ts'
 import { encodeFrame } from '../../../proto/src/framing.ts'
 import { ProtoWriter } from './proto-writer.ts'
+import { PassedForward } from './forward-items.ts'
 
 /** framing.ts encodeFrame: the message's length, 4 bytes big-endian. */
 const FRAME_HEADER_BYTES = 4
@@ -23,7 +24,7 @@ const w = new ProtoWriter()
 export function encodeOutboxFrame (message: OutboxMessage): Buffer {
   const batch = message.batch
   if (batch === null || batch === undefined || (message.confirmed !== null && message.confirmed !== undefined) || (message.query !== null && message.query !== undefined)) {
-    return encodeFrame(encodeComplete('OutboxMessage', message))
+    return encodeFrame(encodeComplete('OutboxMessage', batch === null || batch === undefined ? message : { ...message, batch: { ...batch, items: batch.items.map(plainItem) } }))
   }
   w.reset()
   const at = w.begin(66) // OutboxMessage.batch = 8
@@ -65,7 +66,16 @@ function outboxItem (m: OutboxItem): void {
   }
 }
 
+/** protobufjs writes only own properties: a PassedForward's items, read through getters, made its own. */
+function plainItem (item: OutboxItem): OutboxItem {
+  return item.identity instanceof PassedForward ? { ...item, identity: item.identity.plain() } : item
+}
+
 function nationalForward (m: NationalForward): void {
+  if (m instanceof PassedForward) {
+    passedForward(m)
+    return
+  }
   w.uint64(8, m.logPosition)
   w.bytes(18, m.entryHash)
   w.string(26, m.prefectureCode)
@@ -82,6 +92,17 @@ function nationalForward (m: NationalForward): void {
   w.string(114, m.kyuujiKanji)
   w.string(122, m.kyuujiKana)
   w.string(130, m.previousJuminhyoCode)
+  w.uint64(136, m.previousPosition)
+}
+
+/** nationalForward's fields, the 12 items (5–16) copied as encoded when the record was opened (forward-items.ts). */
+function passedForward (m: PassedForward): void {
+  w.uint64(8, m.logPosition)
+  w.bytes(18, m.entryHash)
+  w.string(26, m.prefectureCode)
+  w.string(34, m.municipalityCode)
+  const items = m.encoded
+  w.raw(items.bytes, items.start, items.end)
   w.uint64(136, m.previousPosition)
 }
 

@@ -9,6 +9,7 @@ import type { NationalForward, NationalFuhyoForward, OutboxItem } from '../../..
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import type { ForwardRecord, Store, StoreLogger } from './store.ts'
 import { isForwardFailure, type ForwardItems, type ForwardOutcome } from './forward-open.ts'
+import { EncodedIdentity, PassedForward } from './forward-items.ts'
 
 /** What one read found. */
 export interface OutboxSlice {
@@ -101,6 +102,10 @@ function forwardOf (record: ForwardRecord, update: ForwardItems, previous: numbe
   // encoded itself it would leave those out.
   // 地方公共団体コード: its first two digits are the 都道府県コード.
   const prefectureCode = u.municipalityCode.slice(0, 2)
+  // The items as read from the record: bytes the frame copies (forward-items.ts; issue 18).
+  if (update.identity instanceof EncodedIdentity) {
+    return { recordedAt, identity: new PassedForward(record.position, record.hash, prefectureCode, u.municipalityCode, previous, update.identity) }
+  }
   if (update.identity !== undefined && update.identity !== null) {
     const i = update.identity
     const identity: NationalForward = {

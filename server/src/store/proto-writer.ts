@@ -36,6 +36,11 @@ export class ProtoWriter {
     return out
   }
 
+  /** Bytes written since {@link reset}: where the next field starts. */
+  get length (): number {
+    return this.#pos
+  }
+
   string (tag: number, value: string | null | undefined): void {
     if (value === null || value === undefined) return
     const units = value.length
@@ -55,6 +60,42 @@ export class ProtoWriter {
     this.#varint32(len)
     this.#buf.write(value, this.#pos, len, 'utf8')
     this.#pos += len
+  }
+
+  /**
+   * A string field whose value is the UTF-8 bytes `src[start, end)` (a field read from a stored
+   * message): what {@link string} writes of `src.toString('utf8', start, end)`. Well-formed UTF-8
+   * decodes to a string without lone surrogates, which both of protobufjs's encoders write back as the
+   * same bytes, so those are copied as they are; anything else (a byte sequence the decoder replaces
+   * with U+FFFD) is decoded and written as the string it decodes to.
+   */
+  utf8 (tag: number, src: Buffer, start: number, end: number): void {
+    const len = end - start
+    this.#room(10 + len)
+    const mark = this.#pos
+    this.#varint32(tag)
+    this.#varint32(len)
+    if (copyUtf8(src, start, end, this.#buf, this.#pos)) {
+      this.#pos += len
+      return
+    }
+    this.#pos = mark
+    this.string(tag, src.toString('utf8', start, end))
+  }
+
+  /** Bytes already encoded (fields written by another ProtoWriter), copied as they are. */
+  raw (src: Uint8Array, start: number, end: number): void {
+    const len = end - start
+    this.#room(len)
+    // One native copy through a view (Buffer.copy makes the same view, and more, per call).
+    this.#buf.set(new Uint8Array(src.buffer, src.byteOffset + start, len), this.#pos)
+    this.#pos += len
+  }
+
+  /** Zero what was written since {@link reset} (the scratch buffer held personal data). */
+  wipe (): void {
+    this.#buf.fill(0, 0, this.#pos)
+    this.#pos = 0
   }
 
   bytes (tag: number, value: Uint8Array | null | undefined): void {
@@ -176,4 +217,56 @@ export class ProtoWriter {
 
 function varint32Size (value: number): number {
   return value < 128 ? 1 : value < 16384 ? 2 : value < 2097152 ? 3 : value < 268435456 ? 4 : 5
+}
+
+/**
+ * Copy `src[start, end)` to `dst` at `at` if it is well-formed UTF-8 (the Unicode Standard, Table 3-7:
+ * no overlong forms, no surrogates, nothing above U+10FFFF, no sequence cut short); false, with `dst`
+ * partly written, if not. A byte loop: the fields are a few dozen bytes, shorter than a native call costs.
+ */
+function copyUtf8 (src: Uint8Array, start: number, end: number, dst: Uint8Array, at: number): boolean {
+  let i = start
+  while (i < end) {
+    const b = src[i] as number
+    if (b < 0x80) {
+      dst[at++] = b
+      i++
+      continue
+    }
+    // The bytes after the first (n), and the range of the second (Table 3-7).
+    let n: number
+    let lo = 0x80
+    let hi = 0xbf
+    if (b >= 0xe0 && b <= 0xef) { // U+0800–U+FFFF: kana and most kanji
+      n = 2
+      if (b === 0xe0) lo = 0xa0
+      else if (b === 0xed) hi = 0x9f // not the surrogates U+D800–U+DFFF
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      n = 1
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 3
+      if (b === 0xf0) lo = 0x90
+      else if (b === 0xf4) hi = 0x8f // nothing above U+10FFFF
+    } else {
+      return false
+    }
+    if (i + n >= end) return false
+    const c1 = src[i + 1] as number
+    if (c1 < lo || c1 > hi) return false
+    dst[at] = b
+    dst[at + 1] = c1
+    if (n >= 2) {
+      const c2 = src[i + 2] as number
+      if ((c2 & 0xc0) !== 0x80) return false
+      dst[at + 2] = c2
+      if (n === 3) {
+        const c3 = src[i + 3] as number
+        if ((c3 & 0xc0) !== 0x80) return false
+        dst[at + 3] = c3
+      }
+    }
+    at += n + 1
+    i += n + 1
+  }
+  return true
 }

@@ -23,9 +23,10 @@ import { open as openSeal, sealAad, SealPurpose } from './sealing.ts'
 import { decodeStored, decodeStoredMessage, fuhyoRecord, residentRecord } from './codec.ts'
 import { ChainVerifier, type ChainSlice } from './chain-verifier.ts'
 import { entryPosition, frameEntryBytes, frameHash, GENESIS_HASH, nextFrame, type FrameRef } from './log-block.ts'
-import { decodeForwardEntry, decodeForwardIdentity, type ForwardEntry, type ForwardRecord } from './forward-entry.ts'
+import { decodeForwardEntry, type ForwardEntry, type ForwardRecord } from './forward-entry.ts'
+import { encodeForwardIdentity } from './forward-items.ts'
 import { frameHashes } from './forward-hashes.ts'
-import { openForwardBatch, type ForwardItems, type ForwardOutcome } from './forward-open.ts'
+import { openForwardBatch, updateItems, type ForwardItems, type ForwardOutcome } from './forward-open.ts'
 import { countsKey, CURRENT_SPACE, RESIDENT_NUMBER_BYTES, decodeU64, DueKind, rdigestKey, HASH_BYTES, OUTBOX_CONFIRMED, positionKey, prefixEnd, VIEW_SPACES, type Space, type ViewSpace, type WriteOp } from './layout.ts'
 import { SILENT_LOGGER, type ActInput, type AdminActor, type RetentionOptions, type RetentionReport, type Counts, type Head, type HistoryItem, type KeyedRecord, type LogIo, type LogRecord, type Range, type StoreLogger, type StoreOptions, type VerifyResult } from './store-types.ts'
 import { LogTree } from './log-tree.ts'
@@ -825,9 +826,9 @@ export abstract class Store {
    * What an outbox forward carries of an entry (outbox-reader.ts): the 本人確認情報 or 附票 items of
    * its update, decrypted with `dataKey` (from {@link loadDataKeys}) or with the key read now; undefined
    * for an entry that keeps no update. The 本人確認情報 items are read from the sealed record by
-   * forward-entry.ts decodeForwardIdentity (only the 12 a forward carries, no protobufjs messages, no
-   * StoredResident around them, no Update; issue 18). A 附票 is decoded whole (decodeStored), as it is
-   * forwarded whole.
+   * forward-entry.ts readForwardIdentity (only the 12 a forward carries, no protobufjs messages, no
+   * StoredResident around them, no Update; issue 18) and kept encoded as the frame carries them
+   * (forward-items.ts). A 附票 is decoded whole (decodeStored), as it is forwarded whole.
    * @throws KEN_ERR_STORE_KEY_ERASED after crypto-shredding, also of a key loaded before it
    */
   async openForward (record: ForwardRecord, dataKey: Buffer | undefined): Promise<ForwardItems | undefined> {
@@ -836,13 +837,10 @@ export abstract class Store {
     const keyring = this.#requireKeyring()
     // A key loaded before an erasure was wiped with it (keyring.ts forget): refused as dataKey refuses.
     const key = dataKey !== undefined && !keyring.isErased(u.keyId) ? dataKey : await this.#dataKey(u.keyId)
-    if (u.sealedUpdate.length > 0) {
-      const update = decodeStored('Update', openSeal(key, sealAad(SealPurpose.UPDATE, u.keyId, record.position), u.sealedUpdate))
-      return { identity: update.identity ?? null, fuhyo: update.fuhyo ?? null }
-    }
+    if (u.sealedUpdate.length > 0) return updateItems(openSeal(key, sealAad(SealPurpose.UPDATE, u.keyId, record.position), u.sealedUpdate))
     const sealedRecord = u.sealedRecord
     if (u.kind !== LogUpdateKind.IDENTITY || sealedRecord === undefined) return undefined
-    return { identity: decodeForwardIdentity(openSeal(key, sealAad(SealPurpose.RESIDENT, u.keyId, record.position), sealedRecord)), fuhyo: null }
+    return { identity: encodeForwardIdentity(openSeal(key, sealAad(SealPurpose.RESIDENT, u.keyId, record.position), sealedRecord)), fuhyo: null }
   }
 
   /**

@@ -2,14 +2,19 @@
 // behind encodeFrame(encodeComplete('OutboxMessage', …)), which is what the socket sent before:
 // byte for byte, for batches of 本人確認情報 and 附票 forwards whose every field varies (random-fields.ts),
 // batches over 127 and 16,383 bytes, empty batches, refused reads, and the confirms and queries it
-// hands to protobufjs.
+// hands to protobufjs; and batches whose 本人確認情報 forwards carry their items as the bytes written
+// when the record was opened (forward-items.ts PassedForward), against protobufjs's frame of the same
+// forwards decoded.
 import t from 'tap'
 import { encodeComplete } from '../../../proto/src/codec.ts'
 import { encodeFrame } from '../../../proto/src/framing.ts'
-import type { FuhyoUpdate, NationalForward, NationalFuhyoForward, OutboxBatch, OutboxItem, OutboxMessage } from '../../../proto/src/types.ts'
+import type { FuhyoUpdate, IdentityUpdate, NationalForward, NationalFuhyoForward, OutboxBatch, OutboxItem, OutboxMessage } from '../../../proto/src/types.ts'
 import { encodeOutboxFrame } from '../../../server/src/store/outbox-encode.ts'
 import { rng } from './seeded.ts'
-import { bytes, enumValue, flag, text, uint } from './random-fields.ts'
+import { bytes, enumValue, flag, identity, text, uint } from './random-fields.ts'
+import { messageType } from '../../../proto/src/schema.ts'
+import { decodeStoredMessage } from '../../../server/src/store/codec.ts'
+import { EncodedIdentity, PassedForward, encodeForwardIdentity } from '../../../server/src/store/forward-items.ts'
 
 function fuhyoUpdate (r: () => number): FuhyoUpdate {
   return {
@@ -85,4 +90,50 @@ t.test('confirms and queries go through protobufjs', async (t) => {
   const both = { batch: { items: [], scannedTo: 1, head: 1, confirmed: 0, errorCode: '' }, confirmed: { confirmed: 1, actPosition: 2, errorCode: '' } }
   t.same(encodeOutboxFrame(both), protobufjs(both), 'a batch beside a confirm (no reader builds one) as protobufjs writes it')
   t.same(encodeOutboxFrame({}), protobufjs({}), 'an empty message')
+})
+
+/**
+ * A 本人確認情報 forward as the outbox reader builds it from a record (forward-items.ts PassedForward, its
+ * items encoded when the record was opened), and the same forward with the items decoded from the
+ * record by protobufjs (as outbox-reader.ts built every forward before).
+ */
+function passedForward (r: () => number): { passed: PassedForward, plain: NationalForward } {
+  const f = identityForward(r)
+  const record = Buffer.from(messageType('StoredResident').encode({ identity: identity(r) } as never).finish())
+  const passed = new PassedForward(f.logPosition, f.entryHash, f.prefectureCode, f.municipalityCode, f.previousPosition, encodeForwardIdentity(record) as EncodedIdentity)
+  const i = decodeStoredMessage('StoredResident', record).identity as IdentityUpdate
+  const plain = {
+    logPosition: f.logPosition, entryHash: f.entryHash, prefectureCode: f.prefectureCode, municipalityCode: f.municipalityCode,
+    juminhyoCode: i.juminhyoCode, nameKanji: i.nameKanji, nameKana: i.nameKana, birthDate: i.birthDate, sex: i.sex, address: i.address,
+    kojinBango: i.kojinBango, changeReason: i.changeReason, changeDate: i.changeDate, kyuujiKanji: i.kyuujiKanji, kyuujiKana: i.kyuujiKana,
+    previousJuminhyoCode: i.previousJuminhyoCode, previousPosition: f.previousPosition
+  }
+  return { passed, plain }
+}
+
+t.test('forwards whose items pass through as bytes (forward-items.ts): the same frame as protobufjs', async (t) => {
+  let differ = 0
+  let passedCount = 0
+  for (let seed = 1; seed <= 1000; seed++) {
+    const r = rng(seed)
+    const b = batch(r)
+    const plainItems: OutboxItem[] = []
+    const items = b.items.map((item) => {
+      if (item.identity === null || item.identity === undefined || r() < 0.2) {
+        plainItems.push(item)
+        return item
+      }
+      const { passed, plain } = passedForward(r)
+      passedCount++
+      plainItems.push({ ...item, identity: plain })
+      return { ...item, identity: passed }
+    })
+    if (!encodeOutboxFrame({ batch: { ...b, items } }).equals(protobufjs({ batch: { ...b, items: plainItems } }))) differ++
+  }
+  t.equal(differ, 0, 'no batch of 1,000 encodes differently')
+  t.ok(passedCount > 400, `${passedCount} forwards passed through among them`)
+  const r = rng(77)
+  const { passed, plain } = passedForward(r)
+  const both = { batch: { items: [{ recordedAt: 'x', identity: passed }], scannedTo: 1, head: 1, confirmed: 0, errorCode: '' }, confirmed: { confirmed: 1, actPosition: 2, errorCode: '' } }
+  t.same(encodeOutboxFrame(both), protobufjs({ ...both, batch: { ...both.batch, items: [{ recordedAt: 'x', identity: plain }] } }), 'beside a confirm (protobufjs writes it): every item written too')
 })

@@ -11,6 +11,7 @@ import { OutboxSession } from '../../../server/src/store/outbox-session.ts'
 import { encodeOutboxFrame } from '../../../server/src/store/outbox-encode.ts'
 import { SILENT_LOGGER, type LogRecord } from '../../../server/src/store/store-types.ts'
 import type { ForwardRecord } from '../../../server/src/store/forward-entry.ts'
+import { EncodedIdentity } from '../../../server/src/store/forward-items.ts'
 import { encode } from '../../../proto/src/codec.ts'
 import { encodeFrame } from '../../../proto/src/framing.ts'
 import { ChangeReason, type IdentityUpdate, type OutboxItem } from '../../../proto/src/types.ts'
@@ -112,12 +113,14 @@ t.test('a data key loaded for a read and erased before the read opens with it is
   t.not(keys[0]?.toString('hex'), keys[1]?.toString('hex'), 'each resident its own key')
   const p = person(2)
   const forwarded = { juminhyoCode: p.juminhyoCode, changeReason: p.changeReason, changeDate: p.changeDate, nameKanji: p.nameKanji, nameKana: p.nameKana, birthDate: p.birthDate, sex: p.sex, address: p.address, kojinBango: p.kojinBango, kyuujiKanji: p.kyuujiKanji, kyuujiKana: p.kyuujiKana, previousJuminhyoCode: p.previousJuminhyoCode }
-  t.same(await store.openForward(records[1] as ForwardRecord, keys[1]), { identity: forwarded, fuhyo: null }, 'opens with the key it was given: the items a forward carries')
+  const opened = await store.openForward(records[1] as ForwardRecord, keys[1])
+  t.ok(opened?.identity instanceof EncodedIdentity, 'the items kept encoded, as the frame carries them')
+  t.same({ ...opened, identity: (opened?.identity as EncodedIdentity).items() }, { identity: forwarded, fuhyo: null }, 'opens with the key it was given: the items a forward carries')
   const keyId = await store.keyIdOf(person(1).juminhyoCode)
   if (keyId === undefined) throw new Error('no key id')
   await store.eraseResidentKey(keyId, { actor: 'admin01', approver: 'secoff01', note: 'outbox test' })
   await t.rejects(store.openForward(records[0] as ForwardRecord, keys[0]), { code: 'KEN_ERR_STORE_KEY_ERASED' }, 'refused with the key loaded before the erasure')
   t.same(await store.loadDataKeys(records.slice(0, 1)), [undefined], 'and not loaded again')
   await t.rejects(store.openForward(records[0] as ForwardRecord, undefined), { code: 'KEN_ERR_STORE_KEY_ERASED' }, 'nor read now')
-  t.same((await store.openForward(records[1] as ForwardRecord, keys[1]))?.identity?.juminhyoCode, person(2).juminhyoCode, 'the other resident still opens')
+  t.same(((await store.openForward(records[1] as ForwardRecord, keys[1]))?.identity as EncodedIdentity).items().juminhyoCode, person(2).juminhyoCode, 'the other resident still opens')
 })
