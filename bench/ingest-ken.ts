@@ -6,11 +6,12 @@
  * bench/prefecture.ts), over the whole load (the 60 TLS handshakes are in it, ~0.1 % of the CPU).
  *
  *   node --import tsx bench/ingest-ken.ts [--tree DIR] [--work DIR] [--port N] [--per-cs N] [--batch N]
- *                                         [--window N] [--workers N] [--prof DIR]
+ *                                         [--window N] [--workers N] [--links N] [--prof DIR]
  * --tree: the checkout whose store and gateway run (default this one), for A/B runs of two trees with
  * the same load generator; --work: PKI and payloads kept there and reused by later runs (default a
- * temporary directory, removed); --prof: V8 CPU profiles of both daemons (KEN_CPU_PROF_DIR), to be read
- * with bench/cpuprofile-summary.ts.
+ * temporary directory, removed); --links: only the first N CS send (default all 60), as in the
+ * initial load's tail where one or two links are left; --prof: V8 CPU profiles of both daemons
+ * (KEN_CPU_PROF_DIR), to be read with bench/cpuprofile-summary.ts.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '1' },
     window: { type: 'string', default: '32' },
     workers: { type: 'string', default: '2' },
+    links: { type: 'string' },
     prof: { type: 'string' },
     seed: { type: 'string', default: '8' }
   }
@@ -75,7 +77,9 @@ async function main (): Promise<void> {
     const pki = { dir: pkiDir, caPath: path.join(pkiDir, 'ca.crt'), serverCert: path.join(pkiDir, 'server.crt'), serverKey: path.join(pkiDir, 'server.key') }
     const payloads = path.join(work, `payloads-${perCs}`)
     mkdirSync(payloads, { recursive: true })
-    const identities: BenchIdentity[] = codes.map((code) => {
+    // --links N: only the first N municipalities send (the initial load's tail has one or two links left).
+    const sending = values.links === undefined ? codes : codes.slice(0, int(values.links, 'links'))
+    const identities: BenchIdentity[] = sending.map((code) => {
       const payloadFile = path.join(payloads, `${code}.bin`)
       if (!existsSync(payloadFile)) writePayloadFile(payloadFile, createPayloadSource('initial-load', code, int(values.seed, 'seed'), BENCH_POPULATION), perCs)
       return { code, clientId: `cs-${code}`, certPath: path.join(pkiDir, 'cs', `${code}.crt`), keyPath: path.join(pkiDir, 'cs', `${code}.key`), payloadFile }

@@ -98,3 +98,20 @@ t.test('a request takes the waiting CS\' items in arrival order, cut at maxBatch
   t.same(seqs(s.calls[3]), ['B:3'])
   t.equal(b.queued, 0)
 })
+
+t.test('a CS\'s next request leaves when its request is answered, before that one\'s results are handed out', async (t) => {
+  // So the store plans it while the gateway writes the PUBACKs and results (append-batcher.ts #send).
+  const s = sink()
+  const b = new AppendBatcher(s, { maxBatchItems: 100, maxAppendsInFlight: 4 })
+  const events: string[] = []
+  const first = b.append(item('A', 1)).then(() => { events.push(`A:1 handed out; requests sent ${s.calls.length}`) })
+  await tick()
+  void b.append(item('A', 2))
+  void b.append(item('A', 3))
+  await tick()
+  t.equal(s.calls.length, 1, 'A:2 and A:3 wait while A:1 is in flight')
+  answer(s.calls[0])
+  await first
+  t.same(events, ['A:1 handed out; requests sent 2'], 'A:2 and A:3 were sent before A:1\'s result was handed out')
+  t.same(seqs(s.calls[1]), ['A:2', 'A:3'], 'in order')
+})
