@@ -7,10 +7,11 @@
 import { ClassicLevel } from 'classic-level'
 import { decode, encode } from '../../../proto/src/codec.ts'
 import type { NationalForward, NationalFuhyoForward } from '../../../proto/src/types.ts'
+import type { ReceivedForward } from './forward-read.ts'
 
 type Db = ClassicLevel<string, Buffer>
 
-/** One forward held: which kind, and its decoded message. */
+/** One forward held, as read back: which kind, and its decoded message. */
 export type HeldForward = { readonly kind: 'identity', readonly forward: NationalForward } | { readonly kind: 'fuhyo', readonly forward: NationalFuhyoForward }
 
 const IDENTITY = 1
@@ -54,18 +55,23 @@ export class SimStore {
 
   /**
    * Write forwards (already checked in order) and the new last position, durably, in one batch. A
-   * chained batch, each identity forward encoded once for both its keys: abstract-level's array batch
-   * was ~38 % of the simulator's CPU (issue 18: it shares the bench's two cores with the appliance).
+   * chained batch: abstract-level's array batch was ~38 % of the simulator's CPU (issue 18: it shares
+   * the bench's two cores with the appliance). Each forward is kept as the bytes that came, under its
+   * position and, for an identity forward, under its 住民票コード (the national file) — no re-encoding.
    */
-  async commit (pref: string, forwards: readonly HeldForward[]): Promise<void> {
+  async commit (pref: string, forwards: readonly ReceivedForward[]): Promise<void> {
     const batch = this.#db.batch()
     let last = 0
-    for (const h of forwards) {
-      const position = h.forward.logPosition
-      last = Math.max(last, position)
-      const bytes = h.kind === 'identity' ? encode('NationalForward', h.forward) : encode('NationalFuhyoForward', h.forward)
-      batch.put(forwardKey(pref, position), Buffer.concat([Buffer.of(h.kind === 'identity' ? IDENTITY : FUHYO), bytes]))
-      if (h.kind === 'identity') for (const op of residentOps(h.forward, bytes)) batch.put(op.key, op.value)
+    for (const f of forwards) {
+      last = Math.max(last, f.position)
+      const held = Buffer.allocUnsafe(1 + f.bytes.length)
+      held[0] = f.kind === 'identity' ? IDENTITY : FUHYO
+      f.bytes.copy(held, 1)
+      batch.put(forwardKey(pref, f.position), held)
+      if (f.kind === 'identity') {
+        batch.put(residentKey(f.juminhyoCode), f.bytes)
+        if (f.kojinBango !== '') batch.put(kojinKey(f.kojinBango), Buffer.from(f.juminhyoCode, 'latin1'))
+      }
     }
     batch.put(lastKey(pref), Buffer.from(String(last), 'latin1'))
     await batch.write({ sync: true })
@@ -73,22 +79,30 @@ export class SimStore {
 
   /** Seed residents of other prefectures (the national file the simulator answers queries from). */
   async seed (records: readonly NationalForward[]): Promise<void> {
-    await this.#db.batch(records.flatMap((r) => residentOps(r)), { sync: true })
+    await this.#db.batch(records.flatMap(residentOps), { sync: true })
   }
 
-  /** Every forward held for a prefecture, in position order. */
-  async forwards (pref: string): Promise<HeldForward[]> {
-    const out: HeldForward[] = []
-    for await (const [, value] of this.#db.iterator({ gte: `F!${pref}!`, lt: `F!${pref}"` })) {
-      out.push(value[0] === IDENTITY
-        ? { kind: 'identity', forward: decode('NationalForward', value.subarray(1)) }
-        : { kind: 'fuhyo', forward: decode('NationalFuhyoForward', value.subarray(1)) })
-    }
+  /** Every forward held for a prefecture, in position order, as stored: its kind (1 identity, 2 附票), then its bytes as they came. */
+  async held (pref: string): Promise<Buffer[]> {
+    const out: Buffer[] = []
+    for await (const value of this.#db.values({ gte: `F!${pref}!`, lt: `F!${pref}"` })) out.push(value)
     return out
   }
 
+  /** Every forward held for a prefecture, in position order, decoded. */
+  async forwards (pref: string): Promise<HeldForward[]> {
+    return (await this.held(pref)).map((value) => value[0] === IDENTITY
+      ? { kind: 'identity', forward: decode('NationalForward', value.subarray(1)) }
+      : { kind: 'fuhyo', forward: decode('NationalFuhyoForward', value.subarray(1)) })
+  }
+
+  /** The national file's record of a 住民票コード as stored (a NationalForward). */
+  async resident (code: string): Promise<Buffer | undefined> {
+    return await this.#db.get(residentKey(code))
+  }
+
   async byJuminhyo (code: string): Promise<NationalForward | undefined> {
-    const v = await this.#db.get(residentKey(code))
+    const v = await this.resident(code)
     return v === undefined ? undefined : decode('NationalForward', v)
   }
 
@@ -103,8 +117,8 @@ export class SimStore {
   }
 }
 
-function residentOps (f: NationalForward, encoded: Uint8Array = encode('NationalForward', f)): Array<{ type: 'put', key: string, value: Buffer }> {
-  const ops = [{ type: 'put' as const, key: residentKey(f.juminhyoCode), value: Buffer.from(encoded) }]
+function residentOps (f: NationalForward): Array<{ type: 'put', key: string, value: Buffer }> {
+  const ops = [{ type: 'put' as const, key: residentKey(f.juminhyoCode), value: Buffer.from(encode('NationalForward', f)) }]
   if (f.kojinBango !== '') ops.push({ type: 'put', key: kojinKey(f.kojinBango), value: Buffer.from(f.juminhyoCode, 'latin1') })
   return ops
 }
