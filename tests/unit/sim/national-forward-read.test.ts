@@ -8,6 +8,7 @@ import protobuf from 'protobufjs/minimal.js'
 import { decode, encode } from '../../../proto/src/codec.ts'
 import type { NationalBatchItem, NationalForward, NationalFuhyoForward } from '../../../proto/src/types.ts'
 import { readForward, readForwardBatch } from '../../sim/national/forward-read.ts'
+import { ClassicLevel } from 'classic-level'
 import { SimStore } from '../../sim/national/sim-store.ts'
 import { SAMPLES } from '../proto/samples.ts'
 import { tempDir } from '../store/helpers.ts'
@@ -88,4 +89,42 @@ t.test('what codec.ts\' decode refuses is refused, with the same reason code', a
   t.throws(() => readForward('identity', Buffer.concat([good, w((x) => x.uint32((17 << 3) | 0).uint64(2 ** 53))])), { code: 'KEN_REJECT_DUPLICATE_FIELD' }, 'alone: a field twice')
   t.throws(() => readForward('identity', w((x) => x.uint32((17 << 3) | 0).uint64(2 ** 53))), { code: 'KEN_REJECT_MALFORMED' }, 'alone: above 2^53')
   t.throws(() => readForward('fuhyo', good), { code: /^KEN_REJECT_/ }, 'alone: an identity forward is not a 附票 forward')
+})
+
+t.test('the store\'s batch, as one serialized WriteBatch or as chained puts, leaves the same database', async (t) => {
+  const forwards = readForwardBatch(batchOf(Array.from({ length: 70 }, (_, i) => i % 5 === 4
+    ? [2, encode('NationalFuhyoForward', { ...fuhyoSample, logPosition: i + 1, previousPosition: i })] as const
+    : [1, encode('NationalForward', { ...identitySample, logPosition: i + 1, previousPosition: i, juminhyoCode: String(20_000_000_000 + i * 7919), kojinBango: i % 3 === 0 ? '' : String(300_000_000_000 + i) })] as const)))
+    .filter((f) => f !== undefined)
+  const dir = tempDir(t, 'ken-sim-store-')
+  const prototype = ClassicLevel.prototype as { writeBatchContents?: unknown }
+  const contents = prototype.writeBatchContents
+  t.type(contents, 'function', 'the binding writes a serialized batch (patches/classic-level-3.0.0-batch-contents.patch)')
+  const states = []
+  for (const chained of [false, true]) {
+    const store = new SimStore(path.join(dir, String(chained)))
+    await store.open()
+    if (chained) delete prototype.writeBatchContents
+    try {
+      await store.commit('40', forwards.slice(0, 64))
+      await store.commit('40', forwards.slice(64))
+    } finally {
+      prototype.writeBatchContents = contents
+    }
+    const identities = forwards.filter((f) => f.kind === 'identity')
+    states.push({
+      held: await store.held('40'),
+      residents: await Promise.all(identities.map(async (f) => await store.resident(f.juminhyoCode))),
+      kojin: await Promise.all(identities.map(async (f) => (await store.byKojin(f.kojinBango))?.logPosition)),
+      last: await store.last('40')
+    })
+    await store.close()
+  }
+  const [serialized, chained] = states
+  t.same(serialized, chained)
+  t.equal(serialized?.held.length, 70)
+  t.equal(serialized?.last, 70)
+  t.same(serialized?.held.map((h) => h[0]), forwards.map((f) => f.kind === 'identity' ? 1 : 2))
+  t.same(serialized?.residents, forwards.filter((f) => f.kind === 'identity').map((f) => f.bytes))
+  t.same(serialized?.kojin, forwards.filter((f) => f.kind === 'identity').map((f) => f.kojinBango === '' ? undefined : f.position))
 })
