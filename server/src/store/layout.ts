@@ -80,8 +80,8 @@ export function databaseOf (space: Space): Database {
 }
 
 /** One write of an atomic batch; `value: null` deletes. */
-export interface WriteOp {
-  readonly space: Space
+export interface WriteOp<S = Space> {
+  readonly space: S
   readonly key: Buffer
   readonly value: Buffer | null
 }

@@ -39,8 +39,9 @@ function writeVarint32 (out: Buffer, at: number, n: number): number {
  * The WriteBatch contents of `ops`, in order, each key under `prefixOf(op.space)`. LevelDB limits a
  * key or value to a varint32's range; a batch's ops never come near it (keys ≤ 64 bytes, values a
  * sealed record or one group's log block), and a JS array's length always fits the 4-byte count.
+ * Any kind of space: the national simulator's store (tests/sim/national/sim-store.ts) writes its own.
  */
-export function batchContents (ops: readonly WriteOp[], prefixOf: (space: Space) => Buffer): Buffer {
+export function batchContents<S = Space> (ops: ReadonlyArray<WriteOp<S>>, prefixOf: (space: S) => Buffer): Buffer {
   let size = HEADER_BYTES
   for (const op of ops) {
     const keyLength = prefixOf(op.space).length + op.key.length

@@ -7,17 +7,27 @@
 import { ClassicLevel } from 'classic-level'
 import { decode, encode } from '../../../proto/src/codec.ts'
 import type { NationalForward, NationalFuhyoForward } from '../../../proto/src/types.ts'
+import type { ReceivedForward } from './forward-read.ts'
+import { batchContents } from '../../../server/src/store/level-batch.ts'
+import type { WriteOp } from '../../../server/src/store/layout.ts'
 
 type Db = ClassicLevel<string, Buffer>
 
-/** One forward held: which kind, and its decoded message. */
+/** One forward held, as read back: which kind, and its decoded message. */
 export type HeldForward = { readonly kind: 'identity', readonly forward: NationalForward } | { readonly kind: 'fuhyo', readonly forward: NationalFuhyoForward }
 
 const IDENTITY = 1
 const FUHYO = 2
 
+/** The keys' spaces: forwards by position, the national file by 住民票コード, its 個人番号 index, the last position held. */
+type Prefix = 'F!' | 'R!' | 'K!' | 'L!'
+const PREFIXES: ReadonlyMap<Prefix, Buffer> = new Map((['F!', 'R!', 'K!', 'L!'] as const).map((p) => [p, Buffer.from(p, 'latin1')]))
+const prefixOf = (p: Prefix): Buffer => PREFIXES.get(p) as Buffer
+/** The batch write patches/classic-level-3.0.0-batch-contents.patch adds to classic-level 3.0.0 (as level-store.ts). */
+interface ContentsWrite { writeBatchContents: (contents: Uint8Array, options: { sync: boolean }) => Promise<void> }
+
 const lastKey = (pref: string): string => `L!${pref}`
-const forwardKey = (pref: string, position: number): string => `F!${pref}!${String(position).padStart(16, '0')}`
+const positionKey = (pref: string, position: number): string => `${pref}!${String(position).padStart(16, '0')}`
 const residentKey = (code: string): string => `R!${code}`
 const kojinKey = (kojin: string): string => `K!${kojin}`
 
@@ -53,42 +63,61 @@ export class SimStore {
   }
 
   /**
-   * Write forwards (already checked in order) and the new last position, durably, in one batch. A
-   * chained batch, each identity forward encoded once for both its keys: abstract-level's array batch
-   * was ~38 % of the simulator's CPU (issue 18: it shares the bench's two cores with the appliance).
+   * Write forwards (already checked in order) and the new last position, durably, in one batch (issue
+   * 18: the simulator shares the bench's two cores with the appliance; abstract-level's array batch
+   * was ~38 % of its CPU, then three native puts per forward). Each forward is kept as the bytes that
+   * came, under its position and, for an identity forward, under its 住民票コード (the national file).
    */
-  async commit (pref: string, forwards: readonly HeldForward[]): Promise<void> {
-    const batch = this.#db.batch()
+  async commit (pref: string, forwards: readonly ReceivedForward[]): Promise<void> {
+    const ops: Array<WriteOp<Prefix>> = []
     let last = 0
-    for (const h of forwards) {
-      const position = h.forward.logPosition
-      last = Math.max(last, position)
-      const bytes = h.kind === 'identity' ? encode('NationalForward', h.forward) : encode('NationalFuhyoForward', h.forward)
-      batch.put(forwardKey(pref, position), Buffer.concat([Buffer.of(h.kind === 'identity' ? IDENTITY : FUHYO), bytes]))
-      if (h.kind === 'identity') for (const op of residentOps(h.forward, bytes)) batch.put(op.key, op.value)
+    for (const f of forwards) {
+      last = Math.max(last, f.position)
+      const held = Buffer.allocUnsafe(1 + f.bytes.length)
+      held[0] = f.kind === 'identity' ? IDENTITY : FUHYO
+      f.bytes.copy(held, 1)
+      ops.push({ space: 'F!', key: Buffer.from(positionKey(pref, f.position), 'latin1'), value: held })
+      if (f.kind === 'identity') {
+        ops.push({ space: 'R!', key: Buffer.from(f.juminhyoCode), value: f.bytes })
+        if (f.kojinBango !== '') ops.push({ space: 'K!', key: Buffer.from(f.kojinBango), value: Buffer.from(f.juminhyoCode, 'latin1') })
+      }
     }
-    batch.put(lastKey(pref), Buffer.from(String(last), 'latin1'))
+    ops.push({ space: 'L!', key: Buffer.from(pref, 'latin1'), value: Buffer.from(String(last), 'latin1') })
+    // The batch as LevelDB's serialized WriteBatch, in one native call where the binding has it
+    // (server/src/store/level-batch.ts); else a chained batch of the same puts: the same bytes on disk.
+    const contents = (this.#db as Partial<ContentsWrite>).writeBatchContents
+    if (contents !== undefined) return await contents.call(this.#db, batchContents(ops, prefixOf), { sync: true })
+    const batch = this.#db.batch()
+    for (const op of ops) batch.put(op.space + op.key.toString(), op.value ?? Buffer.alloc(0))
     await batch.write({ sync: true })
   }
 
   /** Seed residents of other prefectures (the national file the simulator answers queries from). */
   async seed (records: readonly NationalForward[]): Promise<void> {
-    await this.#db.batch(records.flatMap((r) => residentOps(r)), { sync: true })
+    await this.#db.batch(records.flatMap(residentOps), { sync: true })
   }
 
-  /** Every forward held for a prefecture, in position order. */
-  async forwards (pref: string): Promise<HeldForward[]> {
-    const out: HeldForward[] = []
-    for await (const [, value] of this.#db.iterator({ gte: `F!${pref}!`, lt: `F!${pref}"` })) {
-      out.push(value[0] === IDENTITY
-        ? { kind: 'identity', forward: decode('NationalForward', value.subarray(1)) }
-        : { kind: 'fuhyo', forward: decode('NationalFuhyoForward', value.subarray(1)) })
-    }
+  /** Every forward held for a prefecture, in position order, as stored: its kind (1 identity, 2 附票), then its bytes as they came. */
+  async held (pref: string): Promise<Buffer[]> {
+    const out: Buffer[] = []
+    for await (const value of this.#db.values({ gte: `F!${pref}!`, lt: `F!${pref}"` })) out.push(value)
     return out
   }
 
+  /** Every forward held for a prefecture, in position order, decoded. */
+  async forwards (pref: string): Promise<HeldForward[]> {
+    return (await this.held(pref)).map((value) => value[0] === IDENTITY
+      ? { kind: 'identity', forward: decode('NationalForward', value.subarray(1)) }
+      : { kind: 'fuhyo', forward: decode('NationalFuhyoForward', value.subarray(1)) })
+  }
+
+  /** The national file's record of a 住民票コード as stored (a NationalForward). */
+  async resident (code: string): Promise<Buffer | undefined> {
+    return await this.#db.get(residentKey(code))
+  }
+
   async byJuminhyo (code: string): Promise<NationalForward | undefined> {
-    const v = await this.#db.get(residentKey(code))
+    const v = await this.resident(code)
     return v === undefined ? undefined : decode('NationalForward', v)
   }
 
@@ -103,8 +132,8 @@ export class SimStore {
   }
 }
 
-function residentOps (f: NationalForward, encoded: Uint8Array = encode('NationalForward', f)): Array<{ type: 'put', key: string, value: Buffer }> {
-  const ops = [{ type: 'put' as const, key: residentKey(f.juminhyoCode), value: Buffer.from(encoded) }]
+function residentOps (f: NationalForward): Array<{ type: 'put', key: string, value: Buffer }> {
+  const ops = [{ type: 'put' as const, key: residentKey(f.juminhyoCode), value: Buffer.from(encode('NationalForward', f)) }]
   if (f.kojinBango !== '') ops.push({ type: 'put', key: kojinKey(f.kojinBango), value: Buffer.from(f.juminhyoCode, 'latin1') })
   return ops
 }

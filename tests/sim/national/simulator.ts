@@ -6,7 +6,8 @@
  * the messages. A forward is held only when its predecessor is (gap refused), a repeated position
  * is a duplicate, and the ack (NationalAck) is published only after the batch is fsynced — group
  * committed, so a window of forwards costs one fsync. A NationalForwardBatch (…/forward-batch) is taken
- * element by element in its order, with one ack for the whole of it. Queries are answered from the national file:
+ * element by element in its order, with one ack for the whole of it. Forwards are read strictly but
+ * not decoded whole, and kept as the bytes that came (forward-read.ts). Queries are answered from the national file:
  * what was forwarded, plus a seeded population of other prefectures.
  */
 import net from 'node:net'
@@ -16,7 +17,8 @@ import { decode, encode } from '../../../proto/src/codec.ts'
 import { nationalTopic, parseNationalTopic } from '../../../proto/src/national-topics.ts'
 import { parseNationalClientUrn } from '../../../certs/src/identity-names.ts'
 import type { NationalForward, NationalSearchRequest, NationalSearchResponse } from '../../../proto/src/types.ts'
-import { SimStore, type HeldForward } from './sim-store.ts'
+import { SimStore } from './sim-store.ts'
+import { readForward, readForwardBatch, type ReceivedForward } from './forward-read.ts'
 
 export interface SimulatorLogger {
   info: (fields: Record<string, unknown>, msg?: string) => void
@@ -98,33 +100,26 @@ export async function startNationalSimulator (options: NationalSimulatorOptions)
       void (async () => {
         try {
           if (topic.kind === 'forward' || topic.kind === 'fuhyoForward') {
-            const held: HeldForward = topic.kind === 'forward'
-              ? { kind: 'identity', forward: decode('NationalForward', payload) }
-              : { kind: 'fuhyo', forward: decode('NationalFuhyoForward', payload) }
+            const forward = readForward(topic.kind === 'forward' ? 'identity' : 'fuhyo', payload)
             stats.received++
             stats.publishes++
             stats.largestPublish = Math.max(stats.largestPublish, 1)
             const p = await prefectureOf(pref)
-            const outcome = await p.receive(held)
+            const [outcome] = await p.receive([forward])
             if (outcome === 'duplicate') stats.duplicates++
             if (outcome === 'gap') stats.gaps++
             publish(client, nationalTopic('ack', pref), encode('NationalAck', { logPosition: p.durable, reasonCode: outcome === 'gap' ? 'KEN_REJECT_NATIONAL_GAP' : '' }))
             return done(null)
           }
           if (topic.kind === 'forwardBatch') {
-            // Taken in the batch's order as if each came alone (receive queues synchronously), one ack for
-            // the batch once all of it is durable (national.proto NationalForwardBatch).
-            const items = decode('NationalForwardBatch', payload).items
+            // Taken in the batch's order as if each came alone, one ack for the batch once all of it
+            // is durable (national.proto NationalForwardBatch).
+            const items = readForwardBatch(payload)
             stats.publishes++
             stats.largestPublish = Math.max(stats.largestPublish, items.length)
+            stats.received += items.length
             const p = await prefectureOf(pref)
-            const outcomes = await Promise.all(items.map(async (item) => {
-              stats.received++
-              const held: HeldForward | undefined = item.identity !== undefined && item.identity !== null
-                ? { kind: 'identity', forward: item.identity }
-                : item.fuhyo !== undefined && item.fuhyo !== null ? { kind: 'fuhyo', forward: item.fuhyo } : undefined
-              return held === undefined ? 'gap' : await p.receive(held)
-            }))
+            const outcomes = await p.receive(items)
             stats.duplicates += outcomes.filter((o) => o === 'duplicate').length
             stats.gaps += outcomes.filter((o) => o === 'gap').length
             publish(client, nationalTopic('ack', pref), encode('NationalAck', { logPosition: p.durable, reasonCode: outcomes.includes('gap') ? 'KEN_REJECT_NATIONAL_GAP' : '' }))
@@ -231,9 +226,11 @@ class Prefecture {
   /** Last position accepted (maybe not yet durable) and last durable. */
   #accepted: number
   durable: number
-  #batch: Array<{ held: HeldForward, resolve: () => void, reject: (e: Error) => void }> = []
+  /** Forwards accepted and not yet in a commit, and the commit they will go in (once one is due). */
+  #pending: ReceivedForward[] = []
+  #round: Promise<void> | undefined
+  /** The last commit due; never rejects (its receivers get its error). */
   #writing: Promise<void> = Promise.resolve()
-  #scheduled = false
 
   constructor (code: string, last: number, store: SimStore) {
     this.#code = code
@@ -242,42 +239,45 @@ class Prefecture {
     this.durable = last
   }
 
-  async receive (held: HeldForward): Promise<Outcome> {
-    const f = held.forward
-    if (f.logPosition <= this.#accepted) {
-      // A duplicate is answered once what it duplicates is durable.
-      await this.#writing
-      return 'duplicate'
-    }
-    if (f.previousPosition !== this.#accepted) return 'gap'
-    this.#accepted = f.logPosition
-    await new Promise<void>((resolve, reject) => {
-      this.#batch.push({ held, resolve, reject })
-      this.#schedule()
-    })
-    return 'held'
+  /**
+   * Forwards in arrival order, each checked against the last accepted when it is reached (an element
+   * a batch could not name, undefined, is a gap); resolves once what was held is durable.
+   */
+  async receive (forwards: ReadonlyArray<ReceivedForward | undefined>): Promise<Outcome[]> {
+    const outcomes = forwards.map((f) => this.#check(f))
+    // A duplicate is answered once what it duplicates is durable: the commits due so far.
+    if (outcomes.includes('held')) await this.#commit()
+    else if (outcomes.includes('duplicate')) await this.#writing
+    return outcomes
   }
 
   async settled (): Promise<void> {
     await this.#writing
   }
 
-  #schedule (): void {
-    if (this.#scheduled) return
-    this.#scheduled = true
-    this.#writing = this.#writing.then(async () => {
-      this.#scheduled = false
-      const batch = this.#batch
-      this.#batch = []
-      if (batch.length === 0) return
-      try {
-        await this.#store.commit(this.#code, batch.map((b) => b.held))
-        this.durable = Math.max(this.durable, ...batch.map((b) => b.held.forward.logPosition))
-        for (const b of batch) b.resolve()
-      } catch (err) {
-        for (const b of batch) b.reject(err as Error)
-      }
-    })
+  #check (f: ReceivedForward | undefined): Outcome {
+    if (f === undefined) return 'gap'
+    if (f.position <= this.#accepted) return 'duplicate'
+    if (f.previous !== this.#accepted) return 'gap'
+    this.#accepted = f.position
+    this.#pending.push(f)
+    return 'held'
+  }
+
+  /** The commit the pending forwards go in: one after the last, taking all that are pending when it starts. */
+  async #commit (): Promise<void> {
+    if (this.#round === undefined) {
+      const round = this.#writing.then(async () => {
+        this.#round = undefined
+        const batch = this.#pending
+        this.#pending = []
+        await this.#store.commit(this.#code, batch)
+        for (const f of batch) this.durable = Math.max(this.durable, f.position)
+      })
+      this.#round = round
+      this.#writing = round.catch(() => undefined)
+    }
+    await this.#round
   }
 }
 
