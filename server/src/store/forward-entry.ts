@@ -12,7 +12,7 @@
  * forward-entry.test.ts compares it with protobufjs over every kind of entry.
  */
 import protobuf from 'protobufjs/minimal.js'
-import { LogUpdateKind, ResultStatus, type ChangeReason, type IdentityUpdate, type Sex } from '../../../proto/src/types.ts'
+import { LogUpdateKind, ResultStatus, type IdentityUpdate } from '../../../proto/src/types.ts'
 import { isKenError } from '../../../proto/src/ken-error.ts'
 import { errors } from './errors.ts'
 
@@ -132,23 +132,6 @@ export type ForwardIdentity = Pick<IdentityUpdate, StringItem | 'changeReason' |
 type StringItem = 'juminhyoCode' | 'changeDate' | 'nameKanji' | 'nameKana' | 'birthDate' | 'address' | 'kojinBango' | 'kyuujiKanji' | 'kyuujiKana' | 'previousJuminhyoCode'
 
 /**
- * The forwarded items of a sealed StoredResident's plaintext (log.proto; its `identity`, update.proto
- * IdentityUpdate), or null when it has none: the 12 of its 20 items a forward carries, without
- * the record's own strings (operator, terminal, timestamp, 清音 kana, …) that protobufjs decoded too.
- * @throws KEN_ERR_STORE_CORRUPT
- */
-export function decodeForwardIdentity (bytes: Buffer): ForwardIdentity | null {
-  const at = readForwardIdentity(bytes)
-  if (at === null) return null
-  const i: ForwardIdentity = { juminhyoCode: '', changeReason: at.value[2] as ChangeReason, changeDate: '', nameKanji: '', nameKana: '', birthDate: '', sex: at.value[8] as Sex, address: '', kojinBango: '', kyuujiKanji: '', kyuujiKana: '', previousJuminhyoCode: '' }
-  for (let field = 1; field < IDENTITY_STRINGS.length; field++) {
-    const name = IDENTITY_STRINGS[field]
-    if (name !== undefined && at.start[field] as number >= 0) i[name] = bytes.toString('utf8', at.start[field], at.end[field])
-  }
-  return i
-}
-
-/**
  * Where the forwarded items of the last identity read lie, by IdentityUpdate field number (update.proto):
  * a string's bytes `[start[f], end[f])` of what was read (start -1: absent, the empty string), an
  * enum's value in `value[f]` (0 when absent). Overwritten by the next read.
@@ -163,7 +146,7 @@ const itemsAt: IdentityItemsAt = { start: new Int32Array(21), end: new Int32Arra
 
 /**
  * The forwarded items of a sealed StoredResident's plaintext, located but not decoded (as
- * {@link decodeForwardIdentity} reads them: the last identity, the last occurrence of each item), or
+ * protobufjs reads them: the last identity, the last occurrence of each item), or
  * null when it has none. @throws KEN_ERR_STORE_CORRUPT
  */
 export function readForwardIdentity (bytes: Buffer): IdentityItemsAt | null {

@@ -1,6 +1,6 @@
 /**
  * A 本人確認情報 forward's 12 items passed from the opened record to the outbox frame as bytes (issue 18):
- * each forward's strings were decoded from the record (forward-entry.ts decodeForwardIdentity) only for
+ * each forward's strings were decoded from the record (forward-entry.ts readForwardIdentity's items) only for
  * outbox-encode.ts to encode them again, ~15 % of the store main thread's work per forward. The items
  * are NationalForward fields 5–16 (national.proto), contiguous between municipality_code (4) and
  * previous_position (17) in the order the frame writes its fields, so they are encoded once, when the
@@ -35,7 +35,7 @@ export class EncodedIdentity {
 }
 
 /**
- * Write the forwarded items of a sealed StoredResident's plaintext (as decodeForwardIdentity reads
+ * Write the forwarded items of a sealed StoredResident's plaintext (as readForwardIdentity locates
  * them) to `w` as NationalForward fields 5–16; false, nothing written, when the record has no identity.
  * @throws KEN_ERR_STORE_CORRUPT
  */

@@ -1,12 +1,16 @@
 // The outbox's reading of log entries and of their sealed StoredResident (forward-entry.ts
-// decodeForwardEntry, decodeForwardIdentity) against protobufjs's: the same fields (the update only for an ACCEPTED 本人確認情報 or 附票 one), for
+// decodeForwardEntry, the record's items as forward-items.ts encodes them) against protobufjs's: the same fields (the update only for an ACCEPTED 本人確認情報 or 附票 one), for
 // LogEntries whose every field varies (random-fields.ts); malformed bytes refused as
 // KEN_ERR_STORE_CORRUPT wherever protobufjs refuses them. Every kind of entry a store writes:
 // outbox-entries.test.ts.
 import t from 'tap'
 import { messageType } from '../../../proto/src/schema.ts'
 import { LogUpdateKind, ResultStatus, type IdentityUpdate, type LogEntry } from '../../../proto/src/types.ts'
-import { decodeForwardEntry, decodeForwardIdentity, type ForwardIdentity } from '../../../server/src/store/forward-entry.ts'
+import { decodeForwardEntry, type ForwardIdentity } from '../../../server/src/store/forward-entry.ts'
+import { encodeForwardIdentity } from '../../../server/src/store/forward-items.ts'
+
+/** The items as the outbox reads them from a record: located, encoded as the frame carries them, read back. */
+const decodeForwardIdentity = (bytes: Buffer): ForwardIdentity | null => encodeForwardIdentity(bytes)?.items() ?? null
 import { expected, read } from './forward-fields.ts'
 import { decodeStoredMessage } from '../../../server/src/store/codec.ts'
 import { rng } from './seeded.ts'
